@@ -1,0 +1,63 @@
+package component
+
+import "context"
+
+// Factory creates instances of one component type. Factories are registered
+// with the engine by the binary; they hold no state of their own.
+type Factory interface {
+	// Type returns the type name configuration uses to select this factory.
+	Type() Type
+	// Kind returns what the created components are.
+	Kind() Kind
+	// Schema returns the JSON Schema (draft 2020-12) of the type's options,
+	// excluding the keys the engine owns ("type" on connections). It must
+	// reject unknown keys (additionalProperties: false).
+	Schema() []byte
+	// NewConfig returns a pointer to a new config struct holding the defaults.
+	// Options are decoded into it with yaml.v3 after schema validation; if it
+	// implements Validator, its Validate method is called next.
+	NewConfig() any
+}
+
+// ConnectionFactory creates connections.
+type ConnectionFactory interface {
+	Factory
+	CreateConnection(ctx context.Context, set Settings, cfg any) (Connection, error)
+}
+
+// SourceFactory creates sources.
+type SourceFactory interface {
+	Factory
+	// ConnectionType is the connection type the source needs, or "" for none.
+	ConnectionType() Type
+	CreateSource(ctx context.Context, set SourceSettings, cfg any) (Source, error)
+}
+
+// SinkFactory creates sinks.
+type SinkFactory interface {
+	Factory
+	// ConnectionType is the connection type the sink needs, or "" for none.
+	ConnectionType() Type
+	CreateSink(ctx context.Context, set SinkSettings, cfg any) (Sink, error)
+}
+
+// Validator is implemented by config structs that check themselves after
+// decoding. Returned errors may wrap FieldError to point at an option.
+type Validator interface {
+	Validate() error
+}
+
+// ConnectionValidator is implemented by source and sink configs whose
+// validity depends on the config of the connection they name (for example an
+// operation or query that the connection must define). connCfg is that
+// connection's decoded config.
+type ConnectionValidator interface {
+	ValidateConnection(connCfg any) error
+}
+
+// LookupValidator is implemented by connection configs that serve lookups. It
+// reports whether query is defined and accepts exactly the given parameter
+// names.
+type LookupValidator interface {
+	ValidateLookup(query string, params []string) error
+}

@@ -1,0 +1,166 @@
+package component
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/govalues/decimal"
+)
+
+// EncodeJSON encodes a message value as JSON. Object keys are sorted, so equal
+// values encode to equal bytes. Decimals are written as JSON numbers with
+// their scale ("12.30"), times as RFC 3339 strings with nanoseconds, and HTML
+// characters are not escaped. NaN and infinite doubles are an error.
+func EncodeJSON(v any) ([]byte, error) {
+	return AppendJSON(make([]byte, 0, 512), v)
+}
+
+// AppendJSON appends the JSON encoding of v to buf (see EncodeJSON).
+func AppendJSON(buf []byte, v any) ([]byte, error) {
+	switch x := v.(type) {
+	case nil:
+		return append(buf, "null"...), nil
+	case bool:
+		return strconv.AppendBool(buf, x), nil
+	case string:
+		return appendString(buf, x), nil
+	case int64:
+		return strconv.AppendInt(buf, x, 10), nil
+	case int:
+		return strconv.AppendInt(buf, int64(x), 10), nil
+	case int32:
+		return strconv.AppendInt(buf, int64(x), 10), nil
+	case uint64:
+		return strconv.AppendUint(buf, x, 10), nil
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return nil, fmt.Errorf("cannot encode %v as JSON", x)
+		}
+		if x == 0 {
+			return append(buf, '0'), nil // also for -0, which JSON readers take as 0
+		}
+		// Like encoding/json: plain notation unless very large or small.
+		format := byte('f')
+		if abs := math.Abs(x); abs < 1e-6 || abs >= 1e21 {
+			format = 'e'
+		}
+		return strconv.AppendFloat(buf, x, format, -1, 64), nil
+	case decimal.Decimal:
+		return x.AppendText(buf)
+	case time.Time:
+		buf = append(buf, '"')
+		buf = x.AppendFormat(buf, time.RFC3339Nano)
+		return append(buf, '"'), nil
+	case []byte:
+		return appendString(buf, string(x)), nil
+	case []any:
+		buf = append(buf, '[')
+		for i, e := range x {
+			if i > 0 {
+				buf = append(buf, ',')
+			}
+			var err error
+			if buf, err = AppendJSON(buf, e); err != nil {
+				return nil, err
+			}
+		}
+		return append(buf, ']'), nil
+	case []string:
+		buf = append(buf, '[')
+		for i, e := range x {
+			if i > 0 {
+				buf = append(buf, ',')
+			}
+			buf = appendString(buf, e)
+		}
+		return append(buf, ']'), nil
+	case map[string]any:
+		return appendObject(buf, x)
+	case map[string]string:
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[k] = e
+		}
+		return appendObject(buf, m)
+	}
+	return nil, fmt.Errorf("cannot encode a %T as JSON", v)
+}
+
+func appendObject(buf []byte, m map[string]any) ([]byte, error) {
+	var small [16]string
+	keys := small[:0]
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	buf = append(buf, '{')
+	for i, k := range keys {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = appendString(buf, k)
+		buf = append(buf, ':')
+		var err error
+		if buf, err = AppendJSON(buf, m[k]); err != nil {
+			return nil, fmt.Errorf("%s: %w", k, err)
+		}
+	}
+	return append(buf, '}'), nil
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendString writes s as a JSON string the way encoding/json does with
+// HTML escaping off: invalid UTF-8 becomes U+FFFD, U+2028 and U+2029 are
+// escaped for JavaScript.
+func appendString(buf []byte, s string) []byte {
+	buf = append(buf, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			buf = append(buf, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				buf = append(buf, '\\', c)
+			case '\n':
+				buf = append(buf, '\\', 'n')
+			case '\r':
+				buf = append(buf, '\\', 'r')
+			case '\t':
+				buf = append(buf, '\\', 't')
+			default:
+				buf = append(buf, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			buf = append(buf, s[start:i]...)
+			buf = append(buf, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			buf = append(buf, s[start:i]...)
+			buf = append(buf, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	buf = append(buf, s[start:]...)
+	return append(buf, '"')
+}

@@ -1,0 +1,83 @@
+package component
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Settings is what the engine passes to every factory.
+type Settings struct {
+	// ID names the instance: "connection/<name>", "<pipeline>/source" or
+	// "<pipeline>/sink/<name>".
+	ID string
+	// Pipeline is the pipeline the component belongs to ("" for connections).
+	Pipeline string
+	// Logger carries the component's attributes; never nil.
+	Logger *slog.Logger
+	// Metrics registers the component's collectors; never nil.
+	Metrics prometheus.Registerer
+	// State is durable key/value state private to this component; never nil.
+	State State
+	// Clock is the engine's clock; tests may accelerate it. Never nil.
+	Clock Clock
+	// DataDir is the engine's data directory.
+	DataDir string
+	// Dir is the pipeline directory, for resolving relative paths.
+	Dir string
+	// Connection is the started connection the component named, or nil.
+	Connection Connection
+}
+
+// SourceSettings is what source factories receive.
+type SourceSettings struct {
+	Settings
+	// Publisher durably publishes the source's messages into its pipeline.
+	Publisher Publisher
+	// HTTP registers handlers on the engine's HTTP server.
+	HTTP HTTPRegistrar
+}
+
+// SinkSettings is what sink factories receive.
+type SinkSettings struct {
+	Settings
+	// DeadLetter records messages that fail after Write returned (for example
+	// a rejection in an asynchronous feed report).
+	DeadLetter DeadLetterer
+}
+
+// Publisher durably publishes messages into a pipeline. Publish returns only
+// after the stream stored every message; a message whose ID was already
+// published inside the duplicate window is stored once. It is safe for
+// concurrent use. A nil error means the caller may acknowledge its input.
+type Publisher interface {
+	Publish(ctx context.Context, msgs ...*Message) error
+}
+
+// PublisherFunc adapts a function to Publisher.
+type PublisherFunc func(ctx context.Context, msgs ...*Message) error
+
+// Publish calls f.
+func (f PublisherFunc) Publish(ctx context.Context, msgs ...*Message) error { return f(ctx, msgs...) }
+
+// DeadLetterer records a message that failed permanently, with the reason.
+type DeadLetterer interface {
+	DeadLetter(ctx context.Context, msg *Message, reason error) error
+}
+
+// HTTPRegistrar registers handlers on the engine's HTTP server. Handle fails
+// when the pattern is already taken.
+type HTTPRegistrar interface {
+	Handle(pattern string, h http.Handler) error
+}
+
+// Clock tells the time and waits. The engine's clock may run faster than
+// real time in tests and benchmarks.
+type Clock interface {
+	Now() time.Time
+	// After waits for d of clock time, like time.After.
+	After(d time.Duration) <-chan time.Time
+}
