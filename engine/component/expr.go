@@ -135,3 +135,10 @@ func TypeName(v any) string {
 	}
 	return fmt.Sprintf("%T", v)
 }
+
+// ProgramFunc adapts a function to Program, for tests and for programs built
+// in code.
+type ProgramFunc func(ctx context.Context, msg *Message) (any, error)
+
+// Eval calls f.
+func (f ProgramFunc) Eval(ctx context.Context, msg *Message) (any, error) { return f(ctx, msg) }
