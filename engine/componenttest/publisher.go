@@ -98,4 +98,6 @@ func (m *Mux) Handle(pattern string, h http.Handler) error {
 
 type patternTakenError struct{ pattern string }
 
-func (e *patternTakenError) Error() string { return "http pattern " + e.pattern + " is already registered" }
+func (e *patternTakenError) Error() string {
+	return "http pattern " + e.pattern + " is already registered"
+}
