@@ -39,6 +39,9 @@ type SourceSettings struct {
 	Publisher Publisher
 	// HTTP registers handlers on the engine's HTTP server.
 	HTTP HTTPRegistrar
+	// DeadLetter records input the source cannot turn into a message (for
+	// example a settlement report that does not parse), with the reason.
+	DeadLetter DeadLetterer
 }
 
 // SinkSettings is what sink factories receive.
