@@ -4,6 +4,13 @@
 // schemas (feeds/), the default rate-limit table and the carrier codes. The
 // files are copies of ../shared/spapi (Amazon's own, see its README); tests
 // check that the copies have not drifted.
+//
+// On top of the files it offers an operation index (Operations,
+// LookupOperation: method, path, parameters, sandbox cases, default rate
+// limit of every operation) and validation: responses and request bodies
+// against the Swagger models (converted to draft-04 JSON Schema), notification
+// payloads against their schemas (ValidateNotification) and listings feed
+// documents and reports (ValidateListingsFeed, ValidateListingsFeedReport).
 package models
 
 import (
