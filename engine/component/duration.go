@@ -12,8 +12,9 @@ import (
 // {"type": "string", "pattern": DurationPattern}.
 type Duration time.Duration
 
-// DurationPattern is the JSON Schema pattern for Duration values.
-const DurationPattern = `^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$`
+// DurationPattern is the JSON Schema pattern for Duration values. It has no
+// backslash, so it can be pasted into JSON text as it is.
+const DurationPattern = `^([0-9]+([.][0-9]+)?(ns|us|µs|ms|s|m|h))+$`
 
 // UnmarshalYAML parses a duration string.
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {

@@ -1,0 +1,126 @@
+package file_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/govalues/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/pipewright/pipewright/connectors/file"
+	"github.com/pipewright/pipewright/engine/component"
+	"github.com/pipewright/pipewright/engine/componenttest"
+)
+
+type harness struct {
+	set  component.SourceSettings
+	pub  *componenttest.Publisher
+	dead *componenttest.DeadLetters
+}
+
+func newHarness(t *testing.T) *harness {
+	h := &harness{pub: &componenttest.Publisher{}, dead: &componenttest.DeadLetters{}}
+	h.set = component.SourceSettings{Settings: componenttest.NewSettings(t, "test/source"), Publisher: h.pub, DeadLetter: h.dead}
+	wd, err := os.Getwd()
+	require.NoError(t, err)
+	h.set.Dir = filepath.Join(wd, "testdata")
+	return h
+}
+
+// runSource starts a source, waits until it went quiet and shuts it down.
+func (h *harness) runSource(t *testing.T, options string) {
+	t.Helper()
+	f := file.NewSourceFactory()
+	cfg := componenttest.DecodeConfig(t, f, options)
+	src, err := f.CreateSource(context.Background(), h.set, cfg)
+	require.NoError(t, err)
+	require.NoError(t, src.Start(context.Background()))
+	time.Sleep(50 * time.Millisecond) // the source stops by itself at the end of the input
+	require.NoError(t, src.Shutdown(context.Background()))
+}
+
+func TestSource_reads_json_lines_and_dead_letters_bad_ones(t *testing.T) {
+	h := newHarness(t)
+	h.runSource(t, "path: orders.jsonl\nbatch_size: 2")
+	msgs := h.pub.Messages()
+	require.Len(t, msgs, 3)
+	assert.Equal(t, "orders.jsonl:1", msgs[0].ID)
+	assert.Equal(t, map[string]any{"id": int64(1), "amount": decimal.MustParse("12.30")}, msgs[0].Body)
+	assert.Equal(t, "5", msgs[2].Meta("line"))
+	require.Equal(t, 1, h.dead.Len())
+	assert.Equal(t, "not json", h.dead.Msgs[0].Body)
+	assert.ErrorContains(t, h.dead.Reasons[0], "orders.jsonl:3: invalid JSON")
+	assert.True(t, component.IsPermanent(h.dead.Reasons[0]))
+}
+
+func TestSource_resumes_after_what_it_published(t *testing.T) {
+	h := newHarness(t)
+	h.runSource(t, "path: orders.jsonl")
+	first := len(h.pub.Messages())
+	// A second run with the same state publishes nothing new.
+	h2 := newHarness(t)
+	h2.set.State = h.set.State
+	h2.runSource(t, "path: orders.jsonl")
+	assert.Equal(t, 3, first)
+	assert.Empty(t, h2.pub.Messages())
+	assert.Equal(t, 0, h2.dead.Len(), "the bad line is not dead-lettered twice")
+}
+
+func TestSource_does_not_move_the_cursor_when_publishing_fails(t *testing.T) {
+	h := newHarness(t)
+	h.pub.Err = assert.AnError
+	h.runSource(t, "path: orders.jsonl")
+	_, err := h.set.State.Get(context.Background(), "offset/orders.jsonl")
+	assert.ErrorIs(t, err, component.ErrNotFound)
+}
+
+func TestSource_reads_csv_rows_as_objects(t *testing.T) {
+	h := newHarness(t)
+	h.runSource(t, "path: stock.csv\nformat: csv")
+	msgs := h.pub.Messages()
+	require.Len(t, msgs, 2)
+	assert.Equal(t, map[string]any{"sku": "A-1", "qty": "3"}, msgs[0].Body)
+	assert.Equal(t, map[string]any{"sku": "B,2", "qty": "4"}, msgs[1].Body)
+	require.Equal(t, 1, h.dead.Len())
+	assert.ErrorContains(t, h.dead.Reasons[0], "stock.csv:4: 1 fields, the header has 2")
+}
+
+func TestSource_options_are_checked(t *testing.T) {
+	for options, want := range map[string]string{
+		"format: jsonl":                         "missing properties: 'path'",
+		"path: x\nformat: xml":                  "value must be one of",
+		"path: x\ndelimiter: ';'":               "delimiter only applies to format csv",
+		"path: x\nformat: csv\ndelimiter: '::'": "want a single character",
+		"path: x\nwatch: soon":                  "does not match pattern",
+		"path: x\nbatchsize: 3":                 "additionalProperties 'batchsize' not allowed",
+	} {
+		_, err := componenttest.TryDecodeConfig(file.NewSourceFactory(), options)
+		assert.ErrorContains(t, err, want, options)
+	}
+}
+
+func TestSink_appends_json_lines_and_fails_only_unencodable_bodies(t *testing.T) {
+	f := file.NewSinkFactory()
+	set := component.SinkSettings{Settings: componenttest.NewSettings(t, "test/sink")}
+	sink, err := f.CreateSink(context.Background(), set, componenttest.DecodeConfig(t, f, "path: out/x.jsonl\nsync: true"))
+	require.NoError(t, err)
+	require.NoError(t, sink.Start(context.Background()))
+	batch := []*component.Message{
+		component.NewMessage("1", map[string]any{"total": decimal.MustParse("10.50")}),
+		component.NewMessage("2", map[string]any{"bad": make(chan int)}),
+		component.NewMessage("3", "text"),
+	}
+	err = sink.Write(context.Background(), batch)
+	require.Error(t, err)
+	assert.NoError(t, component.ErrFor(err, 0))
+	assert.True(t, component.IsPermanent(component.ErrFor(err, 1)))
+	assert.NoError(t, component.ErrFor(err, 2))
+	require.NoError(t, sink.Shutdown(context.Background()))
+	data, err := os.ReadFile(filepath.Join(set.DataDir, "out", "x.jsonl"))
+	require.NoError(t, err)
+	assert.Equal(t, "{\"total\":10.50}\n\"text\"\n", string(data))
+}
