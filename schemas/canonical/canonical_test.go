@@ -30,7 +30,7 @@ func (s schemaFile) id() string { return baseID + s.name + ".json" }
 // loadSchemas reads every schema file here and returns them with a compiler
 // that knows them all under their $id (so cross-file $refs resolve offline)
 // and asserts formats such as date-time, as the engine's validate step must.
-func loadSchemas(t *testing.T) ([]schemaFile, *jsonschema.Compiler) {
+func loadSchemas(t testing.TB) ([]schemaFile, *jsonschema.Compiler) {
 	t.Helper()
 	paths, err := filepath.Glob("*.v[0-9]*.json")
 	require.NoError(t, err)
@@ -52,7 +52,7 @@ func loadSchemas(t *testing.T) ([]schemaFile, *jsonschema.Compiler) {
 }
 
 // decode parses JSON keeping numbers exact, as the engine does.
-func decode(t *testing.T, name string, data []byte) any {
+func decode(t testing.TB, name string, data []byte) any {
 	t.Helper()
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
