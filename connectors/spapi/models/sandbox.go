@@ -23,6 +23,9 @@ func (op *Operation) SandboxCases() []SandboxCase { return op.sandbox }
 func (op *Operation) newSandboxCase(status int, params map[string]sandboxParam, resp json.RawMessage) SandboxCase {
 	c := SandboxCase{Status: status, Params: map[string]json.RawMessage{}, Response: resp}
 	for name, p := range params {
+		if len(p.Value) == 0 {
+			continue // e.g. getListingsItem's case lists an empty "body"
+		}
 		// The sandbox names the body "body" even where the model calls the
 		// parameter "payload".
 		if op.Body != nil && (name == op.Body.Name || name == "body") {

@@ -1,0 +1,153 @@
+package ratelimit_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/pipewright/pipewright/connectors/spapi/internal/ratelimit"
+	"github.com/pipewright/pipewright/connectors/spapi/models"
+	"github.com/pipewright/pipewright/engine/componenttest"
+)
+
+func tablePlan(t *testing.T, name string) ratelimit.Plan {
+	t.Helper()
+	op, err := models.LookupOperation(name)
+	require.NoError(t, err)
+	p, ok := op.DefaultRateLimit()
+	require.True(t, ok)
+	return ratelimit.Plan{Rate: p.Rate, Burst: p.Burst}
+}
+
+// waitAll runs n Wait calls in order and returns the clock time at which
+// each one got its token, advancing the manual clock in small steps.
+func waitAll(t *testing.T, clock *componenttest.ManualClock, l *ratelimit.Limiter, key ratelimit.Key, plan ratelimit.Plan, n int, step time.Duration) []time.Duration {
+	t.Helper()
+	start := clock.Now()
+	got := make([]time.Duration, n)
+	for i := 0; i < n; i++ {
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			_, err := l.Wait(context.Background(), key, plan)
+			assert.NoError(t, err)
+		}()
+		for {
+			select {
+			case <-done:
+			case <-time.After(time.Millisecond):
+				clock.Advance(step)
+				continue
+			}
+			break
+		}
+		got[i] = clock.Now().Sub(start)
+	}
+	return got
+}
+
+func TestLimiter_burst_and_sustained_rate_match_the_table(t *testing.T) {
+	tests := []string{"searchOrders", "createFeed", "getReports", "confirmShipment", "orders/2026-01-01/getOrder"}
+	for _, name := range tests {
+		t.Run(name, func(t *testing.T) {
+			plan := tablePlan(t, name)
+			clock := componenttest.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+			l := ratelimit.NewLimiter(clock)
+			key := ratelimit.Key{Seller: "S", Operation: name}
+			interval := time.Duration(float64(time.Second) / plan.Rate)
+			step := interval / 50
+			got := waitAll(t, clock, l, key, plan, plan.Burst+3, step)
+			for i := 0; i < plan.Burst; i++ {
+				assert.Zero(t, got[i], "burst call %d waited", i)
+			}
+			for i := 1; i <= 3; i++ {
+				want := time.Duration(i) * interval
+				assert.InDelta(t, want.Seconds(), got[plan.Burst+i-1].Seconds(), step.Seconds()+0.001, "sustained call %d", i)
+			}
+		})
+	}
+}
+
+func TestLimiter_Adapt_applies_the_header_rate(t *testing.T) {
+	clock := componenttest.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	l := ratelimit.NewLimiter(clock)
+	plan := ratelimit.Plan{Rate: 0.0167, Burst: 1}
+	key := ratelimit.Key{Seller: "S", Operation: "orders/v0/getOrders"}
+	assert.True(t, l.Adapt(key, plan, 5.0))
+	assert.False(t, l.Adapt(key, plan, 5.0), "same rate is no change")
+	got, ok := l.Plan(key)
+	require.True(t, ok)
+	assert.Equal(t, ratelimit.Plan{Rate: 5, Burst: 1}, got)
+	times := waitAll(t, clock, l, key, plan, 3, 10*time.Millisecond)
+	assert.Zero(t, times[0])
+	assert.InDelta(t, 0.2, times[1].Seconds(), 0.011)
+	assert.InDelta(t, 0.4, times[2].Seconds(), 0.011)
+}
+
+func TestLimiter_waiting_callers_get_tokens_in_call_order(t *testing.T) {
+	clock := componenttest.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	l := ratelimit.NewLimiter(clock)
+	plan := ratelimit.Plan{Rate: 1, Burst: 1}
+	key := ratelimit.Key{Seller: "S", Operation: "op"}
+	var mu sync.Mutex
+	var order []int
+	var wg sync.WaitGroup
+	for i := 0; i < 5; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := l.Wait(context.Background(), key, plan)
+			assert.NoError(t, err)
+			mu.Lock()
+			order = append(order, i)
+			mu.Unlock()
+		}()
+		// Let caller i reserve before caller i+1 (or get its token at once).
+		require.Eventually(t, func() bool {
+			mu.Lock()
+			defer mu.Unlock()
+			if i == 0 {
+				return len(order) == 1
+			}
+			return clock.Waiters() == i
+		}, time.Second, time.Millisecond)
+	}
+	for i := 0; i < 4; i++ {
+		clock.Advance(time.Second)
+		require.Eventually(t, func() bool {
+			mu.Lock()
+			defer mu.Unlock()
+			return len(order) == i+2
+		}, time.Second, time.Millisecond)
+	}
+	wg.Wait()
+	assert.Equal(t, []int{0, 1, 2, 3, 4}, order)
+}
+
+func TestLimiter_Wait_honours_cancellation(t *testing.T) {
+	clock := componenttest.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	l := ratelimit.NewLimiter(clock)
+	plan := ratelimit.Plan{Rate: 0.001, Burst: 1}
+	key := ratelimit.Key{Operation: "op"}
+	_, err := l.Wait(context.Background(), key, plan)
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = l.Wait(ctx, key, plan)
+	assert.ErrorIs(t, err, context.Canceled)
+}
+
+func TestLimiter_Throttled_pushes_later_callers_back(t *testing.T) {
+	clock := componenttest.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	l := ratelimit.NewLimiter(clock)
+	plan := ratelimit.Plan{Rate: 1, Burst: 2}
+	key := ratelimit.Key{Operation: "op"}
+	l.Throttled(key, plan)
+	l.Throttled(key, plan)
+	times := waitAll(t, clock, l, key, plan, 1, 10*time.Millisecond)
+	assert.InDelta(t, 1.0, times[0].Seconds(), 0.011)
+}
