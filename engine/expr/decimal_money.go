@@ -1,0 +1,66 @@
+package expr
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/google/cel-go/common/types"
+	"github.com/google/cel-go/common/types/ref"
+	"github.com/google/cel-go/common/types/traits"
+	"github.com/govalues/decimal"
+)
+
+// moneyShapes are the SP-API money objects money() accepts: Orders v0
+// ({"Amount", "CurrencyCode"}) and Orders v2026-01-01 ({"amount",
+// "currencyCode"}).
+var moneyShapes = [...][2]types.String{{"Amount", "CurrencyCode"}, {"amount", "currencyCode"}}
+
+// money converts an SP-API money object to its amount.
+func money(v ref.Val) ref.Val {
+	m, ok := v.(traits.Mapper)
+	if !ok {
+		return types.NewErr("money: want an SP-API money object {\"Amount\", \"CurrencyCode\"} or {\"amount\", \"currencyCode\"}, got %s", v.Type().TypeName())
+	}
+	for _, shape := range moneyShapes {
+		amount, found := m.Find(shape[0])
+		if !found {
+			continue
+		}
+		if cur, ok := m.Find(shape[1]); !ok || cur.Type() != types.StringType || m.Size() != types.Int(2) {
+			break
+		}
+		return moneyAmount(amount)
+	}
+	return types.NewErr("money: want an SP-API money object {\"Amount\", \"CurrencyCode\"} or {\"amount\", \"currencyCode\"}, got keys %s", mapKeys(m))
+}
+
+func moneyAmount(amount ref.Val) ref.Val {
+	switch a := amount.(type) {
+	case types.String:
+		return parseDecimal(a)
+	case decimalVal, types.Int:
+		d, _ := asDecimal(a)
+		return decimalVal{d}
+	}
+	return types.NewErr("money: amount must be a string, got %s", amount.Type().TypeName())
+}
+
+// parseDecimal parses a decimal string such as "12.30" or "-5".
+func parseDecimal(s types.String) ref.Val {
+	d, err := decimal.Parse(string(s))
+	if err != nil {
+		return types.NewErr("cannot parse %q as a decimal", string(s))
+	}
+	return decimalVal{d}
+}
+
+// mapKeys lists a map's keys, sorted, for error messages.
+func mapKeys(m traits.Mapper) string {
+	var keys []string
+	for it := m.Iterator(); it.HasNext() == types.True; {
+		keys = append(keys, fmt.Sprint(it.Next().Value()))
+	}
+	sort.Strings(keys)
+	return "[" + strings.Join(keys, ", ") + "]"
+}

@@ -1,0 +1,110 @@
+package expr
+
+import (
+	"github.com/google/cel-go/cel"
+	"github.com/google/cel-go/common/functions"
+)
+
+// libSpec declares one function library: the functions the checker and the
+// interpreter see, and the documentation Reference renders. A test executes
+// every example.
+type libSpec struct {
+	// name is the cel.Library name, namespaced "pipewright.lib.<x>".
+	name string
+	// title and intro head the library's section in docs/cel.md.
+	title, intro string
+	// version is the newest version: functions declare the one they
+	// appeared in, so a pinned version keeps the meaning of old expressions.
+	version uint32
+	// options are extra declarations (types, variables, other libraries).
+	options func() []cel.EnvOption
+	fns     []fn
+}
+
+// fn declares one function (or operator) with its overloads.
+type fn struct {
+	name  string
+	since uint32
+	doc   string
+	// examples are "expression // expected" lines; expected is a CEL
+	// expression or "error: <text the error contains>".
+	examples []string
+	// external marks functions declared by another library (cel-go's
+	// extensions): documented and example-tested here, not declared.
+	external bool
+	// declareAs, when set, is the name the overloads are declared under
+	// (see equality.go); name is what the documentation shows.
+	declareAs string
+	overloads []overload
+}
+
+// overload is one signature of a function. Operators on the decimal type
+// have no binding: the value's traits implement them.
+type overload struct {
+	id     string
+	member bool
+	args   []*cel.Type
+	result *cel.Type
+	unary  functions.UnaryOp
+	binary functions.BinaryOp
+	varfn  functions.FunctionOp
+}
+
+// library is the cel.Library built from a libSpec, limited to a version.
+type library struct {
+	spec    *libSpec
+	version uint32
+}
+
+// LibraryName implements cel.SingletonLibrary.
+func (l library) LibraryName() string { return l.spec.name }
+
+// CompileOptions implements cel.Library.
+func (l library) CompileOptions() []cel.EnvOption {
+	var opts []cel.EnvOption
+	if l.spec.options != nil {
+		opts = l.spec.options()
+	}
+	for _, f := range l.spec.fns {
+		if !f.external && f.since <= l.version {
+			opts = append(opts, f.envOption())
+		}
+	}
+	return opts
+}
+
+// ProgramOptions implements cel.Library.
+func (library) ProgramOptions() []cel.ProgramOption { return nil }
+
+func (f fn) envOption() cel.EnvOption {
+	opts := []cel.FunctionOpt{cel.FunctionDocs(f.doc)}
+	for _, o := range f.overloads {
+		var oo []cel.OverloadOpt
+		switch {
+		case o.unary != nil:
+			oo = append(oo, cel.UnaryBinding(o.unary))
+		case o.binary != nil:
+			oo = append(oo, cel.BinaryBinding(o.binary))
+		case o.varfn != nil:
+			oo = append(oo, cel.FunctionBinding(o.varfn))
+		}
+		if o.member {
+			opts = append(opts, cel.MemberOverload(o.id, o.args, o.result, oo...))
+		} else {
+			opts = append(opts, cel.Overload(o.id, o.args, o.result, oo...))
+		}
+	}
+	name := f.name
+	if f.declareAs != "" {
+		name = f.declareAs
+	}
+	return cel.Function(name, opts...)
+}
+
+// libraries lists every library in the order docs/cel.md shows them.
+func libraries() []*libSpec {
+	return []*libSpec{decimalLib, stringsLib, timeLib, tablesLib}
+}
+
+// args is shorthand for an overload's argument types.
+func args(t ...*cel.Type) []*cel.Type { return t }
