@@ -57,9 +57,6 @@ func tableSelection(x ast.Expr, info *ast.SourceInfo) (string, int32, bool) {
 			return "", 0, false
 		}
 		r, _ := info.GetOffsetRange(call.Args()[1].ID())
-		if call.FunctionName() == operators.OptSelect {
-			r.Start++ // tables.?name: the literal's offset is the '?'
-		}
 		return string(name), r.Start, true
 	}
 	return "", 0, false
