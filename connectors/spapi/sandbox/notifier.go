@@ -1,0 +1,139 @@
+package sandbox
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+)
+
+// The push stands in for SQS or EventBridge and the consumer that forwards
+// notifications over HTTP: each notification is POSTed to Notify.URL until
+// the endpoint answers 2xx, a failed one coming back after Notify.Redelivery
+// of simulated time, as an unacknowledged SQS message does.
+
+// enqueue queues n for the push. The caller holds s.mu.
+func (s *Server) enqueue(n *Notification) {
+	s.outbox = append(s.outbox, n)
+	select {
+	case s.kick <- struct{}{}:
+	default:
+	}
+}
+
+// runNotifier pushes queued notifications until ctx ends.
+func (s *Server) runNotifier(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.kick:
+		}
+		for n := s.dequeue(); n != nil; n = s.dequeue() {
+			err := s.push(ctx, n)
+			if ctx.Err() != nil {
+				return
+			}
+			s.settle(n, err)
+		}
+	}
+}
+
+func (s *Server) dequeue() *Notification {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.outbox) == 0 {
+		return nil
+	}
+	n := s.outbox[0]
+	s.outbox = s.outbox[1:]
+	return n
+}
+
+// settle records a push; a failed one is redelivered later.
+func (s *Server) settle(n *Notification, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n.Attempts++
+	if err == nil {
+		n.Delivered, n.LastError = true, ""
+		return
+	}
+	n.LastError = err.Error()
+	s.schedule(s.clock.Now().Add(s.cfg.Notify.Redelivery), func(time.Time) { s.enqueue(n) })
+}
+
+// push POSTs one notification in the configured envelope, with the auth
+// header or HMAC signature.
+func (s *Server) push(ctx context.Context, n *Notification) error {
+	cfg := s.cfg.Notify
+	body := n.Body
+	if cfg.Envelope == EnvelopeEventBridge {
+		body = s.eventBridgeEvent(n)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, cfg.URL, bytes.NewReader(body))
+	if err != nil {
+		return fmt.Errorf("building push: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if cfg.Header != "" {
+		req.Header.Set(cfg.Header, cfg.Token)
+	}
+	if cfg.HMACSecret != "" {
+		ts := strconv.FormatInt(time.Now().Unix(), 10)
+		req.Header.Set(cfg.TimestampHeader, ts)
+		req.Header.Set(cfg.SignatureHeader, "sha256="+sign(cfg.HMACSecret, ts, body))
+	}
+	resp, err := s.pushHTTP.Do(req)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // the URL may hold a secret: keep it out of the error
+		}
+		return fmt.Errorf("pushing notification: %w", err)
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
+	_ = resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		return fmt.Errorf("pushing notification: the endpoint answered %s", resp.Status)
+	}
+	return nil
+}
+
+// sign returns the hex HMAC-SHA256 of "<timestamp>.<body>".
+func sign(secret, timestamp string, body []byte) string {
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte(timestamp))
+	mac.Write([]byte("."))
+	mac.Write(body)
+	return hex.EncodeToString(mac.Sum(nil))
+}
+
+// eventBridgeEvent wraps a notification as the event an EventBridge partner
+// event source delivers, with the notification as its detail. The event id
+// stays the same on redelivery.
+func (s *Server) eventBridgeEvent(n *Notification) []byte {
+	s.mu.Lock()
+	region := "us-east-1"
+	if o := s.orders[n.OrderID]; o != nil && o.TaxIncluded {
+		region = "eu-west-1"
+	}
+	s.mu.Unlock()
+	event := map[string]any{
+		"version": "0", "id": n.ID, "detail-type": "ORDER_CHANGE",
+		"source":  "aws.partner/sellingpartnerapi.amazon.com/" + applicationID,
+		"account": "123456789012", "time": n.LastUpdated.UTC().Format(time.RFC3339), "region": region,
+		"resources": []string{}, "detail": json.RawMessage(n.Body),
+	}
+	data, _ := encodeJSON(event) // a raw JSON detail and strings: cannot fail
+	return data
+}

@@ -1,0 +1,167 @@
+package sandbox
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// stableAfter is Amazon's rule that the newest two minutes of orders are
+// not yet stable: a "before" bound must be at least this far in the past.
+const stableAfter = 2 * time.Minute
+
+// orderParams names the order-listing parameters of one API version and
+// maps its status and fulfillment values to the simulator's.
+type orderParams struct {
+	createdAfter, createdBefore, updatedAfter, updatedBefore string
+	statuses, marketplaces, fulfilledBy                      string
+	status                                                   func(string) []Status
+	channel                                                  func(string) string
+}
+
+// filterNames lists the parameters that make up the filter.
+func (p *orderParams) filterNames() []string {
+	return []string{p.createdAfter, p.createdBefore, p.updatedAfter, p.updatedBefore, p.statuses, p.marketplaces, p.fulfilledBy}
+}
+
+// orderQuery is a parsed order listing: the time range on creation or last
+// update, and the status, marketplace and fulfillment filters.
+type orderQuery struct {
+	ByCreated    bool      `json:"c,omitempty"`
+	After        time.Time `json:"a"`
+	Before       time.Time `json:"b"`
+	Statuses     []Status  `json:"s,omitempty"`
+	Marketplaces []string  `json:"m"`
+	FulfilledBy  []string  `json:"f,omitempty"`
+	// Raw holds the filter parameters as the first page's request gave them.
+	Raw map[string]string `json:"r"`
+}
+
+// orderCursor is the state of a paginated order listing.
+type orderCursor struct {
+	Query    orderQuery `json:"q"`
+	Key      time.Time  `json:"k"`
+	ID       string     `json:"i"`
+	Issued   time.Time  `json:"t"`
+	Included []string   `json:"d,omitempty"`
+}
+
+// parseOrderQuery reads and checks a listing's filter: exactly one of the
+// created and last-updated ranges, never mixed, a "before" bound not after
+// the "after" bound and at least two minutes before now (the default).
+func (s *Server) parseOrderQuery(c *call, p *orderParams) (orderQuery, string) {
+	q := orderQuery{Raw: map[string]string{}}
+	for _, name := range p.filterNames() {
+		if v := c.query[name]; len(v) > 0 {
+			q.Raw[name] = fmt.Sprint(v)
+		}
+	}
+	ca, hasCA, msg1 := c.timeParam(p.createdAfter)
+	cb, hasCB, msg2 := c.timeParam(p.createdBefore)
+	ua, hasUA, msg3 := c.timeParam(p.updatedAfter)
+	ub, hasUB, msg4 := c.timeParam(p.updatedBefore)
+	for _, m := range []string{msg1, msg2, msg3, msg4} {
+		if m != "" {
+			return q, m
+		}
+	}
+	switch {
+	case hasCA && (hasUA || hasUB), hasUA && (hasCA || hasCB), hasCB && hasUB:
+		return q, fmt.Sprintf("%s/%s and %s/%s cannot be combined.", p.createdAfter, p.createdBefore, p.updatedAfter, p.updatedBefore)
+	case !hasCA && !hasUA:
+		return q, fmt.Sprintf("Exactly one of %s and %s is required.", p.createdAfter, p.updatedAfter)
+	}
+	q.ByCreated, q.After, q.Before = hasCA, ua, ub
+	afterName, beforeName, hasBefore := p.updatedAfter, p.updatedBefore, hasUB
+	if hasCA {
+		q.After, q.Before, afterName, beforeName, hasBefore = ca, cb, p.createdAfter, p.createdBefore, hasCB
+	}
+	latest := c.now.Add(-stableAfter)
+	switch {
+	case !hasBefore:
+		q.Before = latest
+	case q.Before.After(latest):
+		return q, fmt.Sprintf("%s must be at least two minutes before the time of the request.", beforeName)
+	case q.Before.Before(q.After):
+		return q, fmt.Sprintf("%s must be equal to or after %s.", beforeName, afterName)
+	}
+	for _, v := range c.list(p.statuses) {
+		q.Statuses = append(q.Statuses, p.status(v)...)
+	}
+	for _, v := range c.list(p.fulfilledBy) {
+		q.FulfilledBy = append(q.FulfilledBy, p.channel(v))
+	}
+	q.Marketplaces = c.list(p.marketplaces)
+	for _, id := range q.Marketplaces {
+		if !s.cfg.sells(id) {
+			return q, fmt.Sprintf("Invalid marketplace id %s: the seller does not sell there.", id)
+		}
+	}
+	if len(q.Marketplaces) == 0 {
+		for _, m := range s.cfg.marketplaces() {
+			q.Marketplaces = append(q.Marketplaces, m.ID)
+		}
+	}
+	return q, ""
+}
+
+// resumeOrderQuery decodes a pagination token. Filter parameters given
+// beside it must be those of the first page.
+func (s *Server) resumeOrderQuery(c *call, p *orderParams, token string) (orderCursor, string) {
+	var cur orderCursor
+	if err := s.decodeToken(token, &cur); err != nil || expired(cur.Issued, c.now, 24*time.Hour) {
+		return cur, errBadToken.Error() + "."
+	}
+	for _, name := range p.filterNames() {
+		if v := c.query[name]; len(v) > 0 && fmt.Sprint(v) != cur.Query.Raw[name] {
+			return cur, fmt.Sprintf("%s differs from the request that issued the pagination token.", name)
+		}
+	}
+	return cur, ""
+}
+
+// key is an order's position in a listing.
+func (q *orderQuery) key(o *Order) time.Time {
+	if q.ByCreated {
+		return o.Created
+	}
+	return o.LastUpdated
+}
+
+func (q *orderQuery) matches(o *Order) bool {
+	k := q.key(o)
+	return !k.Before(q.After) && !k.After(q.Before) &&
+		slices.Contains(q.Marketplaces, o.MarketplaceID) &&
+		(len(q.Statuses) == 0 || slices.Contains(q.Statuses, o.Status)) &&
+		(len(q.FulfilledBy) == 0 || slices.Contains(q.FulfilledBy, o.FulfilledBy))
+}
+
+// page returns up to size orders of the listing after the cursor's position,
+// in (key, id) order, and whether more follow. The caller holds s.mu.
+func (s *Server) page(cur orderCursor, size int) ([]*Order, bool) {
+	q := &cur.Query
+	var hits []*Order
+	for _, o := range s.orderList {
+		k := q.key(o)
+		if q.matches(o) && (cur.ID == "" || k.After(cur.Key) || (k.Equal(cur.Key) && o.ID > cur.ID)) {
+			hits = append(hits, o)
+		}
+	}
+	slices.SortFunc(hits, func(a, b *Order) int {
+		if c := q.key(a).Compare(q.key(b)); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	if len(hits) > size {
+		return hits[:size], true
+	}
+	return hits, false
+}
+
+// next returns the cursor after the last order of a page.
+func (cur orderCursor) next(last *Order, now time.Time) orderCursor {
+	cur.Key, cur.ID, cur.Issued = cur.Query.key(last), last.ID, now
+	return cur
+}

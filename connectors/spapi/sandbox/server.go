@@ -1,0 +1,237 @@
+package sandbox
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/pipewright/pipewright/connectors/internal/demo"
+	"github.com/pipewright/pipewright/connectors/spapi/internal/ratelimit"
+	"github.com/pipewright/pipewright/connectors/spapi/models"
+	"github.com/pipewright/pipewright/engine/component"
+)
+
+// Server is a running simulator. Its methods are safe for concurrent use.
+type Server struct {
+	cfg     Config
+	clock   component.Clock
+	started time.Time
+	secret  []byte // signs document URLs and pagination tokens
+	mux     *http.ServeMux
+	ops     []*models.Operation
+
+	mu        sync.Mutex
+	events    eventQueue
+	seq       uint64
+	wake      chan struct{}
+	rng       *rand.Rand // the generator's
+	manualRNG *rand.Rand // CreateOrder's
+	faultRNG  *rand.Rand
+	idRNG     *rand.Rand
+	orders    map[string]*Order
+	orderList []*Order
+	listings  map[string]*Listing
+	fbaStock  map[string]*fbaItem
+	documents map[string]*document
+	feeds     map[string]*Feed
+	feedList  []*Feed
+	reports   []*Report
+	tokens    map[string]*accessToken
+	buckets   map[string]*ratelimit.Bucket
+	dests     []*destination
+	subs      map[string]*subscription
+	notes     []*Notification
+	outbox    []*Notification
+	kick      chan struct{}
+	stats     Stats
+	ids       uint64 // numeric ids (feeds, reports, settlements)
+	requests  atomic.Uint64
+
+	runMu    sync.Mutex
+	httpSrv  *http.Server
+	url      string
+	cancel   context.CancelFunc
+	done     sync.WaitGroup
+	pushHTTP *http.Client
+}
+
+// Stats counts SP-API calls by operation name.
+type Stats struct {
+	// Calls counts every call, answered or not.
+	Calls map[string]int
+	// Throttled counts the calls answered 429 by the rate limit or a storm.
+	Throttled map[string]int
+}
+
+// New returns a simulator for cfg. It serves through Handler at once;
+// Start listens on cfg.Listen and runs the background work.
+func New(cfg Config) (*Server, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("sandbox config: %w", err)
+	}
+	applyDefaults(&cfg)
+	s := &Server{
+		cfg: cfg, clock: cfg.Clock, mux: http.NewServeMux(),
+		wake: make(chan struct{}, 1), kick: make(chan struct{}, 1),
+		rng:       rand.New(rand.NewPCG(uint64(cfg.Seed), 1)),
+		manualRNG: rand.New(rand.NewPCG(uint64(cfg.Seed), 2)),
+		faultRNG:  rand.New(rand.NewPCG(uint64(cfg.Seed), 3)),
+		idRNG:     rand.New(rand.NewPCG(uint64(cfg.Seed), 4)),
+		orders:    map[string]*Order{}, listings: map[string]*Listing{}, fbaStock: map[string]*fbaItem{},
+		documents: map[string]*document{}, feeds: map[string]*Feed{}, tokens: map[string]*accessToken{},
+		buckets: map[string]*ratelimit.Bucket{}, subs: map[string]*subscription{},
+		stats:    Stats{Calls: map[string]int{}, Throttled: map[string]int{}},
+		pushHTTP: &http.Client{Timeout: 10 * time.Second},
+	}
+	if s.clock == nil {
+		s.clock = NewScaledClock(cfg.TimeScale)
+	}
+	s.started = s.clock.Now()
+	key := sha256.Sum256(fmt.Appendf(nil, "pipewright-sandbox-%d", cfg.Seed))
+	s.secret = key[:]
+	s.ids = 50_000_000_000 + uint64(s.idRNG.IntN(1_000_000))*1000
+	s.seedCatalogue()
+	s.routes()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if cfg.OrdersPerHour > 0 {
+		s.generate0()
+	}
+	if cfg.SettlementPeriod > 0 {
+		s.scheduleSettlement(s.started.Truncate(cfg.SettlementPeriod))
+	}
+	return s, nil
+}
+
+func applyDefaults(c *Config) {
+	if c.TimeScale == 0 {
+		c.TimeScale = 1
+	}
+	if c.SellerID == "" {
+		c.SellerID = demo.SellerID
+	}
+	if c.Notify.Envelope == "" {
+		c.Notify.Envelope = EnvelopeSQS
+	}
+	if c.Notify.Redelivery <= 0 {
+		c.Notify.Redelivery = 30 * time.Second
+	}
+	if c.Notify.SignatureHeader == "" {
+		c.Notify.SignatureHeader = "X-Pipewright-Signature"
+	}
+	if c.Notify.TimestampHeader == "" {
+		c.Notify.TimestampHeader = "X-Pipewright-Timestamp"
+	}
+}
+
+// generate0 schedules the generator's first order.
+func (s *Server) generate0() {
+	gap := time.Duration(s.rng.ExpFloat64() / s.cfg.OrdersPerHour * float64(time.Hour))
+	s.schedule(s.started.Add(max(gap.Truncate(time.Millisecond), time.Millisecond)), s.generate)
+}
+
+// Handler returns the simulator's HTTP handler: LWA's /auth/o2/token, the
+// SP-API paths and the document upload and download URLs.
+func (s *Server) Handler() http.Handler { return s.mux }
+
+// Clock returns the simulator's clock, for an engine under test to share.
+func (s *Server) Clock() component.Clock { return s.clock }
+
+// Start listens on the configured address and starts the background work:
+// the world follows the clock without waiting for requests and
+// notifications are pushed. It returns once listening; the work stops with
+// ctx or Close.
+func (s *Server) Start(ctx context.Context) error {
+	s.runMu.Lock()
+	defer s.runMu.Unlock()
+	if s.httpSrv != nil {
+		return errors.New("sandbox already started")
+	}
+	ln, err := net.Listen("tcp", s.cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("starting sandbox: %w", err)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	s.cancel = cancel
+	s.url = "http://" + ln.Addr().String()
+	s.httpSrv = &http.Server{Handler: s.mux, ReadHeaderTimeout: 10 * time.Second}
+	s.done.Add(3)
+	go func() {
+		defer s.done.Done()
+		_ = s.httpSrv.Serve(ln) // ErrServerClosed on Close
+	}()
+	go func() {
+		defer s.done.Done()
+		s.runEvents(ctx)
+	}()
+	go func() {
+		defer s.done.Done()
+		s.runNotifier(ctx)
+	}()
+	return nil
+}
+
+// URL returns the base URL Start listens on ("" before Start): the LWA
+// endpoint is URL()+"/auth/o2/token" and SP-API paths hang off it too.
+func (s *Server) URL() string {
+	s.runMu.Lock()
+	defer s.runMu.Unlock()
+	return s.url
+}
+
+// Close stops the server and its background work. It is safe to call
+// without Start and more than once.
+func (s *Server) Close() error {
+	s.runMu.Lock()
+	defer s.runMu.Unlock()
+	if s.httpSrv == nil {
+		return nil
+	}
+	s.cancel()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err := s.httpSrv.Shutdown(ctx)
+	s.done.Wait()
+	s.httpSrv = nil
+	if err != nil {
+		return fmt.Errorf("stopping sandbox: %w", err)
+	}
+	return nil
+}
+
+// runEvents keeps the world in step with the clock between requests.
+func (s *Server) runEvents(ctx context.Context) {
+	for {
+		var due <-chan time.Time
+		if at, ok := s.nextEvent(); ok {
+			due = s.clock.After(at.Sub(s.clock.Now()))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.wake:
+		case <-due:
+			s.Sync()
+		}
+	}
+}
+
+// nextID returns a fresh numeric id (feed, report and settlement ids are
+// 11-digit numbers on Amazon).
+func (s *Server) nextID() string {
+	s.ids += 1 + uint64(s.idRNG.IntN(97))
+	return fmt.Sprintf("%d", s.ids)
+}
+
+// newUUID returns a random UUID (version 4) from the id source.
+func (s *Server) newUUID() string {
+	a, b := s.idRNG.Uint64(), s.idRNG.Uint64()
+	return fmt.Sprintf("%08x-%04x-4%03x-%04x-%012x", a>>32, (a>>16)&0xffff, a&0xfff, (b>>48)&0x3fff|0x8000, b&0xffffffffffff)
+}
