@@ -55,10 +55,12 @@ func newSim(t testing.TB, opts ...func(*sandbox.Config)) *sim {
 	return s
 }
 
-// advance moves simulated time and lets the world catch up.
+// advance moves simulated time, lets the world catch up and gets a fresh
+// access token, as a client renewing it before expiry would.
 func (s *sim) advance(d time.Duration) {
 	s.clock.Advance(d)
 	s.srv.Sync()
+	s.token = s.login()
 }
 
 // lwa posts a form to the token endpoint.

@@ -36,13 +36,13 @@ type inventorySummaryJSON struct {
 }
 
 type inventoryDetailsJSON struct {
-	FulfillableQuantity      int                    `json:"fulfillableQuantity"`
-	InboundWorkingQuantity   int                    `json:"inboundWorkingQuantity"`
-	InboundShippedQuantity   int                    `json:"inboundShippedQuantity"`
-	InboundReceivingQuantity int                    `json:"inboundReceivingQuantity"`
-	ReservedQuantity         reservedJSON           `json:"reservedQuantity"`
-	ResearchingQuantity      map[string]any         `json:"researchingQuantity"`
-	UnfulfillableQuantity    map[string]int         `json:"unfulfillableQuantity"`
+	FulfillableQuantity      int            `json:"fulfillableQuantity"`
+	InboundWorkingQuantity   int            `json:"inboundWorkingQuantity"`
+	InboundShippedQuantity   int            `json:"inboundShippedQuantity"`
+	InboundReceivingQuantity int            `json:"inboundReceivingQuantity"`
+	ReservedQuantity         reservedJSON   `json:"reservedQuantity"`
+	ResearchingQuantity      map[string]any `json:"researchingQuantity"`
+	UnfulfillableQuantity    map[string]int `json:"unfulfillableQuantity"`
 }
 
 type reservedJSON struct {

@@ -29,6 +29,7 @@ func (s *Server) generate(at time.Time) {
 
 // addOrder stores a new order, takes its units out of stock and announces it.
 func (s *Server) addOrder(o *Order) {
+	o.history = []change{{at: o.Created, status: o.Status}}
 	s.orders[o.ID] = o
 	s.orderList = append(s.orderList, o)
 	for _, it := range o.Items {

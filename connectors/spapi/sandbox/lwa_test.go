@@ -76,13 +76,14 @@ func TestLWA_rejects_bad_requests_in_LWA_error_shape(t *testing.T) {
 func TestLWA_tokens_expire_after_an_hour_of_simulated_time(t *testing.T) {
 	s := newSim(t)
 	path := "/listings/2021-08-01/items/A1DEMOSELLER00/WB-0001-BK?marketplaceIds=ATVPDKIKX0DER"
-	require.Equal(t, http.StatusOK, s.get(path).status)
+	old := s.token
+	require.Equal(t, http.StatusOK, s.callAs(old, http.MethodGet, path, nil).status)
 
 	s.advance(59 * time.Minute)
-	require.Equal(t, http.StatusOK, s.get(path).status)
+	require.Equal(t, http.StatusOK, s.callAs(old, http.MethodGet, path, nil).status)
 
 	s.advance(time.Minute)
-	r := s.get(path)
+	r := s.callAs(old, http.MethodGet, path, nil)
 	assert.Equal(t, http.StatusForbidden, r.status)
 	assert.Equal(t, "Unauthorized", errorCode(t, r))
 	assert.Contains(t, string(r.body), "expired")

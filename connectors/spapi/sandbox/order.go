@@ -52,6 +52,15 @@ type Order struct {
 	BuyerCancelRequested bool
 	// ShippedAt is when the last unit shipped (zero until then).
 	ShippedAt time.Time
+	// history holds every change, oldest first, so that a paginated listing
+	// can see orders as they were when it started.
+	history []change
+}
+
+// change is an order's status after one of its changes.
+type change struct {
+	at     time.Time
+	status Status
 }
 
 // OrderItem is one line of an order. Promotion amounts are positive
@@ -158,19 +167,32 @@ func (o *Order) item(id string) *OrderItem {
 	return nil
 }
 
-// touch moves LastUpdated to at, or just past the previous value so that
-// every change has its own time.
+// touch records a change made at at: LastUpdated moves to at, or just past
+// the previous value so that every change has its own time.
 func (o *Order) touch(at time.Time) time.Time {
 	if !at.After(o.LastUpdated) {
 		at = o.LastUpdated.Add(time.Millisecond)
 	}
 	o.LastUpdated = at
+	o.history = append(o.history, change{at: at, status: o.Status})
 	return at
+}
+
+// asOf returns the time of the order's last change at or before t and its
+// status then; ok is false if the order did not exist yet.
+func (o *Order) asOf(t time.Time) (updated time.Time, status Status, ok bool) {
+	for i := len(o.history) - 1; i >= 0; i-- {
+		if !o.history[i].at.After(t) {
+			return o.history[i].at, o.history[i].status, true
+		}
+	}
+	return time.Time{}, "", false
 }
 
 // clone returns a deep copy for callers outside the lock.
 func (o *Order) clone() Order {
 	c := *o
+	c.history = nil
 	c.Programs = slices.Clone(o.Programs)
 	c.Items = make([]OrderItem, len(o.Items))
 	for i, it := range o.Items {

@@ -41,8 +41,8 @@ func (s *Server) searchOrders(c *call) response {
 	}
 	orders, more := s.page(cur, size)
 	resp := searchOrdersResponse{Orders: []orderJSON{}}
-	for _, o := range orders {
-		resp.Orders = append(resp.Orders, orderWire(o, cur.Included))
+	for _, h := range orders {
+		resp.Orders = append(resp.Orders, orderWire(h.o, cur.Included))
 	}
 	if more {
 		resp.Pagination = &paginationJSON{NextToken: s.encodeToken(cur.next(orders[len(orders)-1], c.now))}
@@ -65,6 +65,7 @@ func (s *Server) orderCursor(c *call, p *orderParams, tokenName, includedName st
 		cur, msg = s.resumeOrderQuery(c, p, token)
 	} else {
 		cur.Query, msg = s.parseOrderQuery(c, p)
+		cur.AsOf = c.now
 	}
 	if inc := c.list(includedName); includedName != "" && len(inc) > 0 {
 		cur.Included = inc

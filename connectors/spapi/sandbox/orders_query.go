@@ -38,9 +38,12 @@ type orderQuery struct {
 	Raw map[string]string `json:"r"`
 }
 
-// orderCursor is the state of a paginated order listing.
+// orderCursor is the state of a paginated order listing. Every page sees
+// the orders as they were at AsOf, when the first page was asked for, so a
+// token always gives the same page.
 type orderCursor struct {
 	Query    orderQuery `json:"q"`
+	AsOf     time.Time  `json:"w"`
 	Key      time.Time  `json:"k"`
 	ID       string     `json:"i"`
 	Issued   time.Time  `json:"t"`
@@ -121,38 +124,40 @@ func (s *Server) resumeOrderQuery(c *call, p *orderParams, token string) (orderC
 	return cur, ""
 }
 
-// key is an order's position in a listing.
-func (q *orderQuery) key(o *Order) time.Time {
-	if q.ByCreated {
-		return o.Created
-	}
-	return o.LastUpdated
+// hit is an order in a listing, with its position as of the listing's time.
+type hit struct {
+	o   *Order
+	key time.Time
 }
 
-func (q *orderQuery) matches(o *Order) bool {
-	k := q.key(o)
-	return !k.Before(q.After) && !k.After(q.Before) &&
+// match returns an order's position in the listing as of asOf, or false.
+func (q *orderQuery) match(o *Order, asOf time.Time) (time.Time, bool) {
+	updated, status, ok := o.asOf(asOf)
+	key := updated
+	if q.ByCreated {
+		key = o.Created
+	}
+	return key, ok && !key.Before(q.After) && !key.After(q.Before) &&
 		slices.Contains(q.Marketplaces, o.MarketplaceID) &&
-		(len(q.Statuses) == 0 || slices.Contains(q.Statuses, o.Status)) &&
+		(len(q.Statuses) == 0 || slices.Contains(q.Statuses, status)) &&
 		(len(q.FulfilledBy) == 0 || slices.Contains(q.FulfilledBy, o.FulfilledBy))
 }
 
 // page returns up to size orders of the listing after the cursor's position,
 // in (key, id) order, and whether more follow. The caller holds s.mu.
-func (s *Server) page(cur orderCursor, size int) ([]*Order, bool) {
-	q := &cur.Query
-	var hits []*Order
+func (s *Server) page(cur orderCursor, size int) ([]hit, bool) {
+	var hits []hit
 	for _, o := range s.orderList {
-		k := q.key(o)
-		if q.matches(o) && (cur.ID == "" || k.After(cur.Key) || (k.Equal(cur.Key) && o.ID > cur.ID)) {
-			hits = append(hits, o)
+		k, ok := cur.Query.match(o, cur.AsOf)
+		if ok && (cur.ID == "" || k.After(cur.Key) || (k.Equal(cur.Key) && o.ID > cur.ID)) {
+			hits = append(hits, hit{o: o, key: k})
 		}
 	}
-	slices.SortFunc(hits, func(a, b *Order) int {
-		if c := q.key(a).Compare(q.key(b)); c != 0 {
+	slices.SortFunc(hits, func(a, b hit) int {
+		if c := a.key.Compare(b.key); c != 0 {
 			return c
 		}
-		return strings.Compare(a.ID, b.ID)
+		return strings.Compare(a.o.ID, b.o.ID)
 	})
 	if len(hits) > size {
 		return hits[:size], true
@@ -161,7 +166,7 @@ func (s *Server) page(cur orderCursor, size int) ([]*Order, bool) {
 }
 
 // next returns the cursor after the last order of a page.
-func (cur orderCursor) next(last *Order, now time.Time) orderCursor {
-	cur.Key, cur.ID, cur.Issued = cur.Query.key(last), last.ID, now
+func (cur orderCursor) next(last hit, now time.Time) orderCursor {
+	cur.Key, cur.ID, cur.Issued = last.key, last.o.ID, now
 	return cur
 }

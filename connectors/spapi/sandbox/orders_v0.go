@@ -139,8 +139,8 @@ func (s *Server) getOrdersV0(c *call) response {
 	orders, more := s.page(cur, size)
 	var resp ordersPayloadV0
 	resp.Payload.Orders = []orderV0{}
-	for _, o := range orders {
-		resp.Payload.Orders = append(resp.Payload.Orders, orderWireV0(o, c.dataElements()))
+	for _, h := range orders {
+		resp.Payload.Orders = append(resp.Payload.Orders, orderWireV0(h.o, c.dataElements()))
 	}
 	if more {
 		resp.Payload.NextToken = s.encodeToken(cur.next(orders[len(orders)-1], c.now))

@@ -22,9 +22,9 @@ var (
 
 // settlement is one settlement report's content.
 type settlement struct {
-	ID          string
-	Start, End  time.Time
-	Deposit     time.Time
+	ID            string
+	Start, End    time.Time
+	Deposit       time.Time
 	Currency      string
 	MarketplaceID string
 	Marketplace   string
@@ -33,14 +33,14 @@ type settlement struct {
 
 // settlementRow is a detail row of a V2 settlement report.
 type settlementRow struct {
-	TransactionType, OrderID, ShipmentID      string
-	AmountType, AmountDescription             string
-	Amount                                    decimal.Decimal
-	FulfillmentID                             string
-	Posted                                    time.Time
-	OrderItemCode, SKU                        string
-	Quantity                                  int
-	PromotionID                               string
+	TransactionType, OrderID, ShipmentID string
+	AmountType, AmountDescription        string
+	Amount                               decimal.Decimal
+	FulfillmentID                        string
+	Posted                               time.Time
+	OrderItemCode, SKU                   string
+	Quantity                             int
+	PromotionID                          string
 }
 
 // total is the sum of the rows.
