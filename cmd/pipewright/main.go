@@ -1,9 +1,15 @@
 // Command pipewright validates, tests and runs pipeline directories that keep
-// Amazon Seller Central and Sage 500 in sync.
+// Amazon Seller Central and Sage 500 in sync. See README.md.
 package main
 
-import "os"
+import (
+	"os"
+
+	_ "time/tzdata" // time zones work on machines without a zoneinfo database
+
+	"github.com/pipewright/pipewright/cmd/pipewright/internal/cli"
+)
 
 func main() {
-	os.Exit(0)
+	os.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr))
 }

@@ -1,0 +1,23 @@
+package cli
+
+import (
+	"github.com/pipewright/pipewright/connectors/file"
+	"github.com/pipewright/pipewright/engine/component"
+	"github.com/pipewright/pipewright/engine/registry"
+)
+
+// factories is the explicit list of components the binary ships.
+func factories() []component.Factory {
+	var fs []component.Factory
+	fs = append(fs, file.Factories()...)
+	return fs
+}
+
+// newRegistry builds the binary's registry.
+func newRegistry() *registry.Registry {
+	r, err := registry.New(factories()...)
+	if err != nil {
+		panic(err) // the list above is fixed: a duplicate is a bug caught by tests
+	}
+	return r
+}

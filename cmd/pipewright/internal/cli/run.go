@@ -1,0 +1,59 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/pipewright/pipewright/engine/runtime"
+)
+
+func init() {
+	register(&command{
+		name:    "run",
+		summary: "run a pipeline directory",
+		usage:   "DIR",
+		help: `
+Run validates the directory (and refuses to start on any problem), then runs
+every pipeline in it: the embedded NATS JetStream server with its storage
+under the data directory (or the external cluster of transport.url), the
+connections, one Watermill handler per pipeline, the sources, and the HTTP
+server with webhooks, /metrics, /healthz, /readyz, the dead-letter API and a
+status page at /.
+
+Logs are JSON lines on standard error. SIGINT or SIGTERM stops intake,
+finishes or hands back the messages in flight and exits 0; messages not
+acknowledged before a crash are delivered again on the next start.
+
+Examples:
+  pipewright run pipelines/sage500-amazon
+  pipewright run --listen 0.0.0.0:8080 --data /var/lib/pipewright pipelines/acme`,
+		run: func(e *env, fs *flag.FlagSet) func([]string) error {
+			listen := fs.String("listen", "", "HTTP listen address (overrides server.listen)")
+			data := fs.String("data", "", "data directory (overrides data_dir)")
+			level := fs.String("log-level", "info", "log level: debug, info, warn or error")
+			workers := fs.Int("workers", 0, "messages each pipeline processes at once (default 32)")
+			return func(args []string) error {
+				if len(args) != 1 {
+					return usagef("want one directory")
+				}
+				var lvl slog.Level
+				if err := lvl.UnmarshalText([]byte(*level)); err != nil {
+					return usagef("bad -log-level %q", *level)
+				}
+				p, err := loadProject(args[0])
+				if err != nil {
+					printLoadError(e, err)
+					return errReported
+				}
+				logger := slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: lvl}))
+				ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+				defer stop()
+				return runtime.Run(ctx, runtime.Options{Project: p, DataDir: *data, Listen: *listen, Logger: logger, Workers: *workers})
+			}
+		},
+	})
+}

@@ -1,0 +1,86 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Lookup resolves an environment variable; Load uses os.LookupEnv unless
+// Options.LookupEnv replaces it.
+type Lookup func(name string) (string, bool)
+
+var refPattern = regexp.MustCompile(`\$\{(env|file):([^}:]*)(:-([^}]*))?\}`)
+
+// interpolate replaces ${env:NAME}, ${env:NAME:-default} and ${file:path} in
+// every scalar of the file. Plain scalars that change get their YAML type
+// re-resolved, so `enabled: ${env:X:-true}` is a boolean. Replaced values are
+// remembered as sensitive: problems show the reference, never the value.
+func (f *yamlFile) interpolate(dir string, env Lookup) []Problem {
+	var problems []Problem
+	for ptr, n := range f.nodes {
+		if n.Kind != yaml.ScalarNode || !strings.Contains(n.Value, "${") {
+			continue
+		}
+		orig := n.Value
+		out := refPattern.ReplaceAllStringFunc(orig, func(ref string) string {
+			m := refPattern.FindStringSubmatch(ref)
+			kind, name, hasDefault, def := m[1], m[2], m[3] != "", m[4]
+			switch kind {
+			case "env":
+				if v, ok := env(name); ok {
+					return v
+				}
+				if hasDefault {
+					return def
+				}
+				problems = append(problems, f.atNode(n, "environment variable %s is not set (give a default with ${env:%s:-value})", name, name))
+			case "file":
+				path := name
+				if !filepath.IsAbs(path) {
+					path = filepath.Join(dir, path)
+				}
+				data, err := os.ReadFile(path)
+				if err != nil {
+					problems = append(problems, f.atNode(n, "cannot read %s for %s: %v", name, ref, pathError(err)))
+					return ""
+				}
+				return strings.TrimRight(string(data), "\r\n")
+			}
+			return ""
+		})
+		if out == orig {
+			continue
+		}
+		n.Value = out
+		if n.Style == 0 || n.Style == yaml.TaggedStyle {
+			n.Tag = "" // re-resolve: true, 42, null ...
+			n.Tag = n.ShortTag()
+		}
+		f.interpolated[ptr] = orig
+	}
+	return problems
+}
+
+// pathError drops the path from an *os.PathError (the caller names it).
+func pathError(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
+
+// redact replaces the interpolated values that appear in msg with their
+// references. Values shorter than four characters (ports, flags) are left
+// alone: they are not secrets and replacing them would garble messages.
+func (f *yamlFile) redact(msg string) string {
+	for ptr, orig := range f.interpolated {
+		if v := f.nodes[ptr].Value; len(v) >= 4 && strings.Contains(msg, v) {
+			msg = strings.ReplaceAll(msg, v, orig)
+		}
+	}
+	return msg
+}

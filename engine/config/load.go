@@ -1,0 +1,174 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/pipewright/pipewright/engine/component"
+	"github.com/pipewright/pipewright/engine/registry"
+)
+
+// Options configures Load.
+type Options struct {
+	// Registry resolves component types; required.
+	Registry *registry.Registry
+	// LookupEnv resolves ${env:NAME}; default os.LookupEnv.
+	LookupEnv Lookup
+	// Clock is read by expressions as now; default the wall clock.
+	Clock component.Clock
+}
+
+// loader holds the state of one Load call.
+type loader struct {
+	dir      string
+	opts     Options
+	schemas  *schemaSet
+	compiler *compiler
+	problems []Problem
+	project  *Project
+	mappings map[string]*mappingFile
+	files    []*yamlFile
+}
+
+// Load reads and checks the pipeline directory dir. On any problem it
+// returns Problems listing all of them.
+func Load(dir string, opts Options) (*Project, error) {
+	if opts.Registry == nil {
+		return nil, errors.New("config: no registry")
+	}
+	if opts.LookupEnv == nil {
+		opts.LookupEnv = os.LookupEnv
+	}
+	if opts.Clock == nil {
+		opts.Clock = wallClock{}
+	}
+	st, err := os.Stat(dir)
+	if err != nil || !st.IsDir() {
+		return nil, Problems{{File: dir, Message: "not a directory"}}
+	}
+	ss, err := newSchemaSet()
+	if err != nil {
+		return nil, err
+	}
+	l := &loader{dir: dir, opts: opts, schemas: ss, mappings: map[string]*mappingFile{}}
+	l.load()
+	for _, f := range l.files {
+		for i := range l.problems {
+			if l.problems[i].File == f.path {
+				l.problems[i].Message = f.redact(l.problems[i].Message)
+			}
+		}
+	}
+	if l.project != nil {
+		for _, f := range l.files {
+			for ptr := range f.interpolated {
+				l.project.Secrets = append(l.project.Secrets, f.nodes[ptr].Value)
+			}
+		}
+	}
+	if len(l.problems) > 0 {
+		ps := Problems(l.problems)
+		ps.sort()
+		return nil, ps.dedupe()
+	}
+	return l.project, nil
+}
+
+func (l *loader) add(ps ...Problem) { l.problems = append(l.problems, ps...) }
+
+// parse reads, interpolates and schema-checks one file. It returns nil when
+// the file cannot be used at all.
+func (l *loader) parse(path, schema string) (*yamlFile, bool) {
+	f, p := parseYAMLFile(path)
+	if p != nil {
+		l.add(*p)
+		return nil, false
+	}
+	l.files = append(l.files, f)
+	l.add(f.interpolate(l.dir, l.opts.LookupEnv)...)
+	ps := l.schemas.validate(f, "", toJSONValue(f.root), schemaBase+schema)
+	l.add(ps...)
+	return f, len(ps) == 0
+}
+
+func (l *loader) load() {
+	pf, ok := l.parse(filepath.Join(l.dir, ProjectFile), "project.v1.json")
+	if pf == nil {
+		return
+	}
+	l.project = &Project{Dir: l.dir, Connections: map[string]*Connection{}, Globals: &Globals{Clock: l.opts.Clock}}
+	if ok {
+		l.decodeProject(pf)
+	}
+	names := make([]string, 0, len(l.project.Tables))
+	for n := range l.project.Tables {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	l.compiler = newCompiler(names, l.project.Globals)
+	l.loadPipelines()
+	l.loadTests()
+	l.add(l.compiler.problems...)
+}
+
+// yamlFilesIn lists *.yaml and *.yml files of a directory, sorted, skipping
+// the project file.
+func yamlFilesIn(dir string) []string {
+	entries, _ := os.ReadDir(dir)
+	var paths []string
+	for _, e := range entries {
+		ext := filepath.Ext(e.Name())
+		if e.IsDir() || (ext != ".yaml" && ext != ".yml") || e.Name() == ProjectFile {
+			continue
+		}
+		paths = append(paths, filepath.Join(dir, e.Name()))
+	}
+	sort.Strings(paths)
+	return paths
+}
+
+func (l *loader) loadPipelines() {
+	seen := map[string]string{}
+	for _, path := range yamlFilesIn(l.dir) {
+		f, ok := l.parse(path, "pipeline.v1.json")
+		if !ok {
+			continue
+		}
+		pl := l.decodePipeline(f)
+		if pl == nil {
+			continue
+		}
+		if first, dup := seen[pl.Name]; dup {
+			l.add(f.at("/pipeline", "pipeline %q is already defined in %s", pl.Name, relPath(first)))
+			continue
+		}
+		seen[pl.Name] = path
+		l.project.Pipelines = append(l.project.Pipelines, pl)
+	}
+	if len(seen) == 0 && len(l.problems) == 0 {
+		l.add(Problem{File: l.dir, Message: "no pipeline files (*.yaml beside " + ProjectFile + ")"})
+	}
+}
+
+// fieldErrorProblem locates an error from a component's Validate: a
+// FieldError's path is turned into a pointer below ptr.
+func fieldErrorProblem(f *yamlFile, ptr string, err error) Problem {
+	var fe *component.FieldError
+	if errors.As(err, &fe) && fe.Path != "" {
+		p := ptr
+		for _, part := range strings.Split(fe.Path, ".") {
+			p += "/" + escapePointer(part)
+		}
+		return f.at(p, "%s", fe.Err.Error())
+	}
+	return f.at(ptr, "%s", err.Error())
+}
+
+type wallClock struct{}
+
+func (wallClock) Now() time.Time                         { return time.Now() }
+func (wallClock) After(d time.Duration) <-chan time.Time { return time.After(d) }

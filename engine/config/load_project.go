@@ -1,0 +1,112 @@
+package config
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/pipewright/pipewright/engine/component"
+)
+
+func (l *loader) decodeProject(f *yamlFile) {
+	var doc projectDoc
+	if err := f.root.Decode(&doc); err != nil {
+		l.add(f.at("", "%v", err))
+		return
+	}
+	p := l.project
+	p.Name, p.Description, p.DataDir = doc.Project, doc.Description, doc.DataDir
+	p.Transport, p.Server = doc.Transport, doc.Server
+	p.Defaults.Errors = doc.Defaults.Errors.withDefaults(DefaultErrorPolicy)
+	p.Env = scalarMap(mappingValue(f.root, "env"))
+	for name, o := range doc.Tables {
+		o.HasDefault = mappingValue(mappingValue(mappingValue(f.root, "tables"), name), "default") != nil
+		if o.HasDefault {
+			v, err := nodeValue(mappingValue(mappingValue(mappingValue(f.root, "tables"), name), "default"))
+			if err != nil {
+				l.add(f.at("/tables/"+escapePointer(name)+"/default", "%v", err))
+			}
+			o.Default = v
+		}
+		doc.Tables[name] = o
+	}
+	tables, problems := loadTables(l.dir, doc.Tables, f)
+	l.add(problems...)
+	p.Tables = tables
+	p.Globals.Tables, p.Globals.Env = tables, p.Env
+	l.decodeConnections(f)
+}
+
+// scalarMap turns a mapping of scalars into strings.
+func scalarMap(n *yaml.Node) map[string]string {
+	m := map[string]string{}
+	if n == nil {
+		return m
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		m[n.Content[i].Value] = n.Content[i+1].Value
+	}
+	return m
+}
+
+func (l *loader) decodeConnections(f *yamlFile) {
+	conns := mappingValue(f.root, "connections")
+	if conns == nil {
+		return
+	}
+	for i := 0; i+1 < len(conns.Content); i += 2 {
+		name, n := conns.Content[i].Value, resolveAlias(conns.Content[i+1])
+		ptr := "/connections/" + escapePointer(name)
+		typ := component.Type(mappingValue(n, "type").Value)
+		factory, ok := l.opts.Registry.Connection(typ)
+		if !ok {
+			l.add(f.at(ptr+"/type", "unknown connection type %q%s", typ, knownTypes(l.opts.Registry.Types(component.KindConnection))))
+			continue
+		}
+		cfg, ok := l.decodeOptions(f, ptr, withoutKeys(n, "type"), factory)
+		if !ok {
+			continue
+		}
+		l.project.Connections[name] = &Connection{Name: name, Type: typ, Factory: factory, Config: cfg}
+	}
+}
+
+// decodeOptions validates a component's options against its factory's
+// schema, decodes them and runs Validate. Problems are located below ptr.
+func (l *loader) decodeOptions(f *yamlFile, ptr string, opts *yaml.Node, factory component.Factory) (any, bool) {
+	url := fmt.Sprintf("%scomponents/%s/%s.json", schemaBase, factory.Kind(), factory.Type())
+	if err := l.schemas.addComponent(url, factory.Schema()); err != nil {
+		l.add(f.at(ptr, "internal error: %s %q schema: %v", factory.Kind(), factory.Type(), err))
+		return nil, false
+	}
+	if ps := l.schemas.validate(f, ptr, toJSONValue(opts), url); len(ps) > 0 {
+		l.add(ps...)
+		return nil, false
+	}
+	cfg := factory.NewConfig()
+	if err := opts.Decode(cfg); err != nil {
+		l.add(f.at(ptr, "%v", err))
+		return nil, false
+	}
+	if v, ok := cfg.(component.Validator); ok {
+		if err := v.Validate(); err != nil {
+			l.add(fieldErrorProblem(f, ptr, err))
+			return nil, false
+		}
+	}
+	return cfg, true
+}
+
+func knownTypes(types []component.Type) string {
+	if len(types) == 0 {
+		return ""
+	}
+	s := make([]string, len(types))
+	for i, t := range types {
+		s[i] = string(t)
+	}
+	sort.Strings(s)
+	return fmt.Sprintf(" (known: %s)", strings.Join(s, ", "))
+}

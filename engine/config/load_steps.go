@@ -1,0 +1,109 @@
+package config
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/pipewright/pipewright/engine/component"
+)
+
+// builtinVars are the variables every expression has; a lookup cannot bind
+// one of these names.
+var builtinVars = map[string]bool{"msg": true, "meta": true, "vars": true, "tables": true, "env": true, "now": true}
+
+// decodeSteps compiles the steps and returns the lookup variables bound by
+// the end of the pipeline.
+func (l *loader) decodeSteps(f *yamlFile, pl *Pipeline, docs []stepDoc) []string {
+	var vars []string
+	names := map[string]int{}
+	for i := range docs {
+		d := &docs[i]
+		ptr := fmt.Sprintf("/steps/%d", i)
+		kind, err := d.kind()
+		if err != nil {
+			l.add(f.at(ptr, "%v", err))
+			continue
+		}
+		st := &Step{Name: d.Name, Kind: kind, Index: i}
+		if st.Name == "" {
+			st.Name = fmt.Sprintf("%s-%d", kind, i+1)
+		}
+		if prev, dup := names[st.Name]; dup {
+			l.add(f.at(ptr+"/name", "step name %q is already used by step %d", st.Name, prev+1))
+		}
+		names[st.Name] = i
+		env := l.compiler.env(vars)
+		kptr := ptr + "/" + string(kind)
+		switch kind {
+		case StepMap:
+			st.Map = l.mapStep(f, kptr, d.Map, vars)
+		case StepFilter:
+			st.Filter = l.compiler.expr(f, d.Filter.Node(), env)
+		case StepSplit:
+			st.Split = l.compiler.expr(f, d.Split.Node(), env)
+		case StepValidate:
+			st.Validate = l.validateStep(f, kptr, d.Validate)
+		case StepLookup:
+			st.Lookup = l.lookupStep(f, kptr, d.Lookup, vars)
+			if st.Lookup != nil {
+				vars = append(vars, st.Lookup.As)
+			}
+		case StepRoute:
+			if i != len(docs)-1 {
+				l.add(f.atKey(kptr, "route must be the last step"))
+			}
+			for ri, r := range d.Route {
+				rule := RouteRule{To: r.To}
+				if r.When != nil {
+					rule.When = l.compiler.expr(f, r.When.Node(), env)
+				} else if ri != len(d.Route)-1 {
+					l.add(f.at(fmt.Sprintf("%s/%d", kptr, ri), "a rule without when matches everything: only the last rule may leave it out"))
+				}
+				st.Route = append(st.Route, rule)
+			}
+		}
+		pl.Steps = append(pl.Steps, st)
+	}
+	return vars
+}
+
+func (l *loader) lookupStep(f *yamlFile, ptr string, d *lookupDoc, vars []string) *LookupStep {
+	st := &LookupStep{Connection: d.Connection, Query: d.Query, As: d.As, Required: d.Required == nil || *d.Required}
+	switch {
+	case builtinVars[d.As]:
+		l.add(f.at(ptr+"/as", "%q is a built-in variable: choose another name", d.As))
+	case contains(vars, d.As):
+		l.add(f.at(ptr+"/as", "variable %q is already bound by an earlier lookup", d.As))
+	}
+	for name := range d.Params {
+		st.ParamNames = append(st.ParamNames, name)
+	}
+	sort.Strings(st.ParamNames)
+	conn := l.connection(f, ptr+"/connection", d.Connection, "")
+	if conn != nil {
+		lv, ok := conn.Config.(component.LookupValidator)
+		switch {
+		case !ok:
+			l.add(f.at(ptr+"/connection", "connection %q (%s) does not serve lookups", d.Connection, conn.Type))
+		default:
+			if err := lv.ValidateLookup(d.Query, st.ParamNames); err != nil {
+				l.add(f.at(ptr+"/query", "%v", err))
+			}
+		}
+	}
+	env := l.compiler.env(vars)
+	for _, name := range st.ParamNames {
+		e := d.Params[name]
+		st.Params = append(st.Params, l.compiler.expr(f, e.Node(), env))
+	}
+	return st
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

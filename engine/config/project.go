@@ -1,0 +1,105 @@
+package config
+
+import (
+	"github.com/pipewright/pipewright/engine/component"
+	"github.com/pipewright/pipewright/engine/expr"
+)
+
+// ProjectFile is the name of the project file at the top of a pipeline directory.
+const ProjectFile = "pipewright.yaml"
+
+// Project is a loaded, valid pipeline directory.
+type Project struct {
+	// Dir is the directory as given to Load.
+	Dir string
+	// Name is the project name (stable: it names streams and metrics).
+	Name        string
+	Description string
+	// DataDir is the data directory from the project file ("" for the default).
+	DataDir   string
+	Transport Transport
+	Server    Server
+	// Connections by name.
+	Connections map[string]*Connection
+	// Env holds the project's env values, visible to expressions as env.NAME.
+	Env map[string]string
+	// Defaults apply to pipelines that leave a setting out.
+	Defaults Defaults
+	// Tables are the directory's lookup tables by name.
+	Tables expr.Tables
+	// Pipelines in file-name order.
+	Pipelines []*Pipeline
+	// Tests are the directory's test files in file-name order.
+	Tests []*TestFile
+	// Globals are the run-time values every compiled expression reads.
+	Globals *Globals
+	// Secrets are the values interpolated from ${env:...} and ${file:...}:
+	// the runtime removes them from logs, errors and dead letters.
+	Secrets []string
+}
+
+// Pipeline returns the pipeline with the given name.
+func (p *Project) Pipeline(name string) (*Pipeline, bool) {
+	for _, pl := range p.Pipelines {
+		if pl.Name == name {
+			return pl, true
+		}
+	}
+	return nil, false
+}
+
+// Transport configures the message transport (see the project schema).
+type Transport struct {
+	URL             string             `yaml:"url"`
+	Credentials     string             `yaml:"credentials"`
+	Listen          string             `yaml:"listen"`
+	Replicas        int                `yaml:"replicas"`
+	DuplicateWindow component.Duration `yaml:"duplicate_window"`
+	AckWait         component.Duration `yaml:"ack_wait"`
+	MaxAckPending   int                `yaml:"max_ack_pending"`
+	BatchSize       int                `yaml:"batch_size"`
+	MaxBytes        int64              `yaml:"max_bytes"`
+}
+
+// Server configures the engine's HTTP server.
+type Server struct {
+	Listen     string `yaml:"listen"`
+	AdminToken string `yaml:"admin_token"`
+}
+
+// Defaults holds project-wide defaults.
+type Defaults struct {
+	Errors ErrorPolicy `yaml:"errors"`
+}
+
+// Connection is a configured connection.
+type Connection struct {
+	Name    string
+	Type    component.Type
+	Factory component.ConnectionFactory
+	// Config is the decoded, validated options (the factory's NewConfig type).
+	Config any
+}
+
+// projectDoc is the project file as decoded from YAML.
+type projectDoc struct {
+	Project     string                  `yaml:"project"`
+	Description string                  `yaml:"description"`
+	DataDir     string                  `yaml:"data_dir"`
+	Transport   Transport               `yaml:"transport"`
+	Server      Server                  `yaml:"server"`
+	Connections map[string]any          `yaml:"-"`
+	Tables      map[string]TableOptions `yaml:"tables"`
+	Env         map[string]string       `yaml:"env"`
+	Defaults    Defaults                `yaml:"defaults"`
+}
+
+// TableOptions are the project file's options for one lookup table.
+type TableOptions struct {
+	File            string `yaml:"file"`
+	Key             string `yaml:"key"`
+	Value           string `yaml:"value"`
+	Default         any    `yaml:"default"`
+	HasDefault      bool   `yaml:"-"`
+	CaseInsensitive bool   `yaml:"case_insensitive"`
+}

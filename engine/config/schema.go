@@ -1,0 +1,265 @@
+package config
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/santhosh-tekuri/jsonschema/v5"
+
+	"github.com/pipewright/pipewright/schemas"
+)
+
+const schemaBase = "https://pipewright.dev/schemas/"
+
+// schemaSet compiles embedded and component schemas once and keeps their
+// JSON for "did you mean" suggestions.
+type schemaSet struct {
+	mu       sync.Mutex
+	compiler *jsonschema.Compiler
+	compiled map[string]*jsonschema.Schema
+	docs     map[string]any // schema URL -> parsed JSON
+}
+
+func newSchemaSet() (*schemaSet, error) {
+	s := &schemaSet{compiler: jsonschema.NewCompiler(), compiled: map[string]*jsonschema.Schema{}, docs: map[string]any{}}
+	s.compiler.Draft = jsonschema.Draft2020
+	s.compiler.AssertFormat = true
+	err := fs.WalkDir(schemas.FS(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(schemas.FS(), p)
+		if err != nil {
+			return err
+		}
+		return s.add(schemaBase+p, data)
+	})
+	return s, err
+}
+
+func (s *schemaSet) add(url string, data []byte) error {
+	var doc any
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return fmt.Errorf("schema %s: %w", url, err)
+	}
+	s.docs[url] = doc
+	return s.compiler.AddResource(url, bytes.NewReader(data))
+}
+
+// get compiles (once) the schema at url.
+func (s *schemaSet) get(url string) (*jsonschema.Schema, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if sch, ok := s.compiled[url]; ok {
+		return sch, nil
+	}
+	sch, err := s.compiler.Compile(url)
+	if err != nil {
+		return nil, err
+	}
+	s.compiled[url] = sch
+	return sch, nil
+}
+
+// addComponent registers a component's options schema under a URL derived
+// from its kind and type, once.
+func (s *schemaSet) addComponent(url string, data []byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.docs[url]; ok {
+		return nil
+	}
+	return s.add(url, data)
+}
+
+// validate checks value (the node at ptr of f) against the schema at url and
+// returns one problem per violation, located in f.
+func (s *schemaSet) validate(f *yamlFile, ptr string, value any, url string) []Problem {
+	sch, err := s.get(url)
+	if err != nil {
+		return []Problem{f.at(ptr, "internal error: schema %s: %v", url, err)}
+	}
+	err = sch.Validate(value)
+	if err == nil {
+		return nil
+	}
+	ve, ok := err.(*jsonschema.ValidationError)
+	if !ok {
+		return []Problem{f.at(ptr, "%v", err)}
+	}
+	var leaves []*jsonschema.ValidationError
+	collectLeaves(ve, &leaves)
+	var problems []Problem
+	for _, leaf := range mergeTypeErrors(leaves) {
+		problems = append(problems, s.describe(f, ptr+leaf.InstanceLocation, leaf)...)
+	}
+	return problems
+}
+
+func collectLeaves(ve *jsonschema.ValidationError, out *[]*jsonschema.ValidationError) {
+	if len(ve.Causes) == 0 {
+		*out = append(*out, ve)
+		return
+	}
+	for _, c := range ve.Causes {
+		collectLeaves(c, out)
+	}
+}
+
+var typeMsg = regexp.MustCompile(`^expected (.+), but got (\w+)$`)
+
+// mergeTypeErrors joins the type errors of oneOf branches at one location
+// ("want a string or an array").
+func mergeTypeErrors(leaves []*jsonschema.ValidationError) []*jsonschema.ValidationError {
+	var out []*jsonschema.ValidationError
+	byLoc := map[string]*jsonschema.ValidationError{}
+	for _, l := range leaves {
+		m := typeMsg.FindStringSubmatch(l.Message)
+		if m == nil {
+			out = append(out, l)
+			continue
+		}
+		if prev, ok := byLoc[l.InstanceLocation]; ok {
+			pm := typeMsg.FindStringSubmatch(prev.Message)
+			prev.Message = fmt.Sprintf("expected %s or %s, but got %s", pm[1], m[1], m[2])
+			continue
+		}
+		c := *l
+		byLoc[l.InstanceLocation] = &c
+		out = append(out, &c)
+	}
+	return out
+}
+
+var (
+	additionalMsg = regexp.MustCompile(`^additionalProperties (.+) not allowed$`)
+	quotedName    = regexp.MustCompile(`'([^']*)'`)
+	requiredMsg   = regexp.MustCompile(`^missing properties: (.+)$`)
+)
+
+// describe turns one schema violation into problems with plain messages.
+func (s *schemaSet) describe(f *yamlFile, ptr string, ve *jsonschema.ValidationError) []Problem {
+	if m := additionalMsg.FindStringSubmatch(ve.Message); m != nil {
+		allowed := s.allowedKeys(ve.AbsoluteKeywordLocation)
+		var problems []Problem
+		for _, q := range quotedName.FindAllStringSubmatch(m[1], -1) {
+			name := q[1]
+			msg := fmt.Sprintf("unknown key %q", name)
+			if near := closest(name, allowed); near != "" {
+				msg += fmt.Sprintf(" (did you mean %q?)", near)
+			} else if len(allowed) > 0 && len(allowed) <= 12 {
+				msg += fmt.Sprintf(" (known keys: %s)", strings.Join(allowed, ", "))
+			}
+			problems = append(problems, f.atKey(ptr+"/"+escapePointer(name), "%s", msg))
+		}
+		return problems
+	}
+	if m := requiredMsg.FindStringSubmatch(ve.Message); m != nil {
+		var names []string
+		for _, q := range quotedName.FindAllStringSubmatch(m[1], -1) {
+			names = append(names, fmt.Sprintf("%q", q[1]))
+		}
+		return []Problem{f.at(ptr, "missing required key %s", strings.Join(names, ", "))}
+	}
+	if m := typeMsg.FindStringSubmatch(ve.Message); m != nil {
+		return []Problem{f.at(ptr, "want %s, got %s", article(m[1]), article(m[2]))}
+	}
+	msg := ve.Message
+	if n, ok := f.nodes[ptr]; ok && strings.HasPrefix(msg, "does not match pattern") {
+		msg = fmt.Sprintf("%q %s", n.Value, msg)
+	}
+	return []Problem{f.at(ptr, "%s", msg)}
+}
+
+func article(types string) string {
+	parts := strings.Split(types, " or ")
+	for i, t := range parts {
+		switch t {
+		case "object":
+			t = "mapping"
+		case "array":
+			t = "list"
+		}
+		if t == "null" {
+			parts[i] = "null"
+			continue
+		}
+		if strings.ContainsAny(t[:1], "aeiou") {
+			parts[i] = "an " + t
+		} else {
+			parts[i] = "a " + t
+		}
+	}
+	return strings.Join(parts, " or ")
+}
+
+// allowedKeys returns the property names declared next to the
+// additionalProperties keyword at loc ("url#/json/pointer/additionalProperties").
+func (s *schemaSet) allowedKeys(loc string) []string {
+	url, frag, _ := strings.Cut(loc, "#")
+	doc, ok := s.docs[url]
+	if !ok {
+		return nil
+	}
+	node := doc
+	for _, part := range strings.Split(strings.TrimSuffix(strings.TrimPrefix(frag, "/"), "/additionalProperties"), "/") {
+		if part == "" {
+			continue
+		}
+		m, ok := node.(map[string]any)
+		if !ok {
+			return nil
+		}
+		node = m[unescapePointer(part)]
+	}
+	m, _ := node.(map[string]any)
+	props, _ := m["properties"].(map[string]any)
+	keys := make([]string, 0, len(props))
+	for k := range props {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// closest returns the candidate within edit distance 2 of name (or that
+// differs only in case, '-' and '_'), or "".
+func closest(name string, candidates []string) string {
+	best, bestD := "", 3
+	norm := func(s string) string { return strings.ReplaceAll(strings.ToLower(s), "-", "_") }
+	for _, c := range candidates {
+		if norm(c) == norm(name) {
+			return c
+		}
+		if d := editDistance(name, c); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

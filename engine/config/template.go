@@ -1,0 +1,70 @@
+package config
+
+import (
+	"fmt"
+
+	"github.com/pipewright/pipewright/engine/expr"
+)
+
+// Template is a compiled output structure: objects and lists whose string
+// leaves are CEL programs and whose other scalars are literals.
+type Template struct {
+	root *tnode
+}
+
+type tnode struct {
+	prog  *expr.Program // a leaf expression
+	lit   any           // a literal leaf (when prog, keys and items are nil)
+	keys  []string      // an object: keys and their values
+	vals  []*tnode
+	items []*tnode // a list
+	isObj bool
+	isArr bool
+}
+
+// Eval builds the output for one message.
+func (t *Template) Eval(a *expr.Activation) (any, error) {
+	return t.root.eval(a, "")
+}
+
+func (n *tnode) eval(a *expr.Activation, path string) (any, error) {
+	switch {
+	case n.prog != nil:
+		v, err := n.prog.Eval(a)
+		if err != nil {
+			if path == "" {
+				return nil, err
+			}
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return v, nil
+	case n.isObj:
+		m := make(map[string]any, len(n.keys))
+		for i, k := range n.keys {
+			v, err := n.vals[i].eval(a, joinPath(path, k))
+			if err != nil {
+				return nil, err
+			}
+			m[k] = v
+		}
+		return m, nil
+	case n.isArr:
+		l := make([]any, len(n.items))
+		for i, it := range n.items {
+			v, err := it.eval(a, fmt.Sprintf("%s[%d]", path, i))
+			if err != nil {
+				return nil, err
+			}
+			l[i] = v
+		}
+		return l, nil
+	}
+	return n.lit, nil
+}
+
+func joinPath(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}

@@ -1,0 +1,262 @@
+package config
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/pipewright/pipewright/engine/component"
+)
+
+// TestsDir is the directory of pipeline test files.
+const TestsDir = "tests"
+
+// DefaultTestTime is the clock's time in pipeline tests that set no now.
+var DefaultTestTime = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// TestFile is one loaded test file.
+type TestFile struct {
+	File     string
+	Pipeline string
+	Now      time.Time
+	// Env replaces project env values during the tests.
+	Env   map[string]string
+	Cases []*TestCase
+}
+
+// TestCase is one case of a test file.
+type TestCase struct {
+	Name     string
+	Line     int
+	Body     any
+	Metadata map[string]string
+	Mocks    map[string]Mock
+	Expect   Expect
+}
+
+// Mock is a mocked lookup outcome.
+type Mock struct {
+	Result    any
+	Error     string
+	Retryable bool
+}
+
+// Expect is what a case must produce.
+type Expect struct {
+	Output      any
+	HasOutput   bool
+	Contains    any
+	HasContains bool
+	OutputFile  string // absolute path
+	Outputs     []any
+	HasOutputs  bool
+	Route       []string
+	Dropped     bool
+	Error       *regexp.Regexp
+	Step        string
+}
+
+type testDoc struct {
+	Pipeline string `yaml:"pipeline"`
+	Now      string `yaml:"now"`
+}
+
+func (l *loader) loadTests() {
+	for _, path := range yamlFilesIn(filepath.Join(l.dir, TestsDir)) {
+		f, ok := l.parse(path, "test.v1.json")
+		if !ok {
+			continue
+		}
+		if tf := l.decodeTestFile(f); tf != nil {
+			l.project.Tests = append(l.project.Tests, tf)
+		}
+	}
+}
+
+func (l *loader) decodeTestFile(f *yamlFile) *TestFile {
+	var doc testDoc
+	if err := f.root.Decode(&doc); err != nil {
+		l.add(f.at("", "%v", err))
+		return nil
+	}
+	tf := &TestFile{File: f.path, Pipeline: doc.Pipeline, Now: DefaultTestTime, Env: scalarMap(mappingValue(f.root, "env"))}
+	if doc.Now != "" {
+		t, err := time.Parse(time.RFC3339, doc.Now)
+		if err != nil {
+			l.add(f.at("/now", "want an RFC 3339 time, e.g. 2026-01-01T00:00:00Z"))
+		}
+		tf.Now = t
+	}
+	pl, ok := l.project.Pipeline(doc.Pipeline)
+	if !ok {
+		l.add(f.at("/pipeline", "unknown pipeline %q", doc.Pipeline))
+	}
+	cases := mappingValue(f.root, "tests")
+	for i, cn := range cases.Content {
+		tf.Cases = append(tf.Cases, l.decodeCase(f, fmt.Sprintf("/tests/%d", i), cn, pl))
+	}
+	return tf
+}
+
+func (l *loader) decodeCase(f *yamlFile, ptr string, n *yaml.Node, pl *Pipeline) *TestCase {
+	tc := &TestCase{Name: mappingValue(n, "name").Value, Line: n.Line, Mocks: map[string]Mock{}}
+	dir := filepath.Dir(f.path)
+	in := mappingValue(n, "input")
+	if md := mappingValue(in, "metadata"); md != nil {
+		tc.Metadata = scalarMap(md)
+	}
+	switch body, file := mappingValue(in, "body"), mappingValue(in, "file"); {
+	case body != nil && file != nil:
+		l.add(f.at(ptr+"/input", "give either body or file, not both"))
+	case body != nil:
+		tc.Body = l.value(f, ptr+"/input/body", body)
+	case file != nil:
+		tc.Body = l.fixture(f, ptr+"/input/file", filepath.Join(dir, file.Value))
+	default:
+		l.add(f.at(ptr+"/input", "missing body or file"))
+	}
+	l.decodeMocks(f, ptr, mappingValue(n, "mocks"), pl, tc)
+	l.decodeExpect(f, ptr+"/expect", mappingValue(n, "expect"), pl, tc)
+	return tc
+}
+
+func (l *loader) decodeMocks(f *yamlFile, ptr string, mocks *yaml.Node, pl *Pipeline, tc *TestCase) {
+	if mocks == nil {
+		return
+	}
+	for i := 0; i+1 < len(mocks.Content); i += 2 {
+		name, mn := mocks.Content[i].Value, mocks.Content[i+1]
+		mptr := ptr + "/mocks/" + escapePointer(name)
+		if pl != nil && !hasLookupStep(pl, name) {
+			l.add(f.atKey(mptr, "no lookup step named %q in pipeline %s", name, pl.Name))
+		}
+		m := Mock{}
+		if r := mappingValue(mn, "result"); r != nil {
+			m.Result = l.value(f, mptr+"/result", r)
+		}
+		if e := mappingValue(mn, "error"); e != nil {
+			m.Error = e.Value
+		}
+		if r := mappingValue(mn, "retryable"); r != nil {
+			m.Retryable = r.Value == "true"
+		}
+		tc.Mocks[name] = m
+	}
+}
+
+func hasLookupStep(pl *Pipeline, name string) bool {
+	for _, s := range pl.Steps {
+		if s.Name == name && s.Kind == StepLookup {
+			return true
+		}
+	}
+	return false
+}
+
+func (l *loader) decodeExpect(f *yamlFile, ptr string, n *yaml.Node, pl *Pipeline, tc *TestCase) {
+	e := &tc.Expect
+	outcomes := 0
+	if v := mappingValue(n, "output"); v != nil {
+		e.Output, e.HasOutput = l.value(f, ptr+"/output", v), true
+		outcomes++
+	}
+	if v := mappingValue(n, "output_contains"); v != nil {
+		e.Contains, e.HasContains = l.value(f, ptr+"/output_contains", v), true
+		outcomes++
+	}
+	if v := mappingValue(n, "output_file"); v != nil {
+		e.OutputFile = filepath.Join(filepath.Dir(f.path), v.Value)
+		outcomes++
+	}
+	if v := mappingValue(n, "outputs"); v != nil {
+		list, _ := l.value(f, ptr+"/outputs", v).([]any)
+		e.Outputs, e.HasOutputs = list, true
+		outcomes++
+	}
+	if v := mappingValue(n, "dropped"); v != nil {
+		e.Dropped = true
+		outcomes++
+	}
+	if v := mappingValue(n, "error"); v != nil {
+		re, err := regexp.Compile(v.Value)
+		if err != nil {
+			l.add(f.at(ptr+"/error", "invalid regular expression: %v", err))
+		}
+		e.Error = re
+		outcomes++
+	}
+	if v := mappingValue(n, "route"); v != nil {
+		var to stringList
+		_ = v.Decode(&to)
+		e.Route = to
+	}
+	if v := mappingValue(n, "step"); v != nil {
+		e.Step = v.Value
+		if e.Error == nil {
+			l.add(f.at(ptr+"/step", "step only goes with error"))
+		}
+		if pl != nil && !hasStep(pl, e.Step) {
+			l.add(f.at(ptr+"/step", "no step named %q in pipeline %s", e.Step, pl.Name))
+		}
+	}
+	if outcomes != 1 && (outcomes > 0 || e.Route == nil) {
+		l.add(f.at(ptr, "want exactly one of output, output_contains, output_file, outputs, dropped, error"))
+	}
+}
+
+func hasStep(pl *Pipeline, name string) bool {
+	for _, s := range pl.Steps {
+		if s.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// value converts a node to the message value model, reporting problems.
+func (l *loader) value(f *yamlFile, ptr string, n *yaml.Node) any {
+	v, err := nodeValue(n)
+	if err != nil {
+		l.add(f.at(ptr, "%v", err))
+	}
+	return v
+}
+
+// fixture reads a JSON or YAML file into the message value model.
+func (l *loader) fixture(f *yamlFile, ptr, path string) any {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		l.add(f.at(ptr, "cannot read fixture: %v", pathError(err)))
+		return nil
+	}
+	v, err := DecodeFixture(path, data)
+	if err != nil {
+		l.add(f.at(ptr, "%v", err))
+	}
+	return v
+}
+
+// DecodeFixture decodes a JSON or YAML file (by extension) into the message
+// value model.
+func DecodeFixture(path string, data []byte) (any, error) {
+	if strings.HasSuffix(path, ".json") {
+		v, err := component.DecodeJSON(data)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", filepath.Base(path), err)
+		}
+		return v, nil
+	}
+	var n yaml.Node
+	if err := yaml.Unmarshal(data, &n); err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Base(path), err)
+	}
+	if len(n.Content) == 0 {
+		return nil, nil
+	}
+	return nodeValue(n.Content[0])
+}

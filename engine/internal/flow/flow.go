@@ -1,0 +1,133 @@
+package flow
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/pipewright/pipewright/engine/component"
+	"github.com/pipewright/pipewright/engine/config"
+)
+
+// MetaSplitIndex is set on the messages a split step produces.
+const MetaSplitIndex = "pw-split-index"
+
+// LookupFunc runs a lookup step's query with evaluated parameters and
+// returns its result (nil: nothing found). Errors keep their class.
+type LookupFunc func(ctx context.Context, step *config.Step, params map[string]any) (any, error)
+
+// Outcome is how a step ended for one message.
+type Outcome int
+
+// Step outcomes reported to an Observer.
+const (
+	OK Outcome = iota
+	Dropped
+	Failed
+)
+
+// Observer is told how long each step took and how it ended.
+type Observer func(step *config.Step, d time.Duration, o Outcome)
+
+// Executor runs one pipeline's steps. It is safe for concurrent use.
+type Executor struct {
+	pl      *config.Pipeline
+	globals *config.Globals
+	lookup  LookupFunc
+	observe Observer
+}
+
+// New returns an executor. observe may be nil.
+func New(pl *config.Pipeline, globals *config.Globals, lookup LookupFunc, observe Observer) *Executor {
+	return &Executor{pl: pl, globals: globals, lookup: lookup, observe: observe}
+}
+
+// Output is a message ready for a sink.
+type Output struct {
+	Sink string
+	Msg  *component.Message
+}
+
+// StepError is a failure at a step, with the message as it entered the
+// step (what a replay re-enters with).
+type StepError struct {
+	Step  *config.Step
+	Input *component.Message
+	Err   error
+}
+
+func (e *StepError) Error() string { return fmt.Sprintf("step %s: %v", e.Step.Name, e.Err) }
+func (e *StepError) Unwrap() error { return e.Err }
+
+// Result is what processing one message produced.
+type Result struct {
+	Outputs []Output
+	// Failed holds permanent failures (of the message, or of split elements
+	// whose siblings went on).
+	Failed []*StepError
+	// Dropped counts messages a filter dropped.
+	Dropped int
+}
+
+// Process runs msg through the steps from index from (0 for a new message,
+// the failed step's index for a replay). A non-nil error is a *StepError
+// that is not permanent: the whole message should be retried.
+func (e *Executor) Process(ctx context.Context, msg *component.Message, from int) (*Result, error) {
+	res := &Result{}
+	if err := e.run(ctx, msg, from, res); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+func (e *Executor) run(ctx context.Context, msg *component.Message, from int, res *Result) error {
+	for i := from; i < len(e.pl.Steps); i++ {
+		st := e.pl.Steps[i]
+		var start time.Time
+		if e.observe != nil {
+			start = time.Now()
+		}
+		out, err := e.step(ctx, st, msg)
+		if e.observe != nil {
+			e.observe(st, time.Since(start), outcomeOf(out, err))
+		}
+		if err != nil {
+			se := &StepError{Step: st, Input: msg, Err: err}
+			if !component.IsPermanent(err) {
+				return se
+			}
+			res.Failed = append(res.Failed, se)
+			return nil
+		}
+		switch {
+		case out.dropped:
+			res.Dropped++
+			return nil
+		case out.routes != nil:
+			for _, sink := range out.routes {
+				res.Outputs = append(res.Outputs, Output{Sink: sink, Msg: msg})
+			}
+			return nil
+		case out.split != nil:
+			for _, child := range out.split {
+				if err := e.run(ctx, child, i+1, res); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		msg = out.msg
+	}
+	res.Outputs = append(res.Outputs, Output{Sink: config.MainSink, Msg: msg})
+	return nil
+}
+
+func outcomeOf(out stepOut, err error) Outcome {
+	switch {
+	case err != nil:
+		return Failed
+	case out.dropped:
+		return Dropped
+	}
+	return OK
+}

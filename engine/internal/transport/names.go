@@ -1,0 +1,47 @@
+package transport
+
+import (
+	"strings"
+)
+
+// Names derives every JetStream name of one project, so that engines
+// pointed at the same NATS share streams and consumers.
+type Names struct {
+	Project string
+}
+
+func upper(s string) string { return strings.ToUpper(strings.ReplaceAll(s, "-", "_")) }
+func lower(s string) string { return strings.ReplaceAll(s, "-", "_") }
+
+// Stream is the stream of a pipeline's input.
+func (n Names) Stream(pipeline string) string {
+	return "PW_" + upper(n.Project) + "_" + upper(pipeline)
+}
+
+// Subject is the subject a pipeline's input is published on.
+func (n Names) Subject(pipeline string) string {
+	return "pw." + n.Project + "." + pipeline
+}
+
+// Durable is the durable consumer (and queue group) of a pipeline: every
+// engine instance joins it, so they share the work.
+func (n Names) Durable(pipeline string) string {
+	return "pw_" + lower(n.Project) + "_" + lower(pipeline)
+}
+
+// DLQStream is the dead-letter stream of the project.
+func (n Names) DLQStream() string { return "PW_" + upper(n.Project) + "_DLQ" }
+
+// DLQSubject is the dead-letter subject of a pipeline.
+func (n Names) DLQSubject(pipeline string) string {
+	return "pw." + n.Project + ".dlq." + pipeline
+}
+
+// DLQSubjects matches every dead-letter subject of the project.
+func (n Names) DLQSubjects() string { return "pw." + n.Project + ".dlq.>" }
+
+// StateBucket is the key/value bucket of component state.
+func (n Names) StateBucket() string { return "pw_" + lower(n.Project) + "_state" }
+
+// ReplayBucket holds the outcomes of dead-letter replays for a while.
+func (n Names) ReplayBucket() string { return "pw_" + lower(n.Project) + "_replays" }

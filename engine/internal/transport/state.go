@@ -1,0 +1,93 @@
+package transport
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/pipewright/pipewright/engine/component"
+)
+
+// State is a component's view of the state bucket: its keys live under a
+// prefix derived from its ID, so components cannot collide.
+type State struct {
+	kv     jetstream.KeyValue
+	prefix string
+}
+
+var _ component.State = (*State)(nil)
+
+var validKey = regexp.MustCompile(`^[-/_=.a-zA-Z0-9]+$`)
+
+// NewState scopes the bucket to the component with the given ID (for
+// example "orders/source" or "connection/amazon").
+func NewState(kv jetstream.KeyValue, id string) *State {
+	return &State{kv: kv, prefix: strings.ReplaceAll(id, "/", ".") + "."}
+}
+
+func (s *State) key(k string) (string, error) {
+	if !validKey.MatchString(k) || strings.HasPrefix(k, ".") || strings.HasSuffix(k, ".") || strings.Contains(k, "..") {
+		return "", fmt.Errorf("state key %q: use letters, digits and -_=./ (no leading, trailing or double dots)", k)
+	}
+	return s.prefix + k, nil
+}
+
+// Get returns the value of key or component.ErrNotFound.
+func (s *State) Get(ctx context.Context, k string) ([]byte, error) {
+	key, err := s.key(k)
+	if err != nil {
+		return nil, err
+	}
+	e, err := s.kv.Get(ctx, key)
+	if errors.Is(err, jetstream.ErrKeyNotFound) {
+		return nil, component.ErrNotFound
+	}
+	if err != nil {
+		return nil, component.Retryable(fmt.Errorf("state get %s: %w", k, err))
+	}
+	return e.Value(), nil
+}
+
+// Put stores value under key durably.
+func (s *State) Put(ctx context.Context, k string, value []byte) error {
+	key, err := s.key(k)
+	if err != nil {
+		return err
+	}
+	if _, err := s.kv.Put(ctx, key, value); err != nil {
+		return component.Retryable(fmt.Errorf("state put %s: %w", k, err))
+	}
+	return nil
+}
+
+// Delete removes key.
+func (s *State) Delete(ctx context.Context, k string) error {
+	key, err := s.key(k)
+	if err != nil {
+		return err
+	}
+	if err := s.kv.Purge(ctx, key); err != nil && !errors.Is(err, jetstream.ErrKeyNotFound) {
+		return component.Retryable(fmt.Errorf("state delete %s: %w", k, err))
+	}
+	return nil
+}
+
+// Keys lists the component's keys that start with prefix.
+func (s *State) Keys(ctx context.Context, prefix string) ([]string, error) {
+	lister, err := s.kv.ListKeysFiltered(ctx, s.prefix+">")
+	if err != nil {
+		return nil, component.Retryable(fmt.Errorf("state keys: %w", err))
+	}
+	var keys []string
+	for k := range lister.Keys() {
+		k = strings.TrimPrefix(k, s.prefix)
+		if strings.HasPrefix(k, prefix) {
+			keys = append(keys, k)
+		}
+	}
+	return keys, nil
+}

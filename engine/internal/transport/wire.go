@@ -1,0 +1,67 @@
+package transport
+
+import (
+	"fmt"
+
+	"github.com/ThreeDotsLabs/watermill/message"
+
+	"github.com/pipewright/pipewright/engine/component"
+)
+
+// Wire metadata keys.
+const (
+	// MetaVars carries lookup results (JSON) on replayed messages.
+	MetaVars = "pw-vars"
+	// MetaResumeStep is the index of the step a replayed message starts at.
+	MetaResumeStep = "pw-resume-step"
+	// MetaDelivered is the delivery attempt (1 for the first), set on receipt.
+	MetaDelivered = "pw-delivered"
+	// MetaReplayID names the replay whose outcome should be recorded.
+	MetaReplayID = "pw-replay-id"
+)
+
+// ToWire encodes a message: the body as JSON payload, metadata as headers,
+// vars (when any) as JSON in a metadata entry. The watermill UUID is the
+// message ID, which the publisher sends as Nats-Msg-Id.
+func ToWire(m *component.Message) (*message.Message, error) {
+	payload, err := component.EncodeJSON(m.Body)
+	if err != nil {
+		return nil, component.Permanentf("encoding message %s: %v", m.ID, err)
+	}
+	wm := message.NewMessage(m.ID, payload)
+	for k, v := range m.Metadata {
+		wm.Metadata.Set(k, v)
+	}
+	if len(m.Vars) > 0 {
+		vars, err := component.EncodeJSON(m.Vars)
+		if err != nil {
+			return nil, component.Permanentf("encoding vars of message %s: %v", m.ID, err)
+		}
+		wm.Metadata.Set(MetaVars, string(vars))
+	}
+	return wm, nil
+}
+
+// FromWire decodes a message. Engine-internal wire metadata is removed from
+// the returned metadata.
+func FromWire(wm *message.Message) (*component.Message, error) {
+	body, err := component.DecodeJSON(wm.Payload)
+	if err != nil {
+		return nil, fmt.Errorf("decoding message %s: %w", wm.UUID, err)
+	}
+	m := &component.Message{ID: wm.UUID, Body: body, Metadata: make(map[string]string, len(wm.Metadata))}
+	for k, v := range wm.Metadata {
+		switch k {
+		case MetaVars:
+			vars, err := component.DecodeJSON([]byte(v))
+			if err != nil {
+				return nil, fmt.Errorf("decoding vars of message %s: %w", wm.UUID, err)
+			}
+			m.Vars, _ = vars.(map[string]any)
+		case MetaResumeStep, MetaDelivered:
+		default:
+			m.Metadata[k] = v
+		}
+	}
+	return m, nil
+}

@@ -1,0 +1,167 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+
+	wmnats "github.com/ThreeDotsLabs/watermill-nats/v2/pkg/nats"
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/nats-io/nats.go"
+
+	"github.com/pipewright/pipewright/engine/component"
+	"github.com/pipewright/pipewright/engine/config"
+	"github.com/pipewright/pipewright/engine/internal/flow"
+)
+
+// pipelineRunner is one pipeline's running parts.
+type pipelineRunner struct {
+	e      *Engine
+	pl     *config.Pipeline
+	source component.Source
+	sinks  map[string]*sinkRunner
+	exec   *flow.Executor
+	// deps are the circuits of the connections the steps and sinks use.
+	deps       []*circuit
+	subscriber message.Subscriber
+	publisher  message.Publisher
+}
+
+func (e *Engine) buildPipelines(ctx context.Context) error {
+	for _, pl := range e.project.Pipelines {
+		p, err := e.buildPipeline(ctx, pl)
+		if err != nil {
+			return err
+		}
+		e.pipelines = append(e.pipelines, p)
+	}
+	return nil
+}
+
+func (e *Engine) buildPipeline(ctx context.Context, pl *config.Pipeline) (*pipelineRunner, error) {
+	p := &pipelineRunner{e: e, pl: pl, sinks: map[string]*sinkRunner{}}
+	pub, err := wmnats.NewPublisherWithNatsConn(e.conn.NC, wmnats.PublisherPublishConfig{
+		Marshaler:         &wmnats.NATSMarshaler{},
+		SubjectCalculator: wmnats.DefaultSubjectCalculator,
+		JetStream:         wmnats.JetStreamConfig{TrackMsgId: true},
+	}, newWatermillLogger(e.log))
+	if err != nil {
+		return nil, fmt.Errorf("pipeline %s: publisher: %w", pl.Name, err)
+	}
+	p.publisher = pub
+	deps := map[string]*circuit{}
+	names := make([]string, 0, len(pl.Sinks))
+	for name := range pl.Sinks {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		sr, err := e.buildSink(ctx, p, pl.Sinks[name])
+		if err != nil {
+			return nil, err
+		}
+		p.sinks[name] = sr
+		if sr.circuit != nil {
+			deps[sr.circuit.name] = sr.circuit
+		}
+	}
+	for _, st := range pl.Steps {
+		if st.Lookup != nil {
+			deps[st.Lookup.Connection] = e.connections[st.Lookup.Connection].circuit
+		}
+	}
+	for _, c := range deps {
+		p.deps = append(p.deps, c)
+	}
+	p.exec = flow.New(pl, e.project.Globals, p.lookup, e.metrics.stepObserver(pl.Name))
+	src, err := e.buildSource(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	p.source = src
+	return p, nil
+}
+
+func (e *Engine) buildSource(ctx context.Context, p *pipelineRunner) (component.Source, error) {
+	cc := p.pl.Source
+	id := p.pl.Name + "/source"
+	set := component.SourceSettings{
+		Settings:   e.settings(id, p.pl.Name),
+		Publisher:  &sourcePublisher{p: p},
+		HTTP:       e.http,
+		DeadLetter: &deadLetterer{p: p, step: "source", index: 0},
+	}
+	if cc.Connection != "" {
+		set.Connection = e.connections[cc.Connection].conn
+	}
+	src, err := cc.Factory.(component.SourceFactory).CreateSource(ctx, set, cc.Config)
+	if err != nil {
+		return nil, fmt.Errorf("creating %s (%s): %w", id, cc.Type, e.secrets.err(err))
+	}
+	return src, nil
+}
+
+// lookup runs a lookup step against its connection, feeding the circuit.
+func (p *pipelineRunner) lookup(ctx context.Context, st *config.Step, params map[string]any) (any, error) {
+	lc := p.e.connections[st.Lookup.Connection]
+	lk, ok := lc.conn.(component.Lookuper)
+	if !ok {
+		return nil, component.Permanentf("connection %s does not serve lookups", lc.name)
+	}
+	v, err := lk.Lookup(ctx, st.Lookup.Query, params)
+	switch {
+	case err == nil:
+		lc.circuit.Success()
+	case component.IsRetryable(err):
+		lc.circuit.Failure(p.e.secrets.redact(err.Error()))
+	}
+	return v, err
+}
+
+// subscribe builds the pipeline's Watermill subscriber: a JetStream push
+// consumer shared through a queue group, with the pipeline's backoff for
+// negative acknowledgements.
+func (p *pipelineRunner) subscribe() (message.Subscriber, error) {
+	e := p.e
+	durable := e.names.Durable(p.pl.Name)
+	ackWait := e.limits().AckWait
+	if ackWait == 0 {
+		ackWait = defaultAckWait
+	}
+	return wmnats.NewSubscriberWithNatsConn(e.conn.NC, wmnats.SubscriberSubscriptionConfig{
+		Unmarshaler:       deliveryUnmarshaler{},
+		SubjectCalculator: wmnats.DefaultSubjectCalculator,
+		QueueGroupPrefix:  durable,
+		SubscribersCount:  e.opts.Workers,
+		AckWaitTimeout:    ackWait,
+		CloseTimeout:      ackWait,
+		NakDelay:          backoff{policy: p.pl.Errors.Retry},
+		JetStream: wmnats.JetStreamConfig{
+			AckAsync:         true,
+			DurablePrefix:    durable,
+			SubscribeOptions: []nats.SubOpt{nats.Bind(e.names.Stream(p.pl.Name), durable), nats.ManualAck()},
+		},
+	}, newWatermillLogger(e.log))
+}
+
+// deliveryUnmarshaler decodes like the NATS marshaler and records the
+// delivery attempt from the JetStream metadata.
+type deliveryUnmarshaler struct{ wmnats.NATSMarshaler }
+
+func (u deliveryUnmarshaler) Unmarshal(m *nats.Msg) (*message.Message, error) {
+	wm, err := u.NATSMarshaler.Unmarshal(m)
+	if err != nil {
+		return nil, err
+	}
+	if md, err := m.Metadata(); err == nil {
+		wm.Metadata.Set(metaDelivered, strconv.FormatUint(md.NumDelivered, 10))
+	}
+	return wm, nil
+}
+
+func (p *pipelineRunner) stop() {
+	for _, s := range p.sinks {
+		s.batcher.stop()
+	}
+}

@@ -1,0 +1,58 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/pipewright/pipewright/engine/internal/dlq"
+	"github.com/pipewright/pipewright/engine/internal/transport"
+)
+
+func (e *Engine) limits() transport.Limits {
+	t := e.project.Transport
+	return transport.Limits{
+		DuplicateWindow: t.DuplicateWindow.D(),
+		AckWait:         t.AckWait.D(),
+		MaxAckPending:   t.MaxAckPending,
+		MaxBytes:        t.MaxBytes,
+		Replicas:        t.Replicas,
+	}
+}
+
+func (e *Engine) startTransport(ctx context.Context) error {
+	conn, err := transport.Connect(transport.Config{
+		URL:         e.transportURL(),
+		Credentials: e.project.Transport.Credentials,
+		StoreDir:    filepath.Join(e.dataDir, "nats"),
+		Listen:      e.project.Transport.Listen,
+		Name:        "pipewright/" + e.project.Name,
+	})
+	if err != nil {
+		return err
+	}
+	e.conn = conn
+	js, err := jetstream.New(conn.NC)
+	if err != nil {
+		return fmt.Errorf("jetstream: %w", err)
+	}
+	e.js = js
+	lim := e.limits()
+	for _, pl := range e.project.Pipelines {
+		if err := transport.EnsurePipeline(ctx, js, e.names, pl.Name, lim); err != nil {
+			return err
+		}
+	}
+	st, err := transport.EnsureDLQ(ctx, js, e.names, lim)
+	if err != nil {
+		return err
+	}
+	e.dlq = dlq.NewStore(js, st, e.names)
+	if e.stateKV, e.replays, err = transport.EnsureBuckets(ctx, js, e.names, lim); err != nil {
+		return err
+	}
+	e.metrics.watchStreams(e)
+	return nil
+}
