@@ -107,14 +107,18 @@ func TestConfirmShipment_validates_the_body_against_the_order(t *testing.T) {
 			detail(b)["shipDate"] = epoch.Add(-48 * time.Hour).Format(time.RFC3339)
 			return b
 		}, 400},
-		{"foreign order item", o, func() map[string]any { return shipment(o, "7", shipItem{"orderItemId": "99999999999999", "quantity": 1}) }, 400},
+		{"foreign order item", o, func() map[string]any {
+			return shipment(o, "7", shipItem{"orderItemId": "99999999999999", "quantity": 1})
+		}, 400},
 		{"too many units", o, func() map[string]any { return shipment(o, "7", shipItem{"orderItemId": a, "quantity": 4}) }, 400},
 		{"too many units over two lines", o, func() map[string]any {
 			return shipment(o, "7", shipItem{"orderItemId": a, "quantity": 2}, shipItem{"orderItemId": a, "quantity": 2})
 		}, 400},
 		{"zero units", o, func() map[string]any { return shipment(o, "7", shipItem{"orderItemId": a, "quantity": 0}) }, 400},
 		{"no items", o, func() map[string]any { return shipment(o, "7") }, 400},
-		{"FBA order", fba, func() map[string]any { return shipment(fba, "1", shipItem{"orderItemId": fba.Items[0].ID, "quantity": 1}) }, 400},
+		{"FBA order", fba, func() map[string]any {
+			return shipment(fba, "1", shipItem{"orderItemId": fba.Items[0].ID, "quantity": 1})
+		}, 400},
 		{"pending order", pending, func() map[string]any {
 			return shipment(pending, "1", shipItem{"orderItemId": pending.Items[0].ID, "quantity": 1})
 		}, 400},

@@ -96,7 +96,7 @@ func orderRows(o *Order, i int) []settlementRow {
 	}
 	var rows []settlementRow
 	add := func(amountType, desc string, amount decimal.Decimal, promotion string) {
-		if amount.IsZero() && desc != "Principal" {
+		if amount.IsZero() && amountType+"/"+desc != "ItemPrice/Principal" {
 			return
 		}
 		r := base
