@@ -26,6 +26,7 @@ func (f *yamlFile) interpolate(dir string, env Lookup) []Problem {
 			continue
 		}
 		orig := n.Value
+		failed := false
 		out := refPattern.ReplaceAllStringFunc(orig, func(ref string) string {
 			m := refPattern.FindStringSubmatch(ref)
 			kind, name, hasDefault, def := m[1], m[2], m[3] != "", m[4]
@@ -37,6 +38,7 @@ func (f *yamlFile) interpolate(dir string, env Lookup) []Problem {
 				if hasDefault {
 					return def
 				}
+				failed = true
 				problems = append(problems, f.atNode(n, "environment variable %s is not set (give a default with ${env:%s:-value})", name, name))
 			case "file":
 				path := name
@@ -45,6 +47,7 @@ func (f *yamlFile) interpolate(dir string, env Lookup) []Problem {
 				}
 				data, err := os.ReadFile(path)
 				if err != nil {
+					failed = true
 					problems = append(problems, f.atNode(n, "cannot read %s for %s: %v", name, ref, pathError(err)))
 					return ""
 				}
@@ -52,12 +55,19 @@ func (f *yamlFile) interpolate(dir string, env Lookup) []Problem {
 			}
 			return ""
 		})
+		if failed {
+			f.markBad(ptr) // reported; the empty value would only add noise
+			continue
+		}
 		if out == orig {
 			continue
 		}
 		n.Value = out
-		if n.Style == 0 || n.Style == yaml.TaggedStyle {
-			n.Tag = "" // re-resolve: true, 42, null ...
+		// A plain scalar, or a quoted one that is a single reference (flow
+		// mappings need the quotes), takes the type of its value: true, 42 ...
+		if n.Style == 0 || n.Style == yaml.TaggedStyle || refPattern.FindString(orig) == orig {
+			n.Tag = ""
+			n.Style = 0
 			n.Tag = n.ShortTag()
 		}
 		f.interpolated[ptr] = orig

@@ -96,14 +96,12 @@ func (l *loader) parse(path, schema string) (*yamlFile, bool) {
 }
 
 func (l *loader) load() {
-	pf, ok := l.parse(filepath.Join(l.dir, ProjectFile), "project.v1.json")
+	pf, _ := l.parse(filepath.Join(l.dir, ProjectFile), "project.v1.json")
 	if pf == nil {
 		return
 	}
 	l.project = &Project{Dir: l.dir, Connections: map[string]*Connection{}, Globals: &Globals{Clock: l.opts.Clock}}
-	if ok {
-		l.decodeProject(pf)
-	}
+	l.decodeProject(pf)
 	names := make([]string, 0, len(l.project.Tables))
 	for n := range l.project.Tables {
 		names = append(names, n)
@@ -134,8 +132,8 @@ func yamlFilesIn(dir string) []string {
 func (l *loader) loadPipelines() {
 	seen := map[string]string{}
 	for _, path := range yamlFilesIn(l.dir) {
-		f, ok := l.parse(path, "pipeline.v1.json")
-		if !ok {
+		f, _ := l.parse(path, "pipeline.v1.json")
+		if f == nil || f.isBad("/pipeline") {
 			continue
 		}
 		pl := l.decodePipeline(f)

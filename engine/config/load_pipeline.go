@@ -13,20 +13,21 @@ import (
 
 func (l *loader) decodePipeline(f *yamlFile) *Pipeline {
 	var doc pipelineDoc
-	if err := f.root.Decode(&doc); err != nil {
-		l.add(f.at("", "%v", err))
-		return nil
-	}
+	l.decodeKey(f, "pipeline", &doc.Pipeline)
+	l.decodeKey(f, "description", &doc.Description)
+	l.decodeKey(f, "errors", &doc.Errors)
 	pl := &Pipeline{Name: doc.Pipeline, Description: doc.Description, File: f.path, Sinks: map[string]*ComponentConfig{}}
 	pl.Errors = l.project.Defaults.Errors
 	if doc.Errors != nil {
 		pl.Errors = doc.Errors.withDefaults(l.project.Defaults.Errors)
 	}
-	pl.Source = l.component(f, "/source", component.KindSource, l.compiler.env(nil))
+	if !f.bad["/source"] {
+		pl.Source = l.component(f, "/source", component.KindSource, l.compiler.env(nil))
+	}
 	if pl.Source != nil {
 		pl.Source.Name = "source"
 	}
-	vars := l.decodeSteps(f, pl, doc.Steps)
+	vars := l.decodeSteps(f, pl)
 	l.decodeSinks(f, pl, vars)
 	return pl
 }
@@ -140,7 +141,7 @@ func (l *loader) decodeSinks(f *yamlFile, pl *Pipeline, vars []string) {
 	case routed && !hasSinks:
 		l.add(f.at("", "missing required key \"sinks\" (the route step sends to named sinks)"))
 	}
-	if hasSink && !routed {
+	if hasSink && !routed && !f.bad["/sink"] {
 		if sc := l.component(f, "/sink", component.KindSink, env); sc != nil {
 			sc.Name = MainSink
 			pl.Sinks[MainSink] = sc

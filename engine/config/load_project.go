@@ -12,15 +12,19 @@ import (
 
 func (l *loader) decodeProject(f *yamlFile) {
 	var doc projectDoc
-	if err := f.root.Decode(&doc); err != nil {
-		l.add(f.at("", "%v", err))
-		return
+	for key, dst := range map[string]any{
+		"project": &doc.Project, "description": &doc.Description, "data_dir": &doc.DataDir,
+		"transport": &doc.Transport, "server": &doc.Server, "tables": &doc.Tables, "defaults": &doc.Defaults,
+	} {
+		l.decodeKey(f, key, dst)
 	}
 	p := l.project
 	p.Name, p.Description, p.DataDir = doc.Project, doc.Description, doc.DataDir
 	p.Transport, p.Server = doc.Transport, doc.Server
 	p.Defaults.Errors = doc.Defaults.Errors.withDefaults(DefaultErrorPolicy)
-	p.Env = scalarMap(mappingValue(f.root, "env"))
+	if !f.isBad("/env") {
+		p.Env = scalarMap(mappingValue(f.root, "env"))
+	}
 	for name, o := range doc.Tables {
 		o.HasDefault = mappingValue(mappingValue(mappingValue(f.root, "tables"), name), "default") != nil
 		if o.HasDefault {
@@ -51,6 +55,18 @@ func scalarMap(n *yaml.Node) map[string]string {
 	return m
 }
 
+// decodeKey decodes the top-level key of f into dst unless the schema
+// found a problem there (already reported).
+func (l *loader) decodeKey(f *yamlFile, key string, dst any) {
+	n := mappingValue(f.root, key)
+	if n == nil || f.isBad("/"+escapePointer(key)) {
+		return
+	}
+	if err := n.Decode(dst); err != nil {
+		l.add(f.at("/"+escapePointer(key), "%v", err))
+	}
+}
+
 func (l *loader) decodeConnections(f *yamlFile) {
 	conns := mappingValue(f.root, "connections")
 	if conns == nil {
@@ -59,6 +75,9 @@ func (l *loader) decodeConnections(f *yamlFile) {
 	for i := 0; i+1 < len(conns.Content); i += 2 {
 		name, n := conns.Content[i].Value, resolveAlias(conns.Content[i+1])
 		ptr := "/connections/" + escapePointer(name)
+		if f.isBad(ptr) {
+			continue
+		}
 		typ := component.Type(mappingValue(n, "type").Value)
 		factory, ok := l.opts.Registry.Connection(typ)
 		if !ok {

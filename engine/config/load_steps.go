@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/pipewright/pipewright/engine/component"
 )
 
@@ -12,13 +14,30 @@ import (
 var builtinVars = map[string]bool{"msg": true, "meta": true, "vars": true, "tables": true, "env": true, "now": true}
 
 // decodeSteps compiles the steps and returns the lookup variables bound by
-// the end of the pipeline.
-func (l *loader) decodeSteps(f *yamlFile, pl *Pipeline, docs []stepDoc) []string {
+// the end of the pipeline. A step with a schema problem is skipped (its
+// problems are reported), but a lookup variable it names stays declared so
+// later steps are not blamed for it.
+func (l *loader) decodeSteps(f *yamlFile, pl *Pipeline) []string {
 	var vars []string
 	names := map[string]int{}
-	for i := range docs {
-		d := &docs[i]
+	stepsNode := mappingValue(f.root, "steps")
+	if stepsNode == nil || stepsNode.Kind != yaml.SequenceNode {
+		return nil
+	}
+	last := len(stepsNode.Content) - 1
+	for i, sn := range stepsNode.Content {
 		ptr := fmt.Sprintf("/steps/%d", i)
+		if f.isBad(ptr) {
+			if as := mappingValue(mappingValue(sn, "lookup"), "as"); as != nil && as.Kind == yaml.ScalarNode {
+				vars = append(vars, as.Value)
+			}
+			continue
+		}
+		d := &stepDoc{}
+		if err := sn.Decode(d); err != nil {
+			l.add(f.at(ptr, "%v", err))
+			continue
+		}
 		kind, err := d.kind()
 		if err != nil {
 			l.add(f.at(ptr, "%v", err))
@@ -49,7 +68,7 @@ func (l *loader) decodeSteps(f *yamlFile, pl *Pipeline, docs []stepDoc) []string
 				vars = append(vars, st.Lookup.As)
 			}
 		case StepRoute:
-			if i != len(docs)-1 {
+			if i != last {
 				l.add(f.atKey(kptr, "route must be the last step"))
 			}
 			for ri, r := range d.Route {

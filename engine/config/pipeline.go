@@ -35,10 +35,9 @@ type ComponentConfig struct {
 }
 
 // pipelineDoc is a pipeline file as decoded from YAML; source and sinks are
-// decoded separately through their factories.
+// decoded separately through their factories, steps one by one.
 type pipelineDoc struct {
-	Pipeline    string       `yaml:"pipeline"`
-	Description string       `yaml:"description"`
-	Steps       []stepDoc    `yaml:"steps"`
-	Errors      *ErrorPolicy `yaml:"errors"`
+	Pipeline    string
+	Description string
+	Errors      *ErrorPolicy
 }

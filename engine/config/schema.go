@@ -97,6 +97,10 @@ func (s *schemaSet) validate(f *yamlFile, ptr string, value any, url string) []P
 	collectLeaves(ve, &leaves)
 	var problems []Problem
 	for _, leaf := range mergeTypeErrors(leaves) {
+		if f.bad[ptr+leaf.InstanceLocation] {
+			continue // an unresolved reference, already reported
+		}
+		f.markBad(ptr + leaf.InstanceLocation)
 		problems = append(problems, s.describe(f, ptr+leaf.InstanceLocation, leaf)...)
 	}
 	return problems
@@ -208,7 +212,7 @@ func (s *schemaSet) allowedKeys(loc string) []string {
 		return nil
 	}
 	node := doc
-	for _, part := range strings.Split(strings.TrimSuffix(strings.TrimPrefix(frag, "/"), "/additionalProperties"), "/") {
+	for _, part := range strings.Split(strings.TrimPrefix(strings.TrimSuffix(frag, "additionalProperties"), "/"), "/") {
 		if part == "" {
 			continue
 		}

@@ -19,6 +19,27 @@ type yamlFile struct {
 	// interpolated maps a pointer to the source text of a scalar whose value
 	// came from ${env:...} or ${file:...}: messages show that text, never the value.
 	interpolated map[string]string
+	// bad holds the pointers where schema validation found a problem; the
+	// decoders skip those subtrees and check everything else.
+	bad map[string]bool
+}
+
+// markBad records a schema problem at ptr.
+func (f *yamlFile) markBad(ptr string) {
+	if f.bad == nil {
+		f.bad = map[string]bool{}
+	}
+	f.bad[ptr] = true
+}
+
+// isBad reports whether ptr or anything below it had a schema problem.
+func (f *yamlFile) isBad(ptr string) bool {
+	for p := range f.bad {
+		if p == ptr || strings.HasPrefix(p, ptr+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 // parseYAMLFile reads and parses one file. A syntax error is returned as a
