@@ -34,6 +34,9 @@ type Type struct {
 	Length int
 	// Precision and Scale are those of a decimal.
 	Precision, Scale int
+	// Other is the database's name of a type outside the supported set
+	// (Kind 0), as read from an existing table.
+	Other string
 }
 
 var typePattern = regexp.MustCompile(`^(?i:(int|smallint|float|datetime)|varchar\(\s*(\d+)\s*\)|decimal\(\s*(\d+)\s*,\s*(\d+)\s*\))$`)
@@ -78,7 +81,7 @@ func (t Type) String() string {
 	case KindDecimal:
 		return fmt.Sprintf("decimal(%d,%d)", t.Precision, t.Scale)
 	}
-	return fmt.Sprintf("type(%d)", int(t.Kind))
+	return t.Other
 }
 
 // Covers reports whether every value of type o fits a column of type t

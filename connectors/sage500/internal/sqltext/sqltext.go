@@ -22,6 +22,37 @@ func ValidIdent(s string) bool { return identPattern.MatchString(s) }
 func Params(sql string) []string {
 	var names []string
 	seen := map[string]bool{}
+	walk(sql, func(i int) int {
+		if sql[i] != '@' {
+			return i
+		}
+		if strings.HasPrefix(sql[i:], "@@") {
+			return identEnd(sql, i+2) - 1
+		}
+		end := identEnd(sql, i+1)
+		if name := sql[i+1 : end]; name != "" && !seen[name] {
+			seen[name] = true
+			names = append(names, name)
+		}
+		return end - 1
+	})
+	return names
+}
+
+// Positional reports whether a SQL text uses a ? parameter marker outside
+// literals and comments.
+func Positional(sql string) bool {
+	found := false
+	walk(sql, func(i int) int {
+		found = found || sql[i] == '?'
+		return i
+	})
+	return found
+}
+
+// walk calls code for each byte of sql outside literals, quoted
+// identifiers and comments; code returns the index of the last byte it used.
+func walk(sql string, code func(i int) int) {
 	for i := 0; i < len(sql); i++ {
 		switch c := sql[i]; {
 		case c == '\'' || c == '"':
@@ -32,20 +63,10 @@ func Params(sql string) []string {
 			i = skipTo(sql, i, "\n")
 		case c == '/' && strings.HasPrefix(sql[i:], "/*"):
 			i = skipTo(sql, i+2, "*/") + 1
-		case c == '@':
-			if strings.HasPrefix(sql[i:], "@@") {
-				i = identEnd(sql, i+2) - 1
-				continue
-			}
-			end := identEnd(sql, i+1)
-			if name := sql[i+1 : end]; name != "" && !seen[name] {
-				seen[name] = true
-				names = append(names, name)
-			}
-			i = end - 1
+		default:
+			i = code(i)
 		}
 	}
-	return names
 }
 
 // skipQuoted returns the index of the quote closing the literal opened at i;

@@ -37,3 +37,8 @@ func TestValidIdent_accepts_only_plain_names(t *testing.T) {
 		assert.Equal(t, want, sqltext.ValidIdent(s), s)
 	}
 }
+
+func TestPositional_finds_question_marks_outside_literals(t *testing.T) {
+	assert.True(t, sqltext.Positional("SELECT * FROM t WHERE a = ?"))
+	assert.False(t, sqltext.Positional("SELECT '?' -- ?\nFROM t WHERE a = @a"))
+}

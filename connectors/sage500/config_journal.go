@@ -1,0 +1,46 @@
+package sage500
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/pipewright/pipewright/connectors/sage500/internal/sqltext"
+	"github.com/pipewright/pipewright/engine/component"
+)
+
+// JournalConfig is the options of a sage500.journal sink.
+type JournalConfig struct {
+	// KeyField is the unique journal custom field holding the journal's
+	// external key (e.g. SettlementId): a second delivery is acknowledged.
+	KeyField string `yaml:"key_field"`
+	// JournalID is the tglJournal.JrnlID journals are numbered in.
+	JournalID string `yaml:"journal_id"`
+}
+
+// NewJournalConfig returns the defaults: the general journal GJ.
+func NewJournalConfig() *JournalConfig { return &JournalConfig{JournalID: "GJ"} }
+
+// Validate checks the options on their own.
+func (c *JournalConfig) Validate() error {
+	var errs []error
+	if !sqltext.ValidIdent(c.KeyField) {
+		errs = append(errs, component.FieldErrorf("key_field", "want the name of a unique journal custom field"))
+	}
+	if n := len(c.JournalID); n == 0 || n > 2 {
+		errs = append(errs, component.FieldErrorf("journal_id", "want a JrnlID of 1 or 2 characters"))
+	}
+	return errors.Join(errs...)
+}
+
+// ValidateConnection checks that the key field is a unique journal custom
+// field of the connection.
+func (c *JournalConfig) ValidateConnection(connCfg any) error {
+	cc, ok := connCfg.(*ConnectionConfig)
+	if !ok {
+		return fmt.Errorf("want a %s connection", TypeConnection)
+	}
+	if err := requireUniqueField(cc, "journal", c.KeyField); err != nil {
+		return component.FieldErrorf("key_field", "%v", err)
+	}
+	return nil
+}

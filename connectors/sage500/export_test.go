@@ -1,0 +1,40 @@
+package sage500
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/pipewright/pipewright/connectors/sage500/internal/dialect"
+	"github.com/pipewright/pipewright/engine/component"
+)
+
+// PollOnce runs one poll of a sage500.query source, for tests that drive
+// the source without its timer.
+func PollOnce(ctx context.Context, src component.Source) (bool, error) {
+	return src.(*querySource).poll(ctx)
+}
+
+// NewConnectionOn wraps an open pool with the named dialect, for tests with
+// a recording driver.
+func NewConnectionOn(set component.Settings, cfg *ConnectionConfig, db *sql.DB, dialectName string) (*Connection, error) {
+	d, err := dialect.New(dialectName, mustLocation(cfg.TimeZone))
+	if err != nil {
+		return nil, err
+	}
+	return newConnection(set, cfg, db, d)
+}
+
+// CreateDemoOn creates and seeds the demo tables in an open database of the
+// named dialect (the SQL Server suite uses a scratch database).
+func CreateDemoOn(ctx context.Context, db *sql.DB, dialectName string) error {
+	return createDemo(ctx, db, dialectName)
+}
+
+func mustLocation(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}

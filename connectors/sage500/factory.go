@@ -1,0 +1,107 @@
+package sage500
+
+import (
+	"context"
+	"embed"
+	"fmt"
+
+	"github.com/pipewright/pipewright/engine/component"
+)
+
+// Component type names.
+const (
+	TypeConnection component.Type = "sage500"
+	TypeSalesOrder component.Type = "sage500.sales_order"
+	TypeJournal    component.Type = "sage500.journal"
+	TypeExec       component.Type = "sage500.exec"
+	TypeQuery      component.Type = "sage500.query"
+)
+
+//go:embed schema/*.json
+var schemas embed.FS
+
+func mustSchema(name string) []byte {
+	b, err := schemas.ReadFile("schema/" + name + ".json")
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// Factories returns the factories of every sage500 component type.
+func Factories() []component.Factory {
+	return []component.Factory{NewConnectionFactory(), NewSalesOrderFactory(), NewJournalFactory(), NewExecFactory(), NewQueryFactory()}
+}
+
+// factory is what every factory shares.
+type factory struct {
+	typ       component.Type
+	kind      component.Kind
+	schema    string
+	newConfig func() any
+}
+
+func (f factory) Type() component.Type { return f.typ }
+func (f factory) Kind() component.Kind { return f.kind }
+func (f factory) Schema() []byte       { return mustSchema(f.schema) }
+func (f factory) NewConfig() any       { return f.newConfig() }
+
+// ConnectionType is the connection every sage500 source and sink uses.
+func (f factory) ConnectionType() component.Type { return TypeConnection }
+
+type connectionFactory struct{ factory }
+
+var _ component.ConnectionFactory = connectionFactory{}
+
+// NewConnectionFactory returns the factory of sage500 connections.
+func NewConnectionFactory() component.ConnectionFactory {
+	return connectionFactory{factory{TypeConnection, component.KindConnection, "connection", func() any { return NewConnectionConfig() }}}
+}
+
+func (connectionFactory) CreateConnection(_ context.Context, set component.Settings, cfg any) (component.Connection, error) {
+	return openConnection(set, cfg.(*ConnectionConfig))
+}
+
+type sinkFactory struct {
+	factory
+	create func(set component.SinkSettings, conn *Connection, cfg any) (component.Sink, error)
+}
+
+var _ component.SinkFactory = sinkFactory{}
+
+func (f sinkFactory) CreateSink(_ context.Context, set component.SinkSettings, cfg any) (component.Sink, error) {
+	conn, err := connectionOf(set.Settings)
+	if err != nil {
+		return nil, err
+	}
+	if v, ok := cfg.(component.ConnectionValidator); ok {
+		if err := v.ValidateConnection(conn.cfg); err != nil {
+			return nil, err
+		}
+	}
+	return f.create(set, conn, cfg)
+}
+
+type sourceFactory struct{ factory }
+
+var _ component.SourceFactory = sourceFactory{}
+
+func (f sourceFactory) CreateSource(_ context.Context, set component.SourceSettings, cfg any) (component.Source, error) {
+	conn, err := connectionOf(set.Settings)
+	if err != nil {
+		return nil, err
+	}
+	qc := cfg.(*QuerySourceConfig)
+	if err := qc.ValidateConnection(conn.cfg); err != nil {
+		return nil, err
+	}
+	return newQuerySource(set, conn, qc)
+}
+
+func connectionOf(set component.Settings) (*Connection, error) {
+	conn, ok := set.Connection.(*Connection)
+	if !ok {
+		return nil, fmt.Errorf("%s: needs a %s connection, got %T", set.ID, TypeConnection, set.Connection)
+	}
+	return conn, nil
+}

@@ -1,0 +1,216 @@
+package sage500
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/govalues/decimal"
+
+	"github.com/pipewright/pipewright/connectors/sage500/internal/catalog"
+	"github.com/pipewright/pipewright/connectors/sage500/internal/dialect"
+	"github.com/pipewright/pipewright/engine/component"
+)
+
+// journalSink writes balanced GL journals (README §7.2: an unposted GL
+// journal batch, as a .NET wrapper does): tciBatchLog and tglBatch, the
+// journal log, header and detail rows, and the journal's custom fields.
+type journalSink struct {
+	component.StartFunc
+	component.ShutdownFunc
+	cfg     *JournalConfig
+	conn    *Connection
+	log     *slog.Logger
+	metrics *sinkMetrics
+	sql     journalSQL
+}
+
+type journalSQL struct{ findByKey, journal, account, batchTotals string }
+
+var _ component.ConcurrentSink = (*journalSink)(nil)
+
+// NewJournalFactory returns the factory of sage500.journal sinks.
+func NewJournalFactory() component.SinkFactory {
+	return sinkFactory{
+		factory{TypeJournal, component.KindSink, "journal", func() any { return NewJournalConfig() }},
+		newJournalSink,
+	}
+}
+
+func newJournalSink(set component.SinkSettings, conn *Connection, cfg any) (component.Sink, error) {
+	c := cfg.(*JournalConfig)
+	m, err := newSinkMetrics(set.Metrics, "journals", "Journal messages by outcome: created, duplicate (already written), rejected.", "journal")
+	if err != nil {
+		return nil, err
+	}
+	r := func(s string) string { return dialect.Render(conn.dialect, s) }
+	ext := conn.fields["journal"].ExtTable()
+	return &journalSink{cfg: c, conn: conn, log: set.Logger, metrics: m, sql: journalSQL{
+		findByKey:   r(`SELECT {JrnlHdrKey} FROM {` + ext + `}{LOCK} WHERE {` + c.KeyField + `} = ?`),
+		journal:     r(`SELECT {JrnlKey} FROM {tglJournal} WHERE {CompanyID} = ? AND {JrnlID} = ?`),
+		account:     r(`SELECT {GLAcctKey} FROM {tglAccount} WHERE {CompanyID} = ? AND {GLAcctNo} = ?`),
+		batchTotals: r(`UPDATE {tciBatchLog} SET {BatchTotal} = ?, {PostDate} = ?, {BatchCmnt} = ? WHERE {BatchKey} = ?`),
+	}}, nil
+}
+
+// ConcurrentWrites marks the sink safe for concurrent Write calls.
+func (*journalSink) ConcurrentWrites() {}
+
+// Write writes each journal of the batch in its own transaction.
+func (s *journalSink) Write(ctx context.Context, batch []*component.Message) error {
+	return writeBatch(ctx, s.metrics, batch, s.writeOne)
+}
+
+func (s *journalSink) writeOne(ctx context.Context, msg *component.Message) error {
+	doc, err := s.parseJournalDoc(msg.Body)
+	if err != nil {
+		s.metrics.outcomes.WithLabelValues("rejected").Inc()
+		return component.Permanent(fmt.Errorf("journal message %s: %w", msg.ID, err))
+	}
+	outcome := "created"
+	err = s.conn.inTx(ctx, func(ctx context.Context, t *txn) error {
+		var hdr int64
+		err := t.QueryRowContext(ctx, s.sql.findByKey, t.c.dialect.Arg(doc.key)).Scan(&hdr)
+		switch {
+		case err == nil:
+			outcome = "duplicate"
+			return nil
+		case !errors.Is(err, sql.ErrNoRows):
+			return fmt.Errorf("looking the journal up: %w", t.c.dialect.Classify(err))
+		}
+		return s.create(ctx, t, doc)
+	})
+	if err != nil && s.conn.dialect.IsUniqueViolation(err) {
+		outcome, err = "duplicate", nil
+	}
+	if err != nil {
+		if component.IsPermanent(err) {
+			s.metrics.outcomes.WithLabelValues("rejected").Inc()
+		}
+		return fmt.Errorf("journal %s: %w", doc.key, err)
+	}
+	s.metrics.outcomes.WithLabelValues(outcome).Inc()
+	s.log.Debug("journal written", "key", doc.key, "outcome", outcome)
+	return nil
+}
+
+// lookupKey resolves an ID to a key; an unknown one is a permanent error.
+func (s *journalSink) lookupKey(ctx context.Context, t *txn, query, what, id string) (int64, error) {
+	var k int64
+	err := t.QueryRowContext(ctx, query, dialect.Args(t.c.dialect, t.c.cfg.CompanyID, id)...).Scan(&k)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, component.Permanentf("unknown %s %q in company %s", what, id, t.c.cfg.CompanyID)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("looking up %s %q: %w", what, id, t.c.dialect.Classify(err))
+	}
+	return k, nil
+}
+
+func (s *journalSink) create(ctx context.Context, t *txn, doc *journalDoc) error {
+	d := t.c.dialect
+	accts := make([]int64, len(doc.lines))
+	for i, l := range doc.lines {
+		k, err := s.lookupKey(ctx, t, s.sql.account, "GL account", l.glAcctNo)
+		if err != nil {
+			return fmt.Errorf("journal.lines.%d.GLAcctNo: %w", i, err)
+		}
+		accts[i] = k
+	}
+	jrnlKey, err := s.lookupKey(ctx, t, s.sql.journal, "journal (tglJournal.JrnlID)", s.cfg.JournalID)
+	if err != nil {
+		return err
+	}
+	tranDate := doc.tranDate
+	if tranDate.IsZero() {
+		tranDate = today(t.now, t.c.loc)
+	}
+	postDate := doc.postDate
+	if postDate.IsZero() {
+		postDate = tranDate
+	}
+	hc, err := homeAmounts(doc.lines, doc.rate)
+	if err != nil {
+		return component.Permanent(fmt.Errorf("journal amounts: %w", err))
+	}
+	batch, err := d.NewBatch(ctx, t, dialect.Batch{Company: t.c.cfg.CompanyID, ModuleNo: 3, ModuleID: "GL", BatchType: 301,
+		User: t.c.cfg.UserID, Comment: doc.batchCmnt, PostDate: postDate, Now: t.now})
+	if err != nil {
+		return err
+	}
+	if _, err := t.ExecContext(ctx, s.sql.batchTotals, dialect.Args(d, doc.debits.Pad(moneyScale), postDate, doc.batchCmnt, batch.Key)...); err != nil {
+		return fmt.Errorf("updating the batch: %w", d.Classify(err))
+	}
+	jrnlNo, err := d.NextJrnlNo(ctx, t, t.c.cfg.CompanyID, jrnlKey)
+	if err != nil {
+		return err
+	}
+	hdrKey, err := dialect.NextKey(ctx, d, t, "tglJournalHdr")
+	if err != nil {
+		return err
+	}
+	totalHC, _ := sumPositive(hc)
+	rows := []tableRow{
+		{"tglBatch", map[string]any{"BatchKey": batch.Key, "PostDate": postDate, "TranCtrl": doc.debits, "BatchCmnt": doc.batchCmnt}},
+		{"tglJournalLog", map[string]any{"JrnlKey": jrnlKey, "JrnlNo": jrnlNo, "PostDate": postDate}},
+		{"tglJournalHdr", map[string]any{"JrnlHdrKey": hdrKey, "BatchKey": batch.Key, "JrnlKey": jrnlKey, "JrnlNo": jrnlNo, "TranDate": tranDate,
+			"CurrID": doc.currID, "CurrExchRate": doc.rate, "NextEntryNo": int64(len(doc.lines) + 1), "PostCmnt": doc.postCmnt, "JrnlTotalHC": totalHC}},
+	}
+	for i, l := range doc.lines {
+		rows = append(rows, tableRow{"tglJournalDetl", map[string]any{"JrnlHdrKey": hdrKey, "EntryNo": int64(i + 1), "GLAcctKey": accts[i], "PostAmt": l.amount,
+			"PostAmtHC": hc[i], "PostCmnt": l.cmnt, "RefNo": l.refNo, "SeqNo": int64(16384 * (i + 1)), "TranDate": tranDate}})
+	}
+	for _, r := range rows {
+		if err := t.insert(ctx, catalog.MustLookup(r.table), r.vals); err != nil {
+			return err
+		}
+	}
+	return t.insert(ctx, s.conn.fields["journal"].table, withKey(doc.custom, "JrnlHdrKey", hdrKey))
+}
+
+// tableRow is a row to insert into a catalogue table.
+type tableRow struct {
+	table string
+	vals  map[string]any
+}
+
+// homeAmounts converts the lines to home currency at rate, rounded to 3
+// places, putting the rounding difference on the largest line so that the
+// home-currency journal balances too.
+func homeAmounts(lines []journalLine, rate decimal.Decimal) ([]decimal.Decimal, error) {
+	hc := make([]decimal.Decimal, len(lines))
+	var sum decimal.Decimal
+	largest := 0
+	for i, l := range lines {
+		v, err := mulMoney(l.amount, rate)
+		if err != nil {
+			return nil, err
+		}
+		if sum, err = sum.Add(v); err != nil {
+			return nil, err
+		}
+		hc[i] = v
+		if v.CmpAbs(hc[largest]) > 0 {
+			largest = i
+		}
+	}
+	fixed, err := hc[largest].Sub(sum)
+	hc[largest] = fixed
+	return hc, err
+}
+
+// sumPositive adds the positive amounts (the debits).
+func sumPositive(amounts []decimal.Decimal) (decimal.Decimal, error) {
+	var sum decimal.Decimal
+	var err error
+	for _, a := range amounts {
+		if a.IsPos() {
+			if sum, err = sum.Add(a); err != nil {
+				return sum, err
+			}
+		}
+	}
+	return sum, nil
+}
