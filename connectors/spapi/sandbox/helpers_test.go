@@ -31,6 +31,8 @@ type sim struct {
 	token string
 	// contract validates every SP-API response and records coverage.
 	contract *contractRecorder
+	// client makes the calls (http.DefaultClient unless a test says so).
+	client *http.Client
 }
 
 // newSim starts a simulator with no generator and no settlements unless
@@ -50,7 +52,7 @@ func newSim(t testing.TB, opts ...func(*sandbox.Config)) *sim {
 	require.NoError(t, err)
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(hs.Close)
-	s := &sim{t: t, srv: srv, clock: clock, base: hs.URL, contract: newContractRecorder(srv)}
+	s := &sim{t: t, srv: srv, clock: clock, base: hs.URL, contract: newContractRecorder(srv), client: http.DefaultClient}
 	s.token = s.login()
 	return s
 }
@@ -145,7 +147,7 @@ func (s *sim) raw(token, method, path string, body any) (reply, error) {
 	require.NoError(s.t, err)
 	req.Header.Set("x-amz-access-token", token)
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := s.client.Do(req)
 	if err != nil {
 		return reply{}, err
 	}
