@@ -28,7 +28,7 @@ func shipment(o sandbox.Order, ref string, items ...shipItem) map[string]any {
 		"marketplaceId": o.MarketplaceID,
 		"packageDetail": map[string]any{
 			"packageReferenceId": ref, "carrierCode": "UPS", "shippingMethod": "UPS Ground",
-			"trackingNumber": "1Z999AA10123456784", "shipDate": epoch.Add(time.Hour).Format(time.RFC3339),
+			"trackingNumber": "1Z999AA10123456784", "shipDate": o.Created.Add(time.Hour).Format(time.RFC3339),
 			"orderItems": items,
 		},
 	}
