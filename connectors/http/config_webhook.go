@@ -1,0 +1,81 @@
+package http
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/pipewright/pipewright/connectors/internal/webhook"
+	"github.com/pipewright/pipewright/engine/component"
+)
+
+// WebhookConfig configures the http.webhook source.
+type WebhookConfig struct {
+	// Options are the path, authentication, body limit and body schema.
+	webhook.Options `yaml:",inline"`
+	// ID is a CEL expression giving each message's id (the de-duplication
+	// key), e.g. msg.NotificationMetadata.NotificationId; it must give a
+	// string or an integer.
+	ID component.Expr `yaml:"id"`
+	// IDHeader names a request header holding the message id instead
+	// (e.g. X-Request-Id). Without ID and IDHeader, ids are random.
+	IDHeader string `yaml:"id_header"`
+	// MetadataHeaders are request headers copied into the message metadata
+	// under their lower-case names.
+	MetadataHeaders []string `yaml:"metadata_headers"`
+}
+
+// alwaysSecret are headers that carry credentials whatever the auth mode.
+var alwaysSecret = []string{"Authorization", "Proxy-Authorization", "Cookie"}
+
+// Validate checks the options and fills in the defaults.
+func (c *WebhookConfig) Validate() error {
+	if err := c.Options.Validate(); err != nil {
+		return err
+	}
+	if !c.ID.IsZero() && c.IDHeader != "" {
+		return component.FieldErrorf("id_header", "set id or id_header, not both")
+	}
+	secret := append(c.AuthHeaders(), alwaysSecret...)
+	if c.IDHeader != "" && isOneOf(c.IDHeader, secret) {
+		return component.FieldErrorf("id_header", "%s carries credentials and cannot be a message id", c.IDHeader)
+	}
+	seen := map[string]bool{}
+	for i, h := range c.MetadataHeaders {
+		path := "metadata_headers." + strconv.Itoa(i)
+		canon := http.CanonicalHeaderKey(h)
+		switch {
+		case isOneOf(h, secret):
+			return component.FieldErrorf(path, "%s carries credentials and is never copied into messages", h)
+		case strings.HasPrefix(strings.ToLower(h), "pw-"):
+			return component.FieldErrorf(path, "metadata keys starting with pw- are the engine's")
+		case seen[canon]:
+			return component.FieldErrorf(path, "%s is listed twice", h)
+		}
+		seen[canon] = true
+	}
+	return nil
+}
+
+func isOneOf(header string, names []string) bool {
+	for _, n := range names {
+		if strings.EqualFold(header, n) {
+			return true
+		}
+	}
+	return false
+}
+
+const webhookSchema = `{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "description": "Receives JSON webhooks on a path of the engine's HTTP server. Every authenticated, valid request becomes one message, durably published before the sender is answered 202; refused requests (401, 400, 405, 413) publish nothing, and a failed publish is answered 503 so that the sender retries.",
+  "type": "object",
+  "additionalProperties": false,
+  "required": [` + webhook.SchemaRequired + `],
+  "properties": {
+    ` + webhook.SchemaProperties + `,
+    "id": {"type": "string", "minLength": 1, "description": "CEL expression for the message id (the de-duplication key: a request repeated with the same id is published once), over msg (the body) and meta, e.g. msg.NotificationMetadata.NotificationId; must give a string or an integer, else the request is answered 400. Default: id_header, else a random id."},
+    "id_header": {"type": "string", "pattern": "` + webhook.HeaderPattern + `", "description": "Request header holding the message id, e.g. X-Request-Id; a request without it is answered 400. Not together with id."},
+    "metadata_headers": {"type": "array", "uniqueItems": true, "items": {"type": "string", "pattern": "` + webhook.HeaderPattern + `"}, "description": "Request headers copied into the message metadata under their lower-case names (several values joined with \", \"). Credential headers (the auth headers, Authorization, Cookie) are refused."}
+  }
+}`
