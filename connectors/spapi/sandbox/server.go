@@ -199,6 +199,7 @@ func (s *Server) Close() error {
 	defer cancel()
 	err := s.httpSrv.Shutdown(ctx)
 	s.done.Wait()
+	s.pushHTTP.CloseIdleConnections()
 	s.httpSrv = nil
 	if err != nil {
 		return fmt.Errorf("stopping sandbox: %w", err)
