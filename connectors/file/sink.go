@@ -3,6 +3,7 @@ package file
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -20,6 +21,11 @@ type SinkConfig struct {
 	// Sync makes every batch reach the disk (fsync) before it is
 	// acknowledged, surviving a machine crash, not only a process crash.
 	Sync bool `yaml:"sync"`
+	// Key, when set, makes the sink idempotent: an expression over the
+	// message giving its key; a message whose key is already in the file is
+	// skipped and acknowledged as done. The keys are read back from the file
+	// at start, so redeliveries after a crash are not written twice.
+	Key component.Expr `yaml:"key"`
 }
 
 const sinkSchema = `{
@@ -30,7 +36,8 @@ const sinkSchema = `{
   "required": ["path"],
   "properties": {
     "path": {"type": "string", "minLength": 1, "description": "File to append to; a relative path is under the engine's data directory."},
-    "sync": {"type": "boolean", "description": "fsync every batch before acknowledging it (survives a machine crash; slower)."}
+    "sync": {"type": "boolean", "description": "fsync every batch before acknowledging it (survives a machine crash; slower)."},
+    "key": {"type": "string", "description": "CEL expression giving a message's key: the sink then writes each key once (idempotent), skipping keys already in the file. Evaluated on the body as it is written, so it can only use msg."}
   }
 }`
 
@@ -53,20 +60,29 @@ func (sinkFactory) CreateSink(_ context.Context, set component.SinkSettings, cfg
 	if !filepath.IsAbs(path) {
 		path = filepath.Join(set.DataDir, path)
 	}
-	return &fileSink{path: path, sync: c.Sync}, nil
+	fs := &fileSink{path: path, sync: c.Sync}
+	if !c.Key.IsZero() {
+		fs.key, fs.keys = &c.Key, map[string]bool{}
+	}
+	return fs, nil
 }
 
 // fileSink appends JSON lines to a file.
 type fileSink struct {
 	path string
 	sync bool
+	key  *component.Expr
+	keys map[string]bool // written keys, when key is set
 	mu   sync.Mutex
 	f    *os.File
 	w    *bufio.Writer
 }
 
-func (s *fileSink) Start(context.Context) error {
+func (s *fileSink) Start(ctx context.Context) error {
 	if err := os.MkdirAll(filepath.Dir(s.path), 0o755); err != nil {
+		return err
+	}
+	if err := s.recover(ctx); err != nil {
 		return err
 	}
 	f, err := os.OpenFile(s.path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
@@ -74,6 +90,53 @@ func (s *fileSink) Start(context.Context) error {
 		return err
 	}
 	s.f, s.w = f, bufio.NewWriterSize(f, 1<<20)
+	return nil
+}
+
+// recover drops a torn last line (a crash in the middle of a write) and,
+// for an idempotent sink, reads back the keys already written.
+func (s *fileSink) recover(ctx context.Context) error {
+	f, err := os.OpenFile(s.path, os.O_RDWR, 0)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	r := bufio.NewReaderSize(f, 1<<20)
+	var good int64
+	for {
+		line, err := r.ReadBytes('\n')
+		if len(line) > 0 && line[len(line)-1] == '\n' {
+			good += int64(len(line))
+			if err := s.remember(ctx, line); err != nil {
+				return fmt.Errorf("%s at byte %d: %w", s.path, good, err)
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return f.Truncate(good)
+}
+
+func (s *fileSink) remember(ctx context.Context, line []byte) error {
+	if s.key == nil {
+		return nil
+	}
+	body, err := component.DecodeJSON(trimLine(line))
+	if err != nil {
+		return err
+	}
+	k, err := s.key.EvalString(ctx, component.NewMessage("", body))
+	if err != nil {
+		return err
+	}
+	s.keys[k] = true
 	return nil
 }
 
@@ -93,9 +156,16 @@ func (s *fileSink) Shutdown(context.Context) error {
 
 // Write appends the batch and flushes it (and syncs it when configured).
 // A body that cannot be encoded fails alone, permanently.
-func (s *fileSink) Write(_ context.Context, batch []*component.Message) error {
+func (s *fileSink) Write(ctx context.Context, batch []*component.Message) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	batch, m := s.dedupe(ctx, batch)
+	written := s.writeBatch(batch)
+	m.forgetFailed(s.keys, written)
+	return m.merge(written)
+}
+
+func (s *fileSink) writeBatch(batch []*component.Message) error {
 	perMsg := writeLines(s.w, batch)
 	if err := s.w.Flush(); err != nil {
 		return component.Retryable(fmt.Errorf("writing %s: %w", s.path, err))
@@ -106,6 +176,32 @@ func (s *fileSink) Write(_ context.Context, batch []*component.Message) error {
 		}
 	}
 	return perMsg
+}
+
+// dedupe drops messages whose key was written (in this batch or before),
+// returning the rest and the key-evaluation failures. The new keys are
+// remembered now (a key twice in one batch is written once) and forgotten
+// again by forgetFailed for what the write did not complete.
+func (s *fileSink) dedupe(ctx context.Context, batch []*component.Message) ([]*component.Message, *batchMap) {
+	if s.key == nil {
+		return batch, &batchMap{index: identity(len(batch))}
+	}
+	m := &batchMap{}
+	var keep []*component.Message
+	for i, msg := range batch {
+		k, err := s.key.EvalString(ctx, msg)
+		switch {
+		case err != nil:
+			m.failed(i, component.Permanentf("key: %v", err))
+		case s.keys[k]:
+		default:
+			s.keys[k] = true
+			m.index = append(m.index, i)
+			m.keys = append(m.keys, k)
+			keep = append(keep, msg)
+		}
+	}
+	return keep, m
 }
 
 // writeLines encodes each body as one line; encoding failures are reported
