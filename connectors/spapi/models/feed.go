@@ -10,6 +10,9 @@ var (
 	listingsFeedSchema = sync.OnceValues(func() (*jsonschema.Schema, error) {
 		return compileEmbedded("feeds/listings-feed-schema-v2.json", jsonschema.Draft7, nil)
 	})
+	listingsFeedMessageSchema = sync.OnceValues(func() (*jsonschema.Schema, error) {
+		return compileEmbedded("feeds/listings-feed-message-schema-v2.json", jsonschema.Draft7, nil)
+	})
 	listingsFeedReportSchema = sync.OnceValues(func() (*jsonschema.Schema, error) {
 		return compileEmbedded("feeds/listings-feed-processing-report-schema-v2.json", jsonschema.Draft7, nil)
 	})
@@ -23,6 +26,16 @@ func ValidateListingsFeed(doc []byte) error {
 		return err
 	}
 	return validate(sch, "JSON_LISTINGS_FEED document", doc)
+}
+
+// ValidateListingsFeedMessage checks one message of a JSON_LISTINGS_FEED
+// against feeds/listings-feed-message-schema-v2.json.
+func ValidateListingsFeedMessage(msg []byte) error {
+	sch, err := listingsFeedMessageSchema()
+	if err != nil {
+		return err
+	}
+	return validate(sch, "JSON_LISTINGS_FEED message", msg)
 }
 
 // ValidateListingsFeedReport checks a JSON_LISTINGS_FEED processing report

@@ -35,3 +35,10 @@ func TestValidateListingsFeedReport(t *testing.T) {
 	assert.NoError(t, models.ValidateListingsFeedReport(example))
 	assert.ErrorContains(t, models.ValidateListingsFeedReport([]byte(`{"header":{}}`)), "does not match")
 }
+
+func TestValidateListingsFeedMessage(t *testing.T) {
+	ok := `{"messageId":1,"sku":"SKU-1","operationType":"PATCH","productType":"PRODUCT","patches":[{"op":"replace","path":"/attributes/fulfillment_availability","value":[{"fulfillment_channel_code":"DEFAULT","quantity":3}]}]}`
+	assert.NoError(t, models.ValidateListingsFeedMessage([]byte(ok)))
+	bad := `{"messageId":1,"sku":"SKU-1","operationType":"PATCH","productType":"PRODUCT","patches":[{"op":"frobnicate","path":"/attributes/x"}]}`
+	assert.ErrorContains(t, models.ValidateListingsFeedMessage([]byte(bad)), "/patches/0")
+}

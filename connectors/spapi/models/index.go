@@ -90,3 +90,13 @@ func LookupOperation(name string) (*Operation, error) {
 	}
 	return nil, fmt.Errorf("unknown SP-API operation %q%s", name, suggest(name, names))
 }
+
+// MustLookupOperation is LookupOperation for names fixed in code; it panics
+// when the name is not an operation.
+func MustLookupOperation(name string) *Operation {
+	op, err := LookupOperation(name)
+	if err != nil {
+		panic(err)
+	}
+	return op
+}

@@ -65,15 +65,7 @@ func (c *Client) token(ctx context.Context, op *models.Operation) (string, func(
 	return tok, c.cfg.Tokens.Invalidate, nil
 }
 
-var tokensOp = mustOperation("createRestrictedDataToken")
-
-func mustOperation(name string) *models.Operation {
-	op, err := models.LookupOperation(name)
-	if err != nil {
-		panic(err)
-	}
-	return op
-}
+var tokensOp = models.MustLookupOperation("createRestrictedDataToken")
 
 // createRDT asks the Tokens API for a restricted data token covering op's
 // generic path (e.g. /orders/v0/orders/{orderId}/address), reusable for

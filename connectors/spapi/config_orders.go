@@ -1,0 +1,101 @@
+package spapi
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/pipewright/pipewright/connectors/spapi/models"
+	"github.com/pipewright/pipewright/engine/component"
+)
+
+// OrdersConfig is the options of the spapi.orders source.
+type OrdersConfig struct {
+	// Marketplaces to poll (default: the connection's).
+	Marketplaces []string `yaml:"marketplaces"`
+	// IncludedData are the blocks searchOrders and getOrder return besides
+	// the order and its items.
+	IncludedData []string `yaml:"included_data"`
+	// FulfillmentStatuses filters the poll (default: every status).
+	FulfillmentStatuses []string `yaml:"fulfillment_statuses"`
+	// Poll configures searchOrders polling.
+	Poll PollConfig `yaml:"poll"`
+	// Notifications, when set, takes ORDER_CHANGE notifications on a webhook
+	// path and fetches each changed order with getOrder.
+	Notifications *WebhookConfig `yaml:"notifications"`
+}
+
+// PollConfig configures the searchOrders poller.
+type PollConfig struct {
+	Enabled  bool               `yaml:"enabled"`
+	Every    component.Duration `yaml:"every"`
+	Overlap  component.Duration `yaml:"overlap"`
+	Lookback component.Duration `yaml:"lookback"`
+}
+
+// defaultIncludedData are the blocks asked for by default: the recipient
+// (ship-to), proceeds (prices and totals), promotions and fulfillment
+// (status, fulfilled by, ship-by window). Items always come with the order.
+var defaultIncludedData = []string{"RECIPIENT", "PROCEEDS", "PROMOTION", "FULFILLMENT"}
+
+func newOrdersConfig() *OrdersConfig {
+	return &OrdersConfig{
+		IncludedData: defaultIncludedData,
+		Poll: PollConfig{Enabled: true, Every: component.Duration(5 * time.Minute),
+			Overlap: component.Duration(5 * time.Minute), Lookback: component.Duration(24 * time.Hour)},
+	}
+}
+
+func ordersSchema() jsonSchema {
+	return object("Amazon orders (Orders API v2026-01-01): searchOrders polling, plus ORDER_CHANGE notifications fetched with getOrder. Each order version is one message, id <orderId>@<lastUpdatedTime>.", jsonSchema{
+		"marketplaces":         marketplaceList("Marketplaces to poll (default: the connection's)."),
+		"included_data":        list("Blocks to include (default RECIPIENT, PROCEEDS, PROMOTION, FULFILLMENT): BUYER, RECIPIENT, PROCEEDS, EXPENSE, PROMOTION, CANCELLATION, FULFILLMENT, PACKAGES, TAX, PAYMENT, FULFILLMENT_ORDERS.", str("A block name.")),
+		"fulfillment_statuses": list("Only orders in these fulfillment statuses (default: all).", str("A status, e.g. UNSHIPPED.")),
+		"poll": object("searchOrders polling, the safety net even with notifications.", jsonSchema{
+			"enabled":  boolean("Poll (default true)."),
+			"every":    duration("Time between poll cycles (default 5m); a cycle pages to the end, each page waiting for a rate-limit token."),
+			"overlap":  duration("How far before the cursor a cycle starts again, for late-visible updates (default 5m)."),
+			"lookback": duration("Where the first cycle starts, before now (default 24h)."),
+		}),
+		"notifications": webhookSchema("ORDER_CHANGE notifications (raw SQS JSON or EventBridge event); each changed order is fetched once with getOrder."),
+	})
+}
+
+// Validate checks the options against the Orders API model.
+func (c *OrdersConfig) Validate() error {
+	var errs []error
+	errs = append(errs, checkEnum("searchOrders", "includedData", "included_data", c.IncludedData)...)
+	errs = append(errs, checkEnum("searchOrders", "fulfillmentStatuses", "fulfillment_statuses", c.FulfillmentStatuses)...)
+	if c.Poll.Enabled && c.Poll.Every <= 0 {
+		errs = append(errs, component.FieldErrorf("poll.every", "must be positive"))
+	}
+	if !c.Poll.Enabled && c.Notifications == nil {
+		errs = append(errs, component.FieldErrorf("poll.enabled", "with polling off, configure notifications"))
+	}
+	if c.Notifications != nil {
+		if err := c.Notifications.validate("notifications."); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// checkEnum checks option values against the enum of an operation's
+// parameter, one FieldError per bad value.
+func checkEnum(opName, param, option string, values []string) []error {
+	op, err := models.LookupOperation(opName)
+	if err != nil {
+		return []error{err}
+	}
+	p, ok := op.Param(param)
+	if !ok {
+		return []error{fmt.Errorf("%s has no parameter %s", opName, param)}
+	}
+	var errs []error
+	for i, v := range values {
+		if err := p.CheckValue(v); err != nil {
+			errs = append(errs, component.FieldErrorf(fmt.Sprintf("%s.%d", option, i), "%v", err))
+		}
+	}
+	return errs
+}

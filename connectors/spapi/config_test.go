@@ -1,0 +1,167 @@
+package spapi_test
+
+import (
+	"encoding/json"
+	"errors"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/pipewright/pipewright/connectors/spapi"
+	"github.com/pipewright/pipewright/engine/component"
+	"github.com/pipewright/pipewright/engine/componenttest"
+)
+
+// The schema and the config struct are one declaration in two forms: every
+// yaml tag is a schema property and the other way round, at every level, and
+// every property has a description.
+func TestFactories_schemas_match_config_structs(t *testing.T) {
+	for _, f := range spapi.Factories() {
+		t.Run(string(f.Type()), func(t *testing.T) {
+			var schema map[string]any
+			require.NoError(t, json.Unmarshal(f.Schema(), &schema))
+			compare(t, string(f.Type()), schema, reflect.TypeOf(f.NewConfig()).Elem())
+		})
+	}
+}
+
+var leafTypes = map[reflect.Type]bool{
+	reflect.TypeOf(component.Expr{}): true, reflect.TypeOf(component.Template{}): true, reflect.TypeOf(component.Duration(0)): true,
+}
+
+func compare(t *testing.T, path string, schema map[string]any, typ reflect.Type) {
+	for typ.Kind() == reflect.Pointer {
+		typ = typ.Elem()
+	}
+	if typ.Kind() == reflect.Map && !leafTypes[typ.Elem()] && typ.Elem().Kind() == reflect.Struct {
+		values, _ := schema["additionalProperties"].(map[string]any)
+		require.NotNil(t, values, "%s: a map of objects", path)
+		compare(t, path+".*", values, typ.Elem())
+		return
+	}
+	if typ.Kind() != reflect.Struct || leafTypes[typ] {
+		return
+	}
+	assert.Equal(t, false, schema["additionalProperties"], "%s rejects unknown keys", path)
+	props, _ := schema["properties"].(map[string]any)
+	var tags []string
+	var walk func(reflect.Type)
+	walk = func(st reflect.Type) {
+		for i := 0; i < st.NumField(); i++ {
+			fld := st.Field(i)
+			tag := strings.Split(fld.Tag.Get("yaml"), ",")
+			if len(tag) > 1 && tag[1] == "inline" {
+				walk(fld.Type)
+				continue
+			}
+			if !fld.IsExported() || tag[0] == "" {
+				continue
+			}
+			tags = append(tags, tag[0])
+			prop, ok := props[tag[0]].(map[string]any)
+			if !assert.True(t, ok, "%s.%s is in the schema", path, tag[0]) {
+				continue
+			}
+			assert.NotEmpty(t, prop["description"], "%s.%s has a description", path, tag[0])
+			compare(t, path+"."+tag[0], prop, fld.Type)
+		}
+	}
+	walk(typ)
+	var names []string
+	for name := range props {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	sort.Strings(tags)
+	assert.Equal(t, names, tags, "%s: schema properties and yaml tags", path)
+}
+
+func TestConfigs_decode(t *testing.T) {
+	tests := []struct {
+		factory component.Factory
+		yaml    string
+	}{
+		{spapi.NewConnectionFactory(), `
+region: eu
+credentials: {client_id: a, client_secret: b, refresh_token: c}
+seller_id: A1SELLER
+marketplaces: [A1PA6795UKMFR9]
+rate_limits: {searchOrders: {rate: 0.01, burst: 20}}`},
+		{spapi.NewConnectionFactory(), `simulator: {enabled: true}`},
+		{spapi.NewOrdersFactory(), `
+included_data: [RECIPIENT, PROCEEDS]
+poll: {every: 2m, overlap: 5m}
+notifications: {path: /hooks/amazon, auth: {header: X-Hook-Token, token: s3cret}}`},
+		{spapi.NewNotificationsFactory(), `{path: /hooks/n, auth: {hmac: {secret: s, tolerance: 2m}}, types: [FEED_PROCESSING_FINISHED]}`},
+		{spapi.NewSettlementsFactory(), `{every: 6h, lookback: 720h}`},
+		{spapi.NewCallFactory(), `
+operation: confirmShipment
+path: {orderId: msg.orderId}
+body: {marketplaceId: msg.marketplaceId}`},
+		{spapi.NewFeedFactory(), `
+sku: msg.sku
+patches: [{op: "'replace'", path: "'/attributes/fulfillment_availability'", value: "[]"}]
+flush: {max_messages: 500, window: 2m}`},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.factory.Type()), func(t *testing.T) {
+			cfg := componenttest.DecodeConfig(t, tt.factory, tt.yaml)
+			assert.NotNil(t, cfg)
+		})
+	}
+}
+
+func TestConfigs_report_problems_at_their_option(t *testing.T) {
+	tests := []struct {
+		name    string
+		factory component.Factory
+		yaml    string
+		path    string
+		want    string
+	}{
+		{"unknown operation", spapi.NewCallFactory(), `operation: confirmShipments`, "operation", `did you mean "confirmShipment"`},
+		{"ambiguous operation", spapi.NewCallFactory(), `{operation: getOrder, path: {orderId: x}}`, "operation", "orders/2026-01-01/getOrder"},
+		{"wrong parameter name", spapi.NewCallFactory(), "{operation: confirmShipment, path: {orderID: msg.id}, body: {}}", "path.orderID", `did you mean "orderId"`},
+		{"missing path parameter", spapi.NewCallFactory(), "{operation: confirmShipment, body: {}}", "path", "needs path parameter orderId"},
+		{"missing body", spapi.NewCallFactory(), "{operation: confirmShipment, path: {orderId: x}}", "body", "needs a request body"},
+		{"body where none is taken", spapi.NewCallFactory(), "{operation: searchOrders, query: {createdAfter: x}, body: {}}", "body", "takes no request body"},
+		{"bad included data", spapi.NewOrdersFactory(), "included_data: [RECIPIENT, ADRESS]", "included_data.1", `"ADRESS" is not one of`},
+		{"webhook without auth", spapi.NewOrdersFactory(), "notifications: {path: /hooks/a, auth: {}}", "notifications.auth", "unauthenticated webhooks are not allowed"},
+		{"token and hmac", spapi.NewNotificationsFactory(), "{path: /h, auth: {token: a, hmac: {secret: b}}}", "auth", "not both"},
+		{"unknown rate-limit operation", spapi.NewConnectionFactory(), "{simulator: {enabled: true}, rate_limits: {serchOrders: {rate: 1, burst: 1}}}", "rate_limits.serchOrders", "unknown SP-API operation"},
+		{"credentials needed", spapi.NewConnectionFactory(), "{seller_id: A1SELLER, marketplaces: [ATVPDKIKX0DER]}", "credentials.client_id", "is required"},
+		{"lookback beyond retention", spapi.NewSettlementsFactory(), "lookback: 3000h", "lookback", "90 days"},
+		{"too many feed messages", spapi.NewFeedFactory(), "{sku: msg.sku, patches: [], flush: {max_messages: 30000}}", "flush.max_messages", "25000"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := componenttest.TryDecodeConfig(tt.factory, tt.yaml)
+			require.Error(t, err)
+			var fe *component.FieldError
+			found := false
+			for _, e := range flatten(err) {
+				if errors.As(e, &fe) && fe.Path == tt.path {
+					found = true
+					assert.Contains(t, fe.Error(), tt.want)
+				}
+			}
+			assert.True(t, found, "no problem at %s in: %v", tt.path, err)
+		})
+	}
+}
+
+// flatten unwraps joined errors.
+func flatten(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, flatten(e)...)
+		}
+		return out
+	}
+	return []error{err}
+}

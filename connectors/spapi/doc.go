@@ -1,0 +1,14 @@
+// Package spapi is the Amazon Selling Partner API connector: the "spapi"
+// connection (LWA credentials, region or endpoint, one rate limiter shared
+// by every component that names the connection, and optionally an in-process
+// simulator), the sources spapi.orders (searchOrders polling plus
+// ORDER_CHANGE notifications fetched with getOrder), spapi.notifications
+// (other notification types) and spapi.settlements (settlement reports), and
+// the sinks spapi.call (any operation of the embedded models) and spapi.feed
+// (JSON_LISTINGS_FEED inventory and price patches).
+//
+// The connector is generic: it knows Amazon's mechanics (auth, rate limits,
+// pagination, feeds, reports, notifications) and leaves business meaning to
+// the pipeline configuration. Operations are named as in
+// connectors/spapi/models (see LookupOperation there).
+package spapi

@@ -1,0 +1,53 @@
+package spapi
+
+import (
+	"github.com/pipewright/pipewright/engine/component"
+)
+
+// ConnectionType is the type name of the SP-API connection.
+const ConnectionType component.Type = "spapi"
+
+// Factories returns the factories of every SP-API component type, for the
+// binary to register.
+func Factories() []component.Factory {
+	return []component.Factory{
+		NewConnectionFactory(),
+		NewOrdersFactory(),
+		NewNotificationsFactory(),
+		NewSettlementsFactory(),
+		NewCallFactory(),
+		NewFeedFactory(),
+	}
+}
+
+// factory holds what every SP-API factory has in common.
+type factory struct {
+	typ       component.Type
+	kind      component.Kind
+	schema    func() jsonSchema
+	newConfig func() any
+}
+
+// Type returns the type name.
+func (f factory) Type() component.Type { return f.typ }
+
+// Kind returns the component kind.
+func (f factory) Kind() component.Kind { return f.kind }
+
+// Schema returns the JSON Schema of the options.
+func (f factory) Schema() []byte { return schemaDocument(f.schema()) }
+
+// NewConfig returns a config holding the defaults.
+func (f factory) NewConfig() any { return f.newConfig() }
+
+// ConnectionType returns "spapi": every source and sink needs the connection.
+func (f factory) ConnectionType() component.Type { return ConnectionType }
+
+// connectionOf returns the SP-API connection in settings.
+func connectionOf(set component.Settings) (*Connection, error) {
+	c, ok := set.Connection.(*Connection)
+	if !ok || c == nil {
+		return nil, errNoConnection
+	}
+	return c, nil
+}

@@ -1,0 +1,128 @@
+package spapi_test
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/pipewright/pipewright/connectors/spapi"
+	"github.com/pipewright/pipewright/connectors/spapi/sandbox"
+	"github.com/pipewright/pipewright/engine/component"
+	"github.com/pipewright/pipewright/engine/componenttest"
+)
+
+// epoch is where engine and simulator time start in tests.
+var epoch = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+
+// env is an SP-API connection to an in-process simulator (the
+// connection's simulator option), the engine side a source or sink needs,
+// and an HTTP server for webhooks.
+type env struct {
+	t       testing.TB
+	clock   component.Clock
+	conn    *spapi.Connection
+	sim     *sandbox.Server
+	mux     *componenttest.Mux
+	hooks   *httptest.Server
+	pub     *componenttest.Publisher
+	dead    *componenttest.DeadLetters
+}
+
+// newEnv starts a connection with the simulator enabled; simulator is YAML
+// added under simulator: (each line indented by two spaces). With push, the
+// simulator pushes ORDER_CHANGE notifications to /hooks/orders of the env's
+// hook server with the token s3cret.
+func newEnv(t testing.TB, clock component.Clock, simulator string, push bool) *env {
+	t.Helper()
+	e := &env{t: t, clock: clock, mux: componenttest.NewMux(), pub: &componenttest.Publisher{}, dead: &componenttest.DeadLetters{}}
+	e.hooks = httptest.NewServer(e.mux)
+	t.Cleanup(e.hooks.Close)
+	if push {
+		simulator += fmt.Sprintf("  notify: {url: '%s/hooks/orders', header: X-Hook-Token, token: s3cret}\n", e.hooks.URL)
+	}
+	for _, def := range []string{"orders_per_hour: 0", "settlement_period: 0s"} {
+		if key, _, _ := strings.Cut(def, ":"); !strings.Contains(simulator, key+":") {
+			simulator += "  " + def + "\n"
+		}
+	}
+	yaml := "retry: {max_attempts: 3, backoff: 1s, max_backoff: 4s}\nsimulator:\n  enabled: true\n" + simulator
+	f := spapi.NewConnectionFactory()
+	cfg := componenttest.DecodeConfig(t, f, yaml)
+	set := componenttest.NewSettings(t, "connection/amazon")
+	set.Clock = clock
+	c, err := f.CreateConnection(context.Background(), set, cfg)
+	require.NoError(t, err)
+	require.NoError(t, c.Start(context.Background()))
+	t.Cleanup(func() { _ = c.Shutdown(context.Background()) })
+	e.conn = c.(*spapi.Connection)
+	e.sim = e.conn.Simulator()
+	require.NotNil(t, e.sim)
+	return e
+}
+
+// settings returns component settings using the connection.
+func (e *env) settings(id string) component.Settings {
+	set := componenttest.NewSettings(e.t, id)
+	set.Clock = e.clock
+	set.Connection = e.conn
+	return set
+}
+
+func (e *env) sourceSettings() component.SourceSettings {
+	return component.SourceSettings{Settings: e.settings("test/source"), Publisher: e.pub, HTTP: e.mux, DeadLetter: e.dead}
+}
+
+func (e *env) sinkSettings() component.SinkSettings {
+	return component.SinkSettings{Settings: e.settings("test/sink"), DeadLetter: e.dead}
+}
+
+// start starts a component and shuts it down at the end of the test.
+func start(t testing.TB, c component.Component) {
+	t.Helper()
+	require.NoError(t, c.Start(context.Background()))
+	t.Cleanup(func() { _ = c.Shutdown(context.Background()) })
+}
+
+// drive advances a manual clock in steps, letting the simulator and the
+// components run, until cond holds (or fails the test after max steps).
+func drive(t testing.TB, clock *componenttest.ManualClock, sim *sandbox.Server, step time.Duration, steps int, cond func() bool) {
+	t.Helper()
+	for i := 0; i < steps; i++ {
+		if cond() {
+			return
+		}
+		clock.Advance(step)
+		sim.Sync()
+		time.Sleep(2 * time.Millisecond)
+	}
+	require.True(t, cond(), "condition not reached after %d steps of %s", steps, step)
+}
+
+// run advances a manual clock n steps, letting the simulator and the
+// components run between steps.
+func run(clock *componenttest.ManualClock, sim *sandbox.Server, step time.Duration, n int) {
+	for i := 0; i < n; i++ {
+		clock.Advance(step)
+		sim.Sync()
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+// bind binds an expression to a Go function of the message body.
+func bind(e *component.Expr, f func(body map[string]any) any) {
+	e.Bind(component.ProgramFunc(func(_ context.Context, m *component.Message) (any, error) {
+		return f(m.Body.(map[string]any)), nil
+	}))
+}
+
+// bindTemplate binds a template to a Go function of the message body.
+func bindTemplate(tp *component.Template, f func(body map[string]any) any) {
+	tp.Bind(component.ProgramFunc(func(_ context.Context, m *component.Message) (any, error) {
+		return f(m.Body.(map[string]any)), nil
+	}))
+}

@@ -1,0 +1,221 @@
+package spapi
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/pipewright/pipewright/connectors/spapi/internal/client"
+	"github.com/pipewright/pipewright/connectors/spapi/models"
+	"github.com/pipewright/pipewright/engine/component"
+)
+
+// ORDER_CHANGE notifications are triggers: the handler records a pending
+// fetch per order in State (so several notifications for one order
+// collapse) before answering 2xx, and a worker drains the records with one
+// getOrder each, through the shared rate limiter.
+
+const (
+	pendingPrefix = "pending/"
+	// drainEvery is how often the worker looks for pending fetches besides
+	// being woken by the handler (records left by a restart or a failure).
+	drainEvery = time.Minute
+	// maxStaleFetches bounds how often an order is fetched while Amazon does
+	// not yet show the notified change; polling covers it after that.
+	maxStaleFetches = 5
+)
+
+var orderIDPattern = regexp.MustCompile(`^[A-Za-z0-9-]{1,64}$`)
+
+// pendingFetch is the State record of a notified order change.
+type pendingFetch struct {
+	// Time is the newest notified change (TimeOfOrderChange).
+	Time time.Time `json:"time"`
+	// NotificationID is the latest notification's id.
+	NotificationID string `json:"notification_id"`
+	// Notification is the latest notification, for the dead-letter record.
+	Notification json.RawMessage `json:"notification"`
+	// Stale counts fetches that returned an older version than Time.
+	Stale int `json:"stale,omitempty"`
+}
+
+type orderChange struct {
+	EventTime string `json:"EventTime"`
+	Payload   struct {
+		OrderChangeNotification struct {
+			AmazonOrderID      string `json:"AmazonOrderId"`
+			OrderChangeTrigger struct {
+				TimeOfOrderChange string `json:"TimeOfOrderChange"`
+			} `json:"OrderChangeTrigger"`
+		} `json:"OrderChangeNotification"`
+	} `json:"Payload"`
+}
+
+func (s *ordersSource) notificationHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, ierr := s.cfg.Notifications.receive(r)
+		if ierr != nil {
+			answer(w, ierr.status, ierr.Error())
+			return
+		}
+		if n.header.Type != models.OrderChange {
+			answer(w, http.StatusBadRequest, fmt.Sprintf("this path takes ORDER_CHANGE notifications, not %s", n.header.Type))
+			return
+		}
+		var oc orderChange
+		_ = json.Unmarshal(n.body, &oc) // validated against the schema already
+		id := oc.Payload.OrderChangeNotification.AmazonOrderID
+		if !orderIDPattern.MatchString(id) {
+			answer(w, http.StatusBadRequest, fmt.Sprintf("AmazonOrderId %q is not an order id", id))
+			return
+		}
+		when, err := time.Parse(time.RFC3339, cmp.Or(oc.Payload.OrderChangeNotification.OrderChangeTrigger.TimeOfOrderChange, oc.EventTime))
+		if err != nil {
+			answer(w, http.StatusBadRequest, "the notification has no valid TimeOfOrderChange or EventTime")
+			return
+		}
+		if s.seen.covers(id, when) {
+			answer(w, http.StatusOK, "order version already published")
+			return
+		}
+		if err := s.recordPending(r.Context(), id, pendingFetch{Time: when, NotificationID: n.header.ID, Notification: n.body}); err != nil {
+			s.set.Logger.Error("spapi.orders: recording a notification failed", "error", err)
+			answer(w, http.StatusServiceUnavailable, "could not record the notification; retry")
+			return
+		}
+		select {
+		case s.wake <- struct{}{}:
+		default:
+		}
+		answer(w, http.StatusAccepted, "recorded")
+	})
+}
+
+// recordPending stores p for order id, keeping the later change time when a
+// record exists.
+func (s *ordersSource) recordPending(ctx context.Context, id string, p pendingFetch) error {
+	if old, err := s.loadPending(ctx, id); err == nil && old.Time.After(p.Time) {
+		p.Time = old.Time
+	}
+	data, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	return s.set.State.Put(ctx, pendingPrefix+id, data)
+}
+
+func (s *ordersSource) loadPending(ctx context.Context, id string) (pendingFetch, error) {
+	var p pendingFetch
+	data, err := s.set.State.Get(ctx, pendingPrefix+id)
+	if err != nil {
+		return p, err
+	}
+	return p, json.Unmarshal(data, &p)
+}
+
+func (s *ordersSource) drainLoop(ctx context.Context) {
+	for {
+		s.drain(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.wake:
+		case <-s.set.Clock.After(drainEvery):
+		}
+	}
+}
+
+// drain fetches every pending order once.
+func (s *ordersSource) drain(ctx context.Context) {
+	keys, err := s.set.State.Keys(ctx, pendingPrefix)
+	if err != nil {
+		s.set.Logger.Warn("spapi.orders: listing pending fetches failed", "error", err)
+		return
+	}
+	sort.Strings(keys)
+	for _, key := range keys {
+		if ctx.Err() != nil {
+			return
+		}
+		if err := s.fetchPending(ctx, strings.TrimPrefix(key, pendingPrefix)); err != nil && ctx.Err() == nil {
+			s.set.Logger.Warn("spapi.orders: fetching a notified order failed", "order_id", strings.TrimPrefix(key, pendingPrefix), "error", err)
+		}
+	}
+}
+
+// fetchPending handles the pending fetch of one order: one getOrder, publish,
+// then drop the record unless a newer change arrived meanwhile.
+func (s *ordersSource) fetchPending(ctx context.Context, id string) error {
+	p, err := s.loadPending(ctx, id)
+	if errors.Is(err, component.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if s.seen.covers(id, p.Time) {
+		return s.set.State.Delete(ctx, pendingPrefix+id)
+	}
+	q := map[string][]string{}
+	if len(s.cfg.IncludedData) > 0 {
+		q["includedData"] = s.cfg.IncludedData
+	}
+	resp, err := s.api.Do(ctx, &client.Request{Operation: s.getOp, Path: map[string]string{"orderId": id}, Query: q})
+	if err != nil {
+		if !component.IsPermanent(err) {
+			return err // the record stays: the next drain retries
+		}
+		dl := component.NewMessage(p.NotificationID, nil)
+		if v, derr := component.DecodeJSON(p.Notification); derr == nil {
+			dl.Body = v
+		}
+		if err := s.set.DeadLetter.DeadLetter(ctx, dl, fmt.Errorf("getOrder %s for an ORDER_CHANGE notification: %w", id, err)); err != nil {
+			return err
+		}
+		return s.set.State.Delete(ctx, pendingPrefix+id)
+	}
+	v, err := resp.Value()
+	if err != nil {
+		return err
+	}
+	body, _ := v.(map[string]any)
+	order, _ := body["order"].(map[string]any)
+	if err := s.publishOrders(ctx, []any{order}, "notification"); err != nil {
+		return err
+	}
+	return s.settlePending(ctx, id, p)
+}
+
+// settlePending drops the record of order id once the published version
+// covers every notified change; a version older than the notification
+// (Amazon not yet showing the change) keeps it for a later drain, a few
+// times.
+func (s *ordersSource) settlePending(ctx context.Context, id string, fetched pendingFetch) error {
+	cur, err := s.loadPending(ctx, id)
+	if err != nil {
+		return nil // gone already
+	}
+	if s.seen.covers(id, cur.Time) {
+		return s.set.State.Delete(ctx, pendingPrefix+id)
+	}
+	if cur.Time.After(fetched.Time) {
+		return nil // a newer change arrived during the fetch: fetch again
+	}
+	cur.Stale++
+	if cur.Stale >= maxStaleFetches {
+		s.set.Logger.Warn("spapi.orders: Amazon does not show a notified change yet; leaving it to polling", "order_id", id)
+		return s.set.State.Delete(ctx, pendingPrefix+id)
+	}
+	data, err := json.Marshal(cur)
+	if err != nil {
+		return err
+	}
+	return s.set.State.Put(ctx, pendingPrefix+id, data)
+}

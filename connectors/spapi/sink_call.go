@@ -1,0 +1,187 @@
+package spapi
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/govalues/decimal"
+
+	"github.com/pipewright/pipewright/connectors/spapi/internal/client"
+	"github.com/pipewright/pipewright/connectors/spapi/models"
+	"github.com/pipewright/pipewright/engine/component"
+)
+
+type callFactory struct{ factory }
+
+var _ component.SinkFactory = callFactory{}
+
+// NewCallFactory returns the factory of the spapi.call sink.
+func NewCallFactory() component.SinkFactory {
+	return callFactory{factory{typ: "spapi.call", kind: component.KindSink, schema: callSchema,
+		newConfig: func() any { return newCallConfig() }}}
+}
+
+// callSink sends one call per message.
+type callSink struct {
+	cfg *CallConfig
+	op  *models.Operation
+	api *client.Client
+	component.StartFunc
+	component.ShutdownFunc
+}
+
+// CreateSink returns the sink.
+func (callFactory) CreateSink(_ context.Context, set component.SinkSettings, cfg any) (component.Sink, error) {
+	c, ok := cfg.(*CallConfig)
+	if !ok {
+		return nil, fmt.Errorf("spapi.call: unexpected config %T", cfg)
+	}
+	conn, err := connectionOf(set.Settings)
+	if err != nil {
+		return nil, err
+	}
+	op, err := models.LookupOperation(c.Operation)
+	if err != nil {
+		return nil, err
+	}
+	return &callSink{cfg: c, op: op, api: conn.api()}, nil
+}
+
+// Write calls the operation for each message, in order; the outcome of
+// each is reported in a *component.BatchError.
+func (s *callSink) Write(ctx context.Context, batch []*component.Message) error {
+	errs := map[int]error{}
+	for i, m := range batch {
+		if err := s.call(ctx, m); err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			errs[i] = err
+		}
+	}
+	if len(errs) > 0 {
+		return &component.BatchError{Errors: errs}
+	}
+	return nil
+}
+
+func (s *callSink) call(ctx context.Context, m *component.Message) error {
+	req, err := s.request(ctx, m)
+	if err != nil {
+		if component.IsRetryable(err) || component.IsPermanent(err) {
+			return err
+		}
+		return component.Permanent(err)
+	}
+	resp, err := s.api.Do(ctx, req)
+	if err != nil {
+		return err
+	}
+	return listingsOutcome(s.op, resp.Body)
+}
+
+// request evaluates the configured parameters and body for m.
+func (s *callSink) request(ctx context.Context, m *component.Message) (*client.Request, error) {
+	req := &client.Request{Operation: s.op, Path: map[string]string{}, Query: map[string][]string{}}
+	for name, e := range s.cfg.Path {
+		v, err := e.Eval(ctx, m)
+		if err != nil {
+			return nil, fmt.Errorf("path.%s: %w", name, err)
+		}
+		if req.Path[name], err = paramString(v); err != nil {
+			return nil, fmt.Errorf("path.%s: %w", name, err)
+		}
+	}
+	for name, e := range s.cfg.Query {
+		v, err := e.Eval(ctx, m)
+		if err != nil {
+			return nil, fmt.Errorf("query.%s: %w", name, err)
+		}
+		if req.Query[name], err = paramStrings(v); err != nil {
+			return nil, fmt.Errorf("query.%s: %w", name, err)
+		}
+	}
+	if ids := req.Query["marketplaceIds"]; len(ids) == 1 {
+		req.Marketplace = ids[0]
+	}
+	if !s.cfg.Body.IsZero() {
+		v, err := s.cfg.Body.Eval(ctx, m)
+		if err != nil {
+			return nil, fmt.Errorf("body: %w", err)
+		}
+		if req.Body, err = component.EncodeJSON(v); err != nil {
+			return nil, fmt.Errorf("body: %w", err)
+		}
+	}
+	return req, nil
+}
+
+// paramString renders a scalar parameter value.
+func paramString(v any) (string, error) {
+	switch x := v.(type) {
+	case string:
+		return x, nil
+	case int64:
+		return strconv.FormatInt(x, 10), nil
+	case int:
+		return strconv.Itoa(x), nil
+	case bool:
+		return strconv.FormatBool(x), nil
+	case decimal.Decimal:
+		return x.String(), nil
+	}
+	return "", fmt.Errorf("want a string or number, got %s", component.TypeName(v))
+}
+
+// paramStrings renders a query value: a list or a single scalar.
+func paramStrings(v any) ([]string, error) {
+	list, ok := v.([]any)
+	if !ok {
+		s, err := paramString(v)
+		return []string{s}, err
+	}
+	out := make([]string, len(list))
+	for i, e := range list {
+		s, err := paramString(e)
+		if err != nil {
+			return nil, fmt.Errorf("element %d: %w", i, err)
+		}
+		out[i] = s
+	}
+	return out, nil
+}
+
+// listingsOutcome turns a Listings Items submission answered 2xx with
+// status INVALID into a permanent error carrying Amazon's issues.
+func listingsOutcome(op *models.Operation, body []byte) error {
+	if op.API != "listings-items" {
+		return nil
+	}
+	var sub struct {
+		SKU    string `json:"sku"`
+		Status string `json:"status"`
+		Issues []struct {
+			Code     string   `json:"code"`
+			Message  string   `json:"message"`
+			Severity string   `json:"severity"`
+			Names    []string `json:"attributeNames"`
+		} `json:"issues"`
+	}
+	if json.Unmarshal(body, &sub) != nil || sub.Status != "INVALID" {
+		return nil
+	}
+	var msgs []string
+	for _, is := range sub.Issues {
+		if is.Severity == "ERROR" {
+			msg := is.Code + ": " + is.Message
+			if len(is.Names) > 0 {
+				msg += " (" + strings.Join(is.Names, ", ") + ")"
+			}
+			msgs = append(msgs, msg)
+		}
+	}
+	return component.Permanentf("%s: SKU %s is INVALID: %s", op.Name, sub.SKU, strings.Join(msgs, "; "))
+}

@@ -1,0 +1,162 @@
+package spapi
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/pipewright/pipewright/connectors/spapi/internal/client"
+	"github.com/pipewright/pipewright/connectors/spapi/models"
+	"github.com/pipewright/pipewright/engine/component"
+)
+
+// Metadata keys set on order messages.
+const (
+	MetaOrderID     = "spapi-order-id"
+	MetaMarketplace = "spapi-marketplace-id"
+	MetaLastUpdated = "spapi-last-updated"
+	// MetaVia says how the order arrived: "poll" or "notification".
+	MetaVia = "spapi-via"
+)
+
+type ordersFactory struct{ factory }
+
+var _ component.SourceFactory = ordersFactory{}
+
+// NewOrdersFactory returns the factory of the spapi.orders source.
+func NewOrdersFactory() component.SourceFactory {
+	return ordersFactory{factory{typ: "spapi.orders", kind: component.KindSource, schema: ordersSchema,
+		newConfig: func() any { return newOrdersConfig() }}}
+}
+
+// ordersSource polls searchOrders and fetches notified orders with
+// getOrder; both publish each order version under the same message id
+// (<orderId>@<lastUpdatedTime>), so the stream stores it once.
+type ordersSource struct {
+	cfg       *OrdersConfig
+	set       component.SourceSettings
+	api       *client.Client
+	markets   []string
+	searchOp  *models.Operation
+	getOp     *models.Operation
+	seen      *versionCache
+	wake      chan struct{}
+	published *prometheus.CounterVec
+	cancel    context.CancelFunc
+	wg        sync.WaitGroup
+}
+
+// CreateSource returns the source; it starts polling and listening in Start.
+func (ordersFactory) CreateSource(_ context.Context, set component.SourceSettings, cfg any) (component.Source, error) {
+	c, ok := cfg.(*OrdersConfig)
+	if !ok {
+		return nil, fmt.Errorf("spapi.orders: unexpected config %T", cfg)
+	}
+	conn, err := connectionOf(set.Settings)
+	if err != nil {
+		return nil, err
+	}
+	s := &ordersSource{
+		cfg: c, set: set, api: conn.api(), markets: c.Marketplaces,
+		searchOp: models.MustLookupOperation("searchOrders"), getOp: models.MustLookupOperation("orders/2026-01-01/getOrder"),
+		seen: newVersionCache(50_000), wake: make(chan struct{}, 1),
+		published: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "pipewright_spapi_orders_published_total",
+			Help: "Order versions published by spapi.orders, by path (poll or notification).",
+		}, []string{"via"}),
+	}
+	if len(s.markets) == 0 {
+		s.markets = conn.Marketplaces()
+	}
+	if s.api == nil {
+		return nil, errNoConnection
+	}
+	if err := set.Metrics.Register(s.published); err != nil {
+		return nil, fmt.Errorf("spapi.orders metrics: %w", err)
+	}
+	return s, nil
+}
+
+// Start registers the notification path and starts the poller and the
+// notification worker.
+func (s *ordersSource) Start(ctx context.Context) error {
+	if n := s.cfg.Notifications; n != nil {
+		if err := s.set.HTTP.Handle(n.Path, s.notificationHandler()); err != nil {
+			return fmt.Errorf("spapi.orders: %w", err)
+		}
+	}
+	ctx, s.cancel = context.WithCancel(context.WithoutCancel(ctx))
+	if s.cfg.Poll.Enabled {
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			s.pollLoop(ctx)
+		}()
+	}
+	if s.cfg.Notifications != nil {
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			s.drainLoop(ctx)
+		}()
+	}
+	return nil
+}
+
+// Shutdown stops the poller and the worker.
+func (s *ordersSource) Shutdown(context.Context) error {
+	if s.cancel != nil {
+		s.cancel()
+	}
+	s.wg.Wait()
+	return nil
+}
+
+// publishOrders publishes order objects (as Amazon returns them) and
+// remembers their versions. An order without id or lastUpdatedTime is
+// dead-lettered.
+func (s *ordersSource) publishOrders(ctx context.Context, orders []any, via string) error {
+	now := s.set.Clock.Now().UTC().Format(time.RFC3339)
+	msgs := make([]*component.Message, 0, len(orders))
+	versions := make(map[string]time.Time, len(orders))
+	for _, o := range orders {
+		order, _ := o.(map[string]any)
+		id, _ := order["orderId"].(string)
+		updated, _ := order["lastUpdatedTime"].(string)
+		t, err := time.Parse(time.RFC3339, updated)
+		if id == "" || err != nil {
+			bad := component.NewMessage("", o)
+			if dlErr := s.set.DeadLetter.DeadLetter(ctx, bad, component.Permanentf("order without orderId or a valid lastUpdatedTime")); dlErr != nil {
+				return dlErr
+			}
+			continue
+		}
+		m := component.NewMessage(id+"@"+updated, order)
+		m.SetMeta(component.MetaKey, id)
+		m.SetMeta(component.MetaReceivedAt, now)
+		m.SetMeta(MetaOrderID, id)
+		m.SetMeta(MetaLastUpdated, updated)
+		m.SetMeta(MetaVia, via)
+		if sc, ok := order["salesChannel"].(map[string]any); ok {
+			if mkt, ok := sc["marketplaceId"].(string); ok {
+				m.SetMeta(MetaMarketplace, mkt)
+			}
+		}
+		msgs = append(msgs, m)
+		versions[id] = t
+	}
+	if len(msgs) == 0 {
+		return nil
+	}
+	if err := s.set.Publisher.Publish(ctx, msgs...); err != nil {
+		return fmt.Errorf("publishing orders: %w", err)
+	}
+	for id, t := range versions {
+		s.seen.record(id, t)
+	}
+	s.published.WithLabelValues(via).Add(float64(len(msgs)))
+	return nil
+}
