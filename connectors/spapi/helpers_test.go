@@ -23,14 +23,14 @@ var epoch = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 // connection's simulator option), the engine side a source or sink needs,
 // and an HTTP server for webhooks.
 type env struct {
-	t       testing.TB
-	clock   component.Clock
-	conn    *spapi.Connection
-	sim     *sandbox.Server
-	mux     *componenttest.Mux
-	hooks   *httptest.Server
-	pub     *componenttest.Publisher
-	dead    *componenttest.DeadLetters
+	t     testing.TB
+	clock component.Clock
+	conn  *spapi.Connection
+	sim   *sandbox.Server
+	mux   *componenttest.Mux
+	hooks *httptest.Server
+	pub   *componenttest.Publisher
+	dead  *componenttest.DeadLetters
 }
 
 // newEnv starts a connection with the simulator enabled; simulator is YAML

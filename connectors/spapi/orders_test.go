@@ -56,7 +56,9 @@ func newOrdersSource(t *testing.T, e *env, pub component.Publisher, yaml string)
 	return src
 }
 
-func orderID(o sandbox.Order) string { return o.ID + "@" + o.LastUpdated.UTC().Format("2006-01-02T15:04:05.000Z") }
+func orderID(o sandbox.Order) string {
+	return o.ID + "@" + o.LastUpdated.UTC().Format("2006-01-02T15:04:05.000Z")
+}
 
 func TestOrders_notification_is_recorded_then_fetched_once(t *testing.T) {
 	clock := componenttest.NewManualClock(epoch)
@@ -136,7 +138,7 @@ func TestOrders_poll_and_notifications_race_to_one_message_per_version(t *testin
 	run(clock, e.sim, 10*time.Second, 720)
 	drive(t, clock, e.sim, 10*time.Second, 100, func() bool {
 		for _, o := range e.sim.Orders() {
-			if !o.LastUpdated.Before(clock.Now().Add(-3*time.Minute)) {
+			if !o.LastUpdated.Before(clock.Now().Add(-3 * time.Minute)) {
 				continue // recent: the poller waits for Amazon's two minutes
 			}
 			if pub.count("poll "+orderID(o))+pub.count("notification "+orderID(o)) == 0 {

@@ -52,12 +52,12 @@ type Settlement struct {
 // Row is one detail row.
 type Row struct {
 	// Line is the row's line number in the file (the header is line 1).
-	Line                                                                   int
-	TransactionType                                                        string
-	OrderID, MerchantOrderID, AdjustmentID, ShipmentID, MarketplaceName    string
-	FulfillmentID                                                          string
-	PostedDate                                                             time.Time
-	OrderItemCode, MerchantOrderItemID, MerchantAdjustmentItemID, SKU      string
+	Line                                                                int
+	TransactionType                                                     string
+	OrderID, MerchantOrderID, AdjustmentID, ShipmentID, MarketplaceName string
+	FulfillmentID                                                       string
+	PostedDate                                                          time.Time
+	OrderItemCode, MerchantOrderItemID, MerchantAdjustmentItemID, SKU   string
 	// QuantityPurchased is nil when the row has none.
 	QuantityPurchased *int64
 	PromotionID       string
