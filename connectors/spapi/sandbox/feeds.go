@@ -3,7 +3,6 @@ package sandbox
 import (
 	"encoding/json"
 	"net/http"
-	"slices"
 	"time"
 )
 
@@ -108,26 +107,14 @@ func (s *Server) getFeed(c *call) response {
 }
 
 func (s *Server) getFeeds(c *call) response {
-	q, msg := s.listQueryOf(c, "feedTypes")
-	if msg != "" {
-		return invalidInput("%s", msg)
-	}
-	var hits []*Feed
-	for _, f := range slices.Backward(s.feedList) {
-		if q.keeps(f.Type, f.Status, f.MarketplaceIDs, f.Created) {
-			hits = append(hits, f)
-		}
-	}
-	from, to, next := s.window(q, len(hits), c.now)
-	resp := struct {
-		Feeds     []feedJSON `json:"feeds"`
-		NextToken string     `json:"nextToken,omitempty"`
-	}{Feeds: []feedJSON{}, NextToken: next}
-	for _, f := range hits[from:to] {
-		resp.Feeds = append(resp.Feeds, feedWire(f))
-	}
-	return ok(resp)
+	return listResponse(s, c, "feedTypes", "feeds", s.feedList)
 }
+
+func (f *Feed) fields() (string, string, []string, time.Time) {
+	return f.Type, f.Status, f.MarketplaceIDs, f.Created
+}
+
+func (f *Feed) wire() any { return feedWire(f) }
 
 func (s *Server) getFeedDocument(c *call) response {
 	id := c.pathValue("feedDocumentId")

@@ -11,28 +11,40 @@ import (
 // Inspection and control, for tests and the demo. Every method first lets
 // the world catch up with the clock and returns copies.
 
-// Orders returns every order, oldest first.
-func (s *Server) Orders() []Order {
+// snapshot copies a list of the world's things once it has caught up with
+// the clock.
+func snapshot[T any](s *Server, list func() []*T, clone func(*T) T) []T {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.advance()
-	out := make([]Order, len(s.orderList))
-	for i, o := range s.orderList {
-		out[i] = o.clone()
+	items := list()
+	out := make([]T, len(items))
+	for i, it := range items {
+		out[i] = clone(it)
 	}
 	return out
 }
 
-// Order returns one order.
-func (s *Server) Order(id string) (Order, bool) {
+// Orders returns every order, oldest first.
+func (s *Server) Orders() []Order {
+	return snapshot(s, func() []*Order { return s.orderList }, (*Order).clone)
+}
+
+// one copies a thing of the world once it has caught up with the clock.
+func one[T any](s *Server, get func() *T, clone func(*T) T) (T, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.advance()
-	o := s.orders[id]
-	if o == nil {
-		return Order{}, false
+	if it := get(); it != nil {
+		return clone(it), true
 	}
-	return o.clone(), true
+	var none T
+	return none, false
+}
+
+// Order returns one order.
+func (s *Server) Order(id string) (Order, bool) {
+	return one(s, func() *Order { return s.orders[id] }, (*Order).clone)
 }
 
 // Confirmations returns the packages shipped for an order, in order.
@@ -82,14 +94,7 @@ func (s *Server) Listings() []Listing {
 
 // Listing returns the listing of an SKU.
 func (s *Server) Listing(sku string) (Listing, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.advance()
-	l := s.listings[sku]
-	if l == nil {
-		return Listing{}, false
-	}
-	return l.clone(), true
+	return one(s, func() *Listing { return s.listings[sku] }, (*Listing).clone)
 }
 
 func (l *Listing) clone() Listing {
@@ -100,41 +105,26 @@ func (l *Listing) clone() Listing {
 
 // Feeds returns every feed, oldest first.
 func (s *Server) Feeds() []Feed {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.advance()
-	out := make([]Feed, len(s.feedList))
-	for i, f := range s.feedList {
-		out[i] = *f
-		out[i].MarketplaceIDs = slices.Clone(f.MarketplaceIDs)
-	}
-	return out
+	return snapshot(s, func() []*Feed { return s.feedList }, func(f *Feed) Feed {
+		c := *f
+		c.MarketplaceIDs = slices.Clone(f.MarketplaceIDs)
+		return c
+	})
 }
 
 // Reports returns every report, oldest first.
 func (s *Server) Reports() []Report {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.advance()
-	out := make([]Report, len(s.reports))
-	for i, r := range s.reports {
-		out[i] = *r
-		out[i].MarketplaceIDs = slices.Clone(r.MarketplaceIDs)
-	}
-	return out
+	return snapshot(s, func() []*Report { return s.reports }, func(r *Report) Report {
+		c := *r
+		c.MarketplaceIDs = slices.Clone(r.MarketplaceIDs)
+		return c
+	})
 }
 
 // Notifications returns every ORDER_CHANGE notification raised, oldest
 // first, with its delivery state.
 func (s *Server) Notifications() []Notification {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.advance()
-	out := make([]Notification, len(s.notes))
-	for i, n := range s.notes {
-		out[i] = *n
-	}
-	return out
+	return snapshot(s, func() []*Notification { return s.notes }, func(n *Notification) Notification { return *n })
 }
 
 // Stats returns the call counts so far.

@@ -69,13 +69,37 @@ func (q *listQuery) keeps(typ, status string, marketplaces []string, created tim
 		!created.Before(q.Since) && !created.After(q.Until)
 }
 
-// window returns the page's bounds within n matching items and the token
-// for the next page, if any.
-func (s *Server) window(q listQuery, n int, now time.Time) (from, to int, next string) {
-	from, to = min(q.Offset, n), min(q.Offset+q.Size, n)
-	if to < n {
-		q.Offset, q.Issued = to, now
-		next = s.encodeToken(q)
+// listed is a feed or a report, as getFeeds and getReports list them.
+type listed interface {
+	// fields returns the type, status, marketplaces and creation time.
+	fields() (typ, status string, marketplaces []string, created time.Time)
+	// wire returns the JSON shape.
+	wire() any
+}
+
+// listResponse answers getFeeds or getReports: the items (oldest first)
+// the listing keeps, newest first, a page under key, and nextToken when
+// more follow.
+func listResponse[T listed](s *Server, c *call, typesParam, key string, items []T) response {
+	q, msg := s.listQueryOf(c, typesParam)
+	if msg != "" {
+		return invalidInput("%s", msg)
 	}
-	return from, to, next
+	var hits []T
+	for _, it := range slices.Backward(items) {
+		if q.keeps(it.fields()) {
+			hits = append(hits, it)
+		}
+	}
+	from, to := min(q.Offset, len(hits)), min(q.Offset+q.Size, len(hits))
+	page := []any{}
+	for _, it := range hits[from:to] {
+		page = append(page, it.wire())
+	}
+	body := map[string]any{key: page}
+	if to < len(hits) {
+		q.Offset, q.Issued = to, c.now
+		body["nextToken"] = s.encodeToken(q)
+	}
+	return ok(body)
 }

@@ -8,6 +8,7 @@ var params2026 = &orderParams{
 	createdAfter: "createdAfter", createdBefore: "createdBefore",
 	updatedAfter: "lastUpdatedAfter", updatedBefore: "lastUpdatedBefore",
 	statuses: "fulfillmentStatuses", marketplaces: "marketplaceIds", fulfilledBy: "fulfilledBy",
+	pageSize: "maxResultsPerPage", token: "paginationToken", included: "includedData",
 	status:  func(v string) []Status { return []Status{Status(v)} },
 	channel: func(v string) string { return v },
 }
@@ -31,21 +32,16 @@ type getOrderResponse struct {
 // stable pagination: a paginationToken carries the filter and the position,
 // so every page of a listing uses the filter of the first.
 func (s *Server) searchOrders(c *call) response {
-	size, msg := c.intParam("maxResultsPerPage", 100, 1, 100)
+	cur, hits, next, msg := s.orderPage(c, params2026)
 	if msg != "" {
 		return invalidInput("%s", msg)
 	}
-	cur, msg := s.orderCursor(c, params2026, "paginationToken", "includedData")
-	if msg != "" {
-		return invalidInput("%s", msg)
-	}
-	orders, more := s.page(cur, size)
 	resp := searchOrdersResponse{Orders: []orderJSON{}}
-	for _, h := range orders {
+	for _, h := range hits {
 		resp.Orders = append(resp.Orders, orderWire(h.o, cur.Included))
 	}
-	if more {
-		resp.Pagination = &paginationJSON{NextToken: s.encodeToken(cur.next(orders[len(orders)-1], c.now))}
+	if next != "" {
+		resp.Pagination = &paginationJSON{NextToken: next}
 	}
 	if cur.Query.ByCreated {
 		resp.CreatedBefore = iso(cur.Query.Before)
@@ -53,24 +49,6 @@ func (s *Server) searchOrders(c *call) response {
 		resp.LastUpdatedBefore = iso(cur.Query.Before)
 	}
 	return ok(resp)
-}
-
-// orderCursor starts a listing from the request's filter or resumes it from
-// its pagination token. includedName, when set, names the parameter whose
-// value the cursor carries from page to page unless a page gives its own.
-func (s *Server) orderCursor(c *call, p *orderParams, tokenName, includedName string) (orderCursor, string) {
-	var cur orderCursor
-	msg := ""
-	if token := c.query.Get(tokenName); token != "" {
-		cur, msg = s.resumeOrderQuery(c, p, token)
-	} else {
-		cur.Query, msg = s.parseOrderQuery(c, p)
-		cur.AsOf = c.now
-	}
-	if inc := c.list(includedName); includedName != "" && len(inc) > 0 {
-		cur.Included = inc
-	}
-	return cur, msg
 }
 
 // getOrder returns one order with the includedData blocks asked for.

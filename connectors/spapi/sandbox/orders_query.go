@@ -16,8 +16,11 @@ const stableAfter = 2 * time.Minute
 type orderParams struct {
 	createdAfter, createdBefore, updatedAfter, updatedBefore string
 	statuses, marketplaces, fulfilledBy                      string
-	status                                                   func(string) []Status
-	channel                                                  func(string) string
+	// pageSize, token and included name the paging parameters; included,
+	// when set, is carried from page to page unless a page gives its own.
+	pageSize, token, included string
+	status                    func(string) []Status
+	channel                   func(string) string
 }
 
 // filterNames lists the parameters that make up the filter.
@@ -165,8 +168,33 @@ func (s *Server) page(cur orderCursor, size int) ([]hit, bool) {
 	return hits, false
 }
 
-// next returns the cursor after the last order of a page.
-func (cur orderCursor) next(last hit, now time.Time) orderCursor {
-	cur.Key, cur.ID, cur.Issued = last.key, last.o.ID, now
-	return cur
+// orderPage answers a listing request: it starts the listing from the
+// request's filter or resumes it from its pagination token, and returns the
+// page and the token of the next one ("" on the last page), or the 400
+// message.
+func (s *Server) orderPage(c *call, p *orderParams) (cur orderCursor, hits []hit, next, msg string) {
+	size, msg := c.intParam(p.pageSize, 100, 1, 100)
+	if msg != "" {
+		return cur, nil, "", msg
+	}
+	if token := c.query.Get(p.token); token != "" {
+		cur, msg = s.resumeOrderQuery(c, p, token)
+	} else {
+		cur.Query, msg = s.parseOrderQuery(c, p)
+		cur.AsOf = c.now
+	}
+	if msg != "" {
+		return cur, nil, "", msg
+	}
+	if inc := c.list(p.included); p.included != "" && len(inc) > 0 {
+		cur.Included = inc
+	}
+	hits, more := s.page(cur, size)
+	if more {
+		last := hits[len(hits)-1]
+		next := cur
+		next.Key, next.ID, next.Issued = last.key, last.o.ID, c.now
+		return cur, hits, s.encodeToken(next), ""
+	}
+	return cur, hits, "", ""
 }

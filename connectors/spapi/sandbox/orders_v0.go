@@ -16,6 +16,7 @@ var paramsV0 = &orderParams{
 	createdAfter: "CreatedAfter", createdBefore: "CreatedBefore",
 	updatedAfter: "LastUpdatedAfter", updatedBefore: "LastUpdatedBefore",
 	statuses: "OrderStatuses", marketplaces: "MarketplaceIds", fulfilledBy: "FulfillmentChannels",
+	pageSize: "MaxResultsPerPage", token: "NextToken",
 	status: v2026Statuses,
 	channel: func(v string) string {
 		if v == "AFN" {
@@ -128,23 +129,16 @@ type orderItemsPayloadV0 struct {
 }
 
 func (s *Server) getOrdersV0(c *call) response {
-	size, msg := c.intParam("MaxResultsPerPage", 100, 1, 100)
+	cur, hits, next, msg := s.orderPage(c, paramsV0)
 	if msg != "" {
 		return invalidInput("%s", msg)
 	}
-	cur, msg := s.orderCursor(c, paramsV0, "NextToken", "")
-	if msg != "" {
-		return invalidInput("%s", msg)
-	}
-	orders, more := s.page(cur, size)
 	var resp ordersPayloadV0
 	resp.Payload.Orders = []orderV0{}
-	for _, h := range orders {
+	for _, h := range hits {
 		resp.Payload.Orders = append(resp.Payload.Orders, orderWireV0(h.o, c.dataElements()))
 	}
-	if more {
-		resp.Payload.NextToken = s.encodeToken(cur.next(orders[len(orders)-1], c.now))
-	}
+	resp.Payload.NextToken = next
 	if cur.Query.ByCreated {
 		resp.Payload.CreatedBefore = iso(cur.Query.Before)
 	} else {

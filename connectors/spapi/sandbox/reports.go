@@ -1,9 +1,6 @@
 package sandbox
 
-import (
-	"slices"
-	"time"
-)
+import "time"
 
 // Reports API 2021-06-30: getReports, getReport, getReportDocument. The
 // simulator's reports are the settlement reports it generates every
@@ -47,26 +44,14 @@ func reportWire(r *Report) reportJSON {
 }
 
 func (s *Server) getReports(c *call) response {
-	q, msg := s.listQueryOf(c, "reportTypes")
-	if msg != "" {
-		return invalidInput("%s", msg)
-	}
-	var hits []*Report
-	for _, r := range slices.Backward(s.reports) {
-		if q.keeps(r.Type, r.Status, r.MarketplaceIDs, r.Created) {
-			hits = append(hits, r)
-		}
-	}
-	from, to, next := s.window(q, len(hits), c.now)
-	resp := struct {
-		Reports   []reportJSON `json:"reports"`
-		NextToken string       `json:"nextToken,omitempty"`
-	}{Reports: []reportJSON{}, NextToken: next}
-	for _, r := range hits[from:to] {
-		resp.Reports = append(resp.Reports, reportWire(r))
-	}
-	return ok(resp)
+	return listResponse(s, c, "reportTypes", "reports", s.reports)
 }
+
+func (r *Report) fields() (string, string, []string, time.Time) {
+	return r.Type, r.Status, r.MarketplaceIDs, r.Created
+}
+
+func (r *Report) wire() any { return reportWire(r) }
 
 func (s *Server) getReport(c *call) response {
 	id := c.pathValue("reportId")
