@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	// The two drivers the DSN selects between.
@@ -29,6 +30,7 @@ type Connection struct {
 	queries    map[string]*namedSQL
 	statements map[string]*namedSQL
 	stmts      *stmtCache
+	inserts    sync.Map // insertKey -> INSERT statement
 	lookups    *lookupCache
 	metrics    *connMetrics
 }
@@ -58,18 +60,19 @@ func openConnection(set component.Settings, cfg *ConnectionConfig) (*Connection,
 	if err != nil {
 		return nil, fmt.Errorf("opening the %s database: %s", name, redact(err.Error(), cfg.DSN))
 	}
+	db.SetMaxOpenConns(cfg.Pool.MaxOpen)
+	db.SetMaxIdleConns(cfg.Pool.MaxIdle)
+	db.SetConnMaxLifetime(cfg.Pool.MaxLifetime.D())
 	return newConnection(set, cfg, db, d)
 }
 
-// newConnection wraps an open pool; tests use it with a recording driver.
+// newConnection wraps an open pool (leaving its limits alone): tools pass
+// theirs, tests one with a recording driver.
 func newConnection(set component.Settings, cfg *ConnectionConfig, db *sql.DB, d dialect.Dialect) (*Connection, error) {
 	loc, err := time.LoadLocation(cfg.TimeZone)
 	if err != nil {
 		return nil, err
 	}
-	db.SetMaxOpenConns(cfg.Pool.MaxOpen)
-	db.SetMaxIdleConns(cfg.Pool.MaxIdle)
-	db.SetConnMaxLifetime(cfg.Pool.MaxLifetime.D())
 	m, err := newConnMetrics(set.Metrics)
 	if err != nil {
 		return nil, err

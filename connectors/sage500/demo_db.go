@@ -6,11 +6,9 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"time"
 
 	"github.com/pipewright/pipewright/connectors/internal/demo"
 	"github.com/pipewright/pipewright/connectors/sage500/internal/catalog"
-	"github.com/pipewright/pipewright/connectors/sage500/internal/dialect"
 )
 
 // CreateDemoDB creates the SQLite demo database at path (for `pipewright
@@ -58,19 +56,13 @@ func DemoConnectionConfig(path string) *ConnectionConfig {
 // transaction, on either dialect (the SQL Server suite uses a scratch
 // database).
 func createDemo(ctx context.Context, db *sql.DB, dialectName string) error {
-	d, err := dialect.New(dialectName, time.UTC)
-	if err != nil {
-		return err
-	}
-	cfg := NewConnectionConfig()
-	cfg.CompanyID = demo.CompanyID
-	c, err := newConnection(toolSettings(), cfg, db, d)
+	c, err := toolConnection(db, dialectName, demo.CompanyID, "", wallClock{})
 	if err != nil {
 		return err
 	}
 	defer c.stmts.close()
 	for _, tb := range catalog.Tables() {
-		for _, stmt := range d.CreateTable(tb) {
+		for _, stmt := range c.dialect.CreateTable(tb) {
 			if _, err := db.ExecContext(ctx, stmt); err != nil {
 				return fmt.Errorf("creating %s: %w", tb.Name, err)
 			}

@@ -172,7 +172,7 @@ func ApplyFields(ctx context.Context, cfg *ConnectionConfig) (*FieldsDiff, error
 // withTool runs fn on a connection opened for a command-line tool.
 func withTool[T any](ctx context.Context, cfg *ConnectionConfig, fn func(*Connection, context.Context) (T, error)) (T, error) {
 	var zero T
-	c, err := openConnection(toolSettings(), cfg)
+	c, err := openConnection(toolSettings(wallClock{}), cfg)
 	if err != nil {
 		return zero, err
 	}

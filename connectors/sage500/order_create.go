@@ -76,18 +76,23 @@ func (s *salesOrderSink) createDirect(ctx context.Context, t *txn, doc *orderDoc
 	if err == nil {
 		err = t.insert(ctx, s.conn.fields["sales_order"].table, withKey(doc.custom, "SOKey", soKey))
 	}
+	lines, dists, exts := make([]map[string]any, len(o.lines)), make([]map[string]any, len(o.lines)), []map[string]any{}
 	for i, l := range o.lines {
 		l.line["SOLineKey"], l.line["SOKey"], l.line["SOLineNo"] = lineKeys[i], soKey, int64(i+1)
 		l.dist["SOLineDistKey"], l.dist["SOLineKey"] = distKeys[i], lineKeys[i]
-		if err == nil {
-			err = t.insert(ctx, catalog.MustLookup("tsoSOLine"), l.line)
+		lines[i], dists[i] = l.line, l.dist
+		if len(l.custom) > 0 {
+			exts = append(exts, withKey(l.custom, "SOLineKey", lineKeys[i]))
 		}
-		if err == nil {
-			err = t.insert(ctx, catalog.MustLookup("tsoSOLineDist"), l.dist)
-		}
-		if err == nil && len(l.custom) > 0 {
-			err = t.insert(ctx, s.conn.fields["order_line"].table, withKey(l.custom, "SOLineKey", lineKeys[i]))
-		}
+	}
+	if err == nil {
+		err = t.insertRows(ctx, catalog.MustLookup("tsoSOLine"), lines)
+	}
+	if err == nil {
+		err = t.insertRows(ctx, catalog.MustLookup("tsoSOLineDist"), dists)
+	}
+	if err == nil && len(exts) > 0 {
+		err = t.insertRows(ctx, s.conn.fields["order_line"].table, exts)
 	}
 	return err
 }

@@ -73,17 +73,8 @@ func (s *salesOrderSink) cancel(ctx context.Context, t *txn, o existingOrder) er
 		return component.Permanentf("cannot cancel sales order %s (SOKey %d): %s unit(s) already shipped on %d shipment line(s); Sage cancels only orders without activity",
 			o.TranNo.String, o.SOKey, shipped.Trim(0), shipLines)
 	}
-	for _, st := range []struct {
-		sql  string
-		args []any
-	}{
-		{s.sql.cancelHeader, dialect.Args(d, int64(statusCanceled), t.now, t.now, t.c.cfg.UserID, o.SOKey)},
-		{s.sql.cancelLines, dialect.Args(d, t.now, o.SOKey)},
-		{s.sql.cancelDists, dialect.Args(d, o.SOKey)},
-	} {
-		if _, err := t.ExecContext(ctx, st.sql, st.args...); err != nil {
-			return fmt.Errorf("canceling: %w", d.Classify(err))
-		}
-	}
-	return nil
+	return t.execAll(ctx, "canceling",
+		boundStmt{s.sql.cancelHeader, dialect.Args(d, int64(statusCanceled), t.now, t.now, t.c.cfg.UserID, o.SOKey)},
+		boundStmt{s.sql.cancelLines, dialect.Args(d, t.now, o.SOKey)},
+		boundStmt{s.sql.cancelDists, dialect.Args(d, o.SOKey)})
 }

@@ -67,7 +67,7 @@ func (s *journalSink) writeOne(ctx context.Context, msg *component.Message) erro
 	doc, err := s.parseJournalDoc(msg.Body)
 	if err != nil {
 		s.metrics.outcomes.WithLabelValues("rejected").Inc()
-		return component.Permanent(fmt.Errorf("journal message %s: %w", msg.ID, err))
+		return component.Permanent(fmt.Errorf("journal %s: %w", rawKey(msg, s.cfg.KeyField), err))
 	}
 	outcome := "created"
 	err = s.conn.inTx(ctx, func(ctx context.Context, t *txn) error {

@@ -61,7 +61,7 @@ func (s *salesOrderSink) writeOne(ctx context.Context, msg *component.Message) e
 	doc, err := s.parseOrderDoc(msg.Body)
 	if err != nil {
 		s.metrics.outcomes.WithLabelValues("rejected").Inc()
-		return component.Permanent(fmt.Errorf("sales order message %s: %w", msg.ID, err))
+		return component.Permanent(fmt.Errorf("order %s: %w", rawKey(msg, s.cfg.KeyField), err))
 	}
 	var outcome string
 	err = s.conn.inTx(ctx, func(ctx context.Context, t *txn) error {
@@ -93,4 +93,17 @@ func (s *salesOrderSink) writeOne(ctx context.Context, msg *component.Message) e
 	s.metrics.outcomes.WithLabelValues(outcome).Inc()
 	s.log.Debug("sales order written", "key", doc.key, "outcome", outcome)
 	return nil
+}
+
+// rawKey names a message in an error before its document is read: the key
+// custom field when there is one, else the message ID.
+func rawKey(msg *component.Message, field string) string {
+	if body, ok := msg.Body.(map[string]any); ok {
+		if custom, ok := body["custom"].(map[string]any); ok {
+			if k, ok := custom[field].(string); ok && k != "" {
+				return k
+			}
+		}
+	}
+	return "in message " + msg.ID
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/govalues/decimal"
 	"github.com/stretchr/testify/assert"
@@ -65,4 +66,124 @@ FROM tsoSalesOrder o JOIN tsoSalesOrder_ext x ON x.SOKey = o.SOKey WHERE x.Amazo
 	var desc string
 	require.NoError(t, db.QueryRow(`SELECT Description FROM tsoSOLine WHERE SOLineNo = 1`).Scan(&desc))
 	assert.Equal(t, "Stainless Steel Water Bottle, Black, 32 ", desc, "the item's short description")
+}
+
+func writeOne(t testing.TB, sink component.Sink, msg *component.Message) error {
+	t.Helper()
+	return sink.Write(context.Background(), []*component.Message{msg})
+}
+
+func TestSalesOrderSink_acknowledges_a_second_delivery_without_writing(t *testing.T) {
+	conn := newConn(t, sqliteTarget(t))
+	sink := newSink(t, sage500.NewSalesOrderFactory(), conn, salesOrderOptions)
+	for range 3 {
+		require.NoError(t, writeOne(t, sink, orderMsg(t, "112-0000001-0000002")))
+	}
+	assert.Equal(t, int64(1), queryInt(t, conn.DB(), `SELECT COUNT(*) FROM tsoSalesOrder`))
+	assert.Equal(t, int64(3), queryInt(t, conn.DB(), `SELECT COUNT(*) FROM tsoSOLine`))
+}
+
+func TestSalesOrderSink_rejects_bad_orders_naming_the_offending_value(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(map[string]any)
+		want []string
+	}{
+		{"unknown item", func(m map[string]any) { line(m, 1)["ItemID"] = "NO-SUCH-ITEM" },
+			[]string{"112-0000009-0000001", "order.lines.1.ItemID", `unknown item "NO-SUCH-ITEM"`}},
+		{"unknown customer", func(m map[string]any) { header(m)["CustID"] = "AMZXX" },
+			[]string{"112-0000009-0000001", "order.header.CustID", `unknown customer "AMZXX"`}},
+		{"overlong address line", func(m map[string]any) {
+			m["ship_to"].(map[string]any)["AddrLine1"] = "1234 Extraordinarily Long Boulevard Name, Building C"
+		}, []string{"112-0000009-0000001", "order.ship_to.AddrLine1", "tciAddress.AddrLine1: value is 52 characters long, the column holds 40"}},
+		{"unknown ship method", func(m map[string]any) { header(m)["ShipMethID"] = "PIGEON" },
+			[]string{"order.header.ShipMethID", `unknown ship method "PIGEON"`}},
+		{"unknown warehouse on a line", func(m map[string]any) { line(m, 2)["WhseID"] = "WEST" },
+			[]string{"order.lines.2.WhseID", `unknown warehouse "WEST"`}},
+		{"unit price with too many decimals", func(m map[string]any) { line(m, 0)["UnitPrice"] = decimal.MustParse("24.999999") },
+			[]string{"order.lines.0.UnitPrice", "24.999999 has 6 decimal places, the column holds 5"}},
+		{"unknown field", func(m map[string]any) { header(m)["Colour"] = "red" },
+			[]string{"order.header: unknown field(s) Colour"}},
+		{"unknown custom field", func(m map[string]any) { m["custom"].(map[string]any)["Gift"] = "yes" },
+			[]string{"order.custom.Gift: no such custom field"}},
+		{"missing key", func(m map[string]any) { delete(m["custom"].(map[string]any), "AmazonOrderId") },
+			[]string{"order.custom.AmazonOrderId: the order's key is required"}},
+		{"new order as closed", func(m map[string]any) { header(m)["Status"] = int64(4) },
+			[]string{"order.header.Status", "not 4 (closed)"}},
+	}
+	conn := newConn(t, sqliteTarget(t))
+	sink := newSink(t, sage500.NewSalesOrderFactory(), conn, salesOrderOptions)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := writeOne(t, sink, orderMsg(t, "112-0000009-0000001", tt.edit))
+			require.Error(t, err)
+			assert.True(t, component.IsPermanent(err), "permanent: %v", err)
+			for _, w := range tt.want {
+				assert.ErrorContains(t, err, w)
+			}
+		})
+	}
+	assert.Equal(t, int64(0), queryInt(t, conn.DB(), `SELECT COUNT(*) FROM tsoSalesOrder`), "nothing half-written")
+	assert.Equal(t, int64(0), queryInt(t, conn.DB(), `SELECT COUNT(*) FROM tciAddress WHERE TransactionOverride = 1`))
+}
+
+func TestSalesOrderSink_cancels_an_order_nothing_was_shipped_of(t *testing.T) {
+	conn := newConn(t, sqliteTarget(t))
+	sink := newSink(t, sage500.NewSalesOrderFactory(), conn, salesOrderOptions)
+	require.NoError(t, writeOne(t, sink, orderMsg(t, "112-0000001-0000003")))
+	cancel := func(m map[string]any) { header(m)["Status"] = int64(3) }
+	require.NoError(t, writeOne(t, sink, orderMsg(t, "112-0000001-0000003", cancel)))
+	require.NoError(t, writeOne(t, sink, orderMsg(t, "112-0000001-0000003", cancel)), "a second cancellation is a duplicate")
+	db := conn.DB()
+	assert.Equal(t, int64(3), queryInt(t, db, `SELECT Status FROM tsoSalesOrder`))
+	assert.Equal(t, int64(0), queryInt(t, db, `SELECT COUNT(*) FROM tsoSOLineDist WHERE QtyOpenToShip > 0 OR Status <> 2`))
+	assert.Equal(t, int64(0), queryInt(t, db, `SELECT COUNT(*) FROM tsoSalesOrder WHERE OpenAmt <> 0`))
+}
+
+func TestSalesOrderSink_refuses_to_cancel_a_shipped_order(t *testing.T) {
+	conn := newConn(t, sqliteTarget(t))
+	sink := newSink(t, sage500.NewSalesOrderFactory(), conn, salesOrderOptions+"status_transitions: [{from: [0, 1, 4], to: 3}]\n")
+	require.NoError(t, writeOne(t, sink, orderMsg(t, "112-0000001-0000004")))
+	n, err := sage500.ShipOpenOrders(context.Background(), conn.DB(), sage500.ShipOptions{Now: time.Now().Add(time.Hour)})
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+	err = writeOne(t, sink, orderMsg(t, "112-0000001-0000004", func(m map[string]any) { header(m)["Status"] = int64(3) }))
+	require.Error(t, err)
+	assert.True(t, component.IsPermanent(err))
+	assert.ErrorContains(t, err, "cannot cancel sales order 0000000001")
+	assert.ErrorContains(t, err, "6 unit(s) already shipped on 3 shipment line(s)")
+	assert.Equal(t, int64(4), queryInt(t, conn.DB(), `SELECT Status FROM tsoSalesOrder`), "still closed")
+}
+
+func TestSalesOrderSink_status_changes_follow_the_configured_transitions(t *testing.T) {
+	close := func(m map[string]any) { header(m)["Status"] = int64(4) }
+	t.Run("unlisted is an error by default", func(t *testing.T) {
+		conn := newConn(t, sqliteTarget(t))
+		sink := newSink(t, sage500.NewSalesOrderFactory(), conn, salesOrderOptions)
+		require.NoError(t, writeOne(t, sink, orderMsg(t, "112-0000001-0000005")))
+		err := writeOne(t, sink, orderMsg(t, "112-0000001-0000005", close))
+		assert.True(t, component.IsPermanent(err))
+		assert.ErrorContains(t, err, "from 1 (open) to 4 (closed) is not allowed by status_transitions")
+	})
+	t.Run("unlisted can be ignored", func(t *testing.T) {
+		conn := newConn(t, sqliteTarget(t))
+		sink := newSink(t, sage500.NewSalesOrderFactory(), conn, salesOrderOptions+"on_unlisted_transition: ignore\n")
+		require.NoError(t, writeOne(t, sink, orderMsg(t, "112-0000001-0000005")))
+		require.NoError(t, writeOne(t, sink, orderMsg(t, "112-0000001-0000005", close)))
+		assert.Equal(t, int64(1), queryInt(t, conn.DB(), `SELECT Status FROM tsoSalesOrder`))
+	})
+	t.Run("listed is applied", func(t *testing.T) {
+		conn := newConn(t, sqliteTarget(t))
+		sink := newSink(t, sage500.NewSalesOrderFactory(), conn, salesOrderOptions+"status_transitions: [{from: [1], to: 4}]\n")
+		require.NoError(t, writeOne(t, sink, orderMsg(t, "112-0000001-0000005")))
+		require.NoError(t, writeOne(t, sink, orderMsg(t, "112-0000001-0000005", close)))
+		assert.Equal(t, int64(4), queryInt(t, conn.DB(), `SELECT Status FROM tsoSalesOrder`))
+	})
+}
+
+func TestSalesOrderSink_does_not_create_an_order_canceled_before_it_arrived(t *testing.T) {
+	conn := newConn(t, sqliteTarget(t))
+	sink := newSink(t, sage500.NewSalesOrderFactory(), conn, salesOrderOptions)
+	require.NoError(t, writeOne(t, sink, orderMsg(t, "112-0000001-0000006", func(m map[string]any) { header(m)["Status"] = int64(3) })))
+	assert.Equal(t, int64(0), queryInt(t, conn.DB(), `SELECT COUNT(*) FROM tsoSalesOrder`))
 }

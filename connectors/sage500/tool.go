@@ -1,26 +1,50 @@
 package sage500
 
 import (
+	"database/sql"
 	"log/slog"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/pipewright/pipewright/connectors/sage500/internal/dialect"
 	"github.com/pipewright/pipewright/engine/component"
 )
 
-// toolSettings are the settings of a connection a command-line tool opens
-// outside the engine: no logs, a private metrics registry, the wall clock.
-func toolSettings() component.Settings {
+// toolSettings are the settings of a connection a command-line tool or
+// demo helper opens outside the engine: no logs, a private metrics
+// registry, the given clock.
+func toolSettings(clock component.Clock) component.Settings {
 	return component.Settings{
 		ID:      "sage500-tool",
 		Logger:  slog.New(slog.DiscardHandler),
 		Metrics: prometheus.NewRegistry(),
-		Clock:   wallClock{},
+		Clock:   clock,
 	}
+}
+
+// toolConnection wraps a pool a tool opened, for the company, with times
+// in UTC.
+func toolConnection(db *sql.DB, dialectName, company, user string, clock component.Clock) (*Connection, error) {
+	d, err := dialect.New(dialectName, time.UTC)
+	if err != nil {
+		return nil, err
+	}
+	cfg := NewConnectionConfig()
+	cfg.CompanyID = company
+	if user != "" {
+		cfg.UserID = user
+	}
+	return newConnection(toolSettings(clock), cfg, db, d)
 }
 
 type wallClock struct{}
 
 func (wallClock) Now() time.Time                         { return time.Now() }
 func (wallClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+
+// fixedClock is a clock stopped at one time.
+type fixedClock time.Time
+
+func (c fixedClock) Now() time.Time                       { return time.Time(c) }
+func (fixedClock) After(d time.Duration) <-chan time.Time { return time.After(d) }

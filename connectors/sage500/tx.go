@@ -117,38 +117,122 @@ func (t *txn) env() catalog.Env {
 // the catalogue; a bad value is a permanent error naming the column) and
 // the defaults of the columns not given.
 func (t *txn) insert(ctx context.Context, table *catalog.Table, vals map[string]any) error {
-	cols := make([]string, 0, len(vals)+8)
-	args := make([]any, 0, len(vals)+8)
-	given := 0
+	return t.insertRows(ctx, table, []map[string]any{vals})
+}
+
+// insertRows writes rows of table like insert, several rows per statement
+// as far as SQL Server's 2100 parameters allow.
+func (t *txn) insertRows(ctx context.Context, table *catalog.Table, rows []map[string]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	cols, mask := insertColumns(table, rows)
 	env := t.env()
-	for _, col := range table.Columns {
-		v, ok := vals[col.Name]
-		switch {
-		case col.Identity:
+	args := make([]any, 0, len(cols)*len(rows))
+	for _, row := range rows {
+		given := 0
+		for _, i := range cols {
+			col := table.Columns[i]
+			v, ok := row[col.Name]
+			if ok {
+				given++
+				cv, err := catalog.Coerce(col, v, t.c.loc)
+				if err != nil {
+					return component.Permanent(err)
+				}
+				v = cv
+			} else {
+				v, _ = col.DefaultValue(env)
+			}
+			if v == nil && col.NotNull {
+				return component.Permanentf("%s.%s is required", table.Name, col.Name)
+			}
+			args = append(args, t.c.dialect.Arg(v))
+		}
+		if given != len(row) {
+			return fmt.Errorf("insert into %s: %d of the values name no column", table.Name, len(row)-given)
+		}
+	}
+	per := max(1, maxParams/len(cols))
+	for start := 0; start < len(rows); start += per {
+		n := min(per, len(rows)-start)
+		query := t.c.insertSQL(table, cols, mask, n)
+		if _, err := t.ExecContext(ctx, query, args[start*len(cols):(start+n)*len(cols)]...); err != nil {
+			return fmt.Errorf("inserting into %s: %w", table.Name, t.c.dialect.Classify(err))
+		}
+	}
+	return nil
+}
+
+// maxParams keeps a statement under SQL Server's 2100 parameters.
+const maxParams = 2000
+
+// insertColumns returns the indexes of the columns an insert of rows
+// writes (given in a row or defaulted, never identity) and their bit mask.
+func insertColumns(table *catalog.Table, rows []map[string]any) ([]int, insertMask) {
+	var cols []int
+	var mask insertMask
+	for i, col := range table.Columns {
+		if col.Identity {
 			continue
-		case ok:
-			given++
-			cv, err := catalog.Coerce(col, v, t.c.loc)
-			if err != nil {
-				return component.Permanent(err)
-			}
-			v = cv
-		default:
-			if v, ok = col.DefaultValue(env); !ok {
-				continue
+		}
+		include := col.Default != ""
+		for _, row := range rows {
+			if _, ok := row[col.Name]; ok {
+				include = true
+				break
 			}
 		}
-		if v == nil && col.NotNull {
-			return component.Permanentf("%s.%s is required", table.Name, col.Name)
+		if include {
+			cols = append(cols, i)
+			if i < len(mask)*64 {
+				mask[i/64] |= 1 << (i % 64)
+			}
 		}
-		cols = append(cols, col.Name)
-		args = append(args, t.c.dialect.Arg(v))
 	}
-	if given != len(vals) {
-		return fmt.Errorf("insert into %s: %d of the values name no column", table.Name, len(vals)-given)
+	return cols, mask
+}
+
+// insertMask marks the columns of an insert (the first 256 columns).
+type insertMask [4]uint64
+
+type insertKey struct {
+	table *catalog.Table
+	mask  insertMask
+	rows  int
+}
+
+// insertSQL returns the INSERT statement for n rows of the columns,
+// remembered per table, column set and row count.
+func (c *Connection) insertSQL(table *catalog.Table, cols []int, mask insertMask, n int) string {
+	key := insertKey{table, mask, n}
+	cacheable := len(table.Columns) <= len(mask)*64
+	if q, ok := c.inserts.Load(key); ok && cacheable {
+		return q.(string)
 	}
-	if _, err := t.ExecContext(ctx, dialect.Insert(t.c.dialect, table.Name, cols), args...); err != nil {
-		return fmt.Errorf("inserting into %s: %w", table.Name, t.c.dialect.Classify(err))
+	names := make([]string, len(cols))
+	for i, ci := range cols {
+		names[i] = table.Columns[ci].Name
+	}
+	q := dialect.InsertRows(c.dialect, table.Name, names, n)
+	if cacheable {
+		c.inserts.Store(key, q)
+	}
+	return q
+}
+
+// boundStmt is a statement with its arguments.
+type boundStmt struct {
+	sql  string
+	args []any
+}
+
+// execAll runs statements in order and stops at the first error.
+func (t *txn) execAll(ctx context.Context, what string, stmts ...boundStmt) error {
+	for _, st := range stmts {
+		if _, err := t.ExecContext(ctx, st.sql, st.args...); err != nil {
+			return fmt.Errorf("%s: %w", what, t.c.dialect.Classify(err))
+		}
 	}
 	return nil
 }

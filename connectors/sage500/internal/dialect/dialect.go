@@ -131,7 +131,20 @@ func QuoteAll(d Dialect, idents []string) string {
 
 // Insert is "INSERT INTO table (cols) VALUES (markers)".
 func Insert(d Dialect, table string, cols []string) string {
-	return "INSERT INTO " + d.Quote(table) + " (" + QuoteAll(d, cols) + ") VALUES (" + Placeholders(d, 1, len(cols)) + ")"
+	return InsertRows(d, table, cols, 1)
+}
+
+// InsertRows is Insert for n rows: "VALUES (markers), (markers), ...".
+func InsertRows(d Dialect, table string, cols []string, n int) string {
+	var b strings.Builder
+	b.WriteString("INSERT INTO " + d.Quote(table) + " (" + QuoteAll(d, cols) + ") VALUES ")
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(" + Placeholders(d, 1+i*len(cols), len(cols)) + ")")
+	}
+	return b.String()
 }
 
 // Where is "k1 = marker AND k2 = marker ..." with markers from first on.

@@ -21,10 +21,14 @@ const SQLiteTimeLayout = "2006-01-02 15:04:05.000"
 // and the read-check-insert of a key needs no lock hint.
 type sqlite struct {
 	base
+	nextKey, newKey string // tciSurrogateKey statements
 }
 
 func newSQLite(loc *time.Location) *sqlite {
-	return &sqlite{base{loc: loc, open: `"`, close: `"`}}
+	d := &sqlite{base: base{loc: loc, open: `"`, close: `"`}}
+	d.nextKey = d.Increment("tciSurrogateKey", "NextKey", []string{"TableName"})
+	d.newKey = Insert(d, "tciSurrogateKey", []string{"TableName", "NextKey"})
+	return d
 }
 
 func (*sqlite) Name() string       { return "sqlite" }
@@ -56,10 +60,10 @@ func (d *sqlite) Increment(table, counter string, keys []string, also ...string)
 // one call are contiguous because SQLite has one writer at a time.
 func (d *sqlite) NextKeys(ctx context.Context, q Querier, table string, n int) ([]int64, error) {
 	var next int64
-	err := q.QueryRowContext(ctx, d.Increment("tciSurrogateKey", "NextKey", []string{"TableName"}), int64(n), table).Scan(&next)
+	err := q.QueryRowContext(ctx, d.nextKey, int64(n), table).Scan(&next)
 	if errors.Is(err, sql.ErrNoRows) {
 		next = int64(n) + 1
-		_, err = q.ExecContext(ctx, Insert(d, "tciSurrogateKey", []string{"TableName", "NextKey"}), table, next)
+		_, err = q.ExecContext(ctx, d.newKey, table, next)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("allocating %s keys: %w", table, d.Classify(err))
