@@ -28,6 +28,10 @@ type Config struct {
 	// OrdersPerHour is the order generator's mean rate in simulated time
 	// (a Poisson process); 0 turns the generator off.
 	OrdersPerHour float64
+	// History is how long the world has already run when the simulator
+	// starts: orders, status changes and settlements of that past are there
+	// at once (a backlog for demos and benchmarks).
+	History time.Duration
 	// Marketplaces are the marketplace ids the seller sells on; empty means
 	// every marketplace of the demo catalogue.
 	Marketplaces []string
@@ -147,6 +151,9 @@ func (c *Config) Validate() error {
 	}
 	if c.OrdersPerHour < 0 {
 		errs = append(errs, fmt.Errorf("orders per hour %v: must not be negative", c.OrdersPerHour))
+	}
+	if c.History < 0 {
+		errs = append(errs, fmt.Errorf("history %v: must not be negative", c.History))
 	}
 	if c.SettlementPeriod < 0 {
 		errs = append(errs, fmt.Errorf("settlement period %v: must not be negative", c.SettlementPeriod))

@@ -13,6 +13,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.Int64Var(&c.Seed, "seed", c.Seed, "seed of the order generator (same seed, same orders)")
 	fs.Float64Var(&c.TimeScale, "time-scale", c.TimeScale, "simulated seconds per real second (3600: one simulated hour per second)")
 	fs.Float64Var(&c.OrdersPerHour, "orders-per-hour", c.OrdersPerHour, "mean orders generated per simulated hour (0: none)")
+	fs.DurationVar(&c.History, "history", c.History, "simulated time already run at start (a backlog of orders)")
 	fs.Func("marketplaces", "comma-separated marketplace ids (default: every demo marketplace)", func(s string) error {
 		c.Marketplaces = splitList(s)
 		return nil

@@ -23,8 +23,14 @@ func (s *Server) generate(at time.Time) {
 	o := s.buildOrder(s.rng, at, OrderSpec{})
 	s.addOrder(o)
 	s.planLifecycle(s.rng, o)
+	s.schedule(at.Add(s.orderGap()), s.generate)
+}
+
+// orderGap draws the time to the next generated order: exponential, so
+// orders arrive as a Poisson process at OrdersPerHour.
+func (s *Server) orderGap() time.Duration {
 	gap := time.Duration(s.rng.ExpFloat64() / s.cfg.OrdersPerHour * float64(time.Hour))
-	s.schedule(at.Add(max(gap.Truncate(time.Millisecond), time.Millisecond)), s.generate)
+	return max(gap.Truncate(time.Millisecond), time.Millisecond)
 }
 
 // addOrder stores a new order, takes its units out of stock and announces it.

@@ -101,12 +101,14 @@ func New(cfg Config) (*Server, error) {
 	s.routes()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	origin := s.started.Add(-cfg.History)
 	if cfg.OrdersPerHour > 0 {
-		s.generate0()
+		s.generateFrom(origin)
 	}
 	if cfg.SettlementPeriod > 0 {
-		s.scheduleSettlement(s.started.Truncate(cfg.SettlementPeriod))
+		s.scheduleSettlement(origin.Truncate(cfg.SettlementPeriod))
 	}
+	s.advance() // play the history
 	return s, nil
 }
 
@@ -131,10 +133,9 @@ func applyDefaults(c *Config) {
 	}
 }
 
-// generate0 schedules the generator's first order.
-func (s *Server) generate0() {
-	gap := time.Duration(s.rng.ExpFloat64() / s.cfg.OrdersPerHour * float64(time.Hour))
-	s.schedule(s.started.Add(max(gap.Truncate(time.Millisecond), time.Millisecond)), s.generate)
+// generateFrom schedules the generator's first order after origin.
+func (s *Server) generateFrom(origin time.Time) {
+	s.schedule(origin.Add(s.orderGap()), s.generate)
 }
 
 // Handler returns the simulator's HTTP handler: LWA's /auth/o2/token, the

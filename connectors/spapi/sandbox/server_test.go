@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"net/http"
+	"net/url"
 	"testing"
 	"time"
 
@@ -43,6 +44,19 @@ func TestServer_starts_listens_and_closes(t *testing.T) {
 	require.NoError(t, srv.Close(), "Close twice is fine")
 }
 
+func TestServer_history_starts_with_a_backlog(t *testing.T) {
+	s := newSim(t, func(c *sandbox.Config) {
+		c.OrdersPerHour, c.History, c.SettlementPeriod = 100, 30*time.Hour, 24*time.Hour
+	})
+	orders := s.srv.Orders()
+	require.Greater(t, len(orders), 2000)
+	assert.True(t, orders[0].Created.Before(epoch.Add(-29*time.Hour)), "the first orders are from the start of the history")
+	assert.False(t, orders[len(orders)-1].Created.After(epoch))
+	assert.NotEmpty(t, s.srv.Reports(), "settlements of the past are there")
+	r := search(s, url.Values{"createdAfter": {iso(epoch.Add(-31 * time.Hour))}})
+	assert.Len(t, orderIDs(t, r), 100, "a backlog fills whole pages")
+}
+
 func TestServer_unknown_paths_get_Amazons_error_shape(t *testing.T) {
 	s := newSim(t)
 	r := s.get("/catalog/2022-04-01/items")
@@ -53,13 +67,13 @@ func TestServer_unknown_paths_get_Amazons_error_shape(t *testing.T) {
 
 func TestConfig_validate_reports_every_problem(t *testing.T) {
 	cfg := sandbox.DefaultConfig()
-	cfg.TimeScale, cfg.OrdersPerHour = -1, -2
+	cfg.TimeScale, cfg.OrdersPerHour, cfg.History = -1, -2, -time.Hour
 	cfg.Marketplaces = []string{"XX"}
 	cfg.Notify.Envelope, cfg.Notify.Header = "kafka", "X-Token"
 	cfg.Faults.ErrorRate, cfg.Faults.Latency = 1.5, -time.Second
 	err := cfg.Validate()
 	require.Error(t, err)
-	for _, want := range []string{"time scale", "orders per hour", `marketplace "XX"`, "envelope", "header and token", "error rate", "durations"} {
+	for _, want := range []string{"time scale", "orders per hour", "history", `marketplace "XX"`, "envelope", "header and token", "error rate", "durations"} {
 		assert.ErrorContains(t, err, want)
 	}
 	_, err = sandbox.New(cfg)
@@ -71,7 +85,7 @@ func TestConfig_flags_set_every_option(t *testing.T) {
 	fs := flag.NewFlagSet("sandbox", flag.ContinueOnError)
 	cfg.RegisterFlags(fs)
 	require.NoError(t, fs.Parse([]string{
-		"-listen", "0.0.0.0:9000", "-seed", "42", "-time-scale", "60", "-orders-per-hour", "120",
+		"-listen", "0.0.0.0:9000", "-seed", "42", "-history", "6h", "-time-scale", "60", "-orders-per-hour", "120",
 		"-marketplaces", "ATVPDKIKX0DER, A1PA6795UKMFR9", "-rate-limits=false", "-settlement-period", "336h", "-settlement-locale-de",
 		"-notify-url", "http://127.0.0.1:8080/hooks/amazon", "-notify-envelope", "eventbridge", "-notify-header", "X-Hook-Token",
 		"-notify-token", "t", "-notify-hmac-secret", "k", "-notify-redelivery", "1m",
@@ -80,7 +94,7 @@ func TestConfig_flags_set_every_option(t *testing.T) {
 		"-lwa-client-id", "id", "-lwa-client-secret", "secret", "-lwa-refresh-token", "Atzr|x", "-seller-id", "A2SELLER",
 	}))
 	want := sandbox.DefaultConfig()
-	want.Listen, want.Seed, want.TimeScale, want.OrdersPerHour = "0.0.0.0:9000", 42, 60, 120
+	want.Listen, want.Seed, want.TimeScale, want.OrdersPerHour, want.History = "0.0.0.0:9000", 42, 60, 120, 6*time.Hour
 	want.Marketplaces, want.EnforceRateLimits = []string{"ATVPDKIKX0DER", "A1PA6795UKMFR9"}, false
 	want.SettlementPeriod, want.SettlementLocaleDE, want.SellerID = 336*time.Hour, true, "A2SELLER"
 	want.Notify = sandbox.NotifyConfig{URL: "http://127.0.0.1:8080/hooks/amazon", Envelope: "eventbridge", Header: "X-Hook-Token", Token: "t",
