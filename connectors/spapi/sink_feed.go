@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/pipewright/pipewright/connectors/spapi/internal/client"
+	"github.com/pipewright/pipewright/connectors/spapi/internal/metric"
 	"github.com/pipewright/pipewright/connectors/spapi/models"
 	"github.com/pipewright/pipewright/engine/component"
 )
@@ -56,10 +57,10 @@ func (feedFactory) CreateSink(_ context.Context, set component.SinkSettings, cfg
 		return nil, err
 	}
 	s := &feedSink{cfg: c, set: set, api: conn.api(), seller: conn.SellerID(), markets: c.Marketplaces, wake: make(chan struct{}, 1),
-		outcome: prometheus.NewCounterVec(prometheus.CounterOpts{
+		outcome: metric.CounterVec(set.Metrics, prometheus.CounterOpts{
 			Name: "pipewright_spapi_feed_messages_total",
 			Help: "Messages of JSON_LISTINGS_FEEDs by outcome (accepted, rejected, failed).",
-		}, []string{"outcome"}),
+		}, "outcome"),
 	}
 	if len(s.markets) == 0 {
 		s.markets = conn.Marketplaces()
@@ -68,9 +69,6 @@ func (feedFactory) CreateSink(_ context.Context, set component.SinkSettings, cfg
 	s.ops.createFeed = models.MustLookupOperation("createFeed")
 	s.ops.getFeed = models.MustLookupOperation("getFeed")
 	s.ops.getDoc = models.MustLookupOperation("getFeedDocument")
-	if err := set.Metrics.Register(s.outcome); err != nil {
-		return nil, fmt.Errorf("spapi.feed metrics: %w", err)
-	}
 	return s, nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/pipewright/pipewright/connectors/spapi/internal/client"
+	"github.com/pipewright/pipewright/connectors/spapi/internal/metric"
 	"github.com/pipewright/pipewright/connectors/spapi/models"
 	"github.com/pipewright/pipewright/engine/component"
 )
@@ -63,19 +64,16 @@ func (ordersFactory) CreateSource(_ context.Context, set component.SourceSetting
 		cfg: c, set: set, api: conn.api(), markets: c.Marketplaces,
 		searchOp: models.MustLookupOperation("searchOrders"), getOp: models.MustLookupOperation("orders/2026-01-01/getOrder"),
 		seen: newVersionCache(50_000), wake: make(chan struct{}, 1),
-		published: prometheus.NewCounterVec(prometheus.CounterOpts{
+		published: metric.CounterVec(set.Metrics, prometheus.CounterOpts{
 			Name: "pipewright_spapi_orders_published_total",
 			Help: "Order versions published by spapi.orders, by path (poll or notification).",
-		}, []string{"via"}),
+		}, "via"),
 	}
 	if len(s.markets) == 0 {
 		s.markets = conn.Marketplaces()
 	}
 	if s.api == nil {
 		return nil, errNoConnection
-	}
-	if err := set.Metrics.Register(s.published); err != nil {
-		return nil, fmt.Errorf("spapi.orders metrics: %w", err)
 	}
 	return s, nil
 }

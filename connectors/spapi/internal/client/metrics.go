@@ -1,11 +1,12 @@
 package client
 
 import (
-	"errors"
 	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/pipewright/pipewright/connectors/spapi/internal/metric"
 )
 
 // metrics counts calls, rate-limit waits and throttling per operation. The
@@ -18,45 +19,24 @@ type metrics struct {
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
-	m := &metrics{
-		calls: prometheus.NewCounterVec(prometheus.CounterOpts{
+	return &metrics{
+		calls: metric.CounterVec(reg, prometheus.CounterOpts{
 			Name: "pipewright_spapi_calls_total",
 			Help: "SP-API calls made, by operation and outcome (2xx, 4xx, 429, 5xx, error).",
-		}, []string{"operation", "outcome"}),
-		waits: prometheus.NewCounterVec(prometheus.CounterOpts{
+		}, "operation", "outcome"),
+		waits: metric.CounterVec(reg, prometheus.CounterOpts{
 			Name: "pipewright_spapi_rate_limit_waits_total",
 			Help: "SP-API calls that waited for a rate-limit token, by operation.",
-		}, []string{"operation"}),
-		waitSecs: prometheus.NewCounterVec(prometheus.CounterOpts{
+		}, "operation"),
+		waitSecs: metric.CounterVec(reg, prometheus.CounterOpts{
 			Name: "pipewright_spapi_rate_limit_wait_seconds_total",
 			Help: "Clock time SP-API calls spent waiting for rate-limit tokens, by operation.",
-		}, []string{"operation"}),
-		throttled: prometheus.NewCounterVec(prometheus.CounterOpts{
+		}, "operation"),
+		throttled: metric.CounterVec(reg, prometheus.CounterOpts{
 			Name: "pipewright_spapi_throttled_total",
 			Help: "SP-API calls answered 429 (throttled), by operation.",
-		}, []string{"operation"}),
+		}, "operation"),
 	}
-	if reg != nil {
-		m.calls = register(reg, m.calls)
-		m.waits = register(reg, m.waits)
-		m.waitSecs = register(reg, m.waitSecs)
-		m.throttled = register(reg, m.throttled)
-	}
-	return m
-}
-
-// register registers c, or reuses the collector already registered under
-// its name (two connections sharing one registry).
-func register(reg prometheus.Registerer, c *prometheus.CounterVec) *prometheus.CounterVec {
-	if err := reg.Register(c); err != nil {
-		var are prometheus.AlreadyRegisteredError
-		if errors.As(err, &are) {
-			if existing, ok := are.ExistingCollector.(*prometheus.CounterVec); ok {
-				return existing
-			}
-		}
-	}
-	return c
 }
 
 func (m *metrics) call(op string, status int) {

@@ -1,0 +1,115 @@
+package spapi_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/pipewright/pipewright/connectors/internal/demo"
+	"github.com/pipewright/pipewright/connectors/spapi"
+	"github.com/pipewright/pipewright/connectors/spapi/sandbox"
+	"github.com/pipewright/pipewright/engine/component"
+	"github.com/pipewright/pipewright/engine/componenttest"
+)
+
+// newCallSink decodes yaml and binds its expressions with bindings (option
+// path -> function of the message body).
+func newCallSink(t *testing.T, e *env, yaml string, bindings map[string]func(map[string]any) any) component.Sink {
+	t.Helper()
+	f := spapi.NewCallFactory()
+	cfg := componenttest.DecodeConfig(t, f, yaml).(*spapi.CallConfig)
+	for path, fn := range bindings {
+		switch {
+		case path == "body":
+			bindTemplate(&cfg.Body, fn)
+		case len(path) > 5 && path[:5] == "path.":
+			ex := cfg.Path[path[5:]]
+			bind(&ex, fn)
+			cfg.Path[path[5:]] = ex
+		default:
+			ex := cfg.Query[path[6:]]
+			bind(&ex, fn)
+			cfg.Query[path[6:]] = ex
+		}
+	}
+	sink, err := f.CreateSink(context.Background(), e.sinkSettings(), cfg)
+	require.NoError(t, err)
+	start(t, sink)
+	return sink
+}
+
+const confirmYAML = `
+operation: confirmShipment
+path: {orderId: msg.orderId}
+body: {marketplaceId: msg.marketplaceId, packageDetail: {}}`
+
+func confirmBindings() map[string]func(map[string]any) any {
+	return map[string]func(map[string]any) any{
+		"path.orderId": func(b map[string]any) any { return b["orderId"] },
+		"body": func(b map[string]any) any {
+			return map[string]any{"marketplaceId": b["marketplaceId"], "packageDetail": map[string]any{
+				"packageReferenceId": "1", "carrierCode": "UPS", "trackingNumber": "1Z999AA10123456784",
+				"shipDate": "2026-03-02T10:00:00Z", "shippingMethod": "UPS Ground",
+				"orderItems": []any{map[string]any{"orderItemId": b["itemId"], "quantity": b["quantity"]}},
+			}}
+		},
+	}
+}
+
+func TestCall_confirmShipment_reaches_the_simulators_order(t *testing.T) {
+	e := newEnv(t, componenttest.NewManualClock(epoch), "", false)
+	o, err := e.sim.CreateOrder(sandbox.OrderSpec{FulfilledBy: sandbox.FulfilledByMerchant, MarketplaceID: "ATVPDKIKX0DER",
+		Items: []sandbox.ItemSpec{{SKU: demo.Products[0].SellerSKU, Quantity: 2}}})
+	require.NoError(t, err)
+	sink := newCallSink(t, e, confirmYAML, confirmBindings())
+	msg := component.NewMessage("s-1", map[string]any{"orderId": o.ID, "marketplaceId": o.MarketplaceID, "itemId": o.Items[0].ID, "quantity": int64(2)})
+
+	require.NoError(t, sink.Write(context.Background(), []*component.Message{msg}))
+	pkgs := e.sim.Confirmations(o.ID)
+	require.Len(t, pkgs, 1)
+	assert.Equal(t, "1Z999AA10123456784", pkgs[0].TrackingNumber)
+	shipped, _ := e.sim.Order(o.ID)
+	assert.Equal(t, sandbox.StatusShipped, shipped.Status)
+
+	// A second confirmation of the same package is refused: permanent.
+	err = sink.Write(context.Background(), []*component.Message{msg})
+	require.Error(t, err)
+	assert.True(t, component.IsPermanent(component.ErrFor(err, 0)), "%v", err)
+	assert.Contains(t, err.Error(), "HTTP 400")
+}
+
+func TestCall_reports_each_message_of_a_batch(t *testing.T) {
+	e := newEnv(t, componenttest.NewManualClock(epoch), "", false)
+	sink := newCallSink(t, e, `
+operation: patchListingsItem
+path: {sellerId: msg.seller, sku: msg.sku}
+query: {marketplaceIds: msg.marketplaces}
+body: {}`, map[string]func(map[string]any) any{
+		"path.sellerId":        func(b map[string]any) any { return demo.SellerID },
+		"path.sku":             func(b map[string]any) any { return b["sku"] },
+		"query.marketplaceIds": func(b map[string]any) any { return []any{"ATVPDKIKX0DER"} },
+		"body": func(b map[string]any) any {
+			return map[string]any{"productType": "PRODUCT", "patches": []any{map[string]any{
+				"op": "replace", "path": "/attributes/fulfillment_availability",
+				"value": []any{map[string]any{"fulfillment_channel_code": "DEFAULT", "quantity": b["quantity"]}},
+			}}}
+		},
+	})
+	good := component.NewMessage("m-1", map[string]any{"sku": demo.Products[1].SellerSKU, "quantity": int64(7)})
+	unknown := component.NewMessage("m-2", map[string]any{"sku": "NO-SUCH-SKU", "quantity": int64(1)})
+	badType := component.NewMessage("m-3", map[string]any{"sku": []any{"x"}, "quantity": int64(1)})
+
+	err := sink.Write(context.Background(), []*component.Message{good, unknown, badType})
+	var be *component.BatchError
+	require.ErrorAs(t, err, &be)
+	assert.NoError(t, component.ErrFor(err, 0))
+	assert.True(t, component.IsPermanent(component.ErrFor(err, 1)))
+	assert.Contains(t, component.ErrFor(err, 1).Error(), "SKU NO-SUCH-SKU is INVALID")
+	assert.True(t, component.IsPermanent(component.ErrFor(err, 2)))
+	assert.Contains(t, component.ErrFor(err, 2).Error(), "path.sku: want a string or number, got list")
+	l, ok := e.sim.Listing(demo.Products[1].SellerSKU)
+	require.True(t, ok)
+	assert.Contains(t, l.Attributes, "fulfillment_availability")
+}
