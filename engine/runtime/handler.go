@@ -63,6 +63,7 @@ func (p *pipelineRunner) handle(wm *message.Message) error {
 	if err := p.deliver(ctx, msg, res.Outputs, attempt); err != nil {
 		return err
 	}
+	p.budget.forget(msg.ID)
 	p.recordReplay(ctx, msg, nil)
 	return nil
 }
@@ -134,11 +135,12 @@ func (p *pipelineRunner) retryOrDeadLetter(ctx context.Context, original *compon
 		return fmt.Errorf("step %s: %s", t.step, text)
 	}
 	p.e.metrics.failed.WithLabelValues(p.pl.Name, t.step, "unclassified").Inc()
-	if attempt < p.pl.Errors.UnclassifiedAttempts {
+	if spent := p.budget.spend(original.ID); spent < p.pl.Errors.UnclassifiedAttempts {
 		p.e.metrics.retried.WithLabelValues(p.pl.Name).Inc()
 		p.e.log.Warn("failure: the message will be retried", "pipeline", p.pl.Name, "step", t.step,
-			"id", original.ID, "attempt", attempt, "of", p.pl.Errors.UnclassifiedAttempts, "error", text)
+			"id", original.ID, "attempt", attempt, "unclassified_failures", spent, "of", p.pl.Errors.UnclassifiedAttempts, "error", text)
 		return fmt.Errorf("step %s: %s", t.step, text)
 	}
+	p.budget.forget(original.ID)
 	return p.deadLetter(ctx, original, t, input, cause, "exhausted", attempt)
 }

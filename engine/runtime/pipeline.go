@@ -26,6 +26,7 @@ type pipelineRunner struct {
 	deps       []*circuit
 	subscriber message.Subscriber
 	publisher  message.Publisher
+	budget     *budget
 }
 
 func (e *Engine) buildPipelines(ctx context.Context) error {
@@ -40,7 +41,7 @@ func (e *Engine) buildPipelines(ctx context.Context) error {
 }
 
 func (e *Engine) buildPipeline(ctx context.Context, pl *config.Pipeline) (*pipelineRunner, error) {
-	p := &pipelineRunner{e: e, pl: pl, sinks: map[string]*sinkRunner{}}
+	p := &pipelineRunner{e: e, pl: pl, sinks: map[string]*sinkRunner{}, budget: newBudget()}
 	pub, err := wmnats.NewPublisherWithNatsConn(e.conn.NC, wmnats.PublisherPublishConfig{
 		Marshaler:         &wmnats.NATSMarshaler{},
 		SubjectCalculator: wmnats.DefaultSubjectCalculator,
