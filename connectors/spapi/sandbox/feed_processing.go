@@ -1,16 +1,9 @@
 package sandbox
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
-	"strings"
-	"sync"
 	"time"
-
-	"github.com/santhosh-tekuri/jsonschema/v5"
 
 	"github.com/pipewright/pipewright/connectors/spapi/models"
 	"github.com/pipewright/pipewright/engine/component"
@@ -47,22 +40,6 @@ type feedSummary struct {
 	MessagesAccepted  int `json:"messagesAccepted"`
 	MessagesInvalid   int `json:"messagesInvalid"`
 }
-
-// messageSchema checks one feed message
-// (models/feeds/listings-feed-message-schema-v2.json).
-var messageSchema = sync.OnceValues(func() (*jsonschema.Schema, error) {
-	const name = "feeds/listings-feed-message-schema-v2.json"
-	data, err := fs.ReadFile(models.FS(), name)
-	if err != nil {
-		return nil, err
-	}
-	c := jsonschema.NewCompiler()
-	c.Draft = jsonschema.Draft7
-	if err := c.AddResource(name, bytes.NewReader(data)); err != nil {
-		return nil, err
-	}
-	return c.Compile(name)
-})
 
 // processFeed finishes a feed: DONE with a report of per-message issues
 // and the accepted messages applied to the listings, or FATAL when the
@@ -142,8 +119,8 @@ func (s *Server) feedMessage(raw json.RawMessage, seen map[int64]bool, at time.T
 		}
 		return out
 	}
-	if msg := checkMessageSchema(raw); msg != "" {
-		return wrap([]issue{{Code: issueSchema, Severity: "ERROR", Message: msg}})
+	if err := models.ValidateListingsFeedMessage(raw); err != nil {
+		return wrap([]issue{{Code: issueSchema, Severity: "ERROR", Message: err.Error()}})
 	}
 	if seen[id] {
 		return wrap([]issue{{Code: issueSchema, Severity: "ERROR", Message: fmt.Sprintf("messageId %d is not unique within the feed.", id)}})
@@ -185,35 +162,4 @@ func (s *Server) applyMessage(m map[string]any, sku string, at time.Time) []issu
 	}
 	s.saveListing(sku, productType, cloneAttributes(attrs), at)
 	return nil
-}
-
-// checkMessageSchema validates a message; it returns the problems, or "".
-func checkMessageSchema(raw json.RawMessage) string {
-	sch, err := messageSchema()
-	if err != nil {
-		return "The message schema is unavailable: " + err.Error()
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return "The message is not valid JSON."
-	}
-	err = sch.Validate(v)
-	var ve *jsonschema.ValidationError
-	if !errors.As(err, &ve) {
-		return ""
-	}
-	var problems []string
-	var walk func(e *jsonschema.ValidationError)
-	walk = func(e *jsonschema.ValidationError) {
-		if len(e.Causes) == 0 {
-			problems = append(problems, strings.TrimPrefix(e.InstanceLocation+" ", " ")+e.Message)
-		}
-		for _, c := range e.Causes {
-			walk(c)
-		}
-	}
-	walk(ve)
-	return "The message does not match the listings feed message schema: " + strings.Join(problems, "; ")
 }

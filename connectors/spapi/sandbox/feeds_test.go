@@ -132,6 +132,11 @@ func TestFeeds_listings_feed_end_to_end(t *testing.T) {
 	untouched, _ := s.srv.Listing("CG-0003-SS")
 	assert.Equal(t, int64(40), untouched.Attributes["fulfillment_availability"].([]any)[0].(map[string]any)["quantity"], "a rejected message changes nothing")
 
+	feeds := s.srv.Feeds()
+	require.Len(t, feeds, 1)
+	assert.Equal(t, feedID, feeds[0].ID)
+	assert.JSONEq(t, string(report), string(feeds[0].Report))
+
 	o, err := s.srv.CreateOrder(sandbox.OrderSpec{MarketplaceID: "ATVPDKIKX0DER", Items: []sandbox.ItemSpec{{SKU: "WB-0001-BK"}}})
 	require.NoError(t, err)
 	assert.Equal(t, "21.49", o.Items[0].UnitPrice.String(), "new orders sell at the new price")
@@ -188,4 +193,24 @@ func TestFeeds_getFeeds_lists_newest_first_and_pages_with_nextToken_alone(t *tes
 	last := r.json(t)
 	assert.Equal(t, ids[0], last["feeds"].([]any)[0].(map[string]any)["feedId"])
 	assert.NotContains(t, last, "nextToken")
+}
+
+func TestFeeds_messages_are_checked_one_by_one(t *testing.T) {
+	s := newSim(t)
+	doc := `{"header":{"sellerId":"A1DEMOSELLER00","version":"2.0"},"messages":[
+		{"messageId":1,"operationType":"PATCH","productType":"PRODUCT","patches":[{"op":"replace","path":"/attributes/item_name"}]},
+		{"messageId":2,"sku":"PC-0007-CL","operationType":"PARTIAL_UPDATE","productType":"PRODUCT","attributes":{"item_name":[{"value":"Slim Phone Case, Clear, 2-pack"}]}},
+		{"messageId":2,"sku":"PC-0007-CL","operationType":"DELETE"}]}`
+	feedID := submitFeed(t, s, "JSON_LISTINGS_FEED", []byte(doc))
+	s.clock.Advance(2 * time.Minute)
+	feed := s.get("/feeds/2021-06-30/feeds/" + feedID).json(t)
+	require.Equal(t, "DONE", feed["processingStatus"])
+	report := download(t, s.get("/feeds/2021-06-30/documents/"+feed["resultFeedDocumentId"].(string)).json(t))
+	require.NoError(t, models.ValidateListingsFeedReport(report))
+	assert.Contains(t, string(report), "does not match the schema", "message 1 has no sku")
+	assert.Contains(t, string(report), "not unique", "the second message 2 repeats an id")
+	assert.Contains(t, string(report), `"messagesAccepted":1`)
+	l, ok := s.srv.Listing("PC-0007-CL")
+	require.True(t, ok, "the DELETE was rejected")
+	assert.Equal(t, "Slim Phone Case, Clear, 2-pack", l.Title)
 }

@@ -80,6 +80,13 @@ func TestListings_put_creates_a_listing_and_delete_patch_removes_entries(t *test
 	require.Equal(t, "ACCEPTED", r.json(t)["status"], string(r.body))
 	l, _ := s.srv.Listing("NEW-MUG")
 	assert.Empty(t, l.Attributes["fulfillment_availability"])
+	var skus []string
+	for _, l := range s.srv.Listings() {
+		skus = append(skus, l.SKU)
+	}
+	assert.Contains(t, skus, "NEW-MUG")
+	assert.Contains(t, skus, "legacy-grinder-01", "the catalogue's override SKUs are listed too")
+	assert.IsIncreasing(t, skus)
 
 	bad := s.call(http.MethodPut, item, map[string]any{"productType": "MUG", "attributes": map[string]any{
 		"fulfillment_availability": []any{map[string]any{"quantity": 3}},
