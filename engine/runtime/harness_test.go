@@ -77,9 +77,11 @@ func (targetConnFactory) Kind() component.Kind { return component.KindConnection
 func (targetConnFactory) Schema() []byte {
 	return []byte(`{"type":"object","additionalProperties":false,"properties":{"password":{"type":"string"}}}`)
 }
-func (targetConnFactory) NewConfig() any { return &struct {
-	Password string `yaml:"password"`
-}{} }
+func (targetConnFactory) NewConfig() any {
+	return &struct {
+		Password string `yaml:"password"`
+	}{}
+}
 func (f targetConnFactory) CreateConnection(context.Context, component.Settings, any) (component.Connection, error) {
 	return &targetConn{t: f.t}, nil
 }
@@ -101,9 +103,11 @@ func (c *targetConn) Check(context.Context) error {
 
 type targetSinkFactory struct{}
 
-func (targetSinkFactory) Type() component.Type           { return "target" }
-func (targetSinkFactory) Kind() component.Kind           { return component.KindSink }
-func (targetSinkFactory) Schema() []byte                 { return []byte(`{"type":"object","additionalProperties":false}`) }
+func (targetSinkFactory) Type() component.Type { return "target" }
+func (targetSinkFactory) Kind() component.Kind { return component.KindSink }
+func (targetSinkFactory) Schema() []byte {
+	return []byte(`{"type":"object","additionalProperties":false}`)
+}
 func (targetSinkFactory) NewConfig() any                 { return &struct{}{} }
 func (targetSinkFactory) ConnectionType() component.Type { return "target" }
 func (targetSinkFactory) CreateSink(_ context.Context, set component.SinkSettings, _ any) (component.Sink, error) {
@@ -116,7 +120,9 @@ type targetSink struct {
 	t *target
 }
 
-func (s *targetSink) Write(_ context.Context, batch []*component.Message) error { return s.t.write(batch) }
+func (s *targetSink) Write(_ context.Context, batch []*component.Message) error {
+	return s.t.write(batch)
+}
 
 // writeDir writes a txtar archive into a new directory and returns its path.
 func writeDir(t *testing.T, archive string) string {

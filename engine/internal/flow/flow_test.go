@@ -25,8 +25,8 @@ type lookupConn struct{}
 
 func (lookupConn) Type() component.Type { return "kv" }
 func (lookupConn) Kind() component.Kind { return component.KindConnection }
-func (lookupConn) Schema() []byte        { return []byte(`{"type":"object","additionalProperties":false}`) }
-func (lookupConn) NewConfig() any        { return &lookupCfg{} }
+func (lookupConn) Schema() []byte       { return []byte(`{"type":"object","additionalProperties":false}`) }
+func (lookupConn) NewConfig() any       { return &lookupCfg{} }
 func (lookupConn) CreateConnection(context.Context, component.Settings, any) (component.Connection, error) {
 	return nil, nil
 }
