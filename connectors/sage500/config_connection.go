@@ -51,11 +51,14 @@ type FieldConfig struct {
 	Unique bool   `yaml:"unique"`
 }
 
-// QueryConfig is a named query. Result "row" returns the first row (or
-// nil); "rows" returns every row as a list.
+// QueryConfig is a named query. Result "row" returns the only row (or
+// nil); "rows" returns every row as a list. Types gives the SQL type of
+// result columns the database cannot tell (expressions such as SUM on
+// SQLite), e.g. QtyOnHand: decimal(16,8).
 type QueryConfig struct {
-	SQL    string `yaml:"sql"`
-	Result string `yaml:"result"`
+	SQL    string            `yaml:"sql"`
+	Result string            `yaml:"result"`
+	Types  map[string]string `yaml:"types"`
 }
 
 // StatementConfig is a named statement.
@@ -113,6 +116,11 @@ func (c *ConnectionConfig) Validate() error {
 		errs = append(errs, validateSQL("queries."+name, name, q.SQL)...)
 		if q.Result != "" && q.Result != "row" && q.Result != "rows" {
 			add("queries."+name+".result", "want row or rows")
+		}
+		for col, typ := range q.Types {
+			if _, err := catalog.ParseType(typ); err != nil {
+				add("queries."+name+".types."+col, "%v", err)
+			}
 		}
 	}
 	for _, name := range sortedKeys(c.Statements) {

@@ -87,10 +87,10 @@ func newConnection(set component.Settings, cfg *ConnectionConfig, db *sql.DB, d 
 		metrics:    m,
 	}
 	for name, q := range cfg.Queries {
-		c.queries[name] = newNamedSQL(name, q.SQL, q.Result)
+		c.queries[name] = newNamedSQL(name, q.SQL, q.Result, q.Types)
 	}
 	for name, s := range cfg.Statements {
-		c.statements[name] = newNamedSQL(name, s.SQL, "")
+		c.statements[name] = newNamedSQL(name, s.SQL, "", nil)
 	}
 	return c, nil
 }

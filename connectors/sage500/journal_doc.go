@@ -65,7 +65,7 @@ func (s *journalSink) parseJournalDoc(body any) (*journalDoc, error) {
 		return nil, fmt.Errorf("journal.custom.%s: the journal's key is required", s.cfg.KeyField)
 	}
 	if doc.debits.Cmp(doc.credits) != 0 {
-		return nil, fmt.Errorf("journal %s is unbalanced: debits %s, credits %s (difference %s)", doc.key, doc.debits, doc.credits, difference(doc.debits, doc.credits))
+		return nil, fmt.Errorf("the journal is unbalanced: debits %s, credits %s (difference %s)", doc.debits, doc.credits, difference(doc.debits, doc.credits))
 	}
 	return doc, nil
 }

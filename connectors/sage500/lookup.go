@@ -51,7 +51,7 @@ func (c *Connection) runQuery(ctx context.Context, q *namedSQL, params map[strin
 		return nil, c.dialect.Classify(err)
 	}
 	list := []any{}
-	err = dialect.EachRow(c.dialect, rows, func(row map[string]any) error {
+	err = dialect.EachRow(c.dialect, rows, q.types, func(row map[string]any) error {
 		if q.result == "row" && len(list) == 1 {
 			return component.Permanentf("query returned more than one row")
 		}

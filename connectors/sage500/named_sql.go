@@ -7,6 +7,7 @@ import (
 
 	"github.com/govalues/decimal"
 
+	"github.com/pipewright/pipewright/connectors/sage500/internal/catalog"
 	"github.com/pipewright/pipewright/connectors/sage500/internal/dialect"
 	"github.com/pipewright/pipewright/connectors/sage500/internal/sqltext"
 	"github.com/pipewright/pipewright/engine/component"
@@ -19,13 +20,18 @@ type namedSQL struct {
 	sql    string
 	result string
 	params []string
+	types  map[string]catalog.Type // declared types of result columns
 }
 
-func newNamedSQL(name, text, result string) *namedSQL {
+func newNamedSQL(name, text, result string, types map[string]string) *namedSQL {
 	if result == "" {
 		result = "row"
 	}
-	return &namedSQL{name: name, sql: text, result: result, params: sqltext.Params(text)}
+	n := &namedSQL{name: name, sql: text, result: result, params: sqltext.Params(text), types: map[string]catalog.Type{}}
+	for col, typ := range types {
+		n.types[col], _ = catalog.ParseType(typ)
+	}
+	return n
 }
 
 // uses reports whether the SQL uses parameter p.

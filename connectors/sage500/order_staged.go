@@ -169,7 +169,7 @@ func (s *salesOrderSink) stagedMessages(ctx context.Context, t *txn, session int
 		return "", fmt.Errorf("reading tdmMigrationLogWrk: %w", t.c.dialect.Classify(err))
 	}
 	var msgs []string
-	err = dialect.EachRow(t.c.dialect, rows, func(r map[string]any) error {
+	err = dialect.EachRow(t.c.dialect, rows, nil, func(r map[string]any) error {
 		msgs = append(msgs, fmt.Sprintf("%v %v=%v: %v", r["EntityID"], r["ColumnID"], r["ColumnValue"], r["Comment"]))
 		return nil
 	})

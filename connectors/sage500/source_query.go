@@ -170,8 +170,8 @@ func (s *querySource) read(ctx context.Context) ([]*doc, any, bool, error) {
 	var docs []*doc
 	byKey := map[string]*doc{}
 	var last any
-	n, truncated := 0, false
-	err = dialect.EachRow(s.conn.dialect, rows, func(row map[string]any) error {
+	n, read, truncated := 0, 0, false
+	err = dialect.EachRow(s.conn.dialect, rows, s.q.types, func(row map[string]any) error {
 		w, ok := row[s.cfg.Watermark]
 		if !ok {
 			return fmt.Errorf("the result of query %s has no watermark column %s", s.cfg.Query, s.cfg.Watermark)
@@ -190,10 +190,16 @@ func (s *querySource) read(ctx context.Context) ([]*doc, any, bool, error) {
 				truncated = true
 				return errEnough
 			}
-		} else if _, err := compareWatermarks(w, s.cur.Watermark); err != nil {
+		}
+		atCursor, err := compareWatermarks(w, s.cur.Watermark)
+		if err != nil {
 			return err
 		}
-		last, n = w, n+1
+		if atCursor != 0 {
+			n++ // rows at the cursor were mostly published already: they do not count
+		}
+		last = w
+		read++
 		key, err := s.keyOf(row)
 		if err != nil {
 			return err
@@ -207,7 +213,7 @@ func (s *querySource) read(ctx context.Context) ([]*doc, any, bool, error) {
 		d.rows, d.watermark = append(d.rows, row), w
 		return nil
 	})
-	s.rows.Add(float64(n))
+	s.rows.Add(float64(read))
 	if err != nil && !errors.Is(err, errEnough) {
 		return nil, nil, false, err
 	}

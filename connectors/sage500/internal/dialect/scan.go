@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/govalues/decimal"
+
+	"github.com/pipewright/pipewright/connectors/sage500/internal/catalog"
 )
 
 // ColumnInfo is what FromDB needs to know about a result column.
@@ -41,6 +43,15 @@ func Infos(rows *sql.Rows) ([]ColumnInfo, error) {
 		out[i] = info
 	}
 	return out, nil
+}
+
+// declared describes a column of a declared type.
+func declared(name string, t catalog.Type) ColumnInfo {
+	info := ColumnInfo{Name: name, DatabaseType: strings.ToUpper(t.String()), Scale: -1}
+	if t.Kind == catalog.KindDecimal {
+		info.Scale = t.Scale
+	}
+	return info
 }
 
 // IsDecimal reports whether the column holds exact decimals.
@@ -106,12 +117,18 @@ func (d *sqlite) FromDB(v any, col ColumnInfo) (any, error) { return d.fromDB(v,
 func (d *mssql) FromDB(v any, col ColumnInfo) (any, error)  { return d.fromDB(v, col, false) }
 
 // EachRow reads every row of rows as a map from column name to value in the
-// message value model and calls fn with it. It closes rows.
-func EachRow(d Dialect, rows *sql.Rows, fn func(map[string]any) error) error {
+// message value model and calls fn with it. types declares the types of
+// columns the database does not report (may be nil). It closes rows.
+func EachRow(d Dialect, rows *sql.Rows, types map[string]catalog.Type, fn func(map[string]any) error) error {
 	defer rows.Close()
 	infos, err := Infos(rows)
 	if err != nil {
 		return err
+	}
+	for i, info := range infos {
+		if t, ok := types[info.Name]; ok {
+			infos[i] = declared(info.Name, t)
+		}
 	}
 	raw := make([]any, len(infos))
 	ptrs := make([]any, len(infos))
