@@ -3,6 +3,7 @@ package sandbox
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"time"
 
@@ -53,6 +54,9 @@ type Config struct {
 	// SettlementLocaleDE writes the settlement reports of EUR marketplaces
 	// in the German locale (17.01.2017 07:59:59 UTC, decimal commas).
 	SettlementLocaleDE bool
+	// Logger receives a debug line per SP-API call and a warning per failed
+	// notification push (never a token or secret); nil discards.
+	Logger *slog.Logger
 }
 
 // NotifyConfig configures how ORDER_CHANGE notifications are pushed. The

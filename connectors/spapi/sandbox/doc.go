@@ -1,26 +1,46 @@
 // Package sandbox is a stateful simulator of the parts of Amazon's Selling
 // Partner API that pipewright uses, for demos, tests and benchmarks where
-// Amazon cannot be reached.
+// Amazon cannot be reached (`pipewright sandbox`, or in process).
 //
-// One http.Handler serves Login with Amazon (/auth/o2/token), the SP-API
-// paths (Orders v2026-01-01 and v0, Feeds, Reports, Listings Items, FBA
-// Inventory, Tokens, Notifications) and the pre-signed document URLs that
-// Feeds and Reports hand out. Routes, default rate limits and response
-// shapes come from the embedded models in connectors/spapi/models; a
-// contract test checks every response against them.
+// One http.Handler serves Login with Amazon (/auth/o2/token: the
+// refresh_token and client_credentials grants), the SP-API paths (Orders
+// v2026-01-01 searchOrders and getOrder; Orders v0 confirmShipment, getOrders,
+// getOrder and getOrderItems; Feeds; Reports; Listings Items; FBA Inventory;
+// Tokens; Notifications destinations and subscriptions) and the pre-signed
+// document URLs that Feeds and Reports hand out. Routes and default rate
+// limits come from the embedded models (connectors/spapi/models); query
+// parameters and request bodies are checked against them, and a contract
+// test checks every answer against them too.
 //
-// The simulator keeps its own world in simulated time (Config.Clock, or the
-// wall clock sped up by Config.TimeScale): a seeded order generator, order
-// status changes (PENDING, UNSHIPPED, shipped by confirmShipment or, for
-// FBA orders, by the simulator, some CANCELLED), ORDER_CHANGE notifications
-// pushed to a URL with SQS-like redelivery, feed processing with reports,
-// listings that accepted patches change, and V2 settlement reports every
-// settlement period. Everything due by the clock's now happens before a
-// request is answered, so a test that moves a manual clock and then calls
-// the API sees a consistent world; Sync does the same without a request.
+// The world runs in simulated time: Config.Clock, or the wall clock sped up
+// by Config.TimeScale. A seeded order generator (Config.OrdersPerHour; a
+// Poisson process) makes multi-line orders in the demo catalogue's
+// marketplaces and currencies, FBA and merchant fulfilled, with promotions,
+// shipping, tax and addresses as untidy as real ones. Orders move from
+// PENDING to UNSHIPPED (a few are cancelled), FBA orders are shipped by the
+// simulator, merchant orders wait for confirmShipment, and some buyers ask
+// to cancel. Every change moves lastUpdatedTime and raises an ORDER_CHANGE
+// notification, pushed to Config.Notify.URL (raw, as SQS holds it, or in an
+// EventBridge envelope; with a token header or an HMAC signature over
+// "<unix time>.<body>") and redelivered after a failure like an
+// unacknowledged SQS message. Feeds go IN_QUEUE, IN_PROGRESS, DONE over
+// simulated time; JSON_LISTINGS_FEED patches change the listings and the
+// processing report lists per-message issues. Every settlement period a V2
+// settlement report per marketplace settles the order lines that shipped;
+// its rows add up to its total exactly. Config.History starts the world
+// with a backlog.
 //
-// Amazon's rate limits are enforced per seller and operation with the
-// token bucket the client uses (connectors/spapi/internal/ratelimit), and
-// faults (errors, 5xx, latency, malformed bodies, a 429 storm, unknown SKUs)
-// can be injected.
+// Everything due by the clock's now happens before a request is answered,
+// so a test that moves a manual clock and then calls the API sees a
+// consistent world; Sync does the same without a request, and Start keeps
+// the world moving (and notifications flowing) between requests. Order
+// listings see the orders as of their first page, so a pagination token
+// always gives the same page.
+//
+// Amazon's rate limits are enforced per seller (or application) and
+// operation with the token bucket the client uses
+// (connectors/spapi/internal/ratelimit), answering 429 in Amazon's shape,
+// and Config.Faults injects errors, 5xx, latency, malformed bodies, a 429
+// storm and unknown SKUs. CreateOrder, Orders, Listings, Feeds, Reports,
+// Notifications and Stats let tests and demos set up and inspect the world.
 package sandbox

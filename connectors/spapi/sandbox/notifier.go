@@ -69,6 +69,8 @@ func (s *Server) settle(n *Notification, err error) {
 		return
 	}
 	n.LastError = err.Error()
+	s.cfg.Logger.Warn("notification push failed; redelivering later", "order", n.OrderID, "notification", n.ID,
+		"attempts", n.Attempts, "error", err)
 	s.schedule(s.clock.Now().Add(s.cfg.Notify.Redelivery), func(time.Time) { s.enqueue(n) })
 }
 

@@ -60,7 +60,7 @@ func (s *Server) parseOrderQuery(c *call, p *orderParams) (orderQuery, string) {
 	q := orderQuery{Raw: map[string]string{}}
 	for _, name := range p.filterNames() {
 		if v := c.query[name]; len(v) > 0 {
-			q.Raw[name] = fmt.Sprint(v)
+			q.Raw[name] = strings.Join(queryList(v), ",")
 		}
 	}
 	ca, hasCA, msg1 := c.timeParam(p.createdAfter)
@@ -120,7 +120,7 @@ func (s *Server) resumeOrderQuery(c *call, p *orderParams, token string) (orderC
 		return cur, errBadToken.Error() + "."
 	}
 	for _, name := range p.filterNames() {
-		if v := c.query[name]; len(v) > 0 && fmt.Sprint(v) != cur.Query.Raw[name] {
+		if v := c.query[name]; len(v) > 0 && strings.Join(queryList(v), ",") != cur.Query.Raw[name] {
 			return cur, fmt.Sprintf("%s differs from the request that issued the pagination token.", name)
 		}
 	}

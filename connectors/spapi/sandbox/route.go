@@ -73,6 +73,8 @@ func (s *Server) serveOperation(w http.ResponseWriter, r *http.Request, o *opera
 		case <-r.Context().Done():
 		}
 	}
+	s.cfg.Logger.Debug("sp-api call", "operation", o.op.Name, "method", r.Method, "path", r.URL.Path, "status", resp.status,
+		"fault", f != faultNone, "request_id", w.Header().Get("x-amzn-RequestId"))
 	if f == faultDrop {
 		dropConnection(w)
 		return

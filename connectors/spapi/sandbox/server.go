@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -131,6 +132,9 @@ func applyDefaults(c *Config) {
 	if c.Notify.TimestampHeader == "" {
 		c.Notify.TimestampHeader = "X-Pipewright-Timestamp"
 	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
 }
 
 // generateFrom schedules the generator's first order after origin.
@@ -146,9 +150,9 @@ func (s *Server) Handler() http.Handler { return s.mux }
 func (s *Server) Clock() component.Clock { return s.clock }
 
 // Start listens on the configured address and starts the background work:
-// the world follows the clock without waiting for requests and
-// notifications are pushed. It returns once listening; the work stops with
-// ctx or Close.
+// the world follows the clock without waiting for requests, and
+// notifications are pushed. It returns once listening. The background work
+// stops when ctx ends; Close stops everything.
 func (s *Server) Start(ctx context.Context) error {
 	s.runMu.Lock()
 	defer s.runMu.Unlock()
@@ -162,6 +166,7 @@ func (s *Server) Start(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	s.cancel = cancel
 	s.url = "http://" + ln.Addr().String()
+	s.cfg.Logger.Info("sp-api simulator listening", "url", s.url, "orders_per_hour", s.cfg.OrdersPerHour, "time_scale", s.cfg.TimeScale)
 	s.httpSrv = &http.Server{Handler: s.mux, ReadHeaderTimeout: 10 * time.Second}
 	s.done.Add(3)
 	go func() {
