@@ -68,6 +68,15 @@ func newConn(t testing.TB, tg target) *sage500.Connection {
 
 func newConnWith(t testing.TB, options string, set component.Settings) *sage500.Connection {
 	t.Helper()
+	conn := startConn(t, options, set)
+	_, err := conn.ApplyFields(context.Background())
+	require.NoError(t, err)
+	return conn
+}
+
+// startConn starts a connection without applying its custom fields.
+func startConn(t testing.TB, options string, set component.Settings) *sage500.Connection {
+	t.Helper()
 	ctx := context.Background()
 	f := sage500.NewConnectionFactory()
 	cfg := componenttest.DecodeConfig(t, f, options)
@@ -75,10 +84,7 @@ func newConnWith(t testing.TB, options string, set component.Settings) *sage500.
 	require.NoError(t, err)
 	require.NoError(t, c.Start(ctx))
 	t.Cleanup(func() { _ = c.Shutdown(ctx) })
-	conn := c.(*sage500.Connection)
-	_, err = conn.ApplyFields(ctx)
-	require.NoError(t, err)
-	return conn
+	return c.(*sage500.Connection)
 }
 
 // newSink creates a sink of factory f on conn from YAML options.

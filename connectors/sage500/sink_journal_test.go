@@ -26,7 +26,9 @@ func journalMsg(t testing.TB, key string, edit ...func(map[string]any)) *compone
 	return component.NewMessage("settlement-"+key, body)
 }
 
-func journalLine(m map[string]any, i int) map[string]any { return m["lines"].([]any)[i].(map[string]any) }
+func journalLine(m map[string]any, i int) map[string]any {
+	return m["lines"].([]any)[i].(map[string]any)
+}
 
 func TestJournalSink_writes_a_balanced_journal_once(t *testing.T) {
 	conn := newConn(t, sqliteTarget(t))
