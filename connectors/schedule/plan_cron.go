@@ -2,6 +2,7 @@ package schedule
 
 import (
 	"fmt"
+	"math/bits"
 	"slices"
 	"strings"
 	"time"
@@ -18,9 +19,10 @@ const (
 	// matches at least once in eight years (29 February is missing from
 	// 2097 to 2103).
 	searchDays = 8*366 + 2
-	// transitionWindow is how far from a wall time the offsets in force
-	// before and after it are read. It exceeds the largest UTC offset and
-	// is shorter than the time between two transitions of any zone.
+	// transitionWindow is how far before and after a wall time (or a day)
+	// the offsets in force before and after it are read. It exceeds the
+	// largest UTC offset, and twice it plus a day is shorter than the time
+	// between two transitions of any zone.
 	transitionWindow = 26 * time.Hour
 )
 
@@ -89,14 +91,22 @@ func (p *cronPlan) ticksOn(day time.Time) []time.Time {
 	if !p.dayMatches(day) {
 		return nil
 	}
-	var out []time.Time
+	// The offsets in force before and after the day; they differ only on
+	// the few days near a daylight-saving change.
+	before, after := p.offset(day.Add(-transitionWindow)), p.offset(day.Add(24*time.Hour+transitionWindow))
+	out := make([]time.Time, 0, bits.OnesCount64(p.spec.Hour&(1<<24-1))*bits.OnesCount64(p.spec.Minute&(1<<60-1)))
 	for h := range 24 {
 		if p.spec.Hour&(1<<h) == 0 {
 			continue
 		}
 		for m := range 60 {
 			if p.spec.Minute&(1<<m) != 0 {
-				out = p.appendInstants(out, day.Add(time.Duration(h)*time.Hour+time.Duration(m)*time.Minute))
+				wall := day.Add(time.Duration(h)*time.Hour + time.Duration(m)*time.Minute)
+				if before == after {
+					out = append(out, wall.Add(-before))
+				} else {
+					out = p.appendInstants(out, wall)
+				}
 			}
 		}
 	}

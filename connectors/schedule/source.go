@@ -185,7 +185,8 @@ func (s *source) loadLast(ctx context.Context) (time.Time, error) {
 	}
 	t, err := time.Parse(time.RFC3339Nano, string(v))
 	if err != nil {
-		return time.Time{}, component.Permanentf("state %s: %v", lastKey, err)
+		s.set.Logger.Error("ignoring an unreadable last tick in state", "key", lastKey, "error", err)
+		return time.Time{}, nil
 	}
 	return t, nil
 }

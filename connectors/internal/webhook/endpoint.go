@@ -108,7 +108,7 @@ func (e *Endpoint) serve(w http.ResponseWriter, r *http.Request, now time.Time) 
 		writeJSON(w, http.StatusAccepted, map[string]any{"status": "accepted", "id": id})
 		return http.StatusAccepted
 	case component.IsPermanent(err):
-		return e.refuse(w, r, reject(http.StatusBadRequest, err.Error(), "rejected by the connector"))
+		return e.refuse(w, r, reject(http.StatusBadRequest, err.Error(), err.Error()))
 	}
 	e.log.Error("webhook request not accepted; the sender should retry", "error", err)
 	rej = reject(http.StatusServiceUnavailable, "temporarily unavailable, retry later", "")
