@@ -21,16 +21,26 @@ import (
 // the endpoint answers 2xx, a failed one coming back after Notify.Redelivery
 // of simulated time, as an unacknowledged SQS message does.
 
+// pushWorkers is how many pushes may be in flight at once (SQS consumers
+// work in parallel too, so order is not guaranteed).
+const pushWorkers = 4
+
 // enqueue queues n for the push. The caller holds s.mu.
 func (s *Server) enqueue(n *Notification) {
 	s.outbox = append(s.outbox, n)
+	s.kickPusher()
+}
+
+// kickPusher wakes a push worker.
+func (s *Server) kickPusher() {
 	select {
 	case s.kick <- struct{}{}:
 	default:
 	}
 }
 
-// runNotifier pushes queued notifications until ctx ends.
+// runNotifier is a push worker: it pushes queued notifications until ctx
+// ends.
 func (s *Server) runNotifier(ctx context.Context) {
 	for {
 		select {
@@ -56,6 +66,9 @@ func (s *Server) dequeue() *Notification {
 	}
 	n := s.outbox[0]
 	s.outbox = s.outbox[1:]
+	if len(s.outbox) > 0 {
+		s.kickPusher() // let another worker help
+	}
 	return n
 }
 

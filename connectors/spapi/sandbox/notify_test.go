@@ -160,3 +160,25 @@ func TestNotify_signs_with_HMAC_and_wraps_for_EventBridge(t *testing.T) {
 	_, err = models.ValidateNotification(event.Detail)
 	assert.NoError(t, err)
 }
+
+func TestNotify_delivers_every_notification_of_a_busy_hour_once(t *testing.T) {
+	h := &hook{}
+	srv, clock := pushingSim(t, h, func(c *sandbox.Config) { c.OrdersPerHour = 600 })
+	clock.Advance(time.Hour)
+	srv.Sync()
+	notes := srv.Notifications()
+	require.Greater(t, len(notes), 1000)
+	require.Eventually(t, func() bool { return h.count() >= len(notes) }, 20*time.Second, 5*time.Millisecond)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	seen := map[string]int{}
+	for _, body := range h.bodies {
+		hdr, err := models.ParseNotificationHeader(body)
+		require.NoError(t, err)
+		seen[hdr.ID]++
+	}
+	assert.Len(t, seen, len(notes))
+	for id, n := range seen {
+		assert.Equal(t, 1, n, "notification %s delivered once", id)
+	}
+}

@@ -168,7 +168,7 @@ func (s *Server) Start(ctx context.Context) error {
 	s.url = "http://" + ln.Addr().String()
 	s.cfg.Logger.Info("sp-api simulator listening", "url", s.url, "orders_per_hour", s.cfg.OrdersPerHour, "time_scale", s.cfg.TimeScale)
 	s.httpSrv = &http.Server{Handler: s.mux, ReadHeaderTimeout: 10 * time.Second}
-	s.done.Add(3)
+	s.done.Add(2 + pushWorkers)
 	go func() {
 		defer s.done.Done()
 		_ = s.httpSrv.Serve(ln) // ErrServerClosed on Close
@@ -177,10 +177,12 @@ func (s *Server) Start(ctx context.Context) error {
 		defer s.done.Done()
 		s.runEvents(ctx)
 	}()
-	go func() {
-		defer s.done.Done()
-		s.runNotifier(ctx)
-	}()
+	for range pushWorkers {
+		go func() {
+			defer s.done.Done()
+			s.runNotifier(ctx)
+		}()
+	}
 	return nil
 }
 
