@@ -10,6 +10,10 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	// Subprocess tests re-run this test binary as the pipewright command.
+	if os.Getenv(asPipewright) != "" {
+		os.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr))
+	}
 	testscript.Main(m, map[string]func(){
 		"pipewright": func() { os.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr)) },
 	})
