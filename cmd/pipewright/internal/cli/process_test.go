@@ -184,13 +184,15 @@ steps:
   - map: { output: { id: msg.id } }
 sink: { file: { path: out.jsonl } }
 `,
-		"in.jsonl": inputLines(n),
+		"in.jsonl":    inputLines(n),
 		"empty.jsonl": "",
 	})
 	dataA, dataB := t.TempDir(), t.TempDir()
 	a := startProc(t, dir, dataA, "NATS_URL="+ns.ClientURL(), "INPUT=in.jsonl")
 	b := startProc(t, dir, dataB, "NATS_URL="+ns.ClientURL(), "INPUT=empty.jsonl")
-	count := func() int { return len(ids(t, filepath.Join(dataA, "out.jsonl"))) + len(ids(t, filepath.Join(dataB, "out.jsonl"))) }
+	count := func() int {
+		return len(ids(t, filepath.Join(dataA, "out.jsonl"))) + len(ids(t, filepath.Join(dataB, "out.jsonl")))
+	}
 	deadline := time.Now().Add(60 * time.Second)
 	for count() < n && time.Now().Before(deadline) {
 		time.Sleep(100 * time.Millisecond)
