@@ -132,6 +132,15 @@ func TestFeeds_listings_feed_end_to_end(t *testing.T) {
 	untouched, _ := s.srv.Listing("CG-0003-SS")
 	assert.Equal(t, int64(40), untouched.Attributes["fulfillment_availability"].([]any)[0].(map[string]any)["quantity"], "a rejected message changes nothing")
 
+	plain := s.get("/feeds/2021-06-30/documents/" + feed["resultFeedDocumentId"].(string) + "?enableContentEncodingUrlHeader=true").json(t)
+	resp, err := http.Get(plain["url"].(string))
+	require.NoError(t, err)
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err)
+	assert.True(t, resp.Uncompressed, "served with Content-Encoding: gzip, which HTTP clients undo")
+	assert.JSONEq(t, string(report), string(body))
+
 	feeds := s.srv.Feeds()
 	require.Len(t, feeds, 1)
 	assert.Equal(t, feedID, feeds[0].ID)

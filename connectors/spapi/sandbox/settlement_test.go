@@ -169,6 +169,10 @@ func TestReports_getReports_requires_a_type_and_pages_with_nextToken_alone(t *te
 	}
 	assert.Equal(t, 8, seen, "two periods of four marketplaces")
 
+	since := s.srv.Reports()[4].Created.Format(time.RFC3339)
+	recent := s.get("/reports/2021-06-30/reports?reportTypes=" + sandbox.SettlementReportType + "&createdSince=" + since).json(t)
+	assert.Len(t, recent["reports"], 4, "createdSince keeps the second period's reports")
+
 	rep := s.srv.Reports()[0]
 	got := s.get("/reports/2021-06-30/reports/" + rep.ID).json(t)
 	assert.Equal(t, rep.DocumentID, got["reportDocumentId"])
