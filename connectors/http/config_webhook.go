@@ -2,6 +2,7 @@ package http
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -36,8 +37,8 @@ func (c *WebhookConfig) Validate() error {
 	if !c.ID.IsZero() && c.IDHeader != "" {
 		return component.FieldErrorf("id_header", "set id or id_header, not both")
 	}
-	secret := append(c.AuthHeaders(), alwaysSecret...)
-	if c.IDHeader != "" && isOneOf(c.IDHeader, secret) {
+	credentials := append(c.AuthHeaders(), alwaysSecret...)
+	if c.IDHeader != "" && isOneOf(c.IDHeader, credentials) {
 		return component.FieldErrorf("id_header", "%s carries credentials and cannot be a message id", c.IDHeader)
 	}
 	seen := map[string]bool{}
@@ -45,7 +46,7 @@ func (c *WebhookConfig) Validate() error {
 		path := "metadata_headers." + strconv.Itoa(i)
 		canon := http.CanonicalHeaderKey(h)
 		switch {
-		case isOneOf(h, secret):
+		case isOneOf(h, credentials):
 			return component.FieldErrorf(path, "%s carries credentials and is never copied into messages", h)
 		case strings.HasPrefix(strings.ToLower(h), "pw-"):
 			return component.FieldErrorf(path, "metadata keys starting with pw- are the engine's")
@@ -58,12 +59,7 @@ func (c *WebhookConfig) Validate() error {
 }
 
 func isOneOf(header string, names []string) bool {
-	for _, n := range names {
-		if strings.EqualFold(header, n) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(names, func(n string) bool { return strings.EqualFold(header, n) })
 }
 
 const webhookSchema = `{

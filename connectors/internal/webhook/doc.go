@@ -20,4 +20,9 @@
 // Nothing reaches the HandleFunc for a request that is refused, so nothing is
 // published for any 4xx. Secrets (tokens, HMAC keys) never appear in
 // responses, logs, errors or metrics.
+//
+// The Content-Type header is not checked: some senders (SNS, for one) send
+// JSON as text/plain. A signed request can be replayed inside the tolerance
+// window; connectors close that gap by giving the message an id derived
+// from the request (the stream stores a repeated id once).
 package webhook
