@@ -3,6 +3,7 @@ package spapi_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -112,4 +113,54 @@ body: {}`, map[string]func(map[string]any) any{
 	l, ok := e.sim.Listing(demo.Products[1].SellerSKU)
 	require.True(t, ok)
 	assert.Contains(t, l.Attributes, "fulfillment_availability")
+}
+
+// During a 429 storm every call is throttled; the client backs off, hands
+// the engine a retryable error with a delay, and the message is written
+// again. When the storm ends every shipment is confirmed exactly once.
+func TestCall_429_storm_ends_with_every_call_done_once(t *testing.T) {
+	clock := componenttest.NewManualClock(epoch)
+	e := newEnv(t, clock, "  faults: {storm_after: 0s, storm_for: 10m}\n", false)
+	var msgs []*component.Message
+	var ids []string
+	for i := 0; i < 8; i++ {
+		o, err := e.sim.CreateOrder(sandbox.OrderSpec{FulfilledBy: sandbox.FulfilledByMerchant, MarketplaceID: "ATVPDKIKX0DER",
+			Items: []sandbox.ItemSpec{{SKU: demo.Products[i%len(demo.Products)].SellerSKU, Quantity: 1}}})
+		require.NoError(t, err)
+		ids = append(ids, o.ID)
+		msgs = append(msgs, component.NewMessage(o.ID, map[string]any{"orderId": o.ID, "marketplaceId": o.MarketplaceID, "itemId": o.Items[0].ID, "quantity": int64(1)}))
+	}
+	sink := newCallSink(t, e, confirmYAML, confirmBindings())
+	done := make(chan struct{})
+	retryable := 0
+	go func() {
+		defer close(done)
+		pending := msgs
+		for len(pending) > 0 {
+			err := sink.Write(context.Background(), pending)
+			var next []*component.Message
+			for i, m := range pending {
+				if err := component.ErrFor(err, i); err != nil {
+					assert.True(t, component.IsRetryable(err), "%v", err)
+					assert.Positive(t, component.RetryDelay(err))
+					retryable++
+					next = append(next, m)
+				}
+			}
+			pending = next
+		}
+	}()
+	drive(t, clock, e.sim, time.Second, 3000, func() bool {
+		select {
+		case <-done:
+			return true
+		default:
+			return false
+		}
+	})
+	assert.Positive(t, retryable, "the storm was felt")
+	for _, id := range ids {
+		assert.Len(t, e.sim.Confirmations(id), 1, id)
+	}
+	assert.Positive(t, e.sim.Stats().Throttled["confirmShipment"])
 }

@@ -12,10 +12,11 @@ import (
 	"github.com/pipewright/pipewright/engine/component"
 )
 
-// The poller works in cycles. A cycle covers the window from the cursor
-// minus the overlap to now minus two minutes (Amazon's newest two minutes
-// are not yet stable) and pages through it with paginationToken, asking for
-// 100 orders per page. Each page waits for a searchOrders token from the
+// The poller works in cycles. A cycle covers the window from the cursor to
+// now minus two minutes (Amazon's newest two minutes are not yet stable) and
+// pages through it with paginationToken, asking for 100 orders per page. The
+// cursor lies up to `overlap` before the previous window's end, so late
+// visible updates are read again (pollWindow.resume). Each page waits for a searchOrders token from the
 // connection's shared limiter, so the poller never sends a call the usage
 // plan would reject, and pages are full whenever 100 orders are waiting.
 // After each page the progress (window and next token) is saved in State,
@@ -34,7 +35,8 @@ const (
 
 // pollState is the poller's durable progress.
 type pollState struct {
-	// Cursor is the end of the last completed window.
+	// Cursor is where the next window starts: the end of the last completed
+	// window, less what must be read again (see pollWindow.resume).
 	Cursor time.Time `json:"cursor"`
 	// Window is the window in progress, if any.
 	Window *pollWindow `json:"window,omitempty"`
@@ -43,8 +45,24 @@ type pollState struct {
 type pollWindow struct {
 	After  time.Time `json:"after"`
 	Before time.Time `json:"before"`
+	// Read is when the first page was answered.
+	Read time.Time `json:"read"`
 	// Next is the pagination token of the next page ("" for the first).
 	Next string `json:"next,omitempty"`
+}
+
+// Resume is where the next window starts. An order updated at u is assumed
+// visible to searchOrders from u + 2 minutes + overlap on; the window's
+// first page was read at Read, so everything up to Read − 2m − overlap was
+// complete, and only the part of the window after that is read again. A
+// window read long after its end (a backlog: the first page waited for a
+// token) needs little or no overlap.
+func (w *pollWindow) resume(overlap time.Duration) time.Time {
+	safe := w.Read.Add(-amazonStableAfter - overlap)
+	if safe.Before(w.Before) {
+		return safe
+	}
+	return w.Before
 }
 
 func (s *ordersSource) pollLoop(ctx context.Context) {
@@ -71,7 +89,7 @@ func (s *ordersSource) cycle(ctx context.Context) error {
 	}
 	if st.Window == nil {
 		now := s.set.Clock.Now().UTC()
-		after := st.Cursor.Add(-s.cfg.Poll.Overlap.D())
+		after := st.Cursor
 		if st.Cursor.IsZero() {
 			after = now.Add(-s.cfg.Poll.Lookback.D())
 		}
@@ -95,8 +113,12 @@ func (s *ordersSource) cycle(ctx context.Context) error {
 		if err := s.publishOrders(ctx, orders, "poll"); err != nil {
 			return err
 		}
+		if st.Window.Next == "" {
+			st.Window.Read = s.set.Clock.Now().UTC()
+		}
 		if next == "" {
-			st.Cursor, st.Window = st.Window.Before, nil
+			s.set.Logger.Debug("spapi.orders window done", "after", st.Window.After, "before", st.Window.Before, "last_page", len(orders))
+			st.Cursor, st.Window = st.Window.resume(s.cfg.Poll.Overlap.D()), nil
 			return s.savePollState(ctx, st)
 		}
 		st.Window.Next = next

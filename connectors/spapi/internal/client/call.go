@@ -77,11 +77,11 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 			resp = r
 			return nil
 		}
+		// A 429 needs no bucket correction: the refused attempt spent a
+		// local token that the server kept, so the next attempt already
+		// waits one refill longer than the server requires.
 		apiErr := parseError(op.Name, r.Status, r.Header, r.Body)
-		switch {
-		case r.Status == http.StatusTooManyRequests:
-			c.cfg.Limiter.Throttled(key, plan)
-		case r.Status == http.StatusForbidden && !renewed:
+		if r.Status == http.StatusForbidden && !renewed {
 			renewed = true
 			renew(token)
 			return retryable{apiErr}

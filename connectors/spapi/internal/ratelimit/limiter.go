@@ -49,6 +49,11 @@ func (l *Limiter) bucket(key Key, plan Plan) *Bucket {
 	return b
 }
 
+// waitMargin is added to every wait, so that the server's bucket, refilled
+// by its own clock with its own rounding, holds the token too when the call
+// arrives.
+const waitMargin = time.Millisecond
+
 // Wait takes a token from key's bucket, waiting on the clock until it is
 // due; callers are served in call order. It returns how long it waited. When
 // ctx ends first the reserved token is forfeited and ctx's error returned.
@@ -57,6 +62,7 @@ func (l *Limiter) Wait(ctx context.Context, key Key, plan Plan) (time.Duration, 
 	if d <= 0 {
 		return 0, nil
 	}
+	d += waitMargin
 	select {
 	case <-l.clock.After(d):
 		return d, nil
@@ -77,13 +83,6 @@ func (l *Limiter) Adapt(key Key, plan Plan, rate float64) bool {
 	}
 	b.SetRate(rate, l.clock.Now())
 	return true
-}
-
-// Throttled records that Amazon answered 429 although the local bucket had
-// a token: the server's bucket is emptier than ours, so one token is taken
-// away, pushing later callers back by one refill interval.
-func (l *Limiter) Throttled(key Key, plan Plan) {
-	l.bucket(key, plan).Reserve(l.clock.Now())
 }
 
 // Plan returns key's current rate and burst, or ok=false when no call has

@@ -117,7 +117,7 @@ func TestLimiter_waiting_callers_get_tokens_in_call_order(t *testing.T) {
 		}, time.Second, time.Millisecond)
 	}
 	for i := 0; i < 4; i++ {
-		clock.Advance(time.Second)
+		clock.Advance(time.Second + time.Millisecond) // waits carry a 1ms margin
 		require.Eventually(t, func() bool {
 			mu.Lock()
 			defer mu.Unlock()
@@ -139,15 +139,4 @@ func TestLimiter_Wait_honours_cancellation(t *testing.T) {
 	cancel()
 	_, err = l.Wait(ctx, key, plan)
 	assert.ErrorIs(t, err, context.Canceled)
-}
-
-func TestLimiter_Throttled_pushes_later_callers_back(t *testing.T) {
-	clock := componenttest.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	l := ratelimit.NewLimiter(clock)
-	plan := ratelimit.Plan{Rate: 1, Burst: 2}
-	key := ratelimit.Key{Operation: "op"}
-	l.Throttled(key, plan)
-	l.Throttled(key, plan)
-	times := waitAll(t, clock, l, key, plan, 1, 10*time.Millisecond)
-	assert.InDelta(t, 1.0, times[0].Seconds(), 0.011)
 }
