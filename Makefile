@@ -31,3 +31,7 @@ pipelines: build
 
 clean:
 	rm -rf bin
+
+## bench: the standard order-mapping workload end to end (see bench/README.md).
+bench:
+	./bench/run.sh

@@ -2,6 +2,8 @@ package cli
 
 import (
 	"github.com/pipewright/pipewright/connectors/file"
+	httpconn "github.com/pipewright/pipewright/connectors/http"
+	"github.com/pipewright/pipewright/connectors/schedule"
 	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/registry"
 )
@@ -10,6 +12,8 @@ import (
 func factories() []component.Factory {
 	var fs []component.Factory
 	fs = append(fs, file.Factories()...)
+	fs = append(fs, httpconn.Factories()...)
+	fs = append(fs, schedule.Factories()...)
 	return fs
 }
 
