@@ -27,9 +27,9 @@ func (a *adapter) NativeToValue(v any) ref.Val {
 	case int64:
 		return types.Int(x)
 	case map[string]any:
-		return types.NewStringInterfaceMap(a, x)
+		return mapVal{x}
 	case []any:
-		return types.NewDynamicList(a, x)
+		return listVal{x}
 	case decimal.Decimal:
 		return decimalVal{x}
 	case bool:

@@ -18,6 +18,16 @@ var moneyShapes = [...][2]types.String{{"Amount", "CurrencyCode"}, {"amount", "c
 
 // money converts an SP-API money object to its amount.
 func money(v ref.Val) ref.Val {
+	if m, ok := v.(mapVal); ok && len(m.m) == 2 {
+		// Fast path for a message's own object with a string amount.
+		for _, shape := range moneyShapes {
+			if amount, ok := m.m[string(shape[0])].(string); ok {
+				if _, ok := m.m[string(shape[1])].(string); ok {
+					return parseDecimal(types.String(amount))
+				}
+			}
+		}
+	}
 	m, ok := v.(traits.Mapper)
 	if !ok {
 		return types.NewErr("money: want an SP-API money object {\"Amount\", \"CurrencyCode\"} or {\"amount\", \"currencyCode\"}, got %s", v.Type().TypeName())

@@ -96,15 +96,24 @@ func (v decimalVal) Compare(other ref.Val) ref.Val {
 }
 
 func (v decimalVal) arith(other ref.Val, op string, f func(decimal.Decimal, decimal.Decimal) (decimal.Decimal, error)) ref.Val {
-	e, ok := asDecimal(other)
-	if !ok {
-		return mixError(op, other)
-	}
-	r, err := f(v.d, e)
-	if err != nil {
-		return types.NewErr("decimal %s %s %s: %v", v.d, op, e, err)
+	r, errVal := arith(v.d, other, op, f)
+	if errVal != nil {
+		return errVal
 	}
 	return decimalVal{r}
+}
+
+// arith applies a decimal operation to d and a decimal or int operand.
+func arith(d decimal.Decimal, other ref.Val, op string, f func(decimal.Decimal, decimal.Decimal) (decimal.Decimal, error)) (decimal.Decimal, ref.Val) {
+	e, ok := asDecimal(other)
+	if !ok {
+		return d, mixError(op, other)
+	}
+	r, err := f(d, e)
+	if err != nil {
+		return d, types.NewErr("decimal %s %s %s: %v", d, op, e, err)
+	}
+	return r, nil
 }
 
 // asDecimal returns the exact decimal value of a decimal or an int.

@@ -4,25 +4,68 @@ import (
 	"fmt"
 
 	"github.com/google/cel-go/cel"
+	"github.com/google/cel-go/common/ast"
+	"github.com/google/cel-go/interpreter"
 	"github.com/pipewright/pipewright/engine/component"
 )
 
 // Program is a compiled expression. It is stateless and safe for concurrent
 // use.
 type Program struct {
-	prg cel.Program
+	prg     cel.Program
+	tracked bool
+	direct  *directPath
 }
 
 func (e *Env) program(checked *cel.Ast) (*Program, error) {
-	prg, err := e.cel.Program(checked,
-		cel.CustomDecoratorV2(mixedDecorator(checked.NativeRep())),
-		cel.CostLimit(e.costLimit),
-	)
+	tracked := e.needsCostTracking(checked)
+	opts := []cel.ProgramOption{
+		cel.CustomDecoratorV2(planDecorator(checked.NativeRep(), !tracked)),
+		cel.EvalOptions(cel.OptOptimize),
+	}
+	if tracked {
+		opts = append(opts, cel.CostLimit(e.costLimit))
+	}
+	prg, err := e.cel.Program(checked, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("planning the expression: %w", err)
 	}
-	return &Program{prg: prg}, nil
+	return &Program{prg: prg, tracked: tracked, direct: directPathOf(checked.NativeRep())}, nil
 }
+
+// planDecorator specialises the plan of a checked expression: operators that
+// may mix ints and decimals (mixed.go) and, when cost is not tracked at run
+// time, common comprehensions (fastfold.go, bind.go). It sees every node
+// after its parts, and remembers them for the comprehensions.
+func planDecorator(checked *ast.AST, fast bool) interpreter.InterpretableDecoratorV2 {
+	mixed := mixedDecorator(checked)
+	if !fast {
+		return mixed
+	}
+	folds, binds := foldShapes(checked), bindShapes(checked)
+	planned := map[int64]interpreter.InterpretableV2{}
+	return func(i interpreter.InterpretableV2) (interpreter.InterpretableV2, error) {
+		i, err := mixed(i)
+		if err != nil {
+			return nil, err
+		}
+		planned[i.ID()] = i
+		var fast interpreter.InterpretableV2
+		if shape, ok := folds[i.ID()]; ok {
+			fast = newFastFold(i, shape, planned)
+		} else if shape, ok := binds[i.ID()]; ok {
+			fast = newFastBind(i.ID(), shape, planned)
+		}
+		if fast == nil {
+			return i, nil
+		}
+		return fast, nil
+	}
+}
+
+// CostTracked reports whether the program tracks its cost at run time,
+// because its static worst case may exceed the cost limit (see cost.go).
+func (p *Program) CostTracked() bool { return p.tracked }
 
 // Eval evaluates the program against a message's activation and returns the
 // result in the message value model (see package component): nil, bool,
@@ -31,7 +74,16 @@ func (e *Env) program(checked *cel.Ast) (*Program, error) {
 // division by zero, the cost limit) are bad data for this message and are
 // marked permanent.
 func (p *Program) Eval(a *Activation) (any, error) {
-	out, _, err := p.prg.Eval(a)
+	if p.direct != nil {
+		if v, ok := p.direct.eval(a); ok {
+			return v, nil
+		}
+	}
+	var in any = a.frame
+	if p.tracked {
+		in = a // a fresh frame: cost tracking keeps its state in the frame
+	}
+	out, _, err := p.prg.Eval(in)
 	if err != nil {
 		return nil, component.Permanent(err)
 	}

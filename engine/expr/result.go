@@ -48,8 +48,8 @@ func toValue(v ref.Val) (any, error) {
 }
 
 func listValue(l traits.Lister) (any, error) {
-	if native, ok := l.Value().([]any); ok && isValue(native) {
-		return native, nil
+	if x, ok := l.(listVal); ok && isValue(x.l) {
+		return x.l, nil
 	}
 	n := int(l.Size().(types.Int))
 	out := make([]any, n)
@@ -64,8 +64,8 @@ func listValue(l traits.Lister) (any, error) {
 }
 
 func mapValue(m traits.Mapper) (any, error) {
-	if native, ok := m.Value().(map[string]any); ok && isValue(native) {
-		return native, nil
+	if x, ok := m.(mapVal); ok && isValue(x.m) {
+		return x.m, nil
 	}
 	out := make(map[string]any, int(m.Size().(types.Int)))
 	for it := m.Iterator(); it.HasNext() == types.True; {

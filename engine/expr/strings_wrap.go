@@ -3,6 +3,7 @@ package expr
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // wrap breaks s into lines of at most width characters at whitespace, runs
@@ -11,24 +12,26 @@ import (
 // the text, or with clip the first maxLines lines.
 func wrap(s string, width, maxLines int, clip bool) ([]string, error) {
 	var lines []string
-	var cur []rune
+	line := make([]byte, 0, len(s))
+	n := 0 // characters in line
 	for _, word := range strings.Fields(s) {
-		w := []rune(word)
-		if len(cur) > 0 && len(cur)+1+len(w) <= width {
-			cur = append(append(cur, ' '), w...)
+		w := utf8.RuneCountInString(word)
+		if n > 0 && n+1+w <= width {
+			line = append(append(line, ' '), word...)
+			n += 1 + w
 			continue
 		}
-		if len(cur) > 0 {
-			lines = append(lines, string(cur))
+		if n > 0 {
+			lines = append(lines, string(line))
 		}
-		for len(w) > width {
-			lines = append(lines, string(w[:width]))
-			w = w[width:]
+		for ; w > width; w -= width {
+			head := truncateRunes(word, width)
+			lines, word = append(lines, head), word[len(head):]
 		}
-		cur = w
+		line, n = append(line[:0], word...), w
 	}
-	if len(cur) > 0 {
-		lines = append(lines, string(cur))
+	if n > 0 {
+		lines = append(lines, string(line))
 	}
 	if len(lines) <= maxLines {
 		return lines, nil

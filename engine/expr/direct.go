@@ -1,0 +1,38 @@
+package expr
+
+import "github.com/google/cel-go/common/ast"
+
+// directPath is an expression that only reads fields of a message value
+// (`msg.ShippingAddress.City`), the most common kind of field mapping. It is
+// evaluated by walking the Go maps, with no interpreter and no conversion;
+// when a field is missing the program runs CEL, which reports the error.
+type directPath struct {
+	root string
+	path []string
+}
+
+// directPathOf returns the path a checked expression reads, or nil. Only
+// variables holding message values qualify: msg, vars and the lookup
+// variables.
+func directPathOf(checked *ast.AST) *directPath {
+	root, path := selectPath(checked.Expr())
+	switch {
+	case path == nil:
+		return nil
+	case root == "meta" || root == "env" || root == "tables" || root == "now":
+		return nil
+	}
+	return &directPath{root: root, path: path}
+}
+
+// eval reads the path, or reports false when it cannot.
+func (d *directPath) eval(a *Activation) (any, bool) {
+	v, ok := a.ResolveName(d.root)
+	if !ok {
+		return nil, false
+	}
+	if v, ok = walk(v, d.path); !ok || !isValue(v) {
+		return nil, false
+	}
+	return v, true
+}
