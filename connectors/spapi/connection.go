@@ -49,9 +49,9 @@ func NewConnectionFactory() component.ConnectionFactory {
 // CreateConnection returns an unstarted connection; Start builds the client
 // (and the simulator when enabled).
 func (connectionFactory) CreateConnection(_ context.Context, set component.Settings, cfg any) (component.Connection, error) {
-	c, ok := cfg.(*ConnectionConfig)
-	if !ok {
-		return nil, fmt.Errorf("spapi connection: unexpected config %T", cfg)
+	c, err := configAs[ConnectionConfig](ConnectionType, cfg)
+	if err != nil {
+		return nil, err
 	}
 	return &Connection{cfg: c, set: set}, nil
 }

@@ -1,6 +1,8 @@
 package spapi
 
 import (
+	"fmt"
+
 	"github.com/pipewright/pipewright/engine/component"
 )
 
@@ -42,6 +44,15 @@ func (f factory) NewConfig() any { return f.newConfig() }
 
 // ConnectionType returns "spapi": every source and sink needs the connection.
 func (f factory) ConnectionType() component.Type { return ConnectionType }
+
+// configAs returns a factory's decoded config as *T.
+func configAs[T any](typ component.Type, cfg any) (*T, error) {
+	c, ok := cfg.(*T)
+	if !ok {
+		return nil, fmt.Errorf("%s: unexpected config %T", typ, cfg)
+	}
+	return c, nil
+}
 
 // connectionOf returns the SP-API connection in settings.
 func connectionOf(set component.Settings) (*Connection, error) {

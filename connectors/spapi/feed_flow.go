@@ -149,9 +149,11 @@ func (s *feedSink) submit(ctx context.Context, r *feedRecord) error {
 		FeedID string `json:"feedId"`
 	}
 	body := mustJSON(map[string]any{"feedType": "JSON_LISTINGS_FEED", "marketplaceIds": s.markets, "inputFeedDocumentId": created.FeedDocumentID})
-	if err := s.callJSON(ctx, &client.Request{Operation: s.ops.createFeed, Body: body}, &feed); err != nil {
+	if err := s.callJSON(ctx, &client.Request{Operation: s.ops.createFeed, Body: body, Detach: true}, &feed); err != nil {
 		return err
 	}
+	// From here on a shutdown must not lose the feed id.
+	ctx = context.WithoutCancel(ctx)
 	r.Stage, r.FeedID = stageSubmitted, feed.FeedID
 	s.set.Logger.Info("spapi.feed submitted", "feed_id", feed.FeedID, "messages", len(r.Entries))
 	return putJSON(ctx, s.set.State, r.Key, r)

@@ -51,6 +51,16 @@ func newEnv(t testing.TB, clock component.Clock, simulator string, push bool) *e
 		}
 	}
 	yaml := "retry: {max_attempts: 3, backoff: 1s, max_backoff: 4s}\nsimulator:\n  enabled: true\n" + simulator
+	e.conn = startConnection(t, clock, yaml)
+	e.sim = e.conn.Simulator()
+	require.NotNil(t, e.sim)
+	return e
+}
+
+// startConnection creates and starts an spapi connection from yaml on
+// clock; the test shuts it down.
+func startConnection(t testing.TB, clock component.Clock, yaml string) *spapi.Connection {
+	t.Helper()
 	f := spapi.NewConnectionFactory()
 	cfg := componenttest.DecodeConfig(t, f, yaml)
 	set := componenttest.NewSettings(t, "connection/amazon")
@@ -59,10 +69,7 @@ func newEnv(t testing.TB, clock component.Clock, simulator string, push bool) *e
 	require.NoError(t, err)
 	require.NoError(t, c.Start(context.Background()))
 	t.Cleanup(func() { _ = c.Shutdown(context.Background()) })
-	e.conn = c.(*spapi.Connection)
-	e.sim = e.conn.Simulator()
-	require.NotNil(t, e.sim)
-	return e
+	return c.(*spapi.Connection)
 }
 
 // settings returns component settings using the connection.

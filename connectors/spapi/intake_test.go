@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -33,21 +32,13 @@ type example struct {
 
 func schemaExamples(t *testing.T) []example {
 	t.Helper()
-	names, err := fs.Glob(models.FS(), "notifications/*.json")
+	exs, err := models.NotificationExamples()
 	require.NoError(t, err)
 	var out []example
-	for _, name := range names {
-		data, err := fs.ReadFile(models.FS(), name)
+	for _, ex := range exs {
+		h, err := models.ParseNotificationHeader(ex.Body)
 		require.NoError(t, err)
-		var doc struct {
-			Examples []json.RawMessage `json:"examples"`
-		}
-		require.NoError(t, json.Unmarshal(data, &doc))
-		for _, ex := range doc.Examples {
-			h, err := models.ParseNotificationHeader(ex)
-			require.NoError(t, err)
-			out = append(out, example{file: name, body: ex, typ: h.Type})
-		}
+		out = append(out, example{file: ex.Schema, body: ex.Body, typ: h.Type})
 	}
 	require.Len(t, out, 9)
 	return out

@@ -87,20 +87,12 @@ func fakeReports(t *testing.T, document []byte) *httptest.Server {
 
 // newDirectConnection starts a connection to endpoint (no simulator).
 func newDirectConnection(t *testing.T, endpoint string, clock component.Clock) *spapi.Connection {
-	f := spapi.NewConnectionFactory()
-	cfg := componenttest.DecodeConfig(t, f, fmt.Sprintf(`
+	conn := startConnection(t, clock, fmt.Sprintf(`
 endpoint: %s
 lwa_endpoint: %s/auth/o2/token
 credentials: {client_id: id, client_secret: secret, refresh_token: refresh}
 seller_id: A1SELLER
 marketplaces: [A2EUQ1WTGCTBG2]`, endpoint, endpoint))
-	set := componenttest.NewSettings(t, "connection/amazon")
-	set.Clock = clock
-	c, err := f.CreateConnection(context.Background(), set, cfg)
-	require.NoError(t, err)
-	require.NoError(t, c.Start(context.Background()))
-	t.Cleanup(func() { _ = c.Shutdown(context.Background()) })
-	conn := c.(*spapi.Connection)
 	require.NoError(t, conn.Check(context.Background()))
 	return conn
 }

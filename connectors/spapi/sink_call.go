@@ -35,9 +35,9 @@ type callSink struct {
 
 // CreateSink returns the sink.
 func (callFactory) CreateSink(_ context.Context, set component.SinkSettings, cfg any) (component.Sink, error) {
-	c, ok := cfg.(*CallConfig)
-	if !ok {
-		return nil, fmt.Errorf("spapi.call: unexpected config %T", cfg)
+	c, err := configAs[CallConfig]("spapi.call", cfg)
+	if err != nil {
+		return nil, err
 	}
 	conn, err := connectionOf(set.Settings)
 	if err != nil {
@@ -87,22 +87,18 @@ func (s *callSink) call(ctx context.Context, m *component.Message) error {
 func (s *callSink) request(ctx context.Context, m *component.Message) (*client.Request, error) {
 	req := &client.Request{Operation: s.op, Path: map[string]string{}, Query: map[string][]string{}}
 	for name, e := range s.cfg.Path {
-		v, err := e.Eval(ctx, m)
+		v, err := evalOption(ctx, &e, m, "path."+name, paramString)
 		if err != nil {
-			return nil, fmt.Errorf("path.%s: %w", name, err)
+			return nil, err
 		}
-		if req.Path[name], err = paramString(v); err != nil {
-			return nil, fmt.Errorf("path.%s: %w", name, err)
-		}
+		req.Path[name] = v
 	}
 	for name, e := range s.cfg.Query {
-		v, err := e.Eval(ctx, m)
+		v, err := evalOption(ctx, &e, m, "query."+name, paramStrings)
 		if err != nil {
-			return nil, fmt.Errorf("query.%s: %w", name, err)
+			return nil, err
 		}
-		if req.Query[name], err = paramStrings(v); err != nil {
-			return nil, fmt.Errorf("query.%s: %w", name, err)
-		}
+		req.Query[name] = v
 	}
 	if ids := req.Query["marketplaceIds"]; len(ids) == 1 {
 		req.Marketplace = ids[0]
@@ -117,6 +113,21 @@ func (s *callSink) request(ctx context.Context, m *component.Message) (*client.R
 		}
 	}
 	return req, nil
+}
+
+// evalOption evaluates an option's expression for m and converts the
+// result; errors name the option.
+func evalOption[T any](ctx context.Context, e *component.Expr, m *component.Message, option string, conv func(any) (T, error)) (T, error) {
+	var zero T
+	v, err := e.Eval(ctx, m)
+	if err != nil {
+		return zero, fmt.Errorf("%s: %w", option, err)
+	}
+	out, err := conv(v)
+	if err != nil {
+		return zero, fmt.Errorf("%s: %w", option, err)
+	}
+	return out, nil
 }
 
 // paramString renders a scalar parameter value.

@@ -42,15 +42,14 @@ type feedSink struct {
 	bytes  int       // their feed size
 	oldest time.Time // when the oldest buffered message arrived
 	wake   chan struct{}
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	loops  background
 }
 
 // CreateSink returns the sink; Start resumes buffered messages and feeds.
 func (feedFactory) CreateSink(_ context.Context, set component.SinkSettings, cfg any) (component.Sink, error) {
-	c, ok := cfg.(*FeedConfig)
-	if !ok {
-		return nil, fmt.Errorf("spapi.feed: unexpected config %T", cfg)
+	c, err := configAs[FeedConfig]("spapi.feed", cfg)
+	if err != nil {
+		return nil, err
 	}
 	conn, err := connectionOf(set.Settings)
 	if err != nil {
@@ -89,22 +88,14 @@ func (s *feedSink) Start(ctx context.Context) error {
 	if err := s.countBuffer(ctx); err != nil {
 		return fmt.Errorf("spapi.feed: %w", err)
 	}
-	ctx, s.cancel = context.WithCancel(context.WithoutCancel(ctx))
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		s.loop(ctx)
-	}()
+	s.loops.run(ctx, s.loop)
 	return nil
 }
 
 // Shutdown stops the loop; buffered messages and feeds in flight stay in
 // State for the next start.
 func (s *feedSink) Shutdown(context.Context) error {
-	if s.cancel != nil {
-		s.cancel()
-	}
-	s.wg.Wait()
+	s.loops.stop()
 	return nil
 }
 

@@ -33,9 +33,9 @@ type notificationsSource struct {
 
 // CreateSource returns the source; Start registers its path.
 func (notificationsFactory) CreateSource(_ context.Context, set component.SourceSettings, cfg any) (component.Source, error) {
-	c, ok := cfg.(*NotificationsConfig)
-	if !ok {
-		return nil, fmt.Errorf("spapi.notifications: unexpected config %T", cfg)
+	c, err := configAs[NotificationsConfig]("spapi.notifications", cfg)
+	if err != nil {
+		return nil, err
 	}
 	return &notificationsSource{cfg: c, set: set}, nil
 }

@@ -3,7 +3,6 @@ package spapi
 import (
 	"context"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -46,15 +45,14 @@ type ordersSource struct {
 	seen      *versionCache
 	wake      chan struct{}
 	published *prometheus.CounterVec
-	cancel    context.CancelFunc
-	wg        sync.WaitGroup
+	loops     background
 }
 
 // CreateSource returns the source; it starts polling and listening in Start.
 func (ordersFactory) CreateSource(_ context.Context, set component.SourceSettings, cfg any) (component.Source, error) {
-	c, ok := cfg.(*OrdersConfig)
-	if !ok {
-		return nil, fmt.Errorf("spapi.orders: unexpected config %T", cfg)
+	c, err := configAs[OrdersConfig]("spapi.orders", cfg)
+	if err != nil {
+		return nil, err
 	}
 	conn, err := connectionOf(set.Settings)
 	if err != nil {
@@ -86,30 +84,20 @@ func (s *ordersSource) Start(ctx context.Context) error {
 			return fmt.Errorf("spapi.orders: %w", err)
 		}
 	}
-	ctx, s.cancel = context.WithCancel(context.WithoutCancel(ctx))
+	var loops []func(context.Context)
 	if s.cfg.Poll.Enabled {
-		s.wg.Add(1)
-		go func() {
-			defer s.wg.Done()
-			s.pollLoop(ctx)
-		}()
+		loops = append(loops, s.pollLoop)
 	}
 	if s.cfg.Notifications != nil {
-		s.wg.Add(1)
-		go func() {
-			defer s.wg.Done()
-			s.drainLoop(ctx)
-		}()
+		loops = append(loops, s.drainLoop)
 	}
+	s.loops.run(ctx, loops...)
 	return nil
 }
 
 // Shutdown stops the poller and the worker.
 func (s *ordersSource) Shutdown(context.Context) error {
-	if s.cancel != nil {
-		s.cancel()
-	}
-	s.wg.Wait()
+	s.loops.stop()
 	return nil
 }
 

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"sync"
 	"time"
 
 	"github.com/pipewright/pipewright/connectors/spapi/internal/client"
@@ -44,20 +43,19 @@ func NewSettlementsFactory() component.SourceFactory {
 // written after the report was published or dead-lettered, so a report is
 // processed once.
 type settlementsSource struct {
-	cfg    *SettlementsConfig
-	set    component.SourceSettings
-	api    *client.Client
-	list   *models.Operation
-	doc    *models.Operation
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	cfg   *SettlementsConfig
+	set   component.SourceSettings
+	api   *client.Client
+	list  *models.Operation
+	doc   *models.Operation
+	loops background
 }
 
 // CreateSource returns the source; Start starts polling.
 func (settlementsFactory) CreateSource(_ context.Context, set component.SourceSettings, cfg any) (component.Source, error) {
-	c, ok := cfg.(*SettlementsConfig)
-	if !ok {
-		return nil, fmt.Errorf("spapi.settlements: unexpected config %T", cfg)
+	c, err := configAs[SettlementsConfig]("spapi.settlements", cfg)
+	if err != nil {
+		return nil, err
 	}
 	conn, err := connectionOf(set.Settings)
 	if err != nil {
@@ -69,30 +67,26 @@ func (settlementsFactory) CreateSource(_ context.Context, set component.SourceSe
 
 // Start starts the poller.
 func (s *settlementsSource) Start(ctx context.Context) error {
-	ctx, s.cancel = context.WithCancel(context.WithoutCancel(ctx))
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		for {
-			if err := s.poll(ctx); err != nil && ctx.Err() == nil {
-				s.set.Logger.Warn("spapi.settlements poll failed", "error", err)
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-s.set.Clock.After(s.cfg.Every.D()):
-			}
-		}
-	}()
+	s.loops.run(ctx, s.pollLoop)
 	return nil
+}
+
+func (s *settlementsSource) pollLoop(ctx context.Context) {
+	for {
+		if err := s.poll(ctx); err != nil && ctx.Err() == nil {
+			s.set.Logger.Warn("spapi.settlements poll failed", "error", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.set.Clock.After(s.cfg.Every.D()):
+		}
+	}
 }
 
 // Shutdown stops the poller.
 func (s *settlementsSource) Shutdown(context.Context) error {
-	if s.cancel != nil {
-		s.cancel()
-	}
-	s.wg.Wait()
+	s.loops.stop()
 	return nil
 }
 

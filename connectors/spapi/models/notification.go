@@ -161,3 +161,37 @@ func compileEmbedded(path string, draft *jsonschema.Draft, fix func(map[string]a
 	}
 	return sch, nil
 }
+
+// NotificationExample is an example notification from the examples array
+// of one of Amazon's notification schemas.
+type NotificationExample struct {
+	// Schema is the schema file, e.g. "notifications/OrderChangeNotification.json".
+	Schema string
+	Body   json.RawMessage
+}
+
+// NotificationExamples returns the examples of every notification schema,
+// by schema file name: test vectors for notification intakes.
+func NotificationExamples() ([]NotificationExample, error) {
+	names, err := fs.Glob(files, "notifications/*.json")
+	if err != nil {
+		return nil, err
+	}
+	var out []NotificationExample
+	for _, name := range names {
+		data, err := fs.ReadFile(files, name)
+		if err != nil {
+			return nil, err
+		}
+		var doc struct {
+			Examples []json.RawMessage `json:"examples"`
+		}
+		if err := json.Unmarshal(data, &doc); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		for _, ex := range doc.Examples {
+			out = append(out, NotificationExample{Schema: name, Body: ex})
+		}
+	}
+	return out, nil
+}

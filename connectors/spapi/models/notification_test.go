@@ -3,7 +3,6 @@ package models_test
 import (
 	"encoding/json"
 	"fmt"
-	"io/fs"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -12,20 +11,14 @@ import (
 	"github.com/pipewright/pipewright/connectors/spapi/models"
 )
 
-// schemaExamples returns the examples array of every notification schema.
+// schemaExamples returns the examples of every notification schema.
 func schemaExamples(t *testing.T) map[string][]json.RawMessage {
 	t.Helper()
-	out := map[string][]json.RawMessage{}
-	names, err := fs.Glob(models.FS(), "notifications/*.json")
+	exs, err := models.NotificationExamples()
 	require.NoError(t, err)
-	for _, name := range names {
-		data, err := fs.ReadFile(models.FS(), name)
-		require.NoError(t, err)
-		var doc struct {
-			Examples []json.RawMessage `json:"examples"`
-		}
-		require.NoError(t, json.Unmarshal(data, &doc))
-		out[name] = doc.Examples
+	out := map[string][]json.RawMessage{}
+	for _, ex := range exs {
+		out[ex.Schema] = append(out[ex.Schema], ex.Body)
 	}
 	return out
 }

@@ -130,7 +130,11 @@ func (c *Client) send(ctx context.Context, op *models.Operation, path, query str
 	if req.Body != nil {
 		body = bytes.NewReader(req.Body)
 	}
-	hreq, err := http.NewRequestWithContext(ctx, op.Method, u, body)
+	sendCtx := ctx
+	if req.Detach {
+		sendCtx = context.WithoutCancel(ctx)
+	}
+	hreq, err := http.NewRequestWithContext(sendCtx, op.Method, u, body)
 	if err != nil {
 		return nil, err
 	}

@@ -27,6 +27,11 @@ type Request struct {
 	// Marketplace scopes the rate-limit bucket for operations limited per
 	// marketplace; "" otherwise.
 	Marketplace string
+	// Detach lets an attempt that was sent finish even when ctx ends, for
+	// calls whose outcome must be recorded (createFeed: an answer lost to a
+	// shutdown would make the caller submit the feed again). Waits before
+	// sending still end with ctx.
+	Detach bool
 }
 
 // target checks the request against the operation and returns the path and
