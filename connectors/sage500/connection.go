@@ -29,7 +29,6 @@ type Connection struct {
 	fields     map[string]*fieldSet
 	queries    map[string]*namedSQL
 	statements map[string]*namedSQL
-	stmts      *stmtCache
 	inserts    sync.Map // insertKey -> INSERT statement
 	lookups    *lookupCache
 	metrics    *connMetrics
@@ -82,7 +81,6 @@ func newConnection(set component.Settings, cfg *ConnectionConfig, db *sql.DB, d 
 		fields:     newFieldSets(cfg.CustomFields),
 		queries:    map[string]*namedSQL{},
 		statements: map[string]*namedSQL{},
-		stmts:      newStmtCache(db),
 		lookups:    newLookupCache(cfg.LookupCache.TTL.D(), cfg.LookupCache.MaxEntries),
 		metrics:    m,
 	}
@@ -115,7 +113,6 @@ func (c *Connection) Start(ctx context.Context) error {
 
 // Shutdown closes the pool.
 func (c *Connection) Shutdown(context.Context) error {
-	c.stmts.close()
 	return c.db.Close()
 }
 

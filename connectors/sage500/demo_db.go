@@ -60,7 +60,6 @@ func createDemo(ctx context.Context, db *sql.DB, dialectName string) error {
 	if err != nil {
 		return err
 	}
-	defer c.stmts.close()
 	for _, tb := range catalog.Tables() {
 		for _, stmt := range c.dialect.CreateTable(tb) {
 			if _, err := db.ExecContext(ctx, stmt); err != nil {

@@ -47,7 +47,6 @@ func ShipOpenOrders(ctx context.Context, db *sql.DB, opts ShipOptions) (int, err
 	if err != nil {
 		return 0, err
 	}
-	defer c.stmts.close()
 	var orders []int64
 	rows, err := db.QueryContext(ctx, dialect.Render(c.dialect, demoSQL.openOrders),
 		dialect.Args(c.dialect, opts.CompanyID, opts.Now.Add(-opts.Delay))...)

@@ -55,10 +55,12 @@ func (s *salesOrderSink) createStaged(ctx context.Context, t *txn, doc *orderDoc
 	if err == nil {
 		err = t.insert(ctx, catalog.MustLookup("StgSalesOrder"), hdr)
 	}
+	lines := make([]map[string]any, len(doc.lines))
 	for i, l := range doc.lines {
-		if err == nil {
-			err = t.insert(ctx, catalog.MustLookup("StgSOLine"), stagedLine(l, session, tranNo, i))
-		}
+		lines[i] = stagedLine(l, session, tranNo, i)
+	}
+	if err == nil {
+		err = t.insertRows(ctx, catalog.MustLookup("StgSOLine"), lines)
 	}
 	if err != nil {
 		return err

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/pipewright/pipewright/connectors/sage500/internal/catalog"
@@ -12,41 +11,7 @@ import (
 	"github.com/pipewright/pipewright/engine/component"
 )
 
-// stmtCache keeps one prepared statement per SQL text; transactions borrow
-// them, so a statement is prepared once per pooled connection.
-type stmtCache struct {
-	mu sync.Mutex
-	db *sql.DB
-	m  map[string]*sql.Stmt
-}
-
-func newStmtCache(db *sql.DB) *stmtCache { return &stmtCache{db: db, m: map[string]*sql.Stmt{}} }
-
-func (s *stmtCache) get(ctx context.Context, query string) (*sql.Stmt, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if st, ok := s.m[query]; ok {
-		return st, nil
-	}
-	st, err := s.db.PrepareContext(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	s.m[query] = st
-	return st, nil
-}
-
-func (s *stmtCache) close() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for q, st := range s.m {
-		st.Close()
-		delete(s.m, q)
-	}
-}
-
-// txn is one write transaction. It implements dialect.Querier with the
-// connection's prepared statements.
+// txn is one write transaction; it implements dialect.Querier.
 type txn struct {
 	tx  *sql.Tx
 	c   *Connection
@@ -75,37 +40,20 @@ func (c *Connection) inTx(ctx context.Context, fn func(context.Context, *txn) er
 	return nil
 }
 
-func (t *txn) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
-	st, err := t.c.stmts.get(ctx, query)
-	if err != nil {
-		return nil, t.c.dialect.Classify(err)
-	}
-	return t.tx.StmtContext(ctx, st), nil
-}
-
+// ExecContext runs a statement in the transaction.
 func (t *txn) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	st, err := t.stmt(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	return st.ExecContext(ctx, args...)
+	return t.tx.ExecContext(ctx, query, args...)
 }
 
+// QueryContext runs a query in the transaction.
 func (t *txn) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	st, err := t.stmt(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	return st.QueryContext(ctx, args...)
+	return t.tx.QueryContext(ctx, query, args...)
 }
 
 // QueryRowContext reports a preparation error when the row is scanned.
+// QueryRowContext runs a one-row query in the transaction.
 func (t *txn) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	st, err := t.c.stmts.get(ctx, query)
-	if err != nil {
-		return t.tx.QueryRowContext(ctx, query, args...)
-	}
-	return t.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	return t.tx.QueryRowContext(ctx, query, args...)
 }
 
 // env is what tables.txt's default words stand for in this transaction.
