@@ -90,7 +90,7 @@ func TestFromDB_converts_to_the_message_value_model(t *testing.T) {
 
 type sqlServerError int32
 
-func (e sqlServerError) Error() string          { return "mssql: error" }
+func (e sqlServerError) Error() string         { return "mssql: error" }
 func (e sqlServerError) SQLErrorNumber() int32 { return int32(e) }
 
 func TestClassify_sorts_errors_into_retryable_and_permanent(t *testing.T) {
