@@ -2,6 +2,8 @@ package spapi_test
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"net/http"
 	"sync"
 	"testing"
@@ -169,4 +171,69 @@ func TestOrders_poll_and_notifications_race_to_one_message_per_version(t *testin
 	}
 	assert.Positive(t, viaNote, "some versions came through notifications")
 	t.Logf("orders %d, notifications %d, getOrder %d, searchOrders %d, messages %d", len(orders), len(notes), stats.Calls[getOrderOp], stats.Calls["searchOrders"], len(ids))
+}
+
+// batchPublisher records the size of every Publish call (one per page).
+type batchPublisher struct {
+	componenttest.Publisher
+	mu      sync.Mutex
+	batches []int
+	fail    error
+}
+
+func (p *batchPublisher) Publish(ctx context.Context, msgs ...*component.Message) error {
+	p.mu.Lock()
+	if p.fail != nil {
+		p.mu.Unlock()
+		return p.fail
+	}
+	p.batches = append(p.batches, len(msgs))
+	p.mu.Unlock()
+	return p.Publisher.Publish(ctx, msgs...)
+}
+
+func (p *batchPublisher) setFail(err error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.fail = err
+}
+
+func TestOrders_poll_pages_full_and_moves_the_cursor_only_after_publishing(t *testing.T) {
+	clock := componenttest.NewManualClock(epoch)
+	e := newEnv(t, clock, "", false)
+	for i := 0; i < 250; i++ {
+		_, err := e.sim.CreateOrder(sandbox.OrderSpec{})
+		require.NoError(t, err)
+	}
+	clock.Advance(3 * time.Minute) // past Amazon's two unstable minutes
+	pub := &batchPublisher{fail: errors.New("stream down")}
+	f := spapi.NewOrdersFactory()
+	cfg := componenttest.DecodeConfig(t, f, "{poll: {every: 5m, lookback: 1h}}")
+	set := e.sourceSettings()
+	set.Publisher = pub
+	src, err := f.CreateSource(context.Background(), set, cfg)
+	require.NoError(t, err)
+	start(t, src)
+
+	// While publishing fails the cursor stays where it was.
+	drive(t, clock, e.sim, time.Second, 50, func() bool { return e.sim.Stats().Calls["searchOrders"] >= 1 })
+	_, err = set.State.Get(context.Background(), "poll")
+	assert.ErrorIs(t, err, component.ErrNotFound)
+
+	pub.setFail(nil)
+	drive(t, clock, e.sim, 30*time.Second, 100, func() bool { return len(pub.Messages()) == 250 })
+	pub.mu.Lock()
+	assert.Equal(t, []int{100, 100, 50}, pub.batches, "full pages while 100 orders wait")
+	pub.mu.Unlock()
+	data, err := set.State.Get(context.Background(), "poll")
+	require.NoError(t, err)
+	var st struct {
+		Cursor time.Time       `json:"cursor"`
+		Window json.RawMessage `json:"window"`
+	}
+	require.NoError(t, json.Unmarshal(data, &st))
+	assert.Nil(t, st.Window, "the window is done")
+	// The window read just after its end: the next starts an overlap (5m)
+	// and Amazon's two minutes before the first read.
+	assert.WithinDuration(t, clock.Now().Add(-7*time.Minute), st.Cursor, 5*time.Minute, "the cursor moved to %s", st.Cursor)
 }

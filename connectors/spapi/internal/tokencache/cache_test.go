@@ -1,0 +1,101 @@
+package tokencache_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/pipewright/pipewright/connectors/spapi/internal/tokencache"
+	"github.com/pipewright/pipewright/engine/componenttest"
+)
+
+var t0 = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+func TestCache_waiters_share_the_outcome_of_one_fetch(t *testing.T) {
+	tests := []struct {
+		name    string
+		err     error
+		wantTok string
+	}{
+		{"success", nil, "tok"},
+		{"failure", errors.New("lwa down"), ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := tokencache.New(componenttest.NewManualClock(t0), time.Minute)
+			var calls atomic.Int32
+			release := make(chan struct{})
+			fetch := func(context.Context) (string, time.Duration, error) {
+				calls.Add(1)
+				<-release
+				return tt.wantTok, time.Hour, tt.err
+			}
+			var wg sync.WaitGroup
+			errs := make([]error, 10)
+			for i := range errs {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					tok, err := c.Get(context.Background(), "k", fetch)
+					errs[i] = err
+					assert.Equal(t, tt.wantTok, tok)
+				}()
+			}
+			time.Sleep(20 * time.Millisecond)
+			close(release)
+			wg.Wait()
+			assert.EqualValues(t, 1, calls.Load())
+			for _, err := range errs {
+				assert.Equal(t, tt.err, err)
+			}
+		})
+	}
+}
+
+func TestCache_waiter_gives_up_with_its_context(t *testing.T) {
+	c := tokencache.New(componenttest.NewManualClock(t0), time.Minute)
+	release := make(chan struct{})
+	defer close(release)
+	go func() {
+		_, _ = c.Get(context.Background(), "k", func(context.Context) (string, time.Duration, error) {
+			<-release
+			return "tok", time.Hour, nil
+		})
+	}()
+	time.Sleep(10 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	defer cancel()
+	_, err := c.Get(ctx, "k", func(context.Context) (string, time.Duration, error) {
+		t.Error("a second fetch ran while one was in flight")
+		return "", 0, nil
+	})
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+}
+
+func TestCache_renews_before_expiry_and_after_Invalidate(t *testing.T) {
+	clock := componenttest.NewManualClock(t0)
+	c := tokencache.New(clock, time.Minute)
+	n := 0
+	fetch := func(context.Context) (string, time.Duration, error) {
+		n++
+		return "tok-" + string(rune('0'+n)), 10 * time.Minute, nil
+	}
+	get := func() string {
+		tok, err := c.Get(context.Background(), "k", fetch)
+		require.NoError(t, err)
+		return tok
+	}
+	assert.Equal(t, "tok-1", get())
+	clock.Advance(8 * time.Minute)
+	assert.Equal(t, "tok-1", get())
+	clock.Advance(90 * time.Second) // within the last minute
+	assert.Equal(t, "tok-2", get())
+	c.Invalidate("tok-2")
+	assert.Equal(t, "tok-3", get())
+}
