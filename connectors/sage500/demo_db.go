@@ -30,7 +30,7 @@ func CreateDemoDB(ctx context.Context, path string) error {
 	if err != nil {
 		return err
 	}
-	err = createDemo(ctx, db, "sqlite")
+	err = createDemo(ctx, db, "sqlite", nil)
 	if cerr := db.Close(); err == nil {
 		err = cerr
 	}
@@ -52,10 +52,10 @@ func DemoConnectionConfig(path string) *ConnectionConfig {
 	return cfg
 }
 
-// createDemo creates the catalogue's tables, then seeds them in one
-// transaction, on either dialect (the SQL Server suite uses a scratch
-// database).
-func createDemo(ctx context.Context, db *sql.DB, dialectName string) error {
+// createDemo creates the catalogue's tables, runs beforeSeed when given,
+// then seeds them in one transaction, on either dialect (the SQL Server
+// suite uses a scratch database).
+func createDemo(ctx context.Context, db *sql.DB, dialectName string, beforeSeed func() error) error {
 	c, err := toolConnection(db, dialectName, demo.CompanyID, "", wallClock{})
 	if err != nil {
 		return err
@@ -65,6 +65,11 @@ func createDemo(ctx context.Context, db *sql.DB, dialectName string) error {
 			if _, err := db.ExecContext(ctx, stmt); err != nil {
 				return fmt.Errorf("creating %s: %w", tb.Name, err)
 			}
+		}
+	}
+	if beforeSeed != nil {
+		if err := beforeSeed(); err != nil {
+			return err
 		}
 	}
 	return c.inTx(ctx, seedDemo)

@@ -37,13 +37,19 @@ type ShipOptions struct {
 // many shipments it made. The shipments flow reads them back with a
 // sage500.query source. It is demo code: real shipments come from Sage.
 func ShipOpenOrders(ctx context.Context, db *sql.DB, opts ShipOptions) (int, error) {
+	return shipOpenOrders(ctx, db, "sqlite", opts)
+}
+
+// shipOpenOrders is ShipOpenOrders on a database of either dialect (the
+// SQL Server test suite ships on its scratch database).
+func shipOpenOrders(ctx context.Context, db *sql.DB, dialectName string, opts ShipOptions) (int, error) {
 	if opts.CompanyID == "" {
 		opts.CompanyID = demo.CompanyID
 	}
 	if opts.UserID == "" {
 		opts.UserID = "demo-warehouse"
 	}
-	c, err := toolConnection(db, "sqlite", opts.CompanyID, opts.UserID, fixedClock(opts.Now))
+	c, err := toolConnection(db, dialectName, opts.CompanyID, opts.UserID, fixedClock(opts.Now))
 	if err != nil {
 		return 0, err
 	}
@@ -90,7 +96,7 @@ WHERE o.{SOKey} = ? AND d.{QtyOpenToShip} > 0 ORDER BY d.{WhseKey}, l.{SOLineNo}
 	shipDist:   `UPDATE {tsoSOLineDist} SET {QtyShip} = {QtyShip} + {QtyOpenToShip}, {QtyOpenToShip} = 0, {Status} = 2, {UpdateCounter} = {UpdateCounter} + 1 WHERE {SOLineDistKey} = ?`,
 	closeLine:  `UPDATE {tsoSOLine} SET {Status} = 2, {CloseDate} = ?, {UpdateCounter} = {UpdateCounter} + 1 WHERE {SOLineKey} = ?`,
 	closeOrder: `UPDATE {tsoSalesOrder} SET {Status} = 4, {CloseDate} = ?, {OpenAmt} = 0, {OpenAmtHC} = 0, {UpdateDate} = ?, {UpdateUserID} = ?, {UpdateCounter} = {UpdateCounter} + 1 WHERE {SOKey} = ?`,
-	takeStock: `UPDATE {timWhseBinInvt} SET {QtyOnHand} = MAX({QtyOnHand} - ?, 0) WHERE {ItemKey} = ?
+	takeStock: `UPDATE {timWhseBinInvt} SET {QtyOnHand} = CASE WHEN {QtyOnHand} > ? THEN {QtyOnHand} - ? ELSE 0 END WHERE {ItemKey} = ?
 AND {WhseBinKey} IN (SELECT {WhseBinKey} FROM {timWhseBin} WHERE {WhseKey} = ? AND {DfltBin} = 1)`,
 }
 
@@ -198,7 +204,7 @@ func shipRows(ctx context.Context, t *txn, shipKey int64, lineKeys, distKeys []i
 			err = t.execAll(ctx, fmt.Sprintf("shipping line %d", i+1),
 				boundStmt{dialect.Render(d, demoSQL.shipDist), dialect.Args(d, l.distKey)},
 				boundStmt{dialect.Render(d, demoSQL.closeLine), dialect.Args(d, t.now, l.lineKey)},
-				boundStmt{dialect.Render(d, demoSQL.takeStock), dialect.Args(d, l.qty, l.itemKey, l.whseKey)})
+				boundStmt{dialect.Render(d, demoSQL.takeStock), dialect.Args(d, l.qty, l.qty, l.itemKey, l.whseKey)})
 		}
 		if err != nil {
 			return err

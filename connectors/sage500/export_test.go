@@ -25,10 +25,11 @@ func NewConnectionOn(set component.Settings, cfg *ConnectionConfig, db *sql.DB, 
 	return newConnection(set, cfg, db, d)
 }
 
-// CreateDemoOn creates and seeds the demo tables in an open database of the
-// named dialect (the SQL Server suite uses a scratch database).
-func CreateDemoOn(ctx context.Context, db *sql.DB, dialectName string) error {
-	return createDemo(ctx, db, dialectName)
+// CreateDemoOn creates the demo tables in an open database of the named
+// dialect, runs beforeSeed (the SQL Server suite creates its procedure
+// stand-ins there) and seeds them.
+func CreateDemoOn(ctx context.Context, db *sql.DB, dialectName string, beforeSeed func() error) error {
+	return createDemo(ctx, db, dialectName, beforeSeed)
 }
 
 func mustLocation(name string) *time.Location {
@@ -37,4 +38,10 @@ func mustLocation(name string) *time.Location {
 		panic(err)
 	}
 	return loc
+}
+
+// ShipOpenOrdersOn runs the demo warehouse on a database of the named
+// dialect.
+func ShipOpenOrdersOn(ctx context.Context, db *sql.DB, dialectName string, opts ShipOptions) (int, error) {
+	return shipOpenOrders(ctx, db, dialectName, opts)
 }

@@ -16,7 +16,11 @@ import (
 )
 
 func TestConnection_Lookup_returns_a_row_rows_or_nil(t *testing.T) {
-	conn := newConn(t, sqliteTarget(t))
+	forEachTarget(t, testConnection_Lookup_returns_a_row_rows_or_nil)
+}
+
+func testConnection_Lookup_returns_a_row_rows_or_nil(t *testing.T, tg target) {
+	conn := newConn(t, tg)
 	ctx := context.Background()
 	got, err := conn.Lookup(ctx, "customer_for_marketplace", map[string]any{"marketplace": "A1F83G8C2ARO7P"})
 	require.NoError(t, err)

@@ -27,11 +27,14 @@ func bindExprs(t testing.TB, cfg *sage500.ExecConfig, fields map[string]string) 
 }
 
 func TestExecSink_runs_the_named_statement_with_message_values(t *testing.T) {
-	conn := newConn(t, sqliteTarget(t))
+	forEachTarget(t, testExecSink_runs_the_named_statement_with_message_values)
+}
+
+func testExecSink_runs_the_named_statement_with_message_values(t *testing.T, tg target) {
+	conn := newConn(t, tg)
 	orders := newSink(t, sage500.NewSalesOrderFactory(), conn, salesOrderOptions)
 	require.NoError(t, writeOne(t, orders, orderMsg(t, "112-0000004-0000001")))
-	_, err := sage500.ShipOpenOrders(context.Background(), conn.DB(), sage500.ShipOptions{Now: time.Now().Add(time.Hour)})
-	require.NoError(t, err)
+	shipAll(t, conn, sage500.ShipOptions{Now: time.Now().Add(time.Hour)})
 	shipKey := queryInt(t, conn.DB(), `SELECT ShipKey FROM tsoShipment`)
 
 	f := sage500.NewExecFactory()
@@ -48,10 +51,11 @@ min_rows_affected: 1
 
 	at := time.Date(2026, 3, 2, 10, 30, 0, 0, time.UTC)
 	require.NoError(t, writeOne(t, sink, component.NewMessage("c1", map[string]any{"status": "CONFIRMED", "at": at, "ship_key": shipKey})))
-	var status, updated string
-	require.NoError(t, conn.DB().QueryRow(`SELECT UserFld1, UpdateDate || '' FROM tsoShipment WHERE ShipKey = ?`, shipKey).Scan(&status, &updated))
+	var status string
+	var updated time.Time
+	require.NoError(t, conn.DB().QueryRow(portable(conn, `SELECT UserFld1, UpdateDate FROM tsoShipment WHERE ShipKey = ?`), shipKey).Scan(&status, &updated))
 	assert.Equal(t, "CONFIRMED", status)
-	assert.Equal(t, "2026-03-02 10:30:00.000", updated, "datetime stored as Sage wall-clock text")
+	assert.Equal(t, "2026-03-02 10:30:00", updated.Format(time.DateTime), "the datetime as a wall-clock time")
 
 	err = writeOne(t, sink, component.NewMessage("c2", map[string]any{"status": "CONFIRMED", "at": at, "ship_key": int64(999999)}))
 	assert.True(t, component.IsPermanent(err))

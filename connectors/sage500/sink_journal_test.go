@@ -31,7 +31,11 @@ func journalLine(m map[string]any, i int) map[string]any {
 }
 
 func TestJournalSink_writes_a_balanced_journal_once(t *testing.T) {
-	conn := newConn(t, sqliteTarget(t))
+	forEachTarget(t, testJournalSink_writes_a_balanced_journal_once)
+}
+
+func testJournalSink_writes_a_balanced_journal_once(t *testing.T, tg target) {
+	conn := newConn(t, tg)
 	sink := newSink(t, sage500.NewJournalFactory(), conn, journalOptions)
 	for range 2 {
 		require.NoError(t, writeOne(t, sink, journalMsg(t, "23456789012")))
@@ -59,6 +63,10 @@ func TestJournalSink_writes_a_balanced_journal_once(t *testing.T) {
 }
 
 func TestJournalSink_rejects_bad_journals_naming_the_problem(t *testing.T) {
+	forEachTarget(t, testJournalSink_rejects_bad_journals_naming_the_problem)
+}
+
+func testJournalSink_rejects_bad_journals_naming_the_problem(t *testing.T, tg target) {
 	tests := []struct {
 		name string
 		edit func(map[string]any)
@@ -75,7 +83,7 @@ func TestJournalSink_rejects_bad_journals_naming_the_problem(t *testing.T) {
 		{"missing key", func(m map[string]any) { delete(m["custom"].(map[string]any), "SettlementId") },
 			[]string{"journal.custom.SettlementId: the journal's key is required"}},
 	}
-	conn := newConn(t, sqliteTarget(t))
+	conn := newConn(t, tg)
 	sink := newSink(t, sage500.NewJournalFactory(), conn, journalOptions)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -92,7 +100,11 @@ func TestJournalSink_rejects_bad_journals_naming_the_problem(t *testing.T) {
 }
 
 func TestJournalSink_balances_home_currency_amounts_after_rounding(t *testing.T) {
-	conn := newConn(t, sqliteTarget(t))
+	forEachTarget(t, testJournalSink_balances_home_currency_amounts_after_rounding)
+}
+
+func testJournalSink_balances_home_currency_amounts_after_rounding(t *testing.T, tg target) {
+	conn := newConn(t, tg)
 	sink := newSink(t, sage500.NewJournalFactory(), conn, journalOptions)
 	require.NoError(t, writeOne(t, sink, journalMsg(t, "888", func(m map[string]any) {
 		m["CurrID"], m["CurrExchRate"] = "CAD", decimal.MustParse("0.7313")

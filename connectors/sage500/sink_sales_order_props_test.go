@@ -19,7 +19,10 @@ import (
 // each with its own connection pool as separate engine replicas would,
 // deliver the same order 50 times each, retrying retryable errors.
 func TestSalesOrderSink_concurrent_deliveries_create_one_order(t *testing.T) {
-	tg := sqliteTarget(t)
+	forEachTarget(t, testSalesOrderSink_concurrent_deliveries_create_one_order)
+}
+
+func testSalesOrderSink_concurrent_deliveries_create_one_order(t *testing.T, tg target) {
 	const workers, deliveries = 8, 50
 	sinks := make([]component.Sink, workers)
 	var conns []*sage500.Connection
@@ -95,7 +98,11 @@ func genOrder(r *rand.Rand, key string) (map[string]any, decimal.Decimal) {
 // TestSalesOrderSink_header_totals_equal_the_sums_of_the_lines is a
 // property test over generated orders.
 func TestSalesOrderSink_header_totals_equal_the_sums_of_the_lines(t *testing.T) {
-	conn := newConn(t, sqliteTarget(t))
+	forEachTarget(t, testSalesOrderSink_header_totals_equal_the_sums_of_the_lines)
+}
+
+func testSalesOrderSink_header_totals_equal_the_sums_of_the_lines(t *testing.T, tg target) {
+	conn := newConn(t, tg)
 	sink := newSink(t, sage500.NewSalesOrderFactory(), conn, salesOrderOptions)
 	r := rand.New(rand.NewPCG(5, 500))
 	db := conn.DB()
@@ -106,11 +113,11 @@ func TestSalesOrderSink_header_totals_equal_the_sums_of_the_lines(t *testing.T) 
 
 		var soKey int64
 		var sales, disc, freight, stax, tran, open decimal.Decimal
-		require.NoError(t, db.QueryRow(`SELECT o.SOKey, o.SalesAmt, o.TradeDiscAmt, o.FreightAmt, o.STaxAmt, o.TranAmt, o.OpenAmt
-FROM tsoSalesOrder o JOIN tsoSalesOrder_ext x ON x.SOKey = o.SOKey WHERE x.AmazonOrderId = ?`, key).
+		require.NoError(t, db.QueryRow(portable(conn, `SELECT o.SOKey, o.SalesAmt, o.TradeDiscAmt, o.FreightAmt, o.STaxAmt, o.TranAmt, o.OpenAmt
+FROM tsoSalesOrder o JOIN tsoSalesOrder_ext x ON x.SOKey = o.SOKey WHERE x.AmazonOrderId = ?`), key).
 			Scan(&soKey, &sales, &disc, &freight, &stax, &tran, &open))
-		rows, err := db.Query(`SELECT d.QtyOrd, l.UnitPrice, d.ExtAmt, d.TradeDiscAmt, d.FreightAmt FROM tsoSOLine l
-JOIN tsoSOLineDist d ON d.SOLineKey = l.SOLineKey WHERE l.SOKey = ?`, soKey)
+		rows, err := db.Query(portable(conn, `SELECT d.QtyOrd, l.UnitPrice, d.ExtAmt, d.TradeDiscAmt, d.FreightAmt FROM tsoSOLine l
+JOIN tsoSOLineDist d ON d.SOLineKey = l.SOLineKey WHERE l.SOKey = ?`), soKey)
 		require.NoError(t, err)
 		var sums [3]decimal.Decimal
 		for rows.Next() {

@@ -39,7 +39,11 @@ func line(m map[string]any, i int) map[string]any {
 }
 
 func TestSalesOrderSink_creates_the_order_in_one_transaction(t *testing.T) {
-	conn := newConn(t, sqliteTarget(t))
+	forEachTarget(t, testSalesOrderSink_creates_the_order_in_one_transaction)
+}
+
+func testSalesOrderSink_creates_the_order_in_one_transaction(t *testing.T, tg target) {
+	conn := newConn(t, tg)
 	sink := newSink(t, sage500.NewSalesOrderFactory(), conn, salesOrderOptions)
 	require.NoError(t, sink.Write(context.Background(), []*component.Message{orderMsg(t, "112-0000001-0000001")}))
 
@@ -74,7 +78,11 @@ func writeOne(t testing.TB, sink component.Sink, msg *component.Message) error {
 }
 
 func TestSalesOrderSink_acknowledges_a_second_delivery_without_writing(t *testing.T) {
-	conn := newConn(t, sqliteTarget(t))
+	forEachTarget(t, testSalesOrderSink_acknowledges_a_second_delivery_without_writing)
+}
+
+func testSalesOrderSink_acknowledges_a_second_delivery_without_writing(t *testing.T, tg target) {
+	conn := newConn(t, tg)
 	sink := newSink(t, sage500.NewSalesOrderFactory(), conn, salesOrderOptions)
 	for range 3 {
 		require.NoError(t, writeOne(t, sink, orderMsg(t, "112-0000001-0000002")))
@@ -84,6 +92,10 @@ func TestSalesOrderSink_acknowledges_a_second_delivery_without_writing(t *testin
 }
 
 func TestSalesOrderSink_rejects_bad_orders_naming_the_offending_value(t *testing.T) {
+	forEachTarget(t, testSalesOrderSink_rejects_bad_orders_naming_the_offending_value)
+}
+
+func testSalesOrderSink_rejects_bad_orders_naming_the_offending_value(t *testing.T, tg target) {
 	tests := []struct {
 		name string
 		edit func(map[string]any)
@@ -111,7 +123,7 @@ func TestSalesOrderSink_rejects_bad_orders_naming_the_offending_value(t *testing
 		{"new order as closed", func(m map[string]any) { header(m)["Status"] = int64(4) },
 			[]string{"order.header.Status", "not 4 (closed)"}},
 	}
-	conn := newConn(t, sqliteTarget(t))
+	conn := newConn(t, tg)
 	sink := newSink(t, sage500.NewSalesOrderFactory(), conn, salesOrderOptions)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -128,7 +140,11 @@ func TestSalesOrderSink_rejects_bad_orders_naming_the_offending_value(t *testing
 }
 
 func TestSalesOrderSink_cancels_an_order_nothing_was_shipped_of(t *testing.T) {
-	conn := newConn(t, sqliteTarget(t))
+	forEachTarget(t, testSalesOrderSink_cancels_an_order_nothing_was_shipped_of)
+}
+
+func testSalesOrderSink_cancels_an_order_nothing_was_shipped_of(t *testing.T, tg target) {
+	conn := newConn(t, tg)
 	sink := newSink(t, sage500.NewSalesOrderFactory(), conn, salesOrderOptions)
 	require.NoError(t, writeOne(t, sink, orderMsg(t, "112-0000001-0000003")))
 	cancel := func(m map[string]any) { header(m)["Status"] = int64(3) }
@@ -141,13 +157,15 @@ func TestSalesOrderSink_cancels_an_order_nothing_was_shipped_of(t *testing.T) {
 }
 
 func TestSalesOrderSink_refuses_to_cancel_a_shipped_order(t *testing.T) {
-	conn := newConn(t, sqliteTarget(t))
+	forEachTarget(t, testSalesOrderSink_refuses_to_cancel_a_shipped_order)
+}
+
+func testSalesOrderSink_refuses_to_cancel_a_shipped_order(t *testing.T, tg target) {
+	conn := newConn(t, tg)
 	sink := newSink(t, sage500.NewSalesOrderFactory(), conn, salesOrderOptions+"status_transitions: [{from: [0, 1, 4], to: 3}]\n")
 	require.NoError(t, writeOne(t, sink, orderMsg(t, "112-0000001-0000004")))
-	n, err := sage500.ShipOpenOrders(context.Background(), conn.DB(), sage500.ShipOptions{Now: time.Now().Add(time.Hour)})
-	require.NoError(t, err)
-	require.Equal(t, 1, n)
-	err = writeOne(t, sink, orderMsg(t, "112-0000001-0000004", func(m map[string]any) { header(m)["Status"] = int64(3) }))
+	require.Equal(t, 1, shipAll(t, conn, sage500.ShipOptions{Now: time.Now().Add(time.Hour)}))
+	err := writeOne(t, sink, orderMsg(t, "112-0000001-0000004", func(m map[string]any) { header(m)["Status"] = int64(3) }))
 	require.Error(t, err)
 	assert.True(t, component.IsPermanent(err))
 	assert.ErrorContains(t, err, "cannot cancel sales order 0000000001")
@@ -156,9 +174,13 @@ func TestSalesOrderSink_refuses_to_cancel_a_shipped_order(t *testing.T) {
 }
 
 func TestSalesOrderSink_status_changes_follow_the_configured_transitions(t *testing.T) {
+	forEachTarget(t, testSalesOrderSink_status_changes_follow_the_configured_transitions)
+}
+
+func testSalesOrderSink_status_changes_follow_the_configured_transitions(t *testing.T, tg target) {
 	close := func(m map[string]any) { header(m)["Status"] = int64(4) }
 	t.Run("unlisted is an error by default", func(t *testing.T) {
-		conn := newConn(t, sqliteTarget(t))
+		conn := newConn(t, tg)
 		sink := newSink(t, sage500.NewSalesOrderFactory(), conn, salesOrderOptions)
 		require.NoError(t, writeOne(t, sink, orderMsg(t, "112-0000001-0000005")))
 		err := writeOne(t, sink, orderMsg(t, "112-0000001-0000005", close))
@@ -166,14 +188,14 @@ func TestSalesOrderSink_status_changes_follow_the_configured_transitions(t *test
 		assert.ErrorContains(t, err, "from 1 (open) to 4 (closed) is not allowed by status_transitions")
 	})
 	t.Run("unlisted can be ignored", func(t *testing.T) {
-		conn := newConn(t, sqliteTarget(t))
+		conn := newConn(t, tg)
 		sink := newSink(t, sage500.NewSalesOrderFactory(), conn, salesOrderOptions+"on_unlisted_transition: ignore\n")
 		require.NoError(t, writeOne(t, sink, orderMsg(t, "112-0000001-0000005")))
 		require.NoError(t, writeOne(t, sink, orderMsg(t, "112-0000001-0000005", close)))
 		assert.Equal(t, int64(1), queryInt(t, conn.DB(), `SELECT Status FROM tsoSalesOrder`))
 	})
 	t.Run("listed is applied", func(t *testing.T) {
-		conn := newConn(t, sqliteTarget(t))
+		conn := newConn(t, tg)
 		sink := newSink(t, sage500.NewSalesOrderFactory(), conn, salesOrderOptions+"status_transitions: [{from: [1], to: 4}]\n")
 		require.NoError(t, writeOne(t, sink, orderMsg(t, "112-0000001-0000005")))
 		require.NoError(t, writeOne(t, sink, orderMsg(t, "112-0000001-0000005", close)))
@@ -182,7 +204,11 @@ func TestSalesOrderSink_status_changes_follow_the_configured_transitions(t *test
 }
 
 func TestSalesOrderSink_does_not_create_an_order_canceled_before_it_arrived(t *testing.T) {
-	conn := newConn(t, sqliteTarget(t))
+	forEachTarget(t, testSalesOrderSink_does_not_create_an_order_canceled_before_it_arrived)
+}
+
+func testSalesOrderSink_does_not_create_an_order_canceled_before_it_arrived(t *testing.T, tg target) {
+	conn := newConn(t, tg)
 	sink := newSink(t, sage500.NewSalesOrderFactory(), conn, salesOrderOptions)
 	require.NoError(t, writeOne(t, sink, orderMsg(t, "112-0000001-0000006", func(m map[string]any) { header(m)["Status"] = int64(3) })))
 	assert.Equal(t, int64(0), queryInt(t, conn.DB(), `SELECT COUNT(*) FROM tsoSalesOrder`))

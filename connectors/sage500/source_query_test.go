@@ -59,13 +59,15 @@ func shipOrders(t testing.TB, conn *sage500.Connection, sink component.Sink, fir
 	for i := first; i < first+n; i++ {
 		require.NoError(t, writeOne(t, sink, orderMsg(t, fmt.Sprintf("112-0000003-%07d", i))))
 	}
-	shipped, err := sage500.ShipOpenOrders(context.Background(), conn.DB(), sage500.ShipOptions{Now: at})
-	require.NoError(t, err)
-	require.Equal(t, n, shipped)
+	require.Equal(t, n, shipAll(t, conn, sage500.ShipOptions{Now: at}))
 }
 
 func TestQuerySource_publishes_shipments_with_their_lines_once(t *testing.T) {
-	conn := newConn(t, sqliteTarget(t))
+	forEachTarget(t, testQuerySource_publishes_shipments_with_their_lines_once)
+}
+
+func testQuerySource_publishes_shipments_with_their_lines_once(t *testing.T, tg target) {
+	conn := newConn(t, tg)
 	sink := newSink(t, sage500.NewSalesOrderFactory(), conn, salesOrderOptions)
 	shipOrders(t, conn, sink, 1, 2, time.Now().Add(time.Hour))
 	rig := newSource(t, conn, shipmentsOptions, componenttest.NewMemState())
@@ -92,7 +94,11 @@ func TestQuerySource_publishes_shipments_with_their_lines_once(t *testing.T) {
 }
 
 func TestQuerySource_loses_and_repeats_nothing_when_rows_share_a_watermark(t *testing.T) {
-	conn := newConn(t, sqliteTarget(t))
+	forEachTarget(t, testQuerySource_loses_and_repeats_nothing_when_rows_share_a_watermark)
+}
+
+func testQuerySource_loses_and_repeats_nothing_when_rows_share_a_watermark(t *testing.T, tg target) {
+	conn := newConn(t, tg)
 	sink := newSink(t, sage500.NewSalesOrderFactory(), conn, salesOrderOptions)
 	at := time.Now().Add(time.Hour).Truncate(time.Millisecond)
 	shipOrders(t, conn, sink, 1, 5, at)
@@ -115,7 +121,11 @@ func TestQuerySource_loses_and_repeats_nothing_when_rows_share_a_watermark(t *te
 }
 
 func TestQuerySource_stops_at_max_rows_and_continues(t *testing.T) {
-	conn := newConn(t, sqliteTarget(t))
+	forEachTarget(t, testQuerySource_stops_at_max_rows_and_continues)
+}
+
+func testQuerySource_stops_at_max_rows_and_continues(t *testing.T, tg target) {
+	conn := newConn(t, tg)
 	sink := newSink(t, sage500.NewSalesOrderFactory(), conn, salesOrderOptions)
 	base := time.Now().Add(time.Hour).Truncate(time.Millisecond)
 	for i := range 3 {
@@ -130,7 +140,11 @@ func TestQuerySource_stops_at_max_rows_and_continues(t *testing.T) {
 }
 
 func TestQuerySource_keeps_the_cursor_when_publishing_fails(t *testing.T) {
-	conn := newConn(t, sqliteTarget(t))
+	forEachTarget(t, testQuerySource_keeps_the_cursor_when_publishing_fails)
+}
+
+func testQuerySource_keeps_the_cursor_when_publishing_fails(t *testing.T, tg target) {
+	conn := newConn(t, tg)
 	sink := newSink(t, sage500.NewSalesOrderFactory(), conn, salesOrderOptions)
 	shipOrders(t, conn, sink, 1, 1, time.Now().Add(time.Hour))
 	rig := newSource(t, conn, shipmentsOptions, componenttest.NewMemState())
