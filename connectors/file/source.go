@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -159,7 +160,7 @@ func (s *source) readJSONL(ctx context.Context, f *os.File, cur cursor, b *batch
 			cur.offset += int64(len(line))
 			cur.line++
 			if trimmed := trimLine(line); len(trimmed) > 0 {
-				body, decErr := component.DecodeJSON(trimmed)
+				body, decErr := s.jsonBody(trimmed)
 				if err := b.add(ctx, body, decErr, string(trimmed), cur); err != nil {
 					return err
 				}
@@ -175,6 +176,19 @@ func (s *source) readJSONL(ctx context.Context, f *os.File, cur cursor, b *batch
 		}
 	}
 	return ctx.Err()
+}
+
+// jsonBody checks one line. Without an id expression the line is passed on
+// as it is (json.RawMessage): it only needs to be valid, not decoded here.
+func (s *source) jsonBody(line []byte) (any, error) {
+	if s.cfg.ID.IsZero() {
+		if !json.Valid(line) {
+			_, err := component.DecodeJSON(line) // for the position of the mistake
+			return nil, err
+		}
+		return json.RawMessage(append([]byte(nil), line...)), nil
+	}
+	return component.DecodeJSON(line)
 }
 
 func trimLine(line []byte) []byte {

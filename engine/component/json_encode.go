@@ -1,6 +1,7 @@
 package component
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
@@ -12,7 +13,8 @@ import (
 )
 
 // EncodeJSON encodes a message value as JSON. Object keys are sorted, so equal
-// values encode to equal bytes. Decimals are written as JSON numbers with
+// values encode to equal bytes. A json.RawMessage is copied as it is (it must
+// hold valid JSON). Decimals are written as JSON numbers with
 // their scale ("12.30"), times as RFC 3339 strings with nanoseconds, and HTML
 // characters are not escaped. NaN and infinite doubles are an error.
 func EncodeJSON(v any) ([]byte, error) {
@@ -55,6 +57,8 @@ func AppendJSON(buf []byte, v any) ([]byte, error) {
 		buf = append(buf, '"')
 		buf = x.AppendFormat(buf, time.RFC3339Nano)
 		return append(buf, '"'), nil
+	case json.RawMessage:
+		return append(buf, x...), nil
 	case []byte:
 		return appendString(buf, string(x)), nil
 	case []any:

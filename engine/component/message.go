@@ -19,7 +19,9 @@ const (
 // Body and Vars hold JSON-like values: nil, bool, string, int64, float64,
 // decimal.Decimal (github.com/govalues/decimal) for exact amounts, time.Time,
 // []any and map[string]any. DecodeJSON and EncodeJSON convert them to and from
-// JSON without losing precision.
+// JSON without losing precision. A source may set Body to a json.RawMessage
+// holding valid JSON it read, to publish it without decoding and encoding it
+// again; steps and sinks always receive decoded values.
 type Message struct {
 	// ID identifies the message for de-duplication (Nats-Msg-Id): a source
 	// that sees the same event twice gives it the same ID.

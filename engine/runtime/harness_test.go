@@ -136,7 +136,7 @@ func writeDir(t *testing.T, archive string) string {
 	return dir
 }
 
-func testRegistry(t *testing.T, tg *target) *registry.Registry {
+func testRegistry(t testing.TB, tg *target) *registry.Registry {
 	fs := append(file.Factories(), httpconn.Factories()...)
 	fs = append(fs, targetConnFactory{t: tg}, targetSinkFactory{})
 	reg, err := registry.New(fs...)

@@ -12,11 +12,15 @@ func counter(t *testing.T, e *runtime.Engine, name string) float64 {
 	return sumOf(t, e, name, true)
 }
 
+func counterOf(t testing.TB, e *runtime.Engine, name string) float64 {
+	return sumOf(t, e, name, true)
+}
+
 func gauge(t *testing.T, e *runtime.Engine, name string) float64 {
 	return sumOf(t, e, name, false)
 }
 
-func sumOf(t *testing.T, e *runtime.Engine, name string, isCounter bool) float64 {
+func sumOf(t testing.TB, e *runtime.Engine, name string, isCounter bool) float64 {
 	t.Helper()
 	families, err := e.Registry().Gather()
 	require.NoError(t, err)

@@ -25,7 +25,6 @@ type pipelineRunner struct {
 	// deps are the circuits of the connections the steps and sinks use.
 	deps       []*circuit
 	subscriber message.Subscriber
-	publisher  message.Publisher
 	budget     *budget
 }
 
@@ -42,15 +41,6 @@ func (e *Engine) buildPipelines(ctx context.Context) error {
 
 func (e *Engine) buildPipeline(ctx context.Context, pl *config.Pipeline) (*pipelineRunner, error) {
 	p := &pipelineRunner{e: e, pl: pl, sinks: map[string]*sinkRunner{}, budget: newBudget()}
-	pub, err := wmnats.NewPublisherWithNatsConn(e.conn.NC, wmnats.PublisherPublishConfig{
-		Marshaler:         &wmnats.NATSMarshaler{},
-		SubjectCalculator: wmnats.DefaultSubjectCalculator,
-		JetStream:         wmnats.JetStreamConfig{TrackMsgId: true},
-	}, newWatermillLogger(e.log))
-	if err != nil {
-		return nil, fmt.Errorf("pipeline %s: publisher: %w", pl.Name, err)
-	}
-	p.publisher = pub
 	deps := map[string]*circuit{}
 	names := make([]string, 0, len(pl.Sinks))
 	for name := range pl.Sinks {

@@ -5,48 +5,77 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/ThreeDotsLabs/watermill/message"
+	wmnats "github.com/ThreeDotsLabs/watermill-nats/v2/pkg/nats"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/internal/transport"
 )
 
 // sourcePublisher publishes a source's messages into its pipeline stream,
-// stamping the pipeline, correlation id and receipt time. Publish returns
-// once JetStream stored every message (de-duplicated by message id).
+// stamping the pipeline, correlation id and receipt time. A batch is sent
+// asynchronously (pipelined) in Watermill's NATS wire format with the message
+// id as Nats-Msg-Id, and Publish returns only once JetStream acknowledged
+// every message: durable, de-duplicated, and fast.
 type sourcePublisher struct {
 	p *pipelineRunner
 }
 
 var _ component.Publisher = (*sourcePublisher)(nil)
 
+var marshaler = &wmnats.NATSMarshaler{}
+
 func (s *sourcePublisher) Publish(ctx context.Context, msgs ...*component.Message) error {
 	if len(msgs) == 0 {
 		return nil
 	}
+	subject := s.p.e.names.Subject(s.p.pl.Name)
 	now := s.p.e.clock.Now().UTC().Format(time.RFC3339Nano)
-	wms := make([]*message.Message, 0, len(msgs))
+	futures := make([]jetstream.PubAckFuture, 0, len(msgs))
 	for _, m := range msgs {
-		if m.ID == "" {
-			return component.Permanentf("message without an id")
-		}
-		m.SetMeta(component.MetaPipeline, s.p.pl.Name)
-		if m.Meta(component.MetaCorrelationID) == "" {
-			m.SetMeta(component.MetaCorrelationID, m.ID)
-		}
-		if m.Meta(component.MetaReceivedAt) == "" {
-			m.SetMeta(component.MetaReceivedAt, now)
-		}
-		wm, err := transport.ToWire(m)
+		nm, err := s.wire(subject, now, m)
 		if err != nil {
 			return err
 		}
-		wm.SetContext(ctx)
-		wms = append(wms, wm)
+		f, err := s.p.e.js.PublishMsgAsync(nm)
+		if err != nil {
+			return component.Retryable(fmt.Errorf("publishing to pipeline %s: %w", s.p.pl.Name, err))
+		}
+		futures = append(futures, f)
 	}
-	if err := s.p.publisher.Publish(s.p.e.names.Subject(s.p.pl.Name), wms...); err != nil {
-		return component.Retryable(fmt.Errorf("publishing to pipeline %s: %w", s.p.pl.Name, err))
+	for _, f := range futures {
+		select {
+		case <-f.Ok():
+		case err := <-f.Err():
+			return component.Retryable(fmt.Errorf("publishing to pipeline %s: %w", s.p.pl.Name, err))
+		case <-ctx.Done():
+			return component.Retryable(ctx.Err())
+		}
 	}
 	s.p.e.metrics.in.WithLabelValues(s.p.pl.Name).Add(float64(len(msgs)))
 	return nil
+}
+
+func (s *sourcePublisher) wire(subject, now string, m *component.Message) (*nats.Msg, error) {
+	if m.ID == "" {
+		return nil, component.Permanentf("message without an id")
+	}
+	m.SetMeta(component.MetaPipeline, s.p.pl.Name)
+	if m.Meta(component.MetaCorrelationID) == "" {
+		m.SetMeta(component.MetaCorrelationID, m.ID)
+	}
+	if m.Meta(component.MetaReceivedAt) == "" {
+		m.SetMeta(component.MetaReceivedAt, now)
+	}
+	wm, err := transport.ToWire(m)
+	if err != nil {
+		return nil, err
+	}
+	nm, err := marshaler.Marshal(subject, wm)
+	if err != nil {
+		return nil, err
+	}
+	nm.Header.Set(jetstream.MsgIDHeader, m.ID)
+	return nm, nil
 }
