@@ -45,3 +45,14 @@ func mustLocation(name string) *time.Location {
 func ShipOpenOrdersOn(ctx context.Context, db *sql.DB, dialectName string, opts ShipOptions) (int, error) {
 	return shipOpenOrders(ctx, db, dialectName, opts)
 }
+
+// DocumentFields lists the fields the sales-order document takes besides
+// the computed ones, for the documentation test.
+func DocumentFields() []string {
+	fields := []string{"CustID", "TranNo", "TranDate", "Status", "CurrID", "CurrExchRate", "ShipMethID", "WhseID", "FreightAmt", "STaxAmt",
+		"ItemID", "QtyOrd", "UnitPrice", "ExtAmt", "TradeDiscAmt", "UnitMeasID", "GLAcctNo"}
+	for _, l := range [][]string{headerCopied, shipToCopied, lineCopied, distCopied} {
+		fields = append(fields, l...)
+	}
+	return fields
+}
