@@ -18,14 +18,9 @@ var moneyShapes = [...][2]types.String{{"Amount", "CurrencyCode"}, {"amount", "c
 
 // money converts an SP-API money object to its amount.
 func money(v ref.Val) ref.Val {
-	if m, ok := v.(mapVal); ok && len(m.m) == 2 {
-		// Fast path for a message's own object with a string amount.
-		for _, shape := range moneyShapes {
-			if amount, ok := m.m[string(shape[0])].(string); ok {
-				if _, ok := m.m[string(shape[1])].(string); ok {
-					return parseDecimal(types.String(amount))
-				}
-			}
+	if m, ok := v.(mapVal); ok {
+		if d, ok := moneyOf(m.m); ok {
+			return decimalVal{d}
 		}
 	}
 	m, ok := v.(traits.Mapper)
@@ -43,6 +38,24 @@ func money(v ref.Val) ref.Val {
 		return moneyAmount(amount)
 	}
 	return types.NewErr("money: want an SP-API money object {\"Amount\", \"CurrencyCode\"} or {\"amount\", \"currencyCode\"}, got keys %s", mapKeys(m))
+}
+
+// moneyOf is money for a message's own object with a valid string amount,
+// the common case; false means money must look closer (and report).
+func moneyOf(v any) (decimal.Decimal, bool) {
+	m, ok := v.(map[string]any)
+	if !ok || len(m) != 2 {
+		return decimal.Decimal{}, false
+	}
+	for _, shape := range moneyShapes {
+		if amount, ok := m[string(shape[0])].(string); ok {
+			if _, ok := m[string(shape[1])].(string); ok {
+				d, err := decimal.Parse(amount)
+				return d, err == nil
+			}
+		}
+	}
+	return decimal.Decimal{}, false
 }
 
 func moneyAmount(amount ref.Val) ref.Val {

@@ -1,9 +1,7 @@
 package expr
 
 import (
-	"github.com/google/cel-go/cel"
 	"github.com/google/cel-go/common/ast"
-	"github.com/google/cel-go/common/functions"
 	"github.com/google/cel-go/common/operators"
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/common/types/ref"
@@ -22,8 +20,8 @@ import (
 //     body per element and append to a slice;
 //   - the sum macro: add the body's decimals natively.
 //
-// A map whose body only selects fields of the element (`i.ASIN`) over a
-// message's own list reads the fields in place, with no CEL values at all.
+// Over a message's own list, bodies that only read fields of the element,
+// possibly through money(), are evaluated from the Go values (inplace.go).
 //
 // The body, filter and range are the interpretables CEL planned for them;
 // only the loop is replaced. Anything else, such as a map as the range, runs
@@ -41,11 +39,9 @@ type foldShape struct {
 	kind                    foldKind
 	iter1, iter2            string
 	rangeID, filterID, body int64
-	// path holds the fields the body selects from the element when that is
-	// all it does, or the fields it passes to unary, a function with a dyn
-	// parameter such as money.
-	path  []string
-	unary functions.UnaryOp
+	// native is the body when it can be evaluated from the element's Go
+	// value (inplace.go), else nil.
+	native *nativeBody
 	// root marks the comprehension that is the whole expression.
 	root bool
 }
@@ -82,7 +78,7 @@ func foldShapes(checked *ast.AST) map[int64]foldShape {
 		}
 		shape.body, shape.root = body.ID(), e.ID() == checked.Expr().ID()
 		if shape.filterID == 0 && shape.iter2 == "" {
-			shape.path, shape.unary = bodyPath(checked, body, shape.iter1)
+			shape.native = nativeBodyOf(checked, body, shape.iter1, shape.kind)
 		}
 		shapes[e.ID()] = shape
 	}))
@@ -99,64 +95,6 @@ func appendedElem(step ast.Expr, accu string) (ast.Expr, bool) {
 		return nil, false
 	}
 	return l.AsList().Elements()[0], true
-}
-
-// bodyPath recognises a body that selects fields from the element (`i.a.b`)
-// or passes them to a function with a dyn parameter (`money(i.a)`).
-func bodyPath(checked *ast.AST, e ast.Expr, v string) ([]string, functions.UnaryOp) {
-	if path := fieldPath(e, v); path != nil {
-		return path, nil
-	}
-	if e.Kind() != ast.CallKind || e.AsCall().IsMemberFunction() || len(e.AsCall().Args()) != 1 {
-		return nil, nil
-	}
-	ref, ok := checked.ReferenceMap()[e.ID()]
-	if !ok || len(ref.OverloadIDs) != 1 || dynUnary[ref.OverloadIDs[0]] == nil {
-		return nil, nil
-	}
-	if path := fieldPath(e.AsCall().Args()[0], v); path != nil {
-		return path, dynUnary[ref.OverloadIDs[0]]
-	}
-	return nil, nil
-}
-
-// dynUnary holds this package's functions of one dyn parameter by overload
-// id: they need no run-time type check.
-var dynUnary = func() map[string]functions.UnaryOp {
-	m := map[string]functions.UnaryOp{}
-	for _, l := range libraries() {
-		for _, f := range l.fns {
-			for _, o := range f.overloads {
-				if o.unary != nil && !o.member && len(o.args) == 1 && o.args[0] == cel.DynType {
-					m[o.id] = o.unary
-				}
-			}
-		}
-	}
-	return m
-}()
-
-// fieldPath returns the fields e selects from the variable v (`v.a.b`), or
-// nil when e is anything else.
-func fieldPath(e ast.Expr, v string) []string {
-	if root, path := selectPath(e); root == v {
-		return path
-	}
-	return nil
-}
-
-// selectPath splits a chain of field selections on a variable (`v.a.b`)
-// into the variable and the fields; for anything else the path is nil.
-func selectPath(e ast.Expr) (string, []string) {
-	var path []string
-	for e.Kind() == ast.SelectKind && !e.AsSelect().IsTestOnly() {
-		path = append([]string{e.AsSelect().FieldName()}, path...)
-		e = e.AsSelect().Operand()
-	}
-	if len(path) == 0 || e.Kind() != ast.IdentKind {
-		return "", nil
-	}
-	return e.AsIdent(), path
 }
 
 func isCall(e ast.Expr, fn string) bool {
@@ -193,26 +131,22 @@ type fastFold struct {
 
 // Exec implements interpreter.InterpretableV2.
 func (f *fastFold) Exec(frame *interpreter.ExecutionFrame) ref.Val {
-	r := f.rng.Exec(frame)
-	if types.IsUnknownOrError(r) {
-		return r
+	rng, done := f.rangeOf(frame)
+	if done != nil {
+		return done
 	}
-	if lv, ok := r.(listVal); ok && f.shape.path != nil {
-		if v, ok := f.inPlace(lv.l); ok {
+	if rng.list == nil && f.shape.native != nil {
+		if v, ok := f.inPlace(rng.elems); ok {
 			return v
 		}
-	}
-	list, ok := r.(traits.Lister)
-	if !ok {
-		return f.InterpretableV2.Exec(frame)
 	}
 	vars := &iterVars{iter1: f.shape.iter1, iter2: f.shape.iter2}
 	child := frame.Push(vars)
 	defer child.Pop()
-	n := int(list.Size().(types.Int))
+	n := rng.len()
 	acc := f.accumulator(n)
 	for i := range n {
-		vars.set(i, list)
+		vars.set(i, rng.at(i))
 		if f.filter != nil {
 			keep := f.filter.Exec(child)
 			if keep != types.True {
@@ -229,50 +163,49 @@ func (f *fastFold) Exec(frame *interpreter.ExecutionFrame) ref.Val {
 	return acc.result()
 }
 
-// inPlace runs a body that selects a path from the element (or calls a
-// function on it) over a message's own list, reading the fields in place. It
-// reports false when an element lacks the path: CEL's fold then reports it.
-func (f *fastFold) inPlace(elems []any) (ref.Val, bool) {
-	if f.shape.kind == mapFold && f.shape.unary == nil {
-		out := make([]any, len(elems))
-		for i, e := range elems {
-			v, ok := walk(e, f.shape.path)
-			if !ok {
-				return nil, false
-			}
-			out[i] = v
-		}
-		return listVal{out}, true
-	}
-	acc := f.accumulator(len(elems))
-	for _, e := range elems {
-		v, ok := walk(e, f.shape.path)
-		if !ok {
-			return nil, false
-		}
-		val := valueAdapter.NativeToValue(v)
-		if f.shape.unary != nil {
-			val = f.shape.unary(val)
-		}
-		if errVal := acc.add(val); errVal != nil {
-			return types.LabelErrNode(f.ID(), errVal), true
-		}
-	}
-	return acc.result(), true
+// foldRange is the list a fold iterates: a message's own list, as Go
+// values, or any CEL list.
+type foldRange struct {
+	elems []any
+	list  traits.Lister
 }
 
-// walk reads the fields of path from nested maps.
-func walk(v any, path []string) (any, bool) {
-	for _, field := range path {
-		m, ok := v.(map[string]any)
-		if !ok {
-			return nil, false
-		}
-		if v, ok = m[field]; !ok {
-			return nil, false
+func (r foldRange) len() int {
+	if r.list == nil {
+		return len(r.elems)
+	}
+	return int(r.list.Size().(types.Int))
+}
+
+func (r foldRange) at(i int) any {
+	if r.list == nil {
+		return r.elems[i]
+	}
+	return r.list.Get(types.Int(i))
+}
+
+// rangeOf evaluates the range. A range read from the message, such as
+// msg.OrderItems, is resolved to its Go value without converting it. When
+// the range is not a list, or is an error, done is the fold's result.
+func (f *fastFold) rangeOf(frame *interpreter.ExecutionFrame) (rng foldRange, done ref.Val) {
+	if attr, ok := f.rng.(interpreter.InterpretableAttribute); ok {
+		if v, err := attr.Resolve(frame); err == nil {
+			if l, ok := v.([]any); ok {
+				return foldRange{elems: l}, nil
+			}
 		}
 	}
-	return v, true
+	switch r := f.rng.Exec(frame).(type) {
+	case listVal:
+		return foldRange{elems: r.l}, nil
+	case traits.Lister:
+		return foldRange{list: r}, nil
+	default:
+		if types.IsUnknownOrError(r) {
+			return rng, r
+		}
+		return rng, f.InterpretableV2.Exec(frame)
+	}
 }
 
 // Eval implements interpreter.Interpretable.
@@ -326,6 +259,22 @@ func (a *foldAcc) add(v ref.Val) ref.Val {
 	return nil
 }
 
+// addDecimal adds a decimal the body computed natively.
+func (a *foldAcc) addDecimal(d decimal.Decimal) ref.Val {
+	switch {
+	case a.kind == sumFold:
+		var err error
+		if a.total, err = a.total.Add(d); err != nil {
+			return types.WrapErr(err)
+		}
+	case a.native:
+		a.values = append(a.values, d)
+	default:
+		a.out = append(a.out, decimalVal{d})
+	}
+	return nil
+}
+
 func (a *foldAcc) result() ref.Val {
 	switch {
 	case a.kind == sumFold:
@@ -344,13 +293,7 @@ type iterVars struct {
 	val1, val2   any
 }
 
-func (v *iterVars) set(i int, list traits.Lister) {
-	var elem any
-	if lv, ok := list.(listVal); ok {
-		elem = lv.l[i]
-	} else {
-		elem = list.Get(types.Int(i))
-	}
+func (v *iterVars) set(i int, elem any) {
 	if v.iter2 == "" {
 		v.val1 = elem
 		return

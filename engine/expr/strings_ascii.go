@@ -23,9 +23,6 @@ var asciiSpelled = map[rune]string{
 // the combining marks, spells out the letters in asciiSpelled and drops
 // everything else outside ASCII.
 func toASCII(s string) string {
-	if isASCII(s) {
-		return s
-	}
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range norm.NFKD.String(s) {

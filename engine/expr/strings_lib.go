@@ -97,7 +97,12 @@ var stringsLib = &libSpec{
 				`"東京 Tokyo".ascii() // " Tokyo"`,
 			},
 			overloads: []overload{{id: "string_ascii", member: true, args: args(cel.StringType), result: cel.StringType,
-				unary: func(s ref.Val) ref.Val { return types.String(toASCII(string(s.(types.String)))) }}},
+				unary: func(s ref.Val) ref.Val {
+					if str := string(s.(types.String)); !isASCII(str) {
+						return types.String(toASCII(str))
+					}
+					return s
+				}}},
 		},
 	},
 }

@@ -14,7 +14,7 @@ func wrap(s string, width, maxLines int, clip bool) ([]string, error) {
 	var lines []string
 	line := make([]byte, 0, len(s))
 	n := 0 // characters in line
-	for _, word := range strings.Fields(s) {
+	for word := range strings.FieldsSeq(s) {
 		w := utf8.RuneCountInString(word)
 		if n > 0 && n+1+w <= width {
 			line = append(append(line, ' '), word...)
