@@ -24,6 +24,10 @@ func NewNotificationsFactory() component.SourceFactory {
 		newConfig: func() any { return newNotificationsConfig() }}}
 }
 
+// ConnectionType returns "": the source receives notifications and calls
+// nothing, so it names no connection.
+func (notificationsFactory) ConnectionType() component.Type { return "" }
+
 // notificationsSource publishes each accepted notification before
 // answering 2xx.
 type notificationsSource struct {
