@@ -229,3 +229,12 @@ func describeKeys[V any](m map[string]V) string {
 	}
 	return strings.Join(sortedKeys(m), ", ")
 }
+
+// asConnectionConfig is the connection config a source or sink names.
+func asConnectionConfig(connCfg any) (*ConnectionConfig, error) {
+	cc, ok := connCfg.(*ConnectionConfig)
+	if !ok {
+		return nil, fmt.Errorf("want a %s connection, got %T", TypeConnection, connCfg)
+	}
+	return cc, nil
+}

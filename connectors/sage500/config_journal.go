@@ -2,7 +2,6 @@ package sage500
 
 import (
 	"errors"
-	"fmt"
 
 	"github.com/pipewright/pipewright/connectors/sage500/internal/sqltext"
 	"github.com/pipewright/pipewright/engine/component"
@@ -35,9 +34,9 @@ func (c *JournalConfig) Validate() error {
 // ValidateConnection checks that the key field is a unique journal custom
 // field of the connection.
 func (c *JournalConfig) ValidateConnection(connCfg any) error {
-	cc, ok := connCfg.(*ConnectionConfig)
-	if !ok {
-		return fmt.Errorf("want a %s connection", TypeConnection)
+	cc, err := asConnectionConfig(connCfg)
+	if err != nil {
+		return err
 	}
 	if err := requireUniqueField(cc, "journal", c.KeyField); err != nil {
 		return component.FieldErrorf("key_field", "%v", err)

@@ -2,7 +2,6 @@ package sage500
 
 import (
 	"errors"
-	"fmt"
 	"regexp"
 	"time"
 
@@ -87,9 +86,9 @@ func (c *QuerySourceConfig) Validate() error {
 // with >= (rows sharing the last watermark are read again, never lost),
 // and taking exactly the given params besides @watermark and @company_id.
 func (c *QuerySourceConfig) ValidateConnection(connCfg any) error {
-	cc, ok := connCfg.(*ConnectionConfig)
-	if !ok {
-		return fmt.Errorf("want a %s connection", TypeConnection)
+	cc, err := asConnectionConfig(connCfg)
+	if err != nil {
+		return err
 	}
 	q, ok := cc.Queries[c.Query]
 	if !ok {

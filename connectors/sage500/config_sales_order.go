@@ -76,9 +76,9 @@ func (c *SalesOrderConfig) Validate() error {
 // field must be a unique sales_order custom field, and staging mode needs
 // SQL Server.
 func (c *SalesOrderConfig) ValidateConnection(connCfg any) error {
-	cc, ok := connCfg.(*ConnectionConfig)
-	if !ok {
-		return fmt.Errorf("want a %s connection", TypeConnection)
+	cc, err := asConnectionConfig(connCfg)
+	if err != nil {
+		return err
 	}
 	var errs []error
 	if err := requireUniqueField(cc, "sales_order", c.KeyField); err != nil {

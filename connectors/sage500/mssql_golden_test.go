@@ -130,27 +130,34 @@ func mssqlRig(t *testing.T, f *fakeSage) (*sage500.Connection, *sqlrec.Recorder)
 	return conn, rec
 }
 
-func TestSQLServer_sales_order_direct_mode_statements(t *testing.T) {
-	conn, rec := mssqlRig(t, &fakeSage{})
-	sink := newSink(t, sage500.NewSalesOrderFactory(), conn, salesOrderOptions)
-	require.NoError(t, writeOne(t, sink, orderMsg(t, "112-0000001-0000001")))
-	golden(t, "mssql/sales_order_direct.golden", rec.Transcript())
-}
-
-func TestSQLServer_sales_order_cancel_statements(t *testing.T) {
-	conn, rec := mssqlRig(t, &fakeSage{existing: true})
-	sink := newSink(t, sage500.NewSalesOrderFactory(), conn, salesOrderOptions)
-	require.NoError(t, writeOne(t, sink, orderMsg(t, "112-0000001-0000001", func(m map[string]any) { header(m)["Status"] = int64(3) })))
-	golden(t, "mssql/sales_order_cancel.golden", rec.Transcript())
-}
-
-func TestSQLServer_sales_order_staging_mode_statements(t *testing.T) {
-	conn, rec := mssqlRig(t, &fakeSage{imported: true})
-	sink := newSink(t, sage500.NewSalesOrderFactory(), conn, salesOrderOptions+"mode: staging\n")
-	require.NoError(t, writeOne(t, sink, orderMsg(t, "112-0000001-0000001", func(m map[string]any) {
-		delete(m["ship_to"].(map[string]any), "Phone")
-	})))
-	golden(t, "mssql/sales_order_staging.golden", rec.Transcript())
+// TestSQLServer_sink_statements keeps what the sinks send to SQL Server.
+func TestSQLServer_sink_statements(t *testing.T) {
+	cancel := func(m map[string]any) { header(m)["Status"] = int64(3) }
+	noPhone := func(m map[string]any) { delete(m["ship_to"].(map[string]any), "Phone") }
+	tests := []struct {
+		golden  string
+		fake    *fakeSage
+		factory component.SinkFactory
+		options string
+		msg     func(t *testing.T) *component.Message
+	}{
+		{"sales_order_direct", &fakeSage{}, sage500.NewSalesOrderFactory(), salesOrderOptions,
+			func(t *testing.T) *component.Message { return orderMsg(t, "112-0000001-0000001") }},
+		{"sales_order_cancel", &fakeSage{existing: true}, sage500.NewSalesOrderFactory(), salesOrderOptions,
+			func(t *testing.T) *component.Message { return orderMsg(t, "112-0000001-0000001", cancel) }},
+		{"sales_order_staging", &fakeSage{imported: true}, sage500.NewSalesOrderFactory(), salesOrderOptions + "mode: staging\n",
+			func(t *testing.T) *component.Message { return orderMsg(t, "112-0000001-0000001", noPhone) }},
+		{"journal", &fakeSage{}, sage500.NewJournalFactory(), journalOptions,
+			func(t *testing.T) *component.Message { return journalMsg(t, "23456789012") }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.golden, func(t *testing.T) {
+			conn, rec := mssqlRig(t, tt.fake)
+			sink := newSink(t, tt.factory, conn, tt.options)
+			require.NoError(t, writeOne(t, sink, tt.msg(t)))
+			golden(t, "mssql/"+tt.golden+".golden", rec.Transcript())
+		})
+	}
 }
 
 func TestSQLServer_staging_failure_quotes_sages_messages(t *testing.T) {
@@ -170,13 +177,6 @@ func TestSQLServer_staging_refuses_fields_the_staging_tables_lack(t *testing.T) 
 	err := writeOne(t, sink, orderMsg(t, "112-0000001-0000001"))
 	assert.True(t, component.IsPermanent(err))
 	assert.ErrorContains(t, err, "order.ship_to.Phone is not supported in staging mode")
-}
-
-func TestSQLServer_journal_statements(t *testing.T) {
-	conn, rec := mssqlRig(t, &fakeSage{})
-	sink := newSink(t, sage500.NewJournalFactory(), conn, journalOptions)
-	require.NoError(t, writeOne(t, sink, journalMsg(t, "23456789012")))
-	golden(t, "mssql/journal.golden", rec.Transcript())
 }
 
 func TestSQLServer_exec_lookup_query_and_fields_statements(t *testing.T) {

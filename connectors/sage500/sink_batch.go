@@ -2,6 +2,8 @@ package sage500
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/pipewright/pipewright/engine/component"
@@ -35,4 +37,64 @@ func writeBatch(ctx context.Context, m *sinkMetrics, batch []*component.Message,
 		return errs[0]
 	}
 	return &component.BatchError{Errors: errs}
+}
+
+// keyedWriter is what the sinks keyed by a custom field share: one
+// transaction per document, its outcome counted, a duplicate key (a
+// concurrent writer won the race past the lock) acknowledged as done.
+type keyedWriter struct {
+	conn    *Connection
+	log     *slog.Logger
+	metrics *sinkMetrics
+	// what names a document in errors and logs ("order", "journal").
+	what string
+}
+
+// newKeyedWriter registers pipewright_sage500_<metric>_total and the
+// transaction time under the sink label.
+func newKeyedWriter(set component.SinkSettings, conn *Connection, what, sink, metric, help string) (keyedWriter, error) {
+	m, err := newSinkMetrics(set.Metrics, metric, help, sink)
+	return keyedWriter{conn: conn, log: set.Logger, metrics: m, what: what}, err
+}
+
+// reject counts a document that could not be read and names it by its key
+// when it has one.
+func (w keyedWriter) reject(msg *component.Message, keyField string, err error) error {
+	w.metrics.outcomes.WithLabelValues("rejected").Inc()
+	return component.Permanent(fmt.Errorf("%s %s: %w", w.what, rawKey(msg, keyField), err))
+}
+
+// run runs write in a transaction and counts the outcome it reports.
+func (w keyedWriter) run(ctx context.Context, key string, write func(context.Context, *txn) (string, error)) error {
+	var outcome string
+	err := w.conn.inTx(ctx, func(ctx context.Context, t *txn) error {
+		var err error
+		outcome, err = write(ctx, t)
+		return err
+	})
+	if err != nil && w.conn.dialect.IsUniqueViolation(err) {
+		outcome, err = "duplicate", nil
+	}
+	if err != nil {
+		if component.IsPermanent(err) {
+			w.metrics.outcomes.WithLabelValues("rejected").Inc()
+		}
+		return fmt.Errorf("%s %s: %w", w.what, key, err)
+	}
+	w.metrics.outcomes.WithLabelValues(outcome).Inc()
+	w.log.Debug("sage500 "+w.what+" written", "key", key, "outcome", outcome)
+	return nil
+}
+
+// rawKey names a message in an error before its document is read: the key
+// custom field when there is one, else the message ID.
+func rawKey(msg *component.Message, field string) string {
+	if body, ok := msg.Body.(map[string]any); ok {
+		if custom, ok := body["custom"].(map[string]any); ok {
+			if k, ok := custom[field].(string); ok && k != "" {
+				return k
+			}
+		}
+	}
+	return "in message " + msg.ID
 }

@@ -44,9 +44,9 @@ func (c *ExecConfig) Validate() error {
 // ValidateConnection checks that the statement exists and that params are
 // exactly its parameters.
 func (c *ExecConfig) ValidateConnection(connCfg any) error {
-	cc, ok := connCfg.(*ConnectionConfig)
-	if !ok {
-		return fmt.Errorf("want a %s connection", TypeConnection)
+	cc, err := asConnectionConfig(connCfg)
+	if err != nil {
+		return err
 	}
 	st, ok := cc.Statements[c.Statement]
 	if !ok {

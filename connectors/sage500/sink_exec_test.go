@@ -31,8 +31,7 @@ func TestExecSink_runs_the_named_statement_with_message_values(t *testing.T) {
 }
 
 func testExecSink_runs_the_named_statement_with_message_values(t *testing.T, tg target) {
-	conn := newConn(t, tg)
-	orders := newSink(t, sage500.NewSalesOrderFactory(), conn, salesOrderOptions)
+	conn, orders := orderSink(t, tg, "")
 	require.NoError(t, writeOne(t, orders, orderMsg(t, "112-0000004-0000001")))
 	shipAll(t, conn, sage500.ShipOptions{Now: time.Now().Add(time.Hour)})
 	shipKey := queryInt(t, conn.DB(), `SELECT ShipKey FROM tsoShipment`)

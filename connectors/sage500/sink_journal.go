@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"log/slog"
 
 	"github.com/govalues/decimal"
 
@@ -20,11 +19,9 @@ import (
 type journalSink struct {
 	component.StartFunc
 	component.ShutdownFunc
-	cfg     *JournalConfig
-	conn    *Connection
-	log     *slog.Logger
-	metrics *sinkMetrics
-	sql     journalSQL
+	keyedWriter
+	cfg *JournalConfig
+	sql journalSQL
 }
 
 type journalSQL struct{ findByKey, journal, account, batchTotals string }
@@ -41,13 +38,13 @@ func NewJournalFactory() component.SinkFactory {
 
 func newJournalSink(set component.SinkSettings, conn *Connection, cfg any) (component.Sink, error) {
 	c := cfg.(*JournalConfig)
-	m, err := newSinkMetrics(set.Metrics, "journals", "Journal messages by outcome: created, duplicate (already written), rejected.", "journal")
+	w, err := newKeyedWriter(set, conn, "journal", "journal", "journals", "Journal messages by outcome: created, duplicate (already written), rejected.")
 	if err != nil {
 		return nil, err
 	}
 	r := func(s string) string { return dialect.Render(conn.dialect, s) }
 	ext := conn.fields["journal"].ExtTable()
-	return &journalSink{cfg: c, conn: conn, log: set.Logger, metrics: m, sql: journalSQL{
+	return &journalSink{keyedWriter: w, cfg: c, sql: journalSQL{
 		findByKey:   r(`SELECT {JrnlHdrKey} FROM {` + ext + `}{LOCK} WHERE {` + c.KeyField + `} = ?`),
 		journal:     r(`SELECT {JrnlKey} FROM {tglJournal} WHERE {CompanyID} = ? AND {JrnlID} = ?`),
 		account:     r(`SELECT {GLAcctKey} FROM {tglAccount} WHERE {CompanyID} = ? AND {GLAcctNo} = ?`),
@@ -66,34 +63,19 @@ func (s *journalSink) Write(ctx context.Context, batch []*component.Message) err
 func (s *journalSink) writeOne(ctx context.Context, msg *component.Message) error {
 	doc, err := s.parseJournalDoc(msg.Body)
 	if err != nil {
-		s.metrics.outcomes.WithLabelValues("rejected").Inc()
-		return component.Permanent(fmt.Errorf("journal %s: %w", rawKey(msg, s.cfg.KeyField), err))
+		return s.reject(msg, s.cfg.KeyField, err)
 	}
-	outcome := "created"
-	err = s.conn.inTx(ctx, func(ctx context.Context, t *txn) error {
+	return s.run(ctx, doc.key, func(ctx context.Context, t *txn) (string, error) {
 		var hdr int64
 		err := t.QueryRowContext(ctx, s.sql.findByKey, t.c.dialect.Arg(doc.key)).Scan(&hdr)
 		switch {
 		case err == nil:
-			outcome = "duplicate"
-			return nil
+			return "duplicate", nil
 		case !errors.Is(err, sql.ErrNoRows):
-			return fmt.Errorf("looking the journal up: %w", t.c.dialect.Classify(err))
+			return "", fmt.Errorf("looking the journal up: %w", t.c.dialect.Classify(err))
 		}
-		return s.create(ctx, t, doc)
+		return "created", s.create(ctx, t, doc)
 	})
-	if err != nil && s.conn.dialect.IsUniqueViolation(err) {
-		outcome, err = "duplicate", nil
-	}
-	if err != nil {
-		if component.IsPermanent(err) {
-			s.metrics.outcomes.WithLabelValues("rejected").Inc()
-		}
-		return fmt.Errorf("journal %s: %w", doc.key, err)
-	}
-	s.metrics.outcomes.WithLabelValues(outcome).Inc()
-	s.log.Debug("journal written", "key", doc.key, "outcome", outcome)
-	return nil
 }
 
 // lookupKey resolves an ID to a key; an unknown one is a permanent error.

@@ -1,6 +1,7 @@
 package sage500_test
 
 import (
+	"database/sql"
 	"os"
 	"strings"
 	"testing"
@@ -49,14 +50,7 @@ func testJournalSink_writes_a_balanced_journal_once(t *testing.T, tg target) {
 	require.NoError(t, db.QueryRow(`SELECT h.JrnlTotalHC, l.BatchID FROM tglJournalHdr h JOIN tciBatchLog l ON l.BatchKey = h.BatchKey`).Scan(&total, &batchID))
 	assert.Equal(t, "1479.87", total.String())
 	assert.Equal(t, "GL301-1", batchID)
-	rows, err := db.Query(`SELECT PostAmtHC FROM tglJournalDetl`)
-	require.NoError(t, err)
-	for rows.Next() {
-		var a decimal.Decimal
-		require.NoError(t, rows.Scan(&a))
-		sum, _ = sum.Add(a)
-	}
-	require.NoError(t, rows.Close())
+	sum = sumPostAmtHC(t, db)
 	assert.True(t, sum.IsZero(), "debits positive, credits negative, balancing to zero: %s", sum)
 	assert.Equal(t, int64(1), queryInt(t, db, `SELECT COUNT(*) FROM tglJournalHdr_ext WHERE SettlementId = '23456789012'`))
 	assert.Equal(t, int64(2), queryInt(t, db, `SELECT NextJrnlNo FROM tglJournal WHERE JrnlID = 'GJ'`))
@@ -109,14 +103,22 @@ func testJournalSink_balances_home_currency_amounts_after_rounding(t *testing.T,
 	require.NoError(t, writeOne(t, sink, journalMsg(t, "888", func(m map[string]any) {
 		m["CurrID"], m["CurrExchRate"] = "CAD", decimal.MustParse("0.7313")
 	})))
-	var sum decimal.Decimal
-	rows, err := conn.DB().Query(`SELECT PostAmtHC FROM tglJournalDetl`)
+	sum := sumPostAmtHC(t, conn.DB())
+	assert.True(t, sum.IsZero(), "home-currency amounts balance too: %s", sum)
+}
+
+// sumPostAmtHC adds up the journal detail rows' home-currency amounts.
+func sumPostAmtHC(t testing.TB, db *sql.DB) decimal.Decimal {
+	t.Helper()
+	rows, err := db.Query(`SELECT PostAmtHC FROM tglJournalDetl`)
 	require.NoError(t, err)
+	defer rows.Close()
+	var sum decimal.Decimal
 	for rows.Next() {
 		var a decimal.Decimal
 		require.NoError(t, rows.Scan(&a))
 		sum, _ = sum.Add(a)
 	}
-	require.NoError(t, rows.Close())
-	assert.True(t, sum.IsZero(), "home-currency amounts balance too: %s", sum)
+	require.NoError(t, rows.Err())
+	return sum
 }

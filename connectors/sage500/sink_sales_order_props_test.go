@@ -102,8 +102,7 @@ func TestSalesOrderSink_header_totals_equal_the_sums_of_the_lines(t *testing.T) 
 }
 
 func testSalesOrderSink_header_totals_equal_the_sums_of_the_lines(t *testing.T, tg target) {
-	conn := newConn(t, tg)
-	sink := newSink(t, sage500.NewSalesOrderFactory(), conn, salesOrderOptions)
+	conn, sink := orderSink(t, tg, "")
 	r := rand.New(rand.NewPCG(5, 500))
 	db := conn.DB()
 	for i := range 200 {

@@ -29,6 +29,14 @@ func orderBody(t testing.TB, key string, edit ...func(map[string]any)) any {
 	return body
 }
 
+// orderSink is a connection to the target and a sales-order sink on it
+// with salesOrderOptions plus more.
+func orderSink(t *testing.T, tg target, more string) (*sage500.Connection, component.Sink) {
+	t.Helper()
+	conn := newConn(t, tg)
+	return conn, newSink(t, sage500.NewSalesOrderFactory(), conn, salesOrderOptions+more)
+}
+
 func orderMsg(t testing.TB, key string, edit ...func(map[string]any)) *component.Message {
 	return component.NewMessage("order-"+key, orderBody(t, key, edit...))
 }
@@ -43,8 +51,7 @@ func TestSalesOrderSink_creates_the_order_in_one_transaction(t *testing.T) {
 }
 
 func testSalesOrderSink_creates_the_order_in_one_transaction(t *testing.T, tg target) {
-	conn := newConn(t, tg)
-	sink := newSink(t, sage500.NewSalesOrderFactory(), conn, salesOrderOptions)
+	conn, sink := orderSink(t, tg, "")
 	require.NoError(t, sink.Write(context.Background(), []*component.Message{orderMsg(t, "112-0000001-0000001")}))
 
 	db := conn.DB()
@@ -82,8 +89,7 @@ func TestSalesOrderSink_acknowledges_a_second_delivery_without_writing(t *testin
 }
 
 func testSalesOrderSink_acknowledges_a_second_delivery_without_writing(t *testing.T, tg target) {
-	conn := newConn(t, tg)
-	sink := newSink(t, sage500.NewSalesOrderFactory(), conn, salesOrderOptions)
+	conn, sink := orderSink(t, tg, "")
 	for range 3 {
 		require.NoError(t, writeOne(t, sink, orderMsg(t, "112-0000001-0000002")))
 	}
@@ -123,8 +129,7 @@ func testSalesOrderSink_rejects_bad_orders_naming_the_offending_value(t *testing
 		{"new order as closed", func(m map[string]any) { header(m)["Status"] = int64(4) },
 			[]string{"order.header.Status", "not 4 (closed)"}},
 	}
-	conn := newConn(t, tg)
-	sink := newSink(t, sage500.NewSalesOrderFactory(), conn, salesOrderOptions)
+	conn, sink := orderSink(t, tg, "")
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := writeOne(t, sink, orderMsg(t, "112-0000009-0000001", tt.edit))
@@ -144,8 +149,7 @@ func TestSalesOrderSink_cancels_an_order_nothing_was_shipped_of(t *testing.T) {
 }
 
 func testSalesOrderSink_cancels_an_order_nothing_was_shipped_of(t *testing.T, tg target) {
-	conn := newConn(t, tg)
-	sink := newSink(t, sage500.NewSalesOrderFactory(), conn, salesOrderOptions)
+	conn, sink := orderSink(t, tg, "")
 	require.NoError(t, writeOne(t, sink, orderMsg(t, "112-0000001-0000003")))
 	cancel := func(m map[string]any) { header(m)["Status"] = int64(3) }
 	require.NoError(t, writeOne(t, sink, orderMsg(t, "112-0000001-0000003", cancel)))
@@ -161,8 +165,7 @@ func TestSalesOrderSink_refuses_to_cancel_a_shipped_order(t *testing.T) {
 }
 
 func testSalesOrderSink_refuses_to_cancel_a_shipped_order(t *testing.T, tg target) {
-	conn := newConn(t, tg)
-	sink := newSink(t, sage500.NewSalesOrderFactory(), conn, salesOrderOptions+"status_transitions: [{from: [0, 1, 4], to: 3}]\n")
+	conn, sink := orderSink(t, tg, "status_transitions: [{from: [0, 1, 4], to: 3}]\n")
 	require.NoError(t, writeOne(t, sink, orderMsg(t, "112-0000001-0000004")))
 	require.Equal(t, 1, shipAll(t, conn, sage500.ShipOptions{Now: time.Now().Add(time.Hour)}))
 	err := writeOne(t, sink, orderMsg(t, "112-0000001-0000004", func(m map[string]any) { header(m)["Status"] = int64(3) }))
@@ -178,29 +181,29 @@ func TestSalesOrderSink_status_changes_follow_the_configured_transitions(t *test
 }
 
 func testSalesOrderSink_status_changes_follow_the_configured_transitions(t *testing.T, tg target) {
-	close := func(m map[string]any) { header(m)["Status"] = int64(4) }
-	t.Run("unlisted is an error by default", func(t *testing.T) {
-		conn := newConn(t, tg)
-		sink := newSink(t, sage500.NewSalesOrderFactory(), conn, salesOrderOptions)
-		require.NoError(t, writeOne(t, sink, orderMsg(t, "112-0000001-0000005")))
-		err := writeOne(t, sink, orderMsg(t, "112-0000001-0000005", close))
-		assert.True(t, component.IsPermanent(err))
-		assert.ErrorContains(t, err, "from 1 (open) to 4 (closed) is not allowed by status_transitions")
-	})
-	t.Run("unlisted can be ignored", func(t *testing.T) {
-		conn := newConn(t, tg)
-		sink := newSink(t, sage500.NewSalesOrderFactory(), conn, salesOrderOptions+"on_unlisted_transition: ignore\n")
-		require.NoError(t, writeOne(t, sink, orderMsg(t, "112-0000001-0000005")))
-		require.NoError(t, writeOne(t, sink, orderMsg(t, "112-0000001-0000005", close)))
-		assert.Equal(t, int64(1), queryInt(t, conn.DB(), `SELECT Status FROM tsoSalesOrder`))
-	})
-	t.Run("listed is applied", func(t *testing.T) {
-		conn := newConn(t, tg)
-		sink := newSink(t, sage500.NewSalesOrderFactory(), conn, salesOrderOptions+"status_transitions: [{from: [1], to: 4}]\n")
-		require.NoError(t, writeOne(t, sink, orderMsg(t, "112-0000001-0000005")))
-		require.NoError(t, writeOne(t, sink, orderMsg(t, "112-0000001-0000005", close)))
-		assert.Equal(t, int64(4), queryInt(t, conn.DB(), `SELECT Status FROM tsoSalesOrder`))
-	})
+	tests := []struct {
+		name, options string
+		wantErr       string
+		wantStatus    int64
+	}{
+		{"unlisted is an error by default", "", "from 1 (open) to 4 (closed) is not allowed by status_transitions", 1},
+		{"unlisted can be ignored", "on_unlisted_transition: ignore\n", "", 1},
+		{"listed is applied", "status_transitions: [{from: [1], to: 4}]\n", "", 4},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			conn, sink := orderSink(t, tg, tt.options)
+			require.NoError(t, writeOne(t, sink, orderMsg(t, "112-0000001-0000005")))
+			err := writeOne(t, sink, orderMsg(t, "112-0000001-0000005", func(m map[string]any) { header(m)["Status"] = int64(4) }))
+			if tt.wantErr != "" {
+				assert.True(t, component.IsPermanent(err))
+				assert.ErrorContains(t, err, tt.wantErr)
+			} else {
+				require.NoError(t, err)
+			}
+			assert.Equal(t, tt.wantStatus, queryInt(t, conn.DB(), `SELECT Status FROM tsoSalesOrder`))
+		})
+	}
 }
 
 func TestSalesOrderSink_does_not_create_an_order_canceled_before_it_arrived(t *testing.T) {
@@ -208,8 +211,7 @@ func TestSalesOrderSink_does_not_create_an_order_canceled_before_it_arrived(t *t
 }
 
 func testSalesOrderSink_does_not_create_an_order_canceled_before_it_arrived(t *testing.T, tg target) {
-	conn := newConn(t, tg)
-	sink := newSink(t, sage500.NewSalesOrderFactory(), conn, salesOrderOptions)
+	conn, sink := orderSink(t, tg, "")
 	require.NoError(t, writeOne(t, sink, orderMsg(t, "112-0000001-0000006", func(m map[string]any) { header(m)["Status"] = int64(3) })))
 	assert.Equal(t, int64(0), queryInt(t, conn.DB(), `SELECT COUNT(*) FROM tsoSalesOrder`))
 }

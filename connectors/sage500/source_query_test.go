@@ -53,6 +53,14 @@ func (r *sourceRig) poll(t testing.TB) bool {
 	return more
 }
 
+// shippedRig is a source on a database with n orders shipped.
+func shippedRig(t *testing.T, tg target, n int, options string) (*sage500.Connection, *sourceRig) {
+	t.Helper()
+	conn, sink := orderSink(t, tg, "")
+	shipOrders(t, conn, sink, 1, n, time.Now().Add(time.Hour))
+	return conn, newSource(t, conn, options, componenttest.NewMemState())
+}
+
 // shipOrders writes n orders and ships them all at the same time.
 func shipOrders(t testing.TB, conn *sage500.Connection, sink component.Sink, first, n int, at time.Time) {
 	t.Helper()
@@ -67,10 +75,7 @@ func TestQuerySource_publishes_shipments_with_their_lines_once(t *testing.T) {
 }
 
 func testQuerySource_publishes_shipments_with_their_lines_once(t *testing.T, tg target) {
-	conn := newConn(t, tg)
-	sink := newSink(t, sage500.NewSalesOrderFactory(), conn, salesOrderOptions)
-	shipOrders(t, conn, sink, 1, 2, time.Now().Add(time.Hour))
-	rig := newSource(t, conn, shipmentsOptions, componenttest.NewMemState())
+	_, rig := shippedRig(t, tg, 2, shipmentsOptions)
 
 	assert.False(t, rig.poll(t))
 	msgs := rig.pub.Messages()
@@ -98,8 +103,7 @@ func TestQuerySource_loses_and_repeats_nothing_when_rows_share_a_watermark(t *te
 }
 
 func testQuerySource_loses_and_repeats_nothing_when_rows_share_a_watermark(t *testing.T, tg target) {
-	conn := newConn(t, tg)
-	sink := newSink(t, sage500.NewSalesOrderFactory(), conn, salesOrderOptions)
+	conn, sink := orderSink(t, tg, "")
 	at := time.Now().Add(time.Hour).Truncate(time.Millisecond)
 	shipOrders(t, conn, sink, 1, 5, at)
 	state := componenttest.NewMemState()
@@ -125,8 +129,7 @@ func TestQuerySource_stops_at_max_rows_and_continues(t *testing.T) {
 }
 
 func testQuerySource_stops_at_max_rows_and_continues(t *testing.T, tg target) {
-	conn := newConn(t, tg)
-	sink := newSink(t, sage500.NewSalesOrderFactory(), conn, salesOrderOptions)
+	conn, sink := orderSink(t, tg, "")
 	base := time.Now().Add(time.Hour).Truncate(time.Millisecond)
 	for i := range 3 {
 		shipOrders(t, conn, sink, 1+i, 1, base.Add(time.Duration(i)*time.Minute))
@@ -144,10 +147,7 @@ func TestQuerySource_keeps_the_cursor_when_publishing_fails(t *testing.T) {
 }
 
 func testQuerySource_keeps_the_cursor_when_publishing_fails(t *testing.T, tg target) {
-	conn := newConn(t, tg)
-	sink := newSink(t, sage500.NewSalesOrderFactory(), conn, salesOrderOptions)
-	shipOrders(t, conn, sink, 1, 1, time.Now().Add(time.Hour))
-	rig := newSource(t, conn, shipmentsOptions, componenttest.NewMemState())
+	_, rig := shippedRig(t, tg, 1, shipmentsOptions)
 	rig.pub.Err = errors.New("stream unavailable")
 	_, err := sage500.PollOnce(context.Background(), rig.src)
 	require.ErrorContains(t, err, "stream unavailable")
