@@ -189,6 +189,38 @@ func TestEnv_compiles_and_evaluates_concurrently(t *testing.T) {
 	}
 }
 
+func TestActivation_serves_concurrent_evaluations(t *testing.T) {
+	env, err := expr.NewEnv(expr.Options{})
+	require.NoError(t, err)
+	srcs := []string{`msg.id`, `msg.lines.map(l, l.sku)`, `msg.lines.sum(l, money(l.p))`,
+		`msg.lines.filter(l, l.q > 1).size()`, `cel.bind(x, msg.lines, x.size())`}
+	progs := make([]*expr.Program, len(srcs))
+	for i, src := range srcs {
+		var issues []expr.Issue
+		progs[i], issues = env.Compile(src)
+		require.Empty(t, issues)
+	}
+	act := expr.NewActivation(expr.Data{Msg: map[string]any{"id": "A", "lines": []any{
+		map[string]any{"sku": "x", "q": int64(2), "p": map[string]any{"Amount": "1.25", "CurrencyCode": "USD"}},
+	}}})
+	want := []any{"A", []any{"x"}, decimal.MustParse("1.25"), int64(1), int64(1)}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 200 {
+				for i, p := range progs {
+					got, err := p.Eval(act)
+					assert.NoError(t, err)
+					assert.Equal(t, want[i], got)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
 // eval compiles src in env and evaluates it against act.
 func eval(t *testing.T, env *expr.Env, act *expr.Activation, src string) any {
 	t.Helper()

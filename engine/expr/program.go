@@ -18,7 +18,12 @@ type Program struct {
 }
 
 func (e *Env) program(checked *cel.Ast) (*Program, error) {
-	tracked := e.needsCostTracking(checked)
+	return e.newProgram(checked, e.needsCostTracking(checked))
+}
+
+// newProgram plans checked with runtime cost tracking, or without it and
+// with the specialised plans.
+func (e *Env) newProgram(checked *cel.Ast, tracked bool) (*Program, error) {
 	opts := []cel.ProgramOption{
 		cel.CustomDecoratorV2(planDecorator(checked.NativeRep(), !tracked)),
 		cel.EvalOptions(cel.OptOptimize),
@@ -30,7 +35,11 @@ func (e *Env) program(checked *cel.Ast) (*Program, error) {
 	if err != nil {
 		return nil, fmt.Errorf("planning the expression: %w", err)
 	}
-	return &Program{prg: prg, tracked: tracked, direct: directPathOf(checked.NativeRep())}, nil
+	p := &Program{prg: prg, tracked: tracked}
+	if !tracked {
+		p.direct = directPathOf(checked.NativeRep())
+	}
+	return p, nil
 }
 
 // planDecorator specialises the plan of a checked expression: operators that
@@ -50,6 +59,9 @@ func planDecorator(checked *ast.AST, fast bool) interpreter.InterpretableDecorat
 			return nil, err
 		}
 		planned[i.ID()] = i
+		if _, ok := i.(interpreter.InterpretableAttribute); ok {
+			return i, nil // an attribute over a comprehension shares its id
+		}
 		var fast interpreter.InterpretableV2
 		if shape, ok := folds[i.ID()]; ok {
 			fast = newFastFold(i, shape, planned)
