@@ -76,6 +76,9 @@ type Body struct {
 	Name string
 	// Required is set when the model requires a body.
 	Required bool
+	// Schema is the body's Swagger schema as the model writes it (usually
+	// a "$ref" into the model's definitions; see ValidateRequest).
+	Schema json.RawMessage
 }
 
 type response struct {
@@ -102,6 +105,18 @@ func (op *Operation) Param(name string) (Parameter, bool) {
 	return Parameter{}, false
 }
 
+// ResponseSchema returns the Swagger schema the model declares for a
+// response status, as the model writes it; ok is false for an undeclared
+// status, and the schema is nil for a status without a body (see
+// ValidateResponse).
+func (op *Operation) ResponseSchema(status int) (schema json.RawMessage, ok bool) {
+	r, ok := op.responses[status]
+	if !ok {
+		return nil, false
+	}
+	return r.schema, true
+}
+
 // Statuses returns the HTTP status codes the model declares, ascending.
 func (op *Operation) Statuses() []int {
 	out := make([]int, 0, len(op.responses))
@@ -122,7 +137,7 @@ func newOperation(m *model, doc *swaggerDoc, method, path string, sop *swaggerOp
 	}
 	for _, sp := range sop.Parameters {
 		if sp.In == "body" {
-			op.Body = &Body{Name: sp.Name, Required: sp.Required}
+			op.Body = &Body{Name: sp.Name, Required: sp.Required, Schema: sp.Schema}
 			m.addSchema(op.bodyDefinition(), sp.Schema)
 			continue
 		}

@@ -160,3 +160,16 @@ func TestOperation_DefaultRateLimit_prefers_the_table_then_the_description(t *te
 		})
 	}
 }
+
+func TestOperation_exposes_body_and_response_schemas(t *testing.T) {
+	op, err := models.LookupOperation("createFeed")
+	require.NoError(t, err)
+	require.NotNil(t, op.Body)
+	assert.JSONEq(t, `{"$ref":"#/definitions/CreateFeedSpecification"}`, string(op.Body.Schema))
+	sch, ok := op.ResponseSchema(202)
+	require.True(t, ok)
+	assert.JSONEq(t, `{"$ref":"#/definitions/CreateFeedResponse"}`, string(sch))
+	_, ok = op.ResponseSchema(418)
+	assert.False(t, ok)
+	assert.Contains(t, op.Statuses(), 202)
+}
