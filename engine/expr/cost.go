@@ -1,9 +1,16 @@
 package expr
 
 import (
+	"math"
+
 	"github.com/google/cel-go/cel"
 	"github.com/google/cel-go/checker"
+	"github.com/google/cel-go/common"
+	"github.com/google/cel-go/common/ast"
 	"github.com/google/cel-go/common/types"
+	"github.com/google/cel-go/common/types/ref"
+	"github.com/google/cel-go/common/types/traits"
+	"github.com/google/cel-go/interpreter"
 )
 
 // Runtime cost tracking makes evaluation two to three times slower, so a
@@ -48,4 +55,98 @@ func (inputSizes) EstimateCallCost(function, overloadID string, target *checker.
 func (e *Env) needsCostTracking(checked *cel.Ast) bool {
 	est, err := e.cel.EstimateCost(checked, inputSizes{})
 	return err != nil || est.Max > e.costLimit
+}
+
+// costModel prices an overload whose work grows with its input, for the
+// static estimate and for runtime tracking, like cel-go prices its own
+// string and list functions.
+type costModel struct {
+	estimate checker.FunctionEstimator
+	track    interpreter.FunctionTracker
+}
+
+// scanCost prices a string function that reads its receiver once and
+// writes a result about as long (ascii's ß -> ss aside).
+var scanCost = costModel{
+	estimate: func(est checker.CostEstimator, target *checker.AstNode, _ []checker.AstNode) *checker.CallEstimate {
+		in := sizeOf(est, *target)
+		return &checker.CallEstimate{CostEstimate: in.MultiplyByCostFactor(2 * common.StringTraversalCostFactor), ResultSize: &in}
+	},
+	track: func(args []ref.Val, result ref.Val) *uint64 {
+		return traversal(actualSize(args[0]) + actualSize(result))
+	},
+}
+
+// padCost prices padLeft and padRight, whose result is as long as the
+// width argument.
+var padCost = costModel{
+	estimate: func(est checker.CostEstimator, target *checker.AstNode, args []checker.AstNode) *checker.CallEstimate {
+		out := sizeOf(est, *target).Union(checker.FixedSizeEstimate(literalOr(args[0], maxWidth)))
+		return &checker.CallEstimate{CostEstimate: out.MultiplyByCostFactor(2 * common.StringTraversalCostFactor), ResultSize: &out}
+	},
+	track: func(args []ref.Val, result ref.Val) *uint64 {
+		return traversal(actualSize(args[0]) + actualSize(result))
+	},
+}
+
+// listCost prices a function that reads every element of its first list
+// argument (sum) or creates as many (allocate: parts or weights).
+var listCost = costModel{
+	estimate: func(est checker.CostEstimator, _ *checker.AstNode, args []checker.AstNode) *checker.CallEstimate {
+		n := checker.FixedSizeEstimate(maxParts)
+		for _, a := range args {
+			if a.Type().Kind() == types.ListKind {
+				n = sizeOf(est, a)
+			}
+		}
+		if len(args) > 1 && args[1].Type().Kind() == types.IntKind {
+			n = checker.FixedSizeEstimate(literalOr(args[1], maxParts))
+		}
+		return &checker.CallEstimate{CostEstimate: n.MultiplyByCostFactor(1), ResultSize: &n}
+	},
+	track: func(args []ref.Val, result ref.Val) *uint64 {
+		n := max(actualSize(args[0]), actualSize(result))
+		return &n
+	},
+}
+
+// sizeOf estimates the size of an argument. A string of unknown size, such
+// as the result of cel-go's replace, counts as an input string: string sizes
+// only make the estimate grow linearly, while list sizes decide whether a
+// program is quadratic.
+func sizeOf(est checker.CostEstimator, n checker.AstNode) checker.SizeEstimate {
+	if s := n.ComputedSize(); s != nil {
+		return *s
+	}
+	if s := est.EstimateSize(n); s != nil {
+		return *s
+	}
+	if n.Type().Kind() == types.StringKind {
+		return checker.SizeEstimate{Min: 0, Max: assumedChars}
+	}
+	return checker.SizeEstimate{Min: 0, Max: math.MaxUint64}
+}
+
+// literalOr is the value of an int literal argument, or def.
+func literalOr(n checker.AstNode, def uint64) uint64 {
+	if n.Expr().Kind() == ast.LiteralKind {
+		if i, ok := n.Expr().AsLiteral().(types.Int); ok && i >= 0 {
+			return uint64(i)
+		}
+	}
+	return def
+}
+
+func actualSize(v ref.Val) uint64 {
+	if s, ok := v.(traits.Sizer); ok {
+		if n, ok := s.Size().(types.Int); ok && n > 0 {
+			return uint64(n)
+		}
+	}
+	return 1
+}
+
+func traversal(chars uint64) *uint64 {
+	c := uint64(float64(chars)*common.StringTraversalCostFactor) + 1
+	return &c
 }

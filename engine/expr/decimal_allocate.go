@@ -10,7 +10,7 @@ import (
 )
 
 // maxParts bounds allocate's number of parts.
-const maxParts = 100_000
+const maxParts = 10_000
 
 // allocate splits total into len(weights) parts proportional to the
 // weights, each with exactly places decimal places, that sum to total

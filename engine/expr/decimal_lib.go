@@ -156,8 +156,8 @@ var decimalLib = &libSpec{
 				`[1.5].sum(x, x) // compile error: found no matching overload for '_+_' applied to '(decimal, double)'`,
 			},
 			overloads: []overload{
-				{id: "sum_list_decimal", args: args(decimalList), result: DecimalType, unary: sum},
-				{id: "sum_list_int", args: args(intList), result: DecimalType, unary: sum},
+				{id: "sum_list_decimal", args: args(decimalList), result: DecimalType, unary: sum, cost: &listCost},
+				{id: "sum_list_int", args: args(intList), result: DecimalType, unary: sum, cost: &listCost},
 			},
 		},
 		{
@@ -174,12 +174,12 @@ var decimalLib = &libSpec{
 				`allocate(decimal("10.005"), 2, 2) // error: has more than 2 decimal places`,
 			},
 			overloads: []overload{
-				{id: "allocate_decimal_int", args: args(DecimalType, cel.IntType), result: decimalList, varfn: allocateFn},
-				{id: "allocate_decimal_list_int", args: args(DecimalType, intList), result: decimalList, varfn: allocateFn},
-				{id: "allocate_decimal_list_decimal", args: args(DecimalType, decimalList), result: decimalList, varfn: allocateFn},
-				{id: "allocate_decimal_int_int", args: args(DecimalType, cel.IntType, cel.IntType), result: decimalList, varfn: allocateFn},
-				{id: "allocate_decimal_list_int_int", args: args(DecimalType, intList, cel.IntType), result: decimalList, varfn: allocateFn},
-				{id: "allocate_decimal_list_decimal_int", args: args(DecimalType, decimalList, cel.IntType), result: decimalList, varfn: allocateFn},
+				{id: "allocate_decimal_int", args: args(DecimalType, cel.IntType), result: decimalList, varfn: allocateFn, cost: &listCost},
+				{id: "allocate_decimal_list_int", args: args(DecimalType, intList), result: decimalList, varfn: allocateFn, cost: &listCost},
+				{id: "allocate_decimal_list_decimal", args: args(DecimalType, decimalList), result: decimalList, varfn: allocateFn, cost: &listCost},
+				{id: "allocate_decimal_int_int", args: args(DecimalType, cel.IntType, cel.IntType), result: decimalList, varfn: allocateFn, cost: &listCost},
+				{id: "allocate_decimal_list_int_int", args: args(DecimalType, intList, cel.IntType), result: decimalList, varfn: allocateFn, cost: &listCost},
+				{id: "allocate_decimal_list_decimal_int", args: args(DecimalType, decimalList, cel.IntType), result: decimalList, varfn: allocateFn, cost: &listCost},
 			},
 		},
 		{

@@ -248,8 +248,8 @@ func TestAllocate_splits_exactly(t *testing.T) {
 		})
 	}
 	for src, want := range map[string]string{
-		`allocate(decimal("1.00"), 0)`:             "want 1 to 100000 parts, got 0",
-		`allocate(decimal("1.00"), [])`:            "want 1 to 100000 parts, got 0",
+		`allocate(decimal("1.00"), 0)`:             "want 1 to 10000 parts, got 0",
+		`allocate(decimal("1.00"), [])`:            "want 1 to 10000 parts, got 0",
 		`allocate(decimal("1.00"), [0, 0])`:        "the weights sum to zero",
 		`allocate(decimal("1.00"), [1, -1, 2])`:    "weight -1 is negative",
 		`allocate(decimal("1.005"), 2, 2)`:         "has more than 2 decimal places",

@@ -155,6 +155,31 @@ func TestEval_stops_at_the_cost_limit(t *testing.T) {
 	}
 }
 
+func TestCompile_tracks_cost_only_where_the_estimate_may_exceed_the_limit(t *testing.T) {
+	env, err := expr.NewEnv(expr.Options{})
+	require.NoError(t, err)
+	tests := []struct {
+		src     string
+		tracked bool
+	}{
+		{`msg.id`, false},
+		{`msg.items.map(i, i.sku.trim().upperAscii())`, false},
+		{`msg.items.sum(i, money(i.p) - money(i.d))`, false},
+		{`msg.note.ascii().wrap(30, 3)`, false},
+		{`msg.items.map(i, i.note.padLeft(50))`, false},
+		{`msg.items.map(i, i.note.padLeft(msg.width))`, true},
+		{`msg.items.map(a, msg.items.filter(b, b.q < a.q).size())`, true},
+		{`msg.items.map(i, allocate(decimal("1.00"), msg.n))`, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.src, func(t *testing.T) {
+			prg, issues := env.Compile(tt.src)
+			require.Empty(t, issues)
+			assert.Equal(t, tt.tracked, prg.CostTracked())
+		})
+	}
+}
+
 func TestEnv_compiles_and_evaluates_concurrently(t *testing.T) {
 	env, err := expr.NewEnv(expr.Options{Tables: []string{"skus"}})
 	require.NoError(t, err)

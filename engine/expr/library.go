@@ -2,7 +2,9 @@ package expr
 
 import (
 	"github.com/google/cel-go/cel"
+	"github.com/google/cel-go/checker"
 	"github.com/google/cel-go/common/functions"
+	"github.com/google/cel-go/interpreter"
 )
 
 // libSpec declares one function library: the functions the checker and the
@@ -48,6 +50,9 @@ type overload struct {
 	unary  functions.UnaryOp
 	binary functions.BinaryOp
 	varfn  functions.FunctionOp
+	// cost prices an overload whose work grows with its input (cost.go);
+	// nil means a constant cost of 1.
+	cost *costModel
 }
 
 // library is the cel.Library built from a libSpec, limited to a version.
@@ -65,16 +70,40 @@ func (l library) CompileOptions() []cel.EnvOption {
 	if l.spec.options != nil {
 		opts = l.spec.options()
 	}
-	for _, f := range l.spec.fns {
-		if !f.external && f.since <= l.version {
-			opts = append(opts, f.envOption())
+	for _, f := range l.declared() {
+		opts = append(opts, f.envOption())
+		for _, o := range f.overloads {
+			if o.cost != nil {
+				opts = append(opts, cel.CostEstimatorOptions(checker.OverloadCostEstimate(o.id, o.cost.estimate)))
+			}
 		}
 	}
 	return opts
 }
 
 // ProgramOptions implements cel.Library.
-func (library) ProgramOptions() []cel.ProgramOption { return nil }
+func (l library) ProgramOptions() []cel.ProgramOption {
+	var opts []cel.ProgramOption
+	for _, f := range l.declared() {
+		for _, o := range f.overloads {
+			if o.cost != nil {
+				opts = append(opts, cel.CostTrackerOptions(interpreter.OverloadCostTracker(o.id, o.cost.track)))
+			}
+		}
+	}
+	return opts
+}
+
+// declared lists the functions the library declares at its version.
+func (l library) declared() []fn {
+	var fns []fn
+	for _, f := range l.spec.fns {
+		if !f.external && f.since <= l.version {
+			fns = append(fns, f)
+		}
+	}
+	return fns
+}
 
 func (f fn) envOption() cel.EnvOption {
 	opts := []cel.FunctionOpt{cel.FunctionDocs(f.doc)}

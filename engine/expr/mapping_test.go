@@ -45,6 +45,7 @@ func loadOrderMapping(tb testing.TB) *orderMapping {
 	for _, d := range decl {
 		prg, issues := env.Compile(d.Expr)
 		require.Empty(tb, issues, "field %s", d.Field)
+		require.False(tb, prg.CostTracked(), "field %s: its static cost estimate exceeds the limit", d.Field)
 		m.fields = append(m.fields, d.Field)
 		m.progs = append(m.progs, prg)
 	}

@@ -55,7 +55,7 @@ var stringsLib = &libSpec{
 				`"Straße".truncate(5) // "Straß"`,
 				`"short".truncate(30) // "short"`,
 			},
-			overloads: []overload{{id: "string_truncate_int", member: true, args: args(cel.StringType, cel.IntType), result: cel.StringType,
+			overloads: []overload{{id: "string_truncate_int", member: true, args: args(cel.StringType, cel.IntType), result: cel.StringType, cost: &scanCost,
 				binary: func(s, w ref.Val) ref.Val {
 					width, errVal := widthArg(w)
 					if errVal != nil {
@@ -80,7 +80,7 @@ var stringsLib = &libSpec{
 			name:     "squish",
 			doc:      "Trims the string and collapses every run of whitespace (spaces, tabs, newlines) inside it to one space.",
 			examples: []string{`"  12   Main\tSt \n".squish() // "12 Main St"`},
-			overloads: []overload{{id: "string_squish", member: true, args: args(cel.StringType), result: cel.StringType,
+			overloads: []overload{{id: "string_squish", member: true, args: args(cel.StringType), result: cel.StringType, cost: &scanCost,
 				unary: func(s ref.Val) ref.Val {
 					return types.String(strings.Join(strings.Fields(string(s.(types.String))), " "))
 				}}},
@@ -96,7 +96,7 @@ var stringsLib = &libSpec{
 				`"O’Brien – “Suite” 5".ascii() // "O'Brien - \"Suite\" 5"`,
 				`"東京 Tokyo".ascii() // " Tokyo"`,
 			},
-			overloads: []overload{{id: "string_ascii", member: true, args: args(cel.StringType), result: cel.StringType,
+			overloads: []overload{{id: "string_ascii", member: true, args: args(cel.StringType), result: cel.StringType, cost: &scanCost,
 				unary: func(s ref.Val) ref.Val {
 					if str := string(s.(types.String)); !isASCII(str) {
 						return types.String(toASCII(str))
@@ -132,14 +132,14 @@ func pad(name, doc string, examples ...string) fn {
 		return types.String(s + strings.Repeat(fill, n))
 	}
 	return fn{name: name, doc: doc, examples: examples, overloads: []overload{
-		{id: "string_" + name + "_int", member: true, args: args(cel.StringType, cel.IntType), result: cel.StringType, varfn: impl},
-		{id: "string_" + name + "_int_string", member: true, args: args(cel.StringType, cel.IntType, cel.StringType), result: cel.StringType, varfn: impl},
+		{id: "string_" + name + "_int", member: true, args: args(cel.StringType, cel.IntType), result: cel.StringType, varfn: impl, cost: &padCost},
+		{id: "string_" + name + "_int_string", member: true, args: args(cel.StringType, cel.IntType, cel.StringType), result: cel.StringType, varfn: impl, cost: &padCost},
 	}}
 }
 
 func wrapFn(name string, clip bool, doc string, examples ...string) fn {
 	return fn{name: name, doc: doc, examples: examples, overloads: []overload{
-		{id: "string_" + name + "_int_int", member: true, args: args(cel.StringType, cel.IntType, cel.IntType), result: cel.ListType(cel.StringType),
+		{id: "string_" + name + "_int_int", member: true, args: args(cel.StringType, cel.IntType, cel.IntType), result: cel.ListType(cel.StringType), cost: &scanCost,
 			varfn: func(a ...ref.Val) ref.Val {
 				width, errVal := widthArg(a[1])
 				if errVal != nil {
@@ -158,8 +158,9 @@ func wrapFn(name string, clip bool, doc string, examples ...string) fn {
 	}}
 }
 
-// maxWidth bounds widths and line counts given to the string helpers.
-const maxWidth = 1 << 20
+// maxWidth bounds widths and line counts given to the string helpers: ERP
+// columns are far narrower, and the bound keeps padLeft's output small.
+const maxWidth = 10_000
 
 // widthArg validates a width or line count.
 func widthArg(v ref.Val) (int, ref.Val) {
