@@ -4,6 +4,7 @@ import (
 	"github.com/pipewright/pipewright/connectors/file"
 	httpconn "github.com/pipewright/pipewright/connectors/http"
 	"github.com/pipewright/pipewright/connectors/schedule"
+	"github.com/pipewright/pipewright/connectors/spapi"
 	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/registry"
 )
@@ -14,6 +15,7 @@ func factories() []component.Factory {
 	fs = append(fs, file.Factories()...)
 	fs = append(fs, httpconn.Factories()...)
 	fs = append(fs, schedule.Factories()...)
+	fs = append(fs, spapi.Factories()...)
 	return fs
 }
 
