@@ -36,9 +36,16 @@ keys, ` + "`uint`" + ` becomes ` + "`int`" + `, an optional becomes its value or
 a ` + "`duration`" + ` or ` + "`bytes`" + ` result is an error (convert it with ` + "`string()`" + `).
 
 Evaluation stops with an error, which sends the message to the dead-letter stream, on a
-missing key or table row, a failed conversion, division by zero, decimal overflow, or when
-an expression exceeds the cost limit (by default %d units, about one per operation and
-list element visited).
+missing key or table row, a failed conversion, division by zero or decimal overflow.
+
+**Cost limit.** An evaluation may cost at most %d units by default (about one per
+operation and list element visited, a tenth per string character). Every expression's
+worst case is estimated when it is compiled, assuming lists and maps of at most %d
+entries and strings of at most %d characters in the input; an expression whose estimate
+stays within the limit (typically every expression that does not loop over one input list inside
+another) runs without counting, which makes it two to three times faster, and a bigger
+message makes it cost proportionally more. The others count their cost as they run and
+stop at the limit.
 
 Also available: optional values (` + "`msg.?a.?b.orValue(\"\")`" + `), cel-go's list
 extension (version %d: ` + "`lists.range`" + `, ` + "`slice`" + `, ` + "`flatten`" + `,
@@ -54,7 +61,7 @@ func Reference() string {
 		fmt.Fprintf(&vars, "| `%s` | `%s` | %s |\n", v.name, typeName(v.typ), v.doc)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, referenceIntro, vars.String(), DefaultCostLimit, listsExtVersion)
+	fmt.Fprintf(&b, referenceIntro, vars.String(), DefaultCostLimit, assumedEntries, assumedChars, listsExtVersion)
 	for _, l := range libraries() {
 		fmt.Fprintf(&b, "\n## %s\n\n%s\n\nLibrary `%s`, version %d.\n", l.title, l.intro, l.name, l.version)
 		for _, f := range l.fns {
