@@ -10,7 +10,8 @@ import (
 // authenticator checks a request's credentials. check runs before the body
 // is read, so that an unauthenticated sender cannot make the endpoint read a
 // large body; verify runs on the body (for signatures). Both return a
-// reason for the log that never contains a credential.
+// reason for the log that never contains a credential. check gets the wall
+// clock's now, which signed timestamps are compared with.
 type authenticator interface {
 	check(h http.Header, now time.Time) (reason string, ok bool)
 	verify(h http.Header, body []byte) (reason string, ok bool)

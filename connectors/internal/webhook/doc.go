@@ -7,7 +7,9 @@
 //   - only POST (405 otherwise);
 //   - authentication first: a shared token in a header, compared in
 //     constant time, or an HMAC-SHA256 signature over timestamp + "." + body
-//     with a timestamp inside a tolerance window (replay protection), or, for
+//     with a timestamp inside a tolerance window of the wall clock (replay
+//     protection; senders sign with wall-clock time, so the window ignores
+//     the engine clock, which may run accelerated), or, for
 //     development only and only when configured explicitly, none (401
 //     otherwise, with no detail);
 //   - a body size limit (413), a JSON body (400) and an optional JSON Schema

@@ -44,8 +44,12 @@ type Endpoint struct {
 	schema  *jsonschema.Schema
 	handle  HandleFunc
 	clock   component.Clock
-	log     *slog.Logger
-	metrics *metrics
+	// wallClock is what signed timestamps are checked against (time.Now;
+	// tests set it): senders sign with wall-clock time, and the engine
+	// clock may run accelerated or be a test's manual clock.
+	wallClock func() time.Time
+	log       *slog.Logger
+	metrics   *metrics
 
 	mu       sync.Mutex
 	inflight int
@@ -58,12 +62,13 @@ type Endpoint struct {
 // pipewright_<connector>_webhook_request_duration_seconds on set.Metrics.
 func New(opts *Options, set component.Settings, connector string, handle HandleFunc) (*Endpoint, error) {
 	e := &Endpoint{
-		path:    opts.Path,
-		maxBody: int64(opts.MaxBody),
-		auth:    newAuthenticator(&opts.Auth),
-		handle:  handle,
-		clock:   set.Clock,
-		log:     set.Logger.With("path", opts.Path),
+		path:      opts.Path,
+		maxBody:   int64(opts.MaxBody),
+		auth:      newAuthenticator(&opts.Auth),
+		handle:    handle,
+		clock:     set.Clock,
+		wallClock: time.Now,
+		log:       set.Logger.With("path", opts.Path),
 	}
 	if e.maxBody == 0 {
 		e.maxBody = int64(DefaultMaxBody)
@@ -118,12 +123,13 @@ func (e *Endpoint) serve(w http.ResponseWriter, r *http.Request, now time.Time) 
 }
 
 // verify runs every check in order: method, credentials, size, signature,
-// JSON, schema.
+// JSON, schema. now (engine clock) becomes Request.ReceivedAt; signed
+// timestamps are checked against the wall clock.
 func (e *Endpoint) verify(w http.ResponseWriter, r *http.Request, now time.Time) (*Request, *rejection) {
 	if r.Method != http.MethodPost {
 		return nil, errMethod
 	}
-	if reason, ok := e.auth.check(r.Header, now); !ok {
+	if reason, ok := e.auth.check(r.Header, e.wallClock()); !ok {
 		return nil, unauthorized(reason)
 	}
 	raw, rej := readBody(w, r, e.maxBody)

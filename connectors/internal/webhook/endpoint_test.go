@@ -29,10 +29,17 @@ const (
 	secret = "hmac-5e8d1f0a9b7c6d4e3f2a1b0c9d8e7f6a"
 )
 
-var start = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+// start is the wall clock's time in tests; engineStart is the engine
+// clock's, far from it, as an accelerated demo clock is: signatures are
+// checked against the wall clock only.
+var (
+	start       = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	engineStart = start.Add(72 * time.Hour)
+)
 
 // harness is an endpoint whose HandleFunc publishes to a recording
-// publisher, on a manual clock, with its log captured.
+// publisher, on a manual engine clock and a fixed wall clock (start), with
+// its log captured.
 type harness struct {
 	ep    *webhook.Endpoint
 	pub   *componenttest.Publisher
@@ -45,7 +52,7 @@ type harness struct {
 
 func newHarness(t testing.TB, options string) *harness {
 	t.Helper()
-	h := &harness{pub: &componenttest.Publisher{}, clock: componenttest.NewManualClock(start), logs: &bytes.Buffer{}}
+	h := &harness{pub: &componenttest.Publisher{}, clock: componenttest.NewManualClock(engineStart), logs: &bytes.Buffer{}}
 	h.set = componenttest.NewSettings(t, "p/source")
 	h.set.Clock = h.clock
 	h.set.Dir = "testdata"
@@ -57,6 +64,7 @@ func newHarness(t testing.TB, options string) *harness {
 		return "m1", h.pub.Publish(ctx, component.NewMessage("m1", req.Body))
 	})
 	require.NoError(t, err)
+	webhook.SetWallClock(ep, func() time.Time { return start })
 	h.ep = ep
 	return h
 }
@@ -154,6 +162,35 @@ func TestEndpoint_authenticates_before_accepting(t *testing.T) {
 			assert.Equal(t, map[string]any{"id": "A-1", "amount": decimal.MustParse("12.30")}, h.pub.Messages()[0].Body)
 		})
 	}
+}
+
+func TestEndpoint_checks_signed_timestamps_against_the_wall_clock(t *testing.T) {
+	h := newHarness(t, "auth: {hmac: {secret: "+secret+"}}")
+	engineTime := strconv.FormatInt(h.clock.Now().Unix(), 10)
+	w := h.send(http.MethodPost, order, hdr("X-Timestamp", engineTime, "X-Signature", webhook.Sign(secret, engineTime, []byte(order))))
+	assert.Equal(t, 401, w.Code, "a timestamp of the engine clock, 72h from the wall clock, is outside the window")
+
+	h.clock.Advance(time.Hour) // an accelerated engine clock runs ahead
+	w = h.send(http.MethodPost, order, signed(order, -time.Minute))
+	assert.Equal(t, 202, w.Code, "a wall-clock timestamp is inside the window whatever the engine clock says")
+	require.Len(t, h.pub.Messages(), 1)
+}
+
+func TestEndpoint_reports_the_engine_clock_as_the_receive_time(t *testing.T) {
+	h := newHarness(t, "auth: {hmac: {secret: "+secret+"}}")
+	var got time.Time
+	ep, err := webhook.New(validOptions(t, "path: /hooks/at\nauth: {hmac: {secret: "+secret+"}}"), h.set, "test", func(_ context.Context, req *webhook.Request) (string, error) {
+		got = req.ReceivedAt
+		return "x", nil
+	})
+	require.NoError(t, err)
+	webhook.SetWallClock(ep, func() time.Time { return start })
+	w := httptest.NewRecorder()
+	r := httptest.NewRequest(http.MethodPost, "/hooks/at", strings.NewReader(order))
+	r.Header = signed(order, 0)
+	ep.ServeHTTP(w, r)
+	require.Equal(t, 202, w.Code, w.Body.String())
+	assert.Equal(t, engineStart, got)
 }
 
 func TestEndpoint_refuses_invalid_requests_and_publishes_nothing(t *testing.T) {

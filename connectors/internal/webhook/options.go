@@ -71,7 +71,10 @@ type Auth struct {
 // hex HMAC-SHA256 (optionally prefixed "sha256=") of timestamp + "." + body,
 // keyed with Secret, where timestamp is the timestamp header's value (Unix
 // seconds or RFC 3339). Requests whose timestamp is further than Tolerance
-// from the engine clock, in the past or the future, are refused.
+// from the wall clock (time.Now), in the past or the future, are refused.
+// The wall clock, not the engine's component.Clock: senders (SQS
+// forwarders, EventBridge, the SP-API simulator) sign with wall-clock time,
+// and the engine clock may run accelerated in demos and tests.
 type HMAC struct {
 	// Secret is the signing key.
 	Secret string `yaml:"secret"`

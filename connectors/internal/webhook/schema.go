@@ -21,12 +21,12 @@ const SchemaProperties = `"path": {"type": "string", "pattern": "` + PathPattern
           "type": "object",
           "additionalProperties": false,
           "required": ["secret"],
-          "description": "HMAC-SHA256 signature (hex, optionally prefixed sha256=) of timestamp + \".\" + body; the timestamp (Unix seconds or RFC 3339) must be within tolerance of the engine clock.",
+          "description": "HMAC-SHA256 signature (hex, optionally prefixed sha256=) of timestamp + \".\" + body; the timestamp (Unix seconds or RFC 3339) must be within tolerance of the wall clock (not the engine clock, which may run accelerated: senders sign with wall-clock time).",
           "properties": {
             "secret": {"type": "string", "minLength": 1, "description": "Signing key. Use ${env:NAME}."},
             "signature_header": {"type": "string", "pattern": "` + HeaderPattern + `", "description": "Header carrying the signature (default X-Signature)."},
             "timestamp_header": {"type": "string", "pattern": "` + HeaderPattern + `", "description": "Header carrying the signed timestamp (default X-Timestamp)."},
-            "tolerance": {"type": "string", "pattern": "` + component.DurationPattern + `", "description": "Largest accepted distance between the timestamp and the engine clock, in the past or the future (replay protection; default 5m, at most 1h)."}
+            "tolerance": {"type": "string", "pattern": "` + component.DurationPattern + `", "description": "Largest accepted distance between the timestamp and the wall clock, in the past or the future (replay protection; default 5m, at most 1h)."}
           }
         },
         "none": {"const": true, "description": "Accept unauthenticated requests. Development only; a warning is logged at start."}
