@@ -29,7 +29,7 @@ func (a *adapter) NativeToValue(v any) ref.Val {
 	case map[string]any:
 		return mapVal{x}
 	case []any:
-		return listVal{x}
+		return listVal{l: x}
 	case decimal.Decimal:
 		return decimalVal{x}
 	case bool:

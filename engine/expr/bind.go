@@ -20,18 +20,23 @@ type bindShape struct {
 // bindShapes finds the cel.bind comprehensions of a checked AST.
 func bindShapes(checked *ast.AST) map[int64]bindShape {
 	shapes := map[int64]bindShape{}
-	ast.PostOrderVisit(checked.Expr(), ast.NewExprVisitor(func(e ast.Expr) {
-		if e.Kind() != ast.ComprehensionKind {
-			return
-		}
-		c := e.AsComprehension()
+	forComprehensions(checked, func(e ast.Expr, c ast.ComprehensionExpr) {
 		r := c.IterRange()
 		if c.IterVar2() != "" || r.Kind() != ast.ListKind || r.AsList().Size() != 0 || !isFalse(c.LoopCondition()) {
 			return
 		}
 		shapes[e.ID()] = bindShape{name: c.AccuVar(), init: c.AccuInit().ID(), result: c.Result().ID()}
-	}))
+	})
 	return shapes
+}
+
+// forComprehensions calls visit for every comprehension of checked.
+func forComprehensions(checked *ast.AST, visit func(e ast.Expr, c ast.ComprehensionExpr)) {
+	ast.PostOrderVisit(checked.Expr(), ast.NewExprVisitor(func(e ast.Expr) {
+		if e.Kind() == ast.ComprehensionKind {
+			visit(e, e.AsComprehension())
+		}
+	}))
 }
 
 // newFastBind plans a bind from its planned parts, or returns nil when a

@@ -249,9 +249,7 @@ func TestActivation_serves_concurrent_evaluations(t *testing.T) {
 // eval compiles src in env and evaluates it against act.
 func eval(t *testing.T, env *expr.Env, act *expr.Activation, src string) any {
 	t.Helper()
-	prg, issues := env.Compile(src)
-	require.Empty(t, issues, "compiling %s", src)
-	got, err := prg.Eval(act)
+	got, err := compile(t, env, src).Eval(act)
 	require.NoError(t, err, "evaluating %s", src)
 	return got
 }
@@ -259,9 +257,14 @@ func eval(t *testing.T, env *expr.Env, act *expr.Activation, src string) any {
 // evalErr compiles src and returns the error of evaluating it.
 func evalErr(t *testing.T, env *expr.Env, act *expr.Activation, src string) string {
 	t.Helper()
-	prg, issues := env.Compile(src)
-	require.Empty(t, issues, "compiling %s", src)
-	_, err := prg.Eval(act)
+	_, err := compile(t, env, src).Eval(act)
 	require.Error(t, err, "evaluating %s", src)
 	return strings.TrimSpace(err.Error())
+}
+
+func compile(t *testing.T, env *expr.Env, src string) *expr.Program {
+	t.Helper()
+	prg, issues := env.Compile(src)
+	require.Empty(t, issues, "compiling %s", src)
+	return prg
 }

@@ -49,11 +49,7 @@ type foldShape struct {
 // foldShapes finds the comprehensions of a checked AST that fastFold runs.
 func foldShapes(checked *ast.AST) map[int64]foldShape {
 	shapes := map[int64]foldShape{}
-	ast.PostOrderVisit(checked.Expr(), ast.NewExprVisitor(func(e ast.Expr) {
-		if e.Kind() != ast.ComprehensionKind {
-			return
-		}
-		c := e.AsComprehension()
+	forComprehensions(checked, func(e ast.Expr, c ast.ComprehensionExpr) {
 		accu := c.AccuVar()
 		if !isIdent(c.Result(), accu) || !isTrue(c.LoopCondition()) {
 			return
@@ -81,7 +77,7 @@ func foldShapes(checked *ast.AST) map[int64]foldShape {
 			shape.native = nativeBodyOf(checked, body, shape.iter1, shape.kind)
 		}
 		shapes[e.ID()] = shape
-	}))
+	})
 	return shapes
 }
 
@@ -280,9 +276,9 @@ func (a *foldAcc) result() ref.Val {
 	case a.kind == sumFold:
 		return decimalVal{a.total}
 	case a.native:
-		return listVal{a.values}
+		return listVal{l: a.values}
 	}
-	return refList{a.out}
+	return refList{l: a.out}
 }
 
 // iterVars binds a comprehension's iteration variables: the element, or the

@@ -151,7 +151,7 @@ func (f *fastFold) inPlace(elems []any) (ref.Val, bool) {
 			}
 			out[i] = v
 		}
-		return listVal{out}, true
+		return listVal{l: out}, true
 	}
 	acc := f.accumulator(len(elems))
 	for _, e := range elems {
