@@ -29,6 +29,7 @@ type Connection struct {
 	fields     map[string]*fieldSet
 	queries    map[string]*namedSQL
 	statements map[string]*namedSQL
+	stmts      *stmtCache
 	inserts    sync.Map // insertKey -> INSERT statement
 	lookups    *lookupCache
 	metrics    *connMetrics
@@ -79,6 +80,7 @@ func newConnection(set component.Settings, cfg *ConnectionConfig, db *sql.DB, d 
 	c := &Connection{
 		cfg: cfg, log: set.Logger, clock: set.Clock, dialect: d, db: db, loc: loc,
 		fields:     newFieldSets(cfg.CustomFields),
+		stmts:      newStmtCache(db),
 		queries:    map[string]*namedSQL{},
 		statements: map[string]*namedSQL{},
 		lookups:    newLookupCache(cfg.LookupCache.TTL.D(), cfg.LookupCache.MaxEntries),
@@ -113,7 +115,9 @@ func (c *Connection) Start(ctx context.Context) error {
 
 // Shutdown closes the pool.
 func (c *Connection) Shutdown(context.Context) error {
-	return c.db.Close()
+	err := c.db.Close()
+	c.stmts.close()
+	return err
 }
 
 // Check pings the database; an unreachable database is a retryable error.

@@ -35,7 +35,11 @@ func toolConnection(db *sql.DB, dialectName, company, user string, clock compone
 	if user != "" {
 		cfg.UserID = user
 	}
-	return newConnection(toolSettings(clock), cfg, db, d)
+	c, err := newConnection(toolSettings(clock), cfg, db, d)
+	if err == nil {
+		c.stmts = nil
+	}
+	return c, err
 }
 
 type wallClock struct{}
