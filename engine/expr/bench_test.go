@@ -71,3 +71,13 @@ func benchmarkExpr(b *testing.B, opts expr.Options, src string, d expr.Data) {
 		}
 	}
 }
+
+// BenchmarkCompileOrderMapping compiles the 40 field expressions of
+// testdata/order_mapping.yaml (parse, check, cost estimate, plan), as a
+// pipeline load does.
+func BenchmarkCompileOrderMapping(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		loadOrderMapping(b)
+	}
+}

@@ -12,10 +12,17 @@ import (
 
 // DefaultCostLimit is the runtime cost limit per evaluation when
 // Options.CostLimit is 0. CEL charges about one unit per operation, variable
-// access and list element visited (more for string operations on long
-// strings), so a field expression costs tens to a few hundred units; the
-// limit only stops runaway expressions such as nested comprehensions over
-// large lists.
+// access and list element visited (a tenth per string character), so a
+// field expression costs tens to a few hundred units; the limit only stops
+// runaway expressions such as nested comprehensions over large lists.
+//
+// Counting cost at run time makes evaluation two to three times slower, so
+// only programs whose static worst case may exceed the limit count it (see
+// Program.CostTracked and cost.go): the estimate assumes input lists of at
+// most 1000 entries and strings of at most 1000 characters, under which
+// looping over one input list inside another always exceeds the default
+// limit. A program that does not count does work linear in the size of its
+// input.
 const DefaultCostLimit = 1_000_000
 
 // Options configures an environment.

@@ -75,8 +75,9 @@ func planDecorator(checked *ast.AST, fast bool) interpreter.InterpretableDecorat
 	}
 }
 
-// CostTracked reports whether the program tracks its cost at run time,
-// because its static worst case may exceed the cost limit (see cost.go).
+// CostTracked reports whether the program counts its cost at run time and
+// stops at the limit, because its static worst case may exceed the limit
+// (see DefaultCostLimit).
 func (p *Program) CostTracked() bool { return p.tracked }
 
 // Eval evaluates the program against a message's activation and returns the
