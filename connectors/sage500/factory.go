@@ -17,6 +17,20 @@ const (
 	TypeQuery      component.Type = "sage500.query"
 )
 
+// The configs' capabilities the loader relies on.
+var (
+	_ component.Validator           = (*ConnectionConfig)(nil)
+	_ component.LookupValidator     = (*ConnectionConfig)(nil)
+	_ component.Validator           = (*SalesOrderConfig)(nil)
+	_ component.ConnectionValidator = (*SalesOrderConfig)(nil)
+	_ component.Validator           = (*JournalConfig)(nil)
+	_ component.ConnectionValidator = (*JournalConfig)(nil)
+	_ component.Validator           = (*ExecConfig)(nil)
+	_ component.ConnectionValidator = (*ExecConfig)(nil)
+	_ component.Validator           = (*QuerySourceConfig)(nil)
+	_ component.ConnectionValidator = (*QuerySourceConfig)(nil)
+)
+
 //go:embed schema/*.json
 var schemas embed.FS
 

@@ -1,0 +1,64 @@
+package sage500_test
+
+import (
+	"context"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/pipewright/pipewright/connectors/sage500"
+	"github.com/pipewright/pipewright/engine/componenttest"
+)
+
+func TestShipOpenOrders_ships_orders_older_than_the_delay(t *testing.T) {
+	conn, sink := orderSink(t, sqliteTarget(t), "")
+	require.NoError(t, writeOne(t, sink, orderMsg(t, "112-0000005-0000001")))
+	db := conn.DB()
+	n, err := sage500.ShipOpenOrders(context.Background(), db, sage500.ShipOptions{Delay: time.Hour, Now: time.Now()})
+	require.NoError(t, err)
+	assert.Equal(t, 0, n, "too recent")
+
+	n, err = sage500.ShipOpenOrders(context.Background(), db, sage500.ShipOptions{Delay: time.Hour, Now: time.Now().Add(2 * time.Hour)})
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	var track, method string
+	require.NoError(t, db.QueryRow(`SELECT s.ShipTrackNo, m.ShipMethID FROM tsoShipment s JOIN tciShipMethod m ON m.ShipMethKey = s.ShipMethKey`).Scan(&track, &method))
+	assert.Equal(t, "UPS GROUND", method, "the order's ship method")
+	assert.Equal(t, "1ZDEMO010000000001", track)
+	assert.Equal(t, int64(4), queryInt(t, db, `SELECT Status FROM tsoSalesOrder`), "closed")
+	assert.Equal(t, int64(0), queryInt(t, db, `SELECT COUNT(*) FROM tsoSOLineDist WHERE QtyOpenToShip <> 0 OR QtyShip <> QtyOrd`))
+	assert.Equal(t, int64(118), queryInt(t, db, `SELECT CAST(b.QtyOnHand AS INTEGER) FROM timWhseBinInvt b JOIN timItem i ON i.ItemKey = b.ItemKey
+JOIN timWhseBin w ON w.WhseBinKey = b.WhseBinKey JOIN timWarehouse h ON h.WhseKey = w.WhseKey WHERE i.ItemID = 'WB-0001-BK' AND h.WhseID = 'MAIN'`), "120 less the 2 shipped")
+
+	n, err = sage500.ShipOpenOrders(context.Background(), db, sage500.ShipOptions{Delay: time.Hour, Now: time.Now().Add(3 * time.Hour)})
+	require.NoError(t, err)
+	assert.Equal(t, 0, n, "nothing left to ship")
+}
+
+func TestRunDemoWarehouse_ships_on_the_clock_until_cancelled(t *testing.T) {
+	path := demoDB(t)
+	conn, sink := orderSink(t, target{"sqlite", "sqlite:" + path}, "")
+	require.NoError(t, writeOne(t, sink, orderMsg(t, "112-0000005-0000002")))
+	db, err := sage500.OpenDemoDB(path)
+	require.NoError(t, err)
+	defer db.Close()
+	clock := componenttest.NewManualClock(time.Now())
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		sage500.RunDemoWarehouse(ctx, db, time.Minute, sage500.ShipOptions{Delay: 5 * time.Minute}, clock, slog.New(slog.DiscardHandler))
+	}()
+	require.Eventually(t, func() bool { return clock.Waiters() == 1 }, 5*time.Second, time.Millisecond)
+	assert.Equal(t, int64(0), queryInt(t, conn.DB(), `SELECT COUNT(*) FROM tsoShipment`))
+	for range 5 {
+		clock.Advance(time.Minute)
+		require.Eventually(t, func() bool { return clock.Waiters() == 1 }, 5*time.Second, time.Millisecond)
+	}
+	assert.Equal(t, int64(1), queryInt(t, conn.DB(), `SELECT COUNT(*) FROM tsoShipment`))
+	cancel()
+	<-done
+}
