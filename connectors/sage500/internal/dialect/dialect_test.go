@@ -78,6 +78,7 @@ func TestFromDB_converts_to_the_message_value_model(t *testing.T) {
 		{"text", "sqlite", []byte("AMZUS"), dialect.ColumnInfo{Name: "CustID", DatabaseType: "VARCHAR(12)"}, "AMZUS"},
 		{"datetime is wall clock in the zone", "sqlserver", time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC), dialect.ColumnInfo{Name: "d"}, time.Date(2026, 3, 1, 8, 0, 0, 0, ny)},
 		{"null", "sqlite", nil, dec, nil},
+		{"text declared datetime", "sqlite", "2026-03-01 08:00:00.000", dialect.ColumnInfo{Name: "m", DatabaseType: "DATETIME"}, time.Date(2026, 3, 1, 8, 0, 0, 0, ny)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -75,6 +75,9 @@ func (b *base) fromDB(v any, col ColumnInfo, floatDecimals bool) (any, error) {
 	case []byte:
 		return b.fromDB(string(x), col, floatDecimals)
 	case string:
+		if strings.HasPrefix(col.DatabaseType, "DATETIME") {
+			return b.parseTime(col, x)
+		}
 		if !col.IsDecimal() {
 			return x, nil
 		}
@@ -103,6 +106,17 @@ func (b *base) fromDB(v any, col ColumnInfo, floatDecimals bool) (any, error) {
 		return time.Date(x.Year(), x.Month(), x.Day(), x.Hour(), x.Minute(), x.Second(), x.Nanosecond(), b.loc), nil
 	}
 	return nil, fmt.Errorf("column %s: unsupported value of type %T", col.Name, v)
+}
+
+// parseTime reads a datetime the database returned as text (an expression
+// declared datetime in a query's types, on SQLite) as wall clock in loc.
+func (b *base) parseTime(col ColumnInfo, s string) (any, error) {
+	for _, l := range catalog.TimeLayouts {
+		if t, err := time.ParseInLocation(l, s, b.loc); err == nil {
+			return t, nil
+		}
+	}
+	return nil, fmt.Errorf("column %s: %q is not a datetime", col.Name, s)
 }
 
 // pad gives d the column's scale when it has no more decimal places.
