@@ -9,14 +9,16 @@ import (
 // SQLite options the connector sets unless the DSN does: write transactions
 // begin IMMEDIATE so that concurrent writers queue instead of failing, WAL
 // lets readers run beside the writer, a busy timeout makes writers wait,
-// and mode=rw refuses to create a missing database (that is an unreachable
+// synchronous=FULL makes a commit durable before a sink acknowledges (NORMAL
+// is faster and survives a crash of the process, not of the machine), and
+// mode=rw refuses to create a missing database (that is an unreachable
 // database, not an empty one).
 var sqliteDefaults = [][2]string{
 	{"mode", "rw"},
 	{"_txlock", "immediate"},
 	{"_busy_timeout", "10000"},
 	{"_journal_mode", "WAL"},
-	{"_synchronous", "NORMAL"},
+	{"_synchronous", "FULL"},
 }
 
 // parseDSN returns the dialect a DSN selects and what to give its driver.
