@@ -106,8 +106,9 @@ var decimalLib = &libSpec{
 			`decimal("2.349").trunc(2) // decimal("2.34")`,
 			`decimal("-2.349").trunc(2) // decimal("-2.34")`),
 		{
-			name: "format",
-			doc:  "Formats a decimal with exactly `places` decimal places, rounding half away from zero like `round`.",
+			name:   "format",
+			params: []string{"places"},
+			doc:    "Formats a decimal with exactly `places` decimal places, rounding half away from zero like `round`.",
 			examples: []string{
 				`decimal("12.3").format(2) // "12.30"`,
 				`decimal("0.125").format(2) // "0.13"`,
@@ -161,9 +162,10 @@ var decimalLib = &libSpec{
 			},
 		},
 		{
-			name: "allocate",
-			doc: "Splits a total into `n` equal parts, or into parts proportional to a list of weights " +
-				"(ints or decimals, such as line quantities or amounts), that add up to the total exactly. " +
+			name:   "allocate",
+			params: []string{"total", "parts", "places"},
+			doc: "Splits `total` into `parts` equal parts (an int, up to 10000), or into parts proportional to the " +
+				"weights `parts` (a list of ints or decimals, such as line quantities or amounts), that add up to `total` exactly. " +
 				"Each part has the total's scale, or `places` decimal places when given. Largest remainder " +
 				"method: each part gets its share rounded toward zero, then the cents left over go one each " +
 				"to the parts with the largest remainders, the earlier part first on a tie.",
@@ -233,7 +235,7 @@ func comparison(op, id string, examples ...string) fn {
 
 // rounding declares a member function rounding to a number of places.
 func rounding(name string, mode roundMode, doc string, examples ...string) fn {
-	return fn{name: name, doc: doc, examples: examples, overloads: []overload{
+	return fn{name: name, doc: doc, examples: examples, params: []string{"places"}, overloads: []overload{
 		{id: "decimal_" + name + "_int", member: true, args: args(DecimalType, cel.IntType), result: DecimalType,
 			binary: func(lhs, rhs ref.Val) ref.Val {
 				places, err := checkPlaces(int64(rhs.(types.Int)))

@@ -37,6 +37,9 @@ type fn struct {
 	// declareAs, when set, is the name the overloads are declared under
 	// (see equality.go); name is what the documentation shows.
 	declareAs string
+	// params names the arguments (after the receiver of a member) in the
+	// signatures the documentation shows.
+	params    []string
 	overloads []overload
 }
 

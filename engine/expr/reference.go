@@ -69,7 +69,7 @@ func Reference() string {
 			if len(f.overloads) > 0 {
 				b.WriteString("\n```\n")
 				for _, o := range f.overloads {
-					fmt.Fprintf(&b, "%s\n", signature(f.name, o))
+					fmt.Fprintf(&b, "%s\n", signature(f, o))
 				}
 				b.WriteString("```\n")
 			}
@@ -96,10 +96,14 @@ func displayName(name string) string {
 }
 
 // signature renders an overload as it is written in an expression.
-func signature(name string, o overload) string {
+func signature(f fn, o overload) string {
+	name := f.name
 	a := make([]string, len(o.args))
 	for i, t := range o.args {
 		a[i] = typeName(t)
+		if p := i - boolInt(o.member); p >= 0 && p < len(f.params) {
+			a[i] = f.params[p] + " " + a[i]
+		}
 	}
 	var call string
 	switch {
@@ -115,6 +119,13 @@ func signature(name string, o overload) string {
 		call = fmt.Sprintf("%s(%s)", name, strings.Join(a, ", "))
 	}
 	return call + " -> " + typeName(o.result)
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // typeName is a type as CEL expressions name it.

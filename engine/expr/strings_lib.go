@@ -48,8 +48,9 @@ var stringsLib = &libSpec{
 		pad("padRight", "Pads on the right to `width` characters with spaces or with the one-character `fill`. A longer string is returned unchanged.",
 			`"AB".padRight(5, ".") // "AB..."`, `"Zoë".padRight(4) // "Zoë "`, `"x".padRight(3, "ab") // error: fill must be one character`),
 		{
-			name: "truncate",
-			doc:  "Keeps the first `width` characters.",
+			name:   "truncate",
+			params: []string{"width"},
+			doc:    "Keeps the first `width` characters.",
 			examples: []string{
 				`"Stainless Steel Water Bottle".truncate(15) // "Stainless Steel"`,
 				`"Straße".truncate(5) // "Straß"`,
@@ -131,14 +132,14 @@ func pad(name, doc string, examples ...string) fn {
 		}
 		return types.String(s + strings.Repeat(fill, n))
 	}
-	return fn{name: name, doc: doc, examples: examples, overloads: []overload{
+	return fn{name: name, doc: doc, examples: examples, params: []string{"width", "fill"}, overloads: []overload{
 		{id: "string_" + name + "_int", member: true, args: args(cel.StringType, cel.IntType), result: cel.StringType, varfn: impl, cost: &padCost},
 		{id: "string_" + name + "_int_string", member: true, args: args(cel.StringType, cel.IntType, cel.StringType), result: cel.StringType, varfn: impl, cost: &padCost},
 	}}
 }
 
 func wrapFn(name string, clip bool, doc string, examples ...string) fn {
-	return fn{name: name, doc: doc, examples: examples, overloads: []overload{
+	return fn{name: name, doc: doc, examples: examples, params: []string{"width", "lines"}, overloads: []overload{
 		{id: "string_" + name + "_int_int", member: true, args: args(cel.StringType, cel.IntType, cel.IntType), result: cel.ListType(cel.StringType), cost: &scanCost,
 			varfn: func(a ...ref.Val) ref.Val {
 				width, errVal := widthArg(a[1])

@@ -55,6 +55,7 @@ var tablesLib = &libSpec{
 		},
 		{
 			name:     "get",
+			params:   []string{"key", "default"},
 			doc:      "Returns the row for a key, or `default` when the table has no row for it.",
 			examples: []string{`tables.skus.get("ABC-1", "MISC") // "MISC"`, `tables.warehouses.get(2, "MAIN") // "WEST"`},
 			overloads: []overload{

@@ -19,7 +19,8 @@ var timeLib = &libSpec{
 	version: 1,
 	fns: []fn{
 		{
-			name: "parseTime",
+			name:   "parseTime",
+			params: []string{"s", "layout", "zone"},
 			doc: "Parses RFC 3339 (`2025-09-28T15:19:14Z`, `2025-09-28T15:19:14+00:00`) and Amazon's " +
 				"report formats (`2017-01-17 07:59:59 UTC`, `14.03.2023 07:49:55 UTC`, `2025-09-28`, `17.01.2017`; " +
 				"dates alone are midnight UTC). With a Go layout (reference time `2006-01-02 15:04:05`) it " +
@@ -52,8 +53,9 @@ var timeLib = &libSpec{
 			},
 		},
 		{
-			name: "inZone",
-			doc:  "Returns the same instant in the named time zone, which formatting and the result then use.",
+			name:   "inZone",
+			params: []string{"zone"},
+			doc:    "Returns the same instant in the named time zone, which formatting and the result then use.",
 			examples: []string{
 				`timestamp("2025-09-28T15:19:14Z").inZone("America/New_York").formatSQL() // "2025-09-28 11:19:14.000"`,
 				`timestamp("2025-09-28T15:19:14Z").inZone("Mars/Olympus") // error: unknown time zone "Mars/Olympus"`,
@@ -103,7 +105,11 @@ func layoutFn(name, doc string, withLayout bool, examples ...string) fn {
 	for range base[1:] {
 		id += "_string"
 	}
-	return fn{name: name, doc: doc, examples: examples, overloads: []overload{
+	params := []string{"zone"}
+	if withLayout {
+		params = []string{"layout", "zone"}
+	}
+	return fn{name: name, doc: doc, examples: examples, params: params, overloads: []overload{
 		{id: id, member: true, args: base, result: cel.StringType, varfn: impl},
 		{id: id + "_string", member: true, args: append(append([]*cel.Type{}, base...), cel.StringType), result: cel.StringType, varfn: impl},
 	}}
