@@ -71,9 +71,9 @@ func simulatorSchema() jsonSchema {
 			"envelope":         strEnum("sqs (raw notification, default) or eventbridge (event with the notification as detail).", "sqs", "eventbridge"),
 			"header":           str("Header carrying token on every push."),
 			"token":            str("Token sent in header (secret)."),
-			"hmac_secret":      str("Secret signing every push with HMAC-SHA256 (secret)."),
-			"signature_header": str("Header carrying sha256=<hex signature> (default X-Pipewright-Signature)."),
-			"timestamp_header": str("Header carrying the Unix time signed with the body (default X-Pipewright-Timestamp)."),
+			"hmac_secret":      str("Secret signing every push with HMAC-SHA256 of \"<unix seconds>.<body>\", as webhook auth.hmac verifies it (secret)."),
+			"signature_header": str("Header carrying sha256=<hex signature> (default X-Signature, as webhook auth.hmac)."),
+			"timestamp_header": str("Header carrying the wall-clock Unix time signed with the body (default X-Timestamp, as webhook auth.hmac)."),
 		}),
 		"faults": object("Failures the simulator injects.", jsonSchema{
 			"error_rate":        fraction("Fraction of calls failing with a random retryable error (default 0)."),

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/pipewright/pipewright/connectors/internal/demo"
+	"github.com/pipewright/pipewright/connectors/internal/webhook"
 	"github.com/pipewright/pipewright/engine/component"
 )
 
@@ -72,9 +73,11 @@ type NotifyConfig struct {
 	// Header and Token, when set, are sent as a header on every push.
 	Header string
 	Token  string
-	// HMACSecret, when set, signs every push: TimestampHeader carries the
-	// Unix time in seconds (wall clock) and SignatureHeader carries
-	// "sha256=" and the hex HMAC-SHA256 of "<timestamp>.<body>".
+	// HMACSecret, when set, signs every push the way the engine's webhook
+	// endpoints verify it: TimestampHeader (default X-Timestamp) carries the
+	// Unix time in seconds (wall clock, not simulated time) and
+	// SignatureHeader (default X-Signature) carries "sha256=" and the hex
+	// HMAC-SHA256 of "<timestamp>.<body>".
 	HMACSecret      string
 	SignatureHeader string
 	TimestampHeader string
@@ -138,8 +141,8 @@ func DefaultConfig() Config {
 		EnforceRateLimits: true,
 		Notify: NotifyConfig{
 			Envelope:        EnvelopeSQS,
-			SignatureHeader: "X-Pipewright-Signature",
-			TimestampHeader: "X-Pipewright-Timestamp",
+			SignatureHeader: webhook.DefaultSignatureHeader,
+			TimestampHeader: webhook.DefaultTimestampHeader,
 			Redelivery:      30 * time.Second,
 		},
 		Credentials:      Credentials{ClientID: DemoClientID, ClientSecret: DemoClientSecret, RefreshToken: DemoRefreshToken},

@@ -3,9 +3,6 @@ package sandbox
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,6 +11,8 @@ import (
 	"net/url"
 	"strconv"
 	"time"
+
+	"github.com/pipewright/pipewright/connectors/internal/webhook"
 )
 
 // The push stands in for SQS or EventBridge and the consumer that forwards
@@ -104,9 +103,12 @@ func (s *Server) push(ctx context.Context, n *Notification) error {
 		req.Header.Set(cfg.Header, cfg.Token)
 	}
 	if cfg.HMACSecret != "" {
+		// Signed with the wall clock, as real senders do, whatever the
+		// simulated time: the receiver checks the timestamp against its
+		// wall clock.
 		ts := strconv.FormatInt(time.Now().Unix(), 10)
 		req.Header.Set(cfg.TimestampHeader, ts)
-		req.Header.Set(cfg.SignatureHeader, "sha256="+sign(cfg.HMACSecret, ts, body))
+		req.Header.Set(cfg.SignatureHeader, webhook.Sign(cfg.HMACSecret, ts, body))
 	}
 	resp, err := s.pushHTTP.Do(req)
 	if err != nil {
@@ -122,15 +124,6 @@ func (s *Server) push(ctx context.Context, n *Notification) error {
 		return fmt.Errorf("pushing notification: the endpoint answered %s", resp.Status)
 	}
 	return nil
-}
-
-// sign returns the hex HMAC-SHA256 of "<timestamp>.<body>".
-func sign(secret, timestamp string, body []byte) string {
-	mac := hmac.New(sha256.New, []byte(secret))
-	mac.Write([]byte(timestamp))
-	mac.Write([]byte("."))
-	mac.Write(body)
-	return hex.EncodeToString(mac.Sum(nil))
 }
 
 // eventBridgeEvent wraps a notification as the event an EventBridge partner

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -135,16 +136,23 @@ func TestNotify_signs_with_HMAC_and_wraps_for_EventBridge(t *testing.T) {
 	srv, _ := pushingSim(t, h, func(c *sandbox.Config) {
 		c.Notify.Header, c.Notify.Token = "", ""
 		c.Notify.HMACSecret, c.Notify.Envelope = "hmac-key", sandbox.EnvelopeEventBridge
+		c.Notify.SignatureHeader, c.Notify.TimestampHeader = "", "" // New fills in the defaults
 	})
 	_, err := srv.CreateOrder(sandbox.OrderSpec{MarketplaceID: "A1PA6795UKMFR9"})
 	require.NoError(t, err)
 	require.Eventually(t, func() bool { return h.count() == 1 }, 5*time.Second, time.Millisecond)
 
 	r, body := h.got[0], h.bodies[0]
-	ts := r.Header.Get("X-Pipewright-Timestamp")
+	// The engine's webhook defaults: X-Timestamp holds the wall clock's Unix
+	// seconds (not the simulated time, here a manual clock at epoch) and
+	// X-Signature "sha256=" and the hex HMAC-SHA256 of "<timestamp>.<body>".
+	ts := r.Header.Get("X-Timestamp")
+	sec, err := strconv.ParseInt(ts, 10, 64)
+	require.NoError(t, err)
+	assert.WithinDuration(t, time.Now(), time.Unix(sec, 0), time.Minute)
 	mac := hmac.New(sha256.New, []byte("hmac-key"))
 	mac.Write([]byte(ts + "." + string(body)))
-	assert.Equal(t, "sha256="+hex.EncodeToString(mac.Sum(nil)), r.Header.Get("X-Pipewright-Signature"))
+	assert.Equal(t, "sha256="+hex.EncodeToString(mac.Sum(nil)), r.Header.Get("X-Signature"))
 
 	var event struct {
 		Version    string          `json:"version"`

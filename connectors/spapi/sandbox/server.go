@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/pipewright/pipewright/connectors/internal/demo"
+	"github.com/pipewright/pipewright/connectors/internal/webhook"
 	"github.com/pipewright/pipewright/connectors/spapi/internal/ratelimit"
 	"github.com/pipewright/pipewright/connectors/spapi/models"
 	"github.com/pipewright/pipewright/engine/component"
@@ -127,10 +128,10 @@ func applyDefaults(c *Config) {
 		c.Notify.Redelivery = 30 * time.Second
 	}
 	if c.Notify.SignatureHeader == "" {
-		c.Notify.SignatureHeader = "X-Pipewright-Signature"
+		c.Notify.SignatureHeader = webhook.DefaultSignatureHeader
 	}
 	if c.Notify.TimestampHeader == "" {
-		c.Notify.TimestampHeader = "X-Pipewright-Timestamp"
+		c.Notify.TimestampHeader = webhook.DefaultTimestampHeader
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)

@@ -80,6 +80,16 @@ func TestConfig_validate_reports_every_problem(t *testing.T) {
 	assert.ErrorContains(t, err, "sandbox config")
 }
 
+func TestConfig_signs_with_the_engine_webhook_headers_by_default(t *testing.T) {
+	cfg := sandbox.DefaultConfig()
+	assert.Equal(t, "X-Signature", cfg.Notify.SignatureHeader)
+	assert.Equal(t, "X-Timestamp", cfg.Notify.TimestampHeader)
+	fs := flag.NewFlagSet("sandbox", flag.ContinueOnError)
+	cfg.RegisterFlags(fs)
+	assert.Equal(t, "X-Signature", fs.Lookup("notify-signature-header").DefValue)
+	assert.Equal(t, "X-Timestamp", fs.Lookup("notify-timestamp-header").DefValue)
+}
+
 func TestConfig_flags_set_every_option(t *testing.T) {
 	cfg := sandbox.DefaultConfig()
 	fs := flag.NewFlagSet("sandbox", flag.ContinueOnError)
