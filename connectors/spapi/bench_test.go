@@ -63,7 +63,11 @@ type benchRun struct {
 func runOrders(b *testing.B, scale, ordersPerHour float64, hours int, notifications bool) benchRun {
 	clock := sandbox.NewScaledClock(scale)
 	simYAML := "  orders_per_hour: " + strconv.FormatFloat(ordersPerHour, 'f', -1, 64) + "\n"
-	e := newEnv(b, clock, simYAML, notifications)
+	push := ""
+	if notifications {
+		push = pushToken
+	}
+	e := newEnv(b, clock, simYAML, push)
 	rec := &pageRecorder{clock: clock, start: clock.Now(), seen: map[string]bool{}, fresh: map[int]int{}, pagesByHour: map[int]int{}, resultsByHour: map[int]int{}}
 	f := spapi.NewOrdersFactory()
 	yaml := "{poll: {every: 5m, overlap: 2m, lookback: 10m}}"

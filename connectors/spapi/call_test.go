@@ -60,7 +60,7 @@ func confirmBindings() map[string]func(map[string]any) any {
 }
 
 func TestCall_confirmShipment_reaches_the_simulators_order(t *testing.T) {
-	e := newEnv(t, componenttest.NewManualClock(epoch), "", false)
+	e := newEnv(t, componenttest.NewManualClock(epoch), "", "")
 	o, err := e.sim.CreateOrder(sandbox.OrderSpec{FulfilledBy: sandbox.FulfilledByMerchant, MarketplaceID: "ATVPDKIKX0DER",
 		Items: []sandbox.ItemSpec{{SKU: demo.Products[0].SellerSKU, Quantity: 2}}})
 	require.NoError(t, err)
@@ -82,7 +82,7 @@ func TestCall_confirmShipment_reaches_the_simulators_order(t *testing.T) {
 }
 
 func TestCall_reports_each_message_of_a_batch(t *testing.T) {
-	e := newEnv(t, componenttest.NewManualClock(epoch), "", false)
+	e := newEnv(t, componenttest.NewManualClock(epoch), "", "")
 	sink := newCallSink(t, e, `
 operation: patchListingsItem
 path: {sellerId: msg.seller, sku: msg.sku}
@@ -120,7 +120,7 @@ body: {}`, map[string]func(map[string]any) any{
 // again. When the storm ends every shipment is confirmed exactly once.
 func TestCall_429_storm_ends_with_every_call_done_once(t *testing.T) {
 	clock := componenttest.NewManualClock(epoch)
-	e := newEnv(t, clock, "  faults: {storm_after: 0s, storm_for: 10m}\n", false)
+	e := newEnv(t, clock, "  faults: {storm_after: 0s, storm_for: 10m}\n", "")
 	var msgs []*component.Message
 	var ids []string
 	for i := 0; i < 8; i++ {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/pipewright/pipewright/connectors/internal/webhook"
 	"github.com/pipewright/pipewright/connectors/spapi/models"
 	"github.com/pipewright/pipewright/engine/component"
 )
@@ -21,8 +22,9 @@ type OrdersConfig struct {
 	// Poll configures searchOrders polling.
 	Poll PollConfig `yaml:"poll"`
 	// Notifications, when set, takes ORDER_CHANGE notifications on a webhook
-	// path and fetches each changed order with getOrder.
-	Notifications *WebhookConfig `yaml:"notifications"`
+	// path (the shared webhook options: path, auth, max_body, schema) and
+	// fetches each changed order with getOrder.
+	Notifications *webhook.Options `yaml:"notifications"`
 }
 
 // PollConfig configures the searchOrders poller.
@@ -73,9 +75,7 @@ func (c *OrdersConfig) Validate() error {
 		errs = append(errs, component.FieldErrorf("poll.enabled", "with polling off, configure notifications"))
 	}
 	if c.Notifications != nil {
-		if err := c.Notifications.validate("notifications."); err != nil {
-			errs = append(errs, err)
-		}
+		errs = append(errs, underOption("notifications.", c.Notifications.Validate()))
 	}
 	return errors.Join(errs...)
 }

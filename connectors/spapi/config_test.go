@@ -7,10 +7,12 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/pipewright/pipewright/connectors/internal/webhook"
 	"github.com/pipewright/pipewright/connectors/spapi"
 	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/componenttest"
@@ -115,6 +117,8 @@ flush: {max_messages: 500, window: 2m}`},
 	}
 }
 
+// Problems are reported at their option: by Validate as a FieldError
+// path, or by the schema as a JSON pointer (paths starting with /).
 func TestConfigs_report_problems_at_their_option(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -130,8 +134,14 @@ func TestConfigs_report_problems_at_their_option(t *testing.T) {
 		{"missing body", spapi.NewCallFactory(), "{operation: confirmShipment, path: {orderId: x}}", "body", "needs a request body"},
 		{"body where none is taken", spapi.NewCallFactory(), "{operation: searchOrders, query: {createdAfter: x}, body: {}}", "body", "takes no request body"},
 		{"bad included data", spapi.NewOrdersFactory(), "included_data: [RECIPIENT, ADRESS]", "included_data.1", `"ADRESS" is not one of`},
-		{"webhook without auth", spapi.NewOrdersFactory(), "notifications: {path: /hooks/a, auth: {}}", "notifications.auth", "unauthenticated webhooks are not allowed"},
-		{"token and hmac", spapi.NewNotificationsFactory(), "{path: /h, auth: {token: a, hmac: {secret: b}}}", "auth", "not both"},
+		{"webhook replay window too long", spapi.NewOrdersFactory(), "notifications: {path: /hooks/a, auth: {hmac: {secret: k, tolerance: 2h}}}", "notifications.auth.hmac.tolerance", "want between 1s and 1h"},
+		{"one header for signature and timestamp", spapi.NewNotificationsFactory(), "{path: /hooks/n, auth: {hmac: {secret: k, signature_header: X-T, timestamp_header: x-t}}}", "auth.hmac.timestamp_header", "must differ"},
+		{"webhook body limit too large", spapi.NewNotificationsFactory(), "{path: /hooks/n, auth: {token: t}, max_body: 64MiB}", "max_body", "32MiB"},
+		{"webhook without auth", spapi.NewOrdersFactory(), "notifications: {path: /hooks/a, auth: {}}", "/notifications/auth", "missing properties: 'token'"},
+		{"webhook without a path", spapi.NewOrdersFactory(), "notifications: {auth: {token: t}}", "/notifications", "missing properties: 'path'"},
+		{"token and hmac", spapi.NewNotificationsFactory(), "{path: /hooks/n, auth: {token: a, hmac: {secret: b}}}", "/auth", "valid against schemas at indexes 0 and 1"},
+		{"webhook path outside /hooks", spapi.NewNotificationsFactory(), "{path: /n, auth: {token: a}}", "/path", "does not match pattern"},
+		{"hmac without secret", spapi.NewNotificationsFactory(), "{path: /hooks/n, auth: {hmac: {tolerance: 1m}}}", "/auth/hmac", "missing properties: 'secret'"},
 		{"unknown rate-limit operation", spapi.NewConnectionFactory(), "{simulator: {enabled: true}, rate_limits: {serchOrders: {rate: 1, burst: 1}}}", "rate_limits.serchOrders", "unknown SP-API operation"},
 		{"credentials needed", spapi.NewConnectionFactory(), "{seller_id: A1SELLER, marketplaces: [ATVPDKIKX0DER]}", "credentials.client_id", "is required"},
 		{"lookback beyond retention", spapi.NewSettlementsFactory(), "lookback: 3000h", "lookback", "90 days"},
@@ -141,6 +151,11 @@ func TestConfigs_report_problems_at_their_option(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := componenttest.TryDecodeConfig(tt.factory, tt.yaml)
 			require.Error(t, err)
+			if strings.HasPrefix(tt.path, "/") {
+				assert.Contains(t, err.Error(), "'"+tt.path+"'")
+				assert.Contains(t, err.Error(), tt.want)
+				return
+			}
 			var fe *component.FieldError
 			found := false
 			for _, e := range flatten(err) {
@@ -152,6 +167,17 @@ func TestConfigs_report_problems_at_their_option(t *testing.T) {
 			assert.True(t, found, "no problem at %s in: %v", tt.path, err)
 		})
 	}
+}
+
+// The defaults of the shared webhook options apply to the intakes.
+func TestConfigs_webhook_defaults(t *testing.T) {
+	cfg := componenttest.DecodeConfig(t, spapi.NewOrdersFactory(), "notifications: {path: /hooks/a, auth: {hmac: {secret: k}}}").(*spapi.OrdersConfig)
+	want := &webhook.Options{Path: "/hooks/a", MaxBody: webhook.DefaultMaxBody, Auth: webhook.Auth{HMAC: &webhook.HMAC{
+		Secret: "k", SignatureHeader: "X-Signature", TimestampHeader: "X-Timestamp", Tolerance: component.Duration(5 * time.Minute),
+	}}}
+	assert.Equal(t, want, cfg.Notifications)
+	n := componenttest.DecodeConfig(t, spapi.NewNotificationsFactory(), "{path: /hooks/n, auth: {token: t}}").(*spapi.NotificationsConfig)
+	assert.Equal(t, "X-Hook-Token", n.Auth.Header)
 }
 
 // flatten unwraps joined errors.

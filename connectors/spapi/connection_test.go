@@ -13,14 +13,14 @@ import (
 )
 
 func TestConnection_simulator_mode_uses_the_demo_seller(t *testing.T) {
-	e := newEnv(t, componenttest.NewManualClock(epoch), "", false)
+	e := newEnv(t, componenttest.NewManualClock(epoch), "", "")
 	assert.NoError(t, e.conn.Check(context.Background()))
 	assert.Equal(t, demo.SellerID, e.conn.SellerID())
 	assert.Len(t, e.conn.Marketplaces(), len(demo.Marketplaces))
 }
 
 func TestConnection_Check_reports_rejected_credentials_without_them(t *testing.T) {
-	e := newEnv(t, componenttest.NewManualClock(epoch), "", false)
+	e := newEnv(t, componenttest.NewManualClock(epoch), "", "")
 	conn := startConnection(t, componenttest.NewManualClock(epoch), `
 endpoint: `+e.sim.URL()+`
 lwa_endpoint: `+e.sim.URL()+`/auth/o2/token

@@ -9,6 +9,8 @@
 //
 // The connector is generic: it knows Amazon's mechanics (auth, rate limits,
 // pagination, feeds, reports, notifications) and leaves business meaning to
-// the pipeline configuration. Operations are named as in
+// the pipeline configuration. Notifications arrive on the shared webhook
+// endpoint of connectors/internal/webhook (the options and checks of
+// http.webhook), which hands each verified request to the intake here. Operations are named as in
 // connectors/spapi/models (see LookupOperation there).
 package spapi

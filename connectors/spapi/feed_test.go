@@ -64,7 +64,7 @@ func stateKeys(t *testing.T, st component.State, prefix string) []string {
 
 func TestFeed_processing_report_routes_a_bad_sku_to_the_dead_letters(t *testing.T) {
 	clock := componenttest.NewManualClock(epoch)
-	e := newEnv(t, clock, "", false)
+	e := newEnv(t, clock, "", "")
 	set := e.sinkSettings()
 	sink := newFeedSink(t, set)
 	t.Cleanup(func() { _ = sink.Shutdown(context.Background()) })
@@ -96,7 +96,7 @@ func TestFeed_processing_report_routes_a_bad_sku_to_the_dead_letters(t *testing.
 
 func TestFeed_restart_resumes_a_feed_in_flight(t *testing.T) {
 	clock := componenttest.NewManualClock(epoch)
-	e := newEnv(t, clock, "", false)
+	e := newEnv(t, clock, "", "")
 	set := e.sinkSettings()
 	sink := newFeedSink(t, set)
 	require.NoError(t, sink.Write(context.Background(), feedMessages()[:2]))

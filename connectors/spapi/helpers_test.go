@@ -33,17 +33,21 @@ type env struct {
 	dead  *componenttest.DeadLetters
 }
 
+// pushToken makes the simulator push with the token s3cret in X-Hook-Token.
+const pushToken = "header: X-Hook-Token, token: s3cret"
+
 // newEnv starts a connection with the simulator enabled; simulator is YAML
-// added under simulator: (each line indented by two spaces). With push, the
-// simulator pushes ORDER_CHANGE notifications to /hooks/orders of the env's
-// hook server with the token s3cret.
-func newEnv(t testing.TB, clock component.Clock, simulator string, push bool) *env {
+// added under simulator: (each line indented by two spaces). With push (the
+// simulator's notify options besides url, e.g. pushToken), the simulator
+// pushes ORDER_CHANGE notifications to /hooks/orders of the env's hook
+// server.
+func newEnv(t testing.TB, clock component.Clock, simulator, push string) *env {
 	t.Helper()
 	e := &env{t: t, clock: clock, mux: componenttest.NewMux(), pub: &componenttest.Publisher{}, dead: &componenttest.DeadLetters{}}
 	e.hooks = httptest.NewServer(e.mux)
 	t.Cleanup(e.hooks.Close)
-	if push {
-		simulator += fmt.Sprintf("  notify: {url: '%s/hooks/orders', header: X-Hook-Token, token: s3cret}\n", e.hooks.URL)
+	if push != "" {
+		simulator += fmt.Sprintf("  notify: {url: '%s/hooks/orders', %s}\n", e.hooks.URL, push)
 	}
 	for _, def := range []string{"orders_per_hour: 0", "settlement_period: 0s"} {
 		if key, _, _ := strings.Cut(def, ":"); !strings.Contains(simulator, key+":") {

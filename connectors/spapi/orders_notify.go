@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"regexp"
 	"sort"
 	"strings"
@@ -58,44 +57,35 @@ type orderChange struct {
 	} `json:"Payload"`
 }
 
-func (s *ordersSource) notificationHandler() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n, ierr := s.cfg.Notifications.receive(r)
-		if ierr != nil {
-			answer(w, ierr.status, ierr.Error())
-			return
-		}
-		if n.header.Type != models.OrderChange {
-			answer(w, http.StatusBadRequest, fmt.Sprintf("this path takes ORDER_CHANGE notifications, not %s", n.header.Type))
-			return
-		}
-		var oc orderChange
-		_ = json.Unmarshal(n.body, &oc) // validated against the schema already
-		id := oc.Payload.OrderChangeNotification.AmazonOrderID
-		if !orderIDPattern.MatchString(id) {
-			answer(w, http.StatusBadRequest, fmt.Sprintf("AmazonOrderId %q is not an order id", id))
-			return
-		}
-		when, err := time.Parse(time.RFC3339, cmp.Or(oc.Payload.OrderChangeNotification.OrderChangeTrigger.TimeOfOrderChange, oc.EventTime))
-		if err != nil {
-			answer(w, http.StatusBadRequest, "the notification has no valid TimeOfOrderChange or EventTime")
-			return
-		}
-		if s.seen.covers(id, when) {
-			answer(w, http.StatusOK, "order version already published")
-			return
-		}
-		if err := s.recordPending(r.Context(), id, pendingFetch{Time: when, NotificationID: n.header.ID, Notification: n.body}); err != nil {
-			s.set.Logger.Error("spapi.orders: recording a notification failed", "error", err)
-			answer(w, http.StatusServiceUnavailable, "could not record the notification; retry")
-			return
-		}
-		select {
-		case s.wake <- struct{}{}:
-		default:
-		}
-		answer(w, http.StatusAccepted, "recorded")
-	})
+// recordChange is the intake's handler of ORDER_CHANGE notifications: it
+// records a pending fetch of the changed order (or nothing, when the
+// notified version was published already) and wakes the worker; the
+// endpoint answers 2xx only then.
+func (s *ordersSource) recordChange(ctx context.Context, n *notification) (string, error) {
+	if n.header.Type != models.OrderChange {
+		return "", component.Permanentf("this path takes ORDER_CHANGE notifications, not %s", n.header.Type)
+	}
+	var oc orderChange
+	_ = json.Unmarshal(n.body, &oc) // validated against the schema already
+	id := oc.Payload.OrderChangeNotification.AmazonOrderID
+	if !orderIDPattern.MatchString(id) {
+		return "", component.Permanentf("AmazonOrderId %q is not an order id", id)
+	}
+	when, err := time.Parse(time.RFC3339, cmp.Or(oc.Payload.OrderChangeNotification.OrderChangeTrigger.TimeOfOrderChange, oc.EventTime))
+	if err != nil {
+		return "", component.Permanentf("the notification has no valid TimeOfOrderChange or EventTime")
+	}
+	if s.seen.covers(id, when) {
+		return n.header.ID, nil // this order version was published already
+	}
+	if err := s.recordPending(ctx, id, pendingFetch{Time: when, NotificationID: n.header.ID, Notification: n.body}); err != nil {
+		return "", fmt.Errorf("spapi.orders: recording the notification of order %s: %w", id, err)
+	}
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+	return n.header.ID, nil
 }
 
 // recordPending stores p for order id, keeping the later change time when a

@@ -64,7 +64,7 @@ func orderID(o sandbox.Order) string {
 
 func TestOrders_notification_is_recorded_then_fetched_once(t *testing.T) {
 	clock := componenttest.NewManualClock(epoch)
-	e := newEnv(t, clock, "", false)
+	e := newEnv(t, clock, "", "")
 	pub := &countingPublisher{}
 	newOrdersSource(t, e, pub, "{poll: {enabled: false}, notifications: {path: /hooks/orders, auth: {token: s3cret}}}")
 	o, err := e.sim.CreateOrder(sandbox.OrderSpec{})
@@ -86,7 +86,7 @@ func TestOrders_notification_is_recorded_then_fetched_once(t *testing.T) {
 
 	// Redeliveries of the same change cost no call.
 	for i := 0; i < 3; i++ {
-		assert.Equal(t, http.StatusOK, post(t, url, notes[0].Body, tokenHeader))
+		assert.Equal(t, http.StatusAccepted, post(t, url, notes[0].Body, tokenHeader))
 	}
 	clock.Advance(2 * time.Minute)
 	time.Sleep(20 * time.Millisecond)
@@ -96,7 +96,7 @@ func TestOrders_notification_is_recorded_then_fetched_once(t *testing.T) {
 
 func TestOrders_notification_rejects_bad_requests_and_records_nothing(t *testing.T) {
 	clock := componenttest.NewManualClock(epoch)
-	e := newEnv(t, clock, "", false)
+	e := newEnv(t, clock, "", "")
 	pub := &countingPublisher{}
 	newOrdersSource(t, e, pub, "{poll: {enabled: false}, notifications: {path: /hooks/orders, auth: {token: s3cret}}}")
 	url := e.hooks.URL + "/hooks/orders"
@@ -134,7 +134,7 @@ func TestOrders_notification_rejects_bad_requests_and_records_nothing(t *testing
 // at most once per change.
 func TestOrders_poll_and_notifications_race_to_one_message_per_version(t *testing.T) {
 	clock := componenttest.NewManualClock(epoch)
-	e := newEnv(t, clock, "  orders_per_hour: 120\n", true)
+	e := newEnv(t, clock, "  orders_per_hour: 120\n", pushToken)
 	pub := &countingPublisher{}
 	newOrdersSource(t, e, pub, "{poll: {every: 5m, overlap: 5m, lookback: 1h}, notifications: {path: /hooks/orders, auth: {token: s3cret}}}")
 	run(clock, e.sim, 10*time.Second, 720)
@@ -200,7 +200,7 @@ func (p *batchPublisher) setFail(err error) {
 
 func TestOrders_poll_pages_full_and_moves_the_cursor_only_after_publishing(t *testing.T) {
 	clock := componenttest.NewManualClock(epoch)
-	e := newEnv(t, clock, "", false)
+	e := newEnv(t, clock, "", "")
 	for i := 0; i < 250; i++ {
 		_, err := e.sim.CreateOrder(sandbox.OrderSpec{})
 		require.NoError(t, err)
@@ -237,4 +237,43 @@ func TestOrders_poll_pages_full_and_moves_the_cursor_only_after_publishing(t *te
 	// Amazon's two minutes before the first read, which came after epoch.
 	assert.True(t, st.Cursor.After(epoch.Add(-7*time.Minute)), "the cursor moved to %s", st.Cursor)
 	assert.True(t, st.Cursor.Before(clock.Now()))
+}
+
+// The simulator signs its pushes with the defaults of the shared webhook
+// options and the wall clock, and the intake checks them against the wall
+// clock: pushes are accepted while the engine clock runs a month ahead, as
+// an accelerated demo clock does; a push signed with another secret is
+// refused and records nothing.
+func TestOrders_notifications_take_the_simulators_signed_pushes(t *testing.T) {
+	tests := []struct {
+		name     string
+		push     string
+		accepted bool
+	}{
+		{"eventbridge", "hmac_secret: k3y, envelope: eventbridge", true},
+		{"raw", "hmac_secret: k3y", true},
+		{"another secret", "hmac_secret: not-k3y", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clock := componenttest.NewManualClock(time.Now().Add(30 * 24 * time.Hour).Truncate(time.Second))
+			e := newEnv(t, clock, "", tt.push)
+			pub := &countingPublisher{}
+			newOrdersSource(t, e, pub, "{poll: {enabled: false}, notifications: {path: /hooks/orders, auth: {hmac: {secret: k3y}}}}")
+			o, err := e.sim.CreateOrder(sandbox.OrderSpec{})
+			require.NoError(t, err)
+			if !tt.accepted {
+				require.Eventually(t, func() bool { return e.sim.Notifications()[0].Attempts > 0 }, 10*time.Second, 5*time.Millisecond)
+				run(clock, e.sim, time.Second, 20)
+				assert.Contains(t, e.sim.Notifications()[0].LastError, "401")
+				assert.Empty(t, pub.Messages())
+				assert.Zero(t, e.sim.Stats().Calls[getOrderOp])
+				return
+			}
+			drive(t, clock, e.sim, time.Second, 100, func() bool { return len(pub.Messages()) == 1 })
+			assert.Equal(t, orderID(o), pub.Messages()[0].ID)
+			assert.Equal(t, "notification", pub.Messages()[0].Meta(spapi.MetaVia))
+			require.Eventually(t, func() bool { return e.sim.Notifications()[0].Delivered }, 10*time.Second, 5*time.Millisecond)
+		})
+	}
 }

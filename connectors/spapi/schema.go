@@ -7,8 +7,9 @@ import (
 )
 
 // Option schemas are built from these helpers so that shared option groups
-// (webhook auth, marketplaces) are declared once. Every property carries a
-// description; objects reject unknown keys.
+// (marketplaces; the webhook options come from connectors/internal/webhook)
+// are declared once. Every property carries a description; objects reject
+// unknown keys.
 
 type jsonSchema = map[string]any
 

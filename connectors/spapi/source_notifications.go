@@ -3,10 +3,10 @@ package spapi
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"slices"
 	"time"
 
+	"github.com/pipewright/pipewright/connectors/internal/webhook"
 	"github.com/pipewright/pipewright/engine/component"
 )
 
@@ -28,11 +28,12 @@ func NewNotificationsFactory() component.SourceFactory {
 // nothing, so it names no connection.
 func (notificationsFactory) ConnectionType() component.Type { return "" }
 
-// notificationsSource publishes each accepted notification before
-// answering 2xx.
+// notificationsSource publishes each accepted notification before the
+// endpoint answers 2xx.
 type notificationsSource struct {
 	cfg *NotificationsConfig
 	set component.SourceSettings
+	ep  *webhook.Endpoint
 }
 
 // CreateSource returns the source; Start registers its path.
@@ -41,43 +42,40 @@ func (notificationsFactory) CreateSource(_ context.Context, set component.Source
 	if err != nil {
 		return nil, err
 	}
-	return &notificationsSource{cfg: c, set: set}, nil
+	s := &notificationsSource{cfg: c, set: set}
+	if s.ep, err = newIntake(&c.Options, set.Settings, s.publish); err != nil {
+		return nil, fmt.Errorf("spapi.notifications: %w", err)
+	}
+	return s, nil
 }
 
 // Start registers the webhook path.
 func (s *notificationsSource) Start(context.Context) error {
-	if err := s.set.HTTP.Handle(s.cfg.Path, http.HandlerFunc(s.serve)); err != nil {
+	if err := s.set.HTTP.Handle(s.cfg.Path, s.ep); err != nil {
 		return fmt.Errorf("spapi.notifications: %w", err)
 	}
 	return nil
 }
 
-// Shutdown does nothing: requests end with the engine's HTTP server.
-func (s *notificationsSource) Shutdown(context.Context) error { return nil }
+// Shutdown refuses new requests (503) and waits for those in flight.
+func (s *notificationsSource) Shutdown(ctx context.Context) error { return s.ep.Close(ctx) }
 
-func (s *notificationsSource) serve(w http.ResponseWriter, r *http.Request) {
-	n, ierr := s.cfg.receive(r)
-	if ierr != nil {
-		answer(w, ierr.status, ierr.Error())
-		return
-	}
+// publish publishes a notification of a configured type; id =
+// NotificationId.
+func (s *notificationsSource) publish(ctx context.Context, n *notification) (string, error) {
 	if !slices.Contains(s.cfg.Types, n.header.Type) {
-		answer(w, http.StatusBadRequest, fmt.Sprintf("this path does not take %s notifications", n.header.Type))
-		return
+		return "", component.Permanentf("this path does not take %s notifications", n.header.Type)
 	}
 	body, err := component.DecodeJSON(n.body)
 	if err != nil {
-		answer(w, http.StatusBadRequest, err.Error())
-		return
+		return "", component.Permanent(err)
 	}
 	m := component.NewMessage(n.header.ID, body)
 	m.SetMeta(component.MetaKey, n.header.ID)
-	m.SetMeta(component.MetaReceivedAt, s.set.Clock.Now().UTC().Format(time.RFC3339))
+	m.SetMeta(component.MetaReceivedAt, n.receivedAt.UTC().Format(time.RFC3339))
 	m.SetMeta(MetaNotificationType, n.header.Type)
-	if err := s.set.Publisher.Publish(r.Context(), m); err != nil {
-		s.set.Logger.Error("spapi.notifications: publishing failed", "error", err)
-		answer(w, http.StatusServiceUnavailable, "could not store the notification; retry")
-		return
+	if err := s.set.Publisher.Publish(ctx, m); err != nil {
+		return "", fmt.Errorf("spapi.notifications: publishing: %w", err)
 	}
-	answer(w, http.StatusOK, "published")
+	return n.header.ID, nil
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/pipewright/pipewright/connectors/internal/webhook"
 	"github.com/pipewright/pipewright/connectors/spapi/internal/client"
 	"github.com/pipewright/pipewright/connectors/spapi/internal/metric"
 	"github.com/pipewright/pipewright/connectors/spapi/models"
@@ -43,6 +44,7 @@ type ordersSource struct {
 	searchOp  *models.Operation
 	getOp     *models.Operation
 	seen      *versionCache
+	intake    *webhook.Endpoint // nil without notifications
 	wake      chan struct{}
 	published *prometheus.CounterVec
 	loops     background
@@ -73,14 +75,19 @@ func (ordersFactory) CreateSource(_ context.Context, set component.SourceSetting
 	if s.api == nil {
 		return nil, errNoConnection
 	}
+	if c.Notifications != nil {
+		if s.intake, err = newIntake(c.Notifications, set.Settings, s.recordChange); err != nil {
+			return nil, fmt.Errorf("spapi.orders: %w", err)
+		}
+	}
 	return s, nil
 }
 
 // Start registers the notification path and starts the poller and the
 // notification worker.
 func (s *ordersSource) Start(ctx context.Context) error {
-	if n := s.cfg.Notifications; n != nil {
-		if err := s.set.HTTP.Handle(n.Path, s.notificationHandler()); err != nil {
+	if s.intake != nil {
+		if err := s.set.HTTP.Handle(s.cfg.Notifications.Path, s.intake); err != nil {
 			return fmt.Errorf("spapi.orders: %w", err)
 		}
 	}
@@ -88,17 +95,22 @@ func (s *ordersSource) Start(ctx context.Context) error {
 	if s.cfg.Poll.Enabled {
 		loops = append(loops, s.pollLoop)
 	}
-	if s.cfg.Notifications != nil {
+	if s.intake != nil {
 		loops = append(loops, s.drainLoop)
 	}
 	s.loops.run(ctx, loops...)
 	return nil
 }
 
-// Shutdown stops the poller and the worker.
-func (s *ordersSource) Shutdown(context.Context) error {
+// Shutdown refuses new notifications (503), waits for those in flight,
+// then stops the poller and the worker.
+func (s *ordersSource) Shutdown(ctx context.Context) error {
+	var err error
+	if s.intake != nil {
+		err = s.intake.Close(ctx)
+	}
 	s.loops.stop()
-	return nil
+	return err
 }
 
 // publishOrders publishes order objects (as Amazon returns them) and
