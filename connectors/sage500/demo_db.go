@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 
 	"github.com/pipewright/pipewright/connectors/internal/demo"
 	"github.com/pipewright/pipewright/connectors/sage500/internal/catalog"
@@ -21,6 +22,9 @@ import (
 func CreateDemoDB(ctx context.Context, path string) error {
 	if _, err := os.Stat(path); err == nil {
 		return fmt.Errorf("creating the demo database: %s: %w", path, fs.ErrExist)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("creating the demo database: %w", err)
 	}
 	_, driverDSN, err := parseDSN("sqlite:" + path + "?mode=rwc")
 	if err != nil {

@@ -152,8 +152,21 @@ func (l *loader) loadPipelines() {
 	}
 }
 
-// fieldErrorProblem locates an error from a component's Validate: a
-// FieldError's path is turned into a pointer below ptr.
+// fieldErrorProblems locates the errors from a component's Validate, one
+// problem per error of an errors.Join.
+func fieldErrorProblems(f *yamlFile, ptr string, err error) []Problem {
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		var ps []Problem
+		for _, e := range joined.Unwrap() {
+			ps = append(ps, fieldErrorProblems(f, ptr, e)...)
+		}
+		return ps
+	}
+	return []Problem{fieldErrorProblem(f, ptr, err)}
+}
+
+// fieldErrorProblem locates one error: a FieldError's path is turned into a
+// pointer below ptr.
 func fieldErrorProblem(f *yamlFile, ptr string, err error) Problem {
 	var fe *component.FieldError
 	if errors.As(err, &fe) && fe.Path != "" {

@@ -66,7 +66,7 @@ func (l *loader) component(f *yamlFile, ptr string, kind component.Kind, env *ex
 	}
 	if v, isCV := cfg.(component.ConnectionValidator); isCV && conn != nil {
 		if err := v.ValidateConnection(conn.Config); err != nil {
-			l.add(fieldErrorProblem(f, tptr, err))
+			l.add(fieldErrorProblems(f, tptr, err)...)
 		}
 	}
 	l.compiler.bindConfig(f, cfg, env)

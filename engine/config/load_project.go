@@ -111,7 +111,7 @@ func (l *loader) decodeOptions(f *yamlFile, ptr string, opts *yaml.Node, factory
 	}
 	if v, ok := cfg.(component.Validator); ok {
 		if err := v.Validate(); err != nil {
-			l.add(fieldErrorProblem(f, ptr, err))
+			l.add(fieldErrorProblems(f, ptr, err)...)
 			return nil, false
 		}
 	}

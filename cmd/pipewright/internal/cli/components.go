@@ -3,6 +3,7 @@ package cli
 import (
 	"github.com/pipewright/pipewright/connectors/file"
 	httpconn "github.com/pipewright/pipewright/connectors/http"
+	"github.com/pipewright/pipewright/connectors/sage500"
 	"github.com/pipewright/pipewright/connectors/schedule"
 	"github.com/pipewright/pipewright/connectors/spapi"
 	"github.com/pipewright/pipewright/engine/component"
@@ -16,6 +17,7 @@ func factories() []component.Factory {
 	fs = append(fs, httpconn.Factories()...)
 	fs = append(fs, schedule.Factories()...)
 	fs = append(fs, spapi.Factories()...)
+	fs = append(fs, sage500.Factories()...)
 	return fs
 }
 
