@@ -62,6 +62,12 @@ func (l *loader) decodeSteps(f *yamlFile, pl *Pipeline) []string {
 			st.Split = l.compiler.expr(f, d.Split.Node(), env)
 		case StepValidate:
 			st.Validate = l.validateStep(f, kptr, d.Validate)
+		case StepAssert:
+			for _, a := range d.Assert {
+				st.Assert = append(st.Assert, AssertRule{That: l.compiler.expr(f, a.That.Node(), env), Message: l.compiler.expr(f, a.Message.Node(), env)})
+			}
+		case StepChanged:
+			st.Changed = &ChangedStep{Key: l.compiler.expr(f, d.Changed.Key.Node(), env), Value: l.compiler.expr(f, d.Changed.Value.Node(), env)}
 		case StepLookup:
 			st.Lookup = l.lookupStep(f, kptr, d.Lookup, vars)
 			if st.Lookup != nil {

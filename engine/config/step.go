@@ -19,9 +19,11 @@ const (
 	StepLookup   StepKind = "lookup"
 	StepRoute    StepKind = "route"
 	StepSplit    StepKind = "split"
+	StepAssert   StepKind = "assert"
+	StepChanged  StepKind = "changed"
 )
 
-var stepKinds = []StepKind{StepMap, StepFilter, StepValidate, StepLookup, StepRoute, StepSplit}
+var stepKinds = []StepKind{StepMap, StepFilter, StepValidate, StepLookup, StepRoute, StepSplit, StepAssert, StepChanged}
 
 // Step is one compiled step. Exactly one of the kind fields is set.
 type Step struct {
@@ -36,6 +38,20 @@ type Step struct {
 	Lookup   *LookupStep
 	Route    []RouteRule
 	Split    *expr.Program
+	Assert   []AssertRule
+	Changed  *ChangedStep
+}
+
+// AssertRule is one business rule of an assert step.
+type AssertRule struct {
+	That    *expr.Program
+	Message *expr.Program
+}
+
+// ChangedStep passes messages whose value changed for their key.
+type ChangedStep struct {
+	Key   *expr.Program
+	Value *expr.Program
 }
 
 // MapStep builds a new body from a template.
@@ -86,6 +102,18 @@ type stepDoc struct {
 	Lookup   *lookupDoc      `yaml:"lookup"`
 	Route    []routeDoc      `yaml:"route"`
 	Split    *component.Expr `yaml:"split"`
+	Assert   []assertDoc     `yaml:"assert"`
+	Changed  *changedDoc     `yaml:"changed"`
+}
+
+type assertDoc struct {
+	That    component.Expr `yaml:"that"`
+	Message component.Expr `yaml:"message"`
+}
+
+type changedDoc struct {
+	Key   component.Expr `yaml:"key"`
+	Value component.Expr `yaml:"value"`
 }
 
 type mapDoc struct {
@@ -128,6 +156,12 @@ func (d *stepDoc) kind() (StepKind, error) {
 	}
 	if d.Split != nil {
 		set = append(set, StepSplit)
+	}
+	if d.Assert != nil {
+		set = append(set, StepAssert)
+	}
+	if d.Changed != nil {
+		set = append(set, StepChanged)
 	}
 	switch len(set) {
 	case 1:

@@ -36,7 +36,9 @@ type TestCase struct {
 	Body     any
 	Metadata map[string]string
 	Mocks    map[string]Mock
-	Expect   Expect
+	// Delivered are changed steps' last delivered values: step -> key -> value.
+	Delivered map[string]map[string]any
+	Expect    Expect
 }
 
 // Mock is a mocked lookup outcome.
@@ -121,6 +123,7 @@ func (l *loader) decodeCase(f *yamlFile, ptr string, n *yaml.Node, pl *Pipeline)
 		l.add(f.at(ptr+"/input", "missing body or file"))
 	}
 	l.decodeMocks(f, ptr, mappingValue(n, "mocks"), pl, tc)
+	l.decodeDelivered(f, ptr, mappingValue(n, "delivered"), pl, tc)
 	l.decodeExpect(f, ptr+"/expect", mappingValue(n, "expect"), pl, tc)
 	return tc
 }
@@ -149,9 +152,27 @@ func (l *loader) decodeMocks(f *yamlFile, ptr string, mocks *yaml.Node, pl *Pipe
 	}
 }
 
-func hasLookupStep(pl *Pipeline, name string) bool {
+func (l *loader) decodeDelivered(f *yamlFile, ptr string, n *yaml.Node, pl *Pipeline, tc *TestCase) {
+	if n == nil {
+		return
+	}
+	tc.Delivered = map[string]map[string]any{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		step := n.Content[i].Value
+		sptr := ptr + "/delivered/" + escapePointer(step)
+		if pl != nil && !hasStepOfKind(pl, step, StepChanged) {
+			l.add(f.atKey(sptr, "no changed step named %q in pipeline %s", step, pl.Name))
+		}
+		values, _ := l.value(f, sptr, n.Content[i+1]).(map[string]any)
+		tc.Delivered[step] = values
+	}
+}
+
+func hasLookupStep(pl *Pipeline, name string) bool { return hasStepOfKind(pl, name, StepLookup) }
+
+func hasStepOfKind(pl *Pipeline, name string, kind StepKind) bool {
 	for _, s := range pl.Steps {
-		if s.Name == name && s.Kind == StepLookup {
+		if s.Name == name && s.Kind == kind {
 			return true
 		}
 	}

@@ -74,7 +74,7 @@ func runCase(pl *config.Pipeline, globals *config.Globals, tc *config.TestCase, 
 		msg.SetMeta(k, v)
 	}
 	msg.SetMeta(component.MetaPipeline, pl.Name)
-	exec := flow.New(pl, globals, mockLookup(tc), nil)
+	exec := flow.New(pl, globals, mockLookup(tc), deliveredState(tc), nil)
 	res, err := exec.Process(context.Background(), msg, 0)
 	var failure *flow.StepError
 	switch {
@@ -100,6 +100,22 @@ func mockLookup(tc *config.TestCase) flow.LookupFunc {
 			return nil, component.Permanent(errors.New(m.Error))
 		}
 		return m.Result, nil
+	}
+}
+
+// deliveredState serves a case's delivered values to changed steps.
+func deliveredState(tc *config.TestCase) flow.StateFunc {
+	state := map[string][]byte{}
+	for step, values := range tc.Delivered {
+		for key, v := range values {
+			if enc, err := component.EncodeJSON(v); err == nil {
+				state[flow.ChangedKey(step, key)] = enc
+			}
+		}
+	}
+	return func(_ context.Context, key string) ([]byte, bool, error) {
+		v, ok := state[key]
+		return v, ok, nil
 	}
 }
 

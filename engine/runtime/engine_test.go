@@ -227,3 +227,39 @@ func mustField(t *testing.T, raw json.RawMessage, key string) any {
 	require.NoError(t, json.Unmarshal(raw, &m))
 	return m[key]
 }
+
+func TestEngine_changed_step_remembers_only_delivered_values(t *testing.T) {
+	dir := writeDir(t, `
+-- pipewright.yaml --
+project: stock
+connections:
+  erp: { type: target }
+defaults:
+  errors: { retry: { initial: 20ms, max: 100ms } }
+-- stock.yaml --
+pipeline: stock
+source: { file: { path: "*.jsonl" } }
+steps:
+  - name: qty
+    changed: { key: msg.sku, value: msg.qty }
+sink: { target: { connection: erp } }
+`)
+	writeInput(t, dir, "1.jsonl", 1, func(int) string { return `{"id":"a","sku":"A","qty":1}` })
+	tg := newTarget()
+	tg.failures = []error{component.Retryable(fmt.Errorf("503"))}
+	data := t.TempDir()
+	e := startEngine(t, dir, data, tg, nil)
+	eventually(t, 20*time.Second, "a delivered after a retry", func() bool { d, _ := tg.count(); return d == 1 })
+	stopEngine(t, e)
+
+	writeInput(t, dir, "2.jsonl", 1, func(int) string { return `{"id":"b","sku":"A","qty":1}` })
+	writeInput(t, dir, "3.jsonl", 1, func(int) string { return `{"id":"c","sku":"B","qty":1}` })
+	e = startEngine(t, dir, data, tg, nil)
+	eventually(t, 20*time.Second, "c delivered", func() bool { d, _ := tg.count(); return d == 2 })
+	eventually(t, 5*time.Second, "b dropped as unchanged", func() bool {
+		return counter(t, e, "pipewright_messages_dropped_total") == 1
+	})
+	tg.mu.Lock()
+	defer tg.mu.Unlock()
+	assert.Equal(t, []string{"a", "c"}, tg.order)
+}

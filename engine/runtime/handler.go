@@ -87,21 +87,26 @@ func sinkTarget(pl *config.Pipeline, sink string) target {
 
 // deliver hands the outputs to their sinks and settles each failure.
 func (p *pipelineRunner) deliver(ctx context.Context, original *component.Message, outputs []flow.Output, attempt int) error {
-	bySink := map[string][]*component.Message{}
+	bySink := map[string][]flow.Output{}
 	var order []string
 	for _, o := range outputs {
 		if _, ok := bySink[o.Sink]; !ok {
 			order = append(order, o.Sink)
 		}
-		bySink[o.Sink] = append(bySink[o.Sink], o.Msg)
+		bySink[o.Sink] = append(bySink[o.Sink], o)
 	}
 	var retry error
 	for _, name := range order {
 		sr := p.sinks[name]
-		msgs := bySink[name]
+		outs := bySink[name]
+		msgs := make([]*component.Message, len(outs))
+		for i, o := range outs {
+			msgs[i] = o.Msg
+		}
 		errs := sr.write(ctx, msgs)
 		for i, err := range errs {
 			if err == nil {
+				p.commit(ctx, outs[i])
 				p.e.metrics.out.WithLabelValues(p.pl.Name, name).Inc()
 				p.e.metrics.observeEndToEnd(p.pl.Name, msgs[i], p.e.clock.Now())
 				continue

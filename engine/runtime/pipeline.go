@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/config"
 	"github.com/pipewright/pipewright/engine/internal/flow"
+	"github.com/pipewright/pipewright/engine/internal/transport"
 )
 
 // pipelineRunner is one pipeline's running parts.
@@ -26,6 +28,27 @@ type pipelineRunner struct {
 	deps       []*circuit
 	subscriber message.Subscriber
 	budget     *budget
+	// state holds what the steps remember (changed steps' last values).
+	state component.State
+}
+
+// readState serves the executor's reads of the steps' state.
+func (p *pipelineRunner) readState(ctx context.Context, key string) ([]byte, bool, error) {
+	v, err := p.state.Get(ctx, key)
+	if errors.Is(err, component.ErrNotFound) {
+		return nil, false, nil
+	}
+	return v, err == nil, err
+}
+
+// commit makes an output's state writes once its sink completed it. A
+// failed write only means the value is sent again next time.
+func (p *pipelineRunner) commit(ctx context.Context, o flow.Output) {
+	for _, w := range o.After {
+		if err := p.state.Put(ctx, w.Key, w.Value); err != nil {
+			p.e.log.Warn("cannot remember a delivered value; it will be sent again", "pipeline", p.pl.Name, "key", w.Key, "error", err)
+		}
+	}
 }
 
 func (e *Engine) buildPipelines(ctx context.Context) error {
@@ -65,7 +88,8 @@ func (e *Engine) buildPipeline(ctx context.Context, pl *config.Pipeline) (*pipel
 	for _, c := range deps {
 		p.deps = append(p.deps, c)
 	}
-	p.exec = flow.New(pl, e.project.Globals, p.lookup, e.metrics.stepObserver(pl.Name))
+	p.state = transport.NewState(e.stateKV, pl.Name+"/steps")
+	p.exec = flow.New(pl, e.project.Globals, p.lookup, p.readState, e.metrics.stepObserver(pl.Name))
 	src, err := e.buildSource(ctx, p)
 	if err != nil {
 		return nil, err

@@ -29,23 +29,38 @@ const (
 // Observer is told how long each step took and how it ended.
 type Observer func(step *config.Step, d time.Duration, o Outcome)
 
+// StateFunc reads a value the pipeline's steps stored (changed steps'
+// last delivered values); found is false for a key never written.
+type StateFunc func(ctx context.Context, key string) (value []byte, found bool, err error)
+
 // Executor runs one pipeline's steps. It is safe for concurrent use.
 type Executor struct {
 	pl      *config.Pipeline
 	globals *config.Globals
 	lookup  LookupFunc
+	state   StateFunc
 	observe Observer
 }
 
-// New returns an executor. observe may be nil.
-func New(pl *config.Pipeline, globals *config.Globals, lookup LookupFunc, observe Observer) *Executor {
-	return &Executor{pl: pl, globals: globals, lookup: lookup, observe: observe}
+// New returns an executor. state and observe may be nil (a pipeline without
+// changed steps needs no state).
+func New(pl *config.Pipeline, globals *config.Globals, lookup LookupFunc, state StateFunc, observe Observer) *Executor {
+	return &Executor{pl: pl, globals: globals, lookup: lookup, state: state, observe: observe}
 }
 
 // Output is a message ready for a sink.
 type Output struct {
 	Sink string
 	Msg  *component.Message
+	// After are state writes to make once the sink completed the message
+	// (the values changed steps let through).
+	After []StateWrite
+}
+
+// StateWrite is a value to store under a key of the pipeline's state.
+type StateWrite struct {
+	Key   string
+	Value []byte
 }
 
 // StepError is a failure at a step, with the message as it entered the
@@ -74,13 +89,13 @@ type Result struct {
 // that is not permanent: the whole message should be retried.
 func (e *Executor) Process(ctx context.Context, msg *component.Message, from int) (*Result, error) {
 	res := &Result{}
-	if err := e.run(ctx, msg, from, res); err != nil {
+	if err := e.run(ctx, msg, from, res, nil); err != nil {
 		return nil, err
 	}
 	return res, nil
 }
 
-func (e *Executor) run(ctx context.Context, msg *component.Message, from int, res *Result) error {
+func (e *Executor) run(ctx context.Context, msg *component.Message, from int, res *Result, after []StateWrite) error {
 	for i := from; i < len(e.pl.Steps); i++ {
 		st := e.pl.Steps[i]
 		var start time.Time
@@ -105,20 +120,23 @@ func (e *Executor) run(ctx context.Context, msg *component.Message, from int, re
 			return nil
 		case out.routes != nil:
 			for _, sink := range out.routes {
-				res.Outputs = append(res.Outputs, Output{Sink: sink, Msg: msg})
+				res.Outputs = append(res.Outputs, Output{Sink: sink, Msg: msg, After: after})
 			}
 			return nil
 		case out.split != nil:
 			for _, child := range out.split {
-				if err := e.run(ctx, child, i+1, res); err != nil {
+				if err := e.run(ctx, child, i+1, res, after); err != nil {
 					return err
 				}
 			}
 			return nil
 		}
+		if out.write != nil {
+			after = append(append([]StateWrite(nil), after...), *out.write)
+		}
 		msg = out.msg
 	}
-	res.Outputs = append(res.Outputs, Output{Sink: config.MainSink, Msg: msg})
+	res.Outputs = append(res.Outputs, Output{Sink: config.MainSink, Msg: msg, After: after})
 	return nil
 }
 

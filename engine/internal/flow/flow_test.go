@@ -86,6 +86,7 @@ func TestProcess_split_lookup_filter_map_merge(t *testing.T) {
 			assert.Equal(t, map[string]any{"mkt": "US"}, params)
 			return map[string]any{"id": "C1"}, nil
 		},
+		nil,
 		func(st *config.Step, _ time.Duration, o flow.Outcome) {
 			if o != flow.OK {
 				seen = append(seen, st.Name)
@@ -114,7 +115,7 @@ func TestProcess_isolates_a_failing_split_element(t *testing.T) {
 	p := load(t, dir)
 	exec := flow.New(p.Pipelines[0], p.Globals, func(context.Context, *config.Step, map[string]any) (any, error) {
 		return map[string]any{"id": "C1"}, nil
-	}, nil)
+	}, nil, nil)
 	msg := component.NewMessage("m1", map[string]any{"mkt": "US", "lines": []any{
 		map[string]any{"sku": "A", "qty": int64(2)},
 		map[string]any{"sku": "X", "qty": "two"}, // filter errors: string > int
@@ -149,7 +150,7 @@ func TestProcess_lookup_outcomes(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			exec := flow.New(p.Pipelines[0], p.Globals, func(context.Context, *config.Step, map[string]any) (any, error) {
 				return tt.result, tt.err
-			}, nil)
+			}, nil, nil)
 			res, err := exec.Process(context.Background(), msg(), 0)
 			if tt.permanent {
 				require.NoError(t, err)
@@ -167,7 +168,7 @@ func TestProcess_lookup_outcomes(t *testing.T) {
 
 func TestProcess_resumes_at_a_step(t *testing.T) {
 	p := load(t, dir)
-	exec := flow.New(p.Pipelines[0], p.Globals, nil, nil)
+	exec := flow.New(p.Pipelines[0], p.Globals, nil, nil, nil)
 	// A replay of the "line" step (index 3) with the lookup result in vars.
 	msg := component.NewMessage("r1", map[string]any{"sku": "Z", "qty": int64(1)})
 	msg.Vars = map[string]any{"cust": map[string]any{"id": "C9"}}
@@ -179,7 +180,7 @@ func TestProcess_resumes_at_a_step(t *testing.T) {
 
 func TestProcess_division_by_zero_is_a_permanent_step_error(t *testing.T) {
 	p := load(t, dir)
-	exec := flow.New(p.Pipelines[0], p.Globals, nil, nil)
+	exec := flow.New(p.Pipelines[0], p.Globals, nil, nil, nil)
 	msg := component.NewMessage("r1", map[string]any{"sku": "Z", "qty": int64(-0)})
 	msg.Vars = map[string]any{"cust": map[string]any{"id": "C9"}}
 	res, err := exec.Process(context.Background(), msg, 3)
@@ -187,4 +188,66 @@ func TestProcess_division_by_zero_is_a_permanent_step_error(t *testing.T) {
 	require.Len(t, res.Failed, 1)
 	assert.ErrorContains(t, res.Failed[0].Err, "qty")
 	assert.ErrorContains(t, res.Failed[0].Err, "division by zero")
+}
+
+const rulesDir = `
+-- pipewright.yaml --
+project: t
+-- p.yaml --
+pipeline: p
+source: { file: { path: in.jsonl } }
+steps:
+  - name: balanced
+    assert:
+      - that: msg.debit == msg.credit
+        message: '"unbalanced: debits " + string(msg.debit) + ", credits " + string(msg.credit)'
+      - that: msg.debit > 0
+        message: '"empty journal"'
+  - name: stock
+    changed: { key: msg.sku, value: msg.qty }
+sink: { stdout: {} }
+`
+
+func TestProcess_assert_fails_with_the_first_broken_rule(t *testing.T) {
+	p := load(t, rulesDir)
+	exec := flow.New(p.Pipelines[0], p.Globals, nil, nil, nil)
+	for body, want := range map[string]string{
+		`{"debit": 5, "credit": 4, "sku": "A", "qty": 1}`: "unbalanced: debits 5, credits 4",
+		`{"debit": 0, "credit": 0, "sku": "A", "qty": 1}`: "empty journal",
+	} {
+		v, err := component.DecodeJSON([]byte(body))
+		require.NoError(t, err)
+		res, err := exec.Process(context.Background(), component.NewMessage("m", v), 0)
+		require.NoError(t, err)
+		require.Len(t, res.Failed, 1)
+		assert.Equal(t, "balanced", res.Failed[0].Step.Name)
+		assert.EqualError(t, res.Failed[0].Err, want)
+		assert.True(t, component.IsPermanent(res.Failed[0].Err))
+	}
+}
+
+func TestProcess_changed_drops_a_value_already_delivered_and_defers_the_write(t *testing.T) {
+	p := load(t, rulesDir)
+	state := map[string][]byte{}
+	exec := flow.New(p.Pipelines[0], p.Globals, nil, func(_ context.Context, key string) ([]byte, bool, error) {
+		v, ok := state[key]
+		return v, ok, nil
+	}, nil)
+	run := func(qty int64) *flow.Result {
+		res, err := exec.Process(context.Background(), component.NewMessage("m", map[string]any{"debit": int64(1), "credit": int64(1), "sku": "WB 1/2", "qty": qty}), 0)
+		require.NoError(t, err)
+		return res
+	}
+	res := run(5)
+	require.Len(t, res.Outputs, 1)
+	require.Len(t, res.Outputs[0].After, 1)
+	w := res.Outputs[0].After[0]
+	assert.Equal(t, "changed/stock/WB=201=2F2", w.Key, "escaped for the key/value store")
+	assert.Equal(t, "5", string(w.Value))
+	assert.Len(t, run(5).Outputs, 1, "not delivered yet: the same value passes again")
+	state[w.Key] = w.Value // the runtime writes it once the sink completed
+	res = run(5)
+	assert.Empty(t, res.Outputs)
+	assert.Equal(t, 1, res.Dropped)
+	assert.Len(t, run(6).Outputs, 1, "a new value passes")
 }

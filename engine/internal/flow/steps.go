@@ -11,12 +11,14 @@ import (
 	"github.com/pipewright/pipewright/engine/expr"
 )
 
-// stepOut is what one step did: a new message, a drop, routes or a split.
+// stepOut is what one step did: a new message, a drop, routes or a split,
+// and a state write to make once the message is delivered.
 type stepOut struct {
 	msg     *component.Message
 	dropped bool
 	routes  []string
 	split   []*component.Message
+	write   *StateWrite
 }
 
 func (e *Executor) step(ctx context.Context, st *config.Step, msg *component.Message) (stepOut, error) {
@@ -37,6 +39,10 @@ func (e *Executor) step(ctx context.Context, st *config.Step, msg *component.Mes
 		return e.routeStep(st, msg)
 	case config.StepSplit:
 		return e.splitStep(st, msg)
+	case config.StepAssert:
+		return stepOut{msg: msg}, e.assertStep(st, msg)
+	case config.StepChanged:
+		return e.changedStep(ctx, st, msg)
 	}
 	return stepOut{}, fmt.Errorf("unknown step kind %q", st.Kind)
 }
