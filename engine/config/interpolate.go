@@ -65,7 +65,8 @@ func (f *yamlFile) interpolate(dir string, env Lookup) []Problem {
 		n.Value = out
 		// A plain scalar, or a quoted one that is a single reference (flow
 		// mappings need the quotes), takes the type of its value: true, 42 ...
-		if n.Style == 0 || n.Style == yaml.TaggedStyle || refPattern.FindString(orig) == orig {
+		// An empty value stays an empty string, not null.
+		if out != "" && (n.Style == 0 || n.Style == yaml.TaggedStyle || refPattern.FindString(orig) == orig) {
 			n.Tag = ""
 			n.Style = 0
 			n.Tag = n.ShortTag()
