@@ -2,7 +2,6 @@ package spapi
 
 import (
 	"errors"
-	"sort"
 
 	"github.com/pipewright/pipewright/connectors/spapi/models"
 	"github.com/pipewright/pipewright/engine/component"
@@ -38,28 +37,7 @@ func (c *CallConfig) Validate() error {
 	if err != nil {
 		return component.FieldErrorf("operation", "%v", err)
 	}
-	var errs []error
-	for _, in := range []string{"path", "query"} {
-		given := c.Path
-		if in == "query" {
-			given = c.Query
-		}
-		names := make([]string, 0, len(given))
-		for name := range given {
-			names = append(names, name)
-		}
-		sort.Strings(names)
-		for _, name := range names {
-			if err := op.CheckParam(in, name); err != nil {
-				errs = append(errs, component.FieldErrorf(in+"."+name, "%v", err))
-			}
-		}
-		for _, p := range op.Parameters {
-			if _, ok := given[p.Name]; p.In == in && p.Required && !ok {
-				errs = append(errs, component.FieldErrorf(in, "%s needs %s parameter %s", op.Name, in, p.Name))
-			}
-		}
-	}
+	errs := append(checkParams(op, "path", "path", c.Path), checkParams(op, "query", "query", c.Query)...)
 	switch {
 	case op.Body == nil && !c.Body.IsZero():
 		errs = append(errs, component.FieldErrorf("body", "%s takes no request body", op.Name))

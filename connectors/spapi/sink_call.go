@@ -100,9 +100,7 @@ func (s *callSink) request(ctx context.Context, m *component.Message) (*client.R
 		}
 		req.Query[name] = v
 	}
-	if ids := req.Query["marketplaceIds"]; len(ids) == 1 {
-		req.Marketplace = ids[0]
-	}
+	scopeToMarketplace(req)
 	if !s.cfg.Body.IsZero() {
 		v, err := s.cfg.Body.Eval(ctx, m)
 		if err != nil {
@@ -113,6 +111,15 @@ func (s *callSink) request(ctx context.Context, m *component.Message) (*client.R
 		}
 	}
 	return req, nil
+}
+
+// scopeToMarketplace scopes the request's rate-limit bucket to its
+// marketplace when it names exactly one (for operations limited per
+// marketplace).
+func scopeToMarketplace(req *client.Request) {
+	if ids := req.Query["marketplaceIds"]; len(ids) == 1 {
+		req.Marketplace = ids[0]
+	}
 }
 
 // evalOption evaluates an option's expression for m and converts the

@@ -139,6 +139,48 @@ func TestOperation_CheckParam_names_the_parameters_it_takes(t *testing.T) {
 	assert.ErrorContains(t, p.CheckValue("RECIPIENTS"), "is not one of")
 }
 
+func TestOperation_CheckParam_in_any_location_and_CheckRequired(t *testing.T) {
+	op := models.MustLookupOperation("getListingsItem")
+	assert.NoError(t, op.CheckParam("", "sku"))
+	assert.NoError(t, op.CheckParam("", "marketplaceIds"))
+	assert.ErrorContains(t, op.CheckParam("", "skus"), `getListingsItem has no parameter "skus"; did you mean "sku"?`)
+
+	given := map[string]bool{"sellerId": true}
+	errs := op.CheckRequired("", func(name string) bool { return given[name] })
+	require.Len(t, errs, 2)
+	assert.EqualError(t, errs[0], "getListingsItem needs path parameter sku")
+	assert.EqualError(t, errs[1], "getListingsItem needs query parameter marketplaceIds")
+	assert.Empty(t, op.CheckRequired("path", func(name string) bool { return name != "marketplaceIds" }))
+}
+
+func TestParameter_CheckValues_counts_and_enums(t *testing.T) {
+	op := models.MustLookupOperation("getListingsItem")
+	sku, _ := op.Param("sku")
+	included, _ := op.Param("includedData")
+	tests := []struct {
+		name   string
+		p      models.Parameter
+		values []string
+		want   string // "" for valid
+	}{
+		{"one value", sku, []string{"A"}, ""},
+		{"two values for a string", sku, []string{"A", "B"}, "path parameter sku takes one value, got 2"},
+		{"none for a string", sku, nil, "takes one value, got 0"},
+		{"array in the enum", included, []string{"summaries", "offers"}, ""},
+		{"array item outside the enum", included, []string{"summaries", "offer"}, `"offer" is not one of`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.p.CheckValues(tt.values)
+			if tt.want == "" {
+				assert.NoError(t, err)
+				return
+			}
+			assert.ErrorContains(t, err, tt.want)
+		})
+	}
+}
+
 func TestOperation_DefaultRateLimit_prefers_the_table_then_the_description(t *testing.T) {
 	tests := []struct {
 		name  string

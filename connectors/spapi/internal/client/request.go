@@ -93,18 +93,7 @@ func checkQueryValues(p models.Parameter, vs []string, given bool) error {
 		}
 		return nil
 	}
-	if p.Type != "array" && len(vs) != 1 {
-		return fmt.Errorf("query parameter %s takes one value, got %d", p.Name, len(vs))
-	}
-	if p.Type == "array" && p.MaxItems > 0 && len(vs) > p.MaxItems {
-		return fmt.Errorf("query parameter %s takes at most %d values, got %d", p.Name, p.MaxItems, len(vs))
-	}
-	for _, v := range vs {
-		if err := p.CheckValue(v); err != nil {
-			return err
-		}
-	}
-	return nil
+	return p.CheckValues(vs)
 }
 
 func sortedKeys[V any](m map[string]V) []string {
