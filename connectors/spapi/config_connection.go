@@ -42,6 +42,9 @@ type ConnectionConfig struct {
 	// Simulator runs the SP-API simulator in-process and points the
 	// connection at it.
 	Simulator SimulatorConfig `yaml:"simulator"`
+	// Queries are the named lookups the connection serves to the lookup
+	// step.
+	Queries map[string]QueryConfig `yaml:"queries"`
 }
 
 // Credentials are LWA credentials.
@@ -114,6 +117,7 @@ func connectionSchema() jsonSchema {
 		}, "rate", "burst")),
 		"restricted_data_tokens": boolean("Use restricted data tokens for Orders v0 personal-data operations (default true)."),
 		"simulator":              simulatorSchema(),
+		"queries":                querySchema(),
 	})
 }
 
@@ -154,6 +158,8 @@ func (c *ConnectionConfig) Validate() error {
 	if c.Retry.MaxBackoff < c.Retry.Backoff {
 		errs = append(errs, component.FieldErrorf("retry.max_backoff", "is shorter than retry.backoff"))
 	}
+	_, qerrs := compileQueries(c.Queries)
+	errs = append(errs, qerrs...)
 	sort.Slice(errs, func(i, j int) bool { return errs[i].Error() < errs[j].Error() })
 	return errors.Join(errs...)
 }

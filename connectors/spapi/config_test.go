@@ -94,6 +94,7 @@ seller_id: A1SELLER
 marketplaces: [A1PA6795UKMFR9]
 rate_limits: {searchOrders: {rate: 0.01, burst: 20}}`},
 		{spapi.NewConnectionFactory(), `simulator: {enabled: true}`},
+		{spapi.NewConnectionFactory(), "simulator: {enabled: true}" + lookupQueries},
 		{spapi.NewOrdersFactory(), `
 included_data: [RECIPIENT, PROCEEDS]
 poll: {every: 2m, overlap: 5m}
@@ -144,6 +145,16 @@ func TestConfigs_report_problems_at_their_option(t *testing.T) {
 		{"hmac without secret", spapi.NewNotificationsFactory(), "{path: /hooks/n, auth: {hmac: {tolerance: 1m}}}", "/auth/hmac", "missing properties: 'secret'"},
 		{"unknown rate-limit operation", spapi.NewConnectionFactory(), "{simulator: {enabled: true}, rate_limits: {serchOrders: {rate: 1, burst: 1}}}", "rate_limits.serchOrders", "unknown SP-API operation"},
 		{"credentials needed", spapi.NewConnectionFactory(), "{seller_id: A1SELLER, marketplaces: [ATVPDKIKX0DER]}", "credentials.client_id", "is required"},
+		{"lookup of an unknown operation", spapi.NewConnectionFactory(), lookupYAML("{operation: getListingItem}"), "queries.q.operation", `did you mean "getListingsItem"`},
+		{"lookup that changes data", spapi.NewConnectionFactory(), lookupYAML("{operation: patchListingsItem}"), "queries.q.operation", "PATCH operation: lookups only read"},
+		{"lookup parameter unknown", spapi.NewConnectionFactory(), lookupYAML(`{operation: getListingsItem, params: {sellerId: "@seller_id", sku: "@sku", marketplaceIds: X, includeData: offers}}`), "queries.q.params.includeData", `did you mean "includedData"`},
+		{"lookup parameter missing", spapi.NewConnectionFactory(), lookupYAML(`{operation: getListingsItem, params: {sellerId: "@seller_id", sku: "@sku"}}`), "queries.q.params", "needs query parameter marketplaceIds"},
+		{"lookup literal not in the enum", spapi.NewConnectionFactory(), lookupYAML(`{operation: getListingsItem, params: {sellerId: "@seller_id", sku: "@sku", marketplaceIds: X, includedData: "summaries, offer"}}`), "queries.q.params.includedData", `"offer" is not one of`},
+		{"lookup reference malformed", spapi.NewConnectionFactory(), lookupYAML(`{operation: getListingsItem, params: {sellerId: "@seller-id", sku: "@sku", marketplaceIds: X}}`), "queries.q.params.sellerId", "not a parameter reference"},
+		{"lookup path parameter given twice", spapi.NewConnectionFactory(), lookupYAML(`{operation: getListingsItem, params: {sellerId: "@seller_id", sku: ["@a", "@b"], marketplaceIds: X}}`), "queries.q.params.sku", "takes one value, got 2"},
+		{"lookup result not a pointer", spapi.NewConnectionFactory(), lookupYAML(`{operation: getListingsItem, params: {sellerId: "@seller_id", sku: "@sku", marketplaceIds: X}, result: summaries}`), "/queries/q/result", "does not match pattern"},
+		{"lookup parameter a map", spapi.NewConnectionFactory(), lookupYAML(`{operation: getListingsItem, params: {sellerId: {a: 1}, sku: "@sku", marketplaceIds: X}}`), "/queries/q/params/sellerId", "but got object"},
+		{"lookup name with a dot", spapi.NewConnectionFactory(), "{simulator: {enabled: true}, queries: {a.b: {operation: getListingsItem}}}", "/queries/a.b", "does not match pattern"},
 		{"lookback beyond retention", spapi.NewSettlementsFactory(), "lookback: 3000h", "lookback", "90 days"},
 		{"too many feed messages", spapi.NewFeedFactory(), "{sku: msg.sku, patches: [], flush: {max_messages: 30000}}", "flush.max_messages", "25000"},
 	}
@@ -167,6 +178,11 @@ func TestConfigs_report_problems_at_their_option(t *testing.T) {
 			assert.True(t, found, "no problem at %s in: %v", tt.path, err)
 		})
 	}
+}
+
+// lookupYAML is a connection on the simulator with query q.
+func lookupYAML(q string) string {
+	return "{simulator: {enabled: true}, queries: {q: " + q + "}}"
 }
 
 // The defaults of the shared webhook options apply to the intakes.

@@ -21,9 +21,10 @@ var errNoConnection = errors.New("spapi: the component needs a started spapi con
 
 // Connection is a started SP-API connection: one client, token cache and
 // rate limiter shared by every component that names it. It implements
-// component.HealthChecker.
+// component.HealthChecker and component.Lookuper (the queries option).
 type Connection struct {
 	cfg     *ConnectionConfig
+	queries map[string]*lookupQuery
 	set     component.Settings
 	mu      sync.Mutex
 	client  *client.Client
@@ -36,6 +37,8 @@ type Connection struct {
 var (
 	_ component.ConnectionFactory = connectionFactory{}
 	_ component.HealthChecker     = (*Connection)(nil)
+	_ component.Lookuper          = (*Connection)(nil)
+	_ component.LookupValidator   = (*ConnectionConfig)(nil)
 )
 
 type connectionFactory struct{ factory }
@@ -53,7 +56,11 @@ func (connectionFactory) CreateConnection(_ context.Context, set component.Setti
 	if err != nil {
 		return nil, err
 	}
-	return &Connection{cfg: c, set: set}, nil
+	queries, errs := compileQueries(c.Queries)
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("spapi connection: %w", errors.Join(errs...))
+	}
+	return &Connection{cfg: c, set: set, queries: queries}, nil
 }
 
 // Start starts the simulator when enabled and builds the client.

@@ -1,8 +1,9 @@
 // Package spapi is the Amazon Selling Partner API connector: the "spapi"
 // connection (LWA credentials, region or endpoint, one rate limiter shared
-// by every component that names the connection, and optionally an in-process
-// simulator), the sources spapi.orders (searchOrders polling plus
-// ORDER_CHANGE notifications fetched with getOrder), spapi.notifications
+// by every component that names the connection, optionally an in-process
+// simulator, and named queries for the lookup step), the sources
+// spapi.orders (searchOrders polling plus ORDER_CHANGE notifications
+// fetched with getOrder), spapi.notifications
 // (other notification types) and spapi.settlements (settlement reports), and
 // the sinks spapi.call (any operation of the embedded models) and spapi.feed
 // (JSON_LISTINGS_FEED inventory and price patches).
