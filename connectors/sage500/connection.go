@@ -135,3 +135,6 @@ func (c *Connection) DB() *sql.DB { return c.db }
 
 // Dialect names the connection's database: "sqlserver" or "sqlite".
 func (c *Connection) Dialect() string { return c.dialect.Name() }
+
+// Location is the zone of the database's datetime columns (time_zone).
+func (c *Connection) Location() *time.Location { return c.loc }

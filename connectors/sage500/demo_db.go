@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/pipewright/pipewright/connectors/internal/demo"
 	"github.com/pipewright/pipewright/connectors/sage500/internal/catalog"
@@ -60,7 +61,7 @@ func DemoConnectionConfig(path string) *ConnectionConfig {
 // then seeds them in one transaction, on either dialect (the SQL Server
 // suite uses a scratch database).
 func createDemo(ctx context.Context, db *sql.DB, dialectName string, beforeSeed func() error) error {
-	c, err := toolConnection(db, dialectName, demo.CompanyID, "", wallClock{})
+	c, err := toolConnection(db, dialectName, demo.CompanyID, "", wallClock{}, time.UTC)
 	if err != nil {
 		return err
 	}

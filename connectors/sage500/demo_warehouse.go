@@ -25,6 +25,9 @@ type ShipOptions struct {
 	Now time.Time
 	// UserID defaults to "demo-warehouse".
 	UserID string
+	// Location is the zone of the database's datetime columns (the
+	// connection's time_zone); default UTC.
+	Location *time.Location
 }
 
 // ShipOpenOrders is the demo warehouse: for every open sales order of the
@@ -49,7 +52,7 @@ func shipOpenOrders(ctx context.Context, db *sql.DB, dialectName string, opts Sh
 	if opts.UserID == "" {
 		opts.UserID = "demo-warehouse"
 	}
-	c, err := toolConnection(db, dialectName, opts.CompanyID, opts.UserID, fixedClock(opts.Now))
+	c, err := toolConnection(db, dialectName, opts.CompanyID, opts.UserID, fixedClock(opts.Now), opts.Location)
 	if err != nil {
 		return 0, err
 	}

@@ -62,3 +62,17 @@ func TestRunDemoWarehouse_ships_on_the_clock_until_cancelled(t *testing.T) {
 	cancel()
 	<-done
 }
+
+func TestShipOpenOrders_writes_times_in_the_connections_zone(t *testing.T) {
+	conn, sink := orderSink(t, sqliteTarget(t), "")
+	require.NoError(t, writeOne(t, sink, orderMsg(t, "112-0000005-0000002")))
+	ny, err := time.LoadLocation("America/New_York")
+	require.NoError(t, err)
+	now := time.Now().Add(12 * time.Hour).UTC().Truncate(time.Second) // well past the order, in either zone
+	n, err := sage500.ShipOpenOrders(context.Background(), conn.DB(), sage500.ShipOptions{Delay: time.Hour, Now: now, Location: ny})
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+	var created string
+	require.NoError(t, conn.DB().QueryRow(`SELECT CreateDate FROM tsoShipment`).Scan(&created))
+	assert.Contains(t, created, now.In(ny).Format("2006-01-02T15:04:05"), "New York wall-clock time, as the connection reads it (the driver prints it RFC 3339 style)")
+}

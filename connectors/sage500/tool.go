@@ -25,13 +25,17 @@ func toolSettings(clock component.Clock) component.Settings {
 
 // toolConnection wraps a pool a tool opened, for the company, with times
 // in UTC.
-func toolConnection(db *sql.DB, dialectName, company, user string, clock component.Clock) (*Connection, error) {
-	d, err := dialect.New(dialectName, time.UTC)
+func toolConnection(db *sql.DB, dialectName, company, user string, clock component.Clock, loc *time.Location) (*Connection, error) {
+	if loc == nil {
+		loc = time.UTC
+	}
+	d, err := dialect.New(dialectName, loc)
 	if err != nil {
 		return nil, err
 	}
 	cfg := NewConnectionConfig()
 	cfg.CompanyID = company
+	cfg.TimeZone = loc.String()
 	if user != "" {
 		cfg.UserID = user
 	}

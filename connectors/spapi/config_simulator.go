@@ -15,6 +15,7 @@ type SimulatorConfig struct {
 	Listen             string             `yaml:"listen"`
 	Seed               int64              `yaml:"seed"`
 	OrdersPerHour      float64            `yaml:"orders_per_hour"`
+	History            component.Duration `yaml:"history"`
 	EnforceRateLimits  bool               `yaml:"enforce_rate_limits"`
 	SettlementPeriod   component.Duration `yaml:"settlement_period"`
 	SettlementLocaleDE bool               `yaml:"settlement_locale_de"`
@@ -63,6 +64,7 @@ func simulatorSchema() jsonSchema {
 		"listen":               str("Address the simulator listens on (default 127.0.0.1:0, a free port)."),
 		"seed":                 integer("Seed of the order generator (default 1).", 0),
 		"orders_per_hour":      jsonSchema{"type": "number", "minimum": 0, "description": "Orders generated per hour of engine time (default 30; 0 turns the generator off)."},
+		"history":              duration("Simulated time already run when the simulator starts, so there is a backlog of orders (default 0s)."),
 		"enforce_rate_limits":  boolean("Answer 429 beyond Amazon's rate limits (default true)."),
 		"settlement_period":    duration("Settlement report period in engine time (default 24h)."),
 		"settlement_locale_de": boolean("Write EUR settlement reports in the German locale (default false)."),
@@ -93,6 +95,7 @@ func (c *ConnectionConfig) sandboxConfig(clock component.Clock) sandbox.Config {
 	cfg := sandbox.DefaultConfig()
 	cfg.Listen, cfg.Seed, cfg.Clock = s.Listen, s.Seed, clock
 	cfg.OrdersPerHour, cfg.EnforceRateLimits = s.OrdersPerHour, s.EnforceRateLimits
+	cfg.History = time.Duration(s.History)
 	cfg.SettlementPeriod, cfg.SettlementLocaleDE = time.Duration(s.SettlementPeriod), s.SettlementLocaleDE
 	cfg.Marketplaces = c.Marketplaces
 	if c.SellerID != "" {

@@ -38,6 +38,9 @@ type Options struct {
 	// Workers is the number of messages each pipeline processes at once
 	// (default 32).
 	Workers int
+	// LogMessages logs one line per message a sink completed (demos,
+	// troubleshooting; too much for a busy production engine).
+	LogMessages bool
 }
 
 // Engine runs one pipeline directory.

@@ -109,6 +109,9 @@ func (p *pipelineRunner) deliver(ctx context.Context, original *component.Messag
 				p.commit(ctx, outs[i])
 				p.e.metrics.out.WithLabelValues(p.pl.Name, name).Inc()
 				p.e.metrics.observeEndToEnd(p.pl.Name, msgs[i], p.e.clock.Now())
+				if p.e.opts.LogMessages {
+					p.e.log.Info("delivered", "pipeline", p.pl.Name, "sink", name, "id", msgs[i].ID, "key", msgs[i].Meta(component.MetaKey))
+				}
 				continue
 			}
 			if component.IsPermanent(err) {

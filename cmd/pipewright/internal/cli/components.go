@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"github.com/pipewright/pipewright/cmd/pipewright/internal/demo"
 	"github.com/pipewright/pipewright/connectors/file"
 	httpconn "github.com/pipewright/pipewright/connectors/http"
 	"github.com/pipewright/pipewright/connectors/sage500"
@@ -18,6 +19,7 @@ func factories() []component.Factory {
 	fs = append(fs, schedule.Factories()...)
 	fs = append(fs, spapi.Factories()...)
 	fs = append(fs, sage500.Factories()...)
+	fs = append(fs, demo.Factories()...)
 	return fs
 }
 

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/pipewright/pipewright/engine/runtime"
 )
@@ -36,6 +37,9 @@ Examples:
 			data := fs.String("data", "", "data directory (overrides data_dir)")
 			level := fs.String("log-level", "info", "log level: debug, info, warn or error")
 			workers := fs.Int("workers", 0, "messages each pipeline processes at once (default 32)")
+			format := fs.String("log-format", "json", "log format: json or text")
+			logMessages := fs.Bool("log-messages", false, "log one line per message a sink completed (demos; too much for busy production)")
+			timeScale := fs.Float64("time-scale", 1, "run the engine clock this many times faster than real time (demos and tests only)")
 			return func(args []string) error {
 				if len(args) != 1 {
 					return usagef("want one directory")
@@ -49,10 +53,26 @@ Examples:
 					printLoadError(e, err)
 					return errReported
 				}
-				logger := slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: lvl}))
+				var handler slog.Handler = slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: lvl})
+				switch *format {
+				case "json":
+				case "text":
+					handler = slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: lvl})
+				default:
+					return usagef("bad -log-format %q: want json or text", *format)
+				}
+				logger := slog.New(handler)
+				if *timeScale <= 0 {
+					return usagef("bad -time-scale %v: want a positive factor", *timeScale)
+				}
+				opts := runtime.Options{Project: p, DataDir: *data, Listen: *listen, Logger: logger, Workers: *workers, LogMessages: *logMessages}
+				if *timeScale != 1 {
+					opts.Clock = runtime.NewScaledClock(time.Now(), *timeScale)
+					logger.Warn("the engine clock runs faster than real time (demo mode)", "time_scale", *timeScale)
+				}
 				ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 				defer stop()
-				return runtime.Run(ctx, runtime.Options{Project: p, DataDir: *data, Listen: *listen, Logger: logger, Workers: *workers})
+				return runtime.Run(ctx, opts)
 			}
 		},
 	})
