@@ -1,7 +1,10 @@
 package sandbox
 
 import (
+	"bytes"
+	"compress/gzip"
 	"fmt"
+	"io"
 	"maps"
 	"slices"
 	"sort"
@@ -143,4 +146,25 @@ func (s *Server) Operations() []string {
 	}
 	sort.Strings(names)
 	return names
+}
+
+// Document returns a document's content, uncompressed (a report the
+// simulator made, or a feed that was uploaded), without a call: tests
+// inspect reports without spending the seller's quota.
+func (s *Server) Document(id string) ([]byte, bool) {
+	s.mu.Lock()
+	doc := s.documents[id]
+	s.mu.Unlock()
+	if doc == nil {
+		return nil, false
+	}
+	if !doc.gzipped {
+		return append([]byte(nil), doc.data...), true
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(doc.data))
+	if err != nil {
+		return nil, false
+	}
+	data, err := io.ReadAll(zr)
+	return data, err == nil
 }

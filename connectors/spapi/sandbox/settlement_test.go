@@ -179,3 +179,22 @@ func TestReports_getReports_requires_a_type_and_pages_with_nextToken_alone(t *te
 	assert.Equal(t, http.StatusNotFound, s.get("/reports/2021-06-30/reports/1").status)
 	assert.Equal(t, http.StatusNotFound, s.get("/reports/2021-06-30/documents/amzn1.spdoc.nothing").status)
 }
+
+func TestDocument_returns_a_reports_content_without_a_call(t *testing.T) {
+	s := settledSim(t)
+	var docID string
+	for _, r := range s.srv.Reports() {
+		if r.DocumentID != "" {
+			docID = r.DocumentID
+			break
+		}
+	}
+	require.NotEmpty(t, docID)
+	calls := s.srv.Stats().Calls["getReportDocument"]
+	data, ok := s.srv.Document(docID)
+	require.True(t, ok)
+	assert.True(t, strings.HasPrefix(string(data), "settlement-id\t"), "the uncompressed report")
+	assert.Equal(t, calls, s.srv.Stats().Calls["getReportDocument"], "no call was counted")
+	_, ok = s.srv.Document("no-such-document")
+	assert.False(t, ok)
+}

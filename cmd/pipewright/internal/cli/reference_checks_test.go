@@ -1,0 +1,290 @@
+package cli_test
+
+import (
+	"encoding/csv"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/govalues/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/pipewright/pipewright/connectors/spapi/sandbox"
+	"github.com/pipewright/pipewright/connectors/spapi/settlement"
+)
+
+// money reads a SQLite REAL amount as cents-exact decimal text.
+func money(v float64) string { return fmt.Sprintf("%.2f", v) }
+
+// checkOrders: every order that was payable long enough ago is one Sage
+// sales order whose total is Amazon's; no order is in Sage twice.
+func (w *world) checkOrders(margin time.Duration) int {
+	t := w.t
+	type sageOrder struct {
+		total  float64
+		status int
+	}
+	sage := map[string]sageOrder{}
+	rows, err := w.db().Query(`SELECT x.AmazonOrderId, o.TranAmt, o.Status FROM tsoSalesOrder o JOIN tsoSalesOrder_ext x ON x.SOKey = o.SOKey`)
+	require.NoError(t, err)
+	for rows.Next() {
+		var id string
+		var so sageOrder
+		require.NoError(t, rows.Scan(&id, &so.total, &so.status))
+		_, dup := sage[id]
+		require.False(t, dup, "order %s is in Sage twice", id)
+		sage[id] = so
+	}
+	require.NoError(t, rows.Err())
+	cutoff := w.clock.Now().Add(-margin)
+	checked := 0
+	for _, o := range w.sim.Orders() {
+		if o.LastUpdated.After(cutoff) {
+			continue // may still be on its way
+		}
+		so, inSage := sage[o.ID]
+		switch o.Status {
+		case sandbox.StatusPending:
+			assert.False(t, inSage, "pending order %s is in Sage", o.ID)
+		case sandbox.StatusCancelled:
+			if inSage {
+				assert.Contains(t, []int{3, 4}, so.status, "cancelled order %s: Sage status", o.ID)
+			}
+		default:
+			if assert.True(t, inSage, "order %s (%s, %s) is not in Sage", o.ID, o.Status, o.MarketplaceID) {
+				assert.Equal(t, o.Total().String(), money(so.total), "order %s: Sage's total against Amazon's", o.ID)
+				checked++
+			}
+		}
+	}
+	return checked
+}
+
+// carrierCodes reads the reference directory's carrier table.
+func carrierCodes(t assertT) map[string]string {
+	f, err := os.Open(filepath.Join(referenceDir, "tables", "carriers.csv"))
+	require.NoError(t, err)
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.Comment = '#'
+	recs, err := r.ReadAll()
+	require.NoError(t, err)
+	codes := map[string]string{}
+	for _, rec := range recs[1:] {
+		codes[strings.ToUpper(rec[0])] = rec[1]
+	}
+	return codes
+}
+
+type assertT interface {
+	require.TestingT
+	Helper()
+}
+
+// checkShipments: every shipment of a merchant-fulfilled order the demo
+// warehouse made long enough ago is confirmed on Amazon exactly once, with
+// the carrier code the table gives its ship method.
+func (w *world) checkShipments(margin time.Duration) int {
+	t := w.t
+	codes := carrierCodes(t)
+	rows, err := w.db().Query(`SELECT DISTINCT s.ShipKey, m.ShipMethID, x.AmazonOrderId, x.FulfillmentChannel, s.CreateDate
+		FROM tsoShipment s JOIN tciShipMethod m ON m.ShipMethKey = s.ShipMethKey
+		JOIN tsoShipLine l ON l.ShipKey = s.ShipKey JOIN tsoSOLine sl ON sl.SOLineKey = l.SOLineKey
+		JOIN tsoSalesOrder_ext x ON x.SOKey = sl.SOKey`)
+	require.NoError(t, err)
+	defer rows.Close()
+	cutoff := w.clock.Now().Add(-margin)
+	checked := 0
+	for rows.Next() {
+		var key int64
+		var method, orderID, channel string
+		var created time.Time
+		require.NoError(t, rows.Scan(&key, &method, &orderID, &channel, &created))
+		if channel != "merchant" || created.After(cutoff) {
+			continue
+		}
+		o, ok := w.sim.Order(orderID)
+		require.True(t, ok, "order %s", orderID)
+		var found []sandbox.Package
+		for _, p := range o.Packages {
+			if p.ReferenceID == fmt.Sprint(key) {
+				found = append(found, p)
+			}
+		}
+		if o.Status == sandbox.StatusCancelled && len(found) == 0 {
+			continue // cancelled on Amazon before the confirmation: dead-lettered by Amazon's refusal
+		}
+		if assert.Len(t, found, 1, "shipment %d of order %s confirmed once", key, orderID) {
+			want, listed := codes[strings.ToUpper(method)]
+			if !listed {
+				want = "Other"
+			}
+			assert.Equal(t, want, found[0].CarrierCode, "shipment %d (%s)", key, method)
+			checked++
+		}
+	}
+	require.NoError(t, rows.Err())
+	return checked
+}
+
+// checkPrices: every merchant listing on the price marketplace carries
+// Sage's standard price.
+func (w *world) checkPrices() int {
+	t := w.t
+	prices := map[string]float64{}
+	rows, err := w.db().Query(`SELECT ItemID, StdPrice FROM timItem`)
+	require.NoError(t, err)
+	for rows.Next() {
+		var id string
+		var p float64
+		require.NoError(t, rows.Scan(&id, &p))
+		prices[id] = p
+	}
+	require.NoError(t, rows.Err())
+	checked := 0
+	for _, l := range w.sim.Listings() {
+		want, ok := prices[l.SKU]
+		if !ok {
+			continue // an FBA or legacy listing SKU
+		}
+		got := listingPrice(l, "ATVPDKIKX0DER")
+		if assert.NotEmpty(t, got, "listing %s has no US price", l.SKU) {
+			assert.Equal(t, money(want), got, "listing %s", l.SKU)
+			checked++
+		}
+	}
+	return checked
+}
+
+// listingPrice digs the our_price of a marketplace out of a listing's
+// purchasable_offer attribute.
+func listingPrice(l sandbox.Listing, market string) string {
+	offers, _ := l.Attributes["purchasable_offer"].([]any)
+	for _, o := range offers {
+		m, _ := o.(map[string]any)
+		if m["marketplace_id"] != market {
+			continue
+		}
+		ours, _ := m["our_price"].([]any)
+		for _, p := range ours {
+			sched, _ := p.(map[string]any)["schedule"].([]any)
+			for _, s := range sched {
+				v := s.(map[string]any)["value_with_tax"]
+				if d, err := decimal.Parse(fmt.Sprint(v)); err == nil {
+					return d.Round(2).Pad(2).String()
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// listingQuantity reads the DEFAULT fulfillment_availability quantity.
+func listingQuantity(l sandbox.Listing) (int64, bool) {
+	fa, _ := l.Attributes["fulfillment_availability"].([]any)
+	for _, e := range fa {
+		m, _ := e.(map[string]any)
+		if m["fulfillment_channel_code"] == "DEFAULT" {
+			var n int64
+			_, err := fmt.Sscan(fmt.Sprint(m["quantity"]), &n)
+			return n, err == nil
+		}
+	}
+	return 0, false
+}
+
+// sageAvailability is the inventory flow's rule read from the database:
+// on hand less committed less the safety stock of 2, at least 0.
+func (w *world) sageAvailability() map[string]int64 {
+	t := w.t
+	rows, err := w.db().Query(`SELECT i.ItemID,
+		COALESCE((SELECT SUM(b.QtyOnHand - b.PendQtyDecrease) FROM timWhseBinInvt b JOIN timWhseBin wb ON wb.WhseBinKey = b.WhseBinKey WHERE b.ItemKey = i.ItemKey AND wb.ExclFromAvail = 0), 0),
+		COALESCE((SELECT SUM(d.QtyOpenToShip) FROM tsoSOLineDist d JOIN tsoSOLine l ON l.SOLineKey = d.SOLineKey WHERE l.ItemKey = i.ItemKey AND d.Status = 1), 0)
+		FROM timItem i`)
+	require.NoError(t, err)
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var id string
+		var onHand, committed float64
+		require.NoError(t, rows.Scan(&id, &onHand, &committed))
+		out[id] = max(0, int64(onHand-committed)-2)
+	}
+	require.NoError(t, rows.Err())
+	return out
+}
+
+// checkInventory: Sage's availability is sampled through a window longer
+// than a feed cycle; each merchant listing must then show a quantity Sage
+// had during the window (orders keep changing it, and a change reaches
+// Amazon one schedule tick, one flush window and one createFeed slot later).
+func (w *world) checkInventory(window time.Duration) int {
+	seen := map[string]map[int64]bool{}
+	end := w.clock.Now().Add(window)
+	for w.clock.Now().Before(end) {
+		for sku, n := range w.sageAvailability() {
+			if seen[sku] == nil {
+				seen[sku] = map[int64]bool{}
+			}
+			seen[sku][n] = true
+		}
+		w.runFor(time.Minute)
+	}
+	checked := 0
+	for _, l := range w.sim.Listings() {
+		values, ok := seen[l.SKU]
+		if !ok {
+			continue // an FBA or legacy listing SKU
+		}
+		got, ok := listingQuantity(l)
+		if assert.True(w.t, ok, "listing %s has no quantity", l.SKU) {
+			assert.True(w.t, values[got], "listing %s shows %d; Sage's availability during the window: %v", l.SKU, got, values)
+			checked++
+		}
+	}
+	return checked
+}
+
+// checkSettlements: each settlement report made long enough ago is one
+// balanced journal in Sage whose net on the clearing account is the
+// report's total.
+func (w *world) checkSettlements(margin time.Duration) int {
+	t := w.t
+	checked := 0
+	cutoff := w.clock.Now().Add(-margin)
+	for _, r := range w.sim.Reports() {
+		if r.Type != "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2" || r.DocumentID == "" || r.Created.After(cutoff) {
+			continue
+		}
+		s := w.settlement(r.DocumentID)
+		var n int
+		var sum, clearing float64
+		err := w.db().QueryRow(`SELECT COUNT(DISTINCT h.JrnlHdrKey), COALESCE(SUM(d.PostAmt), 0),
+			COALESCE(SUM(CASE WHEN a.GLAcctNo = '1050' THEN d.PostAmt ELSE 0 END), 0)
+			FROM tglJournalHdr_ext x JOIN tglJournalHdr h ON h.JrnlHdrKey = x.JrnlHdrKey
+			JOIN tglJournalDetl d ON d.JrnlHdrKey = h.JrnlHdrKey JOIN tglAccount a ON a.GLAcctKey = d.GLAcctKey
+			WHERE x.SettlementId = ?`, s.ID).Scan(&n, &sum, &clearing)
+		require.NoError(t, err)
+		if s.TotalAmount.IsZero() {
+			continue // nothing to post
+		}
+		if assert.Equal(t, 1, n, "settlement %s: journals", s.ID) {
+			assert.InDelta(t, 0, sum, 0.0005, "settlement %s: debits equal credits", s.ID)
+			assert.Equal(t, s.TotalAmount.Round(2).Pad(2).String(), money(clearing), "settlement %s: clearing line against the report's total", s.ID)
+			checked++
+		}
+	}
+	return checked
+}
+
+// settlement parses a report document the simulator made.
+func (w *world) settlement(docID string) *settlement.Settlement {
+	raw, ok := w.sim.Document(docID)
+	require.True(w.t, ok, "document %s", docID)
+	s, err := settlement.ParseBytes(raw, "text/plain; charset=utf-8")
+	require.NoError(w.t, err)
+	return s
+}

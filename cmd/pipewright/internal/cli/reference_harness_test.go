@@ -1,0 +1,125 @@
+package cli_test
+
+import (
+	"context"
+	"database/sql"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/pipewright/pipewright/cmd/pipewright/internal/cli"
+	"github.com/pipewright/pipewright/connectors/sage500"
+	"github.com/pipewright/pipewright/connectors/spapi/sandbox"
+	"github.com/pipewright/pipewright/engine/component"
+	"github.com/pipewright/pipewright/engine/config"
+	"github.com/pipewright/pipewright/engine/runtime"
+)
+
+// referenceDir is the reference client directory, run by the end-to-end test.
+const referenceDir = "../../../../pipelines/sage500-amazon"
+
+// world is the reference directory running against a simulator the test
+// owns, on one accelerated clock, with its data in a temporary directory.
+type world struct {
+	t      *testing.T
+	clock  component.Clock
+	sim    *sandbox.Server
+	env    map[string]string
+	dbPath string
+	data   string
+	engine *runtime.Engine
+	hook   string
+}
+
+const hookToken = "e2e-hook-token"
+
+func newWorld(t *testing.T, scale float64, faults sandbox.Faults) *world {
+	t.Helper()
+	tmp := t.TempDir()
+	w := &world{t: t, clock: runtime.NewScaledClock(time.Now(), scale), data: filepath.Join(tmp, "data"), dbPath: filepath.Join(tmp, "sage500.db")}
+	listen := freeAddr(t)
+	w.hook = "http://" + listen + "/hooks/amazon/orders"
+	cfg := sandbox.DefaultConfig()
+	cfg.Listen = "127.0.0.1:0"
+	cfg.Clock = w.clock
+	cfg.OrdersPerHour = 60
+	cfg.History = 90 * time.Minute
+	cfg.SettlementPeriod = 30 * time.Minute
+	cfg.Notify.URL = w.hook
+	cfg.Notify.Header, cfg.Notify.Token = "X-Hook-Token", hookToken
+	cfg.Faults = faults
+	sim, err := sandbox.New(cfg)
+	require.NoError(t, err)
+	require.NoError(t, sim.Start(context.Background()))
+	t.Cleanup(func() { _ = sim.Close() })
+	w.sim = sim
+	w.env = map[string]string{
+		"PIPEWRIGHT_DATA":   w.data,
+		"PIPEWRIGHT_LISTEN": listen,
+		"SAGE_DSN":          "sqlite:" + w.dbPath,
+		"SPAPI_SIMULATOR":   "false",
+		"SPAPI_ENDPOINT":    sim.URL(),
+		"SPAPI_LWA_ENDPOINT": sim.URL() + "/auth/o2/token",
+		"HOOK_TOKEN":        hookToken,
+	}
+	require.NoError(t, sage500.CreateDemoDB(context.Background(), w.dbPath))
+	p := w.load()
+	_, err = sage500.ApplyFields(context.Background(), p.Connections["sage"].Config.(*sage500.ConnectionConfig))
+	require.NoError(t, err)
+	return w
+}
+
+func (w *world) load() *config.Project {
+	w.t.Helper()
+	p, err := config.Load(referenceDir, config.Options{Registry: cli.NewRegistry(), Clock: w.clock, LookupEnv: func(k string) (string, bool) {
+		v, ok := w.env[k]
+		return v, ok
+	}})
+	require.NoError(w.t, err)
+	return p
+}
+
+// start runs the directory (again, after a restart) on the same data.
+func (w *world) start() {
+	w.t.Helper()
+	var out io.Writer = io.Discard
+	if testing.Verbose() {
+		out = os.Stderr
+	}
+	e, err := runtime.New(runtime.Options{Project: w.load(), Clock: w.clock, Workers: 8,
+		Logger: slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+	require.NoError(w.t, err)
+	require.NoError(w.t, e.Start(context.Background()))
+	w.engine = e
+	w.t.Cleanup(w.stop)
+}
+
+func (w *world) stop() {
+	if w.engine == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	require.NoError(w.t, w.engine.Shutdown(ctx))
+	w.engine = nil
+}
+
+// runFor lets simulated time pass.
+func (w *world) runFor(d time.Duration) {
+	deadline := w.clock.Now().Add(d)
+	for w.clock.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func (w *world) db() *sql.DB {
+	db, err := sql.Open("sqlite", w.dbPath+"?_pragma=busy_timeout(5000)")
+	require.NoError(w.t, err)
+	w.t.Cleanup(func() { db.Close() })
+	return db
+}
