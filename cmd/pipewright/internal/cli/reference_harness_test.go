@@ -59,13 +59,13 @@ func newWorld(t *testing.T, scale float64, faults sandbox.Faults) *world {
 	t.Cleanup(func() { _ = sim.Close() })
 	w.sim = sim
 	w.env = map[string]string{
-		"PIPEWRIGHT_DATA":   w.data,
-		"PIPEWRIGHT_LISTEN": listen,
-		"SAGE_DSN":          "sqlite:" + w.dbPath,
-		"SPAPI_SIMULATOR":   "false",
-		"SPAPI_ENDPOINT":    sim.URL(),
+		"PIPEWRIGHT_DATA":    w.data,
+		"PIPEWRIGHT_LISTEN":  listen,
+		"SAGE_DSN":           "sqlite:" + w.dbPath,
+		"SPAPI_SIMULATOR":    "false",
+		"SPAPI_ENDPOINT":     sim.URL(),
 		"SPAPI_LWA_ENDPOINT": sim.URL() + "/auth/o2/token",
-		"HOOK_TOKEN":        hookToken,
+		"HOOK_TOKEN":         hookToken,
 	}
 	require.NoError(t, sage500.CreateDemoDB(context.Background(), w.dbPath))
 	p := w.load()
