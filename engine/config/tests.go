@@ -38,7 +38,9 @@ type TestCase struct {
 	Mocks    map[string]Mock
 	// Delivered are changed steps' last delivered values: step -> key -> value.
 	Delivered map[string]map[string]any
-	Expect    Expect
+	// Env replaces env values for this case.
+	Env    map[string]string
+	Expect Expect
 }
 
 // Mock is a mocked lookup outcome.
@@ -60,7 +62,9 @@ type Expect struct {
 	Route       []string
 	Dropped     bool
 	Error       *regexp.Regexp
-	Step        string
+	// Retryable: the error must be retryable, not permanent.
+	Retryable bool
+	Step      string
 }
 
 type testDoc struct {
@@ -106,7 +110,7 @@ func (l *loader) decodeTestFile(f *yamlFile) *TestFile {
 }
 
 func (l *loader) decodeCase(f *yamlFile, ptr string, n *yaml.Node, pl *Pipeline) *TestCase {
-	tc := &TestCase{Name: mappingValue(n, "name").Value, Line: n.Line, Mocks: map[string]Mock{}}
+	tc := &TestCase{Name: mappingValue(n, "name").Value, Line: n.Line, Mocks: map[string]Mock{}, Env: scalarMap(mappingValue(n, "env"))}
 	dir := filepath.Dir(f.path)
 	in := mappingValue(n, "input")
 	if md := mappingValue(in, "metadata"); md != nil {
@@ -215,6 +219,12 @@ func (l *loader) decodeExpect(f *yamlFile, ptr string, n *yaml.Node, pl *Pipelin
 		var to stringList
 		_ = v.Decode(&to)
 		e.Route = to
+	}
+	if v := mappingValue(n, "retryable"); v != nil {
+		e.Retryable = v.Value == "true"
+		if e.Error == nil {
+			l.add(f.at(ptr+"/retryable", "retryable only goes with error"))
+		}
 	}
 	if v := mappingValue(n, "step"); v != nil {
 		e.Step = v.Value

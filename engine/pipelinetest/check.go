@@ -64,7 +64,10 @@ func checkError(e config.Expect, res *flow.Result, failure *flow.StepError) []st
 	if e.Step != "" && failure.Step.Name != e.Step {
 		problems = append(problems, fmt.Sprintf("error at step %s, want step %s", failure.Step.Name, e.Step))
 	}
-	if !component.IsPermanent(failure.Err) {
+	switch permanent := component.IsPermanent(failure.Err); {
+	case e.Retryable && permanent:
+		problems = append(problems, "the error is permanent, not retryable: the message would be dead-lettered, not retried")
+	case !e.Retryable && !permanent:
 		problems = append(problems, "the error is retryable, not permanent: the message would be retried, not dead-lettered")
 	}
 	return problems

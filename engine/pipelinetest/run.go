@@ -35,8 +35,8 @@ func Run(p *config.Project, w io.Writer, opts Options) Summary {
 		if !ok {
 			continue // reported by validation
 		}
-		globals := &config.Globals{Tables: p.Tables, Env: overlay(p.Env, tf.Env), Clock: fixedClock(tf.Now)}
 		for _, tc := range tf.Cases {
+			globals := &config.Globals{Tables: p.Tables, Env: overlay(overlay(p.Env, tf.Env), tc.Env), Clock: fixedClock(tf.Now)}
 			problems := runCase(pl, globals, tc, opts)
 			where := fmt.Sprintf("%s:%d", rel(tf.File), tc.Line)
 			if len(problems) == 0 {

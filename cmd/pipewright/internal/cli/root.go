@@ -56,7 +56,9 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		if len(args) > 1 {
 			if c, ok := commands[args[1]]; ok {
-				printHelp(stdout, c, flag.NewFlagSet(c.name, flag.ContinueOnError), e)
+				fs := flag.NewFlagSet("pipewright "+c.name, flag.ContinueOnError)
+				c.run(e, fs) // declares the flags
+				printHelp(stdout, c, fs)
 				return ExitOK
 			}
 		}
@@ -78,7 +80,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	positional, err := parseInterspersed(fs, args[1:])
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			printHelp(stdout, c, fs, e)
+			printHelp(stdout, c, fs)
 			return ExitOK
 		}
 		fmt.Fprintf(stderr, "pipewright %s: %v\n", c.name, err)
@@ -122,10 +124,8 @@ func printUsage(w io.Writer, c *command, fs *flag.FlagSet) {
 	fs.SetOutput(io.Discard)
 }
 
-func printHelp(w io.Writer, c *command, fs *flag.FlagSet, e *env) {
-	if fs.NFlag() == 0 {
-		c.run(e, fs) // declare the flags so they are listed
-	}
+// printHelp prints a command's long help; fs holds its declared flags.
+func printHelp(w io.Writer, c *command, fs *flag.FlagSet) {
 	fmt.Fprintf(w, "%s\n\n", c.summary)
 	printUsage(w, c, fs)
 	fmt.Fprintf(w, "\n%s\n", strings.TrimSpace(c.help))
