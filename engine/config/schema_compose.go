@@ -27,7 +27,7 @@ func PipelineSchema(reg *registry.Registry) ([]byte, error) {
 			if err != nil {
 				return nil, err
 			}
-			props[string(t)] = opts
+			props[string(t)] = hoistDefs(opts, defs, kind.String()+"."+string(t))
 		}
 		def["properties"] = props
 		def["additionalProperties"] = false
@@ -42,7 +42,8 @@ func ProjectSchema(reg *registry.Registry) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	conn := doc["$defs"].(map[string]any)["connection"].(map[string]any)
+	defs := doc["$defs"].(map[string]any)
+	conn := defs["connection"].(map[string]any)
 	var types []any
 	var cases []any
 	for _, t := range reg.Types(component.KindConnection) {
@@ -60,12 +61,50 @@ func ProjectSchema(reg *registry.Registry) ([]byte, error) {
 		types = append(types, string(t))
 		cases = append(cases, map[string]any{
 			"if":   map[string]any{"properties": map[string]any{"type": map[string]any{"const": string(t)}}},
-			"then": opts,
+			"then": hoistDefs(opts, defs, "connection."+string(t)),
 		})
 	}
 	conn["properties"].(map[string]any)["type"].(map[string]any)["enum"] = types
 	conn["allOf"] = cases
 	return selfContained(doc)
+}
+
+// hoistDefs moves an embedded component schema's own $defs into the
+// document's $defs under prefix, rewriting its local references, so they
+// still resolve once the schema is nested.
+func hoistDefs(opts, defs map[string]any, prefix string) map[string]any {
+	own, _ := opts["$defs"].(map[string]any)
+	if len(own) == 0 {
+		return opts
+	}
+	delete(opts, "$defs")
+	rewrite := func(v any) any { return rewriteRefs(v, "#/$defs/", "#/$defs/"+prefix+".") }
+	for name, def := range own {
+		defs[prefix+"."+name] = rewrite(def)
+	}
+	return rewrite(opts).(map[string]any)
+}
+
+func rewriteRefs(v any, from, to string) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, c := range x {
+			if s, ok := c.(string); ok && k == "$ref" && strings.HasPrefix(s, from) {
+				out[k] = to + strings.TrimPrefix(s, from)
+				continue
+			}
+			out[k] = rewriteRefs(c, from, to)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, c := range x {
+			out[i] = rewriteRefs(c, from, to)
+		}
+		return out
+	}
+	return v
 }
 
 // componentSchema returns a factory's options schema, with a connection
