@@ -11,6 +11,7 @@ import (
 
 	"github.com/pipewright/pipewright/connectors/internal/demo"
 	"github.com/pipewright/pipewright/connectors/sage500/internal/catalog"
+	"github.com/pipewright/pipewright/engine/component"
 )
 
 // CreateDemoDB creates the SQLite demo database at path (for `pipewright
@@ -61,7 +62,7 @@ func DemoConnectionConfig(path string) *ConnectionConfig {
 // then seeds them in one transaction, on either dialect (the SQL Server
 // suite uses a scratch database).
 func createDemo(ctx context.Context, db *sql.DB, dialectName string, beforeSeed func() error) error {
-	c, err := toolConnection(db, dialectName, demo.CompanyID, "", wallClock{}, time.UTC)
+	c, err := toolConnection(db, dialectName, demo.CompanyID, "", component.WallClock{}, time.UTC)
 	if err != nil {
 		return err
 	}

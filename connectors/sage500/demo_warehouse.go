@@ -52,7 +52,7 @@ func shipOpenOrders(ctx context.Context, db *sql.DB, dialectName string, opts Sh
 	if opts.UserID == "" {
 		opts.UserID = "demo-warehouse"
 	}
-	c, err := toolConnection(db, dialectName, opts.CompanyID, opts.UserID, fixedClock(opts.Now), opts.Location)
+	c, err := toolConnection(db, dialectName, opts.CompanyID, opts.UserID, component.FixedClock(opts.Now), opts.Location)
 	if err != nil {
 		return 0, err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/pipewright/pipewright/connectors/sage500/internal/catalog"
 	"github.com/pipewright/pipewright/connectors/sage500/internal/dialect"
+	"github.com/pipewright/pipewright/engine/component"
 )
 
 // FieldsDiff is the difference between the custom fields a connection
@@ -172,7 +173,7 @@ func ApplyFields(ctx context.Context, cfg *ConnectionConfig) (*FieldsDiff, error
 // withTool runs fn on a connection opened for a command-line tool.
 func withTool[T any](ctx context.Context, cfg *ConnectionConfig, fn func(*Connection, context.Context) (T, error)) (T, error) {
 	var zero T
-	c, err := openConnection(toolSettings(wallClock{}), cfg)
+	c, err := openConnection(toolSettings(component.WallClock{}), cfg)
 	if err != nil {
 		return zero, err
 	}

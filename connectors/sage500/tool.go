@@ -45,14 +45,3 @@ func toolConnection(db *sql.DB, dialectName, company, user string, clock compone
 	}
 	return c, err
 }
-
-type wallClock struct{}
-
-func (wallClock) Now() time.Time                         { return time.Now() }
-func (wallClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
-
-// fixedClock is a clock stopped at one time.
-type fixedClock time.Time
-
-func (c fixedClock) Now() time.Time                       { return time.Time(c) }
-func (fixedClock) After(d time.Duration) <-chan time.Time { return time.After(d) }

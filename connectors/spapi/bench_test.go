@@ -61,7 +61,7 @@ type benchRun struct {
 
 // runOrders runs the orders source for hours of simulated time.
 func runOrders(b *testing.B, scale, ordersPerHour float64, hours int, notifications bool) benchRun {
-	clock := sandbox.NewScaledClock(scale)
+	clock := component.NewScaledClock(time.Now().UTC().Truncate(time.Millisecond), scale)
 	simYAML := "  orders_per_hour: " + strconv.FormatFloat(ordersPerHour, 'f', -1, 64) + "\n"
 	push := ""
 	if notifications {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -75,12 +74,4 @@ type DeadLetterer interface {
 // when the pattern is already taken.
 type HTTPRegistrar interface {
 	Handle(pattern string, h http.Handler) error
-}
-
-// Clock tells the time and waits. The engine's clock may run faster than
-// real time in tests and benchmarks.
-type Clock interface {
-	Now() time.Time
-	// After waits for d of clock time, like time.After.
-	After(d time.Duration) <-chan time.Time
 }

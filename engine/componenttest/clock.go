@@ -74,12 +74,3 @@ func (c *ManualClock) Advance(d time.Duration) {
 		w.ch <- now
 	}
 }
-
-// RealClock is the wall clock.
-type RealClock struct{}
-
-// Now returns time.Now().
-func (RealClock) Now() time.Time { return time.Now() }
-
-// After is time.After.
-func (RealClock) After(d time.Duration) <-chan time.Time { return time.After(d) }

@@ -24,7 +24,7 @@ func NewSettings(t testing.TB, id string) component.Settings {
 		Logger:  slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Metrics: prometheus.NewRegistry(),
 		State:   NewMemState(),
-		Clock:   RealClock{},
+		Clock:   component.WallClock{},
 		DataDir: t.TempDir(),
 		Dir:     t.TempDir(),
 	}

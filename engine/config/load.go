@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/registry"
@@ -44,7 +43,7 @@ func Load(dir string, opts Options) (*Project, error) {
 		opts.LookupEnv = os.LookupEnv
 	}
 	if opts.Clock == nil {
-		opts.Clock = wallClock{}
+		opts.Clock = component.WallClock{}
 	}
 	st, err := os.Stat(dir)
 	if err != nil || !st.IsDir() {
@@ -178,8 +177,3 @@ func fieldErrorProblem(f *yamlFile, ptr string, err error) Problem {
 	}
 	return f.at(ptr, "%s", err.Error())
 }
-
-type wallClock struct{}
-
-func (wallClock) Now() time.Time                         { return time.Now() }
-func (wallClock) After(d time.Duration) <-chan time.Time { return time.After(d) }

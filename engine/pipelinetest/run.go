@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"time"
 
 	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/config"
@@ -36,7 +35,7 @@ func Run(p *config.Project, w io.Writer, opts Options) Summary {
 			continue // reported by validation
 		}
 		for _, tc := range tf.Cases {
-			globals := &config.Globals{Tables: p.Tables, Env: overlay(overlay(p.Env, tf.Env), tc.Env), Clock: fixedClock(tf.Now)}
+			globals := &config.Globals{Tables: p.Tables, Env: overlay(overlay(p.Env, tf.Env), tc.Env), Clock: component.FixedClock(tf.Now)}
 			problems := runCase(pl, globals, tc, opts)
 			where := fmt.Sprintf("%s:%d", rel(tf.File), tc.Line)
 			if len(problems) == 0 {
@@ -118,11 +117,6 @@ func deliveredState(tc *config.TestCase) flow.StateFunc {
 		return v, ok, nil
 	}
 }
-
-type fixedClock time.Time
-
-func (c fixedClock) Now() time.Time                         { return time.Time(c) }
-func (c fixedClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
 
 func rel(path string) string {
 	if r, err := filepath.Rel(".", path); err == nil {

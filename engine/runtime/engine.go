@@ -81,7 +81,7 @@ func New(opts Options) (*Engine, error) {
 		opts.Logger = slog.Default()
 	}
 	if opts.Clock == nil {
-		opts.Clock = WallClock{}
+		opts.Clock = component.WallClock{}
 	}
 	if opts.Workers == 0 {
 		opts.Workers = 32

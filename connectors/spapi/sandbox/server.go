@@ -93,7 +93,7 @@ func New(cfg Config) (*Server, error) {
 		pushHTTP: &http.Client{Timeout: 10 * time.Second},
 	}
 	if s.clock == nil {
-		s.clock = NewScaledClock(cfg.TimeScale)
+		s.clock = component.NewScaledClock(time.Now().UTC().Truncate(time.Millisecond), cfg.TimeScale)
 	}
 	s.started = s.clock.Now()
 	key := sha256.Sum256(fmt.Appendf(nil, "pipewright-sandbox-%d", cfg.Seed))

@@ -41,7 +41,7 @@ const hookToken = "e2e-hook-token"
 func newWorld(t *testing.T, scale float64, faults sandbox.Faults) *world {
 	t.Helper()
 	tmp := t.TempDir()
-	w := &world{t: t, clock: runtime.NewScaledClock(time.Now(), scale), data: filepath.Join(tmp, "data"), dbPath: filepath.Join(tmp, "sage500.db")}
+	w := &world{t: t, clock: component.NewScaledClock(time.Now(), scale), data: filepath.Join(tmp, "data"), dbPath: filepath.Join(tmp, "sage500.db")}
 	listen := freeAddr(t)
 	w.hook = "http://" + listen + "/hooks/amazon/orders"
 	cfg := sandbox.DefaultConfig()

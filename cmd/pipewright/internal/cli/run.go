@@ -9,6 +9,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/runtime"
 )
 
@@ -67,7 +68,7 @@ Examples:
 				}
 				opts := runtime.Options{Project: p, DataDir: *data, Listen: *listen, Logger: logger, Workers: *workers, LogMessages: *logMessages}
 				if *timeScale != 1 {
-					opts.Clock = runtime.NewScaledClock(time.Now(), *timeScale)
+					opts.Clock = component.NewScaledClock(time.Now(), *timeScale)
 					logger.Warn("the engine clock runs faster than real time (demo mode)", "time_scale", *timeScale)
 				}
 				ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
