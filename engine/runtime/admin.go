@@ -129,10 +129,13 @@ func (a *Admin) Replay(ctx context.Context, seq uint64, body json.RawMessage) (s
 			msg.Vars, _ = vars.(map[string]any)
 		}
 	}
-	if err := a.publish(ctx, rec.Pipeline, msg); err != nil {
+	// The outcome is pending before the message is published: a replay that
+	// is processed at once must not have its result overwritten.
+	if err := a.putOutcome(ctx, &ReplayOutcome{ReplayID: id, Status: "pending", At: a.clock.Now().UTC()}); err != nil {
 		return "", err
 	}
-	if err := a.putOutcome(ctx, &ReplayOutcome{ReplayID: id, Status: "pending", At: a.clock.Now().UTC()}); err != nil {
+	if err := a.publish(ctx, rec.Pipeline, msg); err != nil {
+		_ = a.replays.Delete(ctx, id)
 		return "", err
 	}
 	if err := a.store.Delete(ctx, seq); err != nil && !errors.Is(err, dlq.ErrNotFound) {

@@ -55,7 +55,15 @@ func (s *httpServer) start(addr string) error {
 		return fmt.Errorf("http server: %w", err)
 	}
 	s.ln = ln
-	s.srv = &http.Server{Handler: s.mux, ReadHeaderTimeout: 10 * time.Second}
+	// A client that trickles its request is cut off: webhook bodies are
+	// small, so a whole request fits easily in ReadTimeout. Responses have
+	// no deadline because a DLQ replay may take a while.
+	s.srv = &http.Server{
+		Handler:           s.mux,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+	}
 	go func() {
 		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.e.log.Error("http server stopped", "error", err)
