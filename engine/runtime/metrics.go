@@ -17,6 +17,7 @@ type metrics struct {
 	in           *prometheus.CounterVec
 	out          *prometheus.CounterVec
 	dropped      *prometheus.CounterVec
+	duplicates   *prometheus.CounterVec
 	failed       *prometheus.CounterVec
 	retried      *prometheus.CounterVec
 	deadLettered *prometheus.CounterVec
@@ -30,6 +31,7 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 	f := func(c prometheus.Collector) { reg.MustRegister(c) }
 	m := &metrics{reg: reg}
 	m.in = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pipewright_messages_in_total", Help: "Messages a source durably published into a pipeline."}, []string{"pipeline"})
+	m.duplicates = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pipewright_messages_duplicate_total", Help: "Messages a source published again that the stream already held (same id within the duplicate window): discarded, not processed twice."}, []string{"pipeline"})
 	m.out = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pipewright_messages_out_total", Help: "Messages a sink completed."}, []string{"pipeline", "sink"})
 	m.dropped = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pipewright_messages_dropped_total", Help: "Messages a filter step dropped."}, []string{"pipeline", "step"})
 	m.failed = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pipewright_messages_failed_total", Help: "Failures by step and class (permanent, retryable, unclassified, exhausted)."}, []string{"pipeline", "step", "class"})
@@ -40,7 +42,7 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 	m.e2eSeconds = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "pipewright_end_to_end_seconds", Help: "From receipt by the source to completion by the sink.",
 		Buckets: prometheus.ExponentialBuckets(0.001, 4, 12)}, []string{"pipeline"})
 	m.circuitState = prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "pipewright_circuit_open", Help: "1 while a connection's circuit breaker is open."}, []string{"connection"})
-	for _, c := range []prometheus.Collector{m.in, m.out, m.dropped, m.failed, m.retried, m.deadLettered, m.stepSeconds, m.e2eSeconds, m.circuitState,
+	for _, c := range []prometheus.Collector{m.in, m.duplicates, m.out, m.dropped, m.failed, m.retried, m.deadLettered, m.stepSeconds, m.e2eSeconds, m.circuitState,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{})} {
 		f(c)
 	}

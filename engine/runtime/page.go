@@ -18,8 +18,8 @@ var pageTmpl = template.Must(template.New("status").Parse(`<!doctype html>
 <h1>pipewright: {{.Project}}</h1>
 <p>{{if .Ready.Ready}}<span class="ok">ready</span>{{else}}<span class="bad">not ready</span>{{range $k, $v := .Ready.Reasons}}<br>{{$k}}: {{$v}}{{end}}{{end}} &middot; {{.Now}}</p>
 <h2>Pipelines</h2>
-<table><tr><th>pipeline</th><th>in</th><th>out</th><th>dropped</th><th>retried</th><th>dead-lettered</th><th>backlog</th><th>DLQ</th></tr>
-{{range .Pipelines}}<tr><td>{{.Name}}</td><td>{{.In}}</td><td>{{.Out}}</td><td>{{.Dropped}}</td><td>{{.Retried}}</td><td>{{.DeadLettered}}</td><td>{{.Backlog}}</td><td>{{if .DLQ}}<span class="bad">{{.DLQ}}</span>{{else}}0{{end}}</td></tr>
+<table><tr><th>pipeline</th><th>in</th><th>duplicates</th><th>out</th><th>dropped</th><th>retried</th><th>dead-lettered</th><th>backlog</th><th>DLQ</th></tr>
+{{range .Pipelines}}<tr><td>{{.Name}}</td><td>{{.In}}</td><td>{{.Duplicates}}</td><td>{{.Out}}</td><td>{{.Dropped}}</td><td>{{.Retried}}</td><td>{{.DeadLettered}}</td><td>{{.Backlog}}</td><td>{{if .DLQ}}<span class="bad">{{.DLQ}}</span>{{else}}0{{end}}</td></tr>
 {{end}}</table>
 <h2>Connections</h2>
 <table><tr><th>connection</th><th>state</th></tr>
@@ -29,9 +29,9 @@ var pageTmpl = template.Must(template.New("status").Parse(`<!doctype html>
 </body></html>`))
 
 type pipelineRow struct {
-	Name                                         string
-	In, Out, Dropped, Retried, DeadLettered, DLQ float64
-	Backlog                                      uint64
+	Name                                                     string
+	In, Duplicates, Out, Dropped, Retried, DeadLettered, DLQ float64
+	Backlog                                                  uint64
 }
 
 type connectionRow struct {
@@ -50,6 +50,7 @@ func (s *httpServer) statusPage(w http.ResponseWriter, r *http.Request) {
 		row := pipelineRow{Name: pl.Name, DLQ: float64(depth[pl.Name])}
 		m := sums[pl.Name]
 		row.In, row.Out, row.Dropped = m["pipewright_messages_in_total"], m["pipewright_messages_out_total"], m["pipewright_messages_dropped_total"]
+		row.Duplicates = m["pipewright_messages_duplicate_total"]
 		row.Retried, row.DeadLettered = m["pipewright_messages_retried_total"], m["pipewright_messages_dead_lettered_total"]
 		row.Backlog, _ = s.e.backlog(ctx, pl.Name)
 		rows = append(rows, row)

@@ -44,16 +44,21 @@ func (s *sourcePublisher) Publish(ctx context.Context, msgs ...*component.Messag
 		}
 		futures = append(futures, f)
 	}
+	duplicates := 0
 	for _, f := range futures {
 		select {
-		case <-f.Ok():
+		case ack := <-f.Ok():
+			if ack.Duplicate {
+				duplicates++
+			}
 		case err := <-f.Err():
 			return component.Retryable(fmt.Errorf("publishing to pipeline %s: %w", s.p.pl.Name, err))
 		case <-ctx.Done():
 			return component.Retryable(ctx.Err())
 		}
 	}
-	s.p.e.metrics.in.WithLabelValues(s.p.pl.Name).Add(float64(len(msgs)))
+	s.p.e.metrics.in.WithLabelValues(s.p.pl.Name).Add(float64(len(msgs) - duplicates))
+	s.p.e.metrics.duplicates.WithLabelValues(s.p.pl.Name).Add(float64(duplicates))
 	return nil
 }
 

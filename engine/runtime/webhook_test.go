@@ -52,6 +52,8 @@ sink: { target: { connection: erp } }
 	assert.Equal(t, http.StatusAccepted, post("tok-abcdef", `{"id":"a"}`))
 	assert.Equal(t, 1.0, counter(t, e, "pipewright_messages_in_total"), "published before the 202")
 	assert.Equal(t, http.StatusAccepted, post("tok-abcdef", `{"id":"a"}`), "a repeat is accepted ...")
+	assert.Equal(t, 1.0, counter(t, e, "pipewright_messages_in_total"), "a repeat is not counted in")
+	assert.Equal(t, 1.0, counter(t, e, "pipewright_messages_duplicate_total"), "a repeat is counted as a duplicate")
 	time.Sleep(50 * time.Millisecond)
 	tg.setDown(false)
 	eventually(t, 20*time.Second, "delivery", func() bool { d, _ := tg.count(); return d == 1 })
