@@ -81,6 +81,28 @@ func TestCall_confirmShipment_reaches_the_simulators_order(t *testing.T) {
 	assert.Contains(t, err.Error(), "HTTP 400")
 }
 
+// With done_on, Amazon's refusal of a package it already has (the sink
+// crashed after the call and the message came again) completes the message;
+// other refusals stay permanent.
+func TestCall_done_on_completes_a_call_whose_effect_is_in_place(t *testing.T) {
+	e := newEnv(t, componenttest.NewManualClock(epoch), "", "")
+	o, err := e.sim.CreateOrder(sandbox.OrderSpec{FulfilledBy: sandbox.FulfilledByMerchant, MarketplaceID: "ATVPDKIKX0DER",
+		Items: []sandbox.ItemSpec{{SKU: demo.Products[0].SellerSKU, Quantity: 1}}})
+	require.NoError(t, err)
+	sink := newCallSink(t, e, confirmYAML+`
+done_on:
+  - {status: 400, message: "HAS ALREADY BEEN CONFIRMED"}`, confirmBindings())
+	msg := component.NewMessage("s-1", map[string]any{"orderId": o.ID, "marketplaceId": o.MarketplaceID, "itemId": o.Items[0].ID, "quantity": int64(1)})
+	require.NoError(t, sink.Write(context.Background(), []*component.Message{msg}))
+	require.NoError(t, sink.Write(context.Background(), []*component.Message{msg}), "the package is already confirmed: done")
+	assert.Len(t, e.sim.Confirmations(o.ID), 1)
+	assert.Equal(t, 1.0, e.counter(t, "pipewright_spapi_calls_already_done_total"))
+
+	wrongMarket := component.NewMessage("s-2", map[string]any{"orderId": o.ID, "marketplaceId": "A1F83G8C2ARO7P", "itemId": o.Items[0].ID, "quantity": int64(1)})
+	err = sink.Write(context.Background(), []*component.Message{wrongMarket})
+	assert.True(t, component.IsPermanent(component.ErrFor(err, 0)), "another 400 is still permanent: %v", err)
+}
+
 func TestCall_reports_each_message_of_a_batch(t *testing.T) {
 	e := newEnv(t, componenttest.NewManualClock(epoch), "", "")
 	sink := newCallSink(t, e, `

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/stretchr/testify/require"
 
 	"github.com/pipewright/pipewright/connectors/spapi"
@@ -31,6 +32,7 @@ type env struct {
 	hooks *httptest.Server
 	pub   *componenttest.Publisher
 	dead  *componenttest.DeadLetters
+	reg   *prometheus.Registry // the metrics of the env's sources and sinks
 }
 
 // pushToken makes the simulator push with the token s3cret in X-Hook-Token.
@@ -43,7 +45,7 @@ const pushToken = "header: X-Hook-Token, token: s3cret"
 // server.
 func newEnv(t testing.TB, clock component.Clock, simulator, push string) *env {
 	t.Helper()
-	e := &env{t: t, clock: clock, mux: componenttest.NewMux(), pub: &componenttest.Publisher{}, dead: &componenttest.DeadLetters{}}
+	e := &env{t: t, clock: clock, mux: componenttest.NewMux(), pub: &componenttest.Publisher{}, dead: &componenttest.DeadLetters{}, reg: prometheus.NewRegistry()}
 	e.hooks = httptest.NewServer(e.mux)
 	t.Cleanup(e.hooks.Close)
 	if push != "" {
@@ -81,7 +83,24 @@ func (e *env) settings(id string) component.Settings {
 	set := componenttest.NewSettings(e.t, id)
 	set.Clock = e.clock
 	set.Connection = e.conn
+	set.Metrics = e.reg
 	return set
+}
+
+// counter sums the series of a counter the env's components registered.
+func (e *env) counter(t testing.TB, name string) float64 {
+	t.Helper()
+	mfs, err := e.reg.Gather()
+	require.NoError(t, err)
+	sum := 0.0
+	for _, mf := range mfs {
+		if mf.GetName() == name {
+			for _, m := range mf.GetMetric() {
+				sum += m.GetCounter().GetValue()
+			}
+		}
+	}
+	return sum
 }
 
 func (e *env) sourceSettings() component.SourceSettings {

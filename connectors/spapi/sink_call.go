@@ -3,13 +3,17 @@ package spapi
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 
 	"github.com/govalues/decimal"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/pipewright/pipewright/connectors/spapi/internal/client"
+	"github.com/pipewright/pipewright/connectors/spapi/internal/metric"
 	"github.com/pipewright/pipewright/connectors/spapi/models"
 	"github.com/pipewright/pipewright/engine/component"
 )
@@ -26,9 +30,11 @@ func NewCallFactory() component.SinkFactory {
 
 // callSink sends one call per message.
 type callSink struct {
-	cfg *CallConfig
-	op  *models.Operation
-	api *client.Client
+	cfg  *CallConfig
+	op   *models.Operation
+	api  *client.Client
+	log  *slog.Logger
+	done prometheus.Counter // calls answered with a done_on error
 	component.StartFunc
 	component.ShutdownFunc
 }
@@ -47,7 +53,11 @@ func (callFactory) CreateSink(_ context.Context, set component.SinkSettings, cfg
 	if err != nil {
 		return nil, err
 	}
-	return &callSink{cfg: c, op: op, api: conn.api()}, nil
+	done := metric.CounterVec(set.Metrics, prometheus.CounterOpts{
+		Name: "pipewright_spapi_calls_already_done_total",
+		Help: "Calls answered with an error that done_on says means the effect is already in place.",
+	}).WithLabelValues()
+	return &callSink{cfg: c, op: op, api: conn.api(), log: set.Logger, done: done}, nil
 }
 
 // Write calls the operation for each message, in order; the outcome of
@@ -78,9 +88,28 @@ func (s *callSink) call(ctx context.Context, m *component.Message) error {
 	}
 	resp, err := s.api.Do(ctx, req)
 	if err != nil {
+		if d, ok := s.alreadyDone(err); ok {
+			s.log.Info("the call's effect is already in place", "operation", s.op.Name, "id", m.ID, "matched", d.Message, "error", err.Error())
+			s.done.Inc()
+			return nil
+		}
 		return err
 	}
 	return listingsOutcome(s.op, resp.Body)
+}
+
+// alreadyDone reports which done_on entry, if any, err matches.
+func (s *callSink) alreadyDone(err error) (DoneOn, bool) {
+	var ae *client.Error
+	if len(s.cfg.DoneOn) == 0 || !errors.As(err, &ae) {
+		return DoneOn{}, false
+	}
+	for _, d := range s.cfg.DoneOn {
+		if d.matches(ae) {
+			return d, true
+		}
+	}
+	return DoneOn{}, false
 }
 
 // request evaluates the configured parameters and body for m.
