@@ -3,6 +3,8 @@ package component
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 )
 
@@ -88,11 +90,13 @@ type BatchError struct {
 	Errors map[int]error
 }
 
+// Error counts the failed messages and quotes the first one's error.
 func (e *BatchError) Error() string {
-	for i, err := range e.Errors {
-		return fmt.Sprintf("%d of the batch failed, message %d: %v", len(e.Errors), i, err)
+	if len(e.Errors) == 0 {
+		return "batch failed"
 	}
-	return "batch failed"
+	first := slices.Min(slices.Collect(maps.Keys(e.Errors)))
+	return fmt.Sprintf("%d of the batch failed, message %d: %v", len(e.Errors), first, e.Errors[first])
 }
 
 // ErrFor returns the error of message i of a batch after Write returned err.

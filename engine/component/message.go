@@ -1,5 +1,7 @@
 package component
 
+import "maps"
+
 // Metadata keys the engine sets on every message.
 const (
 	// MetaCorrelationID ties together every message derived from one input.
@@ -58,18 +60,5 @@ func (m *Message) SetMeta(key, value string) {
 // Clone returns a copy of m whose metadata and vars maps can be changed
 // without affecting m. The body and the values in Vars are shared.
 func (m *Message) Clone() *Message {
-	c := &Message{ID: m.ID, Body: m.Body}
-	if m.Metadata != nil {
-		c.Metadata = make(map[string]string, len(m.Metadata))
-		for k, v := range m.Metadata {
-			c.Metadata[k] = v
-		}
-	}
-	if m.Vars != nil {
-		c.Vars = make(map[string]any, len(m.Vars))
-		for k, v := range m.Vars {
-			c.Vars[k] = v
-		}
-	}
-	return c
+	return &Message{ID: m.ID, Metadata: maps.Clone(m.Metadata), Body: m.Body, Vars: maps.Clone(m.Vars)}
 }

@@ -1,7 +1,6 @@
 package componenttest
 
 import (
-	"bytes"
 	"encoding/json"
 	"testing"
 
@@ -31,8 +30,10 @@ func TryDecodeConfig(f component.Factory, options string) (any, error) {
 		return nil, err
 	}
 	var doc any
-	if err := yaml.Unmarshal([]byte(options), &doc); err != nil {
-		return nil, err
+	if len(node.Content) > 0 {
+		if err := node.Content[0].Decode(&doc); err != nil {
+			return nil, err
+		}
 	}
 	if doc == nil {
 		doc = map[string]any{}
@@ -41,12 +42,13 @@ func TryDecodeConfig(f component.Factory, options string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Through JSON, so the schema sees only the types JSON has.
 	raw, err := json.Marshal(doc)
 	if err != nil {
 		return nil, err
 	}
 	var inst any
-	if err := json.NewDecoder(bytes.NewReader(raw)).Decode(&inst); err != nil {
+	if err := json.Unmarshal(raw, &inst); err != nil {
 		return nil, err
 	}
 	if err := schema.Validate(inst); err != nil {

@@ -269,46 +269,34 @@ func (f *yamlFile) blockSegments(n *yaml.Node) []segment {
 	return segs
 }
 
-func runeIndex(s, sub []rune, from int) int {
-	for i := max(from, 0); i+len(sub) <= len(s); i++ {
-		if string(s[i:i+len(sub)]) == string(sub) {
-			return i
-		}
-	}
-	return -1
-}
-
 // Globals are the run-time values that compiled expressions read: the
-// tables, the env values and the clock. The runtime and the test runner set
-// Now before evaluating.
+// tables, the env values and the clock, read as now once per activation.
+// The runtime replaces the clock with its own; the test runner builds
+// Globals of its own with a fixed clock and the tests' env values.
 type Globals struct {
 	Tables expr.Tables
 	Env    map[string]string
 	Clock  component.Clock
 }
 
-func (g *Globals) activation(msg *component.Message) *expr.Activation {
-	return expr.NewActivation(g.data(msg))
+// Activation returns the activation for msg, for step execution.
+func (g *Globals) Activation(msg *component.Message) *expr.Activation {
+	return expr.NewActivation(g.Data(msg))
 }
 
-func (g *Globals) data(msg *component.Message) expr.Data {
+// Data returns the activation data for msg (for steps that add let values).
+func (g *Globals) Data(msg *component.Message) expr.Data {
 	return expr.Data{Msg: msg.Body, Meta: msg.Metadata, Vars: msg.Vars, Tables: g.Tables, Env: g.Env, Now: g.Clock.Now()}
 }
 
-// Activation returns the activation for msg, for step execution.
-func (g *Globals) Activation(msg *component.Message) *expr.Activation { return g.activation(msg) }
-
-// Data returns the activation data for msg (for steps that add let values).
-func (g *Globals) Data(msg *component.Message) expr.Data { return g.data(msg) }
-
 func (g *Globals) program(p *expr.Program) component.Program {
 	return component.ProgramFunc(func(_ context.Context, msg *component.Message) (any, error) {
-		return p.Eval(g.activation(msg))
+		return p.Eval(g.Activation(msg))
 	})
 }
 
 func (g *Globals) templateProgram(t *Template) component.Program {
 	return component.ProgramFunc(func(_ context.Context, msg *component.Message) (any, error) {
-		return t.Eval(g.activation(msg))
+		return t.Eval(g.Activation(msg))
 	})
 }

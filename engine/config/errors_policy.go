@@ -3,6 +3,8 @@ package config
 import (
 	"time"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/pipewright/pipewright/engine/component"
 )
 
@@ -20,6 +22,19 @@ type RetryPolicy struct {
 	Max        component.Duration `yaml:"max"`
 	Multiplier float64            `yaml:"multiplier"`
 	Jitter     float64            `yaml:"jitter"`
+	// jitterSet records that the file gave jitter: a 0 there turns jitter
+	// off instead of asking for the default.
+	jitterSet bool
+}
+
+// UnmarshalYAML decodes the policy and notes whether jitter was given.
+func (r *RetryPolicy) UnmarshalYAML(n *yaml.Node) error {
+	type plain RetryPolicy
+	if err := n.Decode((*plain)(r)); err != nil {
+		return err
+	}
+	r.jitterSet = mappingValue(n, "jitter") != nil
+	return nil
 }
 
 // CircuitPolicy configures the per-connection circuit breaker.
@@ -36,7 +51,7 @@ var DefaultErrorPolicy = ErrorPolicy{
 	Circuit:              CircuitPolicy{Failures: 5, ProbeEvery: component.Duration(5 * time.Second)},
 }
 
-// withDefaults fills the zero fields of p from d.
+// withDefaults fills the fields of p that were left out (zero) from d.
 func (p ErrorPolicy) withDefaults(d ErrorPolicy) ErrorPolicy {
 	if p.Timeout == 0 {
 		p.Timeout = d.Timeout
@@ -50,8 +65,8 @@ func (p ErrorPolicy) withDefaults(d ErrorPolicy) ErrorPolicy {
 	if p.Retry.Multiplier == 0 {
 		p.Retry.Multiplier = d.Retry.Multiplier
 	}
-	if p.Retry.Jitter == 0 {
-		p.Retry.Jitter = d.Retry.Jitter
+	if p.Retry.Jitter == 0 && !p.Retry.jitterSet {
+		p.Retry.Jitter, p.Retry.jitterSet = d.Retry.Jitter, d.Retry.jitterSet
 	}
 	if p.UnclassifiedAttempts == 0 {
 		p.UnclassifiedAttempts = d.UnclassifiedAttempts

@@ -26,13 +26,12 @@ func (l *loader) decodeProject(f *yamlFile) {
 		p.Env = scalarMap(mappingValue(f.root, "env"))
 	}
 	for name, o := range doc.Tables {
-		o.HasDefault = mappingValue(mappingValue(mappingValue(f.root, "tables"), name), "default") != nil
-		if o.HasDefault {
-			v, err := nodeValue(mappingValue(mappingValue(mappingValue(f.root, "tables"), name), "default"))
+		if def := mappingValue(mappingValue(mappingValue(f.root, "tables"), name), "default"); def != nil {
+			v, err := nodeValue(def)
 			if err != nil {
 				l.add(f.at("/tables/"+escapePointer(name)+"/default", "%v", err))
 			}
-			o.Default = v
+			o.Default, o.HasDefault = v, true
 		}
 		doc.Tables[name] = o
 	}

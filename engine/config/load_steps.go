@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 
 	"gopkg.in/yaml.v3"
@@ -97,7 +98,7 @@ func (l *loader) lookupStep(f *yamlFile, ptr string, d *lookupDoc, vars []string
 	switch {
 	case builtinVars[d.As]:
 		l.add(f.at(ptr+"/as", "%q is a built-in variable: choose another name", d.As))
-	case contains(vars, d.As):
+	case slices.Contains(vars, d.As):
 		l.add(f.at(ptr+"/as", "variable %q is already bound by an earlier lookup", d.As))
 	}
 	for name := range d.Params {
@@ -122,13 +123,4 @@ func (l *loader) lookupStep(f *yamlFile, ptr string, d *lookupDoc, vars []string
 		st.Params = append(st.Params, l.compiler.expr(f, e.Node(), env))
 	}
 	return st
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

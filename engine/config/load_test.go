@@ -106,6 +106,47 @@ sink: { stdout: }
 	assert.Contains(t, b.Sinks, config.MainSink)
 }
 
+func TestLoad_jitter_0_turns_jitter_off(t *testing.T) {
+	t.Run("in a pipeline", func(t *testing.T) {
+		p, err := loadTxtar(t, `
+-- client/pipewright.yaml --
+project: shop
+-- client/a.yaml --
+pipeline: a
+source: { file: { path: a.jsonl } }
+sink: { stdout: }
+-- client/b.yaml --
+pipeline: b
+source: { file: { path: b.jsonl } }
+errors: { retry: { jitter: 0 } }
+sink: { stdout: }
+`, nil)
+		require.NoError(t, err)
+		assert.Equal(t, 0.2, p.Pipelines[0].Errors.Retry.Jitter, "left out: the default")
+		assert.Equal(t, 0.0, p.Pipelines[1].Errors.Retry.Jitter, "given as 0: no jitter")
+	})
+	t.Run("in the project defaults", func(t *testing.T) {
+		p, err := loadTxtar(t, `
+-- client/pipewright.yaml --
+project: shop
+defaults:
+  errors: { retry: { jitter: 0 } }
+-- client/a.yaml --
+pipeline: a
+source: { file: { path: a.jsonl } }
+sink: { stdout: }
+-- client/b.yaml --
+pipeline: b
+source: { file: { path: b.jsonl } }
+errors: { retry: { jitter: 0.5, initial: 2s } }
+sink: { stdout: }
+`, nil)
+		require.NoError(t, err)
+		assert.Equal(t, 0.0, p.Pipelines[0].Errors.Retry.Jitter, "the project's 0, not the default")
+		assert.Equal(t, 0.5, p.Pipelines[1].Errors.Retry.Jitter, "the pipeline's own")
+	})
+}
+
 func TestPipelineSchema_is_self_contained_and_lists_components(t *testing.T) {
 	reg, err := registry.New(file.Factories()...)
 	require.NoError(t, err)

@@ -3,6 +3,7 @@ package config
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -41,7 +42,7 @@ func (l *loader) mapStep(f *yamlFile, ptr string, d *mapDoc, vars []string) *Map
 	}
 	scope := append([]string(nil), vars...)
 	for _, b := range let {
-		if builtinVars[b.Name] || contains(scope, b.Name) {
+		if builtinVars[b.Name] || slices.Contains(scope, b.Name) {
 			l.add(src.atNode(b.Key, "let %q would hide a variable of the same name", b.Name))
 			continue
 		}

@@ -81,16 +81,15 @@ type Connection struct {
 	Config any
 }
 
-// projectDoc is the project file as decoded from YAML.
+// projectDoc is the project file as decoded from YAML; env and connections
+// are read from the nodes.
 type projectDoc struct {
 	Project     string                  `yaml:"project"`
 	Description string                  `yaml:"description"`
 	DataDir     string                  `yaml:"data_dir"`
 	Transport   Transport               `yaml:"transport"`
 	Server      Server                  `yaml:"server"`
-	Connections map[string]any          `yaml:"-"`
 	Tables      map[string]TableOptions `yaml:"tables"`
-	Env         map[string]string       `yaml:"env"`
 	Defaults    Defaults                `yaml:"defaults"`
 }
 

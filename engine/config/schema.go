@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
@@ -18,9 +17,8 @@ import (
 const schemaBase = "https://pipewright.dev/schemas/"
 
 // schemaSet compiles embedded and component schemas once and keeps their
-// JSON for "did you mean" suggestions.
+// JSON for "did you mean" suggestions. It belongs to one Load call.
 type schemaSet struct {
-	mu       sync.Mutex
 	compiler *jsonschema.Compiler
 	compiled map[string]*jsonschema.Schema
 	docs     map[string]any // schema URL -> parsed JSON
@@ -54,8 +52,6 @@ func (s *schemaSet) add(url string, data []byte) error {
 
 // get compiles (once) the schema at url.
 func (s *schemaSet) get(url string) (*jsonschema.Schema, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	if sch, ok := s.compiled[url]; ok {
 		return sch, nil
 	}
@@ -70,8 +66,6 @@ func (s *schemaSet) get(url string) (*jsonschema.Schema, error) {
 // addComponent registers a component's options schema under a URL derived
 // from its kind and type, once.
 func (s *schemaSet) addComponent(url string, data []byte) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	if _, ok := s.docs[url]; ok {
 		return nil
 	}

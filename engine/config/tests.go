@@ -139,7 +139,7 @@ func (l *loader) decodeMocks(f *yamlFile, ptr string, mocks *yaml.Node, pl *Pipe
 	for i := 0; i+1 < len(mocks.Content); i += 2 {
 		name, mn := mocks.Content[i].Value, mocks.Content[i+1]
 		mptr := ptr + "/mocks/" + escapePointer(name)
-		if pl != nil && !hasLookupStep(pl, name) {
+		if pl != nil && !hasStep(pl, name, StepLookup) {
 			l.add(f.atKey(mptr, "no lookup step named %q in pipeline %s", name, pl.Name))
 		}
 		m := Mock{}
@@ -164,7 +164,7 @@ func (l *loader) decodeDelivered(f *yamlFile, ptr string, n *yaml.Node, pl *Pipe
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		step := n.Content[i].Value
 		sptr := ptr + "/delivered/" + escapePointer(step)
-		if pl != nil && !hasStepOfKind(pl, step, StepChanged) {
+		if pl != nil && !hasStep(pl, step, StepChanged) {
 			l.add(f.atKey(sptr, "no changed step named %q in pipeline %s", step, pl.Name))
 		}
 		values, _ := l.value(f, sptr, n.Content[i+1]).(map[string]any)
@@ -172,11 +172,11 @@ func (l *loader) decodeDelivered(f *yamlFile, ptr string, n *yaml.Node, pl *Pipe
 	}
 }
 
-func hasLookupStep(pl *Pipeline, name string) bool { return hasStepOfKind(pl, name, StepLookup) }
-
-func hasStepOfKind(pl *Pipeline, name string, kind StepKind) bool {
+// hasStep reports whether pl has a step called name, of the given kind
+// unless kind is "".
+func hasStep(pl *Pipeline, name string, kind StepKind) bool {
 	for _, s := range pl.Steps {
-		if s.Name == name && s.Kind == kind {
+		if s.Name == name && (kind == "" || s.Kind == kind) {
 			return true
 		}
 	}
@@ -231,22 +231,13 @@ func (l *loader) decodeExpect(f *yamlFile, ptr string, n *yaml.Node, pl *Pipelin
 		if e.Error == nil {
 			l.add(f.at(ptr+"/step", "step only goes with error"))
 		}
-		if pl != nil && !hasStep(pl, e.Step) {
+		if pl != nil && !hasStep(pl, e.Step, "") {
 			l.add(f.at(ptr+"/step", "no step named %q in pipeline %s", e.Step, pl.Name))
 		}
 	}
 	if outcomes != 1 && (outcomes > 0 || e.Route == nil) {
 		l.add(f.at(ptr, "want exactly one of output, output_contains, output_file, outputs, dropped, error"))
 	}
-}
-
-func hasStep(pl *Pipeline, name string) bool {
-	for _, s := range pl.Steps {
-		if s.Name == name {
-			return true
-		}
-	}
-	return false
 }
 
 // value converts a node to the message value model, reporting problems.

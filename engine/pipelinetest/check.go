@@ -3,7 +3,7 @@ package pipelinetest
 import (
 	"fmt"
 	"os"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/pipewright/pipewright/engine/component"
@@ -114,11 +114,9 @@ func sinksOf(res *flow.Result) []string {
 	return sinks
 }
 
+// equalStrings reports whether a and b hold the same strings in any order.
 func equalStrings(a, b []string) bool {
-	a, b = append([]string(nil), a...), append([]string(nil), b...)
-	sort.Strings(a)
-	sort.Strings(b)
-	return strings.Join(a, "\x00") == strings.Join(b, "\x00")
+	return slices.Equal(slices.Sorted(slices.Values(a)), slices.Sorted(slices.Values(b)))
 }
 
 func list(s []string) string { return "[" + strings.Join(s, ", ") + "]" }

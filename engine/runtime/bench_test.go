@@ -45,7 +45,7 @@ func BenchmarkEngine_order_workload(b *testing.B) {
 		require.NoError(b, err)
 		start := time.Now()
 		require.NoError(b, e.Start(context.Background()))
-		for counterOf(b, e, "pipewright_messages_out_total") < float64(n) {
+		for counter(b, e, "pipewright_messages_out_total") < float64(n) {
 			time.Sleep(10 * time.Millisecond)
 		}
 		b.ReportMetric(float64(n)/time.Since(start).Seconds(), "orders/s")

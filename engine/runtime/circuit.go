@@ -14,6 +14,7 @@ import (
 // the stream instead of burning attempts. While open it probes the
 // connection's health check every probeEvery (or, without a health check,
 // lets one message through as a trial) and closes on the first success.
+// The reason it keeps (for logs, /readyz and the status page) is redacted.
 type circuit struct {
 	name       string
 	threshold  int
@@ -21,6 +22,7 @@ type circuit struct {
 	checker    component.HealthChecker
 	log        *slog.Logger
 	m          *metrics
+	secrets    *redactor
 
 	mu          sync.Mutex
 	consecutive int
@@ -32,14 +34,14 @@ type circuit struct {
 	stopped     bool
 }
 
-func newCircuit(name string, threshold int, probeEvery time.Duration, checker component.HealthChecker, log *slog.Logger, m *metrics) *circuit {
-	c := &circuit{name: name, threshold: threshold, probeEvery: probeEvery, checker: checker, log: log, m: m, closed: make(chan struct{})}
+func newCircuit(name string, threshold int, probeEvery time.Duration, checker component.HealthChecker, log *slog.Logger, m *metrics, secrets *redactor) *circuit {
+	c := &circuit{name: name, threshold: threshold, probeEvery: probeEvery, checker: checker, log: log, m: m, secrets: secrets, closed: make(chan struct{})}
 	close(c.closed)
 	m.circuitState.WithLabelValues(name).Set(0)
 	return c
 }
 
-// State reports whether the circuit is open and why.
+// State reports whether the circuit is open and why (redacted).
 func (c *circuit) State() (open bool, reason string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -84,8 +86,9 @@ func (c *circuit) Success() {
 	}
 }
 
-// Failure records a retryable failure; reason is the error text.
-func (c *circuit) Failure(reason string) {
+// Failure records a retryable failure.
+func (c *circuit) Failure(err error) {
+	reason := c.secrets.redact(err.Error())
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.consecutive++
@@ -141,7 +144,7 @@ func (c *circuit) probe(stop chan struct{}) {
 			c.mu.Unlock()
 			return
 		}
-		c.reason = err.Error()
+		c.reason = c.secrets.redact(err.Error())
 		c.mu.Unlock()
 	}
 }

@@ -51,7 +51,7 @@ func (e *Engine) startConnections(ctx context.Context) error {
 		}
 		checker, _ := conn.(component.HealthChecker)
 		lc := &liveConnection{name: name, conn: conn}
-		lc.circuit = newCircuit(name, policy.Failures, policy.ProbeEvery.D(), checker, e.log, e.metrics)
+		lc.circuit = newCircuit(name, policy.Failures, policy.ProbeEvery.D(), checker, e.log, e.metrics, e.secrets)
 		e.connections[name] = lc
 	}
 	return nil

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -87,7 +88,7 @@ func New(opts Options) (*Engine, error) {
 		opts.Workers = 32
 	}
 	p := opts.Project
-	dataDir := firstNonEmpty(opts.DataDir, p.DataDir, "data")
+	dataDir := cmp.Or(opts.DataDir, p.DataDir, "data")
 	abs, err := filepath.Abs(dataDir)
 	if err != nil {
 		return nil, err
@@ -101,15 +102,6 @@ func New(opts Options) (*Engine, error) {
 	}
 	p.Globals.Clock = opts.Clock
 	return e, nil
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, x := range s {
-		if x != "" {
-			return x
-		}
-	}
-	return ""
 }
 
 // Start brings the engine up: transport, streams, connections, sinks, the
@@ -156,7 +148,7 @@ func (e *Engine) start(ctx context.Context) error {
 }
 
 func (e *Engine) listenAddr() string {
-	return firstNonEmpty(e.opts.Listen, e.project.Server.Listen, "127.0.0.1:8080")
+	return cmp.Or(e.opts.Listen, e.project.Server.Listen, "127.0.0.1:8080")
 }
 
 func (e *Engine) transportDesc() string {
@@ -167,7 +159,7 @@ func (e *Engine) transportDesc() string {
 }
 
 func (e *Engine) transportURL() string {
-	return firstNonEmpty(e.opts.TransportURL, e.project.Transport.URL)
+	return cmp.Or(e.opts.TransportURL, e.project.Transport.URL)
 }
 
 func (e *Engine) startComponent(ctx context.Context, c component.Component, id string) error {

@@ -18,7 +18,6 @@ import (
 const (
 	metaDelivered  = transport.MetaDelivered
 	metaResumeSink = "pw-resume-sink"
-	defaultAckWait = 60 * time.Second
 )
 
 // errCircuitOpen makes the router negatively acknowledge a message whose

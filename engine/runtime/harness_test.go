@@ -147,15 +147,21 @@ func testRegistry(t testing.TB, tg *target) *registry.Registry {
 // startEngine loads dir and runs it with its data in dataDir.
 func startEngine(t *testing.T, dir, dataDir string, tg *target, env map[string]string) *runtime.Engine {
 	t.Helper()
+	var w io.Writer = io.Discard
+	if testing.Verbose() {
+		w = os.Stderr
+	}
+	return startEngineLogging(t, dir, dataDir, tg, env, w)
+}
+
+// startEngineLogging is startEngine with the engine's JSON log written to w.
+func startEngineLogging(t *testing.T, dir, dataDir string, tg *target, env map[string]string, w io.Writer) *runtime.Engine {
+	t.Helper()
 	p, err := config.Load(dir, config.Options{Registry: testRegistry(t, tg), LookupEnv: func(k string) (string, bool) {
 		v, ok := env[k]
 		return v, ok
 	}})
 	require.NoError(t, err)
-	var w io.Writer = io.Discard
-	if testing.Verbose() {
-		w = os.Stderr
-	}
 	e, err := runtime.New(runtime.Options{Project: p, DataDir: dataDir, Listen: "127.0.0.1:0", Workers: 8,
 		Logger: slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	require.NoError(t, err)

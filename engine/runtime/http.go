@@ -103,7 +103,7 @@ func (s *httpServer) readiness() readiness {
 	for name, c := range s.e.connections {
 		if open, why := c.circuit.State(); open {
 			r.Ready = false
-			r.Reasons["connection/"+name] = "unavailable (circuit open): " + s.e.secrets.redact(why)
+			r.Reasons["connection/"+name] = "unavailable (circuit open): " + why
 		}
 	}
 	return r

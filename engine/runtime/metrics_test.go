@@ -8,15 +8,11 @@ import (
 	"github.com/pipewright/pipewright/engine/runtime"
 )
 
-func counter(t *testing.T, e *runtime.Engine, name string) float64 {
+func counter(t testing.TB, e *runtime.Engine, name string) float64 {
 	return sumOf(t, e, name, true)
 }
 
-func counterOf(t testing.TB, e *runtime.Engine, name string) float64 {
-	return sumOf(t, e, name, true)
-}
-
-func gauge(t *testing.T, e *runtime.Engine, name string) float64 {
+func gauge(t testing.TB, e *runtime.Engine, name string) float64 {
 	return sumOf(t, e, name, false)
 }
 

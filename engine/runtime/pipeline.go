@@ -25,9 +25,8 @@ type pipelineRunner struct {
 	sinks  map[string]*sinkRunner
 	exec   *flow.Executor
 	// deps are the circuits of the connections the steps and sinks use.
-	deps       []*circuit
-	subscriber message.Subscriber
-	budget     *budget
+	deps   []*circuit
+	budget *budget
 	// state holds what the steps remember (changed steps' last values).
 	state component.State
 }
@@ -129,22 +128,25 @@ func (p *pipelineRunner) lookup(ctx context.Context, st *config.Step, params map
 	case err == nil:
 		lc.circuit.Success()
 	case component.IsRetryable(err):
-		lc.circuit.Failure(p.e.secrets.redact(err.Error()))
+		lc.circuit.Failure(err)
 	}
 	return v, err
 }
 
 // subscribe builds the pipeline's Watermill subscriber: a JetStream push
 // consumer shared through a queue group, with the pipeline's backoff for
-// negative acknowledgements.
+// negative acknowledgements. It has a connection of its own, which it
+// drains when the router closes it (so the engine's connection stays open
+// for the sinks' shutdown).
 func (p *pipelineRunner) subscribe() (message.Subscriber, error) {
 	e := p.e
 	durable := e.names.Durable(p.pl.Name)
 	ackWait := e.limits().AckWait
-	if ackWait == 0 {
-		ackWait = defaultAckWait
+	nc, err := e.conn.Dial(e.conn.NC.Opts.Name + "/" + p.pl.Name)
+	if err != nil {
+		return nil, err
 	}
-	return wmnats.NewSubscriberWithNatsConn(e.conn.NC, wmnats.SubscriberSubscriptionConfig{
+	sub, err := wmnats.NewSubscriberWithNatsConn(nc, wmnats.SubscriberSubscriptionConfig{
 		Unmarshaler:       deliveryUnmarshaler{},
 		SubjectCalculator: wmnats.DefaultSubjectCalculator,
 		QueueGroupPrefix:  durable,
@@ -158,6 +160,10 @@ func (p *pipelineRunner) subscribe() (message.Subscriber, error) {
 			SubscribeOptions: []nats.SubOpt{nats.Bind(e.names.Stream(p.pl.Name), durable), nats.ManualAck()},
 		},
 	}, newWatermillLogger(e.log))
+	if err != nil {
+		nc.Close()
+	}
+	return sub, err
 }
 
 // deliveryUnmarshaler decodes like the NATS marshaler and records the

@@ -22,7 +22,6 @@ func (e *Engine) startRouter(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("pipeline %s: subscriber: %w", p.pl.Name, err)
 		}
-		p.subscriber = sub
 		r.AddConsumerHandler("pipeline/"+p.pl.Name, e.names.Subject(p.pl.Name), sub, p.handle)
 	}
 	e.router = r

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -13,7 +14,6 @@ import (
 // sinkRunner is a started sink with its connection's circuit (nil without
 // a connection) and the batcher feeding it.
 type sinkRunner struct {
-	name    string
 	sink    component.Sink
 	circuit *circuit
 	batcher *batcher
@@ -25,7 +25,7 @@ func (e *Engine) buildSink(ctx context.Context, p *pipelineRunner, cc *config.Co
 		Settings:   e.settings(id, p.pl.Name),
 		DeadLetter: &deadLetterer{p: p, step: "sink:" + cc.Name, index: len(p.pl.Steps), sink: cc.Name},
 	}
-	sr := &sinkRunner{name: cc.Name}
+	sr := &sinkRunner{}
 	if cc.Connection != "" {
 		lc := e.connections[cc.Connection]
 		set.Connection = lc.conn
@@ -54,7 +54,7 @@ func (s *sinkRunner) write(ctx context.Context, msgs []*component.Message) []err
 			case err == nil || component.IsPermanent(err):
 				s.circuit.Success()
 			case component.IsRetryable(err):
-				s.circuit.Failure(err.Error())
+				s.circuit.Failure(err)
 			}
 		}
 	}
@@ -69,7 +69,8 @@ type batcher struct {
 	concurrent bool
 	timeout    time.Duration
 	reqs       chan *writeRequest
-	done       chan struct{}
+	done       chan struct{} // closed by stop
+	exited     chan struct{} // closed once loop has returned
 	once       sync.Once
 }
 
@@ -82,7 +83,8 @@ type writeRequest struct {
 const maxBatch = 1024
 
 func newBatcher(sink component.Sink, concurrent bool, timeout time.Duration) *batcher {
-	b := &batcher{sink: sink, concurrent: concurrent, timeout: timeout, reqs: make(chan *writeRequest, maxBatch), done: make(chan struct{})}
+	b := &batcher{sink: sink, concurrent: concurrent, timeout: timeout, reqs: make(chan *writeRequest, maxBatch),
+		done: make(chan struct{}), exited: make(chan struct{})}
 	if !concurrent {
 		go b.loop()
 	}
@@ -99,13 +101,27 @@ func (b *batcher) write(ctx context.Context, msgs []*component.Message) []error 
 	case <-ctx.Done():
 		return spread(component.Retryable(ctx.Err()), len(msgs))
 	case <-b.done:
-		return spread(component.Retryable(fmt.Errorf("engine is stopping")), len(msgs))
+		return spread(errStopping, len(msgs))
 	}
-	<-req.done
+	select {
+	case <-req.done:
+	case <-b.exited:
+		// The loop completes every request it took before it returns; one
+		// still queued will never be written.
+		select {
+		case <-req.done:
+		default:
+			return spread(errStopping, len(msgs))
+		}
+	}
 	return req.errs
 }
 
+// errStopping hands a message back to the stream when the engine stops.
+var errStopping = component.Retryable(errors.New("engine is stopping"))
+
 func (b *batcher) loop() {
+	defer close(b.exited)
 	for {
 		var first *writeRequest
 		select {

@@ -11,6 +11,7 @@ import (
 	"github.com/pipewright/pipewright/engine/internal/transport"
 )
 
+// limits are the project's stream and consumer limits, defaults filled in.
 func (e *Engine) limits() transport.Limits {
 	t := e.project.Transport
 	return transport.Limits{
@@ -19,7 +20,7 @@ func (e *Engine) limits() transport.Limits {
 		MaxAckPending:   t.MaxAckPending,
 		MaxBytes:        t.MaxBytes,
 		Replicas:        t.Replicas,
-	}
+	}.WithDefaults()
 }
 
 func (e *Engine) startTransport(ctx context.Context) error {

@@ -91,7 +91,12 @@ func (s *Store) List(ctx context.Context, f Filter) ([]*Record, error) {
 	if err != nil {
 		return nil, err
 	}
-	if info.State.Msgs == 0 {
+	// State.Msgs counts the whole stream; the filter only fills Subjects.
+	var remaining uint64
+	for _, n := range info.State.Subjects {
+		remaining += n
+	}
+	if remaining == 0 {
 		return nil, nil
 	}
 	cons, err := s.stream.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{FilterSubjects: []string{subject}})
@@ -99,7 +104,6 @@ func (s *Store) List(ctx context.Context, f Filter) ([]*Record, error) {
 		return nil, err
 	}
 	var out []*Record
-	remaining := info.State.Msgs
 	for remaining > 0 {
 		batch, err := cons.Fetch(int(min(remaining, 500)), jetstream.FetchMaxWait(2*time.Second))
 		if err != nil {

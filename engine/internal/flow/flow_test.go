@@ -190,6 +190,35 @@ func TestProcess_division_by_zero_is_a_permanent_step_error(t *testing.T) {
 	assert.ErrorContains(t, res.Failed[0].Err, "division by zero")
 }
 
+func TestProcess_map_lets_see_the_earlier_lets_and_the_lookups(t *testing.T) {
+	p := load(t, `
+-- pipewright.yaml --
+project: t
+connections: { db: { type: kv } }
+-- p.yaml --
+pipeline: p
+source: { file: { path: in.jsonl } }
+steps:
+  - lookup: { connection: db, query: customer, as: cust }
+  - map:
+      let:
+        qty: msg.qty + 1
+        total: qty * 2
+      output: { qty: qty, total: total, cust: cust.id, lets: vars.size() }
+sink: { stdout: {} }
+`)
+	exec := flow.New(p.Pipelines[0], p.Globals, func(context.Context, *config.Step, map[string]any) (any, error) {
+		return map[string]any{"id": "C1"}, nil
+	}, nil, nil)
+	msg := component.NewMessage("m1", map[string]any{"qty": int64(2)})
+	res, err := exec.Process(context.Background(), msg, 0)
+	require.NoError(t, err)
+	require.Len(t, res.Outputs, 1)
+	assert.Equal(t, map[string]any{"qty": int64(3), "total": int64(6), "cust": "C1", "lets": int64(3)}, res.Outputs[0].Msg.Body)
+	assert.Equal(t, map[string]any{"cust": map[string]any{"id": "C1"}}, res.Outputs[0].Msg.Vars, "lets do not leak into the message's vars")
+	assert.Nil(t, msg.Vars, "the input message is not changed")
+}
+
 const rulesDir = `
 -- pipewright.yaml --
 project: t

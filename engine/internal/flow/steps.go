@@ -3,6 +3,7 @@ package flow
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 
@@ -50,20 +51,20 @@ func (e *Executor) step(ctx context.Context, st *config.Step, msg *component.Mes
 func (e *Executor) mapStep(m *config.MapStep, msg *component.Message) (stepOut, error) {
 	data := e.globals.Data(msg)
 	if len(m.Let) > 0 {
-		vars := make(map[string]any, len(msg.Vars)+len(m.Let))
-		for k, v := range msg.Vars {
-			vars[k] = v
-		}
-		data.Vars = vars
-		for _, b := range m.Let {
-			v, err := b.Prog.Eval(expr.NewActivation(data))
-			if err != nil {
-				return stepOut{}, component.Permanentf("let %s: %v", b.Name, err)
-			}
-			vars[b.Name] = v
-		}
+		// Let values join a copy of the lookup variables; the activation
+		// reads the map as it grows, so each let sees the ones before it.
+		data.Vars = make(map[string]any, len(msg.Vars)+len(m.Let))
+		maps.Copy(data.Vars, msg.Vars)
 	}
-	body, err := m.Output.Eval(expr.NewActivation(data))
+	act := expr.NewActivation(data)
+	for _, b := range m.Let {
+		v, err := b.Prog.Eval(act)
+		if err != nil {
+			return stepOut{}, component.Permanentf("let %s: %v", b.Name, err)
+		}
+		data.Vars[b.Name] = v
+	}
+	body, err := m.Output.Eval(act)
 	if err != nil {
 		return stepOut{}, component.Permanent(err)
 	}
@@ -82,12 +83,8 @@ func merge(base, add any) any {
 		return add
 	}
 	out := make(map[string]any, len(b)+len(a))
-	for k, v := range b {
-		out[k] = v
-	}
-	for k, v := range a {
-		out[k] = v
-	}
+	maps.Copy(out, b)
+	maps.Copy(out, a)
 	return out
 }
 

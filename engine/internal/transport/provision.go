@@ -23,7 +23,8 @@ type Limits struct {
 	Replicas int
 }
 
-func (l Limits) withDefaults() Limits {
+// WithDefaults fills the zero fields with the defaults.
+func (l Limits) WithDefaults() Limits {
 	if l.DuplicateWindow == 0 {
 		l.DuplicateWindow = 2 * time.Minute
 	}
@@ -46,7 +47,7 @@ func (l Limits) withDefaults() Limits {
 // retention: a message leaves the stream when acknowledged) and its durable
 // push consumer with a deliver group, so every engine instance shares it.
 func EnsurePipeline(ctx context.Context, js jetstream.JetStream, n Names, pipeline string, lim Limits) error {
-	lim = lim.withDefaults()
+	lim = lim.WithDefaults()
 	_, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
 		Name:        n.Stream(pipeline),
 		Description: "pipewright input of pipeline " + pipeline,
@@ -82,7 +83,7 @@ func EnsurePipeline(ctx context.Context, js jetstream.JetStream, n Names, pipeli
 // EnsureDLQ creates or updates the dead-letter stream. Records stay until
 // they are dropped or replayed.
 func EnsureDLQ(ctx context.Context, js jetstream.JetStream, n Names, lim Limits) (jetstream.Stream, error) {
-	lim = lim.withDefaults()
+	lim = lim.WithDefaults()
 	st, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
 		Name:        n.DLQStream(),
 		Description: "pipewright dead letters of project " + n.Project,
@@ -101,7 +102,7 @@ func EnsureDLQ(ctx context.Context, js jetstream.JetStream, n Names, lim Limits)
 
 // EnsureBuckets creates or updates the state and replay-outcome buckets.
 func EnsureBuckets(ctx context.Context, js jetstream.JetStream, n Names, lim Limits) (state, replays jetstream.KeyValue, err error) {
-	lim = lim.withDefaults()
+	lim = lim.WithDefaults()
 	state, err = js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
 		Bucket: n.StateBucket(), Description: "pipewright component state (cursors, snapshots, bookkeeping)",
 		Storage: jetstream.FileStorage, Replicas: lim.Replicas, History: 1,

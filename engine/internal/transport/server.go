@@ -4,8 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
@@ -30,44 +30,63 @@ type Config struct {
 // Conn is a live connection, with the embedded server when there is one.
 type Conn struct {
 	NC     *nats.Conn
+	cfg    Config
 	server *server.Server
 }
 
 // Connect starts the embedded server when cfg.URL is empty and connects.
 func Connect(cfg Config) (*Conn, error) {
+	c := &Conn{cfg: cfg}
+	if cfg.URL == "" {
+		ns, err := startEmbedded(cfg)
+		if err != nil {
+			return nil, err
+		}
+		c.server = ns
+	}
+	nc, err := c.Dial(cfg.Name)
+	if err != nil {
+		if c.server != nil {
+			c.server.Shutdown()
+		}
+		return nil, err
+	}
+	c.NC = nc
+	return c, nil
+}
+
+// Dial opens another client connection to the same server, named name: a
+// Watermill subscriber drains the connection it is given when it closes,
+// so each gets its own.
+func (c *Conn) Dial(name string) (*nats.Conn, error) {
 	opts := []nats.Option{
-		nats.Name(cfg.Name),
+		nats.Name(name),
 		nats.MaxReconnects(-1),
 		nats.ReconnectWait(500 * time.Millisecond),
 		nats.ReconnectBufSize(64 << 20),
 	}
-	if cfg.URL != "" {
-		if cfg.Credentials != "" {
-			opts = append(opts, nats.UserCredentials(cfg.Credentials))
-		}
-		nc, err := nats.Connect(cfg.URL, opts...)
+	if c.server != nil {
+		nc, err := nats.Connect("", append(opts, nats.InProcessServer(c.server))...)
 		if err != nil {
-			return nil, fmt.Errorf("connecting to %s: %w", redactURL(cfg.URL), err)
+			return nil, fmt.Errorf("connecting to the embedded NATS server: %w", err)
 		}
-		return &Conn{NC: nc}, nil
+		return nc, nil
 	}
-	ns, err := startEmbedded(cfg)
+	if c.cfg.Credentials != "" {
+		opts = append(opts, nats.UserCredentials(c.cfg.Credentials))
+	}
+	nc, err := nats.Connect(c.cfg.URL, opts...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("connecting to %s: %w", redactURL(c.cfg.URL), err)
 	}
-	nc, err := nats.Connect("", append(opts, nats.InProcessServer(ns))...)
-	if err != nil {
-		ns.Shutdown()
-		return nil, fmt.Errorf("connecting to the embedded NATS server: %w", err)
-	}
-	return &Conn{NC: nc, server: ns}, nil
+	return nc, nil
 }
 
 func startEmbedded(cfg Config) (*server.Server, error) {
 	opts := &server.Options{
 		ServerName: "pipewright",
 		JetStream:  true,
-		StoreDir:   filepath.Join(cfg.StoreDir),
+		StoreDir:   cfg.StoreDir,
 		DontListen: cfg.Listen == "",
 		NoSigs:     true,
 		// JetStream takes the memory it needs for in-flight data only; the
@@ -96,14 +115,6 @@ func startEmbedded(cfg Config) (*server.Server, error) {
 	return ns, nil
 }
 
-// ClientURL is the embedded server's client URL when it listens, else "".
-func (c *Conn) ClientURL() string {
-	if c.server == nil || c.server.Addr() == nil {
-		return ""
-	}
-	return c.server.ClientURL()
-}
-
 // Close drains the connection and stops the embedded server.
 func (c *Conn) Close() {
 	if c.NC != nil {
@@ -119,21 +130,22 @@ func (c *Conn) Close() {
 	}
 }
 
-// redactURL drops credentials from a NATS URL for messages.
+// redactURL drops credentials from a NATS URL, or a comma-separated list of
+// them as nats.Connect takes, for messages.
 func redactURL(u string) string {
-	for i := 0; i+2 < len(u); i++ {
-		if u[i:i+3] == "://" {
-			rest := u[i+3:]
-			for j := 0; j < len(rest); j++ {
-				if rest[j] == '@' {
-					return u[:i+3] + "***@" + rest[j+1:]
-				}
-				if rest[j] == '/' {
-					break
-				}
-			}
-			break
+	urls := strings.Split(u, ",")
+	for i, one := range urls {
+		scheme, rest := "", one
+		if j := strings.Index(one, "://"); j >= 0 {
+			scheme, rest = one[:j+3], one[j+3:]
+		}
+		host := rest
+		if j := strings.IndexByte(rest, '/'); j >= 0 {
+			host = rest[:j]
+		}
+		if at := strings.LastIndexByte(host, '@'); at >= 0 {
+			urls[i] = scheme + "***@" + rest[at+1:]
 		}
 	}
-	return u
+	return strings.Join(urls, ",")
 }
