@@ -67,11 +67,9 @@ func fbaKey(marketplaceID, sku string) string { return marketplaceID + "/" + sku
 // offer, which feeds and patches change, else the catalogue price.
 func (s *Server) priceFor(p demo.Product, marketplaceID string) decimal.Decimal {
 	if l := s.listings[p.SellerSKU]; l != nil {
-		for _, e := range entries(l.Attributes["purchasable_offer"]) {
-			if e["marketplace_id"] == marketplaceID && audienceOf(e) == "ALL" {
-				if price, ok := offerPrice(e); ok {
-					return price.Pad(2)
-				}
+		if e, ok := listedOffer(l, marketplaceID); ok {
+			if price, ok := offerPrice(e); ok {
+				return price.Pad(2)
 			}
 		}
 	}

@@ -101,13 +101,15 @@ func checkShipment(o *Order, req *confirmShipmentRequest, now time.Time) (Packag
 	case shipDate.After(now.Add(24 * time.Hour)):
 		return Package{}, "shipDate is in the future."
 	}
-	pkg := Package{
+	items, msg := packageItems(o, d)
+	if msg != "" {
+		return Package{}, msg
+	}
+	return Package{
 		ReferenceID: d.PackageReferenceID, CarrierCode: d.CarrierCode, CarrierName: d.CarrierName,
 		ShippingMethod: d.ShippingMethod, TrackingNumber: d.TrackingNumber, ShipDate: shipDate, ConfirmedAt: now,
-	}
-	msg := ""
-	pkg.Items, msg = packageItems(o, d)
-	return pkg, msg
+		Items: items,
+	}, ""
 }
 
 func checkOrderShippable(o *Order, req *confirmShipmentRequest) string {

@@ -34,9 +34,20 @@ type document struct {
 	data        []byte
 	// gzipped documents are served with compressionAlgorithm GZIP.
 	gzipped bool
-	// upload is set on feed input documents, which take one PUT.
+	// upload is set on feed input documents, which the client PUTs to
+	// their pre-signed URL; uploaded is set once it has.
 	upload   bool
 	uploaded bool
+}
+
+// readable returns document id if it exists and has content (a feed input
+// document only once uploaded), or nil. The caller holds s.mu.
+func (s *Server) readable(id string) *document {
+	doc := s.documents[id]
+	if doc == nil || (doc.upload && !doc.uploaded) {
+		return nil
+	}
+	return doc
 }
 
 // presign returns a URL for method on document id, valid for urlLifetime
@@ -119,8 +130,8 @@ func (s *Server) downloadDocument(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	now := s.advance()
 	id := r.PathValue("id")
-	doc := s.documents[id]
-	if doc == nil || (doc.upload && !doc.uploaded) {
+	doc := s.readable(id)
+	if doc == nil {
 		s3Error(w, http.StatusNotFound, "NoSuchKey", "The specified key does not exist.")
 		return
 	}
@@ -151,8 +162,8 @@ func (s *Server) storeResult(prefix, contentType string, content []byte) string 
 // compression. enableContentEncodingUrlHeader=true asks for a URL that
 // serves the document with Content-Encoding: gzip.
 func (s *Server) documentLink(c *call, id string) (link, compression string, found bool) {
-	doc := s.documents[id]
-	if doc == nil || (doc.upload && !doc.uploaded) {
+	doc := s.readable(id)
+	if doc == nil {
 		return "", "", false
 	}
 	extra := url.Values{}

@@ -223,3 +223,50 @@ func TestFeeds_messages_are_checked_one_by_one(t *testing.T) {
 	require.True(t, ok, "the DELETE was rejected")
 	assert.Equal(t, "Slim Phone Case, Clear, 2-pack", l.Title)
 }
+
+func TestDocument_returns_a_feed_document_once_uploaded_even_while_it_is_uploaded_again(t *testing.T) {
+	s := newSim(t)
+	created := s.call(http.MethodPost, "/feeds/2021-06-30/documents", map[string]string{"contentType": feedContentType}).json(t)
+	id, url := created["feedDocumentId"].(string), created["url"].(string)
+	_, ok := s.srv.Document(id)
+	assert.False(t, ok, "nothing was uploaded yet, as the document URL would say")
+
+	doc := listingsFeed(t)
+	upload(t, url, feedContentType, doc, http.StatusOK)
+	got, ok := s.srv.Document(id)
+	require.True(t, ok)
+	assert.Equal(t, doc, got)
+
+	// A client that uploads again while a test reads the document (go test
+	// -race catches a read outside the lock).
+	var putErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range 20 {
+			req, err := http.NewRequest(http.MethodPut, url, bytes.NewReader(doc))
+			if err != nil {
+				putErr = err
+				return
+			}
+			req.Header.Set("Content-Type", feedContentType)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				putErr = err
+				return
+			}
+			resp.Body.Close()
+		}
+	}()
+	for reading := true; reading; {
+		select {
+		case <-done:
+			reading = false
+		default:
+		}
+		got, ok := s.srv.Document(id)
+		assert.True(t, ok)
+		assert.Equal(t, doc, got)
+	}
+	require.NoError(t, putErr)
+}

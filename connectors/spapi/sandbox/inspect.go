@@ -153,18 +153,22 @@ func (s *Server) Operations() []string {
 // inspect reports without spending the seller's quota.
 func (s *Server) Document(id string) ([]byte, bool) {
 	s.mu.Lock()
-	doc := s.documents[id]
-	s.mu.Unlock()
+	doc := s.readable(id)
 	if doc == nil {
+		s.mu.Unlock()
 		return nil, false
 	}
-	if !doc.gzipped {
-		return append([]byte(nil), doc.data...), true
+	// An upload replaces data under the lock; the bytes themselves are
+	// never changed, so they can be read after it.
+	data, gzipped := doc.data, doc.gzipped
+	s.mu.Unlock()
+	if !gzipped {
+		return append([]byte(nil), data...), true
 	}
-	zr, err := gzip.NewReader(bytes.NewReader(doc.data))
+	zr, err := gzip.NewReader(bytes.NewReader(data))
 	if err != nil {
 		return nil, false
 	}
-	data, err := io.ReadAll(zr)
-	return data, err == nil
+	content, err := io.ReadAll(zr)
+	return content, err == nil
 }

@@ -77,8 +77,9 @@ func (s *Server) getInventorySummaries(c *call) response {
 	resp.Payload.Granularity.Type, resp.Payload.Granularity.ID = "Marketplace", cur.Marketplace
 	resp.Payload.Summaries = []inventorySummaryJSON{}
 	end := min(cur.Offset+inventoryPage, len(items))
+	reserved := s.reservedFBA(cur.Marketplace)
 	for _, f := range items[min(cur.Offset, end):end] {
-		resp.Payload.Summaries = append(resp.Payload.Summaries, s.inventorySummary(f, cur.Details))
+		resp.Payload.Summaries = append(resp.Payload.Summaries, s.inventorySummary(f, reserved[f.sku], cur.Details))
 	}
 	if end < len(items) {
 		cur.Offset, cur.Issued = end, c.now
@@ -109,19 +110,23 @@ func (s *Server) inventoryCursor(c *call) (inventoryCursor, string) {
 	return cur, msg
 }
 
-// inventorySummary describes an SKU's FBA stock; units of FBA orders not
-// yet shipped are reserved for customer orders.
-func (s *Server) inventorySummary(f *fbaItem, details bool) inventorySummaryJSON {
-	reserved := 0
+// reservedFBA counts, by SKU, the units of a marketplace's FBA orders not
+// yet shipped (pending or unshipped): they are reserved for customer orders.
+func (s *Server) reservedFBA(marketplaceID string) map[string]int {
+	reserved := map[string]int{}
 	for _, o := range s.orderList {
-		if o.FulfilledBy == FulfilledByAmazon && o.MarketplaceID == f.marketplaceID && (o.Status == StatusPending || o.Status == StatusUnshipped) {
+		if o.FulfilledBy == FulfilledByAmazon && o.MarketplaceID == marketplaceID && (o.Status == StatusPending || o.Status == StatusUnshipped) {
 			for _, it := range o.Items {
-				if it.SKU == f.sku {
-					reserved += it.Quantity
-				}
+				reserved[it.SKU] += it.Quantity
 			}
 		}
 	}
+	return reserved
+}
+
+// inventorySummary describes an SKU's FBA stock, reserved units of which
+// are held for customer orders (see reservedFBA).
+func (s *Server) inventorySummary(f *fbaItem, reserved int, details bool) inventorySummaryJSON {
 	l := s.listings[f.sku]
 	asin, title := "", f.sku
 	if l != nil {

@@ -2,6 +2,8 @@ package sandbox
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -84,11 +86,12 @@ func (s *Server) applyPatches(attrs map[string]any, patches []patchOp) (map[stri
 	return out, issues
 }
 
-// checkAttributes checks every attribute of an UPDATE or PARTIAL_UPDATE.
+// checkAttributes checks every attribute of a put, an UPDATE or a
+// PARTIAL_UPDATE, in name order so that the issues come in a stable order.
 func (s *Server) checkAttributes(attrs map[string]any) []issue {
 	var issues []issue
-	for name, v := range attrs {
-		list, ok := v.([]any)
+	for _, name := range slices.Sorted(maps.Keys(attrs)) {
+		list, ok := attrs[name].([]any)
 		if !ok {
 			issues = append(issues, invalidValue(name, "The attribute '%s' must be a list of values.", name))
 			continue

@@ -8,6 +8,8 @@ import (
 	"github.com/govalues/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/pipewright/pipewright/connectors/spapi/sandbox"
 )
 
 func offerPatch(op, marketplace, currency string, price any) map[string]any {
@@ -92,4 +94,24 @@ func TestListings_put_creates_a_listing_and_delete_patch_removes_entries(t *test
 		"fulfillment_availability": []any{map[string]any{"quantity": 3}},
 	}})
 	assert.Equal(t, "INVALID", bad.json(t)["status"])
+}
+
+func TestListings_put_reports_issues_in_attribute_name_order(t *testing.T) {
+	s := newSim(t, func(c *sandbox.Config) { c.EnforceRateLimits = false })
+	const item = "/listings/2021-08-01/items/A1DEMOSELLER00/NEW-MUG?marketplaceIds=ATVPDKIKX0DER"
+	body := map[string]any{"productType": "MUG", "attributes": map[string]any{
+		"purchasable_offer":        []any{map[string]any{"marketplace_id": "A1VC38T7YXB528"}},
+		"color":                    "red",
+		"fulfillment_availability": []any{map[string]any{"quantity": 3}},
+		"item_name":                []any{},
+	}}
+	for range 10 {
+		r := s.call(http.MethodPut, item, body)
+		require.Equal(t, http.StatusOK, r.status, string(r.body))
+		var names []string
+		for _, is := range r.json(t)["issues"].([]any) {
+			names = append(names, is.(map[string]any)["attributeNames"].([]any)[0].(string))
+		}
+		assert.Equal(t, []string{"color", "fulfillment_availability", "item_name", "purchasable_offer"}, names)
+	}
 }

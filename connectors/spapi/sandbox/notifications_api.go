@@ -25,7 +25,6 @@ type subscription struct {
 	PayloadVersion      string          `json:"payloadVersion"`
 	DestinationID       string          `json:"destinationId"`
 	ProcessingDirective json.RawMessage `json:"processingDirective,omitempty"`
-	notificationType    string
 }
 
 // notificationTypes are the types the simulator accepts subscriptions for.
@@ -119,7 +118,7 @@ func (s *Server) createSubscription(c *call) response {
 	if s.subs[typ] != nil {
 		return conflict("A subscription for " + typ + " already exists.")
 	}
-	sub.ID, sub.notificationType = s.newUUID(), typ
+	sub.ID = s.newUUID()
 	s.subs[typ] = &sub
 	return payload(&sub)
 }

@@ -148,7 +148,7 @@ func (o *Order) Total() decimal.Decimal {
 // sales tax as marketplace facilitator (the US marketplace).
 func (o *Order) facilitatorTax() bool { return o.Currency == "USD" }
 
-// unitsShipped and unitsUnshipped count units over all lines.
+// unitsShipped counts the shipped and the unshipped units over all lines.
 func (o *Order) unitsShipped() (shipped, unshipped int) {
 	for _, it := range o.Items {
 		shipped += it.QuantityShipped

@@ -180,10 +180,9 @@ type packageItemJSON struct {
 // orderWire renders an order with the includedData blocks asked for.
 func orderWire(o *Order, included []string) orderJSON {
 	has := func(block string) bool { return slices.Contains(included, block) }
-	m, _ := marketplaceByID(o.MarketplaceID)
 	w := orderJSON{
 		OrderID: o.ID, CreatedTime: iso(o.Created), LastUpdatedTime: iso(o.LastUpdated), Programs: o.Programs,
-		SalesChannel: salesChannelJSON{ChannelName: "AMAZON", MarketplaceID: o.MarketplaceID, MarketplaceName: m.Name},
+		SalesChannel: salesChannelJSON{ChannelName: "AMAZON", MarketplaceID: o.MarketplaceID, MarketplaceName: marketplaceName(o.MarketplaceID)},
 	}
 	if has("BUYER") {
 		w.Buyer = &buyerJSON{BuyerName: o.Buyer.Name, BuyerEmail: o.Buyer.Email}

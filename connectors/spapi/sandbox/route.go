@@ -25,9 +25,7 @@ type operation struct {
 
 // call is one request to an operation, handled under the server's lock.
 type call struct {
-	s     *Server
 	r     *http.Request
-	op    *models.Operation
 	now   time.Time
 	token *accessToken
 	body  []byte
@@ -89,7 +87,7 @@ func (s *Server) serveOperation(w http.ResponseWriter, r *http.Request, o *opera
 func (s *Server) dispatch(r *http.Request, o *operation, body []byte) (response, string, fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c := &call{s: s, r: r, op: o.op, now: s.advance(), body: body, query: r.URL.Query()}
+	c := &call{r: r, now: s.advance(), body: body, query: r.URL.Query()}
 	s.stats.Calls[o.op.Name]++
 	tok, denied := s.authenticate(r, o, c.now)
 	if denied != nil {
