@@ -3,7 +3,9 @@ package spapi
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"sort"
 	"time"
 
@@ -49,14 +51,19 @@ type ConnectionConfig struct {
 
 // Credentials are LWA credentials.
 type Credentials struct {
-	ClientID     string `yaml:"client_id"`
+	// ClientID is the LWA client id of the application.
+	ClientID string `yaml:"client_id"`
+	// ClientSecret is the LWA client secret of the application.
 	ClientSecret string `yaml:"client_secret"`
+	// RefreshToken is the seller's authorization of the application.
 	RefreshToken string `yaml:"refresh_token"`
 }
 
 // AppConfig names the application for the user agent.
 type AppConfig struct {
-	Name    string `yaml:"name"`
+	// Name is the application's name (default pipewright).
+	Name string `yaml:"name"`
+	// Version is the application's version (default dev).
 	Version string `yaml:"version"`
 }
 
@@ -66,15 +73,19 @@ type RetryConfig struct {
 	// to the engine as retryable.
 	MaxAttempts int `yaml:"max_attempts"`
 	// Backoff is the first wait; it doubles per attempt up to MaxBackoff.
-	Backoff    component.Duration `yaml:"backoff"`
+	Backoff component.Duration `yaml:"backoff"`
+	// MaxBackoff is the longest wait between attempts.
 	MaxBackoff component.Duration `yaml:"max_backoff"`
 }
 
 // RateLimitConfig overrides an operation's usage plan.
 type RateLimitConfig struct {
-	Rate           float64 `yaml:"rate"`
-	Burst          int     `yaml:"burst"`
-	PerMarketplace bool    `yaml:"per_marketplace"`
+	// Rate is the refill rate in calls per second.
+	Rate float64 `yaml:"rate"`
+	// Burst is the bucket size: calls that may go at once.
+	Burst int `yaml:"burst"`
+	// PerMarketplace gives each marketplace its own bucket.
+	PerMarketplace bool `yaml:"per_marketplace"`
 }
 
 func newConnectionConfig() *ConnectionConfig {
@@ -145,12 +156,7 @@ func (c *ConnectionConfig) Validate() error {
 	if c.SellerID != "" && !sellerIDPattern.MatchString(c.SellerID) {
 		errs = append(errs, component.FieldErrorf("seller_id", "%q is not a merchant token (upper-case letters and digits)", c.SellerID))
 	}
-	names := make([]string, 0, len(c.RateLimits))
-	for name := range c.RateLimits {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(c.RateLimits)) {
 		if _, err := models.LookupOperation(name); err != nil {
 			errs = append(errs, component.FieldErrorf("rate_limits."+name, "%v", err))
 		}

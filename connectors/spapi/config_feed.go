@@ -27,9 +27,12 @@ type FeedConfig struct {
 
 // FlushConfig bounds a feed: it is sent when any bound is reached.
 type FlushConfig struct {
-	MaxMessages int                `yaml:"max_messages"`
-	MaxBytes    int                `yaml:"max_bytes"`
-	Window      component.Duration `yaml:"window"`
+	// MaxMessages is the most messages per feed (Amazon allows 25000).
+	MaxMessages int `yaml:"max_messages"`
+	// MaxBytes is the largest feed document in bytes.
+	MaxBytes int `yaml:"max_bytes"`
+	// Window is the longest time a buffered message waits.
+	Window component.Duration `yaml:"window"`
 }
 
 // maxFeedMessages is Amazon's limit of messages per JSON_LISTINGS_FEED.

@@ -27,11 +27,16 @@ type OrdersConfig struct {
 	Notifications *webhook.Options `yaml:"notifications"`
 }
 
-// PollConfig configures the searchOrders poller.
+// PollConfig configures the searchOrders poller (see orders_poll.go).
 type PollConfig struct {
-	Enabled  bool               `yaml:"enabled"`
-	Every    component.Duration `yaml:"every"`
-	Overlap  component.Duration `yaml:"overlap"`
+	// Enabled turns polling on.
+	Enabled bool `yaml:"enabled"`
+	// Every is the time between the starts of poll cycles.
+	Every component.Duration `yaml:"every"`
+	// Overlap is how far before the cursor a cycle starts again, for
+	// updates that become visible late.
+	Overlap component.Duration `yaml:"overlap"`
+	// Lookback is where the first cycle starts, before now.
 	Lookback component.Duration `yaml:"lookback"`
 }
 

@@ -11,38 +11,64 @@ import (
 // inside the engine, on the engine's clock, and points the connection's
 // endpoint and LWA endpoint at it. The demo uses it.
 type SimulatorConfig struct {
-	Enabled            bool               `yaml:"enabled"`
-	Listen             string             `yaml:"listen"`
-	Seed               int64              `yaml:"seed"`
-	OrdersPerHour      float64            `yaml:"orders_per_hour"`
-	History            component.Duration `yaml:"history"`
-	EnforceRateLimits  bool               `yaml:"enforce_rate_limits"`
-	SettlementPeriod   component.Duration `yaml:"settlement_period"`
-	SettlementLocaleDE bool               `yaml:"settlement_locale_de"`
-	Notify             SimulatorNotify    `yaml:"notify"`
-	Faults             SimulatorFaults    `yaml:"faults"`
+	// Enabled starts the simulator and points the connection at it.
+	Enabled bool `yaml:"enabled"`
+	// Listen is the simulator's address (port 0: a free one).
+	Listen string `yaml:"listen"`
+	// Seed seeds the order generator.
+	Seed int64 `yaml:"seed"`
+	// OrdersPerHour is the generator's rate in engine time (0: off).
+	OrdersPerHour float64 `yaml:"orders_per_hour"`
+	// History is simulated time already run at start (a backlog).
+	History component.Duration `yaml:"history"`
+	// EnforceRateLimits answers 429 beyond Amazon's rate limits.
+	EnforceRateLimits bool `yaml:"enforce_rate_limits"`
+	// SettlementPeriod is the settlement report period in engine time.
+	SettlementPeriod component.Duration `yaml:"settlement_period"`
+	// SettlementLocaleDE writes EUR settlement reports in the German locale.
+	SettlementLocaleDE bool `yaml:"settlement_locale_de"`
+	// Notify configures the ORDER_CHANGE push.
+	Notify SimulatorNotify `yaml:"notify"`
+	// Faults injects failures.
+	Faults SimulatorFaults `yaml:"faults"`
 }
 
 // SimulatorNotify configures the simulator's ORDER_CHANGE push.
 type SimulatorNotify struct {
-	URL             string `yaml:"url"`
-	Envelope        string `yaml:"envelope"`
-	Header          string `yaml:"header"`
-	Token           string `yaml:"token"`
-	HMACSecret      string `yaml:"hmac_secret"`
+	// URL receives the notifications ("": no push).
+	URL string `yaml:"url"`
+	// Envelope is sqs (the raw notification) or eventbridge.
+	Envelope string `yaml:"envelope"`
+	// Header carries Token on every push.
+	Header string `yaml:"header"`
+	// Token is the header's value (a secret).
+	Token string `yaml:"token"`
+	// HMACSecret signs every push as webhook auth.hmac verifies it (a
+	// secret).
+	HMACSecret string `yaml:"hmac_secret"`
+	// SignatureHeader carries the signature.
 	SignatureHeader string `yaml:"signature_header"`
+	// TimestampHeader carries the signed wall-clock Unix time.
 	TimestampHeader string `yaml:"timestamp_header"`
 }
 
-// SimulatorFaults injects failures into the simulator's answers.
+// SimulatorFaults injects failures into the simulator's answers. Rates are
+// fractions of calls (or order lines) between 0 and 1.
 type SimulatorFaults struct {
-	ErrorRate       float64            `yaml:"error_rate"`
-	ServerErrorRate float64            `yaml:"server_error_rate"`
-	Latency         component.Duration `yaml:"latency"`
-	MalformedRate   float64            `yaml:"malformed_rate"`
-	StormAfter      component.Duration `yaml:"storm_after"`
-	StormFor        component.Duration `yaml:"storm_for"`
-	UnknownSKURate  float64            `yaml:"unknown_sku_rate"`
+	// ErrorRate fails calls with a random retryable error.
+	ErrorRate float64 `yaml:"error_rate"`
+	// ServerErrorRate fails calls with 500 or 503.
+	ServerErrorRate float64 `yaml:"server_error_rate"`
+	// Latency is added to every call.
+	Latency component.Duration `yaml:"latency"`
+	// MalformedRate answers successful calls with a truncated body.
+	MalformedRate float64 `yaml:"malformed_rate"`
+	// StormAfter starts a 429 storm this long after the simulator starts.
+	StormAfter component.Duration `yaml:"storm_after"`
+	// StormFor is the storm's length (0: no storm).
+	StormFor component.Duration `yaml:"storm_for"`
+	// UnknownSKURate gives order lines a SKU not in the catalogue.
+	UnknownSKURate float64 `yaml:"unknown_sku_rate"`
 }
 
 func defaultSimulatorConfig() SimulatorConfig {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/pipewright/pipewright/connectors/internal/demo"
 	"github.com/pipewright/pipewright/connectors/spapi"
+	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/componenttest"
 )
 
@@ -41,4 +42,39 @@ func TestConnection_Shutdown_without_Start_is_safe(t *testing.T) {
 	require.NoError(t, err)
 	assert.NoError(t, c.Shutdown(context.Background()))
 	assert.Error(t, c.(*spapi.Connection).Check(context.Background()), "not started")
+}
+
+// Every source and sink that calls SP-API refuses a connection that was
+// not started (it has no client yet) instead of failing at its first call.
+func TestFactories_refuse_a_connection_not_started(t *testing.T) {
+	cf := spapi.NewConnectionFactory()
+	conn, err := cf.CreateConnection(context.Background(), componenttest.NewSettings(t, "connection/x"), componenttest.DecodeConfig(t, cf, "simulator: {enabled: true}"))
+	require.NoError(t, err)
+	create := map[component.Type]func(set component.Settings) error{}
+	for _, f := range spapi.Factories() {
+		switch f := f.(type) {
+		case component.SourceFactory:
+			if f.ConnectionType() == spapi.ConnectionType {
+				create[f.Type()] = func(set component.Settings) error {
+					_, err := f.CreateSource(context.Background(), component.SourceSettings{Settings: set}, f.NewConfig())
+					return err
+				}
+			}
+		case component.SinkFactory:
+			if f.ConnectionType() == spapi.ConnectionType {
+				create[f.Type()] = func(set component.Settings) error {
+					_, err := f.CreateSink(context.Background(), component.SinkSettings{Settings: set}, f.NewConfig())
+					return err
+				}
+			}
+		}
+	}
+	require.Len(t, create, 4, "orders, settlements, call and feed")
+	for typ, fn := range create {
+		t.Run(string(typ), func(t *testing.T) {
+			set := componenttest.NewSettings(t, "test/"+string(typ))
+			set.Connection = conn
+			assert.ErrorContains(t, fn(set), "needs a started spapi connection")
+		})
+	}
 }

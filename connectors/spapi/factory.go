@@ -54,10 +54,10 @@ func configAs[T any](typ component.Type, cfg any) (*T, error) {
 	return c, nil
 }
 
-// connectionOf returns the SP-API connection in settings.
+// connectionOf returns the started SP-API connection in settings.
 func connectionOf(set component.Settings) (*Connection, error) {
 	c, ok := set.Connection.(*Connection)
-	if !ok || c == nil {
+	if !ok || c == nil || c.api() == nil {
 		return nil, errNoConnection
 	}
 	return c, nil

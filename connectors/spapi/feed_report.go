@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/pipewright/pipewright/connectors/spapi/internal/client"
 	"github.com/pipewright/pipewright/connectors/spapi/models"
 	"github.com/pipewright/pipewright/engine/component"
 )
@@ -65,15 +64,7 @@ func (s *feedSink) report(ctx context.Context, r *feedRecord) (*processingReport
 	if r.ResultDocumentID == "" {
 		return nil, component.Permanentf("feed %s is DONE without a processing report", r.FeedID)
 	}
-	var doc struct {
-		URL         string `json:"url"`
-		Compression string `json:"compressionAlgorithm"`
-	}
-	req := &client.Request{Operation: s.ops.getDoc, Path: map[string]string{"feedDocumentId": r.ResultDocumentID}}
-	if err := s.callJSON(ctx, req, &doc); err != nil {
-		return nil, err
-	}
-	d, err := s.api.Download(ctx, doc.URL, doc.Compression)
+	d, err := fetchDocument(ctx, s.api, s.ops.getDoc, "feedDocumentId", r.ResultDocumentID)
 	if err != nil {
 		return nil, err
 	}

@@ -1,10 +1,8 @@
 package spapi
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
-	"sort"
 	"time"
 
 	"github.com/pipewright/pipewright/engine/component"
@@ -76,39 +74,6 @@ type feedRecord struct {
 	FeedID    string     `json:"feed_id,omitempty"`
 	// ResultDocumentID is the processing report's document.
 	ResultDocumentID string `json:"result_document_id,omitempty"`
-}
-
-func putJSON(ctx context.Context, st component.State, key string, v any) error {
-	data, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	if err := st.Put(ctx, key, data); err != nil {
-		return fmt.Errorf("saving %s: %w", key, err)
-	}
-	return nil
-}
-
-// loadAll reads every value under prefix, sorted by key, into fresh T
-// values passed to add.
-func loadAll[T any](ctx context.Context, st component.State, prefix string, add func(key string, v *T)) error {
-	keys, err := st.Keys(ctx, prefix)
-	if err != nil {
-		return err
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		data, err := st.Get(ctx, k)
-		if err != nil {
-			continue // deleted meanwhile
-		}
-		v := new(T)
-		if err := json.Unmarshal(data, v); err != nil {
-			return fmt.Errorf("reading %s: %w", k, err)
-		}
-		add(k, v)
-	}
-	return nil
 }
 
 // seqKey returns a key under prefix that sorts after every key issued

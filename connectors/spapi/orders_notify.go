@@ -94,13 +94,11 @@ func (s *ordersSource) recordPending(ctx context.Context, id string, p pendingFe
 	if old, err := s.loadPending(ctx, id); err == nil && old.Time.After(p.Time) {
 		p.Time = old.Time
 	}
-	data, err := json.Marshal(p)
-	if err != nil {
-		return err
-	}
-	return s.set.State.Put(ctx, pendingPrefix+id, data)
+	return putJSON(ctx, s.set.State, pendingPrefix+id, p)
 }
 
+// loadPending reads the pending fetch of order id (component.ErrNotFound
+// when there is none).
 func (s *ordersSource) loadPending(ctx context.Context, id string) (pendingFetch, error) {
 	var p pendingFetch
 	data, err := s.set.State.Get(ctx, pendingPrefix+id)
@@ -110,6 +108,8 @@ func (s *ordersSource) loadPending(ctx context.Context, id string) (pendingFetch
 	return p, json.Unmarshal(data, &p)
 }
 
+// drainLoop drains the pending fetches when woken by the handler and every
+// drainEvery, until ctx ends.
 func (s *ordersSource) drainLoop(ctx context.Context) {
 	for {
 		s.drain(ctx)
@@ -203,9 +203,5 @@ func (s *ordersSource) settlePending(ctx context.Context, id string, fetched pen
 		s.set.Logger.Warn("spapi.orders: Amazon does not show a notified change yet; leaving it to polling", "order_id", id)
 		return s.set.State.Delete(ctx, pendingPrefix+id)
 	}
-	data, err := json.Marshal(cur)
-	if err != nil {
-		return err
-	}
-	return s.set.State.Put(ctx, pendingPrefix+id, data)
+	return putJSON(ctx, s.set.State, pendingPrefix+id, cur)
 }

@@ -225,13 +225,18 @@ func TestOrders_poll_pages_full_and_moves_the_cursor_only_after_publishing(t *te
 	pub.mu.Lock()
 	assert.Equal(t, []int{100, 100, 50}, pub.batches, "full pages while 100 orders wait")
 	pub.mu.Unlock()
-	data, err := set.State.Get(context.Background(), "poll")
-	require.NoError(t, err)
-	var st struct {
+	type pollState struct {
 		Cursor time.Time       `json:"cursor"`
 		Window json.RawMessage `json:"window"`
 	}
-	require.NoError(t, json.Unmarshal(data, &st))
+	var st pollState
+	// The last page's progress is saved just after its orders were
+	// published; the clock stands still, so no other cycle starts.
+	require.Eventually(t, func() bool {
+		data, err := set.State.Get(context.Background(), "poll")
+		st = pollState{}
+		return err == nil && json.Unmarshal(data, &st) == nil && !st.Cursor.IsZero()
+	}, 10*time.Second, 5*time.Millisecond, "the cursor moves when the window is done")
 	assert.Nil(t, st.Window, "the window is done")
 	// The window started an hour back; the next starts an overlap (5m) and
 	// Amazon's two minutes before the first read, which came after epoch.

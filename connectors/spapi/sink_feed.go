@@ -75,7 +75,7 @@ func (feedFactory) CreateSink(_ context.Context, set component.SinkSettings, cfg
 // buffer and starts the feed loop.
 func (s *feedSink) Start(ctx context.Context) error {
 	var records []*feedRecord
-	if err := loadAll(ctx, s.set.State, feedPrefix, func(k string, r *feedRecord) { records = append(records, r) }); err != nil {
+	if err := loadAll(ctx, s.set.State, feedPrefix, func(_ string, r *feedRecord) { records = append(records, r) }); err != nil {
 		return fmt.Errorf("spapi.feed: %w", err)
 	}
 	for _, r := range records {

@@ -72,9 +72,6 @@ func (ordersFactory) CreateSource(_ context.Context, set component.SourceSetting
 	if len(s.markets) == 0 {
 		s.markets = conn.Marketplaces()
 	}
-	if s.api == nil {
-		return nil, errNoConnection
-	}
 	if c.Notifications != nil {
 		if s.intake, err = newIntake(c.Notifications, set.Settings, s.recordChange); err != nil {
 			return nil, fmt.Errorf("spapi.orders: %w", err)

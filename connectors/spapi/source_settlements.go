@@ -169,18 +169,7 @@ func (s *settlementsSource) listReports(ctx context.Context, since time.Time) ([
 
 // process downloads, parses and publishes (or dead-letters) one report.
 func (s *settlementsSource) process(ctx context.Context, r report) error {
-	resp, err := s.api.Do(ctx, &client.Request{Operation: s.doc, Path: map[string]string{"reportDocumentId": r.ReportDocumentID}})
-	if err != nil {
-		return err
-	}
-	var doc struct {
-		URL         string `json:"url"`
-		Compression string `json:"compressionAlgorithm"`
-	}
-	if err := json.Unmarshal(resp.Body, &doc); err != nil || doc.URL == "" {
-		return component.Retryable(errors.New("getReportDocument: response without a url"))
-	}
-	d, err := s.api.Download(ctx, doc.URL, doc.Compression)
+	d, err := fetchDocument(ctx, s.api, s.doc, "reportDocumentId", r.ReportDocumentID)
 	if err != nil {
 		return err
 	}

@@ -56,23 +56,26 @@ var loadIndex = sync.OnceValue(func() *index {
 	return ix
 })
 
-// Operations returns every operation of the embedded models, sorted by name.
-// It panics if the embedded models do not parse (a build defect that the
-// package's tests catch).
-func Operations() []*Operation {
+// mustIndex returns the operation index. It panics if the embedded models
+// do not parse (a build defect that the package's tests catch).
+func mustIndex() *index {
 	ix := loadIndex()
 	if ix.initErr != nil {
 		panic(fmt.Sprintf("spapi models: %v", ix.initErr))
 	}
-	return ix.ops
+	return ix
 }
+
+// Operations returns every operation of the embedded models, sorted by name.
+// It panics if the embedded models do not parse (a build defect that the
+// package's tests catch).
+func Operations() []*Operation { return mustIndex().ops }
 
 // LookupOperation finds an operation by its name or qualified name (see the
 // naming rule above). The error for an unknown name suggests close ones; for
 // an ambiguous operationId it lists the qualified choices.
 func LookupOperation(name string) (*Operation, error) {
-	Operations()
-	ix := loadIndex()
+	ix := mustIndex()
 	if op, ok := ix.byName[name]; ok {
 		return op, nil
 	}

@@ -32,17 +32,15 @@ type swaggerOp struct {
 }
 
 type swaggerParam struct {
-	Name             string          `json:"name"`
-	In               string          `json:"in"`
-	Required         bool            `json:"required"`
-	Type             string          `json:"type"`
-	Format           string          `json:"format"`
-	Enum             []any           `json:"enum"`
-	Items            *swaggerItems   `json:"items"`
-	CollectionFormat string          `json:"collectionFormat"`
-	MinItems         *int            `json:"minItems"`
-	MaxItems         *int            `json:"maxItems"`
-	Schema           json.RawMessage `json:"schema"`
+	Name     string          `json:"name"`
+	In       string          `json:"in"`
+	Required bool            `json:"required"`
+	Type     string          `json:"type"`
+	Format   string          `json:"format"`
+	Enum     []any           `json:"enum"`
+	Items    *swaggerItems   `json:"items"`
+	MaxItems *int            `json:"maxItems"`
+	Schema   json.RawMessage `json:"schema"`
 }
 
 // sandboxParam is a request parameter of a static sandbox case.

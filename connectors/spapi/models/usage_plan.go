@@ -3,6 +3,7 @@ package models
 import (
 	"regexp"
 	"strconv"
+	"sync"
 )
 
 // UsagePlan is a default rate limit: a token bucket refilled at Rate tokens
@@ -32,18 +33,29 @@ func parseUsagePlan(description string) *UsagePlan {
 // DefaultRateLimit returns the operation's default usage plan: the row of
 // the rate-limit table (RateLimits) when there is one, else the plan in the
 // operation's description. ok is false for the few sandbox-only operations
-// that declare none.
+// that declare none. The client asks before every call, so the table is
+// parsed once.
 func (op *Operation) DefaultRateLimit() (plan UsagePlan, ok bool) {
-	rows, err := RateLimits()
-	if err == nil {
-		for _, r := range rows {
-			if r.API == op.API && r.Version == op.Version && r.Operation == op.ID {
-				return UsagePlan{Rate: r.RatePerSecond, Burst: r.Burst}, true
-			}
-		}
+	if p, ok := tablePlans()[op.QualifiedName()]; ok {
+		return p, true
 	}
 	if op.UsagePlan != nil {
 		return *op.UsagePlan, true
 	}
 	return UsagePlan{}, false
 }
+
+// tablePlans indexes the rate-limit table by qualified operation name
+// (<api>/<version>/<operationId>); the first row of a name wins. It is
+// empty when the table does not parse (a build defect the tests catch).
+var tablePlans = sync.OnceValue(func() map[string]UsagePlan {
+	rows, _ := RateLimits()
+	plans := make(map[string]UsagePlan, len(rows))
+	for _, r := range rows {
+		name := r.API + "/" + r.Version + "/" + r.Operation
+		if _, dup := plans[name]; !dup {
+			plans[name] = UsagePlan{Rate: r.RatePerSecond, Burst: r.Burst}
+		}
+	}
+	return plans
+})

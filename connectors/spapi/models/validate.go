@@ -17,6 +17,7 @@ type SchemaError struct {
 	Problems []string
 }
 
+// Error names the subject and its first five problems.
 func (e *SchemaError) Error() string {
 	const show = 5
 	p := e.Problems

@@ -93,6 +93,7 @@ type Problem struct {
 	Warning bool
 }
 
+// String returns "line <n>: [<column>: ]<message>".
 func (p Problem) String() string {
 	s := fmt.Sprintf("line %d: ", p.Line)
 	if p.Column != "" {

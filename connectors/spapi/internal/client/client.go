@@ -97,9 +97,6 @@ func New(cfg Config) *Client {
 	return &Client{cfg: cfg, metrics: newMetrics(cfg.Metrics), rdt: tokencache.New(cfg.Clock, time.Minute), log: log}
 }
 
-// Limiter returns the client's rate limiter.
-func (c *Client) Limiter() *ratelimit.Limiter { return c.cfg.Limiter }
-
 // backoff returns the wait before retry number attempt+1: Base doubled per
 // attempt, capped at Max, with jitter between half and all of it.
 func (c *Client) backoff(attempt int) time.Duration {

@@ -30,6 +30,8 @@ type ErrorDetail struct {
 	Details string `json:"details,omitempty"`
 }
 
+// Error returns "<operation>: HTTP <status> <code>: <message> (<details>)"
+// with the number of further errors and the request id.
 func (e *Error) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: HTTP %d", e.Operation, e.Status)
@@ -53,8 +55,12 @@ func (e *Error) Error() string {
 
 // Retryable reports whether the same call may succeed later: 408, 429 and
 // 5xx. Other statuses are permanent for the data sent.
-func (e *Error) Retryable() bool {
-	return e.Status == http.StatusTooManyRequests || e.Status == http.StatusRequestTimeout || e.Status >= 500
+func (e *Error) Retryable() bool { return retryableStatus(e.Status) }
+
+// retryableStatus reports whether an HTTP error status may go away on its
+// own: 408, 429 and 5xx. Calls and document transfers share it.
+func retryableStatus(status int) bool {
+	return status == http.StatusTooManyRequests || status == http.StatusRequestTimeout || status >= 500
 }
 
 // parseError reads Amazon's error shape from a failed response; a body in

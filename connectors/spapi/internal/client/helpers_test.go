@@ -59,6 +59,7 @@ func (fastClock) After(d time.Duration) <-chan time.Time { return time.After(d /
 
 type testClient struct {
 	*client.Client
+	url     string // the test server's
 	tokens  *fakeTokens
 	reg     *prometheus.Registry
 	limiter *ratelimit.Limiter
@@ -70,7 +71,7 @@ func newTestClient(t *testing.T, h http.Handler, opts ...func(*client.Config)) *
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	var clock component.Clock = fastClock{}
-	tc := &testClient{tokens: &fakeTokens{}, reg: prometheus.NewRegistry(), limiter: ratelimit.NewLimiter(clock)}
+	tc := &testClient{url: srv.URL, tokens: &fakeTokens{}, reg: prometheus.NewRegistry(), limiter: ratelimit.NewLimiter(clock)}
 	cfg := client.Config{
 		Endpoint: srv.URL, Tokens: tc.tokens, HTTP: srv.Client(), Clock: clock, Limiter: tc.limiter,
 		SellerID: "A1SELLER", UserAgent: client.UserAgent("pipewright-test", "1.0"),

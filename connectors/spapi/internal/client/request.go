@@ -3,8 +3,9 @@ package client
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/pipewright/pipewright/connectors/spapi/models"
@@ -39,17 +40,17 @@ type Request struct {
 func (r *Request) target() (string, string, error) {
 	op := r.Operation
 	var errs []error
-	for _, name := range sortedKeys(r.Path) {
+	for _, name := range slices.Sorted(maps.Keys(r.Path)) {
 		if err := op.CheckParam("path", name); err != nil {
 			errs = append(errs, err)
 		}
 	}
-	for _, name := range sortedKeys(r.Query) {
+	for _, name := range slices.Sorted(maps.Keys(r.Query)) {
 		if err := op.CheckParam("query", name); err != nil {
 			errs = append(errs, err)
 		}
 	}
-	for _, name := range sortedKeys(r.Header) {
+	for _, name := range slices.Sorted(maps.Keys(r.Header)) {
 		if err := op.CheckParam("header", name); err != nil {
 			errs = append(errs, err)
 		}
@@ -94,13 +95,4 @@ func checkQueryValues(p models.Parameter, vs []string, given bool) error {
 		return nil
 	}
 	return p.CheckValues(vs)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

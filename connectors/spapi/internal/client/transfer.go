@@ -73,7 +73,7 @@ func (c *Client) transfer(ctx context.Context, method, url, contentType string, 
 	}
 	if resp.StatusCode >= 300 {
 		err := fmt.Errorf("document %s: HTTP %d", method, resp.StatusCode)
-		if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500 {
+		if retryableStatus(resp.StatusCode) {
 			return nil, nil, retryable{err}
 		}
 		return nil, nil, component.Permanent(err)

@@ -22,6 +22,7 @@ type Error struct {
 	Err error
 }
 
+// Error describes the failed exchange without the credentials.
 func (e *Error) Error() string {
 	if e.Err != nil {
 		return "lwa token exchange: " + e.Err.Error()
@@ -36,6 +37,7 @@ func (e *Error) Error() string {
 	return msg
 }
 
+// Unwrap returns the transport error, if any.
 func (e *Error) Unwrap() error { return e.Err }
 
 // Temporary reports whether retrying may succeed: the endpoint was not

@@ -39,6 +39,8 @@ func New(clock component.Clock, renewBefore time.Duration) *Cache {
 // fetch runs, other callers for the same key wait for its outcome (or their
 // ctx). The fetch is detached from the first caller's cancellation, so one
 // caller giving up does not fail the others; it gets a one-minute deadline.
+// The token a fetch returns serves the callers that waited for it even when
+// it lives no longer than renewBefore; only later calls fetch again.
 func (c *Cache) Get(ctx context.Context, key string, fetch FetchFunc) (string, error) {
 	for {
 		c.mu.Lock()
@@ -52,43 +54,45 @@ func (c *Cache) Get(ctx context.Context, key string, fetch FetchFunc) (string, e
 			c.mu.Unlock()
 			return tok, nil
 		}
-		if e.pending != nil {
-			ch := e.pending
+		if e.pending == nil {
+			e.pending = make(chan struct{})
 			c.mu.Unlock()
-			select {
-			case <-ch:
-			case <-ctx.Done():
-				return "", ctx.Err()
-			}
-			c.mu.Lock()
-			err := e.err
-			c.mu.Unlock()
-			if err != nil {
-				return "", err
-			}
-			continue
+			return c.run(ctx, e, fetch)
 		}
-		e.pending = make(chan struct{})
+		ch := e.pending
 		c.mu.Unlock()
-		if err := c.run(ctx, e, fetch); err != nil {
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return "", ctx.Err()
+		}
+		c.mu.Lock()
+		tok, err := e.token, e.err
+		c.mu.Unlock()
+		if err != nil {
 			return "", err
 		}
+		if tok != "" {
+			return tok, nil
+		}
+		// Invalidated since the fetch: look again.
 	}
 }
 
-func (c *Cache) run(ctx context.Context, e *entry, fetch FetchFunc) error {
+// run performs the fetch of entry e and hands its outcome to the waiters.
+func (c *Cache) run(ctx context.Context, e *entry, fetch FetchFunc) (string, error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 	defer cancel()
 	tok, ttl, err := fetch(ctx)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e.err = err
-	if err == nil {
-		e.token, e.expiry = tok, c.clock.Now().Add(ttl)
-	}
 	close(e.pending)
-	e.pending = nil
-	return err
+	e.pending, e.err = nil, err
+	if err != nil {
+		return "", err
+	}
+	e.token, e.expiry = tok, c.clock.Now().Add(ttl)
+	return tok, nil
 }
 
 // Invalidate drops token wherever it is cached (after the server rejected

@@ -99,3 +99,27 @@ func TestCache_renews_before_expiry_and_after_Invalidate(t *testing.T) {
 	c.Invalidate("tok-2")
 	assert.Equal(t, "tok-3", get())
 }
+
+// A token that lives no longer than renewBefore (a short expiresIn) serves
+// the call that fetched it; only a later call fetches again. Get used to
+// fetch again and again, never returning.
+func TestCache_short_lived_token_serves_its_fetch(t *testing.T) {
+	c := tokencache.New(componenttest.NewManualClock(t0), time.Minute)
+	n := 0
+	fetch := func(context.Context) (string, time.Duration, error) {
+		n++
+		if n > 3 {
+			return "", 0, errors.New("fetched again and again")
+		}
+		return "tok-" + string(rune('0'+n)), 30 * time.Second, nil
+	}
+	tok, err := c.Get(context.Background(), "k", fetch)
+	require.NoError(t, err)
+	assert.Equal(t, "tok-1", tok)
+	assert.Equal(t, 1, n)
+
+	tok, err = c.Get(context.Background(), "k", fetch)
+	require.NoError(t, err)
+	assert.Equal(t, "tok-2", tok, "the cached token is inside its renewal window")
+	assert.Equal(t, 2, n)
+}
