@@ -3,6 +3,8 @@ package sage500
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -39,16 +41,23 @@ type ConnectionConfig struct {
 
 // PoolConfig limits the connection pool.
 type PoolConfig struct {
-	MaxOpen     int                `yaml:"max_open"`
-	MaxIdle     int                `yaml:"max_idle"`
+	// MaxOpen is the most connections open at once.
+	MaxOpen int `yaml:"max_open"`
+	// MaxIdle is the most idle connections kept.
+	MaxIdle int `yaml:"max_idle"`
+	// MaxLifetime is how long a connection is reused before it is replaced.
 	MaxLifetime component.Duration `yaml:"max_lifetime"`
 }
 
 // FieldConfig is one custom field: a column of the entity's extension table.
 type FieldConfig struct {
-	Name   string `yaml:"name"`
-	Type   string `yaml:"type"`
-	Unique bool   `yaml:"unique"`
+	// Name is the column name, e.g. AmazonOrderId.
+	Name string `yaml:"name"`
+	// Type is the SQL type (see catalog.ParseType), e.g. varchar(19).
+	Type string `yaml:"type"`
+	// Unique asks for a unique index over the rows that have a value; a
+	// sink's key field must be unique.
+	Unique bool `yaml:"unique"`
 }
 
 // QueryConfig is a named query. Result "row" returns the only row (or
@@ -63,13 +72,16 @@ type QueryConfig struct {
 
 // StatementConfig is a named statement.
 type StatementConfig struct {
+	// SQL is the statement, with @name parameters.
 	SQL string `yaml:"sql"`
 }
 
 // LookupCacheConfig configures the lookup cache; a TTL of 0 disables it.
 type LookupCacheConfig struct {
-	TTL        component.Duration `yaml:"ttl"`
-	MaxEntries int                `yaml:"max_entries"`
+	// TTL is how long a result is reused.
+	TTL component.Duration `yaml:"ttl"`
+	// MaxEntries is the most results kept.
+	MaxEntries int `yaml:"max_entries"`
 }
 
 // Built-in query parameters, bound by the connector when a query uses them.
@@ -117,8 +129,8 @@ func (c *ConnectionConfig) Validate() error {
 		if q.Result != "" && q.Result != "row" && q.Result != "rows" {
 			add("queries."+name+".result", "want row or rows")
 		}
-		for col, typ := range q.Types {
-			if _, err := catalog.ParseType(typ); err != nil {
+		for _, col := range sortedKeys(q.Types) {
+			if _, err := catalog.ParseType(q.Types[col]); err != nil {
 				add("queries."+name+".types."+col, "%v", err)
 			}
 		}
@@ -213,14 +225,8 @@ func matchParams(what string, used, given []string, builtin ...string) error {
 	return nil
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
+// sortedKeys returns a map's keys in order.
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
 
 // describeKeys lists a map's keys for an error message.
 func describeKeys[V any](m map[string]V) string {

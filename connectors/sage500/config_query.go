@@ -36,8 +36,11 @@ type QuerySourceConfig struct {
 // GroupConfig shapes grouped documents: the key and header columns of the
 // first row at the top, every row's other columns in a list.
 type GroupConfig struct {
+	// Header are the columns taken once, from the first row, besides the
+	// key columns.
 	Header []string `yaml:"header"`
-	Lines  string   `yaml:"lines"`
+	// Lines is the field holding the list of rows (default "lines").
+	Lines string `yaml:"lines"`
 }
 
 // NewQuerySourceConfig returns the defaults.

@@ -3,8 +3,9 @@ package sage500_test
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"reflect"
-	"sort"
+	"slices"
 	"strings"
 	"testing"
 
@@ -95,14 +96,7 @@ func TestFactories_schemas_match_the_config_structs(t *testing.T) {
 	}
 }
 
-func sorted(m map[string]bool) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
+func sorted(m map[string]bool) []string { return slices.Sorted(maps.Keys(m)) }
 
 func TestConfigs_reject_bad_options_with_their_path(t *testing.T) {
 	base := connOptions(t, "sqlite:x.db")
@@ -179,6 +173,21 @@ func TestConnection_unreachable_database_is_retryable(t *testing.T) {
 	require.Error(t, err)
 	assert.True(t, component.IsRetryable(component.ErrFor(err, 0)), "the order waits: %v", err)
 	assert.True(t, component.IsRetryable(component.ErrFor(err, 1)), "so does the rest of the batch")
+}
+
+func TestRedact_removes_every_form_of_the_password(t *testing.T) {
+	tests := []struct{ name, dsn, msg, want string }{
+		{"user part", "sqlserver://sa:Sup3rSecret@db/SAGE?database=x", "login as sa:Sup3rSecret failed", "login as sa:*** failed"},
+		{"query parameter", "sqlserver://db/SAGE?database=x&user+id=sa&password=Qu3rySecret", "bad password Qu3rySecret", "bad password ***"},
+		{"query parameter in capitals", "sqlserver://db?Password=Caps3cret", "Caps3cret!", "***!"},
+		{"no password", "sqlserver://db?database=x", "database x unreachable", "database x unreachable"},
+		{"not a URL", "sqlite:data/x.db", "no such table", "no such table"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, sage500.Redact(tt.msg, tt.dsn))
+		})
+	}
 }
 
 func TestConnection_never_shows_the_password(t *testing.T) {

@@ -163,7 +163,7 @@ func ship(ctx context.Context, t *txn, lines []openLine) error {
 	if err != nil {
 		return err
 	}
-	batch, err := d.NewBatch(ctx, t, dialect.Batch{Company: t.c.cfg.CompanyID, ModuleNo: 8, ModuleID: "SO", BatchType: 801,
+	batchKey, err := d.NewBatch(ctx, t, dialect.Batch{Company: t.c.cfg.CompanyID, ModuleNo: 8, ModuleID: "SO", BatchType: 801,
 		User: t.c.cfg.UserID, Comment: "demo warehouse", PostDate: t.now, Now: t.now})
 	if err != nil {
 		return err
@@ -184,7 +184,7 @@ func ship(ctx context.Context, t *txn, lines []openLine) error {
 		amt, _ = amt.Add(l.extAmt)
 	}
 	hdr := map[string]any{"ShipKey": shipKey, "TranNo": tranNo, "TranID": typeID + "-" + tranNo, "TranDate": t.now, "PostDate": t.now,
-		"BatchKey": batch.Key, "CustKey": first.custKey, "WhseKey": first.whseKey, "ShipMethKey": nullable(first.shipMethKey),
+		"BatchKey": batchKey, "CustKey": first.custKey, "WhseKey": first.whseKey, "ShipMethKey": nullable(first.shipMethKey),
 		"ShipToAddrKey": first.addrKey, "ShipToCustAddrKey": first.custAddrKey, "ShipTrackNo": trackingNumber(first.shipMethID.String, shipKey), "AmtShipped": amt}
 	if err := t.insert(ctx, catalog.MustLookup("tsoShipment"), hdr); err != nil {
 		return err

@@ -103,6 +103,20 @@ func (r *fieldReader) copyTo(dst map[string]any, table string, names ...string) 
 	}
 }
 
+// custom reads the object's "custom" field as custom fields of fs (nil when
+// the connection declares none for the entity).
+func (r *fieldReader) custom(fs *fieldSet) (map[string]any, error) {
+	r.used["custom"] = true
+	if !r.has("custom") {
+		return map[string]any{}, nil
+	}
+	m, ok := r.m["custom"].(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("%s.custom: want an object", r.path)
+	}
+	return fs.coerce(r.path+".custom", m, r.loc)
+}
+
 // object returns a nested object's reader.
 func (r *fieldReader) object(name string) *fieldReader {
 	r.used[name] = true

@@ -2,8 +2,10 @@ package sage500_test
 
 import (
 	"context"
+	"maps"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -82,7 +84,7 @@ func TestDocs_examples_run(t *testing.T) {
 		}
 		require.NoError(t, yaml.Unmarshal([]byte(blocks["lookup-step"]), &v))
 		l := v.Steps[0].Lookup
-		assert.NoError(t, connCfg.(*sage500.ConnectionConfig).ValidateLookup(l.Query, sortedKeysOf(l.Params)))
+		assert.NoError(t, connCfg.(*sage500.ConnectionConfig).ValidateLookup(l.Query, slices.Sorted(maps.Keys(l.Params))))
 		got, err := conn.Lookup(ctx, l.Query, map[string]any{"marketplace": "ATVPDKIKX0DER"})
 		require.NoError(t, err)
 		assert.Equal(t, map[string]any{"CustID": "AMZUS", "CurrID": "USD", "WhseID": "MAIN"}, got)
@@ -108,18 +110,4 @@ func TestDocs_list_every_document_field(t *testing.T) {
 	}
 }
 
-func keysOf(m map[string]any) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
-}
-
-func sortedKeysOf(m map[string]string) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
-}
+func keysOf(m map[string]any) []string { return slices.Collect(maps.Keys(m)) }

@@ -56,11 +56,27 @@ func sqliteDSN(rest string) (string, string, error) {
 	return "sqlite", u.String(), nil
 }
 
-// redact removes a DSN's password from an error message.
+// redact removes a DSN's password (in its user part, or a password query
+// parameter as go-mssqldb also accepts) from an error message.
 func redact(msg, dsn string) string {
-	if u, err := url.Parse(dsn); err == nil && u.User != nil {
-		if pw, ok := u.User.Password(); ok && pw != "" {
-			msg = strings.ReplaceAll(msg, pw, "***")
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return msg
+	}
+	var secrets []string
+	if u.User != nil {
+		if pw, ok := u.User.Password(); ok {
+			secrets = append(secrets, pw)
+		}
+	}
+	for k, vs := range u.Query() {
+		if strings.EqualFold(k, "password") {
+			secrets = append(secrets, vs...)
+		}
+	}
+	for _, s := range secrets {
+		if s != "" {
+			msg = strings.ReplaceAll(msg, s, "***")
 		}
 	}
 	return msg

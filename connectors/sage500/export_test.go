@@ -56,3 +56,6 @@ func DocumentFields() []string {
 	}
 	return fields
 }
+
+// Redact is redact, for its table test.
+var Redact = redact

@@ -84,14 +84,9 @@ type sinkFactory struct {
 var _ component.SinkFactory = sinkFactory{}
 
 func (f sinkFactory) CreateSink(_ context.Context, set component.SinkSettings, cfg any) (component.Sink, error) {
-	conn, err := connectionOf(set.Settings)
+	conn, err := connectionFor(set.Settings, cfg.(component.ConnectionValidator))
 	if err != nil {
 		return nil, err
-	}
-	if v, ok := cfg.(component.ConnectionValidator); ok {
-		if err := v.ValidateConnection(conn.cfg); err != nil {
-			return nil, err
-		}
 	}
 	return f.create(set, conn, cfg)
 }
@@ -101,21 +96,23 @@ type sourceFactory struct{ factory }
 var _ component.SourceFactory = sourceFactory{}
 
 func (f sourceFactory) CreateSource(_ context.Context, set component.SourceSettings, cfg any) (component.Source, error) {
-	conn, err := connectionOf(set.Settings)
-	if err != nil {
-		return nil, err
-	}
 	qc := cfg.(*QuerySourceConfig)
-	if err := qc.ValidateConnection(conn.cfg); err != nil {
+	conn, err := connectionFor(set.Settings, qc)
+	if err != nil {
 		return nil, err
 	}
 	return newQuerySource(set, conn, qc)
 }
 
-func connectionOf(set component.Settings) (*Connection, error) {
+// connectionFor returns the sage500 connection a source or sink was given,
+// after checking its config against the connection's options.
+func connectionFor(set component.Settings, cfg component.ConnectionValidator) (*Connection, error) {
 	conn, ok := set.Connection.(*Connection)
 	if !ok {
 		return nil, fmt.Errorf("%s: needs a %s connection, got %T", set.ID, TypeConnection, set.Connection)
+	}
+	if err := cfg.ValidateConnection(conn.cfg); err != nil {
+		return nil, err
 	}
 	return conn, nil
 }

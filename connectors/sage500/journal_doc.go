@@ -52,10 +52,8 @@ func (s *journalSink) parseJournalDoc(body any) (*journalDoc, error) {
 		}
 		doc.lines = append(doc.lines, line)
 	}
-	r.used["custom"] = true
-	custom, _ := r.m["custom"].(map[string]any)
 	var err error
-	if doc.custom, err = s.conn.fields["journal"].coerce("journal.custom", custom, s.conn.loc); err != nil {
+	if doc.custom, err = r.custom(s.conn.fields["journal"]); err != nil {
 		return nil, err
 	}
 	if err := r.finish(); err != nil {

@@ -34,11 +34,13 @@ func golden(t *testing.T, name, got string) {
 
 // fakeSage answers the connector's statements the way a Sage 500 database
 // on SQL Server would for one order, journal or shipment. existing makes the
-// order's key known (SOKey 77, open).
+// order's key known (SOKey 77, open); raced makes the order's key insert
+// fail as a concurrent writer's committed row would, and the key known.
 type fakeSage struct {
 	keys     map[string]int64
 	existing bool
 	imported bool
+	raced    bool
 }
 
 func (f *fakeSage) respond(q string, args []driver.NamedValue) (sqlrec.Result, error) {
@@ -75,8 +77,6 @@ func (f *fakeSage) respond(q string, args []driver.NamedValue) (sqlrec.Result, e
 			int64(len(string(args[1].Value.(mssql.VarChar)))*10), int64(1), int64(6), int64(1), "Demo item"), nil
 	case strings.Contains(q, "SELECT (SELECT COALESCE(SUM"):
 		return one([]string{"shipped", "lines"}, []byte("0.00000000"), int64(0)), nil
-	case strings.HasPrefix(q, "SELECT [BatchID]"):
-		return one([]string{"BatchID"}, "GL301-12"), nil
 	case strings.HasPrefix(q, "SELECT [SOKey] FROM [tsoSalesOrder]"):
 		if f.imported {
 			return one([]string{"SOKey"}, int64(901)), nil
@@ -103,6 +103,9 @@ func (f *fakeSage) respond(q string, args []driver.NamedValue) (sqlrec.Result, e
 				{int64(31), "SH-0000000007", "1Z999AA10123456784", "UPS GROUND", created, "112-0000001-0000001", "10000000000001", int64(1), []byte("2.00000000")},
 				{int64(31), "SH-0000000007", "1Z999AA10123456784", "UPS GROUND", created, "112-0000001-0000001", "10000000000002", int64(2), []byte("1.00000000")},
 			}}, nil
+	case f.raced && strings.HasPrefix(q, "INSERT INTO [tsoSalesOrder_ext]"):
+		f.raced, f.existing = false, true
+		return sqlrec.Result{}, mssql.Error{Number: 2627, Message: "Violation of UNIQUE KEY constraint 'ux_tsoSalesOrder_ext_AmazonOrderId'."}
 	case strings.HasPrefix(q, "INSERT"), strings.HasPrefix(q, "UPDATE"), strings.HasPrefix(q, "DELETE"),
 		strings.HasPrefix(q, "CREATE"), strings.HasPrefix(q, "ALTER"):
 		return sqlrec.Result{Affected: 1}, nil
@@ -206,4 +209,15 @@ func TestSQLServer_exec_lookup_query_and_fields_statements(t *testing.T) {
 	_, err = conn.ApplyFields(ctx)
 	require.NoError(t, err)
 	golden(t, "mssql/exec_lookup_query_fields.golden", rec.Transcript())
+}
+
+func TestSQLServer_order_a_concurrent_writer_committed_first_is_a_duplicate(t *testing.T) {
+	conn, rec := mssqlRig(t, &fakeSage{raced: true})
+	sink := newSink(t, sage500.NewSalesOrderFactory(), conn, salesOrderOptions)
+	require.NoError(t, writeOne(t, sink, orderMsg(t, "112-0000001-0000001")))
+	tr := rec.Transcript()
+	assert.Equal(t, 1, strings.Count(tr, "ROLLBACK\n"), "the raced transaction is rolled back")
+	assert.Equal(t, 2, strings.Count(tr, "x WITH (UPDLOCK, HOLDLOCK)"), "and the key looked up again")
+	assert.Equal(t, 1, strings.Count(tr, "INSERT INTO [tsoSalesOrder]"), "the order is written once")
+	assert.True(t, strings.HasSuffix(tr, "COMMIT\n"), "the second transaction finds the order and ends")
 }

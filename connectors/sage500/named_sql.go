@@ -34,16 +34,6 @@ func newNamedSQL(name, text, result string, types map[string]string) *namedSQL {
 	return n
 }
 
-// uses reports whether the SQL uses parameter p.
-func (n *namedSQL) uses(p string) bool {
-	for _, q := range n.params {
-		if q == p {
-			return true
-		}
-	}
-	return false
-}
-
 // args binds the parameters from values; a missing parameter or a value
 // that cannot be bound is a permanent error.
 func (n *namedSQL) args(d dialect.Dialect, values map[string]any) ([]any, error) {

@@ -98,7 +98,7 @@ func (s *salesOrderSink) parseOrderDoc(body any) (*orderDoc, error) {
 		doc.lines = append(doc.lines, line)
 	}
 	var err error
-	if doc.custom, err = s.customOf(r, "sales_order"); err != nil {
+	if doc.custom, err = r.custom(s.conn.fields["sales_order"]); err != nil {
 		return nil, err
 	}
 	if err := errors.Join(h.finish(), r.finish()); err != nil {
@@ -141,23 +141,10 @@ func (s *salesOrderSink) parseLine(path string, v any) (orderLine, error) {
 	r.copyTo(l.line, "tsoSOLine", lineCopied...)
 	r.copyTo(l.dist, "tsoSOLineDist", distCopied...)
 	var err error
-	if l.custom, err = s.customOf(r, "order_line"); err != nil {
+	if l.custom, err = r.custom(s.conn.fields["order_line"]); err != nil {
 		return l, err
 	}
 	return l, r.finish()
-}
-
-// customOf reads the object's "custom" field as custom fields of entity.
-func (s *salesOrderSink) customOf(r *fieldReader, entity string) (map[string]any, error) {
-	r.used["custom"] = true
-	if !r.has("custom") {
-		return map[string]any{}, nil
-	}
-	m, ok := r.m["custom"].(map[string]any)
-	if !ok {
-		return nil, fmt.Errorf("%s.custom: want an object", r.path)
-	}
-	return s.conn.fields[entity].coerce(r.path+".custom", m, s.conn.loc)
 }
 
 // creatable checks what creating an order needs beyond what parsing checked.

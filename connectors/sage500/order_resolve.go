@@ -39,14 +39,14 @@ func (r *resolver) customer(path, id string) (customer, error) {
 	var c customer
 	err := r.t.QueryRowContext(r.ctx, r.sql.customer, r.args(id)...).Scan(
 		&c.CustKey, &c.CustClassKey, &c.BillToAddrKey, &c.ShipToAddrKey, &c.CurrID, &c.ShipMethKey, &c.WhseKey)
-	return c, r.check(err, path, "customer", id)
+	return c, r.t.lookupErr(err, path, "customer", id)
 }
 
 func (r *resolver) item(path, id string) (item, error) {
 	var it item
 	err := r.t.QueryRowContext(r.ctx, r.sql.item, r.args(id)...).Scan(
 		&it.ItemKey, &it.UnitMeasKey, &it.SalesAcctKey, &it.DfltWhseKey, &it.ShortDesc)
-	return it, r.check(err, path, "item", id)
+	return it, r.t.lookupErr(err, path, "item", id)
 }
 
 // key resolves an ID with one of the single-key queries: kind is
@@ -55,9 +55,8 @@ func (r *resolver) key(kind, path, id string) (int64, error) {
 	if k, ok := r.keys[kind+"\x00"+id]; ok {
 		return k, nil
 	}
-	var k int64
-	err := r.t.QueryRowContext(r.ctx, r.sql.keys[kind], r.args(id)...).Scan(&k)
-	if err := r.check(err, path, kind, id); err != nil {
+	k, err := r.t.keyByID(r.ctx, r.sql.keys[kind], kind, path, id)
+	if err != nil {
 		return 0, err
 	}
 	r.keys[kind+"\x00"+id] = k
@@ -77,15 +76,29 @@ func (r *resolver) args(id string) []any {
 	return dialect.Args(r.t.c.dialect, r.t.c.cfg.CompanyID, id)
 }
 
-func (r *resolver) check(err error, path, kind, id string) error {
+// keyByID reads the key of the company's row of the given kind and ID with
+// query (parameters: company and ID); path is where the ID appeared.
+func (t *txn) keyByID(ctx context.Context, query, kind, path, id string) (int64, error) {
+	var k int64
+	err := t.QueryRowContext(ctx, query, dialect.Args(t.c.dialect, t.c.cfg.CompanyID, id)...).Scan(&k)
+	return k, t.lookupErr(err, path, kind, id)
+}
+
+// lookupErr is the error of reading a row by its ID: an unknown ID is a
+// permanent error naming it and where it appeared.
+func (t *txn) lookupErr(err error, path, kind, id string) error {
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return component.Permanentf("%s: unknown %s %q in company %s", path, kind, id, r.t.c.cfg.CompanyID)
+		return component.Permanentf("%s: unknown %s %q in company %s", path, kind, id, t.c.cfg.CompanyID)
 	case err != nil:
-		return fmt.Errorf("looking up %s %q: %w", kind, id, r.t.c.dialect.Classify(err))
+		return fmt.Errorf("looking up %s %q: %w", kind, id, t.c.dialect.Classify(err))
 	}
 	return nil
 }
+
+// accountSQL reads a GL account's key by its number (both sinks post to
+// accounts).
+const accountSQL = `SELECT {GLAcctKey} FROM {tglAccount} WHERE {CompanyID} = ? AND {GLAcctNo} = ?`
 
 // orderSQL is the statements of the sales-order sink, rendered once for the
 // connection's dialect.
@@ -114,7 +127,7 @@ FROM {timItem} i LEFT JOIN {timItemDescription} d ON d.{ItemKey} = i.{ItemKey} A
 			"warehouse":       r(`SELECT {WhseKey} FROM {timWarehouse} WHERE {CompanyID} = ? AND {WhseID} = ?`),
 			"ship method":     r(`SELECT {ShipMethKey} FROM {tciShipMethod} WHERE {CompanyID} = ? AND {ShipMethID} = ?`),
 			"unit of measure": r(`SELECT {UnitMeasKey} FROM {tciUnitMeasure} WHERE {CompanyID} = ? AND {UnitMeasID} = ?`),
-			"GL account":      r(`SELECT {GLAcctKey} FROM {tglAccount} WHERE {CompanyID} = ? AND {GLAcctNo} = ?`),
+			"GL account":      r(accountSQL),
 		},
 		findByKey: r(`SELECT x.{SOKey}, o.{Status}, o.{TranNo} FROM {` + ext + `} x{LOCK} LEFT JOIN {tsoSalesOrder} o ON o.{SOKey} = x.{SOKey}
 WHERE x.{` + keyField + `} = ?`),

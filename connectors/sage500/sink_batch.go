@@ -33,15 +33,15 @@ func writeBatch(ctx context.Context, m *sinkMetrics, batch []*component.Message,
 	if len(errs) == 0 {
 		return nil
 	}
-	if len(errs) == len(batch) && len(batch) == 1 {
+	if len(batch) == 1 {
 		return errs[0]
 	}
 	return &component.BatchError{Errors: errs}
 }
 
 // keyedWriter is what the sinks keyed by a custom field share: one
-// transaction per document, its outcome counted, a duplicate key (a
-// concurrent writer won the race past the lock) acknowledged as done.
+// transaction per document, its outcome counted, a document a concurrent
+// writer wrote first (it won the race past the lock) acknowledged as done.
 type keyedWriter struct {
 	conn    *Connection
 	log     *slog.Logger
@@ -64,16 +64,23 @@ func (w keyedWriter) reject(msg *component.Message, keyField string, err error) 
 	return component.Permanent(fmt.Errorf("%s %s: %w", w.what, rawKey(msg, keyField), err))
 }
 
-// run runs write in a transaction and counts the outcome it reports.
+// run runs write in a transaction and counts the outcome it reports. A
+// unique violation may be a concurrent writer of the same key that got past
+// the lock, or another unique index (a second unique custom field, a key
+// handed out twice): write runs once more, and finds the document the other
+// writer committed, or meets the violation again and fails. Taking every
+// unique violation for a duplicate would acknowledge a document never
+// written.
 func (w keyedWriter) run(ctx context.Context, key string, write func(context.Context, *txn) (string, error)) error {
 	var outcome string
-	err := w.conn.inTx(ctx, func(ctx context.Context, t *txn) error {
+	tx := func(ctx context.Context, t *txn) error {
 		var err error
 		outcome, err = write(ctx, t)
 		return err
-	})
+	}
+	err := w.conn.inTx(ctx, tx)
 	if err != nil && w.conn.dialect.IsUniqueViolation(err) {
-		outcome, err = "duplicate", nil
+		err = w.conn.inTx(ctx, tx)
 	}
 	if err != nil {
 		if component.IsPermanent(err) {

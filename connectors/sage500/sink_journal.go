@@ -47,7 +47,7 @@ func newJournalSink(set component.SinkSettings, conn *Connection, cfg any) (comp
 	return &journalSink{keyedWriter: w, cfg: c, sql: journalSQL{
 		findByKey:   r(`SELECT {JrnlHdrKey} FROM {` + ext + `}{LOCK} WHERE {` + c.KeyField + `} = ?`),
 		journal:     r(`SELECT {JrnlKey} FROM {tglJournal} WHERE {CompanyID} = ? AND {JrnlID} = ?`),
-		account:     r(`SELECT {GLAcctKey} FROM {tglAccount} WHERE {CompanyID} = ? AND {GLAcctNo} = ?`),
+		account:     r(accountSQL),
 		batchTotals: r(`UPDATE {tciBatchLog} SET {BatchTotal} = ?, {PostDate} = ?, {BatchCmnt} = ? WHERE {BatchKey} = ?`),
 	}}, nil
 }
@@ -78,30 +78,17 @@ func (s *journalSink) writeOne(ctx context.Context, msg *component.Message) erro
 	})
 }
 
-// lookupKey resolves an ID to a key; an unknown one is a permanent error.
-func (s *journalSink) lookupKey(ctx context.Context, t *txn, query, what, id string) (int64, error) {
-	var k int64
-	err := t.QueryRowContext(ctx, query, dialect.Args(t.c.dialect, t.c.cfg.CompanyID, id)...).Scan(&k)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, component.Permanentf("unknown %s %q in company %s", what, id, t.c.cfg.CompanyID)
-	}
-	if err != nil {
-		return 0, fmt.Errorf("looking up %s %q: %w", what, id, t.c.dialect.Classify(err))
-	}
-	return k, nil
-}
-
 func (s *journalSink) create(ctx context.Context, t *txn, doc *journalDoc) error {
 	d := t.c.dialect
 	accts := make([]int64, len(doc.lines))
 	for i, l := range doc.lines {
-		k, err := s.lookupKey(ctx, t, s.sql.account, "GL account", l.glAcctNo)
+		k, err := t.keyByID(ctx, s.sql.account, "GL account", fmt.Sprintf("journal.lines.%d.GLAcctNo", i), l.glAcctNo)
 		if err != nil {
-			return fmt.Errorf("journal.lines.%d.GLAcctNo: %w", i, err)
+			return err
 		}
 		accts[i] = k
 	}
-	jrnlKey, err := s.lookupKey(ctx, t, s.sql.journal, "journal (tglJournal.JrnlID)", s.cfg.JournalID)
+	jrnlKey, err := t.keyByID(ctx, s.sql.journal, "journal (tglJournal.JrnlID)", "journal_id", s.cfg.JournalID)
 	if err != nil {
 		return err
 	}
@@ -114,15 +101,19 @@ func (s *journalSink) create(ctx context.Context, t *txn, doc *journalDoc) error
 		postDate = tranDate
 	}
 	hc, err := homeAmounts(doc.lines, doc.rate)
+	var totalHC decimal.Decimal
+	if err == nil {
+		totalHC, err = sumPositive(hc)
+	}
 	if err != nil {
 		return component.Permanent(fmt.Errorf("journal amounts: %w", err))
 	}
-	batch, err := d.NewBatch(ctx, t, dialect.Batch{Company: t.c.cfg.CompanyID, ModuleNo: 3, ModuleID: "GL", BatchType: 301,
+	batchKey, err := d.NewBatch(ctx, t, dialect.Batch{Company: t.c.cfg.CompanyID, ModuleNo: 3, ModuleID: "GL", BatchType: 301,
 		User: t.c.cfg.UserID, Comment: doc.batchCmnt, PostDate: postDate, Now: t.now})
 	if err != nil {
 		return err
 	}
-	if _, err := t.ExecContext(ctx, s.sql.batchTotals, dialect.Args(d, doc.debits.Pad(moneyScale), postDate, doc.batchCmnt, batch.Key)...); err != nil {
+	if _, err := t.ExecContext(ctx, s.sql.batchTotals, dialect.Args(d, doc.debits.Pad(moneyScale), postDate, doc.batchCmnt, batchKey)...); err != nil {
 		return fmt.Errorf("updating the batch: %w", d.Classify(err))
 	}
 	jrnlNo, err := d.NextJrnlNo(ctx, t, t.c.cfg.CompanyID, jrnlKey)
@@ -133,11 +124,10 @@ func (s *journalSink) create(ctx context.Context, t *txn, doc *journalDoc) error
 	if err != nil {
 		return err
 	}
-	totalHC, _ := sumPositive(hc)
 	rows := []tableRow{
-		{"tglBatch", map[string]any{"BatchKey": batch.Key, "PostDate": postDate, "TranCtrl": doc.debits, "BatchCmnt": doc.batchCmnt}},
+		{"tglBatch", map[string]any{"BatchKey": batchKey, "PostDate": postDate, "TranCtrl": doc.debits, "BatchCmnt": doc.batchCmnt}},
 		{"tglJournalLog", map[string]any{"JrnlKey": jrnlKey, "JrnlNo": jrnlNo, "PostDate": postDate}},
-		{"tglJournalHdr", map[string]any{"JrnlHdrKey": hdrKey, "BatchKey": batch.Key, "JrnlKey": jrnlKey, "JrnlNo": jrnlNo, "TranDate": tranDate,
+		{"tglJournalHdr", map[string]any{"JrnlHdrKey": hdrKey, "BatchKey": batchKey, "JrnlKey": jrnlKey, "JrnlNo": jrnlNo, "TranDate": tranDate,
 			"CurrID": doc.currID, "CurrExchRate": doc.rate, "NextEntryNo": int64(len(doc.lines) + 1), "PostCmnt": doc.postCmnt, "JrnlTotalHC": totalHC}},
 	}
 	for i, l := range doc.lines {

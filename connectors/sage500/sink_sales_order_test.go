@@ -13,6 +13,7 @@ import (
 
 	"github.com/pipewright/pipewright/connectors/sage500"
 	"github.com/pipewright/pipewright/engine/component"
+	"github.com/pipewright/pipewright/engine/componenttest"
 )
 
 const salesOrderOptions = "key_field: AmazonOrderId\n"
@@ -214,4 +215,41 @@ func testSalesOrderSink_does_not_create_an_order_canceled_before_it_arrived(t *t
 	conn, sink := orderSink(t, tg, "")
 	require.NoError(t, writeOne(t, sink, orderMsg(t, "112-0000001-0000006", func(m map[string]any) { header(m)["Status"] = int64(3) })))
 	assert.Equal(t, int64(0), queryInt(t, conn.DB(), `SELECT COUNT(*) FROM tsoSalesOrder`))
+}
+
+func TestSalesOrderSink_never_acknowledges_an_order_another_unique_key_refused(t *testing.T) {
+	forEachTarget(t, testSalesOrderSink_never_acknowledges_an_order_another_unique_key_refused)
+}
+
+// A unique violation other than the order's key (a second unique custom
+// field, a key Sage's allocator handed out twice) must not pass for a
+// concurrent delivery of the same order: the order would be acknowledged
+// and never written.
+func testSalesOrderSink_never_acknowledges_an_order_another_unique_key_refused(t *testing.T, tg target) {
+	tests := []struct {
+		name    string
+		options func(string) string
+		before  func(t *testing.T, conn *sage500.Connection)
+	}{
+		{"a second unique custom field", func(o string) string {
+			return strings.Replace(o, "{ name: MarketplaceId, type: varchar(20) }", "{ name: MarketplaceId, type: varchar(20), unique: true }", 1)
+		}, func(*testing.T, *sage500.Connection) {}},
+		{"a surrogate key handed out twice", func(o string) string { return o }, func(t *testing.T, conn *sage500.Connection) {
+			_, err := conn.DB().Exec(`UPDATE tciSurrogateKey SET NextKey = 1 WHERE TableName = 'tsoSalesOrdLog'`)
+			require.NoError(t, err)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			conn := newConnWith(t, tt.options(connOptions(t, tg.dsn)), componenttest.NewSettings(t, "connection/sage"))
+			sink := newSink(t, sage500.NewSalesOrderFactory(), conn, salesOrderOptions)
+			require.NoError(t, writeOne(t, sink, orderMsg(t, "112-0000001-0000007")))
+			tt.before(t, conn)
+			err := writeOne(t, sink, orderMsg(t, "112-0000001-0000008"))
+			require.Error(t, err, "a different order is not a duplicate")
+			assert.True(t, component.IsPermanent(err), "permanent: %v", err)
+			assert.ErrorContains(t, err, "order 112-0000001-0000008")
+			assert.Equal(t, int64(1), queryInt(t, conn.DB(), `SELECT COUNT(*) FROM tsoSalesOrder`))
+		})
+	}
 }

@@ -121,10 +121,7 @@ func (s *querySource) poll(ctx context.Context) (bool, error) {
 		next.Seen = maps.Clone(s.cur.Seen)
 	}
 	for _, d := range docs {
-		m, err := s.message(d)
-		if err != nil {
-			return false, err
-		}
+		m := s.message(d)
 		if c, _ := compareWatermarks(d.watermark, last); c == 0 {
 			next.Seen[m.ID] = true
 		}
@@ -234,7 +231,7 @@ func (s *querySource) keyOf(row map[string]any) (string, error) {
 
 // message builds a document's message; its ID is the query, key and
 // watermark, so a row read twice is published once.
-func (s *querySource) message(d *doc) (*component.Message, error) {
+func (s *querySource) message(d *doc) *component.Message {
 	body := d.rows[0]
 	if g := s.cfg.Group; g != nil {
 		body = map[string]any{}
@@ -256,7 +253,7 @@ func (s *querySource) message(d *doc) (*component.Message, error) {
 	}
 	m := component.NewMessage(fmt.Sprintf("sage500.query:%s:%s@%s", s.cfg.Query, d.key, formatValue(d.watermark)), body)
 	m.SetMeta(component.MetaKey, d.key)
-	return m, nil
+	return m
 }
 
 func (s *querySource) deadLetter(ctx context.Context, row map[string]any, reason error) error {

@@ -24,7 +24,7 @@ func toolSettings(clock component.Clock) component.Settings {
 }
 
 // toolConnection wraps a pool a tool opened, for the company, with times
-// in UTC.
+// in loc (UTC when nil), and prepares no statements.
 func toolConnection(db *sql.DB, dialectName, company, user string, clock component.Clock, loc *time.Location) (*Connection, error) {
 	if loc == nil {
 		loc = time.UTC

@@ -56,8 +56,8 @@ func (t *txn) QueryContext(ctx context.Context, query string, args ...any) (*sql
 	return t.tx.QueryContext(ctx, query, args...)
 }
 
-// QueryRowContext reports a preparation error when the row is scanned.
-// QueryRowContext runs a one-row query in the transaction.
+// QueryRowContext runs a one-row query in the transaction; an error, even
+// one preparing the statement, is reported when the row is scanned.
 func (t *txn) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	if st := t.c.stmts.lookup(query); st != nil {
 		return t.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)

@@ -60,8 +60,8 @@ type Dialect interface {
 	NextKeys(ctx context.Context, q Querier, table string, n int) ([]int64, error)
 	// NextJrnlNo takes the next journal number of a tglJournal row.
 	NextJrnlNo(ctx context.Context, q Querier, company string, jrnlKey int64) (int64, error)
-	// NewBatch creates a tciBatchLog row and returns b with Key, No and ID.
-	NewBatch(ctx context.Context, q Querier, b Batch) (Batch, error)
+	// NewBatch creates the tciBatchLog row of b and returns its BatchKey.
+	NewBatch(ctx context.Context, q Querier, b Batch) (int64, error)
 
 	// CreateTable returns the statements creating t and its indexes.
 	CreateTable(t *catalog.Table) []string
@@ -82,7 +82,7 @@ type Dialect interface {
 	IsUniqueViolation(err error) bool
 }
 
-// Batch is a Sage batch (tciBatchLog), e.g. module 3 (GL), type 301.
+// Batch is a new Sage batch (tciBatchLog), e.g. module 3 (GL), type 301.
 type Batch struct {
 	Company  string
 	ModuleNo int
@@ -94,9 +94,6 @@ type Batch struct {
 	PostDate  time.Time
 	// Now is the creation time.
 	Now time.Time
-	// Key, No and ID are filled in by NewBatch.
-	Key, No int64
-	ID      string
 }
 
 // New returns the dialect called name ("sqlserver" or "sqlite"); times are

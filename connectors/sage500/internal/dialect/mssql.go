@@ -85,24 +85,20 @@ func (d *mssql) NextJrnlNo(ctx context.Context, q Querier, company string, jrnlK
 
 var batchRetVals = map[int16]string{2: "no batch number is available", 3: "tciBatchTypCompany has no row for the batch type", 4: "the tciBatchLog row could not be created"}
 
-// NewBatch calls spGetNextBatch (README §3), then reads the BatchID it made.
-func (d *mssql) NewBatch(ctx context.Context, q Querier, b Batch) (Batch, error) {
+// NewBatch calls spGetNextBatch (README §3).
+func (d *mssql) NewBatch(ctx context.Context, q Querier, b Batch) (int64, error) {
 	var key, no int32
 	var ret int16
 	_, err := q.ExecContext(ctx, "EXEC spGetNextBatch @p1, @p2, @p3, @p4, @p5, @p6, @p7 OUTPUT, @p8 OUTPUT, @p9 OUTPUT, 0, NULL",
 		mssqldb.VarChar(b.Company), int16(b.ModuleNo), int32(b.BatchType), mssqldb.VarChar(b.User), mssqldb.VarChar(b.Comment),
 		mssqldb.DateTime1(b.PostDate.In(d.loc)), sql.Out{Dest: &key}, sql.Out{Dest: &no}, sql.Out{Dest: &ret})
 	if err != nil {
-		return b, fmt.Errorf("spGetNextBatch: %w", d.Classify(err))
+		return 0, fmt.Errorf("spGetNextBatch: %w", d.Classify(err))
 	}
 	if ret != 1 {
-		return b, fmt.Errorf("spGetNextBatch for batch type %d returned %d: %s", b.BatchType, ret, batchRetVals[ret])
+		return 0, fmt.Errorf("spGetNextBatch for batch type %d returned %d: %s", b.BatchType, ret, batchRetVals[ret])
 	}
-	b.Key, b.No = int64(key), int64(no)
-	if err := q.QueryRowContext(ctx, "SELECT [BatchID] FROM [tciBatchLog] WHERE [BatchKey] = @p1", key).Scan(&b.ID); err != nil {
-		return b, fmt.Errorf("reading the new batch: %w", d.Classify(err))
-	}
-	return b, nil
+	return int64(key), nil
 }
 
 func (d *mssql) Columns(ctx context.Context, q Querier, table string) ([]catalog.Column, error) {

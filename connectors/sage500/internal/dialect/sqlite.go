@@ -91,28 +91,28 @@ func (d *sqlite) NextJrnlNo(ctx context.Context, q Querier, company string, jrnl
 // NewBatch does what spGetNextBatch does (README §3): the number from
 // tciBatchTypCompany.NextBatchNo, the key from tciSurrogateKey, a
 // tciBatchLog row with BatchID module + batch type + "-" + number.
-func (d *sqlite) NewBatch(ctx context.Context, q Querier, b Batch) (Batch, error) {
+func (d *sqlite) NewBatch(ctx context.Context, q Querier, b Batch) (int64, error) {
 	var next int64
 	err := q.QueryRowContext(ctx, d.Increment("tciBatchTypCompany", "NextBatchNo", []string{"CompanyID", "BatchType"}), int64(1), b.Company, int64(b.BatchType)).Scan(&next)
 	if errors.Is(err, sql.ErrNoRows) {
-		return b, fmt.Errorf("tciBatchTypCompany has no row for company %s and batch type %d", b.Company, b.BatchType)
+		return 0, fmt.Errorf("tciBatchTypCompany has no row for company %s and batch type %d", b.Company, b.BatchType)
 	}
 	if err != nil {
-		return b, fmt.Errorf("taking the next batch number: %w", d.Classify(err))
+		return 0, fmt.Errorf("taking the next batch number: %w", d.Classify(err))
 	}
 	key, err := NextKey(ctx, d, q, "tciBatchLog")
 	if err != nil {
-		return b, err
+		return 0, err
 	}
-	b.Key, b.No, b.ID = key, next-1, fmt.Sprintf("%s%d-%d", b.ModuleID, b.BatchType, next-1)
+	no := next - 1
 	cols := []string{"BatchKey", "BatchID", "BatchNo", "BatchType", "Status", "PostStatus", "SourceCompanyID", "PostCompanyID", "PostDate", "OrigUserID", "BatchCmnt", "BatchTotal", "NextSeqNo", "PostError", "RgstrPrinted", "CreateType", "CreateDate", "UpdateCounter"}
 	_, err = q.ExecContext(ctx, Insert(d, "tciBatchLog", cols), Args(d,
-		b.Key, b.ID, b.No, int64(b.BatchType), int64(4), int64(0), b.Company, b.Company, b.PostDate, b.User, b.Comment,
+		key, fmt.Sprintf("%s%d-%d", b.ModuleID, b.BatchType, no), no, int64(b.BatchType), int64(4), int64(0), b.Company, b.Company, b.PostDate, b.User, b.Comment,
 		decimal.Zero, int64(1), int64(0), int64(0), int64(2), b.Now, int64(0))...)
 	if err != nil {
-		return b, fmt.Errorf("inserting tciBatchLog: %w", d.Classify(err))
+		return 0, fmt.Errorf("inserting tciBatchLog: %w", d.Classify(err))
 	}
-	return b, nil
+	return key, nil
 }
 
 func (d *sqlite) Columns(ctx context.Context, q Querier, table string) ([]catalog.Column, error) {
