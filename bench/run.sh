@@ -75,7 +75,10 @@ sleep 3600 < "$fifo" & holder=$!
 PIPEWRIGHT_DATA="$data" PIPEWRIGHT_LISTEN="127.0.0.1:$port" BENCH_INPUT="$(pwd)/$OUT/orders-backlog.jsonl" \
   "$BIN/pipewright" run -log-level warn bench/backlog > "$fifo" 2>"$OUT/run-backlog.log" &
 pid=$!
-until [ "$(metric pipewright_messages_in_total $port 2>/dev/null || echo 0)" -ge "$BACKLOG" ]; do sleep 0.2; done
+until [ "$(metric pipewright_messages_in_total $port 2>/dev/null || echo 0)" -ge "$BACKLOG" ]; do
+  kill -0 $pid 2>/dev/null || { kill $holder 2>/dev/null; rm -f "$fifo"; echo "engine exited; see $OUT/run-backlog.log" >&2; exit 1; }
+  sleep 0.2
+done
 sleep 2
 echo "published $(metric pipewright_messages_in_total $port), delivered $(metric pipewright_messages_out_total $port), waiting in the stream $(metric pipewright_stream_backlog $port)"
 awk '/VmRSS/ {printf "resident memory: %d MB\n", $2/1024} /VmHWM/ {printf "peak resident memory: %d MB\n", $2/1024}' /proc/$pid/status

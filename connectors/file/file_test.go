@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -79,6 +80,28 @@ func TestSource_does_not_move_the_cursor_when_publishing_fails(t *testing.T) {
 	assert.ErrorIs(t, err, component.ErrNotFound)
 }
 
+func TestSource_without_watch_retries_a_failed_publish(t *testing.T) {
+	h := newHarness(t)
+	clock := componenttest.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	h.set.Clock = clock
+	var calls atomic.Int32
+	h.set.Publisher = component.PublisherFunc(func(ctx context.Context, msgs ...*component.Message) error {
+		if calls.Add(1) == 1 {
+			return component.Retryable(assert.AnError) // the transport refused once
+		}
+		return h.pub.Publish(ctx, msgs...)
+	})
+	f := file.NewSourceFactory()
+	src, err := f.CreateSource(context.Background(), h.set, componenttest.DecodeConfig(t, f, "path: orders.jsonl"))
+	require.NoError(t, err)
+	require.NoError(t, src.Start(context.Background()))
+	defer func() { require.NoError(t, src.Shutdown(context.Background())) }()
+	require.Eventually(t, func() bool { return clock.Waiters() == 1 }, 5*time.Second, time.Millisecond, "the source waits to try again")
+	assert.Empty(t, h.pub.Messages())
+	clock.Advance(time.Minute)
+	require.Eventually(t, func() bool { return len(h.pub.Messages()) == 3 }, 5*time.Second, time.Millisecond, "published on the second attempt")
+}
+
 func TestSource_reads_csv_rows_as_objects(t *testing.T) {
 	h := newHarness(t)
 	h.runSource(t, "path: stock.csv\nformat: csv")
@@ -88,6 +111,33 @@ func TestSource_reads_csv_rows_as_objects(t *testing.T) {
 	assert.Equal(t, map[string]any{"sku": "B,2", "qty": "4"}, msgs[1].Body)
 	require.Equal(t, 1, h.dead.Len())
 	assert.ErrorContains(t, h.dead.Reasons[0], "stock.csv:4: 1 fields, the header has 2")
+}
+
+func TestSource_dead_letters_a_malformed_csv_row_and_resumes_past_it(t *testing.T) {
+	h := newHarness(t)
+	h.set.Dir = t.TempDir()
+	path := filepath.Join(h.set.Dir, "in.csv")
+	require.NoError(t, os.WriteFile(path, []byte("sku,qty\nA-1,1\nB\"2,2\nC-3,3\n"), 0o644))
+	h.runSource(t, "path: in.csv\nformat: csv")
+	msgs := h.pub.Messages()
+	require.Len(t, msgs, 2)
+	assert.Equal(t, "in.csv:4", msgs[1].ID)
+	require.Equal(t, 1, h.dead.Len())
+	assert.ErrorContains(t, h.dead.Reasons[0], `in.csv:3: parse error on line 3, column 2: bare "`)
+
+	// A row appended later is read after the malformed one is skipped.
+	fh, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	require.NoError(t, err)
+	_, err = fh.WriteString("D-4,4\n")
+	require.NoError(t, err)
+	require.NoError(t, fh.Close())
+	h2 := newHarness(t)
+	h2.set.Dir, h2.set.State = h.set.Dir, h.set.State
+	h2.runSource(t, "path: in.csv\nformat: csv")
+	msgs = h2.pub.Messages()
+	require.Len(t, msgs, 1)
+	assert.Equal(t, map[string]any{"sku": "D-4", "qty": "4"}, msgs[0].Body)
+	assert.Equal(t, 0, h2.dead.Len(), "the malformed row is not dead-lettered twice")
 }
 
 func TestSource_options_are_checked(t *testing.T) {
@@ -126,21 +176,25 @@ func TestSink_appends_json_lines_and_fails_only_unencodable_bodies(t *testing.T)
 	assert.Equal(t, "{\"total\":10.50}\n\"text\"\n", string(data))
 }
 
-func TestSink_with_a_key_writes_each_key_once_across_restarts(t *testing.T) {
+// startKeyedSink starts a file sink writing out.jsonl with key msg.id.
+func startKeyedSink(t *testing.T, set component.SinkSettings) component.Sink {
+	t.Helper()
 	f := file.NewSinkFactory()
+	cfg := componenttest.DecodeConfig(t, f, "path: out.jsonl").(*file.SinkConfig)
+	cfg.Key = component.NewExpr("msg.id")
+	cfg.Key.Bind(component.ProgramFunc(func(_ context.Context, m *component.Message) (any, error) {
+		return m.Body.(map[string]any)["id"], nil
+	}))
+	s, err := f.CreateSink(context.Background(), set, cfg)
+	require.NoError(t, err)
+	require.NoError(t, s.Start(context.Background()))
+	return s
+}
+
+func TestSink_with_a_key_writes_each_key_once_across_restarts(t *testing.T) {
 	set := component.SinkSettings{Settings: componenttest.NewSettings(t, "test/sink")}
 	path := filepath.Join(set.DataDir, "out.jsonl")
-	open := func() component.Sink {
-		cfg := componenttest.DecodeConfig(t, f, "path: out.jsonl").(*file.SinkConfig)
-		cfg.Key = component.NewExpr("msg.id")
-		cfg.Key.Bind(component.ProgramFunc(func(_ context.Context, m *component.Message) (any, error) {
-			return m.Body.(map[string]any)["id"], nil
-		}))
-		s, err := f.CreateSink(context.Background(), set, cfg)
-		require.NoError(t, err)
-		require.NoError(t, s.Start(context.Background()))
-		return s
-	}
+	open := func() component.Sink { return startKeyedSink(t, set) }
 	msg := func(id string) *component.Message { return component.NewMessage(id, map[string]any{"id": id}) }
 	s := open()
 	require.NoError(t, s.Write(context.Background(), []*component.Message{msg("a"), msg("b"), msg("a")}))
@@ -161,18 +215,10 @@ func TestSink_with_a_key_writes_each_key_once_across_restarts(t *testing.T) {
 }
 
 func TestSink_with_a_key_writes_a_message_whose_key_failed_to_encode_later(t *testing.T) {
-	f := file.NewSinkFactory()
 	set := component.SinkSettings{Settings: componenttest.NewSettings(t, "test/sink")}
-	cfg := componenttest.DecodeConfig(t, f, "path: out.jsonl").(*file.SinkConfig)
-	cfg.Key = component.NewExpr("msg.id")
-	cfg.Key.Bind(component.ProgramFunc(func(_ context.Context, m *component.Message) (any, error) {
-		return m.Body.(map[string]any)["id"], nil
-	}))
-	s, err := f.CreateSink(context.Background(), set, cfg)
-	require.NoError(t, err)
-	require.NoError(t, s.Start(context.Background()))
+	s := startKeyedSink(t, set)
 	bad := component.NewMessage("x", map[string]any{"id": "x", "v": make(chan int)})
-	err = s.Write(context.Background(), []*component.Message{bad})
+	err := s.Write(context.Background(), []*component.Message{bad})
 	require.Error(t, err)
 	fixed := component.NewMessage("x", map[string]any{"id": "x", "v": int64(1)})
 	require.NoError(t, s.Write(context.Background(), []*component.Message{fixed}))

@@ -159,6 +159,9 @@ func (s *fileSink) Shutdown(context.Context) error {
 func (s *fileSink) Write(ctx context.Context, batch []*component.Message) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.key == nil {
+		return s.writeBatch(batch)
+	}
 	batch, m := s.dedupe(ctx, batch)
 	written := s.writeBatch(batch)
 	m.forgetFailed(s.keys, written)
@@ -183,9 +186,6 @@ func (s *fileSink) writeBatch(batch []*component.Message) error {
 // remembered now (a key twice in one batch is written once) and forgotten
 // again by forgetFailed for what the write did not complete.
 func (s *fileSink) dedupe(ctx context.Context, batch []*component.Message) ([]*component.Message, *batchMap) {
-	if s.key == nil {
-		return batch, &batchMap{index: identity(len(batch))}
-	}
 	m := &batchMap{}
 	var keep []*component.Message
 	for i, msg := range batch {

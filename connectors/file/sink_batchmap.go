@@ -6,16 +6,8 @@ import "github.com/pipewright/pipewright/engine/component"
 // batch, and holds failures found before writing.
 type batchMap struct {
 	index  []int    // sub-batch position -> batch position
-	keys   []string // sub-batch position -> key (idempotent sinks)
+	keys   []string // sub-batch position -> key
 	errors map[int]error
-}
-
-func identity(n int) []int {
-	idx := make([]int, n)
-	for i := range idx {
-		idx[i] = i
-	}
-	return idx
 }
 
 func (m *batchMap) failed(i int, err error) {
@@ -46,7 +38,7 @@ func (m *batchMap) merge(written error) error {
 // forgetFailed removes from keys the keys of sub-batch messages the write
 // did not complete, so their redelivery is written.
 func (m *batchMap) forgetFailed(keys map[string]bool, written error) {
-	if written == nil || m.keys == nil {
+	if written == nil {
 		return
 	}
 	be, ok := written.(*component.BatchError)

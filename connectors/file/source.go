@@ -2,6 +2,8 @@ package file
 
 import (
 	"bufio"
+	"bytes"
+	"cmp"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -13,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/pipewright/pipewright/engine/component"
 )
@@ -64,15 +67,28 @@ func (s *source) Shutdown(context.Context) error {
 	return nil
 }
 
+// retryWait is how long a source without watch waits before it tries again
+// after a failure that is not permanent (a publish the transport refused).
+const retryWait = 5 * time.Second
+
 func (s *source) run(ctx context.Context) {
 	for {
-		if err := s.readAll(ctx); err != nil && ctx.Err() == nil {
-			s.set.Logger.Error("file source failed; retrying", "error", err)
+		err := s.readAll(ctx)
+		if ctx.Err() != nil {
+			return
 		}
 		wait := s.cfg.Watch.D()
-		if wait == 0 {
+		switch {
+		case err == nil && wait == 0:
 			s.set.Logger.Info("file source reached the end of its input")
 			return
+		case err == nil:
+		case wait == 0 && component.IsPermanent(err):
+			s.set.Logger.Error("file source failed; stopping", "error", err)
+			return
+		default:
+			wait = cmp.Or(wait, retryWait)
+			s.set.Logger.Error("file source failed; retrying", "error", err, "in", wait)
 		}
 		select {
 		case <-ctx.Done():
@@ -89,7 +105,7 @@ func (s *source) readAll(ctx context.Context) error {
 	}
 	paths, err := filepath.Glob(pattern)
 	if err != nil {
-		return fmt.Errorf("path %q: %w", s.cfg.Path, err)
+		return component.Permanentf("path %q: %w", s.cfg.Path, err)
 	}
 	sort.Strings(paths)
 	for _, p := range paths {
@@ -161,7 +177,10 @@ func (s *source) readJSONL(ctx context.Context, f *os.File, cur cursor, b *batch
 			cur.line++
 			if trimmed := trimLine(line); len(trimmed) > 0 {
 				body, decErr := s.jsonBody(trimmed)
-				if err := b.add(ctx, body, decErr, string(trimmed), cur); err != nil {
+				if decErr != nil {
+					body = string(trimmed)
+				}
+				if err := b.add(ctx, body, decErr, cur); err != nil {
 					return err
 				}
 			} else {
@@ -191,12 +210,8 @@ func (s *source) jsonBody(line []byte) (any, error) {
 	return component.DecodeJSON(line)
 }
 
-func trimLine(line []byte) []byte {
-	for len(line) > 0 && (line[len(line)-1] == '\n' || line[len(line)-1] == '\r' || line[len(line)-1] == ' ') {
-		line = line[:len(line)-1]
-	}
-	return line
-}
+// trimLine drops a line's end and trailing spaces.
+func trimLine(line []byte) []byte { return bytes.TrimRight(line, "\r\n ") }
 
 func (s *source) readCSV(ctx context.Context, f *os.File, cur cursor, b *batcher) error {
 	r := csv.NewReader(bufio.NewReaderSize(f, 1<<20))
@@ -214,10 +229,15 @@ func (s *source) readCSV(ctx context.Context, f *os.File, cur cursor, b *batcher
 	if cur.offset == 0 {
 		cur = cursor{offset: r.InputOffset(), line: 1}
 	}
-	// Skip what was already published (the reader cannot seek).
+	// Skip what was already published (the reader cannot seek); a malformed
+	// row among it was dead-lettered then.
 	for r.InputOffset() < cur.offset {
-		if _, err := r.Read(); err != nil {
+		_, err := r.Read()
+		if errors.Is(err, io.EOF) {
 			return nil
+		}
+		if err != nil && !isParseError(err) {
+			return fmt.Errorf("%s: %w", b.name, err)
 		}
 	}
 	for ctx.Err() == nil {
@@ -225,24 +245,43 @@ func (s *source) readCSV(ctx context.Context, f *os.File, cur cursor, b *batcher
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
-		line, _ := r.FieldPos(0)
-		cur = cursor{offset: r.InputOffset(), line: line}
 		var body any
 		var decErr error
-		if err != nil {
-			decErr = err
-		} else if len(rec) != len(header) {
-			decErr = fmt.Errorf("%d fields, the header has %d", len(rec), len(header))
-		} else {
-			row := make(map[string]any, len(header))
-			for i, h := range header {
-				row[h] = rec[i]
-			}
-			body = row
+		var pe *csv.ParseError
+		switch {
+		case errors.As(err, &pe):
+			// A malformed row has no fields to locate: the error has its line.
+			cur, decErr = cursor{offset: r.InputOffset(), line: pe.StartLine}, err
+		case err != nil:
+			return fmt.Errorf("%s: %w", b.name, err)
+		default:
+			line, _ := r.FieldPos(0)
+			cur = cursor{offset: r.InputOffset(), line: line}
+			body, decErr = csvRow(header, rec)
 		}
-		if err := b.add(ctx, body, decErr, strconv.Quote(fmt.Sprint(rec)), cur); err != nil {
+		if decErr != nil {
+			body = strconv.Quote(fmt.Sprint(rec))
+		}
+		if err := b.add(ctx, body, decErr, cur); err != nil {
 			return err
 		}
 	}
 	return ctx.Err()
+}
+
+// csvRow makes a record an object keyed by the header's names.
+func csvRow(header, rec []string) (any, error) {
+	if len(rec) != len(header) {
+		return nil, fmt.Errorf("%d fields, the header has %d", len(rec), len(header))
+	}
+	row := make(map[string]any, len(header))
+	for i, h := range header {
+		row[h] = rec[i]
+	}
+	return row, nil
+}
+
+func isParseError(err error) bool {
+	var pe *csv.ParseError
+	return errors.As(err, &pe)
 }

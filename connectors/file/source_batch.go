@@ -3,6 +3,7 @@ package file
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/pipewright/pipewright/engine/component"
 )
@@ -17,22 +18,17 @@ type batcher struct {
 }
 
 // add queues one record read up to cursor c. A record that failed to decode
-// is dead-lettered with its raw text.
-func (b *batcher) add(ctx context.Context, body any, decErr error, raw string, c cursor) error {
+// (decErr) is dead-lettered instead, with its raw text as body.
+func (b *batcher) add(ctx context.Context, body any, decErr error, c cursor) error {
 	b.cur = c
-	where := fmt.Sprintf("%s:%d", b.name, c.line)
-	if decErr != nil {
-		msg := component.NewMessage(where, raw)
-		msg.SetMeta("file", b.name)
-		msg.SetMeta("line", fmt.Sprint(c.line))
-		if err := b.s.set.DeadLetter.DeadLetter(ctx, msg, component.Permanentf("%s: %v", where, decErr)); err != nil {
-			return err
-		}
-		return nil
-	}
+	line := strconv.Itoa(c.line)
+	where := b.name + ":" + line
 	msg := component.NewMessage(where, body)
 	msg.SetMeta("file", b.name)
-	msg.SetMeta("line", fmt.Sprint(c.line))
+	msg.SetMeta("line", line)
+	if decErr != nil {
+		return b.s.set.DeadLetter.DeadLetter(ctx, msg, component.Permanentf("%s: %v", where, decErr))
+	}
 	if !b.s.cfg.ID.IsZero() {
 		id, err := b.s.cfg.ID.EvalString(ctx, msg)
 		if err != nil {

@@ -18,15 +18,14 @@ const maxViolations = 10
 
 // readBody reads at most limit bytes of the body.
 func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, *rejection) {
-	tooLarge := reject(http.StatusRequestEntityTooLarge, fmt.Sprintf("body larger than %d bytes", limit), "body too large")
 	if r.ContentLength > limit {
-		return nil, tooLarge
+		return nil, tooLarge(limit)
 	}
 	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 	var mbe *http.MaxBytesError
 	switch {
 	case errors.As(err, &mbe):
-		return nil, tooLarge
+		return nil, tooLarge(limit)
 	case err != nil:
 		return nil, reject(http.StatusBadRequest, "could not read the body", "reading the body: "+err.Error())
 	}

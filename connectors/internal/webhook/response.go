@@ -1,6 +1,7 @@
 package webhook
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -30,6 +31,10 @@ var (
 
 func unauthorized(reason string) *rejection {
 	return reject(http.StatusUnauthorized, "unauthorized", reason)
+}
+
+func tooLarge(limit int64) *rejection {
+	return reject(http.StatusRequestEntityTooLarge, fmt.Sprintf("body larger than %d bytes", limit), "body too large")
 }
 
 func (r *rejection) write(w http.ResponseWriter) {

@@ -1,10 +1,9 @@
 package cli
 
 import (
-	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
-
 	"flag"
 	"fmt"
 	"io"
@@ -12,8 +11,10 @@ import (
 	"net/url"
 	"os"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"github.com/pipewright/pipewright/engine/config"
 	"github.com/pipewright/pipewright/engine/runtime"
@@ -101,7 +102,7 @@ func runDLQ(e *env, o *dlqOpts, args []string) error {
 	defer backend.close()
 	switch op {
 	case "list":
-		return dlqList(e, backend, o)
+		return dlqList(ctx, e, backend, o)
 	case "show":
 		rec, err := backend.get(ctx, seq)
 		if err != nil {
@@ -137,7 +138,7 @@ func runDLQ(e *env, o *dlqOpts, args []string) error {
 	return nil
 }
 
-func dlqList(e *env, b dlqBackend, o *dlqOpts) error {
+func dlqList(ctx context.Context, e *env, b dlqBackend, o *dlqOpts) error {
 	q := url.Values{}
 	for k, v := range map[string]string{"pipeline": o.pipeline, "step": o.step, "error": o.errText, "since": o.since, "until": o.until} {
 		if v != "" {
@@ -148,7 +149,7 @@ func dlqList(e *env, b dlqBackend, o *dlqOpts) error {
 	if err != nil {
 		return usagef("%v", err)
 	}
-	recs, err := b.list(context.Background(), f, q)
+	recs, err := b.list(ctx, f, q)
 	if err != nil {
 		return err
 	}
@@ -167,12 +168,14 @@ func dlqList(e *env, b dlqBackend, o *dlqOpts) error {
 	return nil
 }
 
+// oneLine puts s on one line and cuts it to n characters, the last three
+// then being "...".
 func oneLine(s string, n int) string {
-	s = string(bytes.ReplaceAll([]byte(s), []byte("\n"), []byte(" ")))
-	if len(s) > n {
-		return s[:n-3] + "..."
+	s = strings.ReplaceAll(s, "\n", " ")
+	if utf8.RuneCountInString(s) <= n {
+		return s
 	}
-	return s
+	return string([]rune(s)[:n-3]) + "..."
 }
 
 func printJSON(w io.Writer, v any) error {
@@ -193,7 +196,7 @@ type dlqBackend interface {
 // openDLQBackend prefers a running engine; without one it opens the data
 // directory (which fails if another process holds it).
 func openDLQBackend(ctx context.Context, p *config.Project, o *dlqOpts) (dlqBackend, error) {
-	addr := firstNonEmpty(o.server, p.Server.Listen, "127.0.0.1:8080")
+	addr := cmp.Or(o.server, p.Server.Listen, "127.0.0.1:8080")
 	api := &apiBackend{base: "http://" + addr, token: p.Server.AdminToken, client: &http.Client{Timeout: o.wait + 10*time.Second}}
 	if api.alive() {
 		return api, nil
@@ -203,15 +206,6 @@ func openDLQBackend(ctx context.Context, p *config.Project, o *dlqOpts) (dlqBack
 		return nil, fmt.Errorf("no engine answers at %s and the data directory cannot be opened: %w", addr, err)
 	}
 	return adminBackend{a}, nil
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, x := range s {
-		if x != "" {
-			return x
-		}
-	}
-	return ""
 }
 
 type adminBackend struct{ a *runtime.Admin }

@@ -61,7 +61,8 @@ func (b *apiBackend) do(ctx context.Context, method, path string, body []byte, o
 
 func (b *apiBackend) list(ctx context.Context, _ runtime.DeadLetterFilter, q url.Values) ([]*runtime.DeadLetter, error) {
 	var recs []*runtime.DeadLetter
-	return recs, b.do(ctx, http.MethodGet, "/api/dlq?"+q.Encode(), nil, &recs)
+	err := b.do(ctx, http.MethodGet, "/api/dlq?"+q.Encode(), nil, &recs)
+	return recs, err
 }
 
 func (b *apiBackend) get(ctx context.Context, seq uint64) (*runtime.DeadLetter, error) {

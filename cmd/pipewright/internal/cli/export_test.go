@@ -2,3 +2,6 @@ package cli
 
 // NewRegistry exposes the binary's registry to the black-box tests.
 var NewRegistry = newRegistry
+
+// OneLine exposes the dead-letter list's error column to the black-box tests.
+var OneLine = oneLine

@@ -1,11 +1,8 @@
 package cli_test
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -31,6 +28,7 @@ func (w *world) checkOrders(margin time.Duration) int {
 	sage := map[string]sageOrder{}
 	rows, err := w.db().Query(`SELECT x.AmazonOrderId, o.TranAmt, o.Status FROM tsoSalesOrder o JOIN tsoSalesOrder_ext x ON x.SOKey = o.SOKey`)
 	require.NoError(t, err)
+	defer rows.Close()
 	for rows.Next() {
 		var id string
 		var so sageOrder
@@ -64,33 +62,10 @@ func (w *world) checkOrders(margin time.Duration) int {
 	return checked
 }
 
-// carrierCodes reads the reference directory's carrier table.
-func carrierCodes(t assertT) map[string]string {
-	f, err := os.Open(filepath.Join(referenceDir, "tables", "carriers.csv"))
-	require.NoError(t, err)
-	defer f.Close()
-	r := csv.NewReader(f)
-	r.Comment = '#'
-	recs, err := r.ReadAll()
-	require.NoError(t, err)
-	codes := map[string]string{}
-	for _, rec := range recs[1:] {
-		codes[strings.ToUpper(rec[0])] = rec[1]
-	}
-	return codes
-}
-
 // sageTime reads a Sage datetime (a wall-clock time without a zone, which
-// the driver labels UTC) in the reference connection's zone.
-func sageTime(t assertT, c time.Time) time.Time {
-	ny, err := time.LoadLocation("America/New_York")
-	require.NoError(t, err)
-	return time.Date(c.Year(), c.Month(), c.Day(), c.Hour(), c.Minute(), c.Second(), c.Nanosecond(), ny)
-}
-
-type assertT interface {
-	require.TestingT
-	Helper()
+// the driver labels UTC) in the reference connection's zone, loc.
+func sageTime(c time.Time, loc *time.Location) time.Time {
+	return time.Date(c.Year(), c.Month(), c.Day(), c.Hour(), c.Minute(), c.Second(), c.Nanosecond(), loc)
 }
 
 // checkShipments: every shipment of a merchant-fulfilled order the demo
@@ -98,7 +73,12 @@ type assertT interface {
 // the carrier code the table gives its ship method.
 func (w *world) checkShipments(margin time.Duration) int {
 	t := w.t
-	codes := carrierCodes(t)
+	codes := map[string]string{} // the table is case-insensitive
+	for method, c := range readCarriers(t) {
+		codes[strings.ToUpper(method)] = c.code
+	}
+	ny, err := time.LoadLocation("America/New_York")
+	require.NoError(t, err)
 	rows, err := w.db().Query(`SELECT DISTINCT s.ShipKey, m.ShipMethID, x.AmazonOrderId, x.FulfillmentChannel, s.CreateDate
 		FROM tsoShipment s JOIN tciShipMethod m ON m.ShipMethKey = s.ShipMethKey
 		JOIN tsoShipLine l ON l.ShipKey = s.ShipKey JOIN tsoSOLine sl ON sl.SOLineKey = l.SOLineKey
@@ -112,7 +92,7 @@ func (w *world) checkShipments(margin time.Duration) int {
 		var method, orderID, channel string
 		var created time.Time
 		require.NoError(t, rows.Scan(&key, &method, &orderID, &channel, &created))
-		created = sageTime(t, created)
+		created = sageTime(created, ny)
 		if channel != "merchant" || created.After(cutoff) {
 			continue
 		}
@@ -150,6 +130,7 @@ func (w *world) checkPrices() int {
 	prices := map[string]float64{}
 	rows, err := w.db().Query(`SELECT ItemID, StdPrice FROM timItem`)
 	require.NoError(t, err)
+	defer rows.Close()
 	for rows.Next() {
 		var id string
 		var p float64

@@ -34,6 +34,7 @@ type world struct {
 	data   string
 	engine *runtime.Engine
 	hook   string
+	sage   *sql.DB // the checks' handle on the demo database, opened once
 }
 
 const hookToken = "e2e-hook-token"
@@ -117,9 +118,13 @@ func (w *world) runFor(d time.Duration) {
 	}
 }
 
+// db returns the checks' handle on the demo database.
 func (w *world) db() *sql.DB {
-	db, err := sql.Open("sqlite", w.dbPath+"?_pragma=busy_timeout(5000)")
-	require.NoError(w.t, err)
-	w.t.Cleanup(func() { db.Close() })
-	return db
+	if w.sage == nil {
+		db, err := sql.Open("sqlite", w.dbPath+"?_pragma=busy_timeout(5000)")
+		require.NoError(w.t, err)
+		w.t.Cleanup(func() { db.Close() })
+		w.sage = db
+	}
+	return w.sage
 }

@@ -42,7 +42,8 @@ type command struct {
 	usage string
 	// help is the long help; it ends with examples.
 	help string
-	// flags declares the flags on fs and returns the run function.
+	// run declares the command's flags on fs and returns the function that
+	// runs the command with the positional arguments.
 	run func(e *env, fs *flag.FlagSet) func(args []string) error
 }
 

@@ -56,9 +56,7 @@ Examples:
 				}
 				data, ok := schemas.Get(name)
 				if !ok {
-					if d, ok2 := schemas.Get(name + ".v1"); ok2 {
-						data, ok = d, true
-					}
+					data, ok = schemas.Get(name + ".v1")
 				}
 				if !ok {
 					return usagef("unknown schema %q (known: %s)", args[0], strings.Join(schemas.Names(), ", "))
