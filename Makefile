@@ -3,18 +3,24 @@ GO        ?= go
 BIN       := bin/pipewright
 PIPELINES := $(sort $(dir $(wildcard pipelines/*/pipewright.yaml)))
 
-.PHONY: all build test unit vet fmt-check pipelines run bench clean
+.PHONY: all build test unit race vet fmt-check pipelines run bench clean
 
 all: build
 
 build:
 	$(GO) build -o $(BIN) ./cmd/pipewright
 
-## test: vet, format check, unit and end-to-end tests, then validate and test every pipeline directory.
-test: vet fmt-check unit pipelines
+## test: vet, format check, unit and end-to-end tests, the engine and connectors
+## again under the race detector, then validate and test every pipeline directory.
+test: vet fmt-check unit race pipelines
 
 unit:
 	$(GO) test -count=1 -timeout 12m ./...
+
+race:
+	@if [ "$$($(GO) env CGO_ENABLED)" = 1 ] && command -v "$$($(GO) env CC)" >/dev/null; then \
+		$(GO) test -race -count=1 -timeout 10m ./engine/... ./connectors/...; \
+	else echo "race: skipped (the race detector needs cgo and a C compiler)"; fi
 
 vet:
 	$(GO) vet ./...
