@@ -83,4 +83,5 @@ sleep 2
 echo "published $(metric pipewright_messages_in_total $port), delivered $(metric pipewright_messages_out_total $port), waiting in the stream $(metric pipewright_stream_backlog $port)"
 awk '/VmRSS/ {printf "resident memory: %d MB\n", $2/1024} /VmHWM/ {printf "peak resident memory: %d MB\n", $2/1024}' /proc/$pid/status
 kill -KILL $pid $holder 2>/dev/null || true
+wait $pid $holder 2>/dev/null || true # reaped quietly
 rm -f "$fifo"
