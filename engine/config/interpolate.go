@@ -13,12 +13,21 @@ import (
 // Options.LookupEnv replaces it.
 type Lookup func(name string) (string, bool)
 
+// reference is one ${env:...} or ${file:...} of a file and its value ("" when
+// it could not be resolved).
+type reference struct {
+	text  string // as written, e.g. ${env:NAME:-default}
+	kind  string // env or file
+	name  string // the variable's name or the file's path
+	value string
+}
+
 var refPattern = regexp.MustCompile(`\$\{(env|file):([^}:]*)(:-([^}]*))?\}`)
 
 // interpolate replaces ${env:NAME}, ${env:NAME:-default} and ${file:path} in
 // every scalar of the file. Plain scalars that change get their YAML type
-// re-resolved, so `enabled: ${env:X:-true}` is a boolean. Replaced values are
-// remembered as sensitive: problems show the reference, never the value.
+// re-resolved, so `enabled: ${env:X:-true}` is a boolean. Every reference is
+// remembered with its value (see secrets.go: which of them are secret).
 func (f *yamlFile) interpolate(dir string, env Lookup) []Problem {
 	var problems []Problem
 	for ptr, n := range f.nodes {
@@ -33,11 +42,14 @@ func (f *yamlFile) interpolate(dir string, env Lookup) []Problem {
 			switch kind {
 			case "env":
 				if v, ok := env(name); ok {
+					f.refs = append(f.refs, reference{text: ref, kind: kind, name: name, value: v})
 					return v
 				}
 				if hasDefault {
+					f.refs = append(f.refs, reference{text: ref, kind: kind, name: name, value: def})
 					return def
 				}
+				f.refs = append(f.refs, reference{text: ref, kind: kind, name: name})
 				failed = true
 				problems = append(problems, f.atNode(n, "environment variable %s is not set (give a default with ${env:%s:-value})", name, name))
 			case "file":
@@ -51,7 +63,9 @@ func (f *yamlFile) interpolate(dir string, env Lookup) []Problem {
 					problems = append(problems, f.atNode(n, "cannot read %s for %s: %v", name, ref, pathError(err)))
 					return ""
 				}
-				return strings.TrimRight(string(data), "\r\n")
+				v := strings.TrimRight(string(data), "\r\n")
+				f.refs = append(f.refs, reference{text: ref, kind: kind, name: name, value: v})
+				return v
 			}
 			return ""
 		})
@@ -71,7 +85,6 @@ func (f *yamlFile) interpolate(dir string, env Lookup) []Problem {
 			n.Style = 0
 			n.Tag = n.ShortTag()
 		}
-		f.interpolated[ptr] = orig
 	}
 	return problems
 }
@@ -82,16 +95,4 @@ func pathError(err error) error {
 		return pe.Err
 	}
 	return err
-}
-
-// redact replaces the interpolated values that appear in msg with their
-// references. Values shorter than four characters (ports, flags) are left
-// alone: they are not secrets and replacing them would garble messages.
-func (f *yamlFile) redact(msg string) string {
-	for ptr, orig := range f.interpolated {
-		if v := f.nodes[ptr].Value; len(v) >= 4 && strings.Contains(msg, v) {
-			msg = strings.ReplaceAll(msg, v, orig)
-		}
-	}
-	return msg
 }

@@ -31,6 +31,7 @@ type loader struct {
 	project  *Project
 	mappings map[string]*mappingFile
 	files    []*yamlFile
+	secrets  secrets
 }
 
 // Load reads and checks the pipeline directory dir. On any problem it
@@ -53,21 +54,12 @@ func Load(dir string, opts Options) (*Project, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &loader{dir: dir, opts: opts, schemas: ss, mappings: map[string]*mappingFile{}}
+	l := &loader{dir: dir, opts: opts, schemas: ss, mappings: map[string]*mappingFile{}, secrets: secrets{}}
 	l.load()
-	for _, f := range l.files {
-		for i := range l.problems {
-			if l.problems[i].File == f.path {
-				l.problems[i].Message = f.redact(l.problems[i].Message)
-			}
-		}
-	}
+	l.referencedSecrets()
+	l.redactProblems()
 	if l.project != nil {
-		for _, f := range l.files {
-			for ptr := range f.interpolated {
-				l.project.Secrets = append(l.project.Secrets, f.nodes[ptr].Value)
-			}
-		}
+		l.project.Secrets = l.secrets.sorted()
 	}
 	if len(l.problems) > 0 {
 		ps := Problems(l.problems)
@@ -89,6 +81,7 @@ func (l *loader) parse(path, schema string) (*yamlFile, bool) {
 	}
 	l.files = append(l.files, f)
 	l.add(f.interpolate(l.dir, l.opts.LookupEnv)...)
+	l.declaredSecrets(f.root, schemaBase+schema)
 	ps := l.schemas.validate(f, "", toJSONValue(f.root), schemaBase+schema)
 	l.add(ps...)
 	return f, len(ps) == 0

@@ -100,7 +100,7 @@ sink: { stdout: }
 	assert.Equal(t, 3, b.Errors.UnclassifiedAttempts)
 	assert.Equal(t, "map-1", b.Steps[0].Name)
 	assert.Equal(t, map[string]string{"COMPANY": "SOA", "TOKEN": "tok-123456"}, p.Env)
-	assert.Contains(t, p.Secrets, "tok-123456")
+	assert.Empty(t, p.Secrets, "an interpolated value is no secret unless declared one")
 	assert.Contains(t, p.Tables, "carriers")
 	assert.Contains(t, p.Tables, "status")
 	assert.Contains(t, b.Sinks, config.MainSink)

@@ -16,9 +16,9 @@ type yamlFile struct {
 	root  *yaml.Node            // the document's top node (a mapping for every file kind)
 	nodes map[string]*yaml.Node // JSON Pointer -> value node
 	keys  map[string]*yaml.Node // JSON Pointer -> key node, for object members
-	// interpolated maps a pointer to the source text of a scalar whose value
-	// came from ${env:...} or ${file:...}: messages show that text, never the value.
-	interpolated map[string]string
+	// refs are the file's ${env:...} and ${file:...} references with the
+	// values they were replaced by.
+	refs []reference
 	// bad holds the pointers where schema validation found a problem; the
 	// decoders skip those subtrees and check everything else.
 	bad map[string]bool
@@ -57,7 +57,7 @@ func parseYAML(path string, data []byte) (*yamlFile, *Problem) {
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, yamlSyntaxProblem(path, err)
 	}
-	f := &yamlFile{path: path, lines: strings.Split(string(data), "\n"), interpolated: map[string]string{}}
+	f := &yamlFile{path: path, lines: strings.Split(string(data), "\n")}
 	if len(doc.Content) == 0 {
 		return nil, &Problem{File: path, Line: 1, Column: 1, Message: "file is empty"}
 	}

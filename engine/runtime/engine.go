@@ -94,9 +94,10 @@ func New(opts Options) (*Engine, error) {
 		return nil, err
 	}
 	reg := prometheus.NewRegistry()
+	secrets := newRedactor(p.Secrets)
 	e := &Engine{
-		opts: opts, project: p, log: opts.Logger, clock: opts.Clock, dataDir: abs,
-		names: transport.Names{Project: p.Name}, secrets: newRedactor(p.Secrets),
+		opts: opts, project: p, log: secrets.logger(opts.Logger), clock: opts.Clock, dataDir: abs,
+		names: transport.Names{Project: p.Name}, secrets: secrets,
 		registry: reg, metrics: newMetrics(reg), connections: map[string]*liveConnection{},
 		routerErr: make(chan error, 1),
 	}
@@ -106,13 +107,13 @@ func New(opts Options) (*Engine, error) {
 
 // Start brings the engine up: transport, streams, connections, sinks, the
 // router, sources, then the HTTP server. On error everything started is
-// stopped again.
+// stopped again. Errors the engine returns never hold a secret.
 func (e *Engine) Start(ctx context.Context) error {
 	if err := e.start(ctx); err != nil {
 		stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		_ = e.Shutdown(stopCtx)
-		return err
+		return e.secrets.err(err)
 	}
 	return nil
 }
@@ -210,7 +211,7 @@ func (e *Engine) Shutdown(ctx context.Context) error {
 		}
 		e.log.Info("engine stopped")
 	})
-	return errors.Join(errs...)
+	return e.secrets.err(errors.Join(errs...))
 }
 
 func isSource(e *Engine, c component.Component) bool {
@@ -238,5 +239,5 @@ func Run(ctx context.Context, opts Options) error {
 	}
 	stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	return errors.Join(runErr, e.Shutdown(stopCtx))
+	return errors.Join(e.secrets.err(runErr), e.Shutdown(stopCtx))
 }

@@ -75,7 +75,7 @@ type targetConnFactory struct{ t *target }
 func (targetConnFactory) Type() component.Type { return "target" }
 func (targetConnFactory) Kind() component.Kind { return component.KindConnection }
 func (targetConnFactory) Schema() []byte {
-	return []byte(`{"type":"object","additionalProperties":false,"properties":{"password":{"type":"string"}}}`)
+	return []byte(`{"type":"object","additionalProperties":false,"properties":{"password":{"type":"string","x-secret":true}}}`)
 }
 func (targetConnFactory) NewConfig() any {
 	return &struct {

@@ -111,7 +111,7 @@ func (e *Engine) buildSource(ctx context.Context, p *pipelineRunner) (component.
 	}
 	src, err := cc.Factory.(component.SourceFactory).CreateSource(ctx, set, cc.Config)
 	if err != nil {
-		return nil, fmt.Errorf("creating %s (%s): %w", id, cc.Type, e.secrets.err(err))
+		return nil, fmt.Errorf("creating %s (%s): %w", id, cc.Type, err)
 	}
 	return src, nil
 }
