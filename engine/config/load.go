@@ -81,8 +81,8 @@ func (l *loader) parse(path, schema string) (*yamlFile, bool) {
 	}
 	l.files = append(l.files, f)
 	l.add(f.interpolate(l.dir, l.opts.LookupEnv)...)
-	l.declaredSecrets(f.root, schemaBase+schema)
 	ps := l.schemas.validate(f, "", toJSONValue(f.root), schemaBase+schema)
+	l.declaredSecrets(f.root, schemaBase+schema)
 	l.add(ps...)
 	return f, len(ps) == 0
 }

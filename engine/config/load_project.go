@@ -99,8 +99,9 @@ func (l *loader) decodeOptions(f *yamlFile, ptr string, opts *yaml.Node, factory
 		l.add(f.at(ptr, "internal error: %s %q schema: %v", factory.Kind(), factory.Type(), err))
 		return nil, false
 	}
+	ps := l.schemas.validate(f, ptr, toJSONValue(opts), url)
 	l.declaredSecrets(opts, url)
-	if ps := l.schemas.validate(f, ptr, toJSONValue(opts), url); len(ps) > 0 {
+	if len(ps) > 0 {
 		l.add(ps...)
 		return nil, false
 	}

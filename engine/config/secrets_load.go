@@ -10,9 +10,9 @@ import (
 // redactedText replaces a secret that no reference produced.
 const redactedText = "[redacted]"
 
-// declaredSecrets records the secrets the schema at url declares in n.
-// Schema problems are reported by validate, so an uncompilable schema is
-// skipped here.
+// declaredSecrets records the secrets the schema at url declares in n. It
+// runs after validate, which reports a schema that does not compile (and
+// the compiler does not fail the same schema twice).
 func (l *loader) declaredSecrets(n *yaml.Node, url string) {
 	if sch, err := l.schemas.get(url); err == nil {
 		l.secrets.collectDeclared(sch, n)

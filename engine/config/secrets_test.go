@@ -2,18 +2,12 @@ package config_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"golang.org/x/tools/txtar"
 
-	"github.com/pipewright/pipewright/connectors/file"
 	"github.com/pipewright/pipewright/engine/component"
-	"github.com/pipewright/pipewright/engine/config"
-	"github.com/pipewright/pipewright/engine/registry"
 )
 
 // vaultFactory is a connection type whose schema declares secrets every way
@@ -45,24 +39,14 @@ func (vaultFactory) CreateConnection(context.Context, component.Settings, any) (
 	return nil, nil
 }
 
-// loadSecretsDir loads the archive's directory "client" with a registry
-// holding the file connector and the vault connection.
-func loadSecretsDir(t *testing.T, archive string, env map[string]string) (*config.Project, error) {
-	t.Helper()
-	dir := t.TempDir()
-	for _, f := range txtar.Parse([]byte(archive)).Files {
-		path := filepath.Join(dir, f.Name)
-		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
-		require.NoError(t, os.WriteFile(path, f.Data, 0o644))
-	}
-	reg, err := registry.New(append(file.Factories(), vaultFactory{})...)
-	require.NoError(t, err)
-	t.Chdir(dir)
-	return config.Load("client", config.Options{Registry: reg, LookupEnv: func(k string) (string, bool) {
-		v, ok := env[k]
-		return v, ok
-	}})
-}
+// onePipeline is the smallest pipeline file, for directories whose project
+// file is what a test is about.
+const onePipeline = `
+-- client/p.yaml --
+pipeline: p
+source: { file: { path: in.jsonl } }
+sink: { stdout: {} }
+`
 
 const secretsDir = `
 -- client/pipewright.yaml --
@@ -108,7 +92,7 @@ var secretsEnv = map[string]string{
 }
 
 func TestLoad_secrets_are_declared_values_not_every_interpolated_value(t *testing.T) {
-	p, err := loadSecretsDir(t, secretsDir, secretsEnv)
+	p, err := loadTxtar(t, secretsDir, secretsEnv, vaultFactory{})
 	require.NoError(t, err)
 	assert.ElementsMatch(t, []string{
 		"literal-password-1", "vault-token-value", "db-pass-value", "ado-pass-word",
@@ -127,7 +111,7 @@ func TestLoad_secrets_are_declared_values_not_every_interpolated_value(t *testin
 // secret shows as its reference, or [redacted] when it is written in the
 // file.
 func TestLoad_problems_show_values_but_not_secrets(t *testing.T) {
-	_, err := loadSecretsDir(t, `
+	_, err := loadTxtar(t, `
 -- client/pipewright.yaml --
 project: shop
 secrets: [PARTNER_KEY]
@@ -138,11 +122,7 @@ connections:
     label: ${env:OUTBOX}
     token: ${env:PARTNER_KEY}
     headers: { X-Api-Key: literal-header-secret }
--- client/p.yaml --
-pipeline: p
-source: { file: { path: in.jsonl } }
-sink: { stdout: {} }
-`, secretsEnv)
+`+onePipeline, secretsEnv, vaultFactory{})
 	require.Error(t, err)
 	assert.Equal(t, `client/pipewright.yaml:6:11: "2026-01-15" does not match pattern '^[a-z-]*$'
 client/pipewright.yaml:7:12: "/srv/pipewright/outbox" does not match pattern '^[a-z-]*$'
@@ -151,16 +131,12 @@ client/pipewright.yaml:9:27: "[redacted]" does not match pattern '^h-'`, err.Err
 }
 
 func TestLoad_a_secrets_name_no_reference_uses_is_a_problem(t *testing.T) {
-	_, err := loadSecretsDir(t, `
+	_, err := loadTxtar(t, `
 -- client/pipewright.yaml --
 project: shop
 secrets: [PARTNER_KEY, PARTNR_KEY]
 env: { PARTNER: "${env:PARTNER_KEY}" }
--- client/p.yaml --
-pipeline: p
-source: { file: { path: in.jsonl } }
-sink: { stdout: {} }
-`, secretsEnv)
+`+onePipeline, secretsEnv, vaultFactory{})
 	require.Error(t, err)
 	assert.Equal(t, "client/pipewright.yaml:2:24: secret PARTNR_KEY is not used: no ${env:PARTNR_KEY} in the directory", err.Error())
 }
@@ -181,18 +157,33 @@ func TestLoad_a_dsn_option_declares_only_its_password_secret(t *testing.T) {
 		{"short password", "sqlserver://sa:pw@db.local", nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			p, err := loadSecretsDir(t, `
+			p, err := loadTxtar(t, `
 -- client/pipewright.yaml --
 project: shop
 connections:
   vault: { type: vault, dsn: "${env:DSN}" }
--- client/p.yaml --
-pipeline: p
-source: { file: { path: in.jsonl } }
-sink: { stdout: {} }
-`, map[string]string{"DSN": tt.dsn})
+`+onePipeline, map[string]string{"DSN": tt.dsn}, vaultFactory{})
 			require.NoError(t, err)
 			assert.ElementsMatch(t, tt.want, p.Secrets)
 		})
 	}
+}
+
+// badSecretFactory declares a secret with a value x-secret does not know.
+type badSecretFactory struct{ vaultFactory }
+
+func (badSecretFactory) Type() component.Type { return "bad" }
+func (badSecretFactory) Schema() []byte {
+	return []byte(`{"type": "object", "properties": {"password": {"type": "string", "x-secret": "yes"}}}`)
+}
+
+func TestLoad_an_unknown_x_secret_value_is_a_schema_error(t *testing.T) {
+	_, err := loadTxtar(t, `
+-- client/pipewright.yaml --
+project: shop
+connections:
+  b: { type: bad, password: hunter2-secret }
+`+onePipeline, nil, badSecretFactory{})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `x-secret must be true or "dsn", not yes`)
 }
