@@ -27,11 +27,12 @@ const (
 // Validate accepts every value: x-secret is an annotation.
 func (secretMode) Validate(jsonschema.ValidationContext, any) error { return nil }
 
-// secretCompiler compiles x-secret keywords; other values than true and
-// "dsn" are schema errors, so a typo in a component's schema is found by
-// its tests, not in production logs.
+// secretCompiler compiles x-secret keywords. Other values than true and
+// "dsn" are schema errors, reported by validate wherever the component is
+// used: a misspelt declaration never silently leaves a secret unprotected.
 type secretCompiler struct{}
 
+// Compile returns the mode of m's x-secret keyword, or nil without one.
 func (secretCompiler) Compile(_ jsonschema.CompilerContext, m map[string]any) (jsonschema.ExtSchema, error) {
 	v, ok := m[component.SecretKeyword]
 	if !ok {

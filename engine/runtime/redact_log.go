@@ -23,10 +23,12 @@ type redactingHandler struct {
 	r    *redactor
 }
 
+// Enabled asks next.
 func (h redactingHandler) Enabled(ctx context.Context, level slog.Level) bool {
 	return h.next.Enabled(ctx, level)
 }
 
+// Handle passes a redacted copy of rec to next.
 func (h redactingHandler) Handle(ctx context.Context, rec slog.Record) error {
 	out := slog.NewRecord(rec.Time, rec.Level, h.r.redact(rec.Message), rec.PC)
 	rec.Attrs(func(a slog.Attr) bool {
@@ -36,6 +38,7 @@ func (h redactingHandler) Handle(ctx context.Context, rec slog.Record) error {
 	return h.next.Handle(ctx, out)
 }
 
+// WithAttrs binds the attributes redacted.
 func (h redactingHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
 	red := make([]slog.Attr, len(attrs))
 	for i, a := range attrs {
@@ -44,6 +47,7 @@ func (h redactingHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
 	return redactingHandler{next: h.next.WithAttrs(red), r: h.r}
 }
 
+// WithGroup opens a group on next.
 func (h redactingHandler) WithGroup(name string) slog.Handler {
 	return redactingHandler{next: h.next.WithGroup(name), r: h.r}
 }
