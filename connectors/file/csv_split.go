@@ -28,12 +28,15 @@ func newCSVSplitter(delim rune) *csvSplitter {
 
 func (s *csvSplitter) reset() { s.state, s.tail = csvFieldStart, s.tail[:0] }
 
-func (s *csvSplitter) scan(p []byte) (int, bool) {
+func (s *csvSplitter) scan(p []byte) (int, int, bool) {
+	newlines := 0
 	for i, c := range p {
 		switch s.state {
 		case csvQuoted:
 			if c == '"' {
 				s.state = csvQuoteSeen
+			} else if c == '\n' {
+				newlines++
 			}
 			continue
 		case csvQuoteSeen:
@@ -51,14 +54,14 @@ func (s *csvSplitter) scan(p []byte) (int, bool) {
 			}
 		}
 		if c == '\n' {
-			return i + 1, true
+			return i + 1, newlines + 1, true
 		}
 		s.state = csvField
 		if s.endsWithDelim(c) {
 			s.state = csvFieldStart
 		}
 	}
-	return len(p), false
+	return len(p), newlines, false
 }
 
 // endsWithDelim records c and reports whether the bytes read end with the

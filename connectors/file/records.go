@@ -13,10 +13,10 @@ import (
 const headBytes = 1024
 
 // splitter finds where a record ends. scan consumes bytes of p up to and
-// including the record's end and reports whether it reached the end;
-// reset prepares it for the next record.
+// including the record's end, and reports how many newlines they hold and
+// whether it reached the end; reset prepares it for the next record.
 type splitter interface {
-	scan(p []byte) (n int, done bool)
+	scan(p []byte) (n, newlines int, done bool)
 	reset()
 }
 
@@ -43,7 +43,8 @@ type recordReader struct {
 	r     *bufio.Reader
 	max   int
 	split splitter
-	buf   []byte
+	buf   []byte // the record read so far
+	own   []byte // buf's memory when it is not the read buffer
 	next  cursor // where the next record starts
 }
 
@@ -54,10 +55,11 @@ func newRecordReader(r io.Reader, at cursor, max int, split splitter) *recordRea
 	return &recordReader{r: bufio.NewReaderSize(r, readBufferSize), max: max, split: split, next: at}
 }
 
-// read returns the next record, or io.EOF when the file holds no more bytes.
+// read returns the next record, or io.EOF when the file holds no more
+// bytes. The record's data is valid until the next read.
 func (rr *recordReader) read() (record, error) {
 	rr.split.reset()
-	rr.buf = rr.buf[:0]
+	rr.buf = rr.own[:0]
 	rec := record{line: rr.next.line + 1}
 	var total int64
 	var last2 [2]byte // the record's last two bytes, for its line end
@@ -73,15 +75,18 @@ func (rr *recordReader) read() (record, error) {
 			break // the file ends inside the record
 		}
 		chunk, _ := rr.r.Peek(rr.r.Buffered())
-		n, done := rr.split.scan(chunk)
+		n, newlines, done := rr.split.scan(chunk)
 		part := chunk[:n]
 		total += int64(n)
-		rr.next.line += bytes.Count(part, []byte{'\n'})
+		rr.next.line += newlines
 		last2 = lastTwo(last2, part)
 		switch {
 		case over:
+		case done && total == int64(n) && n <= rr.max+2:
+			rr.buf = part // the whole record in the read buffer: no copy
 		case len(rr.buf)+n <= rr.max+2: // room for the record and "\r\n"
 			rr.buf = append(rr.buf, part...)
+			rr.own = rr.buf
 		default:
 			over = true
 			rec.head = headOf(rr.buf, part)
@@ -155,11 +160,11 @@ func wholeRunes(b []byte) []byte {
 // lineSplitter ends a record at a newline (JSON lines).
 type lineSplitter struct{}
 
-func (lineSplitter) scan(p []byte) (int, bool) {
+func (lineSplitter) scan(p []byte) (int, int, bool) {
 	if i := bytes.IndexByte(p, '\n'); i >= 0 {
-		return i + 1, true
+		return i + 1, 1, true
 	}
-	return len(p), false
+	return len(p), 0, false
 }
 
 func (lineSplitter) reset() {}
