@@ -31,7 +31,7 @@ type SinkConfig struct {
 
 const sinkSchema = `{
   "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "description": "Appends each message body as one JSON line. Every batch is flushed before it is acknowledged.",
+  "description": "Appends each message body as one JSON line. Every batch is written before it is acknowledged; a failed write (a full disk) is taken back and retried, so the file never holds a partial record, and writing resumes by itself once the cause is gone.",
   "type": "object",
   "additionalProperties": false,
   "required": ["path"],

@@ -54,7 +54,7 @@ func (c *SourceConfig) Validate() error {
 
 const sourceSchema = `{
   "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "description": "Reads JSON lines or CSV files; remembers how far it read (durable), so a restart continues where it stopped.",
+  "description": "Reads JSON lines or CSV files; remembers how far it read (durable), so a restart continues where it stopped. Memory stays bounded: a record over max_record_bytes or the transport's maximum payload is dead-lettered with its file, line and size, and reading goes on.",
   "type": "object",
   "additionalProperties": false,
   "required": ["path"],
