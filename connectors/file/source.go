@@ -188,3 +188,20 @@ func (s *source) next(rr *recordReader) (record, error) {
 	}
 	return rec, err
 }
+
+// eachRecord hands the records of rr to handle, up to the end of the input.
+func (s *source) eachRecord(ctx context.Context, rr *recordReader, handle func(record) error) error {
+	for ctx.Err() == nil {
+		rec, err := s.next(rr)
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := handle(rec); err != nil {
+			return err
+		}
+	}
+	return ctx.Err()
+}

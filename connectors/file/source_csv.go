@@ -32,19 +32,7 @@ func (s *source) readCSV(ctx context.Context, f *os.File, cur cursor, b *batcher
 		rr = newRecordReader(f, cur, s.readLimit(), newCSVSplitter(p.comma))
 	}
 	b.cur = cur
-	for ctx.Err() == nil {
-		rec, err := s.next(rr)
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if err := s.csvRecord(ctx, rec, header, p, b); err != nil {
-			return err
-		}
-	}
-	return ctx.Err()
+	return s.eachRecord(ctx, rr, func(rec record) error { return s.csvRecord(ctx, rec, header, p, b) })
 }
 
 // csvHeader reads the first record that is not blank: the field names.
@@ -125,7 +113,9 @@ func (p *csvParser) parse(rec record) ([]string, error) {
 		return nil, err
 	}
 	if _, err := r.Read(); !errors.Is(err, io.EOF) {
-		return nil, errors.New("unexpected data after the record") // cannot happen: the splitter ends records where encoding/csv does
+		// The splitter ends a record where encoding/csv does; should they
+		// ever disagree, the rest is reported rather than dropped.
+		return nil, errors.New("unexpected data after the record")
 	}
 	return fields, nil
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"os"
 
@@ -16,19 +15,7 @@ func (s *source) readJSONL(ctx context.Context, f *os.File, cur cursor, b *batch
 		return err
 	}
 	rr := newRecordReader(f, cur, s.readLimit(), lineSplitter{})
-	for ctx.Err() == nil {
-		rec, err := s.next(rr)
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if err := s.jsonLine(ctx, rec, b); err != nil {
-			return err
-		}
-	}
-	return ctx.Err()
+	return s.eachRecord(ctx, rr, func(rec record) error { return s.jsonLine(ctx, rec, b) })
 }
 
 // jsonLine publishes one line, dead-letters it, or skips it when blank.

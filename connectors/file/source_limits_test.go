@@ -47,8 +47,8 @@ func bigLine(n int) string { return `{"x":"` + strings.Repeat("x", n-8) + "\"}\n
 
 func TestSource_dead_letters_records_over_the_limit_and_reads_on(t *testing.T) {
 	for _, c := range []struct {
-		name, big, want string
-		size            int
+		name, big string
+		size      int
 	}{
 		{name: "a terminated line", big: bigLine(3000), size: 3000},
 		{name: "a line ending in \\r\\n", big: strings.TrimSuffix(bigLine(3000), "\n") + "\r\n", size: 3000},
