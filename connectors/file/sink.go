@@ -199,11 +199,10 @@ func (s *fileSink) writeBatch(batch []*component.Message) error {
 	data, perMsg := appendLines(s.buf[:0], batch)
 	s.buf = data[:0]
 	if err := appendAll(s.f, data, s.sync); err != nil {
-		if !errors.Is(err, errTorn) {
-			return s.failed(err)
+		if errors.Is(err, errTorn) {
+			_ = s.f.Close() // opening it again drops the torn record
+			s.f = nil
 		}
-		_ = s.f.Close() // opening it again drops the torn record
-		s.f = nil
 		return s.failed(err)
 	}
 	if s.failing > 0 {
