@@ -24,9 +24,10 @@ import (
 // disk stands for the file system under a sink's file: it has a given
 // free space, and it can fail the next fsync.
 type disk struct {
-	mu       sync.Mutex
-	free     int64 // bytes that still fit; -1: plenty
-	failSync bool
+	mu           sync.Mutex
+	free         int64 // bytes that still fit; -1: plenty
+	failSync     bool
+	failTruncate bool
 }
 
 func (d *disk) setFree(n int64) {
@@ -67,6 +68,13 @@ func (f *diskFile) Write(p []byte) (int, error) {
 
 // Truncate gives the space it frees back.
 func (f *diskFile) Truncate(size int64) error {
+	f.d.mu.Lock()
+	fail := f.d.failTruncate
+	f.d.failTruncate = false
+	f.d.mu.Unlock()
+	if fail {
+		return &os.PathError{Op: "truncate", Path: f.path, Err: syscall.EIO}
+	}
 	st, err := f.Stat()
 	if err != nil {
 		return err
@@ -181,6 +189,35 @@ func TestSink_recovers_from_a_failed_write_without_restart_or_torn_records(t *te
 			assert.Contains(t, logs.String(), "msg=\"file sink writes again\"")
 		})
 	}
+}
+
+func TestSink_opens_its_file_again_when_a_failed_write_cannot_be_taken_back(t *testing.T) {
+	logs := &componenttest.SyncBuffer{}
+	set := sinkSettings(t, logs)
+	d := &disk{free: -1}
+	f := file.NewSinkFactoryOpening(d.open)
+	sink, err := f.CreateSink(context.Background(), set, componenttest.DecodeConfig(t, f, "path: out.jsonl"))
+	require.NoError(t, err)
+	require.NoError(t, sink.Start(context.Background()))
+	path := filepath.Join(set.DataDir, "out.jsonl")
+
+	require.NoError(t, sink.Write(context.Background(), records(1, 3)))
+	d.setFree(5)
+	d.failTruncate = true
+	err = sink.Write(context.Background(), records(4, 6))
+	require.Error(t, err)
+	assert.True(t, component.IsRetryable(err), "retryable: %v", err)
+	assert.ErrorContains(t, err, "removing the partial batch failed too")
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, lines(1, 3)+`{"id"`, string(data), "a torn record is left")
+
+	d.setFree(-1)
+	require.NoError(t, sink.Write(context.Background(), records(4, 6)), "the same sink writes again")
+	require.NoError(t, sink.Shutdown(context.Background()))
+	data, err = os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, lines(1, 6), string(data), "the torn record was dropped when the file was opened again")
 }
 
 func TestSink_resumes_once_its_directory_is_writable_again(t *testing.T) {
