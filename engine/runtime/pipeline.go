@@ -105,6 +105,7 @@ func (e *Engine) buildSource(ctx context.Context, p *pipelineRunner) (component.
 		Publisher:  &sourcePublisher{p: p},
 		HTTP:       e.http,
 		DeadLetter: &deadLetterer{p: p, step: "source", index: 0},
+		MaxPayload: e.conn.NC.MaxPayload(),
 	}
 	if cc.Connection != "" {
 		set.Connection = e.connections[cc.Connection].conn
