@@ -66,8 +66,7 @@ func (r *shipRig) ship(soKey int64, at time.Time, trackLater bool) int64 {
 	n, err := sage500.ShipOrderOn(context.Background(), r.conn.DB(), r.conn.Dialect(), soKey, opts)
 	require.NoError(r.t, err)
 	require.Equal(r.t, 1, n)
-	return queryInt(r.t, r.conn.DB(), portable(r.conn, `SELECT MAX(s.ShipKey) FROM tsoShipment s JOIN tsoShipLine l ON l.ShipKey = s.ShipKey
-JOIN tsoSOLine sl ON sl.SOLineKey = l.SOLineKey WHERE sl.SOKey = ?`), soKey)
+	return queryInt(r.t, r.conn.DB(), portable(r.conn, `SELECT MAX(l.ShipKey) FROM tsoShipLine l JOIN tsoSOLine sl ON sl.SOLineKey = l.SOLineKey WHERE sl.SOKey = ?`), soKey)
 }
 
 // published returns the ShipKeys of the messages published so far, in order.
