@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/pipewright/pipewright/connectors/sage500"
 	"github.com/pipewright/pipewright/engine/component"
@@ -46,24 +45,33 @@ func TestQuerySourceConfig_checks_lookback_and_change_tracking_options(t *testin
 func TestQuerySourceConfig_ValidateConnection_of_change_tracking(t *testing.T) {
 	sqliteConn := componenttest.DecodeConfig(t, sage500.NewConnectionFactory(), connOptions(t, "sqlite:x.db"))
 	mssqlConn := componenttest.DecodeConfig(t, sage500.NewConnectionFactory(), connOptions(t, "sqlserver://sa:secret@db/SQLEXPRESS?database=mas500_app"))
-	tests := []struct {
-		name    string
-		options string
-		conn    any
-		want    string
-	}{
+	checkAgainstConnection(t, sage500.NewQueryFactory(), []connCase{
 		{"SQL Server", byVersion, mssqlConn, ""},
 		{"refused on SQLite", byVersion, sqliteConn, "change_tracking: change tracking needs SQL Server; on the SQLite demo database follow a datetime watermark such as UpdateDate with a lookback"},
 		{"a query of another table", "query: shipment_versions\nkey: [ShipKey]\nwatermark: ChangeVersion\nchange_tracking: tsoPendShipment\n", mssqlConn, "query: query shipment_versions must read CHANGETABLE(CHANGES tsoPendShipment, @watermark)"},
 		{"a query comparing a watermark", "query: shipment_changes\nkey: [ShipKey]\nwatermark: ChangeDate\nchange_tracking: tsoShipment\n", mssqlConn, "must read CHANGETABLE(CHANGES tsoShipment, @watermark)"},
 		{"a changes query without change tracking", "query: shipment_versions\nkey: [ShipKey]\nwatermark: ChangeVersion\n", mssqlConn, "must select the rows whose watermark is >= @watermark"},
-	}
+	})
+}
+
+// connCase is a component's options checked against a connection's
+// config: want is a text the error contains, or "" for no error.
+type connCase struct {
+	name    string
+	options string
+	conn    any
+	want    string
+}
+
+// checkAgainstConnection runs ValidateConnection of f's configs.
+func checkAgainstConnection(t *testing.T, f component.Factory, tests []connCase) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cfg := componenttest.DecodeConfig(t, sage500.NewQueryFactory(), tt.options).(component.ConnectionValidator)
+			cfg := componenttest.DecodeConfig(t, f, tt.options).(component.ConnectionValidator)
 			err := cfg.ValidateConnection(tt.conn)
 			if tt.want == "" {
-				require.NoError(t, err)
+				assert.NoError(t, err)
 				return
 			}
 			assert.ErrorContains(t, err, tt.want)

@@ -42,15 +42,22 @@ func (f *fakeTracking) respond(q string, _ []driver.NamedValue) (sqlrec.Result, 
 	return sqlrec.Result{}, driverErr(q)
 }
 
-// trackingRig is a change-tracking source on the recording driver.
-func trackingRig(t *testing.T, f *fakeTracking) (*sourceRig, *sqlrec.Recorder) {
+// recordingConn is a SQL Server connection on the recording driver.
+func recordingConn(t *testing.T, respond sqlrec.Responder) (*sage500.Connection, *sqlrec.Recorder) {
 	t.Helper()
-	rec := sqlrec.New(f.respond)
+	rec := sqlrec.New(respond)
 	cfg := componenttest.DecodeConfig(t, sage500.NewConnectionFactory(),
 		connOptions(t, "sqlserver://sage:secret@sql01/SAGE?database=mas500_app")).(*sage500.ConnectionConfig)
 	conn, err := sage500.NewConnectionOn(componenttest.NewSettings(t, "connection/sage"), cfg, rec.DB(), "sqlserver")
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = conn.Shutdown(context.Background()) })
+	return conn, rec
+}
+
+// trackingRig is a change-tracking source on the recording driver.
+func trackingRig(t *testing.T, f *fakeTracking) (*sourceRig, *sqlrec.Recorder) {
+	t.Helper()
+	conn, rec := recordingConn(t, f.respond)
 	return newSource(t, conn, byVersion+"group: {header: [TranID, ShipTrackNo, ShipMethID, AmazonOrderId]}\n", componenttest.NewMemState()), rec
 }
 
@@ -112,12 +119,7 @@ func TestSQLServer_change_tracking_off_is_a_clear_error(t *testing.T) {
 }
 
 func TestQuerySource_sends_the_time_watermark_less_the_lookback(t *testing.T) {
-	rec := sqlrec.New((&fakeSage{keys: map[string]int64{}}).respond)
-	cfg := componenttest.DecodeConfig(t, sage500.NewConnectionFactory(),
-		connOptions(t, "sqlserver://sage:secret@sql01/SAGE?database=mas500_app")).(*sage500.ConnectionConfig)
-	conn, err := sage500.NewConnectionOn(componenttest.NewSettings(t, "connection/sage"), cfg, rec.DB(), "sqlserver")
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = conn.Shutdown(context.Background()) })
+	conn, rec := recordingConn(t, (&fakeSage{keys: map[string]int64{}}).respond)
 	rig := newSource(t, conn, shipmentsOptions+"lookback: 10m\n", componenttest.NewMemState())
 	rig.poll(t)
 	rig.poll(t)

@@ -24,7 +24,7 @@ func (s *querySource) pollChanges(ctx context.Context) (bool, error) {
 			return err
 		}
 		if s.cur.Watermark == nil {
-			if err := s.loadCursor(ctx, s.startVersion(v)); err != nil {
+			if err := s.restoreCursor(ctx, s.startVersion(v)); err != nil {
 				return err
 			}
 		}

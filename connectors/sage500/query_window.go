@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"time"
 
@@ -42,8 +43,11 @@ func loadWindow(ctx context.Context, st component.State, loc *time.Location) (*w
 	}
 	for _, k := range keys {
 		b, err := st.Get(ctx, k)
-		if err != nil {
+		if errors.Is(err, component.ErrNotFound) {
 			continue // deleted meanwhile
+		}
+		if err != nil {
+			return nil, fmt.Errorf("reading the published window: %w", err)
 		}
 		v, err := component.DecodeJSON(b)
 		m, ok := v.(map[string]any)
@@ -99,6 +103,3 @@ func (w *window) prune(ctx context.Context, floor any) error {
 	}
 	return nil
 }
-
-// size is how many messages the window holds.
-func (w *window) size() int { return len(w.seen) }

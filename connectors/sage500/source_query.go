@@ -113,7 +113,7 @@ func (s *querySource) poll(ctx context.Context) (bool, error) {
 		return s.pollChanges(ctx)
 	}
 	if s.cur.Watermark == nil {
-		if err := s.loadCursor(ctx, s.start); err != nil {
+		if err := s.restoreCursor(ctx, s.start); err != nil {
 			return false, err
 		}
 	}
@@ -124,11 +124,11 @@ func (s *querySource) poll(ctx context.Context) (bool, error) {
 	return r.truncated, s.commit(ctx, r.docs, laterWatermark(s.cur.Watermark, r.last))
 }
 
-// loadCursor reads the stored cursor, or starts at initial. The configured
+// restoreCursor reads the stored cursor, or starts at initial. The configured
 // start is a floor: a stored cursor behind it (start was raised) moves up
 // to it. The IDs a cursor of an earlier version lists as seen join the
 // window.
-func (s *querySource) loadCursor(ctx context.Context, initial any) error {
+func (s *querySource) restoreCursor(ctx context.Context, initial any) error {
 	c, seen, found, err := loadCursor(ctx, s.set.State, s.conn.loc)
 	if err != nil {
 		return err

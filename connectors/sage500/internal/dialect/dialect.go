@@ -78,8 +78,8 @@ type Dialect interface {
 	// (ErrNoChangeTracking on SQLite).
 	ChangeVersions(ctx context.Context, q Querier, table string) (ChangeVersions, error)
 	// InSnapshot runs read in a snapshot transaction on one connection of
-	// db, so that it reads one consistent state of the database
-	// (ErrNoChangeTracking on SQLite, which reads change tracking only).
+	// db, so that it reads one consistent state of the database. Only
+	// change tracking needs it: ErrNoChangeTracking on SQLite.
 	InSnapshot(ctx context.Context, db *sql.DB, read func(q Querier) error) error
 
 	// Classify marks err retryable (the database cannot be reached, is
