@@ -61,19 +61,12 @@ func (l lookback) behind(w any) any {
 	case time.Time:
 		return x.Add(-l.d)
 	case int64:
-		if l.n.IsZero() {
-			return x
+		if n, _, ok := l.n.Int64(0); ok && l.n.IsInt() {
+			return x - n
 		}
-		d, err := decimal.MustNew(x, 0).Sub(l.n)
-		if err != nil {
-			return x
+		if d, err := decimal.MustNew(x, 0).Sub(l.n); err == nil {
+			return d
 		}
-		if d.IsInt() {
-			if n, _, ok := d.Int64(0); ok {
-				return n
-			}
-		}
-		return d
 	case decimal.Decimal:
 		if d, err := x.Sub(l.n); err == nil {
 			return d

@@ -121,6 +121,32 @@ func TestQuerySource_without_lookback_never_sees_a_shipment_committed_behind_its
 	assert.Equal(t, []int64{s1}, r.published(), "what the lookback is for: the late shipment is skipped for good")
 }
 
+func TestQuerySource_looks_back_a_number_of_keys_behind_a_numeric_cursor(t *testing.T) {
+	for lookback, want := range map[string][]int64{"": {1, 3}, "2": {1, 3, 2}} {
+		t.Run("lookback "+lookback, func(t *testing.T) {
+			options := "query: shipment_keys\nkey: [ShipKey]\nwatermark: ShipKey\nstart: \"1\"\n"
+			if lookback != "" {
+				options += "lookback: " + lookback + "\n"
+			}
+			r := newShipRig(t, sqliteTarget(t), options)
+			for i := range 3 {
+				r.ship(r.order(i+1), r.base, false)
+			}
+			// Shipment 2 is not visible yet (it commits late), then is.
+			db := r.conn.DB()
+			_, err := db.Exec(`UPDATE tsoShipment SET CompanyID = 'XXX' WHERE ShipKey = 2`)
+			require.NoError(t, err)
+			r.src.poll(t)
+			_, err = db.Exec(`UPDATE tsoShipment SET CompanyID = 'SOA' WHERE ShipKey = 2`)
+			require.NoError(t, err)
+			for range 3 {
+				r.src.poll(t)
+			}
+			assert.Equal(t, want, r.published(), "numeric watermarks look back nothing unless told")
+		})
+	}
+}
+
 func TestQuerySource_sees_a_shipment_again_when_its_tracking_number_arrives(t *testing.T) {
 	forEachTarget(t, testQuerySource_sees_a_shipment_again_when_its_tracking_number_arrives)
 }
