@@ -100,7 +100,7 @@ func TestConnection_Lookup_errors(t *testing.T) {
 func TestConnectionConfig_ValidateLookup_checks_query_and_parameters(t *testing.T) {
 	cfg := componenttest.DecodeConfig(t, sage500.NewConnectionFactory(), connOptions(t, "sqlite:x.db")).(*sage500.ConnectionConfig)
 	assert.NoError(t, cfg.ValidateLookup("customer_for_marketplace", []string{"marketplace"}))
-	assert.ErrorContains(t, cfg.ValidateLookup("nope", nil), `no query "nope" (queries: customer_for_marketplace, items_in_warehouse, shipments)`)
+	assert.ErrorContains(t, cfg.ValidateLookup("nope", nil), `no query "nope" (queries: customer_for_marketplace, items_in_warehouse, shipment_changes, shipment_keys, shipment_versions, shipments)`)
 	assert.ErrorContains(t, cfg.ValidateLookup("customer_for_marketplace", nil), "needs parameter(s) marketplace")
 	assert.ErrorContains(t, cfg.ValidateLookup("customer_for_marketplace", []string{"marketplace", "x"}), "takes no parameter(s) x")
 }
