@@ -59,6 +59,11 @@ type Engine struct {
 	stateKV jetstream.KeyValue
 	replays jetstream.KeyValue
 	dlq     *dlq.Store
+	admin   *Admin
+	// lock holds the data directory (embedded transport only); adminOnly
+	// marks an engine opened for a stopped engine's dead letters.
+	lock      *dataLock
+	adminOnly bool
 
 	registry *prometheus.Registry
 	metrics  *metrics
@@ -134,6 +139,7 @@ func (e *Engine) start(ctx context.Context) error {
 	if err := e.startRouter(ctx); err != nil {
 		return err
 	}
+	e.admin.startSweeper(sweepEvery)
 	for _, p := range e.pipelines {
 		if err := e.startComponent(ctx, p.source, p.pl.Name+"/source"); err != nil {
 			return err
@@ -205,9 +211,11 @@ func (e *Engine) Shutdown(ctx context.Context) error {
 		for _, c := range e.connections {
 			c.circuit.stop()
 		}
+		e.admin.stop()
 		if e.conn != nil {
 			e.conn.Close()
 		}
+		e.lock.release()
 		e.log.Info("engine stopped")
 	})
 	return errors.Join(errs...)
