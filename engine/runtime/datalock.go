@@ -42,7 +42,10 @@ func (e *DataDirBusyError) Error() string {
 }
 
 // dataLock is a held lock file.
-type dataLock struct{ f *os.File }
+type dataLock struct {
+	f      *os.File
+	holder LockHolder
+}
 
 // lockDataDir takes the data directory's lock for holder, or returns a
 // *DataDirBusyError naming who has it.
@@ -60,11 +63,27 @@ func lockDataDir(dir string, holder LockHolder) (*dataLock, error) {
 		f.Close()
 		return nil, busy
 	}
-	data, _ := json.Marshal(holder)
-	if err := f.Truncate(0); err == nil {
-		_, err = f.WriteAt(append(data, '\n'), 0)
+	l := &dataLock{f: f, holder: holder}
+	l.write()
+	return l, nil
+}
+
+// write records the holder in the file (best effort: the lock is what
+// protects the directory; the text only helps to name the holder).
+func (l *dataLock) write() {
+	data, _ := json.Marshal(l.holder)
+	if err := l.f.Truncate(0); err == nil {
+		_, _ = l.f.WriteAt(append(data, '\n'), 0)
 	}
-	return &dataLock{f: f}, nil
+}
+
+// noteHTTP records the engine's HTTP address once it listens (nil-safe).
+func (l *dataLock) noteHTTP(addr string) {
+	if l == nil {
+		return
+	}
+	l.holder.HTTP = addr
+	l.write()
 }
 
 // DataDirHolder returns who holds a data directory, or nil when nobody

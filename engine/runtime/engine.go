@@ -148,6 +148,7 @@ func (e *Engine) start(ctx context.Context) error {
 	if err := e.http.start(e.listenAddr()); err != nil {
 		return err
 	}
+	e.lock.noteHTTP(e.http.addr())
 	e.log.Info("engine started", "project", e.project.Name, "pipelines", len(e.pipelines),
 		"http", e.http.addr(), "data_dir", e.dataDir, "transport", e.transportDesc())
 	return nil

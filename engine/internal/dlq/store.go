@@ -18,7 +18,7 @@ import (
 var (
 	// ErrNotFound is returned for an id that holds no record (never stored,
 	// dropped, or removed after its retention).
-	ErrNotFound = errors.New("no such dead letter")
+	ErrNotFound = errors.New("no such dead letter (never stored, dropped, or removed after its retention)")
 	// ErrConflict is returned when a record kept changing under an update.
 	ErrConflict = errors.New("the dead letter kept changing; try again")
 )
