@@ -192,8 +192,15 @@ func (a *Admin) Mask(r *DeadLetter) *DeadLetter {
 	return &m
 }
 
-// MasksAlways reports whether the pipeline's records are always masked in
-// output (dead_letters.mask_personal_data).
-func (a *Admin) MasksAlways(pipeline string) bool {
-	return a.policy(pipeline).cfg.MaskPersonalData
+// Present prepares a record for output: a summary (no bodies) unless
+// full, masked when mask is set or the pipeline masks always
+// (dead_letters.mask_personal_data).
+func (a *Admin) Present(r *DeadLetter, full, mask bool) *DeadLetter {
+	if !full {
+		r = r.Summary()
+	}
+	if mask || a.policy(r.Pipeline).cfg.MaskPersonalData {
+		r = a.Mask(r)
+	}
+	return r
 }

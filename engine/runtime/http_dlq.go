@@ -108,17 +108,11 @@ func (s *httpServer) dlqShow(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, s.present(r, rec, true))
 }
 
-// present prepares a record for output: a summary unless full, masked
-// when asked (?mask=true) or configured.
+// present prepares a record for output (Admin.Present), masked when the
+// request asks (?mask=true).
 func (s *httpServer) present(r *http.Request, rec *DeadLetter, full bool) *DeadLetter {
-	a := s.e.Admin()
-	if !full {
-		rec = rec.Summary()
-	}
-	if mask, _ := strconv.ParseBool(r.URL.Query().Get("mask")); mask || a.MasksAlways(rec.Pipeline) {
-		rec = a.Mask(rec)
-	}
-	return rec
+	mask, _ := strconv.ParseBool(r.URL.Query().Get("mask"))
+	return s.e.Admin().Present(rec, full, mask)
 }
 
 func (s *httpServer) dlqDrop(w http.ResponseWriter, r *http.Request) {
