@@ -11,7 +11,9 @@
 //
 // Each record lives on a subject of its own, ROOT.rec.PIPELINE.KEYTOKEN.SEQ,
 // holding only its latest version (the stream keeps one message per
-// subject). SEQ, the record's id, is the stream sequence of its first
-// publication on ROOT.new; KEYTOKEN is a hash of its business key, so the
-// open records of one key are found without reading the others.
+// subject). SEQ, the record's id, is the stream sequence of an empty marker
+// on ROOT.id.HASH, HASH naming the failed message and step: a redelivery
+// that fails again finds the open record instead of storing another.
+// KEYTOKEN is a hash of the business key, so the open records of one key
+// are found without reading the others.
 package dlq

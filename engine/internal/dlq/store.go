@@ -55,37 +55,72 @@ func (s *Store) subject(r *Record) string {
 	return fmt.Sprintf("%s.rec.%s.%s.%d", s.root, r.Pipeline, KeyToken(r.Key), r.Seq)
 }
 
-// Add stores a new open record and returns its id. The failed message's id
-// and step make it idempotent inside the stream's duplicate window: a crash
-// between dead-lettering and acknowledging does not store it twice.
+// markerSubject is where the marker of a message's failure at a step
+// lives: an empty message whose sequence is the id of the record of that
+// failure. It makes Add idempotent across restarts.
+func (s *Store) markerSubject(r *Record) string {
+	sum := sha256.Sum256([]byte(r.ID + "@" + r.Step))
+	return s.root + ".id." + hex.EncodeToString(sum[:12])
+}
+
+// Add stores a new open record and returns its id. A message that fails at
+// the same step again while its record is open (a redelivery after a crash
+// between dead-lettering and acknowledging) gets that record's id, and
+// nothing is stored twice.
 func (s *Store) Add(ctx context.Context, r *Record) (uint64, error) {
 	r.Status = StatusOpen
 	if r.Reason == "" {
 		r.Reason = Reason(r.Error)
 	}
 	r.Group = GroupID(r.Pipeline, r.Reason)
-	data, err := json.Marshal(r)
-	if err != nil {
-		return 0, fmt.Errorf("encoding dead letter: %w", err)
+	marker := s.markerSubject(r)
+	for range 20 {
+		var last uint64
+		m, err := s.stream.GetLastMsgForSubject(ctx, marker)
+		switch {
+		case err == nil:
+			prev, err := s.Get(ctx, m.Sequence)
+			if errors.Is(err, ErrNotFound) {
+				// The marker was stored and the record not: store it now.
+				r.Seq = m.Sequence
+				return r.Seq, s.putNew(ctx, r)
+			}
+			if err != nil {
+				return 0, err
+			}
+			if prev.Open() {
+				return prev.Seq, nil
+			}
+			last = m.Sequence // resolved: this failure is a new one
+		case !errors.Is(err, jetstream.ErrMsgNotFound):
+			return 0, fmt.Errorf("storing dead letter: %w", err)
+		}
+		ack, err := s.js.PublishMsg(ctx, nats.NewMsg(marker), jetstream.WithExpectLastSequencePerSubject(last))
+		if isWrongLast(err) {
+			continue
+		}
+		if err != nil {
+			return 0, fmt.Errorf("storing dead letter: %w", err)
+		}
+		r.Seq = ack.Sequence
+		return r.Seq, s.putNew(ctx, r)
 	}
-	// The first publication allocates the id (its sequence) and
-	// de-duplicates; the record then moves to a subject of its own.
-	first := nats.NewMsg(s.root + ".new")
-	first.Data = data
-	first.Header.Set(jetstream.MsgIDHeader, r.ID+"@"+r.Step)
-	ack, err := s.js.PublishMsg(ctx, first)
-	if err != nil {
-		return 0, fmt.Errorf("storing dead letter: %w", err)
-	}
-	r.Seq = ack.Sequence
+	return 0, fmt.Errorf("storing dead letter: %w", ErrConflict)
+}
+
+// putNew stores a record that has no version yet (another writer having
+// stored it first is fine).
+func (s *Store) putNew(ctx context.Context, r *Record) error {
 	if err := s.put(ctx, r, 0); err != nil && !errors.Is(err, ErrConflict) {
-		return 0, err
+		return err
 	}
-	if !ack.Duplicate {
-		// Best effort: the next record replaces it anyway (one per subject).
-		_ = s.stream.DeleteMsg(ctx, ack.Sequence)
-	}
-	return r.Seq, nil
+	return nil
+}
+
+func isWrongLast(err error) bool {
+	var apiErr *jetstream.APIError
+	return errors.As(err, &apiErr) && (apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence ||
+		apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequenceConstant)
 }
 
 // put publishes r on its subject, expecting the subject's last sequence to
@@ -99,9 +134,7 @@ func (s *Store) put(ctx context.Context, r *Record, last uint64) error {
 	msg.Data = data
 	msg.Header.Set(statusHeader, r.Status)
 	ack, err := s.js.PublishMsg(ctx, msg, jetstream.WithExpectLastSequencePerSubject(last))
-	var apiErr *jetstream.APIError
-	if errors.As(err, &apiErr) && (apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence ||
-		apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequenceConstant) {
+	if isWrongLast(err) {
 		return ErrConflict
 	}
 	if err != nil {
@@ -153,7 +186,8 @@ func (s *Store) Update(ctx context.Context, seq uint64, change func(*Record) err
 	return nil, fmt.Errorf("dead letter %d: %w", seq, ErrConflict)
 }
 
-// Delete removes record seq.
+// Delete removes record seq, and its marker unless a newer failure of the
+// same message took it over.
 func (s *Store) Delete(ctx context.Context, seq uint64) error {
 	r, err := s.Get(ctx, seq)
 	if err != nil {
@@ -161,6 +195,12 @@ func (s *Store) Delete(ctx context.Context, seq uint64) error {
 	}
 	if err := s.stream.Purge(ctx, jetstream.WithPurgeSubject(s.subject(r))); err != nil {
 		return fmt.Errorf("removing dead letter %d: %w", seq, err)
+	}
+	marker := s.markerSubject(r)
+	if m, err := s.stream.GetLastMsgForSubject(ctx, marker); err == nil && m.Sequence == seq {
+		if err := s.stream.Purge(ctx, jetstream.WithPurgeSubject(marker)); err != nil {
+			return fmt.Errorf("removing dead letter %d: %w", seq, err)
+		}
 	}
 	return nil
 }

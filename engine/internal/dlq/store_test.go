@@ -168,3 +168,32 @@ func TestStore_moves_the_records_of_an_older_version(t *testing.T) {
 	require.NoError(t, err)
 	assert.Zero(t, n)
 }
+
+func TestStore_add_finds_the_open_record_after_a_server_restart(t *testing.T) {
+	dir := t.TempDir()
+	names := transport.Names{Project: "t"}
+	open := func() (*dlq.Store, func()) {
+		conn, err := transport.Connect(transport.Config{StoreDir: dir, Name: "dlq-test"})
+		require.NoError(t, err)
+		js, err := jetstream.New(conn.NC)
+		require.NoError(t, err)
+		st, err := transport.EnsureDLQ(context.Background(), js, names, transport.Limits{})
+		require.NoError(t, err)
+		return dlq.NewStore(js, st, names.DLQRoot()), conn.Close
+	}
+	store, stop := open()
+	a := add(t, store, &dlq.Record{ID: "m1", Pipeline: "orders", Step: "rules", Error: "boom"})
+	stop()
+	store, stop = open()
+	defer stop()
+	b := add(t, store, &dlq.Record{ID: "m1", Pipeline: "orders", Step: "rules", Error: "boom", Attempts: 2})
+	assert.Equal(t, a, b, "the redelivered message's failure is the same record")
+
+	_, err := store.Update(context.Background(), a, func(r *dlq.Record) error { r.Status = dlq.StatusResolved; return nil })
+	require.NoError(t, err)
+	c := add(t, store, &dlq.Record{ID: "m1", Pipeline: "orders", Step: "rules", Error: "boom"})
+	assert.NotEqual(t, a, c, "once resolved, a new failure of the same message is a new record")
+	require.NoError(t, store.Delete(context.Background(), a))
+	d := add(t, store, &dlq.Record{ID: "m1", Pipeline: "orders", Step: "rules", Error: "boom"})
+	assert.Equal(t, c, d, "removing the old record leaves the new one's marker")
+}
