@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/pipewright/pipewright/engine/component"
-	"github.com/pipewright/pipewright/engine/internal/dlq"
 	"github.com/pipewright/pipewright/engine/expr"
+	"github.com/pipewright/pipewright/engine/internal/dlq"
 	"github.com/pipewright/pipewright/engine/internal/transport"
 )
 
