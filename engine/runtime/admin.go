@@ -75,6 +75,7 @@ type Admin struct {
 	clock    component.Clock
 	metrics  *metrics
 	policies map[string]*dlqPolicy
+	keys     keyIndex
 	dataDir  string
 	// offline is set for a stopped engine's data: replays wait in the
 	// stream until an engine runs, so nobody waits for their outcome.

@@ -61,18 +61,25 @@ func (a *Admin) Sweep(ctx context.Context, now time.Time) (SweepResult, error) {
 	return res, nil
 }
 
-// startSweeper sweeps every interval until stop.
+// startSweeper sweeps every interval, and refreshes the index of keys
+// with dead letters, until stop.
 func (a *Admin) startSweeper(every time.Duration) {
 	ctx, cancel := context.WithCancel(context.Background())
 	a.cancel, a.done = cancel, make(chan struct{})
+	a.refreshKeys(ctx)
 	go func() {
 		defer close(a.done)
 		t := time.NewTicker(every)
 		defer t.Stop()
+		keys := time.NewTicker(keyRefreshEvery)
+		defer keys.Stop()
 		for {
 			select {
 			case <-ctx.Done():
 				return
+			case <-keys.C:
+				a.refreshKeys(ctx)
+				continue
 			case <-t.C:
 			}
 			res, err := a.Sweep(ctx, a.clock.Now())
@@ -84,6 +91,12 @@ func (a *Admin) startSweeper(every time.Duration) {
 			}
 		}
 	}()
+}
+
+func (a *Admin) refreshKeys(ctx context.Context) {
+	if err := a.keys.refresh(ctx, a.store); err != nil && ctx.Err() == nil {
+		a.log.Warn("cannot read which keys have dead letters; trying again shortly", "error", err)
+	}
 }
 
 // stop ends the sweeper and the bulk jobs (nil-safe).

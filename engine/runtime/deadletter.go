@@ -47,6 +47,7 @@ func (p *pipelineRunner) deadLetter(ctx context.Context, original *component.Mes
 		p.e.log.Error("cannot store a dead letter; the message will be retried", "pipeline", p.pl.Name, "id", original.ID, "error", err)
 		return 0, fmt.Errorf("storing dead letter: %w", err)
 	}
+	p.e.admin.keys.add(p.pl.Name, rec.Key)
 	p.e.metrics.failed.WithLabelValues(p.pl.Name, t.step, class).Inc()
 	p.e.metrics.deadLettered.WithLabelValues(p.pl.Name, t.step).Inc()
 	p.e.log.Error("message dead-lettered", "pipeline", p.pl.Name, "step", t.step, "id", original.ID,
@@ -67,7 +68,7 @@ func (p *pipelineRunner) identify(ctx context.Context, rec *dlq.Record, original
 	}
 	if prev, err := p.e.dlq.Get(ctx, replayOf); err == nil {
 		rec.Original, rec.Key, rec.Version = prev.Original, prev.Key, prev.Version
-		rec.StepIndex, rec.ReceivedAt = prev.StepIndex, prev.ReceivedAt
+		rec.ReceivedAt = prev.ReceivedAt
 	}
 }
 

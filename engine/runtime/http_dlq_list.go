@@ -54,11 +54,19 @@ func parseWhen(v string) (time.Time, error) {
 	return t, nil
 }
 
-func (s *httpServer) dlqList(w http.ResponseWriter, r *http.Request) {
+// filterParam reads the request's filter, answering 400 when it is bad.
+func filterParam(w http.ResponseWriter, r *http.Request) (DeadLetterFilter, url.Values, bool) {
 	q := r.URL.Query()
 	f, err := FilterFromQuery(q)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, "bad_request", err.Error())
+	}
+	return f, q, err == nil
+}
+
+func (s *httpServer) dlqList(w http.ResponseWriter, r *http.Request) {
+	f, q, ok := filterParam(w, r)
+	if !ok {
 		return
 	}
 	recs, err := s.e.Admin().List(r.Context(), f)
@@ -75,14 +83,13 @@ func (s *httpServer) dlqList(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *httpServer) dlqGroups(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	f, err := FilterFromQuery(q)
-	if err != nil {
-		writeError(w, http.StatusBadRequest, "bad_request", err.Error())
+	f, q, ok := filterParam(w, r)
+	if !ok {
 		return
 	}
 	examples := 3
 	if v := q.Get("examples"); v != "" {
+		var err error
 		if examples, err = strconv.Atoi(v); err != nil || examples < 0 {
 			writeError(w, http.StatusBadRequest, "bad_request", "examples: want a number")
 			return

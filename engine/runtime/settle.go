@@ -99,7 +99,7 @@ var errNotToResolve = errors.New("not to resolve")
 // versions: that it was received no earlier than).
 func (p *pipelineRunner) resolveDelivered(ctx context.Context, msg *component.Message) {
 	key, version := p.businessKey(msg)
-	if key == "" {
+	if key == "" || !p.e.admin.keys.mayHave(p.pl.Name, key) {
 		return
 	}
 	recs, err := p.e.dlq.OpenForKey(ctx, p.pl.Name, key)

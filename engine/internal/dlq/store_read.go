@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -128,4 +129,26 @@ func scanStream(ctx context.Context, stream jetstream.Stream, subject string, he
 		remaining -= uint64(n)
 	}
 	return nil
+}
+
+// KeyTokens returns, per pipeline, the key tokens that have records (open
+// or resolved): a delivery whose key is not among them has nothing to
+// resolve.
+func (s *Store) KeyTokens(ctx context.Context) (map[string]map[string]bool, error) {
+	info, err := s.stream.Info(ctx, jetstream.WithSubjectFilter(s.root+".rec.>"))
+	if err != nil {
+		return nil, fmt.Errorf("reading dead-letter keys: %w", err)
+	}
+	out := map[string]map[string]bool{}
+	for subject := range info.State.Subjects {
+		parts := strings.Split(strings.TrimPrefix(subject, s.root+".rec."), ".")
+		if len(parts) != 3 {
+			continue
+		}
+		if out[parts[0]] == nil {
+			out[parts[0]] = map[string]bool{}
+		}
+		out[parts[0]][parts[1]] = true
+	}
+	return out, nil
 }
