@@ -111,6 +111,9 @@ func OpenAdmin(ctx context.Context, p *config.Project, dataDir, transportURL str
 	}
 	e.adminOnly = true
 	if err := e.startTransport(ctx); err != nil {
+		if e.conn != nil {
+			e.conn.Close()
+		}
 		e.lock.release()
 		return nil, err
 	}
