@@ -22,6 +22,7 @@ func (l *loader) decodeProject(f *yamlFile) {
 	p.Name, p.Description, p.DataDir = doc.Project, doc.Description, doc.DataDir
 	p.Transport, p.Server = doc.Transport, doc.Server
 	p.Defaults.Errors = doc.Defaults.Errors.withDefaults(DefaultErrorPolicy)
+	p.Defaults.DeadLetters = doc.Defaults.DeadLetters.withDefaults(DefaultDeadLetterPolicy)
 	if !f.isBad("/env") {
 		p.Env = scalarMap(mappingValue(f.root, "env"))
 	}

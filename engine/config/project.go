@@ -72,7 +72,8 @@ type Server struct {
 
 // Defaults holds project-wide defaults.
 type Defaults struct {
-	Errors ErrorPolicy `yaml:"errors"`
+	Errors      ErrorPolicy      `yaml:"errors"`
+	DeadLetters DeadLetterPolicy `yaml:"dead_letters"`
 }
 
 // Connection is a configured connection.

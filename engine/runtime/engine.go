@@ -59,6 +59,11 @@ type Engine struct {
 	stateKV jetstream.KeyValue
 	replays jetstream.KeyValue
 	dlq     *dlq.Store
+	admin   *Admin
+	// lock holds the data directory (embedded transport only); adminOnly
+	// marks an engine opened for a stopped engine's dead letters.
+	lock      *dataLock
+	adminOnly bool
 
 	registry *prometheus.Registry
 	metrics  *metrics
@@ -135,6 +140,7 @@ func (e *Engine) start(ctx context.Context) error {
 	if err := e.startRouter(ctx); err != nil {
 		return err
 	}
+	e.admin.startSweeper(sweepEvery)
 	for _, p := range e.pipelines {
 		if err := e.startComponent(ctx, p.source, p.pl.Name+"/source"); err != nil {
 			return err
@@ -143,6 +149,7 @@ func (e *Engine) start(ctx context.Context) error {
 	if err := e.http.start(e.listenAddr()); err != nil {
 		return err
 	}
+	e.lock.noteHTTP(e.http.addr())
 	e.log.Info("engine started", "project", e.project.Name, "pipelines", len(e.pipelines),
 		"http", e.http.addr(), "data_dir", e.dataDir, "transport", e.transportDesc())
 	return nil
@@ -206,9 +213,11 @@ func (e *Engine) Shutdown(ctx context.Context) error {
 		for _, c := range e.connections {
 			c.circuit.stop()
 		}
+		e.admin.stop()
 		if e.conn != nil {
 			e.conn.Close()
 		}
+		e.lock.release()
 		e.log.Info("engine stopped")
 	})
 	return e.secrets.err(errors.Join(errs...))
