@@ -101,6 +101,9 @@ func (l *loader) load() {
 	sort.Strings(names)
 	l.compiler = newCompiler(names, l.project.Globals)
 	l.loadPipelines()
+	if !pf.isBad("/alerts") {
+		l.checkAlerts(pf)
+	}
 	l.loadTests()
 	l.add(l.compiler.problems...)
 }

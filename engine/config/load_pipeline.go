@@ -28,6 +28,7 @@ func (l *loader) decodePipeline(f *yamlFile) *Pipeline {
 		pl.Source.Name = "source"
 	}
 	l.decodeDeadLetters(f, pl)
+	l.decodeActivity(f, pl)
 	vars := l.decodeSteps(f, pl)
 	l.decodeSinks(f, pl, vars)
 	return pl

@@ -15,12 +15,14 @@ func (l *loader) decodeProject(f *yamlFile) {
 	for key, dst := range map[string]any{
 		"project": &doc.Project, "description": &doc.Description, "data_dir": &doc.DataDir,
 		"transport": &doc.Transport, "server": &doc.Server, "tables": &doc.Tables, "defaults": &doc.Defaults,
+		"activity": &doc.Activity, "alerts": &doc.Alerts,
 	} {
 		l.decodeKey(f, key, dst)
 	}
 	p := l.project
 	p.Name, p.Description, p.DataDir = doc.Project, doc.Description, doc.DataDir
 	p.Transport, p.Server = doc.Transport, doc.Server
+	p.Activity, p.Alerts = doc.Activity, doc.Alerts
 	p.Defaults.Errors = doc.Defaults.Errors.withDefaults(DefaultErrorPolicy)
 	p.Defaults.DeadLetters = doc.Defaults.DeadLetters.withDefaults(DefaultDeadLetterPolicy)
 	if !f.isBad("/env") {

@@ -19,6 +19,9 @@ type Pipeline struct {
 	Sinks       map[string]*ComponentConfig
 	Errors      ErrorPolicy
 	DeadLetters DeadLetterPolicy
+	// ActivityKeys are the business keys the pipeline files its activity
+	// under, by name order (activity.keys; none: the dead-letter key).
+	ActivityKeys []ActivityKey
 }
 
 // ComponentConfig is a configured source or sink.

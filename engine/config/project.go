@@ -25,6 +25,10 @@ type Project struct {
 	Env map[string]string
 	// Defaults apply to pipelines that leave a setting out.
 	Defaults Defaults
+	// Activity configures the record of what happened to each business key.
+	Activity ActivityOptions
+	// Alerts configures the alert notifier (none when not Configured).
+	Alerts Alerts
 	// Tables are the directory's lookup tables by name.
 	Tables expr.Tables
 	// Pipelines in file-name order.
@@ -68,6 +72,10 @@ type Transport struct {
 type Server struct {
 	Listen     string `yaml:"listen"`
 	AdminToken string `yaml:"admin_token"`
+	// TrustLoopback serves loopback clients without the admin token (nil:
+	// true); false for engines behind a reverse proxy on the same host.
+	TrustLoopback *bool          `yaml:"trust_loopback"`
+	Console       ConsoleOptions `yaml:"console"`
 }
 
 // Defaults holds project-wide defaults.
@@ -95,6 +103,8 @@ type projectDoc struct {
 	Server      Server                  `yaml:"server"`
 	Tables      map[string]TableOptions `yaml:"tables"`
 	Defaults    Defaults                `yaml:"defaults"`
+	Activity    ActivityOptions         `yaml:"activity"`
+	Alerts      Alerts                  `yaml:"alerts"`
 }
 
 // TableOptions are the project file's options for one lookup table.

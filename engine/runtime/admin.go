@@ -12,6 +12,7 @@ import (
 
 	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/config"
+	"github.com/pipewright/pipewright/engine/internal/activity"
 	"github.com/pipewright/pipewright/engine/internal/dlq"
 	"github.com/pipewright/pipewright/engine/internal/transport"
 )
@@ -76,6 +77,7 @@ type Admin struct {
 	metrics  *metrics
 	policies map[string]*dlqPolicy
 	keys     keyIndex
+	activity *activity.Store
 	dataDir  string
 	// offline is set for a stopped engine's data: replays wait in the
 	// stream until an engine runs, so nobody waits for their outcome.
@@ -94,7 +96,7 @@ type Admin struct {
 
 func newAdmin(e *Engine) *Admin {
 	return &Admin{project: e.project, js: e.js, names: e.names, store: e.dlq, replays: e.replays, clock: e.clock, metrics: e.metrics, log: e.log,
-		policies: newPolicies(e.project), dataDir: e.dataDir, close: func() {}, jobs: map[string]*jobRun{}}
+		policies: newPolicies(e.project), activity: e.activity, dataDir: e.dataDir, close: func() {}, jobs: map[string]*jobRun{}}
 }
 
 // Admin returns the engine's dead-letter administration.
@@ -184,6 +186,7 @@ func (a *Admin) Resolve(ctx context.Context, seq uint64, note string) (*DeadLett
 	}
 	if err == nil {
 		a.metrics.resolved.WithLabelValues(r.Pipeline, dlq.ResolvedOperator).Inc()
+		a.recordResolved(r)
 	}
 	return r, err
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/config"
+	"github.com/pipewright/pipewright/engine/internal/activity"
 	"github.com/pipewright/pipewright/engine/internal/dlq"
 	"github.com/pipewright/pipewright/engine/internal/transport"
 )
@@ -42,6 +43,8 @@ type Options struct {
 	// LogMessages logs one line per message a sink completed (demos,
 	// troubleshooting; too much for a busy production engine).
 	LogMessages bool
+	// Addons live with the engine: the operator console, alerts.
+	Addons []Addon
 }
 
 // Engine runs one pipeline directory.
@@ -60,6 +63,10 @@ type Engine struct {
 	replays jetstream.KeyValue
 	dlq     *dlq.Store
 	admin   *Admin
+	// activity is the record per business key (nil when off); flows the
+	// pipelines' last success and error.
+	activity *activity.Store
+	flows    *activity.Flows
 	// lock holds the data directory (embedded transport only); adminOnly
 	// marks an engine opened for a stopped engine's dead letters.
 	lock      *dataLock
@@ -73,6 +80,7 @@ type Engine struct {
 	router      *message.Router
 	http        *httpServer
 
+	addons    []Addon
 	started   []component.Component // in start order, for shutdown
 	stopOnce  sync.Once
 	routerErr chan error
@@ -146,6 +154,9 @@ func (e *Engine) start(ctx context.Context) error {
 			return err
 		}
 	}
+	if err := e.startAddons(ctx); err != nil {
+		return err
+	}
 	if err := e.http.start(e.listenAddr()); err != nil {
 		return err
 	}
@@ -190,6 +201,7 @@ func (e *Engine) Registry() *prometheus.Registry { return e.registry }
 func (e *Engine) Shutdown(ctx context.Context) error {
 	var errs []error
 	e.stopOnce.Do(func() {
+		errs = append(errs, e.stopAddons(ctx)...)
 		if e.http != nil {
 			errs = append(errs, e.http.stop(ctx))
 		}

@@ -122,6 +122,7 @@ func (p *pipelineRunner) deliver(ctx context.Context, original *component.Messag
 		for i, err := range errs {
 			if err == nil {
 				s.delivered++
+				s.sinks = append(s.sinks, name)
 				p.commit(ctx, outs[i])
 				p.e.metrics.out.WithLabelValues(p.pl.Name, name).Inc()
 				p.e.metrics.observeEndToEnd(p.pl.Name, msgs[i], p.e.clock.Now())
@@ -155,8 +156,13 @@ func (p *pipelineRunner) deliver(ctx context.Context, original *component.Messag
 // errors are retried without limit (an error: the message is handed back);
 // unclassified ones until the budget is spent, then dead-lettered as
 // exhausted (the record's id).
-func (p *pipelineRunner) retryOrDeadLetter(ctx context.Context, original *component.Message, t target, input *component.Message, cause error, attempt int) (uint64, error) {
+func (p *pipelineRunner) retryOrDeadLetter(ctx context.Context, original *component.Message, t target, input *component.Message, cause error, attempt int) (seq uint64, err error) {
 	text := p.e.secrets.redact(cause.Error())
+	defer func() {
+		if err != nil {
+			p.recordRetrying(ctx, original, t.step, text, attempt)
+		}
+	}()
 	if component.IsRetryable(cause) || errors.Is(cause, context.DeadlineExceeded) {
 		p.e.metrics.failed.WithLabelValues(p.pl.Name, t.step, "retryable").Inc()
 		p.e.metrics.retried.WithLabelValues(p.pl.Name).Inc()

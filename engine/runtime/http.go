@@ -21,8 +21,10 @@ type httpServer struct {
 	mux      *http.ServeMux
 	mu       sync.Mutex
 	patterns map[string]bool
-	srv      *http.Server
-	ln       net.Listener
+	// home is where / redirects (the console); "" shows the status page.
+	home string
+	srv  *http.Server
+	ln   net.Listener
 }
 
 func newHTTPServer(e *Engine) *httpServer {
@@ -32,7 +34,8 @@ func newHTTPServer(e *Engine) *httpServer {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	s.mux.HandleFunc("GET /readyz", s.readyz)
-	s.mux.HandleFunc("GET /{$}", s.statusPage)
+	s.mux.HandleFunc("GET /{$}", s.root)
+	s.mux.HandleFunc("GET /status", s.statusPage)
 	s.registerDLQAPI()
 	return s
 }
@@ -47,6 +50,14 @@ func (s *httpServer) Handle(pattern string, h http.Handler) error {
 	s.patterns[pattern] = true
 	s.mux.Handle(pattern, h)
 	return nil
+}
+
+func (s *httpServer) root(w http.ResponseWriter, r *http.Request) {
+	if s.home != "" {
+		http.Redirect(w, r, s.home, http.StatusFound)
+		return
+	}
+	s.statusPage(w, r)
 }
 
 func (s *httpServer) start(addr string) error {

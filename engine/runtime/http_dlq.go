@@ -1,15 +1,15 @@
 package runtime
 
 import (
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"io"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/pipewright/pipewright/engine/internal/access"
 )
 
 // registerDLQAPI serves the dead-letter operations as JSON (reference:
@@ -26,8 +26,10 @@ import (
 //	GET    /api/dlq/jobs[/{id}]     bulk jobs and their progress
 //	GET    /api/replays/{id}        a replay's outcome
 //
-// With server.admin_token set, requests need "Authorization: Bearer TOKEN";
-// without it, only loopback clients are served.
+// Loopback clients are served as they are (unless server.trust_loopback is
+// false); every other client needs "Authorization: Bearer TOKEN" with
+// server.admin_token. State-changing requests from another site (a web
+// page the operator's browser shows) are refused.
 func (s *httpServer) registerDLQAPI() {
 	s.mux.Handle("GET /api/dlq", s.admin(s.dlqList))
 	s.mux.Handle("GET /api/dlq/groups", s.admin(s.dlqGroups))
@@ -44,27 +46,20 @@ func (s *httpServer) registerDLQAPI() {
 
 func (s *httpServer) admin(h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if token := s.e.project.Server.AdminToken; token != "" {
-			got := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
-			if subtle.ConstantTimeCompare([]byte(got), []byte(token)) != 1 {
-				writeError(w, http.StatusUnauthorized, "unauthorized", "unauthorized")
-				return
-			}
-		} else if !isLoopback(r.RemoteAddr) {
+		if !access.Safe(r.Method) && access.CrossSite(r) {
+			writeError(w, http.StatusForbidden, "forbidden", "cross-site request refused")
+			return
+		}
+		switch s.e.AccessPolicy().Check(r, false) {
+		case access.NeedToken:
+			writeError(w, http.StatusUnauthorized, "unauthorized", "unauthorized")
+			return
+		case access.NoToken:
 			writeError(w, http.StatusForbidden, "forbidden", "set server.admin_token to use the API from another host")
 			return
 		}
 		h(w, r)
 	})
-}
-
-func isLoopback(remote string) bool {
-	host, _, err := net.SplitHostPort(remote)
-	if err != nil {
-		return false
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // writeError answers {"error": message, "code": code}; codes are stable:

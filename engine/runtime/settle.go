@@ -14,11 +14,13 @@ import (
 )
 
 // settlement is what became of one stream message: the dead letters it
-// made (their ids and errors), what it delivered and dropped.
+// made (their ids and errors), what it delivered (and to which sinks) and
+// dropped.
 type settlement struct {
 	seqs      []uint64
 	errs      []string
 	delivered int
+	sinks     []string
 	dropped   int
 }
 
@@ -43,6 +45,7 @@ func (s *settlement) outcome() *ReplayOutcome {
 // replay, and the open dead letters that a full delivery resolves.
 func (p *pipelineRunner) settle(ctx context.Context, msg *component.Message, s *settlement, fullRun bool) {
 	ctx = context.WithoutCancel(ctx)
+	p.recordSettled(ctx, msg, s)
 	p.settleReplay(ctx, msg, s)
 	if fullRun && len(s.seqs) == 0 && s.delivered > 0 && p.pl.DeadLetters.AutoResolve {
 		p.resolveDelivered(ctx, msg)

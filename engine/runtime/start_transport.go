@@ -72,6 +72,9 @@ func (e *Engine) startTransport(ctx context.Context) error {
 	if e.stateKV, e.replays, err = transport.EnsureBuckets(ctx, js, e.names, lim); err != nil {
 		return err
 	}
+	if err := e.openActivity(ctx); err != nil {
+		return err
+	}
 	e.admin = newAdmin(e)
 	e.metrics.watchStreams(e)
 	return nil

@@ -45,3 +45,9 @@ func (n Names) StateBucket() string { return "pw_" + lower(n.Project) + "_state"
 
 // ReplayBucket holds the outcomes of dead-letter replays for a while.
 func (n Names) ReplayBucket() string { return "pw_" + lower(n.Project) + "_replays" }
+
+// ActivityStream is the stream of what pipelines did per business key.
+func (n Names) ActivityStream() string { return "PW_" + upper(n.Project) + "_ACTIVITY" }
+
+// ActivityRoot is the subject prefix of the activity stream.
+func (n Names) ActivityRoot() string { return "pw." + n.Project + ".act" }
