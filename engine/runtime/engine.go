@@ -81,6 +81,7 @@ type Engine struct {
 	http        *httpServer
 
 	addons    []Addon
+	startedAt time.Time
 	started   []component.Component // in start order, for shutdown
 	stopOnce  sync.Once
 	routerErr chan error
@@ -132,6 +133,7 @@ func (e *Engine) Start(ctx context.Context) error {
 }
 
 func (e *Engine) start(ctx context.Context) error {
+	e.startedAt = time.Now().UTC()
 	if err := os.MkdirAll(e.dataDir, 0o755); err != nil {
 		return fmt.Errorf("data directory: %w", err)
 	}

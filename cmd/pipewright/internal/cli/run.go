@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/pipewright/pipewright/engine/component"
+	"github.com/pipewright/pipewright/engine/console"
 	"github.com/pipewright/pipewright/engine/runtime"
 )
 
@@ -23,8 +24,8 @@ Run validates the directory (and refuses to start on any problem), then runs
 every pipeline in it: the embedded NATS JetStream server with its storage
 under the data directory (or the external cluster of transport.url), the
 connections, one Watermill handler per pipeline, the sources, and the HTTP
-server with webhooks, /metrics, /healthz, /readyz, the dead-letter API and a
-status page at /.
+server with webhooks, /metrics, /healthz, /readyz, the dead-letter API, the
+operator console at /console/ (docs/console.md) and a status page at /status.
 
 Logs are JSON lines on standard error. SIGINT or SIGTERM stops intake,
 finishes or hands back the messages in flight and exits 0; messages not
@@ -66,7 +67,8 @@ Examples:
 				if *timeScale <= 0 {
 					return usagef("bad -time-scale %v: want a positive factor", *timeScale)
 				}
-				opts := runtime.Options{Project: p, DataDir: *data, Listen: *listen, Logger: logger, Workers: *workers, LogMessages: *logMessages}
+				opts := runtime.Options{Project: p, DataDir: *data, Listen: *listen, Logger: logger, Workers: *workers, LogMessages: *logMessages,
+					Addons: []runtime.Addon{console.New()}}
 				if *timeScale != 1 {
 					opts.Clock = component.NewScaledClock(time.Now(), *timeScale)
 					logger.Warn("the engine clock runs faster than real time (demo mode)", "time_scale", *timeScale)
