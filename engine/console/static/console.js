@@ -14,12 +14,10 @@
       try {
         JSON.parse(area.value);
         area.classList.remove("invalid");
-        area.setCustomValidity("");
         if (status) { status.textContent = "Valid JSON."; status.className = "json-status small ok"; }
         return true;
       } catch (e) {
         area.classList.add("invalid");
-        area.setCustomValidity("not valid JSON");
         if (status) { status.textContent = "Not valid JSON: " + e.message + ". Nothing will be sent."; status.className = "json-status small bad"; }
         return false;
       }
