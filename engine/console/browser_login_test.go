@@ -64,4 +64,3 @@ func TestBrowser_logs_in_with_the_token_from_another_address(t *testing.T) {
 	b.waitText("#resolution", "order cancelled by the buyer")
 	s.openRecords(0)
 }
-

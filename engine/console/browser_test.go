@@ -87,7 +87,7 @@ func (b *browser) waitText(sel, want string) {
 	deadline := time.Now().Add(90 * time.Second)
 	for {
 		var s string
-		if n := get(b, chromedp.Evaluate[int]("document.querySelectorAll(" + jsString(sel) + ").length")); n > 0 {
+		if n := get(b, chromedp.Evaluate[int]("document.querySelectorAll("+jsString(sel)+").length")); n > 0 {
 			s = get(b, chromedp.Text(chromedp.CSS(sel)))
 		}
 		if strings.Contains(s, want) {

@@ -94,8 +94,10 @@ type erpConnFactory struct{ x *erp }
 
 func (erpConnFactory) Type() component.Type { return "erp" }
 func (erpConnFactory) Kind() component.Kind { return component.KindConnection }
-func (erpConnFactory) Schema() []byte       { return []byte(`{"type":"object","additionalProperties":false}`) }
-func (erpConnFactory) NewConfig() any       { return &struct{}{} }
+func (erpConnFactory) Schema() []byte {
+	return []byte(`{"type":"object","additionalProperties":false}`)
+}
+func (erpConnFactory) NewConfig() any { return &struct{}{} }
 func (f erpConnFactory) CreateConnection(context.Context, component.Settings, any) (component.Connection, error) {
 	return &erpConn{x: f.x}, nil
 }
@@ -117,9 +119,11 @@ func (c *erpConn) Check(context.Context) error {
 
 type erpSinkFactory struct{}
 
-func (erpSinkFactory) Type() component.Type           { return "erp" }
-func (erpSinkFactory) Kind() component.Kind           { return component.KindSink }
-func (erpSinkFactory) Schema() []byte                 { return []byte(`{"type":"object","additionalProperties":false}`) }
+func (erpSinkFactory) Type() component.Type { return "erp" }
+func (erpSinkFactory) Kind() component.Kind { return component.KindSink }
+func (erpSinkFactory) Schema() []byte {
+	return []byte(`{"type":"object","additionalProperties":false}`)
+}
 func (erpSinkFactory) NewConfig() any                 { return &struct{}{} }
 func (erpSinkFactory) ConnectionType() component.Type { return "erp" }
 func (erpSinkFactory) CreateSink(_ context.Context, set component.SinkSettings, _ any) (component.Sink, error) {
