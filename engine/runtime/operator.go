@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"sort"
 
@@ -149,3 +150,10 @@ func (e *Engine) Circuits() []CircuitStatus {
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
 }
+
+// Logger is the engine's logger (it redacts secrets).
+func (e *Engine) Logger() *slog.Logger { return e.log }
+
+// ListenAddr is the address the HTTP server listens on (as configured;
+// Addr is the address it took).
+func (e *Engine) ListenAddr() string { return e.listenAddr() }

@@ -9,6 +9,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/pipewright/pipewright/engine/alerts"
 	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/console"
 	"github.com/pipewright/pipewright/engine/runtime"
@@ -68,7 +69,7 @@ Examples:
 					return usagef("bad -time-scale %v: want a positive factor", *timeScale)
 				}
 				opts := runtime.Options{Project: p, DataDir: *data, Listen: *listen, Logger: logger, Workers: *workers, LogMessages: *logMessages,
-					Addons: []runtime.Addon{console.New()}}
+					Addons: []runtime.Addon{console.New(), alerts.New()}}
 				if *timeScale != 1 {
 					opts.Clock = component.NewScaledClock(time.Now(), *timeScale)
 					logger.Warn("the engine clock runs faster than real time (demo mode)", "time_scale", *timeScale)

@@ -1,0 +1,90 @@
+package alerts
+
+import (
+	"context"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/pipewright/pipewright/engine/config"
+	"github.com/pipewright/pipewright/engine/runtime"
+)
+
+// Addon runs a Watcher of an engine every alerts.check_every; it is a
+// runtime.Addon and does nothing when the project configures no notifier.
+type Addon struct {
+	cancel context.CancelFunc
+	done   sync.WaitGroup
+}
+
+var _ runtime.Addon = (*Addon)(nil)
+
+// New returns the alerts addon.
+func New() *Addon { return &Addon{} }
+
+// engineSource reads an engine's dead letters and connections.
+type engineSource struct{ e *runtime.Engine }
+
+func (s engineSource) OpenGroups(ctx context.Context) ([]*runtime.DeadLetterGroup, error) {
+	return s.e.Admin().Groups(ctx, runtime.DeadLetterFilter{Status: runtime.StatusOpen}, 0)
+}
+
+func (s engineSource) ConnectionStates() []runtime.ConnectionState { return s.e.ConnectionStates() }
+
+// Start begins watching.
+func (a *Addon) Start(_ context.Context, e *runtime.Engine) error {
+	p := e.Project()
+	cfg := p.Alerts
+	if !cfg.Configured() {
+		return nil
+	}
+	every := cfg.CheckEvery.D()
+	if every <= 0 {
+		every = config.DefaultAlertCheckEvery
+	}
+	w := NewWatcher(cfg, engineSource{e}, notifiers(cfg), e.Clock(), e.Logger(), consoleURL(cfg, e))
+	ctx, cancel := context.WithCancel(context.Background())
+	a.cancel = cancel
+	a.done.Add(1)
+	go func() {
+		defer a.done.Done()
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				w.Check(ctx)
+			}
+		}
+	}()
+	return nil
+}
+
+// Stop ends watching.
+func (a *Addon) Stop(context.Context) error {
+	if a.cancel != nil {
+		a.cancel()
+		a.done.Wait()
+	}
+	return nil
+}
+
+// consoleURL is where alerts link to: alerts.console_url, else the
+// console on the engine's listen address (a wildcard host becomes
+// 127.0.0.1, which only helps people on the engine's host).
+func consoleURL(cfg config.Alerts, e *runtime.Engine) string {
+	if cfg.ConsoleURL != "" {
+		return cfg.ConsoleURL
+	}
+	addr := e.ListenAddr()
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return ""
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/console"
+}
