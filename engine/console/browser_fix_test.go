@@ -78,6 +78,13 @@ func TestBrowser_operator_fixes_and_replays_dead_letters(t *testing.T) {
 	}
 	s.openRecords(0)
 
+	// Find the edited order: its dead letter, the retry, the delivery.
+	require.NoError(t, s.engine.FlushActivity(t.Context()))
+	b.open(s.url("/console/find?key=113-5"))
+	b.waitText(`section[data-flow="orders"]`, "resolved: replayed")
+	assert.Contains(t, b.text(`section[data-flow="orders"]`), "delivered to main: erp (erp)")
+	b.shot("find-order")
+
 	// The ERP locks up: the overview shows the connection down and why.
 	s.erp.setDown(true)
 	s.addOrders("2.jsonl", order("113-7", "A", "Gus Orr"))

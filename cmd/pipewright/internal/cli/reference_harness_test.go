@@ -37,6 +37,8 @@ type world struct {
 	engine *runtime.Engine
 	hook   string
 	sage   *sql.DB // the checks' handle on the demo database, opened once
+	// addons run with the engine (the console, alerts).
+	addons []runtime.Addon
 }
 
 const hookToken = "e2e-hook-token"
@@ -94,7 +96,7 @@ func (w *world) start() {
 	if testing.Verbose() {
 		out = os.Stderr
 	}
-	e, err := runtime.New(runtime.Options{Project: w.load(), Clock: w.clock, Workers: 8,
+	e, err := runtime.New(runtime.Options{Project: w.load(), Clock: w.clock, Workers: 8, Addons: w.addons,
 		Logger: slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelWarn}))})
 	require.NoError(w.t, err)
 	require.NoError(w.t, e.Start(context.Background()))
