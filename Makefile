@@ -3,12 +3,23 @@ GO        ?= go
 BIN       := bin/pipewright
 PIPELINES := $(sort $(dir $(wildcard pipelines/*/pipewright.yaml)))
 
-.PHONY: all build test unit race vet fmt-check pipelines run bench clean
+.PHONY: all build deps test unit race vet fmt-check pipelines run bench clean
 
 all: build
 
 build:
 	$(GO) build -o $(BIN) ./cmd/pipewright
+
+## deps: what the tests need besides Go: Debian's chromium for the console's
+## browser tests (installed with apt-get when missing and this runs as root;
+## without it those tests are skipped with a message).
+deps:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "deps: installing chromium"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null \
+			|| echo "deps: chromium could not be installed; the browser tests will be skipped"; \
+	else echo "deps: chromium is missing (apt-get install chromium); the browser tests will be skipped"; fi
 
 ## test: vet, format check, unit and end-to-end tests, the engine and connectors
 ## again under the race detector, then validate and test every pipeline directory.

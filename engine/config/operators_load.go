@@ -4,6 +4,7 @@ import (
 	"net/mail"
 	"sort"
 	"strconv"
+	"strings"
 )
 
 // decodeActivity compiles a pipeline's activity.keys over the source
@@ -31,6 +32,9 @@ func (l *loader) checkAlerts(f *yamlFile) {
 		if _, ok := l.project.Pipeline(name); !ok {
 			l.add(f.at("/alerts/dead_letters/pipelines/"+escapePointer(name), "no pipeline %q in this directory", name))
 		}
+	}
+	if a.Webhook != nil && !strings.HasPrefix(a.Webhook.URL, "https://") && !strings.HasPrefix(a.Webhook.URL, "http://") {
+		l.add(f.at("/alerts/webhook/url", "want an http:// or https:// URL"))
 	}
 	if a.Email == nil {
 		return
