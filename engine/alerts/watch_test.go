@@ -65,17 +65,22 @@ func alertConfig(webhook, smtp string) config.Alerts {
 	return cfg
 }
 
-func newWatcher(t *testing.T, cfg config.Alerts, src alerts.Source, clock component.Clock) *alerts.Watcher {
-	t.Helper()
+// newRig starts the receivers and a watcher of a fake engine on a manual
+// clock, telling both receivers.
+func newRig(t *testing.T) (*webhookReceiver, *smtpReceiver, *fakeEngine, *componenttest.ManualClock, *alerts.Watcher) {
+	hook, mail := newWebhookReceiver(t), newSMTPReceiver(t)
+	clock := componenttest.NewManualClock(time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC))
+	src := &fakeEngine{}
+	return hook, mail, src, clock, newWatcher(alertConfig(hook.URL, mail.addr()), src, clock)
+}
+
+func newWatcher(cfg config.Alerts, src alerts.Source, clock component.Clock) *alerts.Watcher {
 	ns := []alerts.Notifier{&alerts.Webhook{URL: cfg.Webhook.URL, Client: &http.Client{Timeout: 30 * time.Second}}, &alerts.Email{Config: *cfg.Email}}
 	return alerts.NewWatcher(cfg, src, ns, clock, slog.New(slog.NewTextHandler(io.Discard, nil)), "http://pipewright.example:8080/console/")
 }
 
 func TestWatcher_tells_once_when_dead_letters_cross_the_threshold_and_once_on_recovery_then_holds_within_the_rate_limit(t *testing.T) {
-	hook, mail := newWebhookReceiver(t), newSMTPReceiver(t)
-	clock := componenttest.NewManualClock(time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC))
-	src := &fakeEngine{}
-	w := newWatcher(t, alertConfig(hook.URL, mail.addr()), src, clock)
+	hook, mail, src, clock, w := newRig(t)
 	ctx := context.Background()
 
 	src.setOpen("orders", 4)
@@ -118,10 +123,7 @@ func TestWatcher_tells_once_when_dead_letters_cross_the_threshold_and_once_on_re
 }
 
 func TestWatcher_tells_when_a_connection_stays_degraded_and_when_it_recovers(t *testing.T) {
-	hook, mail := newWebhookReceiver(t), newSMTPReceiver(t)
-	clock := componenttest.NewManualClock(time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC))
-	src := &fakeEngine{}
-	w := newWatcher(t, alertConfig(hook.URL, mail.addr()), src, clock)
+	hook, mail, src, clock, w := newRig(t)
 	ctx := context.Background()
 
 	src.setConnection(runtime.ConnectionDown, `sage500: database is locked (5) (SQLITE_BUSY) writing order "113-1" for "Jane Doe"`)
