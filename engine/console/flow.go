@@ -3,6 +3,7 @@ package console
 import (
 	"context"
 	"net/http"
+	"sort"
 	"time"
 
 	"github.com/pipewright/pipewright/engine/runtime"
@@ -57,11 +58,19 @@ func (c *Console) flow(w http.ResponseWriter, r *http.Request, info reqInfo) {
 	if err != nil {
 		d.Errors = append(d.Errors, "resolved dead letters: "+err.Error())
 	}
-	for i := len(resolved) - 1; i >= 0 && len(d.Resolved) < 10; i-- {
-		d.Resolved = append(d.Resolved, a.Present(resolved[i], false, false))
+	sort.SliceStable(resolved, func(i, j int) bool { return resolvedAt(resolved[i]).After(resolvedAt(resolved[j])) })
+	for _, rec := range resolved[:min(len(resolved), 10)] {
+		d.Resolved = append(d.Resolved, a.Present(rec, false, false))
 	}
 	if d.Recent, err = c.e.RecentActivity(ctx, name, recentEvents); err != nil {
 		d.Errors = append(d.Errors, "activity: "+err.Error())
 	}
 	c.render(w, r, http.StatusOK, "flow", info, d)
+}
+
+func resolvedAt(r *runtime.DeadLetter) time.Time {
+	if r.Resolution == nil {
+		return time.Time{}
+	}
+	return r.Resolution.At
 }

@@ -38,6 +38,8 @@ type view struct {
 	// Session: logged in with the token (the layout offers to log out).
 	Session bool
 	Now     time.Time
+	// Refresh reloads the page every so many seconds (0: never).
+	Refresh int
 	Data    any
 }
 
@@ -48,6 +50,9 @@ func (c *Console) render(w http.ResponseWriter, r *http.Request, status int, nam
 		Now: c.e.Clock().Now(), Data: data, Title: name, Nav: name}
 	if t, ok := data.(titled); ok {
 		v.Title, v.Nav = t.title()
+	}
+	if name == "overview" || name == "flow" {
+		v.Refresh = 15
 	}
 	var buf bytes.Buffer
 	if err := c.pages.byName[name].Execute(&buf, v); err != nil {

@@ -133,7 +133,7 @@ func (e *Engine) Start(ctx context.Context) error {
 }
 
 func (e *Engine) start(ctx context.Context) error {
-	e.startedAt = time.Now().UTC()
+	e.startedAt = e.clock.Now().UTC()
 	if err := os.MkdirAll(e.dataDir, 0o755); err != nil {
 		return fmt.Errorf("data directory: %w", err)
 	}

@@ -36,6 +36,16 @@
     });
   });
 
+  // Overview and flow pages follow the engine: reloaded every few seconds
+  // unless the operator is typing or has selected text.
+  const refresh = parseInt(document.body.dataset.refresh || "0", 10);
+  if (refresh > 0) {
+    setInterval(function () {
+      const busy = document.activeElement && /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName);
+      if (!busy && String(window.getSelection()).length === 0) { window.location.reload(); }
+    }, refresh * 1000);
+  }
+
   // A running bulk job: poll its progress, then show the final page.
   const job = document.getElementById("job");
   if (job && job.dataset.state === "running") {
