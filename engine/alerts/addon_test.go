@@ -26,8 +26,8 @@ func TestAddon_watches_the_engine_as_the_project_file_says(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string]string{
 		"pipewright.yaml": "project: shop\nalerts:\n  webhook: { url: \"${env:HOOK}\" }\n  dead_letters: { threshold: 2 }\n  check_every: 50ms\n  console_url: https://ops.example/console/\n",
-		"orders.yaml": "pipeline: orders\nsource: { file: { path: in.jsonl } }\nsteps:\n  - name: rules\n    assert:\n      - that: msg.sku != \"\"\n        message: '\"order \" + msg.id + \" has no SKU\"'\nsink: { stdout: {} }\n",
-		"in.jsonl":    "{\"id\":\"1\",\"sku\":\"\"}\n{\"id\":\"2\",\"sku\":\"\"}\n",
+		"orders.yaml":     "pipeline: orders\nsource: { file: { path: in.jsonl } }\nsteps:\n  - name: rules\n    assert:\n      - that: msg.sku != \"\"\n        message: '\"order \" + msg.id + \" has no SKU\"'\nsink: { stdout: {} }\n",
+		"in.jsonl":        "{\"id\":\"1\",\"sku\":\"\"}\n{\"id\":\"2\",\"sku\":\"\"}\n",
 	}
 	for name, data := range files {
 		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644))
