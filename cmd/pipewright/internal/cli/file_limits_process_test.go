@@ -65,13 +65,13 @@ func peakRSS(t *testing.T, pid int) int64 {
 // deadLetters lists a running engine's dead letters through its API.
 func deadLetters(t *testing.T, addr string) []*pwruntime.DeadLetter {
 	t.Helper()
-	resp, err := http.Get("http://" + addr + "/api/dlq")
+	resp, err := http.Get("http://" + addr + "/api/dlq?full=true")
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	require.Equal(t, http.StatusOK, resp.StatusCode)
-	var recs []*pwruntime.DeadLetter
-	require.NoError(t, json.NewDecoder(resp.Body).Decode(&recs))
-	return recs
+	var list struct{ Records []*pwruntime.DeadLetter }
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&list))
+	return list.Records
 }
 
 // TestFileSource_a_200MB_line_is_a_dead_letter_and_memory_stays_bounded

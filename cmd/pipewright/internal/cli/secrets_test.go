@@ -170,7 +170,9 @@ func TestRun_secrets_appear_nowhere_but_ordinary_values_do(t *testing.T) {
 		require.True(t, time.Now().Before(deadline), "timed out waiting for 3 dead letters: %s", dlqText)
 		time.Sleep(50 * time.Millisecond)
 		dlqText = get("/api/dlq")
-		require.NoError(t, json.Unmarshal([]byte(dlqText), &dlq))
+		var list struct{ Records []struct{ ID, Error string } }
+		require.NoError(t, json.Unmarshal([]byte(dlqText), &list))
+		dlq = list.Records
 	}
 	reasons := map[string]string{}
 	for _, r := range dlq {
