@@ -44,7 +44,7 @@ func (s *httpServer) registerDLQAPI() {
 
 func (s *httpServer) admin(h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if token := s.e.project.Server.AdminToken; token != "" {
+		if token := s.e.project().Server.AdminToken; token != "" {
 			got := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
 			if subtle.ConstantTimeCompare([]byte(got), []byte(token)) != 1 {
 				writeError(w, http.StatusUnauthorized, "unauthorized", "unauthorized")
