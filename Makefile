@@ -3,7 +3,7 @@ GO        ?= go
 BIN       := bin/pipewright
 PIPELINES := $(sort $(dir $(wildcard pipelines/*/pipewright.yaml)))
 
-.PHONY: all build deps test unit race vet fmt-check pipelines run bench clean
+.PHONY: all build deps test unit race vet fmt-check pipelines run bench clean clean-data
 
 all: build
 
@@ -48,21 +48,25 @@ pipelines: build
 
 ## run: the reference directory on embedded defaults: the SP-API simulator, embedded
 ## NATS and the SQLite Sage 500 demo database, all under ./data (see README.md).
-## The simulator's world starts anew on every run, so the engine's stream state
-## (data/nats) is cleared; the Sage demo database is kept. The engine clock runs
-## TIME_SCALE times faster than real time so that shipments and settlements show
-## up within minutes.
+## Everything is kept across runs: the engine's streams, cursors and dead letters
+## (data/nats), the simulator's world (data/spapi-simulator), the demo clock
+## (data/demo-clock) and the Sage database; `make clean-data` starts anew. The
+## engine clock runs TIME_SCALE times faster than real time so that shipments and
+## settlements show up within minutes.
 DEMO_DB := data/sage500-demo.db
 TIME_SCALE ?= 10
 run: build
 	@mkdir -p data
 	@[ -f $(DEMO_DB) ] || ./$(BIN) sage500 demo-db $(DEMO_DB)
 	@./$(BIN) sage500 fields -apply pipelines/sage500-amazon
-	@rm -rf data/nats
 	./$(BIN) run -log-format text -log-messages -time-scale $(TIME_SCALE) pipelines/sage500-amazon
 
 clean:
 	rm -rf bin
+
+## clean-data: forget the demo's state (streams, dead letters, simulated world, Sage database).
+clean-data:
+	rm -rf data
 
 ## bench: the standard order-mapping workload end to end (see bench/README.md).
 bench:

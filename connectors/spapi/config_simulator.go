@@ -31,11 +31,15 @@ type SimulatorConfig struct {
 	Notify SimulatorNotify `yaml:"notify"`
 	// Faults injects failures.
 	Faults SimulatorFaults `yaml:"faults"`
+	// Persist keeps the simulated world in the data directory
+	// (spapi-simulator/<connection>.json.gz) across restarts.
+	Persist bool `yaml:"persist"`
 }
 
 // SimulatorNotify configures the simulator's ORDER_CHANGE push.
 type SimulatorNotify struct {
-	// URL receives the notifications ("": no push).
+	// URL receives the notifications ("": no push). A path such as
+	// /hooks/amazon/orders is below the engine's public URL.
 	URL string `yaml:"url"`
 	// Envelope is sqs (the raw notification) or eventbridge.
 	Envelope string `yaml:"envelope"`
@@ -74,7 +78,7 @@ type SimulatorFaults struct {
 func defaultSimulatorConfig() SimulatorConfig {
 	d := sandbox.DefaultConfig()
 	return SimulatorConfig{
-		Listen: "127.0.0.1:0", Seed: d.Seed, OrdersPerHour: d.OrdersPerHour, EnforceRateLimits: true,
+		Listen: "127.0.0.1:0", Seed: d.Seed, OrdersPerHour: d.OrdersPerHour, EnforceRateLimits: true, Persist: true,
 		SettlementPeriod: component.Duration(d.SettlementPeriod),
 		Notify:           SimulatorNotify{Envelope: d.Notify.Envelope, SignatureHeader: d.Notify.SignatureHeader, TimestampHeader: d.Notify.TimestampHeader},
 	}
@@ -94,8 +98,9 @@ func simulatorSchema() jsonSchema {
 		"enforce_rate_limits":  boolean("Answer 429 beyond Amazon's rate limits (default true)."),
 		"settlement_period":    duration("Settlement report period in engine time (default 24h)."),
 		"settlement_locale_de": boolean("Write EUR settlement reports in the German locale (default false)."),
+		"persist":              boolean("Keep the simulated world (orders, listings, feeds, reports, notifications still to push) in the data directory, spapi-simulator/<connection>.json.gz, so a restart goes on where it stopped (default true)."),
 		"notify": object("Where the simulator pushes ORDER_CHANGE notifications.", jsonSchema{
-			"url":              str("URL receiving the notifications (default: none)."),
+			"url":              str("URL receiving the notifications (default: none). A path such as /hooks/amazon/orders is below the engine's public URL (server.public_url, else derived from the listen address)."),
 			"envelope":         strEnum("sqs (raw notification, default) or eventbridge (event with the notification as detail).", "sqs", "eventbridge"),
 			"header":           str("Header carrying token on every push."),
 			"token":            secret("Token sent in header (secret)."),

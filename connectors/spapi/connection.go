@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -30,15 +32,17 @@ type Connection struct {
 	client  *client.Client
 	tokens  *lwa.Source
 	sim     *sandbox.Server
+	notify  string // the simulator's notification destination, resolved
 	seller  string
 	markets []string
 }
 
 var (
-	_ component.ConnectionFactory = connectionFactory{}
-	_ component.HealthChecker     = (*Connection)(nil)
-	_ component.Lookuper          = (*Connection)(nil)
-	_ component.LookupValidator   = (*ConnectionConfig)(nil)
+	_ component.ConnectionFactory  = connectionFactory{}
+	_ component.HealthChecker      = (*Connection)(nil)
+	_ component.Lookuper           = (*Connection)(nil)
+	_ component.NotificationSender = (*Connection)(nil)
+	_ component.LookupValidator    = (*ConnectionConfig)(nil)
 )
 
 type connectionFactory struct{ factory }
@@ -76,6 +80,16 @@ func (c *Connection) Start(ctx context.Context) error {
 	c.seller, c.markets = cfg.SellerID, cfg.Marketplaces
 	if cfg.Simulator.Enabled {
 		scfg := cfg.sandboxConfig(c.set.Clock)
+		if strings.HasPrefix(scfg.Notify.URL, "/") {
+			// Relative: below the engine's public URL, which follows its
+			// listen address unless server.public_url sets it.
+			scfg.Notify.URL = strings.TrimSuffix(c.set.PublicURL, "/") + scfg.Notify.URL
+		}
+		c.notify = scfg.Notify.URL
+		if cfg.Simulator.Persist {
+			scfg.StateFile = filepath.Join(c.set.DataDir, "spapi-simulator", strings.TrimPrefix(c.set.ID, "connection/")+".json.gz")
+			scfg.Logger = c.set.Logger
+		}
 		sim, err := sandbox.New(scfg)
 		if err != nil {
 			return fmt.Errorf("spapi connection: %w", err)
@@ -153,6 +167,17 @@ func (c *Connection) Check(ctx context.Context) error {
 		return fmt.Errorf("spapi: %w", err)
 	}
 	return nil
+}
+
+// NotificationURLs returns where the simulator pushes notifications, so the
+// engine can check that they reach it (none without the simulator).
+func (c *Connection) NotificationURLs() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.sim == nil || c.notify == "" {
+		return nil
+	}
+	return []string{c.notify}
 }
 
 // SellerID returns the seller the connection acts for.

@@ -78,3 +78,24 @@ func TestFactories_refuse_a_connection_not_started(t *testing.T) {
 		})
 	}
 }
+
+func TestConnection_simulator_notify_url_may_be_relative_to_the_engine(t *testing.T) {
+	cases := []struct{ url, want string }{
+		{"/hooks/amazon/orders", "http://127.0.0.1:9999/hooks/amazon/orders"},
+		{"https://hooks.example.test/amazon", "https://hooks.example.test/amazon"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.url, func(t *testing.T) {
+			f := spapi.NewConnectionFactory()
+			cfg := componenttest.DecodeConfig(t, f, "simulator: {enabled: true, notify: {url: \""+tc.url+"\"}}")
+			set := componenttest.NewSettings(t, "connection/amazon")
+			set.Clock = componenttest.NewManualClock(epoch)
+			set.PublicURL = "http://127.0.0.1:9999/"
+			c, err := f.CreateConnection(context.Background(), set, cfg)
+			require.NoError(t, err)
+			require.NoError(t, c.Start(context.Background()))
+			t.Cleanup(func() { _ = c.Shutdown(context.Background()) })
+			assert.Equal(t, []string{tc.want}, c.(component.NotificationSender).NotificationURLs())
+		})
+	}
+}

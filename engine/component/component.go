@@ -95,6 +95,14 @@ type HealthChecker interface {
 	Check(ctx context.Context) error
 }
 
+// NotificationSender is implemented by components that configure a system
+// to push notifications to the engine (a simulator's destination, a
+// subscription they create). The engine checks at start that each URL
+// reaches one of its own webhook paths and warns when one does not.
+type NotificationSender interface {
+	NotificationURLs() []string
+}
+
 // Lookuper is implemented by connections that serve named, parameterised
 // queries to the lookup step. Lookup returns the query's result as a JSON-like
 // value (see Message.Body) or nil when nothing matched. It must be safe for

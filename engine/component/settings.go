@@ -27,6 +27,11 @@ type Settings struct {
 	DataDir string
 	// Dir is the pipeline directory, for resolving relative paths.
 	Dir string
+	// PublicURL is where senders reach the engine's HTTP server (webhooks):
+	// server.public_url, else derived from the listen address. A component
+	// that configures a notification destination resolves a relative URL
+	// against it.
+	PublicURL string
 	// Connection is the started connection the component named, or nil.
 	Connection Connection
 }

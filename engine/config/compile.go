@@ -20,6 +20,9 @@ type compiler struct {
 	envs     map[string]*expr.Env
 	globals  *Globals
 	problems []Problem
+	// bound counts the expressions and templates bound into component
+	// configs.
+	bound int
 }
 
 func newCompiler(tables []string, globals *Globals) *compiler {
@@ -167,9 +170,13 @@ func (c *compiler) walkConfig(f *yamlFile, v reflect.Value, env *expr.Env, seen 
 		switch {
 		case v.Type() == exprType && v.CanAddr():
 			e := v.Addr().Interface().(*component.Expr)
+			if e.Node() == nil {
+				return
+			}
 			if p := c.expr(f, e.Node(), env); p != nil {
 				e.Bind(c.globals.program(p))
 			}
+			c.bound++
 			return
 		case v.Type() == templateType && v.CanAddr():
 			t := v.Addr().Interface().(*component.Template)
@@ -179,6 +186,7 @@ func (c *compiler) walkConfig(f *yamlFile, v reflect.Value, env *expr.Env, seen 
 			if tp := c.template(f, t.Node(), env); tp != nil {
 				t.Bind(c.globals.templateProgram(tp))
 			}
+			c.bound++
 			return
 		}
 		for i := 0; i < v.NumField(); i++ {

@@ -22,6 +22,14 @@ type reference struct {
 	value string
 }
 
+// path is a file reference's path: name, relative to dir unless absolute.
+func (r reference) path(dir string) string {
+	if filepath.IsAbs(r.name) {
+		return r.name
+	}
+	return filepath.Join(dir, r.name)
+}
+
 var refPattern = regexp.MustCompile(`\$\{(env|file):([^}:]*)(:-([^}]*))?\}`)
 
 // interpolate replaces ${env:NAME}, ${env:NAME:-default} and ${file:path} in
@@ -53,11 +61,7 @@ func (f *yamlFile) interpolate(dir string, env Lookup) []Problem {
 				failed = true
 				problems = append(problems, f.atNode(n, "environment variable %s is not set (give a default with ${env:%s:-value})", name, name))
 			case "file":
-				path := name
-				if !filepath.IsAbs(path) {
-					path = filepath.Join(dir, path)
-				}
-				data, err := os.ReadFile(path)
+				data, err := os.ReadFile(reference{name: name}.path(dir))
 				if err != nil {
 					failed = true
 					problems = append(problems, f.atNode(n, "cannot read %s for %s: %v", name, ref, pathError(err)))

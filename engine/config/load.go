@@ -32,6 +32,10 @@ type loader struct {
 	mappings map[string]*mappingFile
 	files    []*yamlFile
 	secrets  secrets
+	// globalsFP fingerprints the tables and env that expressions read.
+	globalsFP string
+	// read holds every file read (see Project.Files).
+	read map[string]bool
 }
 
 // Load reads and checks the pipeline directory dir. On any problem it
@@ -54,12 +58,16 @@ func Load(dir string, opts Options) (*Project, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &loader{dir: dir, opts: opts, schemas: ss, mappings: map[string]*mappingFile{}, secrets: secrets{}}
+	l := &loader{dir: dir, opts: opts, schemas: ss, mappings: map[string]*mappingFile{}, secrets: secrets{}, read: map[string]bool{}}
 	l.load()
 	l.referencedSecrets()
 	l.redactProblems()
 	if l.project != nil {
 		l.project.Secrets = l.secrets.sorted()
+		for path := range l.read {
+			l.project.Files = append(l.project.Files, path)
+		}
+		sort.Strings(l.project.Files)
 	}
 	if len(l.problems) > 0 {
 		ps := Problems(l.problems)
@@ -74,6 +82,7 @@ func (l *loader) add(ps ...Problem) { l.problems = append(l.problems, ps...) }
 // parse reads, interpolates and schema-checks one file. It returns nil when
 // the file cannot be used at all.
 func (l *loader) parse(path, schema string) (*yamlFile, bool) {
+	l.read[path] = true
 	f, p := parseYAMLFile(path)
 	if p != nil {
 		l.add(*p)
@@ -81,6 +90,11 @@ func (l *loader) parse(path, schema string) (*yamlFile, bool) {
 	}
 	l.files = append(l.files, f)
 	l.add(f.interpolate(l.dir, l.opts.LookupEnv)...)
+	for _, ref := range f.refs {
+		if ref.kind == "file" {
+			l.read[ref.path(l.dir)] = true
+		}
+	}
 	ps := l.schemas.validate(f, "", toJSONValue(f.root), schemaBase+schema)
 	l.declaredSecrets(f.root, schemaBase+schema)
 	l.add(ps...)

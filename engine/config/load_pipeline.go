@@ -71,8 +71,14 @@ func (l *loader) component(f *yamlFile, ptr string, kind component.Kind, env *ex
 			l.add(fieldErrorProblems(f, tptr, err)...)
 		}
 	}
+	bound := l.compiler.bound
 	l.compiler.bindConfig(f, cfg, env)
 	cc.Config = cfg
+	parts := []any{kind, typ, toJSONValue(opts)}
+	if l.compiler.bound > bound {
+		parts = append(parts, l.globalsFP)
+	}
+	cc.Fingerprint = fingerprint(parts...)
 	return cc
 }
 

@@ -38,8 +38,9 @@ func (l *loader) decodeProject(f *yamlFile) {
 		}
 		doc.Tables[name] = o
 	}
-	tables, problems := loadTables(l.dir, doc.Tables, f)
+	tables, digest, problems := loadTables(l.dir, doc.Tables, f, l.read)
 	l.add(problems...)
+	l.globalsFP = fingerprint(digest, p.Env)
 	p.Tables = tables
 	p.Globals.Tables, p.Globals.Env = tables, p.Env
 	l.decodeConnections(f)
@@ -90,7 +91,7 @@ func (l *loader) decodeConnections(f *yamlFile) {
 		if !ok {
 			continue
 		}
-		l.project.Connections[name] = &Connection{Name: name, Type: typ, Factory: factory, Config: cfg}
+		l.project.Connections[name] = &Connection{Name: name, Type: typ, Factory: factory, Config: cfg, Fingerprint: fingerprint(toJSONValue(n))}
 	}
 }
 

@@ -88,6 +88,7 @@ func (l *loader) validateStep(f *yamlFile, ptr, ref string) *ValidateStep {
 	url := schemaBase + strings.TrimSuffix(ref, ".json") + ".json"
 	if !strings.HasPrefix(ref, "canonical/") {
 		path := filepath.Join(l.dir, ref)
+		l.read[path] = true
 		data, err := os.ReadFile(path)
 		if err != nil {
 			l.add(f.at(ptr, "schema file %q not found", ref))

@@ -36,6 +36,11 @@ type ComponentConfig struct {
 	// Config is the decoded options (the factory's NewConfig type) with every
 	// Expr and Template compiled.
 	Config any
+	// Fingerprint identifies what the component does: its type, connection
+	// and options after interpolation and, when the options hold
+	// expressions, the tables and env those read. Two loads with equal
+	// fingerprints configure the same component (a reload keeps it running).
+	Fingerprint string
 }
 
 // pipelineDoc is a pipeline file as decoded from YAML; source and sinks are

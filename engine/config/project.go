@@ -43,6 +43,11 @@ type Project struct {
 	// under secrets; values shorter than MinSecretLen are left out. The
 	// runtime removes them from logs, errors and dead letters.
 	Secrets []string
+	// Files are the paths of every file read to load the directory (the
+	// project and pipeline files, tables, mappings, schemas, tests and
+	// their fixtures, ${file:...} references), sorted: a pipeline
+	// directory's version hashes their content.
+	Files []string
 }
 
 // Pipeline returns the pipeline with the given name.
@@ -72,10 +77,25 @@ type Transport struct {
 type Server struct {
 	Listen     string `yaml:"listen"`
 	AdminToken string `yaml:"admin_token"`
+	// PublicURL is where senders reach the engine's webhooks ("": derived
+	// from the listen address).
+	PublicURL string `yaml:"public_url"`
+	Health    Health `yaml:"health"`
 	// TrustLoopback serves loopback clients without the admin token (nil:
 	// true); false for engines behind a reverse proxy on the same host.
 	TrustLoopback *bool          `yaml:"trust_loopback"`
 	Console       ConsoleOptions `yaml:"console"`
+}
+
+// Health configures what readiness checks besides NATS and circuits; zero
+// values take the runtime's defaults.
+type Health struct {
+	// DegradedAfter is how long a connection's calls may keep failing with
+	// retryable errors before it is reported degraded.
+	DegradedAfter component.Duration `yaml:"degraded_after"`
+	// MinFreeMiB is the free space the data directory needs (nil: default;
+	// 0: no free-space check).
+	MinFreeMiB *int64 `yaml:"min_free_mib"`
 }
 
 // Defaults holds project-wide defaults.
@@ -91,6 +111,9 @@ type Connection struct {
 	Factory component.ConnectionFactory
 	// Config is the decoded, validated options (the factory's NewConfig type).
 	Config any
+	// Fingerprint identifies the connection's type and options after
+	// interpolation: equal fingerprints configure the same connection.
+	Fingerprint string
 }
 
 // projectDoc is the project file as decoded from YAML; env and connections

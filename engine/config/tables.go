@@ -20,8 +20,9 @@ import (
 const TablesDir = "tables"
 
 // loadTables reads every table under dir/tables plus the ones the project
-// file names, applying the project's options.
-func loadTables(dir string, opts map[string]TableOptions, pf *yamlFile) (expr.Tables, []Problem) {
+// file names, applying the project's options. digest fingerprints the rows
+// and options loaded; the files read are added to read.
+func loadTables(dir string, opts map[string]TableOptions, pf *yamlFile, read map[string]bool) (_ expr.Tables, digest string, _ []Problem) {
 	files := map[string]string{}
 	entries, _ := os.ReadDir(filepath.Join(dir, TablesDir))
 	for _, e := range entries {
@@ -45,12 +46,14 @@ func loadTables(dir string, opts map[string]TableOptions, pf *yamlFile) (expr.Ta
 	}
 	sort.Strings(names)
 	tables := expr.Tables{}
+	var parts []any
 	for _, name := range names {
 		if !tableName.MatchString(name) {
 			problems = append(problems, Problem{File: files[name], Message: fmt.Sprintf("table name %q: want lower-case letters, digits and underscores", name)})
 			continue
 		}
 		o := opts[name]
+		read[files[name]] = true
 		var rows map[string]any
 		var ps []Problem
 		if filepath.Ext(files[name]) == ".csv" {
@@ -61,9 +64,10 @@ func loadTables(dir string, opts map[string]TableOptions, pf *yamlFile) (expr.Ta
 		problems = append(problems, ps...)
 		if len(ps) == 0 {
 			tables[name] = expr.NewTable(name, rows, expr.TableOptions{Default: o.Default, HasDefault: o.HasDefault, CaseInsensitive: o.CaseInsensitive})
+			parts = append(parts, name, rows, o)
 		}
 	}
-	return tables, problems
+	return tables, fingerprint(parts...), problems
 }
 
 func readCSVTable(path string, o TableOptions) (map[string]any, []Problem) {

@@ -251,6 +251,7 @@ func (l *loader) value(f *yamlFile, ptr string, n *yaml.Node) any {
 
 // fixture reads a JSON or YAML file into the message value model.
 func (l *loader) fixture(f *yamlFile, ptr, path string) any {
+	l.read[path] = true
 	data, err := os.ReadFile(path)
 	if err != nil {
 		l.add(f.at(ptr, "cannot read fixture: %v", pathError(err)))

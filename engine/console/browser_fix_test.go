@@ -9,6 +9,8 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/pipewright/pipewright/engine/runtime"
 )
 
 // An operator's loop in the browser: the overview shows a failing flow,
@@ -59,10 +61,11 @@ func TestBrowser_operator_fixes_and_replays_dead_letters(t *testing.T) {
 	b.shot("resolved-with-note")
 	assert.Zero(t, s.erp.writes("113-6"))
 
-	// Fix the table, restart, and replay the rest of the group in bulk.
-	s.stop()
+	// Fix the table (the engine reloads it) and replay the rest of the
+	// group in bulk.
 	require.NoError(t, os.WriteFile(filepath.Join(s.dir, "tables", "skus.csv"), []byte("sku,item\nA,ITEM-A\nB,ITEM-B\nC,ITEM-C\n"), 0o644))
-	s.start()
+	res := s.engine.Reload(t.Context(), "test")
+	require.Equal(t, runtime.ReloadApplied, res.Status, "%+v", res)
 	b.open(s.url("/console/flows/orders"))
 	b.waitText("section.group .count", "3")
 	b.click("section.group a.button")

@@ -190,23 +190,30 @@ func order(id, sku, buyer string) string {
 // address.
 func (s *shop) start() {
 	s.t.Helper()
-	reg, err := registry.New(append(file.Factories(), erpConnFactory{x: s.erp}, erpSinkFactory{})...)
-	require.NoError(s.t, err)
-	p, err := config.Load(s.dir, config.Options{Registry: reg, LookupEnv: func(k string) (string, bool) {
-		v, ok := s.env[k]
-		return v, ok
-	}})
+	p, err := s.load(s.dir)
 	require.NoError(s.t, err)
 	var out io.Writer = io.Discard
 	if testing.Verbose() {
 		out = os.Stderr
 	}
-	e, err := runtime.New(runtime.Options{Project: p, DataDir: s.data, Listen: s.listen, Workers: 4,
+	e, err := runtime.New(runtime.Options{Project: p, DataDir: s.data, Listen: s.listen, Workers: 4, Load: s.load,
 		Logger: slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelWarn})), Addons: []runtime.Addon{console.New()}})
 	require.NoError(s.t, err)
 	require.NoError(s.t, e.Start(context.Background()))
 	s.engine = e
 	s.t.Cleanup(s.stop)
+}
+
+// load loads the directory as start and reloads do.
+func (s *shop) load(dir string) (*config.Project, error) {
+	reg, err := registry.New(append(file.Factories(), erpConnFactory{x: s.erp}, erpSinkFactory{})...)
+	if err != nil {
+		return nil, err
+	}
+	return config.Load(dir, config.Options{Registry: reg, LookupEnv: func(k string) (string, bool) {
+		v, ok := s.env[k]
+		return v, ok
+	}})
 }
 
 func (s *shop) stop() {

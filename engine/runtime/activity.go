@@ -36,7 +36,7 @@ const maxKeysPerMessage = 100
 // openActivity opens the activity stream unless the project turns it off.
 func (e *Engine) openActivity(ctx context.Context) error {
 	e.flows = activity.NewFlows()
-	keep := e.project.Activity.Keep()
+	keep := e.project().Activity.Keep()
 	if keep <= 0 {
 		return nil
 	}
@@ -143,7 +143,7 @@ func (p *pipelineRunner) keysOf(ctx context.Context, msg *component.Message) []a
 			}
 		}
 	}
-	return activityKeys(p.e.project.Globals, p.pl, src)
+	return activityKeys(p.e.project().Globals, p.pl, src)
 }
 
 // activityKeys evaluates pl's activity keys over a source message; without

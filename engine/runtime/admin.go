@@ -86,7 +86,7 @@ type Admin struct {
 
 	log *slog.Logger
 
-	mu      sync.Mutex
+	mu      sync.Mutex // guards jobs, order, and project and policies (a reload changes them)
 	jobs    map[string]*jobRun
 	order   []string // job ids, oldest first
 	running sync.WaitGroup
@@ -95,8 +95,8 @@ type Admin struct {
 }
 
 func newAdmin(e *Engine) *Admin {
-	return &Admin{project: e.project, js: e.js, names: e.names, store: e.dlq, replays: e.replays, clock: e.clock, metrics: e.metrics, log: e.log,
-		policies: newPolicies(e.project), activity: e.activity, dataDir: e.dataDir, close: func() {}, jobs: map[string]*jobRun{}}
+	return &Admin{project: e.project(), js: e.js, names: e.names, store: e.dlq, replays: e.replays, clock: e.clock, metrics: e.metrics, log: e.log,
+		policies: newPolicies(e.project()), activity: e.activity, dataDir: e.dataDir, close: func() {}, jobs: map[string]*jobRun{}}
 }
 
 // Admin returns the engine's dead-letter administration.

@@ -39,8 +39,26 @@ func newPolicy(cfg config.DeadLetterPolicy, declared []string) *dlqPolicy {
 }
 
 func (a *Admin) policy(pipeline string) *dlqPolicy {
+	a.mu.Lock()
+	defer a.mu.Unlock()
 	if p, ok := a.policies[pipeline]; ok {
 		return p
 	}
 	return a.policies[defaultPolicy]
+}
+
+// follow makes the admin use a reloaded directory: its pipelines and
+// dead-letter policies.
+func (a *Admin) follow(p *config.Project) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.project, a.policies = p, newPolicies(p)
+}
+
+// defines reports whether the directory the admin follows has pipeline.
+func (a *Admin) defines(pipeline string) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	_, ok := a.project.Pipeline(pipeline)
+	return ok
 }

@@ -92,7 +92,7 @@ func (a *Admin) Replay(ctx context.Context, seq uint64, req ReplayRequest) (stri
 		case req.Body == nil && bytes.Contains(a.replayBody(r, mode), removedMarker):
 			return &StateError{Seq: seq, Why: "no longer holds the buyer's personal data (removed after its retention): replay it with an edited body or resolve it"}
 		}
-		if _, ok := a.project.Pipeline(r.Pipeline); !ok {
+		if !a.defines(r.Pipeline) {
 			return fmt.Errorf("dead letter %d belongs to pipeline %q, which this directory does not define", seq, r.Pipeline)
 		}
 		r.Replay = &dlq.ReplayState{ID: id, Mode: mode, Status: ReplayPending, At: now}

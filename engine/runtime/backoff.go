@@ -26,3 +26,20 @@ func (b backoff) WaitTime(n uint64) time.Duration {
 	}
 	return time.Duration(math.Max(d, float64(time.Millisecond)))
 }
+
+// pipelineBackoff is the backoff of a pipeline's current retry policy: a
+// reload that changes the policy applies to the next negative
+// acknowledgement.
+type pipelineBackoff struct {
+	e        *Engine
+	pipeline string
+}
+
+// WaitTime implements watermill-nats' Delay.
+func (b pipelineBackoff) WaitTime(n uint64) time.Duration {
+	policy := config.DefaultErrorPolicy.Retry
+	if pl, ok := b.e.project().Pipeline(b.pipeline); ok {
+		policy = pl.Errors.Retry
+	}
+	return backoff{policy: policy}.WaitTime(n)
+}

@@ -56,3 +56,15 @@ func (b *budget) forget(id string) {
 	defer b.mu.Unlock()
 	delete(b.counts, id)
 }
+
+// budgetOf returns the retry budget of a pipeline, the same across reloads.
+func (e *Engine) budgetOf(pipeline string) *budget {
+	e.budgetsMu.Lock()
+	defer e.budgetsMu.Unlock()
+	b := e.budgets[pipeline]
+	if b == nil {
+		b = newBudget()
+		e.budgets[pipeline] = b
+	}
+	return b
+}

@@ -14,7 +14,14 @@ import (
 // the stream instead of burning attempts. While open it probes the
 // connection's health check every probeEvery (or, without a health check,
 // lets one message through as a trial) and closes on the first success.
-// The reason it keeps (for logs, /readyz and the status page) is redacted.
+// A passing probe only proves the system answers, not that calls work (a
+// locked database answers pings): after it, the next failure opens the
+// circuit again at once. The reason it keeps (for logs, /readyz and the
+// status page) is redacted.
+//
+// The circuit also keeps the connection's call history for health: when
+// calls last succeeded and failed, the last error, and since when they have
+// been failing without a success in between.
 type circuit struct {
 	name       string
 	threshold  int
@@ -32,6 +39,10 @@ type circuit struct {
 	closed      chan struct{} // closed when the circuit closes
 	stopProbe   chan struct{}
 	stopped     bool
+
+	lastSuccess, lastFailure time.Time
+	lastError                string
+	failingSince             time.Time // zero while calls succeed
 }
 
 func newCircuit(name string, threshold int, probeEvery time.Duration, checker component.HealthChecker, log *slog.Logger, m *metrics, secrets *redactor) *circuit {
@@ -79,6 +90,11 @@ func (c *circuit) Wait(ctx context.Context, max time.Duration) bool {
 func (c *circuit) Success() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	now := time.Now()
+	if !c.failingSince.IsZero() && now.Sub(c.failingSince) > time.Minute {
+		c.log.Info("connection calls succeed again", "connection", c.name, "failing_for", now.Sub(c.failingSince).Round(time.Second).String())
+	}
+	c.lastSuccess, c.failingSince = now, time.Time{}
 	c.consecutive = 0
 	c.trial = false
 	if c.open {
@@ -91,6 +107,11 @@ func (c *circuit) Failure(err error) {
 	reason := c.secrets.redact(err.Error())
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	now := time.Now()
+	c.lastFailure, c.lastError = now, reason
+	if c.failingSince.IsZero() {
+		c.failingSince = now
+	}
 	c.consecutive++
 	c.trial = false
 	c.reason = reason
@@ -141,6 +162,7 @@ func (c *circuit) probe(stop chan struct{}) {
 		}
 		if err == nil {
 			c.closeLocked("health check passed")
+			c.consecutive = max(c.threshold-1, 0) // half open: one failure reopens
 			c.mu.Unlock()
 			return
 		}
@@ -158,4 +180,22 @@ func (c *circuit) stop() {
 		close(c.stopProbe)
 		c.stopProbe = nil
 	}
+}
+
+// callHealth is a connection's call history (see circuit).
+type callHealth struct {
+	open                     bool
+	reason                   string
+	consecutive              int
+	lastSuccess, lastFailure time.Time
+	lastError                string
+	failingSince             time.Time
+}
+
+// health returns the call history.
+func (c *circuit) health() callHealth {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return callHealth{open: c.open, reason: c.reason, consecutive: c.consecutive, lastSuccess: c.lastSuccess,
+		lastFailure: c.lastFailure, lastError: c.lastError, failingSince: c.failingSince}
 }

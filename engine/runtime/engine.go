@@ -3,12 +3,15 @@ package runtime
 import (
 	"cmp"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
@@ -43,19 +46,31 @@ type Options struct {
 	// LogMessages logs one line per message a sink completed (demos,
 	// troubleshooting; too much for a busy production engine).
 	LogMessages bool
+	// Load loads the directory again for a reload, the way Project was
+	// loaded (same registry, env and clock). Nil: the engine cannot reload.
+	Load func(dir string) (*config.Project, error)
+	// WatchEvery polls the directory for changes this often and reloads
+	// once they settle; 0 turns watching off (reload on demand only).
+	WatchEvery time.Duration
+	// ReloadOn reloads the directory on every value received (the CLI
+	// passes SIGHUP); used by Run.
+	ReloadOn <-chan os.Signal
+	// FreeSpace returns the bytes free on the file system of a directory;
+	// default: asked of the operating system. Tests simulate a full disk.
+	FreeSpace func(dir string) (uint64, error)
 	// Addons live with the engine: the operator console, alerts.
 	Addons []Addon
 }
 
-// Engine runs one pipeline directory.
+// Engine runs one pipeline directory and reloads it while running.
 type Engine struct {
-	opts    Options
-	project *config.Project
-	log     *slog.Logger
-	clock   component.Clock
-	dataDir string
-	names   transport.Names
-	secrets *redactor
+	opts     Options
+	instance string // random: tells this engine from another on the same address
+	log      *slog.Logger
+	clock    component.Clock
+	dataDir  string
+	names    transport.Names
+	secrets  *redactor
 
 	conn    *transport.Conn
 	js      jetstream.JetStream
@@ -75,15 +90,21 @@ type Engine struct {
 	registry *prometheus.Registry
 	metrics  *metrics
 
-	connections map[string]*liveConnection
-	pipelines   []*pipelineRunner
-	router      *message.Router
-	http        *httpServer
+	// cur is the generation messages are processed by.
+	cur      atomic.Pointer[generation]
+	router   *message.Router
+	handlers map[string]*routed // by pipeline; changed by Start and reloads (reloads.run)
+	http     *httpServer
+	reloads  *reloads
+	dataCk   *dataDirCheck
+	dests    destinations
+
+	budgetsMu sync.Mutex
+	budgets   map[string]*budget
 
 	addons    []Addon
-	startedAt time.Time
-	started   []component.Component // in start order, for shutdown
 	stopOnce  sync.Once
+	stopWatch context.CancelFunc
 	routerErr chan error
 }
 
@@ -110,11 +131,13 @@ func New(opts Options) (*Engine, error) {
 	reg := prometheus.NewRegistry()
 	secrets := newRedactor(p.Secrets)
 	e := &Engine{
-		opts: opts, project: p, log: secrets.logger(opts.Logger), clock: opts.Clock, dataDir: abs,
+		opts: opts, instance: newInstanceID(), log: secrets.logger(opts.Logger), clock: opts.Clock, dataDir: abs,
 		names: transport.Names{Project: p.Name}, secrets: secrets,
-		registry: reg, metrics: newMetrics(reg), connections: map[string]*liveConnection{},
-		routerErr: make(chan error, 1),
+		registry: reg, metrics: newMetrics(reg), handlers: map[string]*routed{},
+		budgets: map[string]*budget{}, reloads: &reloads{}, routerErr: make(chan error, 1),
+		stopWatch: func() {},
 	}
+	e.dataCk = newDataDirCheck(abs, opts.FreeSpace)
 	p.Globals.Clock = opts.Clock
 	return e, nil
 }
@@ -133,7 +156,6 @@ func (e *Engine) Start(ctx context.Context) error {
 }
 
 func (e *Engine) start(ctx context.Context) error {
-	e.startedAt = e.clock.Now().UTC()
 	if err := os.MkdirAll(e.dataDir, 0o755); err != nil {
 		return fmt.Errorf("data directory: %w", err)
 	}
@@ -141,35 +163,44 @@ func (e *Engine) start(ctx context.Context) error {
 		return err
 	}
 	e.http = newHTTPServer(e)
-	if err := e.startConnections(ctx); err != nil {
+	if err := e.http.listen(e.listenAddr()); err != nil {
 		return err
 	}
-	if err := e.buildPipelines(ctx); err != nil {
+	p := e.opts.Project
+	version, err := Version(p)
+	if err != nil {
+		e.log.Warn("cannot compute the directory's version", "error", err)
+	}
+	have := newRunning()
+	g, err := e.assemble(ctx, have, p, version)
+	if err != nil {
+		_ = e.stopAll(ctx, have)
 		return err
 	}
-	if err := e.startRouter(ctx); err != nil {
+	g.watched, _ = watchState(p)
+	e.cur.Store(g)
+	e.registry.MustRegister(newOpsCollector(e))
+	if err := e.startRouter(ctx, g); err != nil {
 		return err
 	}
 	e.admin.startSweeper(sweepEvery)
-	for _, p := range e.pipelines {
-		if err := e.startComponent(ctx, p.source, p.pl.Name+"/source"); err != nil {
-			return err
-		}
+	if err := e.startSources(ctx, g); err != nil {
+		return err
 	}
 	if err := e.startAddons(ctx); err != nil {
 		return err
 	}
-	if err := e.http.start(e.listenAddr()); err != nil {
-		return err
-	}
+	e.http.serve()
 	e.lock.noteHTTP(e.http.addr())
-	e.log.Info("engine started", "project", e.project.Name, "pipelines", len(e.pipelines),
-		"http", e.http.addr(), "data_dir", e.dataDir, "transport", e.transportDesc())
+	e.checkNotificationDestinations(g)
+	e.watch()
+	e.log.Info("engine started", "project", p.Name, "version", version, "pipelines", len(g.order),
+		"http", e.http.addr(), "public_url", e.publicURL(), "data_dir", e.dataDir, "transport", e.transportDesc())
 	return nil
 }
 
 func (e *Engine) listenAddr() string {
-	return cmp.Or(e.opts.Listen, e.project.Server.Listen, "127.0.0.1:8080")
+	return cmp.Or(e.opts.Listen, e.opts.Project.Server.Listen, "127.0.0.1:8080")
 }
 
 func (e *Engine) transportDesc() string {
@@ -180,15 +211,7 @@ func (e *Engine) transportDesc() string {
 }
 
 func (e *Engine) transportURL() string {
-	return cmp.Or(e.opts.TransportURL, e.project.Transport.URL)
-}
-
-func (e *Engine) startComponent(ctx context.Context, c component.Component, id string) error {
-	if err := c.Start(ctx); err != nil {
-		return fmt.Errorf("starting %s: %w", id, err)
-	}
-	e.started = append(e.started, c)
-	return nil
+	return cmp.Or(e.opts.TransportURL, e.opts.Project.Transport.URL)
 }
 
 // Addr is the HTTP server's address once started.
@@ -199,33 +222,28 @@ func (e *Engine) Registry() *prometheus.Registry { return e.registry }
 
 // Shutdown stops intake first (HTTP server, sources), lets the router finish
 // in-flight messages (the rest are redelivered later), then stops sinks,
-// connections and the transport. It is safe to call more than once.
+// connections and the transport. It waits for a reload in progress and
+// refuses later ones. It is safe to call more than once.
 func (e *Engine) Shutdown(ctx context.Context) error {
 	var errs []error
 	e.stopOnce.Do(func() {
 		errs = append(errs, e.stopAddons(ctx)...)
+		e.stopWatch()
+		e.reloads.close()
 		if e.http != nil {
 			errs = append(errs, e.http.stop(ctx))
 		}
-		// Sources were started last: stop them first (reverse order).
-		for i := len(e.started) - 1; i >= 0; i-- {
-			if isSource(e, e.started[i]) {
-				errs = append(errs, e.started[i].Shutdown(ctx))
-			}
+		var r *running
+		if g := e.gen(); g != nil {
+			r = g.running()
+			// Sources first: intake stops before processing does.
+			stopKeys(r.sources, nil, func(s *sourceRunner) { errs = append(errs, e.stopSource(ctx, s)) })
 		}
 		if e.router != nil {
 			errs = append(errs, e.router.Close())
 		}
-		for _, p := range e.pipelines {
-			p.stop()
-		}
-		for i := len(e.started) - 1; i >= 0; i-- {
-			if !isSource(e, e.started[i]) {
-				errs = append(errs, e.started[i].Shutdown(ctx))
-			}
-		}
-		for _, c := range e.connections {
-			c.circuit.stop()
+		if r != nil {
+			errs = append(errs, e.stopAll(ctx, r))
 		}
 		e.admin.stop()
 		if e.conn != nil {
@@ -237,16 +255,8 @@ func (e *Engine) Shutdown(ctx context.Context) error {
 	return e.secrets.err(errors.Join(errs...))
 }
 
-func isSource(e *Engine, c component.Component) bool {
-	for _, p := range e.pipelines {
-		if p.source == c {
-			return true
-		}
-	}
-	return false
-}
-
-// Run starts the engine and stops it when ctx is done.
+// Run starts the engine, reloads it on every value of opts.ReloadOn and
+// stops it when ctx is done.
 func Run(ctx context.Context, opts Options) error {
 	e, err := New(opts)
 	if err != nil {
@@ -256,11 +266,24 @@ func Run(ctx context.Context, opts Options) error {
 		return err
 	}
 	var runErr error
-	select {
-	case <-ctx.Done():
-	case runErr = <-e.routerErr:
+loop:
+	for {
+		select {
+		case <-ctx.Done():
+			break loop
+		case runErr = <-e.routerErr:
+			break loop
+		case sig := <-opts.ReloadOn:
+			e.Reload(ctx, "signal "+sig.String())
+		}
 	}
 	stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	return errors.Join(e.secrets.err(runErr), e.Shutdown(stopCtx))
+}
+
+func newInstanceID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }

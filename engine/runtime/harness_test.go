@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -17,6 +19,7 @@ import (
 
 	"github.com/pipewright/pipewright/connectors/file"
 	httpconn "github.com/pipewright/pipewright/connectors/http"
+	"github.com/pipewright/pipewright/connectors/sage500"
 	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/config"
 	"github.com/pipewright/pipewright/engine/registry"
@@ -28,9 +31,11 @@ import (
 type target struct {
 	mu       sync.Mutex
 	down     bool
+	locked   bool    // writes fail, the health check passes (a locked database)
 	failures []error // returned by the next writes, in order
 	got      map[string]int
 	order    []string
+	bodies   map[string]map[string]any // the last body delivered per id
 	// items answer the "item" lookup by sku; answers are cached forever
 	// unless a lookup asks for fresh data (a replay).
 	items map[string]string
@@ -38,7 +43,7 @@ type target struct {
 }
 
 func newTarget() *target {
-	return &target{got: map[string]int{}, items: map[string]string{}, cache: map[string]any{}}
+	return &target{got: map[string]int{}, bodies: map[string]map[string]any{}, items: map[string]string{}, cache: map[string]any{}}
 }
 
 func (t *target) setItem(sku, item string) {
@@ -47,10 +52,23 @@ func (t *target) setItem(sku, item string) {
 	t.items[sku] = item
 }
 
+// body returns the last body delivered for id (nil if none).
+func (t *target) body(id string) map[string]any {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.bodies[id]
+}
+
 func (t *target) setDown(down bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.down = down
+}
+
+func (t *target) setLocked(locked bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.locked = locked
 }
 
 func (t *target) write(batch []*component.Message) error {
@@ -59,15 +77,20 @@ func (t *target) write(batch []*component.Message) error {
 	if t.down {
 		return component.Retryable(errors.New("target unreachable: connection refused"))
 	}
+	if t.locked {
+		return component.Retryable(errors.New("database is locked (SQLITE_BUSY)"))
+	}
 	if len(t.failures) > 0 {
 		err := t.failures[0]
 		t.failures = t.failures[1:]
 		return err
 	}
 	for _, m := range batch {
-		id, _ := m.Body.(map[string]any)["id"].(string)
+		body, _ := m.Body.(map[string]any)
+		id, _ := body["id"].(string)
 		t.got[id]++
 		t.order = append(t.order, id)
+		t.bodies[id] = body
 	}
 	return nil
 }
@@ -88,12 +111,17 @@ type targetConnFactory struct{ t *target }
 func (targetConnFactory) Type() component.Type { return "target" }
 func (targetConnFactory) Kind() component.Kind { return component.KindConnection }
 func (targetConnFactory) Schema() []byte {
-	return []byte(`{"type":"object","additionalProperties":false,"properties":{"password":{"type":"string","x-secret":true}}}`)
+	return []byte(`{"type":"object","additionalProperties":false,"properties":{"password":{"type":"string","x-secret":true},"notify":{"type":"string"},"fail_start":{"type":"boolean"}}}`)
 }
 func (targetConnFactory) NewConfig() any { return &targetConfig{} }
 
+// targetConfig is the target connection's options: notify is a
+// notification destination it configures (relative: below the engine's
+// public URL); fail_start makes Start fail.
 type targetConfig struct {
-	Password string `yaml:"password"`
+	Password  string `yaml:"password"`
+	Notify    string `yaml:"notify"`
+	FailStart bool   `yaml:"fail_start"`
 }
 
 // ValidateLookup accepts the one query a target serves.
@@ -103,14 +131,32 @@ func (*targetConfig) ValidateLookup(query string, _ []string) error {
 	}
 	return nil
 }
-func (f targetConnFactory) CreateConnection(context.Context, component.Settings, any) (component.Connection, error) {
-	return &targetConn{t: f.t}, nil
+
+func (f targetConnFactory) CreateConnection(_ context.Context, set component.Settings, cfg any) (component.Connection, error) {
+	c := &targetConn{t: f.t}
+	if cfg.(*targetConfig).FailStart {
+		c.StartFunc = func(context.Context) error { return errors.New("cannot reach the target's license server") }
+	}
+	if n := cfg.(*targetConfig).Notify; strings.HasPrefix(n, "/") {
+		c.notify = set.PublicURL + n
+	} else {
+		c.notify = n
+	}
+	return c, nil
 }
 
 type targetConn struct {
 	component.StartFunc
 	component.ShutdownFunc
-	t *target
+	t      *target
+	notify string
+}
+
+func (c *targetConn) NotificationURLs() []string {
+	if c.notify == "" {
+		return nil
+	}
+	return []string{c.notify}
 }
 
 func (c *targetConn) Check(context.Context) error {
@@ -175,6 +221,7 @@ func writeDir(t *testing.T, archive string) string {
 
 func testRegistry(t testing.TB, tg *target) *registry.Registry {
 	fs := append(file.Factories(), httpconn.Factories()...)
+	fs = append(fs, sage500.Factories()...)
 	fs = append(fs, targetConnFactory{t: tg}, targetSinkFactory{})
 	reg, err := registry.New(fs...)
 	require.NoError(t, err)
@@ -184,19 +231,28 @@ func testRegistry(t testing.TB, tg *target) *registry.Registry {
 // startEngine loads dir and runs it with its data in dataDir.
 func startEngine(t *testing.T, dir, dataDir string, tg *target, env map[string]string) *runtime.Engine {
 	t.Helper()
-	var w io.Writer = io.Discard
-	if testing.Verbose() {
-		w = os.Stderr
-	}
-	return startEngineLogging(t, dir, dataDir, tg, env, w)
+	return startEngineLogging(t, dir, dataDir, tg, env, discard())
 }
 
 // startEngineLogging is startEngine with the engine's JSON log written to w.
 func startEngineLogging(t *testing.T, dir, dataDir string, tg *target, env map[string]string, w io.Writer) *runtime.Engine {
 	t.Helper()
-	p := loadProjectWith(t, dir, tg, env)
-	e, err := runtime.New(runtime.Options{Project: p, DataDir: dataDir, Listen: "127.0.0.1:0", Workers: 8,
-		Logger: slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	return startEngineWith(t, dir, dataDir, tg, env, w, nil)
+}
+
+// startEngineWith is startEngineLogging with options changed by with (nil:
+// none). The engine can reload: its loader loads like the first load.
+func startEngineWith(t *testing.T, dir, dataDir string, tg *target, env map[string]string, w io.Writer, with func(*runtime.Options)) *runtime.Engine {
+	t.Helper()
+	load := loader(t, tg, env)
+	p, err := load(dir)
+	require.NoError(t, err)
+	opts := runtime.Options{Project: p, DataDir: dataDir, Listen: "127.0.0.1:0", Workers: 8, Load: load,
+		Logger: slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))}
+	if with != nil {
+		with(&opts)
+	}
+	e, err := runtime.New(opts)
 	require.NoError(t, err)
 	require.NoError(t, e.Start(context.Background()))
 	t.Cleanup(func() { stopEngine(t, e) })
@@ -210,12 +266,37 @@ func loadProject(t *testing.T, dir string) *config.Project {
 
 func loadProjectWith(t *testing.T, dir string, tg *target, env map[string]string) *config.Project {
 	t.Helper()
-	p, err := config.Load(dir, config.Options{Registry: testRegistry(t, tg), LookupEnv: func(k string) (string, bool) {
-		v, ok := env[k]
-		return v, ok
-	}})
+	p, err := loader(t, tg, env)(dir)
 	require.NoError(t, err)
 	return p
+}
+
+// loader loads directories with the test registry and env.
+func loader(t testing.TB, tg *target, env map[string]string) func(string) (*config.Project, error) {
+	reg := testRegistry(t, tg)
+	return func(dir string) (*config.Project, error) {
+		return config.Load(dir, config.Options{Registry: reg, LookupEnv: func(k string) (string, bool) {
+			v, ok := env[k]
+			return v, ok
+		}})
+	}
+}
+
+// discard is where tests send engine logs: stderr with -v.
+func discard() io.Writer {
+	if testing.Verbose() {
+		return os.Stderr
+	}
+	return io.Discard
+}
+
+func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(discard(), nil)) }
+
+func freeAddr(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer ln.Close()
+	return ln.Addr().String()
 }
 
 func stopEngine(t *testing.T, e *runtime.Engine) {

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 
 	"github.com/ThreeDotsLabs/watermill"
@@ -25,7 +26,13 @@ func attrs(fields watermill.LogFields) []any {
 	return out
 }
 
+// Error logs at error level, except errors a handler returned that the
+// engine logged already (one line per retry, not two).
 func (w watermillLogger) Error(msg string, err error, fields watermill.LogFields) {
+	if errors.As(err, new(reported)) {
+		w.l.Debug(msg, append(attrs(fields), "error", err)...)
+		return
+	}
 	w.l.Error(msg, append(attrs(fields), "error", err)...)
 }
 func (w watermillLogger) Info(msg string, fields watermill.LogFields) {

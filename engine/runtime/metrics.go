@@ -25,6 +25,7 @@ type metrics struct {
 	stepSeconds  *prometheus.HistogramVec
 	e2eSeconds   *prometheus.HistogramVec
 	circuitState *prometheus.GaugeVec
+	reloads      *prometheus.CounterVec
 	reg          *prometheus.Registry
 }
 
@@ -44,7 +45,8 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 	m.e2eSeconds = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "pipewright_end_to_end_seconds", Help: "From receipt by the source to completion by the sink.",
 		Buckets: prometheus.ExponentialBuckets(0.001, 4, 12)}, []string{"pipeline"})
 	m.circuitState = prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "pipewright_circuit_open", Help: "1 while a connection's circuit breaker is open."}, []string{"connection"})
-	for _, c := range []prometheus.Collector{m.in, m.duplicates, m.out, m.dropped, m.failed, m.retried, m.deadLettered, m.resolved, m.stepSeconds, m.e2eSeconds, m.circuitState,
+	m.reloads = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pipewright_config_reloads_total", Help: "Reloads of the pipeline directory by outcome: applied, unchanged or refused."}, []string{"status"})
+	for _, c := range []prometheus.Collector{m.in, m.duplicates, m.out, m.dropped, m.failed, m.retried, m.deadLettered, m.stepSeconds, m.e2eSeconds, m.circuitState, m.reloads,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{})} {
 		f(c)
 	}
@@ -86,7 +88,7 @@ func (c *streamCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.backlog
 func (c *streamCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	for _, pl := range c.e.project.Pipelines {
+	for _, pl := range c.e.project().Pipelines {
 		if n, err := c.e.backlog(ctx, pl.Name); err == nil {
 			ch <- prometheus.MustNewConstMetric(c.backlog, prometheus.GaugeValue, float64(n), pl.Name)
 		}
@@ -95,7 +97,7 @@ func (c *streamCollector) Collect(ch chan<- prometheus.Metric) {
 	if err != nil {
 		return
 	}
-	for _, pl := range c.e.project.Pipelines {
+	for _, pl := range c.e.project().Pipelines {
 		ch <- prometheus.MustNewConstMetric(c.dlq, prometheus.GaugeValue, float64(depth[pl.Name]), pl.Name)
 	}
 }

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -55,14 +56,15 @@ func (e *Engine) Handle(pattern string, h http.Handler) (err error) {
 func (e *Engine) SetHome(path string) { e.http.home = path }
 
 // Project is the directory the engine runs.
-func (e *Engine) Project() *config.Project { return e.project }
+func (e *Engine) Project() *config.Project { return e.project() }
 
 // Clock is the engine's clock.
 func (e *Engine) Clock() component.Clock { return e.clock }
 
 // AccessPolicy says who may use the API and the console.
 func (e *Engine) AccessPolicy() access.Policy {
-	return access.Policy{Token: e.project.Server.AdminToken, TrustLoopback: e.project.Server.LoopbackTrusted()}
+	srv := e.project().Server
+	return access.Policy{Token: srv.AdminToken, TrustLoopback: srv.LoopbackTrusted()}
 }
 
 // FlowStatus is a pipeline's state for operators.
@@ -89,9 +91,13 @@ func (e *Engine) Flows(ctx context.Context) ([]FlowStatus, error) {
 	if err != nil {
 		return nil, err
 	}
+	g := e.gen()
+	if g == nil {
+		return nil, errors.New("the engine is not running")
+	}
 	sums := e.metrics.sumsByPipeline()
-	out := make([]FlowStatus, 0, len(e.pipelines))
-	for _, p := range e.pipelines {
+	out := make([]FlowStatus, 0, len(g.order))
+	for _, p := range g.order {
 		m := sums[p.pl.Name]
 		f := FlowStatus{Name: p.pl.Name, Description: p.pl.Description, Source: string(p.pl.Source.Type),
 			In: m["pipewright_messages_in_total"], Out: m["pipewright_messages_out_total"], Dropped: m["pipewright_messages_dropped_total"],
@@ -128,27 +134,6 @@ func (e *Engine) flowState(ctx context.Context, pipeline string) FlowState {
 		}
 	}
 	return s
-}
-
-// CircuitStatus is a connection's circuit breaker.
-type CircuitStatus struct {
-	Name string
-	Type string
-	// Open while messages wait for the connection; Reason is the last
-	// error (redacted).
-	Open   bool
-	Reason string
-}
-
-// Circuits returns the connections' circuits by name.
-func (e *Engine) Circuits() []CircuitStatus {
-	out := make([]CircuitStatus, 0, len(e.connections))
-	for name, c := range e.connections {
-		open, why := c.circuit.State()
-		out = append(out, CircuitStatus{Name: name, Type: string(e.project.Connections[name].Type), Open: open, Reason: why})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out
 }
 
 // Logger is the engine's logger (it redacts secrets).

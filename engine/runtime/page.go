@@ -4,7 +4,6 @@ import (
 	"context"
 	"html/template"
 	"net/http"
-	"sort"
 	"time"
 )
 
@@ -22,9 +21,12 @@ var pageTmpl = template.Must(template.New("status").Parse(`<!doctype html>
 {{range .Pipelines}}<tr><td>{{.Name}}</td><td>{{.In}}</td><td>{{.Duplicates}}</td><td>{{.Out}}</td><td>{{.Dropped}}</td><td>{{.Retried}}</td><td>{{.DeadLettered}}</td><td>{{.Backlog}}</td><td>{{if .DLQ}}<span class="bad">{{.DLQ}}</span>{{else}}0{{end}}</td></tr>
 {{end}}</table>
 <h2>Connections</h2>
-<table><tr><th>connection</th><th>state</th></tr>
-{{range .Connections}}<tr><td>{{.Name}}</td><td>{{if .Open}}<span class="bad">down: {{.Why}}</span>{{else}}<span class="ok">up</span>{{end}}</td></tr>
+<table><tr><th>connection</th><th>state</th><th>last success</th><th>last error</th></tr>
+{{range .Connections}}<tr><td>{{.Name}}</td><td>{{if eq .State "up"}}<span class="ok">up</span>{{else}}<span class="bad">{{.State}}{{if .DegradedSince}} since {{.DegradedSince.Format "15:04:05"}}{{end}}</span>{{end}}</td><td>{{if .LastSuccess}}{{.LastSuccess.Format "15:04:05"}}{{end}}</td><td>{{.LastError}}</td></tr>
 {{end}}</table>
+<h2>Engine</h2>
+<p>version {{.Version}} &middot; data directory {{if .DataDir.Ready}}<span class="ok">ok</span>{{else}}<span class="bad">{{.DataDir.Error}}</span>{{end}}{{with .DataFree}} ({{.}} free){{end}}</p>
+{{with .Reload.Last}}{{if eq .Status "refused"}}<p class="bad">reload refused at {{.At.Format "2006-01-02 15:04:05"}} (directory version {{.Attempted}}); version {{.Version}} keeps running:{{range .Problems}}<br>{{.Text}}{{end}}{{if .Error}}<br>{{.Error}}{{end}}</p>{{end}}{{end}}
 <p>Dead letters: <code>pipewright dlq list</code> or <a href="/api/dlq">/api/dlq</a> &middot; metrics: <a href="/metrics">/metrics</a></p>
 </body></html>`))
 
@@ -34,19 +36,14 @@ type pipelineRow struct {
 	Backlog                                                  uint64
 }
 
-type connectionRow struct {
-	Name string
-	Open bool
-	Why  string
-}
-
 func (s *httpServer) statusPage(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
 	defer cancel()
 	sums := s.e.metrics.sumsByPipeline()
 	depth, _ := s.e.dlq.Depth(ctx)
 	var rows []pipelineRow
-	for _, pl := range s.e.project.Pipelines {
+	g := s.e.gen()
+	for _, pl := range g.project.Pipelines {
 		row := pipelineRow{Name: pl.Name, DLQ: float64(depth[pl.Name])}
 		m := sums[pl.Name]
 		row.In, row.Out, row.Dropped = m["pipewright_messages_in_total"], m["pipewright_messages_out_total"], m["pipewright_messages_dropped_total"]
@@ -55,16 +52,14 @@ func (s *httpServer) statusPage(w http.ResponseWriter, r *http.Request) {
 		row.Backlog, _ = s.e.backlog(ctx, pl.Name)
 		rows = append(rows, row)
 	}
-	var conns []connectionRow
-	for name, c := range s.e.connections {
-		open, why := c.circuit.State()
-		conns = append(conns, connectionRow{Name: name, Open: open, Why: why})
+	data, free := s.e.dataDirHealth(), ""
+	if data.FreeBytes != nil {
+		free = mib(*data.FreeBytes)
 	}
-	sort.Slice(conns, func(i, j int) bool { return conns[i].Name < conns[j].Name })
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	_ = pageTmpl.Execute(w, map[string]any{
-		"Project": s.e.project.Name, "Ready": s.readiness(), "Now": s.e.clock.Now().UTC().Format(time.RFC3339),
-		"Pipelines": rows, "Connections": conns,
+		"Project": g.project.Name, "Version": g.version, "Ready": s.e.readiness(), "Now": s.e.clock.Now().UTC().Format(time.RFC3339),
+		"Pipelines": rows, "Connections": s.e.connectionHealth(), "DataDir": data, "DataFree": free, "Reload": s.e.reloadHealth(),
 	})
 }
 

@@ -17,18 +17,24 @@ import (
 	"github.com/pipewright/pipewright/engine/internal/transport"
 )
 
-// pipelineRunner is one pipeline's running parts.
+// pipelineRunner is one pipeline's running parts in one generation. Its
+// source and sinks may be shared with the generations before and after it
+// (a reload keeps what did not change).
 type pipelineRunner struct {
 	e      *Engine
 	pl     *config.Pipeline
-	source component.Source
+	source *sourceRunner
 	sinks  map[string]*sinkRunner
 	exec   *flow.Executor
+	// conns are the generation's connections by name.
+	conns map[string]*liveConnection
 	// deps are the circuits of the connections the steps and sinks use.
 	deps   []*circuit
 	budget *budget
 	// state holds what the steps remember (changed steps' last values).
 	state component.State
+	// dir is the pipeline directory.
+	dir string
 }
 
 // readState serves the executor's reads of the steps' state.
@@ -50,29 +56,21 @@ func (p *pipelineRunner) commit(ctx context.Context, o flow.Output) {
 	}
 }
 
-func (e *Engine) buildPipelines(ctx context.Context) error {
-	for _, pl := range e.project.Pipelines {
-		p, err := e.buildPipeline(ctx, pl)
-		if err != nil {
-			return err
-		}
-		e.pipelines = append(e.pipelines, p)
-	}
-	return nil
-}
-
-func (e *Engine) buildPipeline(ctx context.Context, pl *config.Pipeline) (*pipelineRunner, error) {
-	p := &pipelineRunner{e: e, pl: pl, sinks: map[string]*sinkRunner{}, budget: newBudget()}
+// buildPipeline builds pl's runner for generation g, taking over the sinks
+// and source of have whose keys are unchanged and creating the others.
+func (e *Engine) buildPipeline(ctx context.Context, have *running, g *generation, pl *config.Pipeline) (*pipelineRunner, error) {
+	p := &pipelineRunner{e: e, pl: pl, sinks: map[string]*sinkRunner{}, conns: g.connections, budget: e.budgetOf(pl.Name), dir: g.project.Dir}
 	deps := map[string]*circuit{}
-	names := make([]string, 0, len(pl.Sinks))
-	for name := range pl.Sinks {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		sr, err := e.buildSink(ctx, p, pl.Sinks[name])
-		if err != nil {
-			return nil, err
+	for _, name := range sortedKeys(pl.Sinks) {
+		cc := pl.Sinks[name]
+		key := componentKey(g.project, pl, cc)
+		sr := have.sinks[key]
+		if sr == nil {
+			var err error
+			if sr, err = e.buildSink(ctx, p, cc, key); err != nil {
+				return nil, err
+			}
+			have.sinks[key] = sr
 		}
 		p.sinks[name] = sr
 		if sr.circuit != nil {
@@ -81,45 +79,55 @@ func (e *Engine) buildPipeline(ctx context.Context, pl *config.Pipeline) (*pipel
 	}
 	for _, st := range pl.Steps {
 		if st.Lookup != nil {
-			deps[st.Lookup.Connection] = e.connections[st.Lookup.Connection].circuit
+			deps[st.Lookup.Connection] = g.connections[st.Lookup.Connection].circuit
 		}
 	}
-	for _, c := range deps {
-		p.deps = append(p.deps, c)
+	for _, name := range sortedKeys(deps) {
+		p.deps = append(p.deps, deps[name])
 	}
 	p.state = transport.NewState(e.stateKV, pl.Name+"/steps")
-	p.exec = flow.New(pl, e.project.Globals, p.lookup, p.readState, e.metrics.stepObserver(pl.Name))
-	src, err := e.buildSource(ctx, p)
-	if err != nil {
-		return nil, err
+	p.exec = flow.New(pl, g.project.Globals, p.lookup, p.readState, e.metrics.stepObserver(pl.Name))
+	key := componentKey(g.project, pl, pl.Source)
+	src := have.sources[key]
+	if src == nil {
+		var err error
+		if src, err = e.buildSource(ctx, p, key); err != nil {
+			return nil, err
+		}
+		have.sources[key] = src
 	}
 	p.source = src
 	return p, nil
 }
 
-func (e *Engine) buildSource(ctx context.Context, p *pipelineRunner) (component.Source, error) {
+// buildSource creates the pipeline's source; it starts once its generation
+// is current.
+func (e *Engine) buildSource(ctx context.Context, p *pipelineRunner, key string) (*sourceRunner, error) {
 	cc := p.pl.Source
 	id := p.pl.Name + "/source"
+	sr := &sourceRunner{key: key, id: id, http: e.http.registrar(id)}
 	set := component.SourceSettings{
-		Settings:   e.settings(id, p.pl.Name),
-		Publisher:  &sourcePublisher{p: p},
-		HTTP:       e.http,
+		Settings:   e.settings(p.dir, id, p.pl.Name),
+		Publisher:  &sourcePublisher{e: e, pipeline: p.pl.Name},
+		HTTP:       sr.http,
 		DeadLetter: &deadLetterer{p: p, step: "source", index: 0},
 		MaxPayload: e.conn.NC.MaxPayload(),
 	}
 	if cc.Connection != "" {
-		set.Connection = e.connections[cc.Connection].conn
+		set.Connection = p.conns[cc.Connection].conn
 	}
 	src, err := cc.Factory.(component.SourceFactory).CreateSource(ctx, set, cc.Config)
 	if err != nil {
+		e.http.release(sr.http)
 		return nil, fmt.Errorf("creating %s (%s): %w", id, cc.Type, err)
 	}
-	return src, nil
+	sr.src = src
+	return sr, nil
 }
 
 // lookup runs a lookup step against its connection, feeding the circuit.
 func (p *pipelineRunner) lookup(ctx context.Context, st *config.Step, params map[string]any) (any, error) {
-	lc := p.e.connections[st.Lookup.Connection]
+	lc := p.conns[st.Lookup.Connection]
 	lk, ok := lc.conn.(component.Lookuper)
 	if !ok {
 		return nil, component.Permanentf("connection %s does not serve lookups", lc.name)
@@ -134,16 +142,15 @@ func (p *pipelineRunner) lookup(ctx context.Context, st *config.Step, params map
 	return v, err
 }
 
-// subscribe builds the pipeline's Watermill subscriber: a JetStream push
+// subscribe builds a pipeline's Watermill subscriber: a JetStream push
 // consumer shared through a queue group, with the pipeline's backoff for
 // negative acknowledgements. It has a connection of its own, which it
 // drains when the router closes it (so the engine's connection stays open
 // for the sinks' shutdown).
-func (p *pipelineRunner) subscribe() (message.Subscriber, error) {
-	e := p.e
-	durable := e.names.Durable(p.pl.Name)
+func (e *Engine) subscribe(pipeline string) (message.Subscriber, error) {
+	durable := e.names.Durable(pipeline)
 	ackWait := e.limits().AckWait
-	nc, err := e.conn.Dial(e.conn.NC.Opts.Name + "/" + p.pl.Name)
+	nc, err := e.conn.Dial(e.conn.NC.Opts.Name + "/" + pipeline)
 	if err != nil {
 		return nil, err
 	}
@@ -154,11 +161,11 @@ func (p *pipelineRunner) subscribe() (message.Subscriber, error) {
 		SubscribersCount:  e.opts.Workers,
 		AckWaitTimeout:    ackWait,
 		CloseTimeout:      ackWait,
-		NakDelay:          backoff{policy: p.pl.Errors.Retry},
+		NakDelay:          pipelineBackoff{e: e, pipeline: pipeline},
 		JetStream: wmnats.JetStreamConfig{
 			AckAsync:         true,
 			DurablePrefix:    durable,
-			SubscribeOptions: []nats.SubOpt{nats.Bind(e.names.Stream(p.pl.Name), durable), nats.ManualAck()},
+			SubscribeOptions: []nats.SubOpt{nats.Bind(e.names.Stream(pipeline), durable), nats.ManualAck()},
 		},
 	}, newWatermillLogger(e.log))
 	if err != nil {
@@ -182,8 +189,11 @@ func (u deliveryUnmarshaler) Unmarshal(m *nats.Msg) (*message.Message, error) {
 	return wm, nil
 }
 
-func (p *pipelineRunner) stop() {
-	for _, s := range p.sinks {
-		s.batcher.stop()
+func sortedKeys[T any](m map[string]T) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
 	}
+	sort.Strings(keys)
+	return keys
 }

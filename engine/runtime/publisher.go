@@ -19,7 +19,8 @@ import (
 // id as Nats-Msg-Id, and Publish returns only once JetStream acknowledged
 // every message: durable, de-duplicated, and fast.
 type sourcePublisher struct {
-	p *pipelineRunner
+	e        *Engine
+	pipeline string
 }
 
 var _ component.Publisher = (*sourcePublisher)(nil)
@@ -30,17 +31,17 @@ func (s *sourcePublisher) Publish(ctx context.Context, msgs ...*component.Messag
 	if len(msgs) == 0 {
 		return nil
 	}
-	subject := s.p.e.names.Subject(s.p.pl.Name)
-	now := s.p.e.clock.Now().UTC().Format(time.RFC3339Nano)
+	subject := s.e.names.Subject(s.pipeline)
+	now := s.e.clock.Now().UTC().Format(time.RFC3339Nano)
 	futures := make([]jetstream.PubAckFuture, 0, len(msgs))
 	for _, m := range msgs {
 		nm, err := s.wire(subject, now, m)
 		if err != nil {
 			return err
 		}
-		f, err := s.p.e.js.PublishMsgAsync(nm)
+		f, err := s.e.js.PublishMsgAsync(nm)
 		if err != nil {
-			return component.Retryable(fmt.Errorf("publishing to pipeline %s: %w", s.p.pl.Name, err))
+			return component.Retryable(fmt.Errorf("publishing to pipeline %s: %w", s.pipeline, err))
 		}
 		futures = append(futures, f)
 	}
@@ -52,13 +53,13 @@ func (s *sourcePublisher) Publish(ctx context.Context, msgs ...*component.Messag
 				duplicates++
 			}
 		case err := <-f.Err():
-			return component.Retryable(fmt.Errorf("publishing to pipeline %s: %w", s.p.pl.Name, err))
+			return component.Retryable(fmt.Errorf("publishing to pipeline %s: %w", s.pipeline, err))
 		case <-ctx.Done():
 			return component.Retryable(ctx.Err())
 		}
 	}
-	s.p.e.metrics.in.WithLabelValues(s.p.pl.Name).Add(float64(len(msgs) - duplicates))
-	s.p.e.metrics.duplicates.WithLabelValues(s.p.pl.Name).Add(float64(duplicates))
+	s.e.metrics.in.WithLabelValues(s.pipeline).Add(float64(len(msgs) - duplicates))
+	s.e.metrics.duplicates.WithLabelValues(s.pipeline).Add(float64(duplicates))
 	return nil
 }
 
@@ -66,7 +67,7 @@ func (s *sourcePublisher) wire(subject, now string, m *component.Message) (*nats
 	if m.ID == "" {
 		return nil, component.Permanentf("message without an id")
 	}
-	m.SetMeta(component.MetaPipeline, s.p.pl.Name)
+	m.SetMeta(component.MetaPipeline, s.pipeline)
 	if m.Meta(component.MetaCorrelationID) == "" {
 		m.SetMeta(component.MetaCorrelationID, m.ID)
 	}

@@ -2,9 +2,10 @@ package runtime
 
 import (
 	"errors"
-	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // redactedText replaces a secret.
@@ -14,33 +15,57 @@ const redactedText = "[redacted]"
 // status page and dead letters. The secrets are what the configuration
 // declares secret (config.Project.Secrets): options annotated x-secret,
 // ${file:...} values and the variables the project file lists under
-// secrets; ordinary values, interpolated or not, stay readable.
+// secrets; ordinary values, interpolated or not, stay readable. A reload
+// adds the secrets of the new configuration; none is ever dropped, since
+// logs and records may still carry an old one.
 type redactor struct {
-	r *strings.Replacer // nil without secrets
+	mu      sync.Mutex
+	secrets map[string]bool
+	r       atomic.Pointer[strings.Replacer] // nil without secrets
 }
 
 // newRedactor replaces the given values.
 func newRedactor(secrets []string) *redactor {
-	vals := slices.Clone(secrets)
-	// Longest first, so a secret containing another is replaced whole.
-	sort.SliceStable(vals, func(i, j int) bool { return len(vals[i]) > len(vals[j]) })
-	var pairs []string
-	for _, s := range vals {
+	r := &redactor{secrets: map[string]bool{}}
+	r.add(secrets)
+	return r
+}
+
+// add makes secrets redacted too.
+func (r *redactor) add(secrets []string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, s := range secrets {
 		if s != "" { // an empty old string would match everywhere
-			pairs = append(pairs, s, redactedText)
+			r.secrets[s] = true
 		}
 	}
-	if len(pairs) == 0 {
-		return &redactor{}
+	if len(r.secrets) == 0 {
+		return
 	}
-	return &redactor{r: strings.NewReplacer(pairs...)}
+	vals := make([]string, 0, len(r.secrets))
+	for s := range r.secrets {
+		vals = append(vals, s)
+	}
+	// Longest first, so a secret containing another is replaced whole.
+	sort.Slice(vals, func(i, j int) bool {
+		if len(vals[i]) != len(vals[j]) {
+			return len(vals[i]) > len(vals[j])
+		}
+		return vals[i] < vals[j]
+	})
+	pairs := make([]string, 0, 2*len(vals))
+	for _, s := range vals {
+		pairs = append(pairs, s, redactedText)
+	}
+	r.r.Store(strings.NewReplacer(pairs...))
 }
 
 func (r *redactor) redact(s string) string {
-	if r.r == nil {
-		return s
+	if rep := r.r.Load(); rep != nil {
+		return rep.Replace(s)
 	}
-	return r.r.Replace(s)
+	return s
 }
 
 // err returns an error whose text is redacted (nil stays nil).

@@ -9,11 +9,9 @@ import (
 // logger returns l with every record redacted: the message and each
 // attribute's text (strings, errors, anything printed with %v). Components
 // log through it too, so a driver error quoting a DSN password is caught
-// even where the component did not think of it.
+// even where the component did not think of it. It redacts the secrets a
+// reload adds as well.
 func (r *redactor) logger(l *slog.Logger) *slog.Logger {
-	if r.r == nil {
-		return l
-	}
 	return slog.New(redactingHandler{next: l.Handler(), r: r})
 }
 
@@ -28,8 +26,12 @@ func (h redactingHandler) Enabled(ctx context.Context, level slog.Level) bool {
 	return h.next.Enabled(ctx, level)
 }
 
-// Handle passes a redacted copy of rec to next.
+// Handle passes a redacted copy of rec to next (rec itself while there
+// are no secrets).
 func (h redactingHandler) Handle(ctx context.Context, rec slog.Record) error {
+	if h.r.r.Load() == nil {
+		return h.next.Handle(ctx, rec)
+	}
 	out := slog.NewRecord(rec.Time, rec.Level, h.r.redact(rec.Message), rec.PC)
 	rec.Attrs(func(a slog.Attr) bool {
 		out.AddAttrs(h.attr(a))

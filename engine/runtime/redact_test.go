@@ -34,8 +34,18 @@ func TestRedactor_logger_redacts_every_part_of_a_record(t *testing.T) {
 	}
 }
 
-func TestRedactor_without_secrets_leaves_the_logger_alone(t *testing.T) {
-	l := slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil))
-	assert.Same(t, l, newRedactor(nil).logger(l))
+// Without secrets, records pass unchanged; the secrets a reload adds are
+// redacted from then on by the loggers already handed out.
+func TestRedactor_without_secrets_passes_records_and_redacts_what_a_reload_adds(t *testing.T) {
+	var out bytes.Buffer
+	r := newRedactor(nil)
+	l := r.logger(slog.New(slog.NewTextHandler(&out, nil)))
+	l.Info("login", "password", "pw-123456")
+	assert.Contains(t, out.String(), "password=pw-123456")
 	assert.Equal(t, "a 2026-01-15 b", newRedactor([]string{""}).redact("a 2026-01-15 b"))
+
+	out.Reset()
+	r.add([]string{"pw-123456"})
+	l.Info("login", "password", "pw-123456")
+	assert.Contains(t, out.String(), "password=[redacted]")
 }

@@ -157,7 +157,7 @@ func (p *pipelineRunner) businessKey(msg *component.Message) (key, version strin
 }
 
 func (p *pipelineRunner) evalText(prog *expr.Program, msg *component.Message, what string) string {
-	v, err := prog.Eval(p.e.project.Globals.Activation(msg))
+	v, err := prog.Eval(p.e.project().Globals.Activation(msg))
 	if err != nil {
 		p.e.log.Warn("dead_letters "+what+" cannot be evaluated", "pipeline", p.pl.Name, "id", msg.ID, "error", err)
 		return ""

@@ -14,20 +14,22 @@ import (
 // sinkRunner is a started sink with its connection's circuit (nil without
 // a connection) and the batcher feeding it.
 type sinkRunner struct {
+	key, id string
 	sink    component.Sink
 	circuit *circuit
 	batcher *batcher
 }
 
-func (e *Engine) buildSink(ctx context.Context, p *pipelineRunner, cc *config.ComponentConfig) (*sinkRunner, error) {
+// buildSink creates and starts a sink of p.
+func (e *Engine) buildSink(ctx context.Context, p *pipelineRunner, cc *config.ComponentConfig, key string) (*sinkRunner, error) {
 	id := p.pl.Name + "/sink/" + cc.Name
 	set := component.SinkSettings{
-		Settings:   e.settings(id, p.pl.Name),
+		Settings:   e.settings(p.dir, id, p.pl.Name),
 		DeadLetter: &deadLetterer{p: p, step: "sink:" + cc.Name, index: len(p.pl.Steps), sink: cc.Name},
 	}
-	sr := &sinkRunner{}
+	sr := &sinkRunner{key: key, id: id}
 	if cc.Connection != "" {
-		lc := e.connections[cc.Connection]
+		lc := p.conns[cc.Connection]
 		set.Connection = lc.conn
 		sr.circuit = lc.circuit
 	}
@@ -35,8 +37,9 @@ func (e *Engine) buildSink(ctx context.Context, p *pipelineRunner, cc *config.Co
 	if err != nil {
 		return nil, fmt.Errorf("creating %s (%s): %w", id, cc.Type, err)
 	}
-	if err := e.startComponent(ctx, sink, id); err != nil {
-		return nil, err
+	if err := sink.Start(ctx); err != nil {
+		_ = sink.Shutdown(ctx)
+		return nil, fmt.Errorf("starting %s: %w", id, err)
 	}
 	sr.sink = sink
 	_, concurrent := sink.(component.ConcurrentSink)

@@ -15,7 +15,7 @@ import (
 
 // limits are the project's stream and consumer limits, defaults filled in.
 func (e *Engine) limits() transport.Limits {
-	t := e.project.Transport
+	t := e.project().Transport
 	return transport.Limits{
 		DuplicateWindow: t.DuplicateWindow.D(),
 		AckWait:         t.AckWait.D(),
@@ -39,10 +39,10 @@ func (e *Engine) startTransport(ctx context.Context) error {
 	}
 	conn, err := transport.Connect(transport.Config{
 		URL:         e.transportURL(),
-		Credentials: e.project.Transport.Credentials,
+		Credentials: e.project().Transport.Credentials,
 		StoreDir:    filepath.Join(e.dataDir, "nats"),
-		Listen:      e.project.Transport.Listen,
-		Name:        "pipewright/" + e.project.Name,
+		Listen:      e.project().Transport.Listen,
+		Name:        "pipewright/" + e.project().Name,
 	})
 	if err != nil {
 		return err
@@ -54,7 +54,7 @@ func (e *Engine) startTransport(ctx context.Context) error {
 	}
 	e.js = js
 	lim := e.limits()
-	for _, pl := range e.project.Pipelines {
+	for _, pl := range e.project().Pipelines {
 		if err := transport.EnsurePipeline(ctx, js, e.names, pl.Name, lim); err != nil {
 			return err
 		}

@@ -58,6 +58,13 @@ type Config struct {
 	// Logger receives a debug line per SP-API call and a warning per failed
 	// notification push (never a token or secret); nil discards.
 	Logger *slog.Logger
+	// StateFile keeps the world across restarts: New loads it when it
+	// exists (the world then goes on where it stopped, and History is not
+	// played again), the server saves it every SaveEvery and on Close.
+	// Empty: the world starts anew every time.
+	StateFile string
+	// SaveEvery is how often the world is saved (real time); 0 means 30s.
+	SaveEvery time.Duration
 }
 
 // NotifyConfig configures how ORDER_CHANGE notifications are pushed. The

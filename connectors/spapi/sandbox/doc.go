@@ -43,4 +43,11 @@
 // and Config.Faults injects errors, 5xx, latency, malformed bodies, a 429
 // storm and unknown SKUs. CreateOrder, Orders, Listings, Feeds, Reports,
 // Notifications and Stats let tests and demos set up and inspect the world.
+//
+// With Config.StateFile the world survives restarts: it is saved every
+// Config.SaveEvery and on Close (events are data, and the random sources'
+// states are saved too) and loaded by New, so a restarted simulator goes on
+// exactly as one that never stopped; what fell due while it was stopped
+// happens at once. `pipewright sandbox -state FILE` and the engine's
+// embedded simulator (simulator.persist) use it.
 package sandbox

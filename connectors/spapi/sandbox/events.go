@@ -10,11 +10,35 @@ import (
 // closing, a notification being redelivered). Events run in time order
 // (ties in scheduling order) under the server's lock, before any request
 // is answered, so what a request sees is the world as of the clock's now.
+// An event is data (what happens, and to which order, feed or
+// notification), so the world can be saved and loaded (see world_file.go).
+
+// eventKind says what an event does.
+type eventKind string
+
+// The events of the world.
+const (
+	evGenerate      eventKind = "generate"             // the generator's next order
+	evAuthorize     eventKind = "authorize"            // a pending order's payment is decided
+	evShipByAmazon  eventKind = "ship-by-amazon"       // Amazon ships an FBA order
+	evCancelRequest eventKind = "buyer-cancel-request" // the buyer asks to cancel
+	evBuyerCancel   eventKind = "buyer-cancel"         // Amazon cancels after the request
+	evFeedStart     eventKind = "feed-start"           // a feed leaves the queue
+	evFeedProcess   eventKind = "feed-process"         // a feed is processed
+	evSettlement    eventKind = "settlement"           // a settlement period closes
+	evRedeliver     eventKind = "redeliver"            // a failed push is queued again
+)
 
 type event struct {
-	at  time.Time
-	seq uint64
-	run func(at time.Time)
+	at   time.Time
+	seq  uint64
+	kind eventKind
+	// ref is the order, feed or notification the event concerns.
+	ref string
+	// start is the settlement period's start (evSettlement).
+	start time.Time
+	// plan is the order's future, drawn when it was created (evAuthorize).
+	plan *lifecyclePlan
 }
 
 type eventQueue []*event
@@ -35,13 +59,52 @@ func (q *eventQueue) Pop() any {
 	return e
 }
 
-// schedule runs fn at simulated time at. The caller holds s.mu.
-func (s *Server) schedule(at time.Time, fn func(at time.Time)) {
+// schedule queues e (its seq is set here). The caller holds s.mu.
+func (s *Server) schedule(e *event) {
 	s.seq++
-	heap.Push(&s.events, &event{at: at, seq: s.seq, run: fn})
+	e.seq = s.seq
+	heap.Push(&s.events, e)
 	select {
 	case s.wake <- struct{}{}:
 	default:
+	}
+}
+
+// run does what an event says. The caller holds s.mu.
+func (s *Server) run(e *event) {
+	switch e.kind {
+	case evGenerate:
+		s.generate(e.at)
+	case evAuthorize:
+		if o := s.orders[e.ref]; o != nil {
+			s.authorize(o, e.plan, e.at)
+		}
+	case evShipByAmazon:
+		if o := s.orders[e.ref]; o != nil {
+			s.shipByAmazon(o, e.at)
+		}
+	case evCancelRequest:
+		if o := s.orders[e.ref]; o != nil {
+			s.buyerRequestsCancel(o, e.at)
+		}
+	case evBuyerCancel:
+		if o := s.orders[e.ref]; o != nil && o.Status == StatusUnshipped {
+			s.cancelOrder(o, e.at, "Buyer cancelled")
+		}
+	case evFeedStart:
+		if f := s.feeds[e.ref]; f != nil {
+			f.Status, f.Started = "IN_PROGRESS", e.at
+		}
+	case evFeedProcess:
+		if f := s.feeds[e.ref]; f != nil {
+			s.processFeed(f, e.at)
+		}
+	case evSettlement:
+		s.closeSettlementPeriod(e.start, e.at)
+	case evRedeliver:
+		if n := s.noteByID[e.ref]; n != nil {
+			s.enqueue(n)
+		}
 	}
 }
 
@@ -50,8 +113,7 @@ func (s *Server) schedule(at time.Time, fn func(at time.Time)) {
 func (s *Server) advance() time.Time {
 	now := s.clock.Now()
 	for len(s.events) > 0 && !s.events[0].at.After(now) {
-		e := heap.Pop(&s.events).(*event)
-		e.run(e.at)
+		s.run(heap.Pop(&s.events).(*event))
 	}
 	return now
 }

@@ -93,8 +93,8 @@ func (s *Server) createFeed(c *call) response {
 	}
 	s.feeds[f.ID] = f
 	s.feedList = append(s.feedList, f)
-	s.schedule(c.now.Add(feedQueued), func(at time.Time) { f.Status, f.Started = "IN_PROGRESS", at })
-	s.schedule(c.now.Add(feedProcessing), func(at time.Time) { s.processFeed(f, at) })
+	s.schedule(&event{at: c.now.Add(feedQueued), kind: evFeedStart, ref: f.ID})
+	s.schedule(&event{at: c.now.Add(feedProcessing), kind: evFeedProcess, ref: f.ID})
 	return response{status: http.StatusAccepted, body: map[string]string{"feedId": f.ID}}
 }
 

@@ -22,6 +22,8 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.EnforceRateLimits, "rate-limits", c.EnforceRateLimits, "enforce Amazon's rate limits (429 when exceeded)")
 	fs.DurationVar(&c.SettlementPeriod, "settlement-period", c.SettlementPeriod, "simulated time between settlement reports (0: none)")
 	fs.BoolVar(&c.SettlementLocaleDE, "settlement-locale-de", c.SettlementLocaleDE, "German dates and decimal commas in EUR settlement reports")
+	fs.StringVar(&c.StateFile, "state", c.StateFile, "file keeping the world across restarts (loaded when it exists, saved periodically and on exit; empty: none)")
+	fs.DurationVar(&c.SaveEvery, "save-every", c.SaveEvery, "how often the world is saved to -state (real time; 0: 30s)")
 
 	fs.StringVar(&c.Notify.URL, "notify-url", c.Notify.URL, "URL that receives ORDER_CHANGE notifications (empty: none)")
 	fs.StringVar(&c.Notify.Envelope, "notify-envelope", c.Notify.Envelope, `notification envelope: "sqs" (raw) or "eventbridge"`)

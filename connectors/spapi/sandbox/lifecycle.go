@@ -23,7 +23,7 @@ func (s *Server) generate(at time.Time) {
 	o := s.buildOrder(s.rng, at, OrderSpec{})
 	s.addOrder(o)
 	s.planLifecycle(s.rng, o)
-	s.schedule(at.Add(s.orderGap()), s.generate)
+	s.schedule(&event{at: at.Add(s.orderGap()), kind: evGenerate})
 }
 
 // orderGap draws the time to the next generated order: exponential, so
@@ -44,33 +44,42 @@ func (s *Server) addOrder(o *Order) {
 	s.orderChanged(o, changeTypeStatus, "Order created", false)
 }
 
-// planLifecycle draws the order's future now, so that the random sequence
-// does not depend on when events run, and schedules it.
+// lifecyclePlan is a generated order's future, drawn when it is created so
+// that the random sequence does not depend on when events run.
+type lifecyclePlan struct {
+	Declined     bool          `json:"declined,omitempty"`
+	ShipAfter    time.Duration `json:"ship_after"`
+	BuyerCancels bool          `json:"buyer_cancels,omitempty"`
+	CancelAfter  time.Duration `json:"cancel_after"`
+}
+
+// planLifecycle draws the order's future and schedules its authorization.
 func (s *Server) planLifecycle(rng *rand.Rand, o *Order) {
 	pending := time.Duration(1+rng.IntN(15)) * time.Minute
-	declined := rng.Float64() < 0.03
-	shipAfter := time.Duration(2+rng.IntN(28)) * time.Hour
-	buyerCancels := rng.Float64() < 0.03
-	cancelAfter := time.Duration(1+rng.IntN(12)) * time.Hour
+	plan := &lifecyclePlan{Declined: rng.Float64() < 0.03, ShipAfter: time.Duration(2+rng.IntN(28)) * time.Hour}
+	plan.BuyerCancels = rng.Float64() < 0.03
+	plan.CancelAfter = time.Duration(1+rng.IntN(12)) * time.Hour
+	s.schedule(&event{at: o.Created.Add(pending), kind: evAuthorize, ref: o.ID, plan: plan})
+}
 
-	s.schedule(o.Created.Add(pending), func(at time.Time) {
-		if o.Status != StatusPending {
-			return
-		}
-		if declined {
-			s.cancelOrder(o, at, "Payment declined")
-			return
-		}
-		o.Status = StatusUnshipped
-		o.touch(at)
-		s.orderChanged(o, changeTypeStatus, "Payment authorized", false)
-		switch {
-		case o.FulfilledBy == FulfilledByAmazon:
-			s.schedule(o.LastUpdated.Add(shipAfter), func(at time.Time) { s.shipByAmazon(o, at) })
-		case buyerCancels:
-			s.schedule(o.LastUpdated.Add(cancelAfter), func(at time.Time) { s.buyerRequestsCancel(o, at) })
-		}
-	})
+// authorize decides a pending order's payment and schedules what follows.
+func (s *Server) authorize(o *Order, plan *lifecyclePlan, at time.Time) {
+	if o.Status != StatusPending {
+		return
+	}
+	if plan.Declined {
+		s.cancelOrder(o, at, "Payment declined")
+		return
+	}
+	o.Status = StatusUnshipped
+	o.touch(at)
+	s.orderChanged(o, changeTypeStatus, "Payment authorized", false)
+	switch {
+	case o.FulfilledBy == FulfilledByAmazon:
+		s.schedule(&event{at: o.LastUpdated.Add(plan.ShipAfter), kind: evShipByAmazon, ref: o.ID})
+	case plan.BuyerCancels:
+		s.schedule(&event{at: o.LastUpdated.Add(plan.CancelAfter), kind: evCancelRequest, ref: o.ID})
+	}
 }
 
 func (s *Server) cancelOrder(o *Order, at time.Time, reason string) {
@@ -88,11 +97,7 @@ func (s *Server) buyerRequestsCancel(o *Order, at time.Time) {
 	o.BuyerCancelRequested = true
 	o.touch(at)
 	s.orderChanged(o, changeTypeBuyer, "Buyer Requested Cancel", true)
-	s.schedule(o.LastUpdated.Add(30*time.Minute), func(at time.Time) {
-		if o.Status == StatusUnshipped {
-			s.cancelOrder(o, at, "Buyer cancelled")
-		}
-	})
+	s.schedule(&event{at: o.LastUpdated.Add(30 * time.Minute), kind: evBuyerCancel, ref: o.ID})
 }
 
 // shipByAmazon ships every unit of an FBA order in one package.

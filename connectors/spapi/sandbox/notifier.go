@@ -65,6 +65,7 @@ func (s *Server) dequeue() *Notification {
 	}
 	n := s.outbox[0]
 	s.outbox = s.outbox[1:]
+	s.pushing[n.ID] = n
 	if len(s.outbox) > 0 {
 		s.kickPusher() // let another worker help
 	}
@@ -75,15 +76,26 @@ func (s *Server) dequeue() *Notification {
 func (s *Server) settle(n *Notification, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	delete(s.pushing, n.ID)
 	n.Attempts++
 	if err == nil {
 		n.Delivered, n.LastError = true, ""
+		if s.pushFailing {
+			s.pushFailing = false
+			s.cfg.Logger.Info("notification pushes succeed again", "url", s.cfg.Notify.URL)
+		}
 		return
 	}
 	n.LastError = err.Error()
-	s.cfg.Logger.Warn("notification push failed; redelivering later", "order", n.OrderID, "notification", n.ID,
-		"attempts", n.Attempts, "error", err)
-	s.schedule(s.clock.Now().Add(s.cfg.Notify.Redelivery), func(time.Time) { s.enqueue(n) })
+	// One warning while pushes keep failing (a stopped receiver would
+	// otherwise log a line per notification); the rest at debug.
+	log := s.cfg.Logger.Debug
+	if !s.pushFailing {
+		s.pushFailing, log = true, s.cfg.Logger.Warn
+	}
+	log("notification push failed; redelivering later (further failures are logged at debug until a push succeeds)",
+		"order", n.OrderID, "notification", n.ID, "attempts", n.Attempts, "error", err)
+	s.schedule(&event{at: s.clock.Now().Add(s.cfg.Notify.Redelivery), kind: evRedeliver, ref: n.ID})
 }
 
 // push POSTs one notification in the configured envelope, with the auth

@@ -22,39 +22,44 @@ import (
 
 // Server is a running simulator. Its methods are safe for concurrent use.
 type Server struct {
-	cfg     Config
-	clock   component.Clock
-	started time.Time
-	secret  []byte // signs document URLs and pagination tokens
-	mux     *http.ServeMux
-	ops     []*models.Operation
+	cfg      Config
+	clock    component.Clock
+	ownClock bool // the clock is the simulator's own (Config.Clock was nil)
+	started  time.Time
+	secret   []byte // signs document URLs and pagination tokens
+	mux      *http.ServeMux
+	ops      []*models.Operation
 
-	mu        sync.Mutex
-	events    eventQueue
-	seq       uint64
-	wake      chan struct{}
-	rng       *rand.Rand // the generator's
-	manualRNG *rand.Rand // CreateOrder's
-	faultRNG  *rand.Rand
-	idRNG     *rand.Rand
-	orders    map[string]*Order
-	orderList []*Order
-	listings  map[string]*Listing
-	fbaStock  map[string]*fbaItem
-	documents map[string]*document
-	feeds     map[string]*Feed
-	feedList  []*Feed
-	reports   []*Report
-	tokens    map[string]*accessToken
-	buckets   map[string]*ratelimit.Bucket
-	dests     []*destination
-	subs      map[string]*subscription
-	notes     []*Notification
-	outbox    []*Notification
-	kick      chan struct{}
-	stats     Stats
-	ids       uint64 // numeric ids (feeds, reports, settlements)
-	requests  atomic.Uint64
+	mu          sync.Mutex
+	events      eventQueue
+	seq         uint64
+	wake        chan struct{}
+	rng         *rand.Rand // the generator's
+	manualRNG   *rand.Rand // CreateOrder's
+	faultRNG    *rand.Rand
+	idRNG       *rand.Rand
+	rngSrc      [4]*rand.PCG // the sources of the four, saved with the world
+	orders      map[string]*Order
+	orderList   []*Order
+	listings    map[string]*Listing
+	fbaStock    map[string]*fbaItem
+	documents   map[string]*document
+	feeds       map[string]*Feed
+	feedList    []*Feed
+	reports     []*Report
+	tokens      map[string]*accessToken
+	buckets     map[string]*ratelimit.Bucket
+	dests       []*destination
+	subs        map[string]*subscription
+	notes       []*Notification
+	noteByID    map[string]*Notification
+	outbox      []*Notification
+	pushing     map[string]*Notification // taken from the outbox, being pushed
+	pushFailing bool                     // the last push failed
+	kick        chan struct{}
+	stats       Stats
+	ids         uint64 // numeric ids (feeds, reports, settlements)
+	requests    atomic.Uint64
 
 	runMu    sync.Mutex
 	httpSrv  *http.Server
@@ -82,18 +87,20 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{
 		cfg: cfg, clock: cfg.Clock, mux: http.NewServeMux(),
 		wake: make(chan struct{}, 1), kick: make(chan struct{}, 1),
-		rng:       rand.New(rand.NewPCG(uint64(cfg.Seed), 1)),
-		manualRNG: rand.New(rand.NewPCG(uint64(cfg.Seed), 2)),
-		faultRNG:  rand.New(rand.NewPCG(uint64(cfg.Seed), 3)),
-		idRNG:     rand.New(rand.NewPCG(uint64(cfg.Seed), 4)),
-		orders:    map[string]*Order{}, listings: map[string]*Listing{}, fbaStock: map[string]*fbaItem{},
+		orders: map[string]*Order{}, listings: map[string]*Listing{}, fbaStock: map[string]*fbaItem{},
+		pushing:   map[string]*Notification{},
 		documents: map[string]*document{}, feeds: map[string]*Feed{}, tokens: map[string]*accessToken{},
-		buckets: map[string]*ratelimit.Bucket{}, subs: map[string]*subscription{},
+		buckets: map[string]*ratelimit.Bucket{}, subs: map[string]*subscription{}, noteByID: map[string]*Notification{},
 		stats:    Stats{Calls: map[string]int{}, Throttled: map[string]int{}},
 		pushHTTP: &http.Client{Timeout: 10 * time.Second},
 	}
+	for i := range s.rngSrc {
+		s.rngSrc[i] = rand.NewPCG(uint64(cfg.Seed), uint64(i+1))
+	}
+	s.rng, s.manualRNG, s.faultRNG, s.idRNG = rand.New(s.rngSrc[0]), rand.New(s.rngSrc[1]), rand.New(s.rngSrc[2]), rand.New(s.rngSrc[3])
 	if s.clock == nil {
 		s.clock = component.NewScaledClock(time.Now().UTC().Truncate(time.Millisecond), cfg.TimeScale)
+		s.ownClock = true
 	}
 	s.started = s.clock.Now()
 	key := sha256.Sum256(fmt.Appendf(nil, "pipewright-sandbox-%d", cfg.Seed))
@@ -101,6 +108,16 @@ func New(cfg Config) (*Server, error) {
 	s.ids = 50_000_000_000 + uint64(s.idRNG.IntN(1_000_000))*1000
 	s.seedCatalogue()
 	s.routes()
+	if cfg.StateFile != "" {
+		loaded, err := s.loadWorld()
+		if err != nil {
+			return nil, fmt.Errorf("sandbox world %s (remove it to start a new world): %w", cfg.StateFile, err)
+		}
+		if loaded {
+			s.resumed(cfg)
+			return s, nil
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	origin := s.started.Add(-cfg.History)
@@ -112,6 +129,25 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.advance() // play the history
 	return s, nil
+}
+
+// resumed lets a loaded world catch up with the clock: what fell due while
+// the simulator was stopped happens now, as it would have on Amazon.
+func (s *Server) resumed(cfg Config) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var last time.Time
+	for _, o := range s.orderList {
+		if o.LastUpdated.After(last) {
+			last = o.LastUpdated
+		}
+	}
+	if now := s.clock.Now(); now.Before(last) {
+		cfg.Logger.Warn("the clock is behind the saved world: its future waits until the clock catches up",
+			"file", cfg.StateFile, "world", last, "clock", now)
+	}
+	cfg.Logger.Info("sp-api simulator world loaded", "file", cfg.StateFile, "orders", len(s.orderList), "pending_events", len(s.events))
+	s.advance()
 }
 
 func applyDefaults(c *Config) {
@@ -133,6 +169,9 @@ func applyDefaults(c *Config) {
 	if c.Notify.TimestampHeader == "" {
 		c.Notify.TimestampHeader = webhook.DefaultTimestampHeader
 	}
+	if c.SaveEvery <= 0 {
+		c.SaveEvery = 30 * time.Second
+	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -140,7 +179,7 @@ func applyDefaults(c *Config) {
 
 // generateFrom schedules the generator's first order after origin.
 func (s *Server) generateFrom(origin time.Time) {
-	s.schedule(origin.Add(s.orderGap()), s.generate)
+	s.schedule(&event{at: origin.Add(s.orderGap()), kind: evGenerate})
 }
 
 // Handler returns the simulator's HTTP handler: LWA's /auth/o2/token, the
@@ -169,7 +208,7 @@ func (s *Server) Start(ctx context.Context) error {
 	s.url = "http://" + ln.Addr().String()
 	s.cfg.Logger.Info("sp-api simulator listening", "url", s.url, "orders_per_hour", s.cfg.OrdersPerHour, "time_scale", s.cfg.TimeScale)
 	s.httpSrv = &http.Server{Handler: s.mux, ReadHeaderTimeout: 10 * time.Second}
-	s.done.Add(2 + pushWorkers)
+	s.done.Add(3 + pushWorkers)
 	go func() {
 		defer s.done.Done()
 		_ = s.httpSrv.Serve(ln) // ErrServerClosed on Close
@@ -184,6 +223,13 @@ func (s *Server) Start(ctx context.Context) error {
 			s.runNotifier(ctx)
 		}()
 	}
+	go func() {
+		defer s.done.Done()
+		if s.cfg.StateFile != "" {
+			s.saveEvery(ctx.Done())
+		}
+	}()
+	s.kickPusher() // a loaded world may have notifications to push
 	return nil
 }
 
@@ -213,7 +259,7 @@ func (s *Server) Close() error {
 	if err != nil {
 		return fmt.Errorf("stopping sandbox: %w", err)
 	}
-	return nil
+	return s.SaveWorld()
 }
 
 // runEvents keeps the world in step with the clock between requests.

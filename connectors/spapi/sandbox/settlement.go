@@ -52,16 +52,20 @@ func (st *settlement) total() decimal.Decimal {
 	return t
 }
 
-// scheduleSettlement closes the period starting at start when it ends, and
-// schedules the next. The caller holds s.mu.
+// scheduleSettlement closes the period starting at start when it ends. The
+// caller holds s.mu.
 func (s *Server) scheduleSettlement(start time.Time) {
+	s.schedule(&event{at: start.Add(s.cfg.SettlementPeriod), kind: evSettlement, start: start})
+}
+
+// closeSettlementPeriod settles each marketplace for the period starting at
+// start and schedules the next period.
+func (s *Server) closeSettlementPeriod(start, at time.Time) {
 	end := start.Add(s.cfg.SettlementPeriod)
-	s.schedule(end, func(at time.Time) {
-		for _, m := range s.cfg.marketplaces() {
-			s.publishSettlement(s.buildSettlement(m.ID, m.Currency, start, end), at)
-		}
-		s.scheduleSettlement(end)
-	})
+	for _, m := range s.cfg.marketplaces() {
+		s.publishSettlement(s.buildSettlement(m.ID, m.Currency, start, end), at)
+	}
+	s.scheduleSettlement(end)
 }
 
 // buildSettlement builds a marketplace's settlement for [start, end).

@@ -5,3 +5,6 @@ var NewRegistry = newRegistry
 
 // OneLine exposes the dead-letter list's error column to the black-box tests.
 var OneLine = oneLine
+
+// ResumeDemoClock exposes run's accelerated clock to the black-box tests.
+var ResumeDemoClock = resumeDemoClock

@@ -40,8 +40,15 @@ func freeAddr(t *testing.T) string {
 
 func startProc(t *testing.T, dir, data string, env ...string) *engineProc {
 	t.Helper()
+	return startProcArgs(t, dir, data, nil, env...)
+}
+
+// startProcArgs is startProc with extra flags for run.
+func startProcArgs(t *testing.T, dir, data string, args []string, env ...string) *engineProc {
+	t.Helper()
 	p := &engineProc{addr: freeAddr(t), stderr: &bytes.Buffer{}}
-	p.cmd = exec.Command(os.Args[0], "run", "-listen", p.addr, "-data", data, "-workers", "8", dir)
+	args = append(append([]string{"run", "-listen", p.addr, "-data", data, "-workers", "8"}, args...), dir)
+	p.cmd = exec.Command(os.Args[0], args...)
 	p.cmd.Env = append(append(os.Environ(), asPipewright+"=1"), env...)
 	p.cmd.Stderr = p.stderr
 	require.NoError(t, p.cmd.Start())
@@ -81,13 +88,15 @@ func writeFiles(t *testing.T, dir string, files map[string]string) {
 	}
 }
 
-// ids reads the id field of every line of a JSON-lines file.
+// ids reads the id field of every complete line of a JSON-lines file (a
+// running engine may be in the middle of writing the last one).
 func ids(t *testing.T, path string) []string {
 	data, err := os.ReadFile(path)
 	if os.IsNotExist(err) {
 		return nil
 	}
 	require.NoError(t, err)
+	data = data[:bytes.LastIndexByte(data, '\n')+1]
 	var out []string
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for sc.Scan() {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"log/slog"
@@ -10,7 +11,6 @@ import (
 	"time"
 
 	"github.com/pipewright/pipewright/engine/alerts"
-	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/console"
 	"github.com/pipewright/pipewright/engine/runtime"
 )
@@ -32,9 +32,18 @@ Logs are JSON lines on standard error. SIGINT or SIGTERM stops intake,
 finishes or hands back the messages in flight and exits 0; messages not
 acknowledged before a crash are delivered again on the next start.
 
+The engine reloads the directory while it runs: when a file it read changes
+(or a pipeline, table or test file appears; polled every -watch), on SIGHUP,
+and on 'pipewright reload' (POST /api/reload). A valid directory is swapped in
+between messages, restarting only the connections, sources and sinks whose
+options changed; an invalid one is refused with its file:line:col problems
+in the log and the API, and the running version stays. /api/health and the
+pipewright_config_info metric show the version (content hash) each engine runs.
+
 Examples:
   pipewright run pipelines/sage500-amazon
-  pipewright run --listen 0.0.0.0:8080 --data /var/lib/pipewright pipelines/acme`,
+  pipewright run --listen 0.0.0.0:8080 --data /var/lib/pipewright pipelines/acme
+  pipewright run -watch 0 pipelines/acme      # reload on SIGHUP or 'pipewright reload' only`,
 		run: func(e *env, fs *flag.FlagSet) func([]string) error {
 			listen := fs.String("listen", "", "HTTP listen address (overrides server.listen)")
 			data := fs.String("data", "", "data directory (overrides data_dir)")
@@ -43,6 +52,7 @@ Examples:
 			format := fs.String("log-format", "json", "log format: json or text")
 			logMessages := fs.Bool("log-messages", false, "log one line per message a sink completed (demos; too much for busy production)")
 			timeScale := fs.Float64("time-scale", 1, "run the engine clock this many times faster than real time (demos and tests only)")
+			watch := fs.Duration("watch", 2*time.Second, "poll the directory for changes this often and reload (0: reload on SIGHUP or 'pipewright reload' only)")
 			return func(args []string) error {
 				if len(args) != 1 {
 					return usagef("want one directory")
@@ -68,11 +78,20 @@ Examples:
 				if *timeScale <= 0 {
 					return usagef("bad -time-scale %v: want a positive factor", *timeScale)
 				}
+				if *watch < 0 {
+					return usagef("bad -watch %v: want a positive interval, or 0 for none", *watch)
+				}
+				hup := make(chan os.Signal, 1)
+				signal.Notify(hup, syscall.SIGHUP)
+				defer signal.Stop(hup)
 				opts := runtime.Options{Project: p, DataDir: *data, Listen: *listen, Logger: logger, Workers: *workers, LogMessages: *logMessages,
-					Addons: []runtime.Addon{console.New(), alerts.New()}}
+					Load: loadProject, WatchEvery: *watch, ReloadOn: hup, Addons: []runtime.Addon{console.New(), alerts.New()}}
 				if *timeScale != 1 {
-					opts.Clock = component.NewScaledClock(time.Now(), *timeScale)
-					logger.Warn("the engine clock runs faster than real time (demo mode)", "time_scale", *timeScale)
+					clock, stopClock := resumeDemoClock(cmp.Or(*data, p.DataDir, "data"), *timeScale)
+					defer stopClock()
+					opts.Clock = clock
+					logger.Warn("the engine clock runs faster than real time (demo mode); it resumes where the last run stopped",
+						"time_scale", *timeScale, "now", clock.Now().UTC().Format(time.RFC3339))
 				}
 				ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 				defer stop()

@@ -1,0 +1,26 @@
+package cli_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/pipewright/pipewright/cmd/pipewright/internal/cli"
+)
+
+// The accelerated demo clock resumes where the last run left it, so a
+// restarted demo does not jump back to the wall clock (behind the world the
+// simulator kept and the engine's cursors).
+func TestRun_demo_clock_resumes_where_the_last_run_stopped(t *testing.T) {
+	data := t.TempDir()
+	first, stop := cli.ResumeDemoClock(data, 100000)
+	waitUntil(t, "an hour of demo time", func() bool { return first.Now().After(time.Now().Add(time.Hour)) })
+	stop()
+	left := first.Now()
+
+	second, stop := cli.ResumeDemoClock(data, 100000)
+	defer stop()
+	assert.True(t, second.Now().After(time.Now().Add(time.Hour)), "it did not jump back to the wall clock")
+	assert.WithinDuration(t, left, second.Now(), 24*time.Hour, "it went on from where the first stopped")
+}
