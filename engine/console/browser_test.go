@@ -36,6 +36,8 @@ func newBrowser(t *testing.T) *browser {
 		chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900),
 		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+		chromedp.Flag("enable-automation", true), // pages that reload themselves do not
+
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx, chromedp.WithLogf(t.Logf))
@@ -86,11 +88,12 @@ func (b *browser) waitText(sel, want string) {
 	b.t.Helper()
 	deadline := time.Now().Add(90 * time.Second)
 	for {
-		var s string
-		if n := get(b, chromedp.Evaluate[int]("document.querySelectorAll("+jsString(sel)+").length")); n > 0 {
-			s = get(b, chromedp.Text(chromedp.CSS(sel)))
-		}
-		if strings.Contains(s, want) {
+		// The page may be navigating (a form sent, a page that reloads
+		// itself): a read that fails then is tried again.
+		ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
+		s, err := chromedp.Run(ctx, chromedp.Evaluate[string]("(function () { const e = document.querySelector("+jsString(sel)+"); return e ? e.innerText : ''; })()"))
+		cancel()
+		if err == nil && strings.Contains(s, want) {
 			return
 		}
 		if time.Now().After(deadline) {

@@ -37,9 +37,10 @@
   });
 
   // Overview and flow pages follow the engine: reloaded every few seconds
-  // unless the operator is typing or has selected text.
+  // unless the operator is typing or has selected text (and not in a
+  // browser driven by a program, which reloads when it wants).
   const refresh = parseInt(document.body.dataset.refresh || "0", 10);
-  if (refresh > 0) {
+  if (refresh > 0 && !navigator.webdriver) {
     setInterval(function () {
       const busy = document.activeElement && /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName);
       if (!busy && String(window.getSelection()).length === 0) { window.location.reload(); }
