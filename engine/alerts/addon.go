@@ -2,7 +2,7 @@ package alerts
 
 import (
 	"context"
-	"net"
+	"strings"
 	"sync"
 	"time"
 
@@ -55,6 +55,10 @@ func (a *Addon) Start(_ context.Context, e *runtime.Engine) error {
 			case <-ctx.Done():
 				return
 			case <-t.C:
+				if now := e.Project(); now != p {
+					p = now
+					w.Configure(p.Alerts, notifiers(p.Alerts), consoleURL(p.Alerts, e))
+				}
 				w.Check(ctx)
 			}
 		}
@@ -72,19 +76,11 @@ func (a *Addon) Stop(context.Context) error {
 }
 
 // consoleURL is where alerts link to: alerts.console_url, else the
-// console on the engine's listen address (a wildcard host becomes
-// 127.0.0.1, which only helps people on the engine's host).
+// console below the engine's public URL (server.public_url, or derived
+// from the listen address).
 func consoleURL(cfg config.Alerts, e *runtime.Engine) string {
 	if cfg.ConsoleURL != "" {
 		return cfg.ConsoleURL
 	}
-	addr := e.ListenAddr()
-	host, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		return ""
-	}
-	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
-		host = "127.0.0.1"
-	}
-	return "http://" + net.JoinHostPort(host, port) + "/console"
+	return strings.TrimSuffix(e.PublicURL(), "/") + "/console"
 }

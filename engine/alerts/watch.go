@@ -48,13 +48,21 @@ type subject struct {
 // NewWatcher returns a watcher of src that tells notifiers. consoleURL
 // (may be "") is linked from alerts.
 func NewWatcher(cfg config.Alerts, src Source, ns []Notifier, clock component.Clock, log *slog.Logger, consoleURL string) *Watcher {
+	w := &Watcher{src: src, clock: clock, log: log, subjects: map[string]*subject{}}
+	w.Configure(cfg, ns, consoleURL)
+	return w
+}
+
+// Configure changes the settings and notifiers (a reloaded directory);
+// what was told so far stays known, so nothing is told twice.
+func (w *Watcher) Configure(cfg config.Alerts, ns []Notifier, consoleURL string) {
 	if cfg.MinInterval == 0 {
 		cfg.MinInterval = component.Duration(config.DefaultAlertMinInterval)
 	}
 	if cfg.Connections.DegradedFor == 0 {
 		cfg.Connections.DegradedFor = component.Duration(config.DefaultDegradedFor)
 	}
-	return &Watcher{cfg: cfg, src: src, notifiers: ns, clock: clock, log: log, console: strings.TrimSuffix(consoleURL, "/"), subjects: map[string]*subject{}}
+	w.cfg, w.notifiers, w.console = cfg, ns, strings.TrimSuffix(consoleURL, "/")
 }
 
 func (w *Watcher) subject(key string) *subject {

@@ -4,12 +4,16 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/pipewright/pipewright/engine/runtime"
 )
 
 func fetch(t *testing.T, u string) (int, string) {
@@ -113,4 +117,26 @@ func TestConsole_needs_the_token_from_loopback_when_loopback_is_not_trusted(t *t
 
 	code, _ = fetch(t, s.url("/"))
 	assert.Equal(t, http.StatusFound, code, "/ leads to the console")
+}
+
+func TestConsole_overview_shows_the_running_version_and_a_refused_reload_with_its_problems(t *testing.T) {
+	s := newShop(t, nil)
+	s.start()
+	version := s.engine.ConfigState().Version
+	require.NotEmpty(t, version)
+	_, page := fetch(t, s.url("/console/"))
+	assert.Contains(t, page, version)
+	assert.NotContains(t, page, "Reload refused")
+
+	path := filepath.Join(s.dir, "orders.yaml")
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(path, []byte(strings.Replace(string(data), "msg.item != \"\"", "msg.itme != <>", 1)), 0o644))
+	res := s.engine.Reload(t.Context(), "test")
+	require.Equal(t, runtime.ReloadRefused, res.Status)
+
+	_, page = fetch(t, s.url("/console/"))
+	assert.Contains(t, page, "Reload refused")
+	assert.Contains(t, page, version, "the running version keeps running")
+	assert.Regexp(t, `orders\.yaml:\d+:\d+: `, page, "the problem, located")
 }

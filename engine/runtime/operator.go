@@ -139,6 +139,6 @@ func (e *Engine) flowState(ctx context.Context, pipeline string) FlowState {
 // Logger is the engine's logger (it redacts secrets).
 func (e *Engine) Logger() *slog.Logger { return e.log }
 
-// ListenAddr is the address the HTTP server listens on (as configured;
-// Addr is the address it took).
-func (e *Engine) ListenAddr() string { return e.listenAddr() }
+// PublicURL is where people and senders reach the engine
+// (server.public_url, else derived from the listen address).
+func (e *Engine) PublicURL() string { return e.publicURL() }
