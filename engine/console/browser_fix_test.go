@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
@@ -17,7 +18,8 @@ import (
 // its page the open reason group; one dead letter is edited and retried
 // (after the editor refused invalid JSON), another resolved with a note;
 // after a table fix the rest of the group is replayed in bulk. Then the
-// ERP locks up and the overview shows the connection down with its error.
+// ERP locks up and the overview shows the connection degraded with its
+// error.
 func TestBrowser_operator_fixes_and_replays_dead_letters(t *testing.T) {
 	b := newBrowser(t)
 	s := newShop(t, nil,
@@ -88,15 +90,19 @@ func TestBrowser_operator_fixes_and_replays_dead_letters(t *testing.T) {
 	assert.Contains(t, b.text(`section[data-flow="orders"]`), "delivered to main: erp (erp)")
 	b.shot("find-order")
 
-	// The ERP locks up: the overview shows the connection down and why.
+	// The ERP locks up: the overview shows the connection degraded and why.
 	s.erp.setDown(true)
 	s.addOrders("2.jsonl", order("113-7", "A", "Gus Orr"))
-	b.open(s.url("/console/"))
-	for !strings.Contains(b.text(`#connections tr[data-connection="erp"]`), "down") {
+	row := `#connections tr[data-connection="erp"]`
+	for deadline := time.Now().Add(90 * time.Second); ; time.Sleep(100 * time.Millisecond) {
 		b.open(s.url("/console/"))
+		if strings.Contains(b.text(row), "degraded") {
+			break
+		}
+		require.True(t, time.Now().Before(deadline), "the connection shows degraded: %s", b.text(row))
 	}
-	assert.Contains(t, b.text(`#connections tr[data-connection="erp"]`), "database is locked")
-	b.shot("connection-down")
+	assert.Contains(t, b.text(row), "database is locked")
+	b.shot("connection-degraded")
 	s.erp.setDown(false)
 	eventuallyWrites(t, s, "113-7")
 }

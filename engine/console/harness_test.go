@@ -36,12 +36,13 @@ project: shop
 server:
   admin_token: ${env:TOKEN:-}
   trust_loopback: ${env:TRUST_LOOPBACK:-true}
+  health: { degraded_after: 300ms }
 connections:
   erp: { type: erp }
 defaults:
   errors:
     retry: { initial: 20ms, max: 200ms }
-    circuit: { failures: 2, probe_every: 200ms }
+    circuit: { failures: 1000, probe_every: 200ms }
 -- tables/skus.csv --
 sku,item
 A,ITEM-A
