@@ -69,7 +69,9 @@ func (e *Engine) FlushActivity(ctx context.Context) error { return e.activity.Fl
 // recordSettled files what became of a message the handler acknowledges,
 // and notes the pipeline's last success and error. A message a filter
 // dropped is not filed (the flows that skip most of what they read would
-// flood the record), unless it was a replay.
+// flood the record), unless it was a replay; nor is a delivered message
+// without any key (nobody can look it up, and busy keyless flows would pay
+// a write per message for nothing).
 func (p *pipelineRunner) recordSettled(ctx context.Context, msg *component.Message, s *settlement) {
 	now := p.e.clock.Now().UTC()
 	if s.delivered > 0 {
@@ -80,6 +82,10 @@ func (p *pipelineRunner) recordSettled(ctx context.Context, msg *component.Messa
 	}
 	replayID := msg.Meta(transport.MetaReplayID)
 	if p.e.activity == nil || (s.delivered == 0 && len(s.seqs) == 0 && replayID == "") {
+		return
+	}
+	keys := p.keysOf(ctx, msg)
+	if len(keys) == 0 && len(s.seqs) == 0 && replayID == "" {
 		return
 	}
 	ev := p.event(msg, activity.Processed, now)
@@ -96,7 +102,7 @@ func (p *pipelineRunner) recordSettled(ctx context.Context, msg *component.Messa
 		ev.ReplayID, ev.Outcome = replayID, s.outcome().Status
 		ev.ReplayOf, _ = strconv.ParseUint(msg.Meta(metaReplayOf), 10, 64)
 	}
-	p.e.activity.Record(ev, p.keysOf(ctx, msg))
+	p.e.activity.Record(ev, keys)
 }
 
 // recordRetrying notes a retryable failure; the first attempt's is filed.
