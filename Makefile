@@ -7,8 +7,15 @@ PIPELINES := $(sort $(dir $(wildcard pipelines/*/pipewright.yaml)))
 
 all: build
 
+## build stamps the version (git describe, else "devel") and the commit
+## (with -dirty for uncommitted changes) that `pipewright version` prints.
+VERSION ?= $(shell git describe --tags --dirty 2>/dev/null || echo devel)
+COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null)$(shell git diff --quiet HEAD 2>/dev/null || echo -dirty)
+CLI_PKG := github.com/pipewright/pipewright/cmd/pipewright/internal/cli
+LDFLAGS := -X $(CLI_PKG).version=$(VERSION) -X $(CLI_PKG).commit=$(COMMIT)
+
 build:
-	$(GO) build -o $(BIN) ./cmd/pipewright
+	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/pipewright
 
 ## test: vet, format check, unit and end-to-end tests, the engine and connectors
 ## again under the race detector, then validate and test every pipeline directory.

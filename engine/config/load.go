@@ -19,6 +19,9 @@ type Options struct {
 	LookupEnv Lookup
 	// Clock is read by expressions as now; default the wall clock.
 	Clock component.Clock
+	// CheckEnvDefaults also checks every ${env:NAME:-default} default where
+	// NAME is set, as if it were not (validate does; run need not).
+	CheckEnvDefaults bool
 }
 
 // loader holds the state of one Load call.
