@@ -61,3 +61,22 @@ type ConnectionValidator interface {
 type LookupValidator interface {
 	ValidateLookup(query string, params []string) error
 }
+
+// LookupDescriber is implemented by connection configs that know, before
+// running, the columns a named query returns. Validation then checks every
+// column an expression reads from the lookup's result.
+type LookupDescriber interface {
+	// DescribeLookup returns the query's result, or false when its columns
+	// cannot be known (SELECT *, an expression without an alias).
+	DescribeLookup(query string) (LookupResult, bool)
+}
+
+// LookupResult describes what a lookup query returns.
+type LookupResult struct {
+	// Columns maps each result column to its type: string, int, decimal,
+	// double, bool, timestamp, or "" when only the name is known.
+	Columns map[string]string
+	// Rows is true when the lookup returns every row as a list, false when
+	// it returns one row (or null).
+	Rows bool
+}

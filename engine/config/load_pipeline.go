@@ -21,6 +21,7 @@ func (l *loader) decodePipeline(f *yamlFile) *Pipeline {
 	if doc.Errors != nil {
 		pl.Errors = doc.Errors.withDefaults(l.project.Defaults.Errors)
 	}
+	l.compiler.shapes = map[string]*expr.Shape{}
 	if !f.bad["/source"] {
 		pl.Source = l.component(f, "/source", component.KindSource, l.compiler.env(nil))
 	}

@@ -62,6 +62,35 @@ func (n *tnode) eval(a *expr.Activation, path string) (any, error) {
 	return n.lit, nil
 }
 
+// shape is what the checks know of the output: an object's keys, or the
+// shape of a single expression's value.
+func (t *Template) shape() *expr.Shape {
+	switch n := t.root; {
+	case n.prog != nil:
+		return n.prog.Shape()
+	case n.isObj:
+		s := &expr.Shape{Source: "the message (the output of the map step before)", Columns: map[string]expr.ValueType{}}
+		for i, k := range n.keys {
+			s.Columns[k] = n.vals[i].valueType()
+		}
+		return s
+	}
+	return nil
+}
+
+// valueType is the type a template node gives, when known without running.
+func (n *tnode) valueType() expr.ValueType {
+	switch {
+	case n.isObj:
+		return expr.TypeMap
+	case n.isArr:
+		return expr.TypeList
+	case n.prog != nil:
+		return expr.TypeDyn
+	}
+	return expr.TypeOf(n.lit)
+}
+
 func joinPath(path, key string) string {
 	if path == "" {
 		return key
