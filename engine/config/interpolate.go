@@ -19,7 +19,9 @@ var refPattern = regexp.MustCompile(`\$\{(env|file):([^}:]*)(:-([^}]*))?\}`)
 // every scalar of the file. Plain scalars that change get their YAML type
 // re-resolved, so `enabled: ${env:X:-true}` is a boolean. Replaced values are
 // remembered as sensitive: problems show the reference, never the value.
-func (f *yamlFile) interpolate(dir string, env Lookup) []Problem {
+// With preferDefaults a reference with a default takes it even when NAME
+// is set (validate checks the defaults that way).
+func (f *yamlFile) interpolate(dir string, env Lookup, preferDefaults bool) []Problem {
 	var problems []Problem
 	for ptr, n := range f.nodes {
 		if n.Kind != yaml.ScalarNode || !strings.Contains(n.Value, "${") {
@@ -27,15 +29,19 @@ func (f *yamlFile) interpolate(dir string, env Lookup) []Problem {
 		}
 		orig := n.Value
 		failed := false
+		var sources []string
 		out := refPattern.ReplaceAllStringFunc(orig, func(ref string) string {
 			m := refPattern.FindStringSubmatch(ref)
 			kind, name, hasDefault, def := m[1], m[2], m[3] != "", m[4]
 			switch kind {
 			case "env":
-				if v, ok := env(name); ok {
+				if v, ok := env(name); ok && !(preferDefaults && hasDefault) {
+					sources = append(sources, name+"'s value")
+					f.setWithDefault = f.setWithDefault || hasDefault
 					return v
 				}
 				if hasDefault {
+					sources = append(sources, "the default of "+name)
 					return def
 				}
 				failed = true
@@ -51,6 +57,7 @@ func (f *yamlFile) interpolate(dir string, env Lookup) []Problem {
 					problems = append(problems, f.atNode(n, "cannot read %s for %s: %v", name, ref, pathError(err)))
 					return ""
 				}
+				sources = append(sources, "the content of "+name)
 				return strings.TrimRight(string(data), "\r\n")
 			}
 			return ""
@@ -72,8 +79,20 @@ func (f *yamlFile) interpolate(dir string, env Lookup) []Problem {
 			n.Tag = n.ShortTag()
 		}
 		f.interpolated[ptr] = orig
+		f.sources[ptr] = strings.Join(sources, ", ") + ", from " + orig
 	}
 	return problems
+}
+
+// sourceNote says where the value at line:col came from, when it was
+// interpolated ("SAGE_DSN's value, from ${env:SAGE_DSN:-...}"), or "".
+func (f *yamlFile) sourceNote(line, col int) string {
+	for ptr, note := range f.sources {
+		if n := f.nodes[ptr]; n.Line == line && n.Column == col {
+			return note
+		}
+	}
+	return ""
 }
 
 // pathError drops the path from an *os.PathError (the caller names it).

@@ -34,6 +34,12 @@ type loader struct {
 	project  *Project
 	mappings map[string]*mappingFile
 	files    []*yamlFile
+	// preferDefaults interpolates defaults even for set variables.
+	preferDefaults bool
+	// testEnvs are the env mappings of test files and cases.
+	testEnvs []envBlock
+	// brokenConns are connections whose definition has a problem.
+	brokenConns map[string]bool
 }
 
 // Load reads and checks the pipeline directory dir. On any problem it
@@ -56,14 +62,28 @@ func Load(dir string, opts Options) (*Project, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &loader{dir: dir, opts: opts, schemas: ss, mappings: map[string]*mappingFile{}}
+	l := &loader{dir: dir, opts: opts, schemas: ss, mappings: map[string]*mappingFile{}, brokenConns: map[string]bool{}}
 	l.load()
-	for _, f := range l.files {
-		for i := range l.problems {
-			if l.problems[i].File == f.path {
-				l.problems[i].Message = f.redact(l.problems[i].Message)
+	problems := l.finish()
+	if opts.CheckEnvDefaults && l.setWithDefault() {
+		// Again with every default in place of the variable it stands
+		// for: a default must fit wherever it is used too.
+		d := &loader{dir: dir, opts: opts, schemas: ss, mappings: map[string]*mappingFile{}, brokenConns: map[string]bool{}, preferDefaults: true}
+		d.load()
+		seen := map[Problem]bool{}
+		for _, p := range problems {
+			seen[p] = true
+		}
+		for _, p := range d.finish() {
+			if !seen[p] {
+				problems = append(problems, p)
 			}
 		}
+	}
+	if len(problems) > 0 {
+		ps := Problems(problems)
+		ps.sort()
+		return nil, ps.dedupe()
 	}
 	if l.project != nil {
 		for _, f := range l.files {
@@ -72,12 +92,37 @@ func Load(dir string, opts Options) (*Project, error) {
 			}
 		}
 	}
-	if len(l.problems) > 0 {
-		ps := Problems(l.problems)
-		ps.sort()
-		return nil, ps.dedupe()
-	}
 	return l.project, nil
+}
+
+// finish returns the problems, each message with interpolated values
+// replaced by their references and, at an interpolated value, where the
+// value came from.
+func (l *loader) finish() []Problem {
+	for _, f := range l.files {
+		for i := range l.problems {
+			p := &l.problems[i]
+			if p.File != f.path {
+				continue
+			}
+			p.Message = f.redact(p.Message)
+			if note := f.sourceNote(p.Line, p.Column); note != "" {
+				p.Message += " (" + note + ")"
+			}
+		}
+	}
+	return l.problems
+}
+
+// setWithDefault reports whether a set variable stood in for a reference
+// that has a default.
+func (l *loader) setWithDefault() bool {
+	for _, f := range l.files {
+		if f.setWithDefault {
+			return true
+		}
+	}
+	return false
 }
 
 func (l *loader) add(ps ...Problem) { l.problems = append(l.problems, ps...) }
@@ -91,7 +136,7 @@ func (l *loader) parse(path, schema string) (*yamlFile, bool) {
 		return nil, false
 	}
 	l.files = append(l.files, f)
-	l.add(f.interpolate(l.dir, l.opts.LookupEnv)...)
+	l.add(f.interpolate(l.dir, l.opts.LookupEnv, l.preferDefaults)...)
 	ps := l.schemas.validate(f, "", toJSONValue(f.root), schemaBase+schema)
 	l.add(ps...)
 	return f, len(ps) == 0
@@ -112,6 +157,7 @@ func (l *loader) load() {
 	l.compiler = newCompiler(names, l.project.Globals)
 	l.loadPipelines()
 	l.loadTests()
+	l.checkEnv()
 	l.add(l.compiler.problems...)
 }
 

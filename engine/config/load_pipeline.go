@@ -104,6 +104,9 @@ func (l *loader) checkConnection(f *yamlFile, ptr, name string, want, typ compon
 // when want is set.
 func (l *loader) connection(f *yamlFile, ptr, name string, want component.Type) *Connection {
 	c, ok := l.project.Connections[name]
+	if !ok && l.brokenConns[name] {
+		return nil // its own problems are reported
+	}
 	if !ok {
 		l.add(f.at(ptr, "unknown connection %q%s", name, knownNames(l.project.Connections)))
 		return nil

@@ -74,6 +74,7 @@ func (l *loader) decodeConnections(f *yamlFile) {
 	for i := 0; i+1 < len(conns.Content); i += 2 {
 		name, n := conns.Content[i].Value, resolveAlias(conns.Content[i+1])
 		ptr := "/connections/" + escapePointer(name)
+		l.brokenConns[name] = true // until it decodes: uses of it are not blamed
 		if f.isBad(ptr) {
 			continue
 		}
@@ -88,6 +89,7 @@ func (l *loader) decodeConnections(f *yamlFile) {
 			continue
 		}
 		l.project.Connections[name] = &Connection{Name: name, Type: typ, Factory: factory, Config: cfg}
+		delete(l.brokenConns, name)
 	}
 }
 

@@ -8,9 +8,12 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
+	"github.com/govalues/decimal"
 	"gopkg.in/yaml.v3"
 
 	"github.com/pipewright/pipewright/engine/expr"
@@ -53,14 +56,19 @@ func loadTables(dir string, opts map[string]TableOptions, pf *yamlFile) (expr.Ta
 		o := opts[name]
 		var rows map[string]any
 		var ps []Problem
+		topts := expr.TableOptions{Default: o.Default, HasDefault: o.HasDefault, CaseInsensitive: o.CaseInsensitive}
 		if filepath.Ext(files[name]) == ".csv" {
 			rows, ps = readCSVTable(files[name], o)
+			topts.TypeHint = fmt.Sprintf("CSV cells are strings unless %s declares the column's type under tables.%s.types", ProjectFile, name)
 		} else {
 			rows, ps = readYAMLTable(files[name])
+			if len(o.Types) > 0 {
+				ps = append(ps, pf.at("/tables/"+escapePointer(name)+"/types", "types only applies to CSV tables (YAML values have their own types)"))
+			}
 		}
 		problems = append(problems, ps...)
 		if len(ps) == 0 {
-			tables[name] = expr.NewTable(name, rows, expr.TableOptions{Default: o.Default, HasDefault: o.HasDefault, CaseInsensitive: o.CaseInsensitive})
+			tables[name] = expr.NewTable(name, rows, topts)
 		}
 	}
 	return tables, problems
@@ -81,6 +89,11 @@ func readCSVTable(path string, o TableOptions) (map[string]any, []Problem) {
 	}
 	header[0] = strings.TrimPrefix(header[0], "\ufeff")
 	keyCol, valCol, problems := tableColumns(path, header, o)
+	for col := range o.Types {
+		if !slices.Contains(header, col) {
+			problems = append(problems, Problem{File: path, Line: 1, Column: 1, Message: fmt.Sprintf("types names column %q, which the table does not have (columns: %s)", col, strings.Join(header, ", "))})
+		}
+	}
 	if len(problems) > 0 {
 		return nil, problems
 	}
@@ -105,17 +118,53 @@ func readCSVTable(path string, o TableOptions) (map[string]any, []Problem) {
 			continue
 		}
 		firstLine[key] = line
+		cell := func(i int) any {
+			v, err := convertCell(rec[i], o.Types[header[i]])
+			if err != nil {
+				l, c := r.FieldPos(i)
+				problems = append(problems, Problem{File: path, Line: l, Column: c, Message: fmt.Sprintf("column %s: %v", header[i], err)})
+			}
+			return v
+		}
 		if valCol >= 0 {
-			rows[key] = rec[valCol]
+			rows[key] = cell(valCol)
 			continue
 		}
 		row := make(map[string]any, len(header))
 		for i, h := range header {
-			row[h] = rec[i]
+			row[h] = cell(i)
 		}
 		rows[key] = row
 	}
 	return rows, problems
+}
+
+// convertCell converts a CSV cell to its column's declared type.
+func convertCell(s, typ string) (any, error) {
+	t := strings.TrimSpace(s)
+	switch typ {
+	case "int":
+		n, err := strconv.ParseInt(t, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("want an int, got %q", s)
+		}
+		return n, nil
+	case "decimal":
+		d, err := decimal.Parse(t)
+		if err != nil {
+			return nil, fmt.Errorf("want a decimal, got %q", s)
+		}
+		return d, nil
+	case "bool":
+		switch strings.ToLower(t) {
+		case "true":
+			return true, nil
+		case "false":
+			return false, nil
+		}
+		return nil, fmt.Errorf("want true or false, got %q", s)
+	}
+	return s, nil
 }
 
 // tableColumns finds the key and value columns (-1: the whole row).

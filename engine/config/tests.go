@@ -91,6 +91,7 @@ func (l *loader) decodeTestFile(f *yamlFile) *TestFile {
 		return nil
 	}
 	tf := &TestFile{File: f.path, Pipeline: doc.Pipeline, Now: DefaultTestTime, Env: scalarMap(mappingValue(f.root, "env"))}
+	l.testEnvs = append(l.testEnvs, envBlock{f, "/env"})
 	if doc.Now != "" {
 		t, err := time.Parse(time.RFC3339, doc.Now)
 		if err != nil {
@@ -111,6 +112,7 @@ func (l *loader) decodeTestFile(f *yamlFile) *TestFile {
 
 func (l *loader) decodeCase(f *yamlFile, ptr string, n *yaml.Node, pl *Pipeline) *TestCase {
 	tc := &TestCase{Name: mappingValue(n, "name").Value, Line: n.Line, Mocks: map[string]Mock{}, Env: scalarMap(mappingValue(n, "env"))}
+	l.testEnvs = append(l.testEnvs, envBlock{f, ptr + "/env"})
 	dir := filepath.Dir(f.path)
 	in := mappingValue(n, "input")
 	if md := mappingValue(in, "metadata"); md != nil {

@@ -19,6 +19,12 @@ type yamlFile struct {
 	// interpolated maps a pointer to the source text of a scalar whose value
 	// came from ${env:...} or ${file:...}: messages show that text, never the value.
 	interpolated map[string]string
+	// sources says, for each interpolated pointer, where its value came
+	// from: "NAME's value", "the default of NAME", "the content of path".
+	sources map[string]string
+	// setWithDefault records that a set variable replaced a reference with
+	// a default (so validate checks the defaults in a second pass).
+	setWithDefault bool
 	// bad holds the pointers where schema validation found a problem; the
 	// decoders skip those subtrees and check everything else.
 	bad map[string]bool
@@ -57,7 +63,7 @@ func parseYAML(path string, data []byte) (*yamlFile, *Problem) {
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, yamlSyntaxProblem(path, err)
 	}
-	f := &yamlFile{path: path, lines: strings.Split(string(data), "\n"), interpolated: map[string]string{}}
+	f := &yamlFile{path: path, lines: strings.Split(string(data), "\n"), interpolated: map[string]string{}, sources: map[string]string{}}
 	if len(doc.Content) == 0 {
 		return nil, &Problem{File: path, Line: 1, Column: 1, Message: "file is empty"}
 	}
