@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -40,6 +41,9 @@ type loader struct {
 	testEnvs []envBlock
 	// brokenConns are connections whose definition has a problem.
 	brokenConns map[string]bool
+	// brokenPipelines are the names of pipeline files that could not be
+	// read ("" when even the name is unknown): tests of them are not blamed.
+	brokenPipelines []string
 }
 
 // Load reads and checks the pipeline directory dir. On any problem it
@@ -182,6 +186,7 @@ func (l *loader) loadPipelines() {
 	for _, path := range yamlFilesIn(l.dir) {
 		f, _ := l.parse(path, "pipeline.v1.json")
 		if f == nil || f.isBad("/pipeline") {
+			l.brokenPipelines = append(l.brokenPipelines, pipelineNameIn(path))
 			continue
 		}
 		pl := l.decodePipeline(f)
@@ -198,6 +203,28 @@ func (l *loader) loadPipelines() {
 	if len(seen) == 0 && len(l.problems) == 0 {
 		l.add(Problem{File: l.dir, Message: "no pipeline files (*.yaml beside " + ProjectFile + ")"})
 	}
+}
+
+var pipelineKey = regexp.MustCompile(`(?m)^pipeline:\s*["']?([A-Za-z0-9_-]+)`)
+
+// pipelineNameIn reads the pipeline name of a file that does not parse, or "".
+func pipelineNameIn(path string) string {
+	data, _ := os.ReadFile(path)
+	if m := pipelineKey.FindSubmatch(data); m != nil {
+		return string(m[1])
+	}
+	return ""
+}
+
+// pipelineBroken reports whether name may be a pipeline whose file has a
+// problem of its own.
+func (l *loader) pipelineBroken(name string) bool {
+	for _, b := range l.brokenPipelines {
+		if b == name || b == "" {
+			return true
+		}
+	}
+	return false
 }
 
 // fieldErrorProblems locates the errors from a component's Validate, one

@@ -91,16 +91,44 @@ func (s *schemaSet) validate(f *yamlFile, ptr string, value any, url string) []P
 	}
 	var leaves []*jsonschema.ValidationError
 	collectLeaves(ve, &leaves)
+	reported := map[string]bool{}
+	for p := range f.bad {
+		reported[p] = true
+	}
 	var problems []Problem
 	for _, leaf := range mergeTypeErrors(leaves) {
-		if f.bad[ptr+leaf.InstanceLocation] {
+		if reported[ptr+leaf.InstanceLocation] {
 			continue // an unresolved reference, already reported
 		}
 		f.markBad(ptr + leaf.InstanceLocation)
 		problems = append(problems, s.describe(f, ptr+leaf.InstanceLocation, leaf)...)
 	}
-	return problems
+	return explainedByTypos(problems)
 }
+
+// explainedByTypos drops "missing required key X" where an unknown key at
+// the same place is reported as a typo of X: one mistake, one problem.
+func explainedByTypos(problems []Problem) []Problem {
+	typos := map[string]bool{}
+	for _, p := range problems {
+		if m := typoMsg.FindStringSubmatch(p.Message); m != nil {
+			typos[m[1]] = true
+		}
+	}
+	out := problems[:0]
+	for _, p := range problems {
+		if m := requiredProblem.FindStringSubmatch(p.Message); m != nil && typos[m[1]] {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+var (
+	typoMsg         = regexp.MustCompile(`^unknown key "[^"]*" \(did you mean "([^"]*)"\?\)$`)
+	requiredProblem = regexp.MustCompile(`^missing required key "([^"]*)"$`)
+)
 
 func collectLeaves(ve *jsonschema.ValidationError, out *[]*jsonschema.ValidationError) {
 	if len(ve.Causes) == 0 {

@@ -61,7 +61,7 @@ func parseYAMLFile(path string) (*yamlFile, *Problem) {
 func parseYAML(path string, data []byte) (*yamlFile, *Problem) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, yamlSyntaxProblem(path, err)
+		return nil, yamlSyntaxProblem(path, data, err)
 	}
 	f := &yamlFile{path: path, lines: strings.Split(string(data), "\n"), interpolated: map[string]string{}, sources: map[string]string{}}
 	if len(doc.Content) == 0 {
@@ -76,20 +76,6 @@ func parseYAML(path string, data []byte) (*yamlFile, *Problem) {
 	}
 	f.reindex()
 	return f, nil
-}
-
-// yamlSyntaxProblem turns yaml.v3's "yaml: line N: msg" into a Problem.
-func yamlSyntaxProblem(path string, err error) *Problem {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	line := 0
-	if rest, ok := strings.CutPrefix(msg, "line "); ok {
-		if i := strings.Index(rest, ":"); i > 0 {
-			if n, convErr := strconv.Atoi(rest[:i]); convErr == nil {
-				line, msg = n, strings.TrimSpace(rest[i+1:])
-			}
-		}
-	}
-	return &Problem{File: path, Line: line, Column: 0, Message: "invalid YAML: " + msg}
 }
 
 // checkDuplicateKeys reports the first key repeated in a mapping: yaml.v3
