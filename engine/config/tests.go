@@ -124,7 +124,7 @@ func (l *loader) decodeCase(f *yamlFile, ptr string, n *yaml.Node, pl *Pipeline)
 	case body != nil:
 		tc.Body = l.value(f, ptr+"/input/body", body)
 	case file != nil:
-		tc.Body = l.fixture(f, ptr+"/input/file", filepath.Join(dir, file.Value))
+		tc.Body = l.fixture(f, ptr+"/input/file", file.Value, filepath.Join(dir, file.Value))
 	default:
 		l.add(f.at(ptr+"/input", "missing body or file"))
 	}
@@ -252,10 +252,10 @@ func (l *loader) value(f *yamlFile, ptr string, n *yaml.Node) any {
 }
 
 // fixture reads a JSON or YAML file into the message value model.
-func (l *loader) fixture(f *yamlFile, ptr, path string) any {
+func (l *loader) fixture(f *yamlFile, ptr, name, path string) any {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		l.add(f.at(ptr, "cannot read fixture: %v", pathError(err)))
+		l.add(f.at(ptr, "cannot read fixture %s: %v", name, pathError(err)))
 		return nil
 	}
 	v, err := DecodeFixture(path, data)
