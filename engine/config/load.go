@@ -166,13 +166,13 @@ func (l *loader) load() {
 }
 
 // yamlFilesIn lists *.yaml and *.yml files of a directory, sorted, skipping
-// the project file.
+// the project file and hidden files (.gitlab-ci.yml and other tools' files).
 func yamlFilesIn(dir string) []string {
 	entries, _ := os.ReadDir(dir)
 	var paths []string
 	for _, e := range entries {
 		ext := filepath.Ext(e.Name())
-		if e.IsDir() || (ext != ".yaml" && ext != ".yml") || e.Name() == ProjectFile {
+		if e.IsDir() || (ext != ".yaml" && ext != ".yml") || e.Name() == ProjectFile || strings.HasPrefix(e.Name(), ".") {
 			continue
 		}
 		paths = append(paths, filepath.Join(dir, e.Name()))
