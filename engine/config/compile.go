@@ -102,23 +102,24 @@ func (c *compiler) template(f *yamlFile, n *yaml.Node, env *expr.Env) *Template 
 	if root == nil {
 		return nil
 	}
-	return &Template{root: root}
+	return &Template{root: root, file: f}
 }
 
 func (c *compiler) tnode(f *yamlFile, n *yaml.Node, env *expr.Env) *tnode {
 	ok := true
 	switch n.Kind {
 	case yaml.MappingNode:
-		t := &tnode{isObj: true}
+		t := &tnode{isObj: true, node: n}
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			v := c.tnode(f, resolveAlias(n.Content[i+1]), env)
 			ok = ok && v != nil
 			t.keys = append(t.keys, n.Content[i].Value)
+			t.keyNodes = append(t.keyNodes, n.Content[i])
 			t.vals = append(t.vals, v)
 		}
 		return okOrNil(t, ok)
 	case yaml.SequenceNode:
-		t := &tnode{isArr: true}
+		t := &tnode{isArr: true, node: n}
 		for _, it := range n.Content {
 			v := c.tnode(f, resolveAlias(it), env)
 			ok = ok && v != nil
@@ -128,14 +129,14 @@ func (c *compiler) tnode(f *yamlFile, n *yaml.Node, env *expr.Env) *tnode {
 	}
 	if n.ShortTag() == "!!str" {
 		p := c.expr(f, n, env)
-		return okOrNil(&tnode{prog: p}, p != nil)
+		return okOrNil(&tnode{prog: p, node: n}, p != nil)
 	}
 	lit, err := literal(n)
 	if err != nil {
 		c.problems = append(c.problems, f.atNode(n, "%v", err))
 		return nil
 	}
-	return &tnode{lit: lit}
+	return &tnode{lit: lit, node: n}
 }
 
 func okOrNil(t *tnode, ok bool) *tnode {

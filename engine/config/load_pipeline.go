@@ -30,6 +30,7 @@ func (l *loader) decodePipeline(f *yamlFile) *Pipeline {
 	}
 	vars := l.decodeSteps(f, pl)
 	l.decodeSinks(f, pl, vars)
+	l.checkDocuments(pl)
 	return pl
 }
 

@@ -3,6 +3,8 @@ package config
 import (
 	"fmt"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/pipewright/pipewright/engine/expr"
 )
 
@@ -10,16 +12,19 @@ import (
 // leaves are CEL programs and whose other scalars are literals.
 type Template struct {
 	root *tnode
+	file *yamlFile // where it is written, for problems
 }
 
 type tnode struct {
-	prog  *expr.Program // a leaf expression
-	lit   any           // a literal leaf (when prog, keys and items are nil)
-	keys  []string      // an object: keys and their values
-	vals  []*tnode
-	items []*tnode // a list
-	isObj bool
-	isArr bool
+	prog     *expr.Program // a leaf expression
+	lit      any           // a literal leaf (when prog, keys and items are nil)
+	keys     []string      // an object: keys and their values
+	keyNodes []*yaml.Node
+	vals     []*tnode
+	items    []*tnode // a list
+	isObj    bool
+	isArr    bool
+	node     *yaml.Node // the node it was compiled from
 }
 
 // Eval builds the output for one message.

@@ -40,6 +40,16 @@ type Shape struct {
 	List bool
 	// Hint ends the message about a column's type (how to declare it).
 	Hint string
+	// Fields are the shapes of columns that hold objects (or lists of
+	// them), when known: a map literal inside a map literal.
+	Fields map[string]*Shape
+}
+
+// listOf is the shape of a list of rows of shape s.
+func listOf(s *Shape) *Shape {
+	l := *s
+	l.List = true
+	return &l
 }
 
 // Element returns the shape of one row of a list shape.
