@@ -39,6 +39,8 @@ type loader struct {
 	preferDefaults bool
 	// testEnvs are the env mappings of test files and cases.
 	testEnvs []envBlock
+	// tableNames are the names of every table, loaded or not.
+	tableNames []string
 	// brokenConns are connections whose definition has a problem.
 	brokenConns map[string]bool
 	// brokenPipelines are the names of pipeline files that could not be
@@ -153,12 +155,7 @@ func (l *loader) load() {
 	}
 	l.project = &Project{Dir: l.dir, Connections: map[string]*Connection{}, Globals: &Globals{Clock: l.opts.Clock}}
 	l.decodeProject(pf)
-	names := make([]string, 0, len(l.project.Tables))
-	for n := range l.project.Tables {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	l.compiler = newCompiler(names, l.project.Globals)
+	l.compiler = newCompiler(l.tableNames, l.project.Globals)
 	l.loadPipelines()
 	l.loadTests()
 	l.checkEnv()

@@ -35,9 +35,9 @@ func (l *loader) decodeProject(f *yamlFile) {
 		}
 		doc.Tables[name] = o
 	}
-	tables, problems := loadTables(l.dir, doc.Tables, f)
+	tables, names, problems := loadTables(l.dir, doc.Tables, f)
 	l.add(problems...)
-	p.Tables = tables
+	p.Tables, l.tableNames = tables, names
 	p.Globals.Tables, p.Globals.Env = tables, p.Env
 	l.decodeConnections(f)
 }

@@ -23,8 +23,10 @@ import (
 const TablesDir = "tables"
 
 // loadTables reads every table under dir/tables plus the ones the project
-// file names, applying the project's options.
-func loadTables(dir string, opts map[string]TableOptions, pf *yamlFile) (expr.Tables, []Problem) {
+// file names, applying the project's options. It returns the tables that
+// loaded and the names of all of them (a table with a problem still has
+// its name, so that expressions using it are not blamed too).
+func loadTables(dir string, opts map[string]TableOptions, pf *yamlFile) (expr.Tables, []string, []Problem) {
 	files := map[string]string{}
 	entries, _ := os.ReadDir(filepath.Join(dir, TablesDir))
 	for _, e := range entries {
@@ -48,11 +50,13 @@ func loadTables(dir string, opts map[string]TableOptions, pf *yamlFile) (expr.Ta
 	}
 	sort.Strings(names)
 	tables := expr.Tables{}
+	var valid []string
 	for _, name := range names {
 		if !tableName.MatchString(name) {
 			problems = append(problems, Problem{File: files[name], Message: fmt.Sprintf("table name %q: want lower-case letters, digits and underscores", name)})
 			continue
 		}
+		valid = append(valid, name)
 		o := opts[name]
 		var rows map[string]any
 		var ps []Problem
@@ -63,7 +67,7 @@ func loadTables(dir string, opts map[string]TableOptions, pf *yamlFile) (expr.Ta
 		} else {
 			rows, ps = readYAMLTable(files[name])
 			if len(o.Types) > 0 {
-				ps = append(ps, pf.at("/tables/"+escapePointer(name)+"/types", "types only applies to CSV tables (YAML values have their own types)"))
+				ps = append(ps, pf.atKey("/tables/"+escapePointer(name)+"/types", "types only applies to CSV tables (YAML values have their own types)"))
 			}
 		}
 		problems = append(problems, ps...)
@@ -71,7 +75,7 @@ func loadTables(dir string, opts map[string]TableOptions, pf *yamlFile) (expr.Ta
 			tables[name] = expr.NewTable(name, rows, topts)
 		}
 	}
-	return tables, problems
+	return tables, valid, problems
 }
 
 func readCSVTable(path string, o TableOptions) (map[string]any, []Problem) {

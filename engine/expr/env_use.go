@@ -30,26 +30,26 @@ func (u EnvUse) String() string {
 
 // envUse records x when it reads an env value, converted by conversion.
 func (c *shapeChecker) envUse(x ast.Expr, conversion string) bool {
-	name := ""
+	name, at := "", x
 	switch x.Kind() {
 	case ast.SelectKind:
 		sel := x.AsSelect()
 		if op := sel.Operand(); op.Kind() == ast.IdentKind && op.AsIdent() == "env" && !sel.IsTestOnly() {
-			name = sel.FieldName()
+			name, at = sel.FieldName(), op
 		}
 	case ast.CallKind:
 		call := x.AsCall()
 		if call.FunctionName() == "_[_]" && len(call.Args()) == 2 {
 			op, key := call.Args()[0], call.Args()[1]
 			if s, ok := key.AsLiteral().(types.String); ok && key.Kind() == ast.LiteralKind && op.Kind() == ast.IdentKind && op.AsIdent() == "env" {
-				name = string(s)
+				name, at = string(s), op
 			}
 		}
 	}
 	if name == "" {
 		return false
 	}
-	line, col := c.position(x.ID(), true)
+	line, col := c.position(at.ID(), true)
 	c.envUses = append(c.envUses, EnvUse{Name: name, Conversion: conversion, Line: line, Column: col})
 	return true
 }

@@ -111,13 +111,14 @@ func (c *shapeChecker) visitSelect(x ast.Expr, scope map[string]*Shape) sval {
 			return sval{table: t}
 		}
 	case o.row() != nil:
-		return c.column(x.ID(), o.row(), sel.FieldName())
+		return c.column(x.ID(), true, o.row(), sel.FieldName())
 	}
 	return sval{}
 }
 
-// column checks a column read of a row and describes the column.
-func (c *shapeChecker) column(id int64, row *Shape, name string) sval {
+// column checks a column read of a row and describes the column. A
+// select's offset is its dot: the name starts after it.
+func (c *shapeChecker) column(id int64, selected bool, row *Shape, name string) sval {
 	if row.Columns == nil {
 		return sval{}
 	}
@@ -130,7 +131,11 @@ func (c *shapeChecker) column(id int64, row *Shape, name string) sval {
 		} else {
 			msg += " (columns: " + strings.Join(names, ", ") + ")"
 		}
-		c.issue(id, false, "%s", msg)
+		line, col := c.position(id, false)
+		if selected {
+			col++
+		}
+		c.issues = append(c.issues, Issue{Line: line, Column: col, Message: msg})
 		return sval{}
 	}
 	return sval{col: &colInfo{what: fmt.Sprintf("column %q of %s", name, row.Source), typ: typ, values: row.Values[name], hint: row.Hint}}
@@ -144,7 +149,7 @@ var conversions = map[string]bool{"int": true, "uint": true, "double": true, "de
 func (c *shapeChecker) visitCall(x ast.Expr, scope map[string]*Shape) sval {
 	call := x.AsCall()
 	fn, args := call.FunctionName(), call.Args()
-	if conversions[fn] && !call.IsMemberFunction() && len(args) == 1 && c.envUse(args[0], fn) {
+	if conversions[fn] && !call.IsMemberFunction() && len(args) == 1 && c.envUse(args[0], fn) || c.envUse(x, "") {
 		return sval{}
 	}
 	var target sval
@@ -187,7 +192,7 @@ func (c *shapeChecker) index(x ast.Expr, optional bool, o, k sval) sval {
 			return sval{table: t}
 		}
 	case o.row() != nil && isString && !optional:
-		return c.column(x.AsCall().Args()[1].ID(), o.row(), string(key))
+		return c.column(x.AsCall().Args()[1].ID(), false, o.row(), string(key))
 	case o.shape != nil && o.shape.List && !o.opt:
 		return sval{shape: o.shape.Element(), opt: optional}
 	}
@@ -223,7 +228,7 @@ func (c *shapeChecker) compare(x ast.Expr, equals bool, a, b sval) {
 	case litType == "" || col.typ == TypeDyn || litType == col.typ || (numeric(litType) && numeric(col.typ)):
 	default:
 		hint := ""
-		if col.hint != "" {
+		if col.hint != "" && col.typ == TypeString {
 			hint = " (" + col.hint + ")"
 		}
 		line, column := c.issue(x.ID(), false, "%s is %s, compared with %s, %s: the comparison is %s%s",
