@@ -125,7 +125,7 @@ func NewEnv(opts Options) (*Env, error) {
 		e.tables[t] = true
 	}
 	decls := make([]cel.EnvOption, 0, len(opts.Vars)+len(opts.Typed))
-	for _, name := range sortedNames(opts.Typed) {
+	for _, name := range sortedKeys(opts.Typed) {
 		if !identPattern.MatchString(name) {
 			return nil, fmt.Errorf("table name %q is not an identifier ([A-Za-z_][A-Za-z0-9_]*)", name)
 		}
@@ -153,15 +153,6 @@ func NewEnv(opts Options) (*Env, error) {
 		return nil, fmt.Errorf("declaring variables: %w", err)
 	}
 	return e, nil
-}
-
-func sortedNames(ts Tables) []string {
-	names := make([]string, 0, len(ts))
-	for n := range ts {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
 }
 
 // tableNames lists the known tables, sorted, for messages.

@@ -63,13 +63,16 @@ func (s *Shape) Element() *Shape {
 }
 
 // columnNames lists the shape's columns, sorted.
-func (s *Shape) columnNames() []string {
-	names := make([]string, 0, len(s.Columns))
-	for c := range s.Columns {
-		names = append(names, c)
+func (s *Shape) columnNames() []string { return sortedKeys(s.Columns) }
+
+// sortedKeys lists a map's keys, sorted.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
 	}
-	sort.Strings(names)
-	return names
+	sort.Strings(keys)
+	return keys
 }
 
 // TypeOf returns the type of a message value (TypeDyn for null).

@@ -3,11 +3,9 @@ package cli
 import (
 	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
-	"sort"
 	"strings"
 
+	"github.com/pipewright/pipewright/cmd/pipewright/internal/scaffold"
 	"github.com/pipewright/pipewright/engine/config"
 	"github.com/pipewright/pipewright/schemas"
 )
@@ -86,19 +84,5 @@ func writeSchemas(dir string) error {
 	if err != nil {
 		return err
 	}
-	names := make([]string, 0, len(all))
-	for n := range all {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		path := filepath.Join(dir, filepath.FromSlash(n))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return err
-		}
-		if err := os.WriteFile(path, all[n], 0o644); err != nil {
-			return err
-		}
-	}
-	return nil
+	return scaffold.WriteFiles(dir, all)
 }

@@ -88,6 +88,12 @@ func Create(dir string, opts Options) error {
 	for name, data := range extra {
 		files[name] = data
 	}
+	return WriteFiles(dir, files)
+}
+
+// WriteFiles writes files (by slash-separated path) under dir, creating
+// the folders they need.
+func WriteFiles(dir string, files map[string][]byte) error {
 	names := make([]string, 0, len(files))
 	for n := range files {
 		names = append(names, n)
