@@ -97,3 +97,21 @@ func TestEval_errors_name_where_and_the_operand_types(t *testing.T) {
 	_, err = prog.Eval(expr.NewActivation(expr.Data{Msg: map[string]any{"s": "abc"}}))
 	assert.EqualError(t, err, "type conversion error from 'string' to 'int' (in int(string))")
 }
+
+func TestEval_errors_are_explained_safely_by_concurrent_evaluations(t *testing.T) {
+	env, err := expr.NewEnv(expr.Options{})
+	require.NoError(t, err)
+	prog, issues := env.Compile("msg.n + msg.s")
+	require.Empty(t, issues)
+	act := expr.NewActivation(expr.Data{Msg: map[string]any{"n": int64(1), "s": "1"}})
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			_, err := prog.Eval(act)
+			errs <- err
+		}()
+	}
+	for range 8 {
+		assert.EqualError(t, <-errs, "no such overload: int + string")
+	}
+}
