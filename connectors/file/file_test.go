@@ -3,8 +3,10 @@ package file_test
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -22,28 +24,58 @@ type harness struct {
 	set  component.SourceSettings
 	pub  *componenttest.Publisher
 	dead *componenttest.DeadLetters
+	logs *componenttest.SyncBuffer
 }
 
 func newHarness(t *testing.T) *harness {
-	h := &harness{pub: &componenttest.Publisher{}, dead: &componenttest.DeadLetters{}}
+	h := &harness{pub: &componenttest.Publisher{}, dead: &componenttest.DeadLetters{}, logs: &componenttest.SyncBuffer{}}
 	h.set = component.SourceSettings{Settings: componenttest.NewSettings(t, "test/source"), Publisher: h.pub, DeadLetter: h.dead}
+	h.set.Logger = slog.New(slog.NewTextHandler(h.logs, nil))
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Log(h.logs.String())
+		}
+	})
 	wd, err := os.Getwd()
 	require.NoError(t, err)
 	h.set.Dir = filepath.Join(wd, "testdata")
 	return h
 }
 
-// runSource starts a source, waits until it went quiet and shuts it down.
+// The source's log lines a test waits for.
+const (
+	endOfInput = "file source reached the end of its input"
+	retrying   = "file source failed; retrying"
+)
+
+// runSource starts a source, waits until it reached the end of its input
+// and shuts it down.
 func (h *harness) runSource(t *testing.T, options string) {
 	t.Helper()
-	f := file.NewSourceFactory()
-	cfg := componenttest.DecodeConfig(t, f, options)
-	src, err := f.CreateSource(context.Background(), h.set, cfg)
-	require.NoError(t, err)
-	require.NoError(t, src.Start(context.Background()))
-	time.Sleep(50 * time.Millisecond) // the source stops by itself at the end of the input
+	h.runSourceUntil(t, options, endOfInput)
+}
+
+// runSourceUntil starts a source, waits until it logged logLine and shuts
+// it down.
+func (h *harness) runSourceUntil(t *testing.T, options, logLine string) {
+	t.Helper()
+	src := h.start(t, options)
+	require.Eventually(t, func() bool { return strings.Contains(h.logs.String(), logLine) }, time.Minute, time.Millisecond, "the source logs %q", logLine)
 	require.NoError(t, src.Shutdown(context.Background()))
 }
+
+// start creates and starts a source with the options.
+func (h *harness) start(t *testing.T, options string) component.Source {
+	t.Helper()
+	f := file.NewSourceFactory()
+	src, err := f.CreateSource(context.Background(), h.set, componenttest.DecodeConfig(t, f, options))
+	require.NoError(t, err)
+	require.NoError(t, src.Start(context.Background()))
+	return src
+}
+
+// body returns a published message's body, which the source publishes as JSON.
+func body(m *component.Message) string { return string(m.Body.(json.RawMessage)) }
 
 func TestSource_reads_json_lines_and_dead_letters_bad_ones(t *testing.T) {
 	h := newHarness(t)
@@ -51,7 +83,7 @@ func TestSource_reads_json_lines_and_dead_letters_bad_ones(t *testing.T) {
 	msgs := h.pub.Messages()
 	require.Len(t, msgs, 3)
 	assert.Equal(t, "orders.jsonl:1", msgs[0].ID)
-	assert.JSONEq(t, `{"id":1,"amount":12.30}`, string(msgs[0].Body.(json.RawMessage)), "passed on as read")
+	assert.JSONEq(t, `{"id":1,"amount":12.30}`, body(msgs[0]), "passed on as read")
 	assert.Equal(t, "5", msgs[2].Meta("line"))
 	require.Equal(t, 1, h.dead.Len())
 	assert.Equal(t, "not json", h.dead.Msgs[0].Body)
@@ -75,7 +107,7 @@ func TestSource_resumes_after_what_it_published(t *testing.T) {
 func TestSource_does_not_move_the_cursor_when_publishing_fails(t *testing.T) {
 	h := newHarness(t)
 	h.pub.Err = assert.AnError
-	h.runSource(t, "path: orders.jsonl")
+	h.runSourceUntil(t, "path: orders.jsonl", retrying)
 	_, err := h.set.State.Get(context.Background(), "offset/orders.jsonl")
 	assert.ErrorIs(t, err, component.ErrNotFound)
 }
@@ -91,15 +123,12 @@ func TestSource_without_watch_retries_a_failed_publish(t *testing.T) {
 		}
 		return h.pub.Publish(ctx, msgs...)
 	})
-	f := file.NewSourceFactory()
-	src, err := f.CreateSource(context.Background(), h.set, componenttest.DecodeConfig(t, f, "path: orders.jsonl"))
-	require.NoError(t, err)
-	require.NoError(t, src.Start(context.Background()))
+	src := h.start(t, "path: orders.jsonl")
 	defer func() { require.NoError(t, src.Shutdown(context.Background())) }()
-	require.Eventually(t, func() bool { return clock.Waiters() == 1 }, 5*time.Second, time.Millisecond, "the source waits to try again")
+	require.Eventually(t, func() bool { return clock.Waiters() == 1 }, time.Minute, time.Millisecond, "the source waits to try again")
 	assert.Empty(t, h.pub.Messages())
 	clock.Advance(time.Minute)
-	require.Eventually(t, func() bool { return len(h.pub.Messages()) == 3 }, 5*time.Second, time.Millisecond, "published on the second attempt")
+	require.Eventually(t, func() bool { return len(h.pub.Messages()) == 3 }, time.Minute, time.Millisecond, "published on the second attempt")
 }
 
 func TestSource_reads_csv_rows_as_objects(t *testing.T) {
@@ -107,8 +136,8 @@ func TestSource_reads_csv_rows_as_objects(t *testing.T) {
 	h.runSource(t, "path: stock.csv\nformat: csv")
 	msgs := h.pub.Messages()
 	require.Len(t, msgs, 2)
-	assert.Equal(t, map[string]any{"sku": "A-1", "qty": "3"}, msgs[0].Body)
-	assert.Equal(t, map[string]any{"sku": "B,2", "qty": "4"}, msgs[1].Body)
+	assert.JSONEq(t, `{"sku": "A-1", "qty": "3"}`, body(msgs[0]))
+	assert.JSONEq(t, `{"sku": "B,2", "qty": "4"}`, body(msgs[1]))
 	require.Equal(t, 1, h.dead.Len())
 	assert.ErrorContains(t, h.dead.Reasons[0], "stock.csv:4: 1 fields, the header has 2")
 }
@@ -136,7 +165,7 @@ func TestSource_dead_letters_a_malformed_csv_row_and_resumes_past_it(t *testing.
 	h2.runSource(t, "path: in.csv\nformat: csv")
 	msgs = h2.pub.Messages()
 	require.Len(t, msgs, 1)
-	assert.Equal(t, map[string]any{"sku": "D-4", "qty": "4"}, msgs[0].Body)
+	assert.JSONEq(t, `{"sku": "D-4", "qty": "4"}`, body(msgs[0]))
 	assert.Equal(t, 0, h2.dead.Len(), "the malformed row is not dead-lettered twice")
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sync"
@@ -30,7 +31,7 @@ type SinkConfig struct {
 
 const sinkSchema = `{
   "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "description": "Appends each message body as one JSON line. Every batch is flushed before it is acknowledged.",
+  "description": "Appends each message body as one JSON line. Every batch is written before it is acknowledged; a failed write (a full disk) is taken back and retried, so the file never holds a partial record, and writing resumes by itself once the cause is gone.",
   "type": "object",
   "additionalProperties": false,
   "required": ["path"],
@@ -41,12 +42,12 @@ const sinkSchema = `{
   }
 }`
 
-type sinkFactory struct{}
+type sinkFactory struct{ open openFunc }
 
 var _ component.SinkFactory = sinkFactory{}
 
 // NewSinkFactory returns the factory of the file sink.
-func NewSinkFactory() component.SinkFactory { return sinkFactory{} }
+func NewSinkFactory() component.SinkFactory { return sinkFactory{open: openAppend} }
 
 func (sinkFactory) Type() component.Type           { return "file" }
 func (sinkFactory) Kind() component.Kind           { return component.KindSink }
@@ -54,42 +55,65 @@ func (sinkFactory) Schema() []byte                 { return []byte(sinkSchema) }
 func (sinkFactory) NewConfig() any                 { return &SinkConfig{} }
 func (sinkFactory) ConnectionType() component.Type { return "" }
 
-func (sinkFactory) CreateSink(_ context.Context, set component.SinkSettings, cfg any) (component.Sink, error) {
+func (f sinkFactory) CreateSink(_ context.Context, set component.SinkSettings, cfg any) (component.Sink, error) {
 	c := cfg.(*SinkConfig)
 	path := c.Path
 	if !filepath.IsAbs(path) {
 		path = filepath.Join(set.DataDir, path)
 	}
-	fs := &fileSink{path: path, sync: c.Sync}
+	fs := &fileSink{path: path, sync: c.Sync, open: f.open, log: set.Logger}
 	if !c.Key.IsZero() {
 		fs.key, fs.keys = &c.Key, map[string]bool{}
 	}
 	return fs, nil
 }
 
-// fileSink appends JSON lines to a file.
+// fileSink appends JSON lines to a file. It writes each batch with one
+// write and removes it again when the write fails, so the file holds only
+// complete records, and it opens the file again when it had to let it go:
+// once the cause (a full disk, a directory that is not writable) is gone,
+// writing resumes by itself.
 type fileSink struct {
-	path string
-	sync bool
-	key  *component.Expr
-	keys map[string]bool // written keys, when key is set
-	mu   sync.Mutex
-	f    *os.File
-	w    *bufio.Writer
+	path    string
+	sync    bool
+	key     *component.Expr
+	keys    map[string]bool // written keys, when key is set
+	open    openFunc
+	log     *slog.Logger
+	mu      sync.Mutex
+	f       sinkFile // nil until opened, and after a failure it could not undo
+	buf     []byte
+	failing int // writes failed in a row
 }
 
+// Start opens the file. A file that cannot be opened yet (a directory
+// that is not writable) is logged and opened again by the next Write; a
+// file whose records cannot be read back is an error.
 func (s *fileSink) Start(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	err := s.openFile(ctx)
+	if err != nil && !component.IsPermanent(err) {
+		s.log.Error("file sink cannot open its file; every write tries again", "path", s.path, "error", err)
+		return nil
+	}
+	return err
+}
+
+// openFile drops a torn last line, reads back the written keys and opens
+// the file for appending.
+func (s *fileSink) openFile(ctx context.Context) error {
 	if err := os.MkdirAll(filepath.Dir(s.path), 0o755); err != nil {
 		return err
 	}
 	if err := s.recover(ctx); err != nil {
 		return err
 	}
-	f, err := os.OpenFile(s.path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	f, err := s.open(s.path)
 	if err != nil {
 		return err
 	}
-	s.f, s.w = f, bufio.NewWriterSize(f, 1<<20)
+	s.f = f
 	return nil
 }
 
@@ -111,7 +135,7 @@ func (s *fileSink) recover(ctx context.Context) error {
 		if len(line) > 0 && line[len(line)-1] == '\n' {
 			good += int64(len(line))
 			if err := s.remember(ctx, line); err != nil {
-				return fmt.Errorf("%s at byte %d: %w", s.path, good, err)
+				return component.Permanentf("%s at byte %d: %w", s.path, good, err)
 			}
 		}
 		if errors.Is(err, io.EOF) {
@@ -146,19 +170,22 @@ func (s *fileSink) Shutdown(context.Context) error {
 	if s.f == nil {
 		return nil
 	}
-	err := s.w.Flush()
-	if cerr := s.f.Close(); err == nil {
-		err = cerr
-	}
+	err := s.f.Close()
 	s.f = nil
 	return err
 }
 
-// Write appends the batch and flushes it (and syncs it when configured).
-// A body that cannot be encoded fails alone, permanently.
+// Write appends the batch (and syncs it when configured). A body that
+// cannot be encoded fails alone, permanently; a failed write is
+// retryable and leaves no part of the batch in the file.
 func (s *fileSink) Write(ctx context.Context, batch []*component.Message) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.f == nil {
+		if err := s.openFile(ctx); err != nil {
+			return s.failed(fmt.Errorf("opening %s: %v", s.path, err))
+		}
+	}
 	if s.key == nil {
 		return s.writeBatch(batch)
 	}
@@ -169,16 +196,27 @@ func (s *fileSink) Write(ctx context.Context, batch []*component.Message) error 
 }
 
 func (s *fileSink) writeBatch(batch []*component.Message) error {
-	perMsg := writeLines(s.w, batch)
-	if err := s.w.Flush(); err != nil {
-		return component.Retryable(fmt.Errorf("writing %s: %w", s.path, err))
-	}
-	if s.sync {
-		if err := s.f.Sync(); err != nil {
-			return component.Retryable(fmt.Errorf("syncing %s: %w", s.path, err))
+	data, perMsg := appendLines(s.buf[:0], batch)
+	s.buf = data[:0]
+	if err := appendAll(s.f, data, s.sync); err != nil {
+		if errors.Is(err, errTorn) {
+			_ = s.f.Close() // opening it again drops the torn record
+			s.f = nil
 		}
+		return s.failed(err)
+	}
+	if s.failing > 0 {
+		s.log.Info("file sink writes again", "path", s.path, "failed_writes", s.failing)
+		s.failing = 0
 	}
 	return perMsg
+}
+
+// failed logs a failed write and returns it as retryable.
+func (s *fileSink) failed(err error) error {
+	s.failing++
+	s.log.Error("file sink cannot write; the batch is retried", "path", s.path, "error", err, "failed_writes", s.failing)
+	return component.Retryable(err)
 }
 
 // dedupe drops messages whose key was written (in this batch or before),
@@ -202,30 +240,4 @@ func (s *fileSink) dedupe(ctx context.Context, batch []*component.Message) ([]*c
 		}
 	}
 	return keep, m
-}
-
-// writeLines encodes each body as one line; encoding failures are reported
-// per message in a *component.BatchError.
-func writeLines(w io.Writer, batch []*component.Message) error {
-	var failed map[int]error
-	buf := make([]byte, 0, 2048)
-	for i, m := range batch {
-		var err error
-		buf, err = component.AppendJSON(buf[:0], m.Body)
-		if err != nil {
-			if failed == nil {
-				failed = map[int]error{}
-			}
-			failed[i] = component.Permanentf("encoding the body: %v", err)
-			continue
-		}
-		buf = append(buf, '\n')
-		if _, err := w.Write(buf); err != nil {
-			return component.Retryable(err)
-		}
-	}
-	if failed != nil {
-		return &component.BatchError{Errors: failed}
-	}
-	return nil
 }

@@ -1,19 +1,14 @@
 package file
 
 import (
-	"bufio"
-	"bytes"
 	"cmp"
 	"context"
-	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"sync"
 	"time"
 
@@ -108,15 +103,22 @@ func (s *source) readAll(ctx context.Context) error {
 		return component.Permanentf("path %q: %w", s.cfg.Path, err)
 	}
 	sort.Strings(paths)
+	var failed []error
 	for _, p := range paths {
-		if err := s.readFile(ctx, p); err != nil {
+		err := s.readFile(ctx, p)
+		switch {
+		case err == nil:
+		case component.IsPermanent(err) && ctx.Err() == nil:
+			failed = append(failed, err) // a file that cannot be read holds up no other
+		default:
 			return err
 		}
 	}
-	return nil
+	return errors.Join(failed...)
 }
 
-// cursor is where reading a file resumes.
+// cursor is where reading a file resumes: the byte offset of the next
+// record and the number of lines before it.
 type cursor struct {
 	offset int64
 	line   int
@@ -162,126 +164,44 @@ func (s *source) readFile(ctx context.Context, path string) error {
 	return b.flush(ctx)
 }
 
-func (s *source) readJSONL(ctx context.Context, f *os.File, cur cursor, b *batcher) error {
-	if _, err := f.Seek(cur.offset, io.SeekStart); err != nil {
-		return err
+// metaRoom is the room a message's metadata and engine headers take in
+// the transport's payload, besides three copies of its id.
+const metaRoom = 4 << 10
+
+// readLimit is the longest record the source holds in memory: the
+// configured maximum, or less when the transport's payload is smaller.
+func (s *source) readLimit() int {
+	limit := s.cfg.MaxRecordBytes
+	if p := s.set.MaxPayload; p > 0 {
+		limit = int(min(int64(limit), max(p-metaRoom, 0)))
 	}
-	r := bufio.NewReaderSize(f, 1<<20)
+	return limit
+}
+
+// next returns the next record of rr, or io.EOF at the end of the input:
+// also before a record the end of the file cut short while watching,
+// which is read again once it is complete.
+func (s *source) next(rr *recordReader) (record, error) {
+	rec, err := rr.read()
+	if err == nil && !rec.ended && s.cfg.Watch.D() > 0 {
+		return record{}, io.EOF
+	}
+	return rec, err
+}
+
+// eachRecord hands the records of rr to handle, up to the end of the input.
+func (s *source) eachRecord(ctx context.Context, rr *recordReader, handle func(record) error) error {
 	for ctx.Err() == nil {
-		line, err := r.ReadBytes('\n')
-		if len(line) > 0 && line[len(line)-1] != '\n' && errors.Is(err, io.EOF) {
-			return nil // a partial last line: wait until it is complete
-		}
-		if len(line) > 0 {
-			cur.offset += int64(len(line))
-			cur.line++
-			if trimmed := trimLine(line); len(trimmed) > 0 {
-				body, decErr := s.jsonBody(trimmed)
-				if decErr != nil {
-					body = string(trimmed)
-				}
-				if err := b.add(ctx, body, decErr, cur); err != nil {
-					return err
-				}
-			} else {
-				b.cur = cur
-			}
-		}
+		rec, err := s.next(rr)
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
 		if err != nil {
 			return err
 		}
-	}
-	return ctx.Err()
-}
-
-// jsonBody checks one line. Without an id expression the line is passed on
-// as it is (json.RawMessage): it only needs to be valid, not decoded here.
-func (s *source) jsonBody(line []byte) (any, error) {
-	if s.cfg.ID.IsZero() {
-		if !json.Valid(line) {
-			_, err := component.DecodeJSON(line) // for the position of the mistake
-			return nil, err
-		}
-		return json.RawMessage(append([]byte(nil), line...)), nil
-	}
-	return component.DecodeJSON(line)
-}
-
-// trimLine drops a line's end and trailing spaces.
-func trimLine(line []byte) []byte { return bytes.TrimRight(line, "\r\n ") }
-
-func (s *source) readCSV(ctx context.Context, f *os.File, cur cursor, b *batcher) error {
-	r := csv.NewReader(bufio.NewReaderSize(f, 1<<20))
-	if s.cfg.Delimiter != "" {
-		r.Comma = []rune(s.cfg.Delimiter)[0]
-	}
-	r.FieldsPerRecord = -1
-	header, err := r.Read()
-	if errors.Is(err, io.EOF) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("%s: header: %w", b.name, err)
-	}
-	if cur.offset == 0 {
-		cur = cursor{offset: r.InputOffset(), line: 1}
-	}
-	// Skip what was already published (the reader cannot seek); a malformed
-	// row among it was dead-lettered then.
-	for r.InputOffset() < cur.offset {
-		_, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil && !isParseError(err) {
-			return fmt.Errorf("%s: %w", b.name, err)
-		}
-	}
-	for ctx.Err() == nil {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		var body any
-		var decErr error
-		var pe *csv.ParseError
-		switch {
-		case errors.As(err, &pe):
-			// A malformed row has no fields to locate: the error has its line.
-			cur, decErr = cursor{offset: r.InputOffset(), line: pe.StartLine}, err
-		case err != nil:
-			return fmt.Errorf("%s: %w", b.name, err)
-		default:
-			line, _ := r.FieldPos(0)
-			cur = cursor{offset: r.InputOffset(), line: line}
-			body, decErr = csvRow(header, rec)
-		}
-		if decErr != nil {
-			body = strconv.Quote(fmt.Sprint(rec))
-		}
-		if err := b.add(ctx, body, decErr, cur); err != nil {
+		if err := handle(rec); err != nil {
 			return err
 		}
 	}
 	return ctx.Err()
-}
-
-// csvRow makes a record an object keyed by the header's names.
-func csvRow(header, rec []string) (any, error) {
-	if len(rec) != len(header) {
-		return nil, fmt.Errorf("%d fields, the header has %d", len(rec), len(header))
-	}
-	row := make(map[string]any, len(header))
-	for i, h := range header {
-		row[h] = rec[i]
-	}
-	return row, nil
-}
-
-func isParseError(err error) bool {
-	var pe *csv.ParseError
-	return errors.As(err, &pe)
 }

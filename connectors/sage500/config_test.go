@@ -139,28 +139,12 @@ func TestConnectionConfig_refuses_positional_parameters(t *testing.T) {
 func TestSalesOrderConfig_ValidateConnection(t *testing.T) {
 	sqliteConn := componenttest.DecodeConfig(t, sage500.NewConnectionFactory(), connOptions(t, "sqlite:x.db"))
 	mssqlConn := componenttest.DecodeConfig(t, sage500.NewConnectionFactory(), connOptions(t, "sqlserver://sa:secret@db/SQLEXPRESS?database=mas500_app"))
-	tests := []struct {
-		name    string
-		options string
-		conn    any
-		want    string
-	}{
+	checkAgainstConnection(t, sage500.NewSalesOrderFactory(), []connCase{
 		{"staging refused on SQLite", "key_field: AmazonOrderId\nmode: staging\n", sqliteConn, "mode: staging mode needs SQL Server: it loads StgSalesOrder/StgSOLine and runs Sage's spSOapiSalesOrdIns, which the SQLite demo database does not have; use mode: direct"},
 		{"staging fine on SQL Server", "key_field: AmazonOrderId\nmode: staging\n", mssqlConn, ""},
 		{"key not unique", "key_field: MarketplaceId\n", sqliteConn, "key_field: custom field MarketplaceId of sales_order must be declared unique: true"},
 		{"key not declared", "key_field: OrderNumber\n", sqliteConn, `key_field: the connection declares no sales_order custom field "OrderNumber" (declared: AmazonOrderId, MarketplaceId)`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			cfg := componenttest.DecodeConfig(t, sage500.NewSalesOrderFactory(), tt.options).(component.ConnectionValidator)
-			err := cfg.ValidateConnection(tt.conn)
-			if tt.want == "" {
-				assert.NoError(t, err)
-				return
-			}
-			assert.ErrorContains(t, err, tt.want)
-		})
-	}
+	})
 }
 
 func TestConnection_unreachable_database_is_retryable(t *testing.T) {

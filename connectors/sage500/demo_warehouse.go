@@ -7,10 +7,7 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/govalues/decimal"
-
 	"github.com/pipewright/pipewright/connectors/internal/demo"
-	"github.com/pipewright/pipewright/connectors/sage500/internal/catalog"
 	"github.com/pipewright/pipewright/connectors/sage500/internal/dialect"
 	"github.com/pipewright/pipewright/engine/component"
 )
@@ -21,7 +18,13 @@ type ShipOptions struct {
 	CompanyID string
 	// Delay is how long after its creation an open order is shipped.
 	Delay time.Duration
-	// Now is the time of the shipments (the engine clock's time).
+	// TrackingDelay, when positive, is how long after a shipment is made
+	// its tracking number arrives (as when a carrier system writes it back
+	// later): shipments are made without one, and ShipOpenOrders adds it to
+	// those made at least TrackingDelay before Now. Zero: at once.
+	TrackingDelay time.Duration
+	// Now is the time of the shipments (the engine clock's time): their
+	// CreateDate and UpdateDate, and the UpdateDate of what they change.
 	Now time.Time
 	// UserID defaults to "demo-warehouse".
 	UserID string
@@ -34,49 +37,70 @@ type ShipOptions struct {
 // SQLite demo database created at least Delay before Now, it ships what is
 // open, one order per transaction: a tsoShipment per warehouse with a
 // tracking number of the ship method's carrier (deterministic, from the
-// shipment key), its log row, shipment lines and distributions. It then
-// updates the order (shipped and open quantities, lines and order closed)
-// and takes the stock out of the warehouse's default bin. It returns how
-// many shipments it made. The shipments flow reads them back with a
-// sage500.query source. It is demo code: real shipments come from Sage.
+// shipment key; later, with TrackingDelay), its log row, shipment lines and
+// distributions. It then updates the order (shipped and open quantities,
+// lines and order closed) and takes the stock out of the warehouse's
+// default bin. With TrackingDelay it also adds the tracking numbers that
+// are due (AddTrackingNumbers). It returns how many shipments it made. The
+// shipments flow reads them back with a sage500.query source. It is demo
+// code: real shipments come from Sage.
 func ShipOpenOrders(ctx context.Context, db *sql.DB, opts ShipOptions) (int, error) {
 	return shipOpenOrders(ctx, db, "sqlite", opts)
 }
 
-// shipOpenOrders is ShipOpenOrders on a database of either dialect (the
-// SQL Server test suite ships on its scratch database).
-func shipOpenOrders(ctx context.Context, db *sql.DB, dialectName string, opts ShipOptions) (int, error) {
+// ShipOrder ships one open sales order of the SQLite demo database (by
+// SOKey) as ShipOpenOrders does, whatever its age; it returns how many
+// shipments it made (none when nothing is open).
+func ShipOrder(ctx context.Context, db *sql.DB, soKey int64, opts ShipOptions) (int, error) {
+	return shipOneOrder(ctx, db, "sqlite", soKey, opts)
+}
+
+// shipOneOrder is ShipOrder on a database of either dialect.
+func shipOneOrder(ctx context.Context, db *sql.DB, dialectName string, soKey int64, opts ShipOptions) (int, error) {
+	c, err := demoWarehouse(db, dialectName, &opts)
+	if err != nil {
+		return 0, err
+	}
+	return shipOrders(ctx, c, []int64{soKey}, opts.TrackingDelay > 0)
+}
+
+// demoWarehouse fills in opts' defaults and opens the tool connection the
+// warehouse writes through, on the clock stopped at opts.Now.
+func demoWarehouse(db *sql.DB, dialectName string, opts *ShipOptions) (*Connection, error) {
 	if opts.CompanyID == "" {
 		opts.CompanyID = demo.CompanyID
 	}
 	if opts.UserID == "" {
 		opts.UserID = "demo-warehouse"
 	}
-	c, err := toolConnection(db, dialectName, opts.CompanyID, opts.UserID, component.FixedClock(opts.Now), opts.Location)
+	return toolConnection(db, dialectName, opts.CompanyID, opts.UserID, component.FixedClock(opts.Now), opts.Location)
+}
+
+// shipOpenOrders is ShipOpenOrders on a database of either dialect (the
+// SQL Server test suite ships on its scratch database).
+func shipOpenOrders(ctx context.Context, db *sql.DB, dialectName string, opts ShipOptions) (int, error) {
+	c, err := demoWarehouse(db, dialectName, &opts)
 	if err != nil {
 		return 0, err
 	}
-	var orders []int64
-	rows, err := db.QueryContext(ctx, dialect.Render(c.dialect, demoSQL.openOrders),
-		dialect.Args(c.dialect, opts.CompanyID, opts.Now.Add(-opts.Delay))...)
+	orders, err := queryKeys(ctx, c, demoSQL.openOrders, opts.CompanyID, opts.Now.Add(-opts.Delay))
 	if err != nil {
-		return 0, fmt.Errorf("finding open orders: %w", c.dialect.Classify(err))
+		return 0, fmt.Errorf("finding open orders: %w", err)
 	}
-	for rows.Next() {
-		var k int64
-		if err := rows.Scan(&k); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		orders = append(orders, k)
+	n, err := shipOrders(ctx, c, orders, opts.TrackingDelay > 0)
+	if err == nil && opts.TrackingDelay > 0 {
+		_, err = addTrackingNumbers(ctx, c, opts)
 	}
-	if err := rows.Close(); err != nil {
-		return 0, err
-	}
+	return n, err
+}
+
+// shipOrders ships the orders, one transaction each, without tracking
+// numbers when trackLater.
+func shipOrders(ctx context.Context, c *Connection, orders []int64, trackLater bool) (int, error) {
 	shipments := 0
 	for _, so := range orders {
 		err := c.inTx(ctx, func(ctx context.Context, t *txn) error {
-			n, err := shipOrder(ctx, t, so)
+			n, err := shipOrder(ctx, t, so, trackLater)
 			shipments += n
 			return err
 		})
@@ -87,157 +111,66 @@ func shipOpenOrders(ctx context.Context, db *sql.DB, dialectName string, opts Sh
 	return shipments, nil
 }
 
-var demoSQL = struct{ openOrders, openLines, shipDist, closeLine, closeOrder, takeStock string }{
-	openOrders: `SELECT o.{SOKey} FROM {tsoSalesOrder} o WHERE o.{CompanyID} = ? AND o.{TranType} = 801 AND o.{Status} = 1 AND o.{CreateDate} <= ?
-AND EXISTS (SELECT 1 FROM {tsoSOLine} l JOIN {tsoSOLineDist} d ON d.{SOLineKey} = l.{SOLineKey} WHERE l.{SOKey} = o.{SOKey} AND d.{QtyOpenToShip} > 0)
-ORDER BY o.{SOKey}`,
-	openLines: `SELECT o.{CustKey}, o.{DfltShipToAddrKey}, o.{DfltShipToCAddrKey}, l.{SOLineKey}, l.{ItemKey}, l.{UnitMeasKey}, d.{SOLineDistKey},
-d.{QtyOpenToShip}, d.{WhseKey}, COALESCE(d.{ShipMethKey}, o.{DfltShipMethKey}), m.{ShipMethID}, d.{ExtAmt}
-FROM {tsoSalesOrder} o JOIN {tsoSOLine} l ON l.{SOKey} = o.{SOKey} JOIN {tsoSOLineDist} d ON d.{SOLineKey} = l.{SOLineKey}
-LEFT JOIN {tciShipMethod} m ON m.{ShipMethKey} = COALESCE(d.{ShipMethKey}, o.{DfltShipMethKey})
-WHERE o.{SOKey} = ? AND d.{QtyOpenToShip} > 0 ORDER BY d.{WhseKey}, l.{SOLineNo}`,
-	shipDist:   `UPDATE {tsoSOLineDist} SET {QtyShip} = {QtyShip} + {QtyOpenToShip}, {QtyOpenToShip} = 0, {Status} = 2, {UpdateCounter} = {UpdateCounter} + 1 WHERE {SOLineDistKey} = ?`,
-	closeLine:  `UPDATE {tsoSOLine} SET {Status} = 2, {CloseDate} = ?, {UpdateCounter} = {UpdateCounter} + 1 WHERE {SOLineKey} = ?`,
-	closeOrder: `UPDATE {tsoSalesOrder} SET {Status} = 4, {CloseDate} = ?, {OpenAmt} = 0, {OpenAmtHC} = 0, {UpdateDate} = ?, {UpdateUserID} = ?, {UpdateCounter} = {UpdateCounter} + 1 WHERE {SOKey} = ?`,
-	takeStock: `UPDATE {timWhseBinInvt} SET {QtyOnHand} = CASE WHEN {QtyOnHand} > ? THEN {QtyOnHand} - ? ELSE 0 END WHERE {ItemKey} = ?
-AND {WhseBinKey} IN (SELECT {WhseBinKey} FROM {timWhseBin} WHERE {WhseKey} = ? AND {DfltBin} = 1)`,
+// AddTrackingNumbers is the carrier system of the demo warehouse: it gives
+// every shipment of the SQLite demo database that has no tracking number
+// and was made at least opts.TrackingDelay before opts.Now its tracking
+// number, stamping UpdateDate (opts.Now), UpdateUserID and UpdateCounter as
+// an update in Sage does, one shipment per transaction. It returns how
+// many it updated.
+func AddTrackingNumbers(ctx context.Context, db *sql.DB, opts ShipOptions) (int, error) {
+	return addTrackingNumbersOn(ctx, db, "sqlite", opts)
 }
 
-// openLine is an order line with quantity left to ship.
-type openLine struct {
-	custKey, addrKey, custAddrKey, lineKey, itemKey int64
-	uom                                             sql.NullInt64
-	distKey                                         int64
-	qty                                             decimal.Decimal
-	whseKey                                         int64
-	shipMethKey                                     sql.NullInt64
-	shipMethID                                      sql.NullString
-	extAmt                                          decimal.Decimal
-}
-
-// shipOrder ships an order's open lines, one shipment per warehouse.
-func shipOrder(ctx context.Context, t *txn, soKey int64) (int, error) {
-	d := t.c.dialect
-	rows, err := t.QueryContext(ctx, dialect.Render(d, demoSQL.openLines), soKey)
+// addTrackingNumbersOn is AddTrackingNumbers on a database of either
+// dialect.
+func addTrackingNumbersOn(ctx context.Context, db *sql.DB, dialectName string, opts ShipOptions) (int, error) {
+	c, err := demoWarehouse(db, dialectName, &opts)
 	if err != nil {
-		return 0, d.Classify(err)
-	}
-	var lines []openLine
-	for rows.Next() {
-		var l openLine
-		if err := rows.Scan(&l.custKey, &l.addrKey, &l.custAddrKey, &l.lineKey, &l.itemKey, &l.uom, &l.distKey, &l.qty, &l.whseKey,
-			&l.shipMethKey, &l.shipMethID, &l.extAmt); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		lines = append(lines, l)
-	}
-	if err := rows.Close(); err != nil {
 		return 0, err
 	}
+	return addTrackingNumbers(ctx, c, opts)
+}
+
+func addTrackingNumbers(ctx context.Context, c *Connection, opts ShipOptions) (int, error) {
+	keys, err := queryKeys(ctx, c, demoSQL.untracked, opts.CompanyID, opts.Now.Add(-opts.TrackingDelay))
+	if err != nil {
+		return 0, fmt.Errorf("finding shipments without a tracking number: %w", err)
+	}
 	n := 0
-	for start := 0; start < len(lines); {
-		end := start
-		for end < len(lines) && lines[end].whseKey == lines[start].whseKey {
-			end++
-		}
-		if err := ship(ctx, t, lines[start:end]); err != nil {
-			return n, err
-		}
-		n, start = n+1, end
-	}
-	now := t.now
-	_, err = t.ExecContext(ctx, dialect.Render(d, demoSQL.closeOrder), dialect.Args(d, now, now, t.c.cfg.UserID, soKey)...)
-	return n, err
-}
-
-// ship writes one shipment of lines from one warehouse.
-func ship(ctx context.Context, t *txn, lines []openLine) error {
-	d := t.c.dialect
-	first := lines[0]
-	shipKey, err := dialect.NextKey(ctx, d, t, "tsoShipment")
-	if err != nil {
-		return err
-	}
-	no, typeID, err := dialect.NextTranNo(ctx, d, t, t.c.cfg.CompanyID, 810)
-	if err != nil {
-		return err
-	}
-	batchKey, err := d.NewBatch(ctx, t, dialect.Batch{Company: t.c.cfg.CompanyID, ModuleNo: 8, ModuleID: "SO", BatchType: 801,
-		User: t.c.cfg.UserID, Comment: "demo warehouse", PostDate: t.now, Now: t.now})
-	if err != nil {
-		return err
-	}
-	lineKeys, err := d.NextKeys(ctx, t, "tsoShipLine", len(lines))
-	if err == nil {
-		var distKeys []int64
-		if distKeys, err = d.NextKeys(ctx, t, "tsoShipLineDist", len(lines)); err == nil {
-			err = shipRows(ctx, t, shipKey, lineKeys, distKeys, lines)
-		}
-	}
-	if err != nil {
-		return err
-	}
-	tranNo := fmt.Sprintf("%010d", no)
-	amt := decimal.Zero
-	for _, l := range lines {
-		amt, _ = amt.Add(l.extAmt)
-	}
-	hdr := map[string]any{"ShipKey": shipKey, "TranNo": tranNo, "TranID": typeID + "-" + tranNo, "TranDate": t.now, "PostDate": t.now,
-		"BatchKey": batchKey, "CustKey": first.custKey, "WhseKey": first.whseKey, "ShipMethKey": nullable(first.shipMethKey),
-		"ShipToAddrKey": first.addrKey, "ShipToCustAddrKey": first.custAddrKey, "ShipTrackNo": trackingNumber(first.shipMethID.String, shipKey), "AmtShipped": amt}
-	if err := t.insert(ctx, catalog.MustLookup("tsoShipment"), hdr); err != nil {
-		return err
-	}
-	return t.insert(ctx, catalog.MustLookup("tsoShipmentLog"), map[string]any{"ShipKey": shipKey, "TranNo": tranNo, "TranDate": t.now, "TranStatus": int64(6)})
-}
-
-// shipRows writes the shipment lines and distributions and moves the
-// quantities on the order and in the bin.
-func shipRows(ctx context.Context, t *txn, shipKey int64, lineKeys, distKeys []int64, lines []openLine) error {
-	d := t.c.dialect
-	for i, l := range lines {
-		err := t.insert(ctx, catalog.MustLookup("tsoShipLine"), map[string]any{"ShipLineKey": lineKeys[i], "ShipKey": shipKey, "ShipLineNo": int64(i + 1),
-			"SOLineKey": l.lineKey, "ItemKey": l.itemKey, "ItemShippedKey": l.itemKey, "ShipUnitMeasKey": nullable(l.uom), "ShipDate": t.now})
-		if err == nil {
-			err = t.insert(ctx, catalog.MustLookup("tsoShipLineDist"), map[string]any{"ShipLineDistKey": distKeys[i], "ShipLineKey": lineKeys[i],
-				"SOLineDistKey": l.distKey, "QtyShipped": l.qty})
-		}
-		if err == nil {
-			err = t.execAll(ctx, fmt.Sprintf("shipping line %d", i+1),
-				boundStmt{dialect.Render(d, demoSQL.shipDist), dialect.Args(d, l.distKey)},
-				boundStmt{dialect.Render(d, demoSQL.closeLine), dialect.Args(d, t.now, l.lineKey)},
-				boundStmt{dialect.Render(d, demoSQL.takeStock), dialect.Args(d, l.qty, l.qty, l.itemKey, l.whseKey)})
-		}
+	for _, k := range keys {
+		err := c.inTx(ctx, func(ctx context.Context, t *txn) error {
+			var method sql.NullString
+			d := c.dialect
+			if err := t.QueryRowContext(ctx, dialect.Render(d, demoSQL.shipMethod), k).Scan(&method); err != nil {
+				return d.Classify(err)
+			}
+			_, err := t.ExecContext(ctx, dialect.Render(d, demoSQL.track), dialect.Args(d, trackingNumber(method.String, k), t.now, c.cfg.UserID, k)...)
+			return d.Classify(err)
+		})
 		if err != nil {
-			return err
+			return n, fmt.Errorf("adding the tracking number of ShipKey %d: %w", k, err)
 		}
+		n++
 	}
-	return nil
+	return n, nil
 }
 
-// trackingNumber makes a tracking number in the shape of the ship method's
-// carrier, from the shipment key, so every run makes the same ones.
-func trackingNumber(shipMethID string, shipKey int64) string {
-	carrier := ""
-	for _, m := range demo.ShipMethods {
-		if m.ShipMethID == shipMethID {
-			carrier = m.Carrier
+// queryKeys runs a demo query for a list of keys.
+func queryKeys(ctx context.Context, c *Connection, query string, args ...any) ([]int64, error) {
+	rows, err := c.db.QueryContext(ctx, dialect.Render(c.dialect, query), dialect.Args(c.dialect, args...)...)
+	if err != nil {
+		return nil, c.dialect.Classify(err)
+	}
+	defer rows.Close()
+	var keys []int64
+	for rows.Next() {
+		var k int64
+		if err := rows.Scan(&k); err != nil {
+			return nil, err
 		}
+		keys = append(keys, k)
 	}
-	switch carrier {
-	case "UPS":
-		return fmt.Sprintf("1ZDEMO01%010d", shipKey)
-	case "FedEx":
-		return fmt.Sprintf("7%011d", shipKey)
-	case "USPS":
-		return fmt.Sprintf("9400%018d", shipKey)
-	case "DHL Express":
-		return fmt.Sprintf("3%09d", shipKey)
-	case "Royal Mail":
-		return fmt.Sprintf("RM%09dGB", shipKey)
-	}
-	return fmt.Sprintf("DEMO%010d", shipKey)
+	return keys, rows.Err()
 }
 
 // OpenDemoDB opens the SQLite demo database at path with the connector's

@@ -46,6 +46,17 @@ func ShipOpenOrdersOn(ctx context.Context, db *sql.DB, dialectName string, opts 
 	return shipOpenOrders(ctx, db, dialectName, opts)
 }
 
+// ShipOrderOn is ShipOrder on a database of the named dialect.
+func ShipOrderOn(ctx context.Context, db *sql.DB, dialectName string, soKey int64, opts ShipOptions) (int, error) {
+	return shipOneOrder(ctx, db, dialectName, soKey, opts)
+}
+
+// AddTrackingNumbersOn is AddTrackingNumbers on a database of the named
+// dialect.
+func AddTrackingNumbersOn(ctx context.Context, db *sql.DB, dialectName string, opts ShipOptions) (int, error) {
+	return addTrackingNumbersOn(ctx, db, dialectName, opts)
+}
+
 // DocumentFields lists the fields the sales-order document takes besides
 // the computed ones, for the documentation test.
 func DocumentFields() []string {

@@ -13,7 +13,9 @@ import (
 // row as a map (column name to value) or nil when nothing matched, and more
 // than one row is a permanent error; a "rows" query returns a list of maps.
 // company_id is bound from the connection. Results are cached for the
-// lookup_cache TTL, keyed by query and parameters.
+// lookup_cache TTL, keyed by query and parameters; a lookup for a
+// dead-letter replay (component.FreshLookups) asks the database again and
+// refreshes the cache.
 func (c *Connection) Lookup(ctx context.Context, query string, params map[string]any) (any, error) {
 	q, ok := c.queries[query]
 	if !ok {
@@ -24,7 +26,7 @@ func (c *Connection) Lookup(ctx context.Context, query string, params map[string
 		return nil, component.Permanentf("sage500 lookup %s: %v", query, err)
 	}
 	now := c.clock.Now()
-	if v, ok := c.lookups.get(key, now); ok {
+	if v, ok := c.lookups.get(key, now); ok && !component.FreshLookups(ctx) {
 		c.metrics.lookups.WithLabelValues(query, "hit").Inc()
 		return copyResult(v), nil
 	}

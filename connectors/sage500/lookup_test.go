@@ -64,6 +64,27 @@ func TestConnection_Lookup_caches_results_for_the_ttl(t *testing.T) {
 	assert.Equal(t, 2.0, counterValue(t, reg, "pipewright_sage500_lookups_total", "miss"))
 }
 
+func TestConnection_Lookup_for_a_replay_asks_the_database_again(t *testing.T) {
+	set := componenttest.NewSettings(t, "connection/sage")
+	conn := newConnWith(t, connOptions(t, sqliteTarget(t).dsn)+"lookup_cache: {ttl: 1h}\n", set)
+	ctx := context.Background()
+	params := map[string]any{"marketplace": "ATVPDKIKX0DER"}
+	_, err := conn.Lookup(ctx, "customer_for_marketplace", params)
+	require.NoError(t, err)
+	_, err = conn.DB().Exec(`UPDATE tarCustomer SET CustName = 'Fixed in Sage' WHERE CustID = 'AMZUS'`)
+	require.NoError(t, err)
+	cached, err := conn.Lookup(ctx, "customer_for_marketplace", params)
+	require.NoError(t, err)
+	assert.Equal(t, "Amazon.com channel", cached.(map[string]any)["CustName"], "an ordinary lookup is served from the cache")
+
+	fresh, err := conn.Lookup(component.WithFreshLookups(ctx), "customer_for_marketplace", params)
+	require.NoError(t, err)
+	assert.Equal(t, "Fixed in Sage", fresh.(map[string]any)["CustName"], "a replay sees what was fixed")
+	after, err := conn.Lookup(ctx, "customer_for_marketplace", params)
+	require.NoError(t, err)
+	assert.Equal(t, "Fixed in Sage", after.(map[string]any)["CustName"], "and refreshed the cache for the others")
+}
+
 // counterValue reads the counter of a CounterVec that has a label value.
 func counterValue(t testing.TB, reg prometheus.Gatherer, name, label string) float64 {
 	t.Helper()
@@ -100,7 +121,7 @@ func TestConnection_Lookup_errors(t *testing.T) {
 func TestConnectionConfig_ValidateLookup_checks_query_and_parameters(t *testing.T) {
 	cfg := componenttest.DecodeConfig(t, sage500.NewConnectionFactory(), connOptions(t, "sqlite:x.db")).(*sage500.ConnectionConfig)
 	assert.NoError(t, cfg.ValidateLookup("customer_for_marketplace", []string{"marketplace"}))
-	assert.ErrorContains(t, cfg.ValidateLookup("nope", nil), `no query "nope" (queries: customer_for_marketplace, items_in_warehouse, shipments)`)
+	assert.ErrorContains(t, cfg.ValidateLookup("nope", nil), `no query "nope" (queries: customer_for_marketplace, items_in_warehouse, shipment_changes, shipment_keys, shipment_versions, shipments)`)
 	assert.ErrorContains(t, cfg.ValidateLookup("customer_for_marketplace", nil), "needs parameter(s) marketplace")
 	assert.ErrorContains(t, cfg.ValidateLookup("customer_for_marketplace", []string{"marketplace", "x"}), "takes no parameter(s) x")
 }

@@ -14,12 +14,12 @@ import (
 	"github.com/pipewright/pipewright/engine/component"
 )
 
-// cursor is where a query source is: the last watermark published and the
-// IDs of the messages published at exactly that watermark (the query reads
-// rows >= the watermark, so those rows come again and are skipped).
+// cursor is where a query source is: the highest watermark it has read.
+// Each poll reads the rows whose watermark is at or after the cursor less
+// the lookback; the window (query_window.go) says which of them were
+// published already.
 type cursor struct {
 	Watermark any
-	Seen      map[string]bool
 }
 
 const cursorKey = "cursor"
@@ -70,68 +70,104 @@ func compareWatermarks(a, b any) (int, error) {
 	return 0, fmt.Errorf("cannot compare watermark %v (%s) with %v (%s): set start to a value of the column's kind", a, component.TypeName(a), b, component.TypeName(b))
 }
 
-// encode writes the cursor as JSON; times keep their instant, decimals
-// their digits.
-func (c cursor) encode() ([]byte, error) {
-	kind, value := "", ""
-	switch w := c.Watermark.(type) {
-	case time.Time:
-		kind, value = "time", w.Format(time.RFC3339Nano)
-	case int64:
-		kind, value = "int", strconv.FormatInt(w, 10)
-	case decimal.Decimal:
-		kind, value = "decimal", w.String()
-	case string:
-		kind, value = "string", w
-	default:
-		return nil, fmt.Errorf("unsupported watermark %T", c.Watermark)
+// laterWatermark returns the later of two watermarks (a when they cannot
+// be compared).
+func laterWatermark(a, b any) any {
+	if c, err := compareWatermarks(b, a); err == nil && c > 0 {
+		return b
 	}
-	seen := make([]any, 0, len(c.Seen))
-	for _, id := range sortedKeys(c.Seen) {
-		seen = append(seen, id)
-	}
-	return component.EncodeJSON(map[string]any{"kind": kind, "watermark": value, "seen": seen})
+	return a
 }
 
-func decodeCursor(b []byte, loc *time.Location) (cursor, error) {
+// encodeWatermark writes a watermark as its kind and text; times keep
+// their instant, decimals their digits.
+func encodeWatermark(w any) (kind, value string, err error) {
+	switch x := w.(type) {
+	case time.Time:
+		return "time", x.Format(time.RFC3339Nano), nil
+	case int64:
+		return "int", strconv.FormatInt(x, 10), nil
+	case decimal.Decimal:
+		return "decimal", x.String(), nil
+	case string:
+		return "string", x, nil
+	}
+	return "", "", fmt.Errorf("unsupported watermark %T", w)
+}
+
+// decodeWatermark reads what encodeWatermark wrote; times come back in loc.
+func decodeWatermark(kind, value string, loc *time.Location) (any, error) {
+	switch kind {
+	case "time":
+		t, err := time.Parse(time.RFC3339Nano, value)
+		if err != nil {
+			return nil, fmt.Errorf("stored watermark: %w", err)
+		}
+		return t.In(loc), nil
+	case "int":
+		return strconv.ParseInt(value, 10, 64)
+	case "decimal":
+		return decimal.Parse(value)
+	}
+	return value, nil
+}
+
+// encode writes the cursor as JSON.
+func (c cursor) encode() ([]byte, error) {
+	kind, value, err := encodeWatermark(c.Watermark)
+	if err != nil {
+		return nil, err
+	}
+	return component.EncodeJSON(map[string]any{"kind": kind, "watermark": value})
+}
+
+// decodeCursor reads a stored cursor. A cursor stored by an earlier version
+// also lists the IDs published at its watermark ("seen"): they are
+// returned for the window.
+func decodeCursor(b []byte, loc *time.Location) (cursor, []string, error) {
 	v, err := component.DecodeJSON(b)
 	m, ok := v.(map[string]any)
 	if err != nil || !ok {
-		return cursor{}, fmt.Errorf("the stored cursor is not a JSON object")
+		return cursor{}, nil, fmt.Errorf("the stored cursor is not a JSON object")
 	}
+	kind, _ := m["kind"].(string)
 	value, _ := m["watermark"].(string)
-	c := cursor{Seen: map[string]bool{}}
-	switch m["kind"] {
-	case "time":
-		t, err := time.Parse(time.RFC3339Nano, value)
-		c.Watermark = t.In(loc)
-		if err != nil {
-			return c, fmt.Errorf("stored watermark: %w", err)
-		}
-	case "int":
-		c.Watermark, err = strconv.ParseInt(value, 10, 64)
-	case "decimal":
-		c.Watermark, err = decimal.Parse(value)
-	default:
-		c.Watermark = value
+	w, err := decodeWatermark(kind, value, loc)
+	if err != nil {
+		return cursor{}, nil, err
 	}
-	seen, _ := m["seen"].([]any)
-	for _, id := range seen {
+	var seen []string
+	list, _ := m["seen"].([]any)
+	for _, id := range list {
 		if s, ok := id.(string); ok {
-			c.Seen[s] = true
+			seen = append(seen, s)
 		}
 	}
-	return c, err
+	return cursor{Watermark: w}, seen, nil
 }
 
-// loadCursor reads the source's cursor, or starts at start.
-func loadCursor(ctx context.Context, st component.State, start any, loc *time.Location) (cursor, error) {
+// loadCursor reads the source's cursor; found is false when there is none
+// yet.
+func loadCursor(ctx context.Context, st component.State, loc *time.Location) (c cursor, seen []string, found bool, err error) {
 	b, err := st.Get(ctx, cursorKey)
 	if errors.Is(err, component.ErrNotFound) {
-		return cursor{Watermark: start, Seen: map[string]bool{}}, nil
+		return cursor{}, nil, false, nil
 	}
 	if err != nil {
-		return cursor{}, fmt.Errorf("reading the cursor: %w", err)
+		return cursor{}, nil, false, fmt.Errorf("reading the cursor: %w", err)
 	}
-	return decodeCursor(b, loc)
+	c, seen, err = decodeCursor(b, loc)
+	return c, seen, err == nil, err
+}
+
+// saveCursor stores the cursor.
+func saveCursor(ctx context.Context, st component.State, c cursor) error {
+	b, err := c.encode()
+	if err == nil {
+		err = st.Put(ctx, cursorKey, b)
+	}
+	if err != nil {
+		return fmt.Errorf("saving the cursor: %w", err)
+	}
+	return nil
 }

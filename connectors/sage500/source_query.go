@@ -2,39 +2,37 @@ package sage500
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
-	"maps"
-	"strings"
 	"sync"
-	"time"
 
-	"github.com/govalues/decimal"
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/pipewright/pipewright/connectors/sage500/internal/dialect"
 	"github.com/pipewright/pipewright/engine/component"
 )
 
 // querySource polls a named query and publishes its rows (or documents of
-// grouped rows) as messages, moving a durable cursor only after Publish
-// returned.
+// grouped rows) as messages. Each poll reads again what is within the
+// lookback behind the cursor and publishes only the keys and versions its
+// window has not seen; the window and then the cursor move only after
+// Publish returned.
 type querySource struct {
-	cfg    *QuerySourceConfig
-	conn   *Connection
-	q      *namedSQL
-	set    component.SourceSettings
-	log    *slog.Logger
-	start  any
-	mu     sync.Mutex // one poll at a time
-	cur    cursor
-	loaded bool
-	stop   context.CancelFunc
-	done   chan struct{}
-	rows   prometheus.Counter
-	msgs   prometheus.Counter
-	errors prometheus.Counter
+	cfg      *QuerySourceConfig
+	conn     *Connection
+	q        *namedSQL
+	set      component.SourceSettings
+	log      *slog.Logger
+	start    any // nil: the current change version
+	lookback lookback
+	mu       sync.Mutex // one poll at a time
+	cur      cursor
+	win      *window
+	stop     context.CancelFunc
+	done     chan struct{}
+	polls    prometheus.Counter
+	rows     prometheus.Counter
+	msgs     prometheus.Counter
+	errors   prometheus.Counter
 }
 
 // NewQueryFactory returns the factory of sage500.query sources.
@@ -43,16 +41,21 @@ func NewQueryFactory() component.SourceFactory {
 }
 
 func newQuerySource(set component.SourceSettings, conn *Connection, cfg *QuerySourceConfig) (*querySource, error) {
-	start, err := parseWatermark(cfg.Start, conn.loc)
+	start, err := cfg.startWatermark(conn.loc)
 	if err != nil {
 		return nil, err
 	}
-	vec, err := counterVec(set.Metrics, "query_total", "Query source activity by query and what was counted: rows read, messages published, failed polls.", "query", "count")
+	lb, err := cfg.lookbackFor(start)
 	if err != nil {
 		return nil, err
 	}
-	return &querySource{cfg: cfg, conn: conn, q: conn.queries[cfg.Query], set: set, log: set.Logger, start: start,
-		rows: vec.WithLabelValues(cfg.Query, "rows"), msgs: vec.WithLabelValues(cfg.Query, "messages"), errors: vec.WithLabelValues(cfg.Query, "errors")}, nil
+	vec, err := counterVec(set.Metrics, "query_total", "Query source activity by query and what was counted: polls, rows read, messages published, failed polls.", "query", "count")
+	if err != nil {
+		return nil, err
+	}
+	return &querySource{cfg: cfg, conn: conn, q: conn.queries[cfg.Query], set: set, log: set.Logger, start: start, lookback: lb,
+		polls: vec.WithLabelValues(cfg.Query, "polls"), rows: vec.WithLabelValues(cfg.Query, "rows"),
+		msgs: vec.WithLabelValues(cfg.Query, "messages"), errors: vec.WithLabelValues(cfg.Query, "errors")}, nil
 }
 
 // Start polls at once and then every interval of the engine's clock until
@@ -92,184 +95,112 @@ func (s *querySource) Shutdown(context.Context) error {
 	return nil
 }
 
-// doc is one message being built: a row, or the rows of one key.
-type doc struct {
-	key       string
-	watermark any
-	rows      []map[string]any
-}
-
-// poll reads what is new since the cursor, publishes it and moves the
-// cursor. It reports whether it stopped at max_rows with rows left.
+// poll reads what is new since the cursor (and what the lookback reads
+// again), publishes what was not published and moves the cursor. It
+// reports whether it stopped at max_rows with rows left.
 func (s *querySource) poll(ctx context.Context) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !s.loaded {
-		c, err := loadCursor(ctx, s.set.State, s.start, s.conn.loc)
+	s.polls.Inc()
+	if s.win == nil {
+		w, err := loadWindow(ctx, s.set.State, s.conn.loc)
 		if err != nil {
 			return false, err
 		}
-		s.cur, s.loaded = c, true
+		s.win = w
 	}
-	docs, last, truncated, err := s.read(ctx)
-	if err != nil || last == nil {
+	if s.cfg.ChangeTracking != "" {
+		return s.pollChanges(ctx)
+	}
+	if s.cur.Watermark == nil {
+		if err := s.restoreCursor(ctx, s.start); err != nil {
+			return false, err
+		}
+	}
+	r, err := s.read(ctx, s.conn.db, s.from())
+	if err != nil || r.last == nil {
 		return false, err
 	}
-	var msgs []*component.Message
-	next := cursor{Watermark: last, Seen: map[string]bool{}}
-	if same, _ := compareWatermarks(last, s.cur.Watermark); same == 0 {
-		next.Seen = maps.Clone(s.cur.Seen)
+	return r.truncated, s.commit(ctx, r.docs, laterWatermark(s.cur.Watermark, r.last))
+}
+
+// restoreCursor reads the stored cursor, or starts at initial. The configured
+// start is a floor: a stored cursor behind it (start was raised) moves up
+// to it. The IDs a cursor of an earlier version lists as seen join the
+// window.
+func (s *querySource) restoreCursor(ctx context.Context, initial any) error {
+	c, seen, found, err := loadCursor(ctx, s.set.State, s.conn.loc)
+	if err != nil {
+		return err
 	}
+	if !found {
+		s.cur = cursor{Watermark: initial}
+		return nil
+	}
+	for _, id := range seen {
+		if !s.win.has(id) {
+			if err := s.win.add(ctx, id, c.Watermark); err != nil {
+				return err
+			}
+		}
+	}
+	if s.start != nil {
+		behind, err := compareWatermarks(c.Watermark, s.start)
+		if err != nil {
+			return fmt.Errorf("the stored cursor does not fit this source: %w", err)
+		}
+		if behind < 0 {
+			c.Watermark = s.start
+		}
+	}
+	s.cur = c
+	return nil
+}
+
+// from is where a poll reads from: the lookback behind the cursor, but
+// never before start.
+func (s *querySource) from() any {
+	from := s.lookback.behind(s.cur.Watermark)
+	if c, err := compareWatermarks(from, s.start); err == nil && c < 0 {
+		return s.start
+	}
+	return from
+}
+
+// commit publishes the documents the window has not seen, remembers those
+// the next poll reads again, stores the cursor next and forgets what falls
+// out of the window.
+func (s *querySource) commit(ctx context.Context, docs []*doc, next any) error {
+	floor := s.lookback.behind(next)
+	var msgs []*component.Message
+	var keep []*doc
+	ids := map[string]bool{}
 	for _, d := range docs {
 		m := s.message(d)
-		if c, _ := compareWatermarks(d.watermark, last); c == 0 {
-			next.Seen[m.ID] = true
-		}
-		if c, _ := compareWatermarks(d.watermark, s.cur.Watermark); c == 0 && s.cur.Seen[m.ID] {
+		if s.win.has(m.ID) || ids[m.ID] {
 			continue
 		}
+		ids[m.ID] = true
 		msgs = append(msgs, m)
+		if c, err := compareWatermarks(d.watermark, floor); err == nil && c >= 0 {
+			d.id = m.ID
+			keep = append(keep, d)
+		}
 	}
 	if len(msgs) > 0 {
 		if err := s.set.Publisher.Publish(ctx, msgs...); err != nil {
-			return false, fmt.Errorf("publishing: %w", err)
+			return fmt.Errorf("publishing: %w", err)
 		}
 		s.msgs.Add(float64(len(msgs)))
 	}
-	b, err := next.encode()
-	if err == nil {
-		err = s.set.State.Put(ctx, cursorKey, b)
-	}
-	if err != nil {
-		return false, fmt.Errorf("saving the cursor: %w", err)
-	}
-	s.cur = next
-	return truncated, nil
-}
-
-var errEnough = errors.New("max_rows reached")
-
-// read runs the query from the cursor and groups the rows into documents,
-// in watermark order. It stops after max_rows once the watermark changes.
-func (s *querySource) read(ctx context.Context) ([]*doc, any, bool, error) {
-	ctx, cancel := context.WithTimeout(ctx, s.conn.cfg.Timeout.D())
-	defer cancel()
-	values := s.conn.withBuiltins(s.cfg.Params)
-	values[paramWatermark] = s.cur.Watermark
-	args, err := s.q.args(s.conn.dialect, values)
-	if err != nil {
-		return nil, nil, false, err
-	}
-	rows, err := s.conn.db.QueryContext(ctx, s.q.sql, args...)
-	if err != nil {
-		return nil, nil, false, s.conn.dialect.Classify(err)
-	}
-	var docs []*doc
-	byKey := map[string]*doc{}
-	var last any
-	n, read, truncated := 0, 0, false
-	err = dialect.EachRow(s.conn.dialect, rows, s.q.types, func(row map[string]any) error {
-		w, ok := row[s.cfg.Watermark]
-		if !ok {
-			return fmt.Errorf("the result of query %s has no watermark column %s", s.cfg.Query, s.cfg.Watermark)
-		}
-		if w == nil {
-			return s.deadLetter(ctx, row, errors.New("the row's watermark is null; it can never be followed"))
-		}
-		if last != nil {
-			c, err := compareWatermarks(w, last)
-			switch {
-			case err != nil:
-				return err
-			case c < 0:
-				return fmt.Errorf("query %s must ORDER BY %s: %v came after %v", s.cfg.Query, s.cfg.Watermark, w, last)
-			case c > 0 && n >= s.cfg.MaxRows:
-				truncated = true
-				return errEnough
-			}
-		}
-		atCursor, err := compareWatermarks(w, s.cur.Watermark)
-		if err != nil {
+	for _, d := range keep {
+		if err := s.win.add(ctx, d.id, d.watermark); err != nil {
 			return err
 		}
-		if atCursor != 0 {
-			n++ // rows at the cursor were mostly published already: they do not count
-		}
-		last = w
-		read++
-		key, err := s.keyOf(row)
-		if err != nil {
-			return err
-		}
-		d := byKey[key]
-		if d == nil || s.cfg.Group == nil {
-			d = &doc{key: key}
-			byKey[key] = d
-			docs = append(docs, d)
-		}
-		d.rows, d.watermark = append(d.rows, row), w
-		return nil
-	})
-	s.rows.Add(float64(read))
-	if err != nil && !errors.Is(err, errEnough) {
-		return nil, nil, false, err
 	}
-	return docs, last, truncated, nil
-}
-
-func (s *querySource) keyOf(row map[string]any) (string, error) {
-	parts := make([]string, len(s.cfg.Key))
-	for i, k := range s.cfg.Key {
-		v, ok := row[k]
-		if !ok {
-			return "", fmt.Errorf("the result of query %s has no key column %s", s.cfg.Query, k)
-		}
-		parts[i] = formatValue(v)
+	if err := saveCursor(ctx, s.set.State, cursor{Watermark: next}); err != nil {
+		return err
 	}
-	return strings.Join(parts, "|"), nil
-}
-
-// message builds a document's message; its ID is the query, key and
-// watermark, so a row read twice is published once.
-func (s *querySource) message(d *doc) *component.Message {
-	body := d.rows[0]
-	if g := s.cfg.Group; g != nil {
-		body = map[string]any{}
-		top := map[string]bool{}
-		for _, c := range append(append([]string(nil), s.cfg.Key...), g.Header...) {
-			body[c], top[c] = d.rows[0][c], true
-		}
-		lines := make([]any, len(d.rows))
-		for i, r := range d.rows {
-			line := map[string]any{}
-			for c, v := range r {
-				if !top[c] {
-					line[c] = v
-				}
-			}
-			lines[i] = line
-		}
-		body[g.Lines] = lines
-	}
-	m := component.NewMessage(fmt.Sprintf("sage500.query:%s:%s@%s", s.cfg.Query, d.key, formatValue(d.watermark)), body)
-	m.SetMeta(component.MetaKey, d.key)
-	return m
-}
-
-func (s *querySource) deadLetter(ctx context.Context, row map[string]any, reason error) error {
-	if s.set.DeadLetter == nil {
-		return reason
-	}
-	return s.set.DeadLetter.DeadLetter(ctx, component.NewMessage("", row), reason)
-}
-
-// formatValue writes a key or watermark value for a message ID.
-func formatValue(v any) string {
-	switch x := v.(type) {
-	case time.Time:
-		return x.UTC().Format(time.RFC3339Nano)
-	case decimal.Decimal:
-		return x.String()
-	}
-	return fmt.Sprint(v)
+	s.cur = cursor{Watermark: next}
+	return s.win.prune(ctx, floor)
 }

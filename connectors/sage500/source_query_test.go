@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/govalues/decimal"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -27,10 +28,11 @@ group:
 `
 
 type sourceRig struct {
-	src   component.Source
-	pub   *componenttest.Publisher
-	state *componenttest.MemState
-	clock *componenttest.ManualClock
+	src     component.Source
+	pub     *componenttest.Publisher
+	state   *componenttest.MemState
+	clock   *componenttest.ManualClock
+	metrics prometheus.Gatherer
 }
 
 func newSource(t testing.TB, conn *sage500.Connection, options string, state *componenttest.MemState) *sourceRig {
@@ -40,6 +42,7 @@ func newSource(t testing.TB, conn *sage500.Connection, options string, state *co
 	r := &sourceRig{pub: &componenttest.Publisher{}, state: state, clock: componenttest.NewManualClock(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))}
 	set := component.SourceSettings{Settings: componenttest.NewSettings(t, "shipments/source"), Publisher: r.pub, DeadLetter: &componenttest.DeadLetters{}}
 	set.Connection, set.State, set.Clock = conn, state, r.clock
+	r.metrics = set.Metrics.(prometheus.Gatherer)
 	src, err := f.CreateSource(context.Background(), set, cfg)
 	require.NoError(t, err)
 	r.src = src

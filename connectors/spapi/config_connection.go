@@ -105,9 +105,9 @@ func connectionSchema() jsonSchema {
 		"endpoint":     str("Base URL replacing the region's endpoint, e.g. Amazon's sandbox."),
 		"lwa_endpoint": str("LWA token URL (default https://api.amazon.com/auth/o2/token)."),
 		"credentials": object("LWA credentials (secrets; use ${env:...}). Required unless simulator.enabled.", jsonSchema{
-			"client_id":     str("LWA client id of the application."),
-			"client_secret": str("LWA client secret of the application."),
-			"refresh_token": str("The seller's refresh token."),
+			"client_id":     secret("LWA client id of the application."),
+			"client_secret": secret("LWA client secret of the application."),
+			"refresh_token": secret("The seller's refresh token."),
 		}),
 		"seller_id":    str("The seller's merchant token. Required unless simulator.enabled (then the simulator's seller)."),
 		"marketplaces": marketplaceList("Marketplace ids the components use unless they name their own. Required unless simulator.enabled."),

@@ -104,3 +104,12 @@ func checkEnum(opName, param, option string, values []string) []error {
 	}
 	return errs
 }
+
+var _ component.PersonalDataDeclarer = (*OrdersConfig)(nil)
+
+// PersonalData returns where an Orders API order holds the buyer's personal
+// data: the buyer block (name, e-mail), the recipient (delivery address,
+// phone), tax registrations (legal name, address) and gift messages.
+func (c *OrdersConfig) PersonalData() []string {
+	return []string{"/buyer", "/recipient", "/tax/taxRegistrations", "/orderItems/*/fulfillment/packing/giftOption/giftMessage"}
+}

@@ -23,6 +23,12 @@ func object(desc string, props jsonSchema, required ...string) jsonSchema {
 
 func str(desc string) jsonSchema { return jsonSchema{"type": "string", "description": desc} }
 
+// secret is a string option holding a secret: the engine keeps its value
+// out of logs, errors, metrics and dead letters.
+func secret(desc string) jsonSchema {
+	return jsonSchema{"type": "string", "description": desc, component.SecretKeyword: true}
+}
+
 func strEnum(desc string, values ...string) jsonSchema {
 	return jsonSchema{"type": "string", "description": desc, "enum": values}
 }

@@ -14,13 +14,23 @@ type Factory interface {
 	Kind() Kind
 	// Schema returns the JSON Schema (draft 2020-12) of the type's options,
 	// excluding the keys the engine owns ("type" on connections). It must
-	// reject unknown keys (additionalProperties: false).
+	// reject unknown keys (additionalProperties: false). Options holding
+	// secrets carry the SecretKeyword annotation.
 	Schema() []byte
 	// NewConfig returns a pointer to a new config struct holding the defaults.
 	// Options are decoded into it with yaml.v3 after schema validation; if it
 	// implements Validator, its Validate method is called next.
 	NewConfig() any
 }
+
+// SecretKeyword is the JSON Schema annotation declaring an option secret,
+// whether written in the file or interpolated: "x-secret": true makes the
+// whole value a secret (a password, token, client secret, signing key);
+// "x-secret": "dsn" makes the password inside a connection string or URL
+// one (user:password@ in a URL, password= or pwd= parameters), leaving the
+// host, database or path readable. The engine removes declared secrets from
+// logs, errors, metrics and dead letters; nothing else is redacted.
+const SecretKeyword = "x-secret"
 
 // ConnectionFactory creates connections.
 type ConnectionFactory interface {

@@ -41,6 +41,11 @@ type SourceSettings struct {
 	// DeadLetter records input the source cannot turn into a message (for
 	// example a settlement report that does not parse), with the reason.
 	DeadLetter DeadLetterer
+	// MaxPayload is the largest message the transport accepts, in bytes:
+	// the encoded body plus the metadata and id headers. A source should
+	// dead-letter input that cannot fit instead of publishing it (a refused
+	// publish would be retried forever). 0 means no known limit.
+	MaxPayload int64
 }
 
 // SinkSettings is what sink factories receive.

@@ -80,7 +80,7 @@ func (c *compiler) expr(f *yamlFile, n *yaml.Node, env *expr.Env) *expr.Program 
 	prog, issues := env.Compile(n.Value, expr.WithShapes(c.shapes))
 	for _, is := range issues {
 		line, col := f.exprPosition(n, is.Line, is.Column)
-		c.problems = append(c.problems, Problem{File: f.path, Line: line, Column: col, Message: f.redact(is.Message)})
+		c.problems = append(c.problems, Problem{File: f.path, Line: line, Column: col, Message: is.Message})
 	}
 	if len(issues) > 0 {
 		return nil

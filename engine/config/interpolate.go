@@ -13,12 +13,22 @@ import (
 // Options.LookupEnv replaces it.
 type Lookup func(name string) (string, bool)
 
+// reference is one ${env:...} or ${file:...} of a file and its value ("" when
+// it could not be resolved).
+type reference struct {
+	text  string // as written, e.g. ${env:NAME:-default}
+	kind  string // env or file
+	name  string // the variable's name or the file's path
+	value string
+}
+
 var refPattern = regexp.MustCompile(`\$\{(env|file):([^}:]*)(:-([^}]*))?\}`)
 
 // interpolate replaces ${env:NAME}, ${env:NAME:-default} and ${file:path} in
 // every scalar of the file. Plain scalars that change get their YAML type
-// re-resolved, so `enabled: ${env:X:-true}` is a boolean. Replaced values are
-// remembered as sensitive: problems show the reference, never the value.
+// re-resolved, so `enabled: ${env:X:-true}` is a boolean. Every reference is
+// remembered with its value (see secrets.go: which of them are secret) and
+// every replaced scalar with where its value came from (sourceAt).
 // With preferDefaults a reference with a default takes it even when NAME
 // is set (validate checks the defaults that way).
 func (f *yamlFile) interpolate(dir string, env Lookup, preferDefaults bool) []Problem {
@@ -36,14 +46,17 @@ func (f *yamlFile) interpolate(dir string, env Lookup, preferDefaults bool) []Pr
 			switch kind {
 			case "env":
 				if v, ok := env(name); ok && !(preferDefaults && hasDefault) {
+					f.refs = append(f.refs, reference{text: ref, kind: kind, name: name, value: v})
 					sources = append(sources, name+"'s value")
 					f.setWithDefault = f.setWithDefault || hasDefault
 					return v
 				}
 				if hasDefault {
+					f.refs = append(f.refs, reference{text: ref, kind: kind, name: name, value: def})
 					sources = append(sources, "the default of "+name)
 					return def
 				}
+				f.refs = append(f.refs, reference{text: ref, kind: kind, name: name})
 				failed = true
 				problems = append(problems, f.atNode(n, "environment variable %s is not set (give a default with ${env:%s:-value})", name, name))
 			case "file":
@@ -57,8 +70,10 @@ func (f *yamlFile) interpolate(dir string, env Lookup, preferDefaults bool) []Pr
 					problems = append(problems, f.atNode(n, "cannot read %s for %s: %v", name, ref, pathError(err)))
 					return ""
 				}
+				v := strings.TrimRight(string(data), "\r\n")
+				f.refs = append(f.refs, reference{text: ref, kind: kind, name: name, value: v})
 				sources = append(sources, "the content of "+name)
-				return strings.TrimRight(string(data), "\r\n")
+				return v
 			}
 			return ""
 		})
@@ -78,21 +93,26 @@ func (f *yamlFile) interpolate(dir string, env Lookup, preferDefaults bool) []Pr
 			n.Style = 0
 			n.Tag = n.ShortTag()
 		}
-		f.interpolated[ptr] = orig
-		f.sources[ptr] = strings.Join(sources, ", ") + ", from " + orig
+		f.sources[ptr] = valueSource{what: strings.Join(sources, ", "), text: orig}
 	}
 	return problems
 }
 
-// sourceNote says where the value at line:col came from, when it was
-// interpolated ("SAGE_DSN's value, from ${env:SAGE_DSN:-...}"), or "".
-func (f *yamlFile) sourceNote(line, col int) string {
-	for ptr, note := range f.sources {
+// valueSource says where the value of an interpolated scalar came from.
+type valueSource struct {
+	what string // "NAME's value", "the default of NAME", "the content of path", joined
+	text string // the scalar as written, with its references
+}
+
+// sourceAt returns where the value at line:col came from, when it was
+// interpolated.
+func (f *yamlFile) sourceAt(line, col int) (valueSource, bool) {
+	for ptr, src := range f.sources {
 		if n := f.nodes[ptr]; n.Line == line && n.Column == col {
-			return note
+			return src, true
 		}
 	}
-	return ""
+	return valueSource{}, false
 }
 
 // pathError drops the path from an *os.PathError (the caller names it).
@@ -101,16 +121,4 @@ func pathError(err error) error {
 		return pe.Err
 	}
 	return err
-}
-
-// redact replaces the interpolated values that appear in msg with their
-// references. Values shorter than four characters (ports, flags) are left
-// alone: they are not secrets and replacing them would garble messages.
-func (f *yamlFile) redact(msg string) string {
-	for ptr, orig := range f.interpolated {
-		if v := f.nodes[ptr].Value; len(v) >= 4 && strings.Contains(msg, v) {
-			msg = strings.ReplaceAll(msg, v, orig)
-		}
-	}
-	return msg
 }

@@ -35,6 +35,10 @@ type loader struct {
 	project  *Project
 	mappings map[string]*mappingFile
 	files    []*yamlFile
+	// secrets are the secret values found so far (secrets.go).
+	secrets secrets
+	// secretNames are the variables the project file lists under secrets.
+	secretNames map[string]bool
 	// preferDefaults interpolates defaults even for set variables.
 	preferDefaults bool
 	// testEnvs are the env mappings of test files and cases.
@@ -68,13 +72,13 @@ func Load(dir string, opts Options) (*Project, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &loader{dir: dir, opts: opts, schemas: ss, mappings: map[string]*mappingFile{}, brokenConns: map[string]bool{}}
+	l := newLoader(dir, opts, ss, false)
 	l.load()
 	problems := l.finish()
 	if opts.CheckEnvDefaults && l.setWithDefault() {
 		// Again with every default in place of the variable it stands
 		// for: a default must fit wherever it is used too.
-		d := &loader{dir: dir, opts: opts, schemas: ss, mappings: map[string]*mappingFile{}, brokenConns: map[string]bool{}, preferDefaults: true}
+		d := newLoader(dir, opts, ss, true)
 		d.load()
 		seen := map[Problem]bool{}
 		for _, p := range problems {
@@ -92,31 +96,35 @@ func Load(dir string, opts Options) (*Project, error) {
 		return nil, ps.dedupe()
 	}
 	if l.project != nil {
-		for _, f := range l.files {
-			for ptr := range f.interpolated {
-				l.project.Secrets = append(l.project.Secrets, f.nodes[ptr].Value)
-			}
-		}
+		l.project.Secrets = l.secrets.sorted()
 	}
 	return l.project, nil
 }
 
-// finish returns the problems, each message with interpolated values
-// replaced by their references and, at an interpolated value, where the
-// value came from.
+// newLoader returns the state of one pass over dir; with preferDefaults
+// every ${env:NAME:-default} takes its default.
+func newLoader(dir string, opts Options, ss *schemaSet, preferDefaults bool) *loader {
+	return &loader{dir: dir, opts: opts, schemas: ss, mappings: map[string]*mappingFile{},
+		brokenConns: map[string]bool{}, secrets: secrets{}, preferDefaults: preferDefaults}
+}
+
+// finish checks the secrets the project file lists and returns the
+// problems, each at an interpolated value saying where the value came from,
+// then with the secrets in every message replaced.
 func (l *loader) finish() []Problem {
+	l.referencedSecrets()
 	for _, f := range l.files {
 		for i := range l.problems {
 			p := &l.problems[i]
 			if p.File != f.path {
 				continue
 			}
-			p.Message = f.redact(p.Message)
-			if note := f.sourceNote(p.Line, p.Column); note != "" {
-				p.Message += " (" + note + ")"
+			if src, ok := f.sourceAt(p.Line, p.Column); ok {
+				p.Message += " (" + src.what + ", from " + l.withoutSecretDefaults(src.text) + ")"
 			}
 		}
 	}
+	l.redactProblems()
 	return l.problems
 }
 
@@ -144,6 +152,7 @@ func (l *loader) parse(path, schema string) (*yamlFile, bool) {
 	l.files = append(l.files, f)
 	l.add(f.interpolate(l.dir, l.opts.LookupEnv, l.preferDefaults)...)
 	ps := l.schemas.validate(f, "", toJSONValue(f.root), schemaBase+schema)
+	l.declaredSecrets(f.root, schemaBase+schema)
 	l.add(ps...)
 	return f, len(ps) == 0
 }

@@ -28,6 +28,7 @@ func (l *loader) decodePipeline(f *yamlFile) *Pipeline {
 	if pl.Source != nil {
 		pl.Source.Name = "source"
 	}
+	l.decodeDeadLetters(f, pl)
 	vars := l.decodeSteps(f, pl)
 	l.decodeSinks(f, pl, vars)
 	l.checkDocuments(pl)

@@ -22,6 +22,7 @@ func (l *loader) decodeProject(f *yamlFile) {
 	p.Name, p.Description, p.DataDir = doc.Project, doc.Description, doc.DataDir
 	p.Transport, p.Server = doc.Transport, doc.Server
 	p.Defaults.Errors = doc.Defaults.Errors.withDefaults(DefaultErrorPolicy)
+	p.Defaults.DeadLetters = doc.Defaults.DeadLetters.withDefaults(DefaultDeadLetterPolicy)
 	if !f.isBad("/env") {
 		p.Env = scalarMap(mappingValue(f.root, "env"))
 	}
@@ -101,7 +102,9 @@ func (l *loader) decodeOptions(f *yamlFile, ptr string, opts *yaml.Node, factory
 		l.add(f.at(ptr, "internal error: %s %q schema: %v", factory.Kind(), factory.Type(), err))
 		return nil, false
 	}
-	if ps := l.schemas.validate(f, ptr, toJSONValue(opts), url); len(ps) > 0 {
+	ps := l.schemas.validate(f, ptr, toJSONValue(opts), url)
+	l.declaredSecrets(opts, url)
+	if len(ps) > 0 {
 		l.add(ps...)
 		return nil, false
 	}

@@ -16,8 +16,9 @@ type Pipeline struct {
 	Source *ComponentConfig
 	Steps  []*Step
 	// Sinks by name: MainSink for a single sink, else the names under sinks.
-	Sinks  map[string]*ComponentConfig
-	Errors ErrorPolicy
+	Sinks       map[string]*ComponentConfig
+	Errors      ErrorPolicy
+	DeadLetters DeadLetterPolicy
 }
 
 // ComponentConfig is a configured source or sink.

@@ -33,8 +33,11 @@ type Project struct {
 	Tests []*TestFile
 	// Globals are the run-time values every compiled expression reads.
 	Globals *Globals
-	// Secrets are the values interpolated from ${env:...} and ${file:...}:
-	// the runtime removes them from logs, errors and dead letters.
+	// Secrets are the secret values, longest first: options whose schema
+	// declares them secret (component.SecretKeyword), every ${file:...}
+	// value and the ${env:NAME} values of the names the project file lists
+	// under secrets; values shorter than MinSecretLen are left out. The
+	// runtime removes them from logs, errors and dead letters.
 	Secrets []string
 }
 
@@ -69,7 +72,8 @@ type Server struct {
 
 // Defaults holds project-wide defaults.
 type Defaults struct {
-	Errors ErrorPolicy `yaml:"errors"`
+	Errors      ErrorPolicy      `yaml:"errors"`
+	DeadLetters DeadLetterPolicy `yaml:"dead_letters"`
 }
 
 // Connection is a configured connection.

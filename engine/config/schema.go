@@ -30,6 +30,7 @@ func newSchemaSet() (*schemaSet, error) {
 	s := &schemaSet{compiler: jsonschema.NewCompiler(), compiled: map[string]*jsonschema.Schema{}, docs: map[string]any{}}
 	s.compiler.Draft = jsonschema.Draft2020
 	s.compiler.AssertFormat = true
+	addSecretKeyword(s.compiler)
 	err := fs.WalkDir(schemas.FS(), ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err

@@ -16,12 +16,12 @@ type yamlFile struct {
 	root  *yaml.Node            // the document's top node (a mapping for every file kind)
 	nodes map[string]*yaml.Node // JSON Pointer -> value node
 	keys  map[string]*yaml.Node // JSON Pointer -> key node, for object members
-	// interpolated maps a pointer to the source text of a scalar whose value
-	// came from ${env:...} or ${file:...}: messages show that text, never the value.
-	interpolated map[string]string
+	// refs are the file's ${env:...} and ${file:...} references with the
+	// values they were replaced by.
+	refs []reference
 	// sources says, for each interpolated pointer, where its value came
 	// from: "NAME's value", "the default of NAME", "the content of path".
-	sources map[string]string
+	sources map[string]valueSource
 	// setWithDefault records that a set variable replaced a reference with
 	// a default (so validate checks the defaults in a second pass).
 	setWithDefault bool
@@ -63,7 +63,7 @@ func parseYAML(path string, data []byte) (*yamlFile, *Problem) {
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, yamlSyntaxProblem(path, data, err)
 	}
-	f := &yamlFile{path: path, lines: strings.Split(string(data), "\n"), interpolated: map[string]string{}, sources: map[string]string{}}
+	f := &yamlFile{path: path, lines: strings.Split(string(data), "\n"), sources: map[string]valueSource{}}
 	if len(doc.Content) == 0 {
 		return nil, &Problem{File: path, Line: 1, Column: 1, Message: "file is empty"}
 	}

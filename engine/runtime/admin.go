@@ -2,13 +2,12 @@ package runtime
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
+	"log/slog"
+	"sync"
 	"time"
 
-	wmnats "github.com/ThreeDotsLabs/watermill-nats/v2/pkg/nats"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/pipewright/pipewright/engine/component"
@@ -23,186 +22,189 @@ type (
 	DeadLetter = dlq.Record
 	// DeadLetterFilter selects dead letters.
 	DeadLetterFilter = dlq.Filter
+	// DeadLetterGroup is the open records of a pipeline with one reason.
+	DeadLetterGroup = dlq.Group
+	// Resolution says how a dead letter was resolved.
+	Resolution = dlq.Resolution
 )
 
-// ErrNoDeadLetter is returned for a sequence that holds no record.
+// Dead-letter statuses (DeadLetter.Status, DeadLetterFilter.Status).
+const (
+	StatusOpen     = dlq.StatusOpen
+	StatusResolved = dlq.StatusResolved
+)
+
+// ErrNoDeadLetter is returned for an id that holds no record.
 var ErrNoDeadLetter = dlq.ErrNotFound
 
-const metaReplayOf = "pw-replay-of"
+// StateError says why an operation does not apply to a dead letter in its
+// current state: already resolved, a replay pending, personal data gone.
+// The API answers it with 409 Conflict.
+type StateError struct {
+	Seq uint64
+	// Why completes "dead letter SEQ ...".
+	Why string
+}
 
-// Admin reviews, drops and replays dead letters, in a running engine or on
-// a stopped engine's data directory.
+func (e *StateError) Error() string { return fmt.Sprintf("dead letter %d %s", e.Seq, e.Why) }
+
+func alreadyResolved(r *DeadLetter) error {
+	res := r.Resolution
+	if res == nil {
+		return &StateError{Seq: r.Seq, Why: "is already resolved"}
+	}
+	why := fmt.Sprintf("is already resolved (%s at %s", res.How, res.At.Format(time.RFC3339))
+	switch {
+	case res.ReplacedBy != 0:
+		why += fmt.Sprintf("; the replay failed again as dead letter %d", res.ReplacedBy)
+	case res.Note != "":
+		why += ": " + res.Note
+	}
+	return &StateError{Seq: r.Seq, Why: why + ")"}
+}
+
+// Admin reviews, resolves, drops and replays dead letters, in a running
+// engine or on a stopped engine's data directory. It is safe for
+// concurrent use.
 type Admin struct {
-	project *config.Project
-	js      jetstream.JetStream
-	names   transport.Names
-	store   *dlq.Store
-	replays jetstream.KeyValue
-	clock   component.Clock
+	project  *config.Project
+	js       jetstream.JetStream
+	names    transport.Names
+	store    *dlq.Store
+	replays  jetstream.KeyValue
+	clock    component.Clock
+	metrics  *metrics
+	policies map[string]*dlqPolicy
+	keys     keyIndex
+	dataDir  string
+	// offline is set for a stopped engine's data: replays wait in the
+	// stream until an engine runs, so nobody waits for their outcome.
+	offline bool
 	close   func()
+
+	log *slog.Logger
+
+	mu      sync.Mutex
+	jobs    map[string]*jobRun
+	order   []string // job ids, oldest first
+	running sync.WaitGroup
+	cancel  context.CancelFunc
+	done    chan struct{}
 }
 
-// ReplayOutcome is what became of a replayed dead letter.
-type ReplayOutcome struct {
-	ReplayID string `json:"replay_id"`
-	// Status is "pending" (not processed yet), "ok" or "failed".
-	Status string `json:"status"`
-	Error  string `json:"error,omitempty"`
-	// DLQSeq is the new record when the replay failed again.
-	DLQSeq uint64    `json:"dlq_seq,omitempty"`
-	At     time.Time `json:"at"`
+func newAdmin(e *Engine) *Admin {
+	return &Admin{project: e.project, js: e.js, names: e.names, store: e.dlq, replays: e.replays, clock: e.clock, metrics: e.metrics, log: e.log,
+		policies: newPolicies(e.project), dataDir: e.dataDir, close: func() {}, jobs: map[string]*jobRun{}}
 }
-
-type replayOutcome = ReplayOutcome
 
 // Admin returns the engine's dead-letter administration.
-func (e *Engine) Admin() *Admin {
-	return &Admin{project: e.project, js: e.js, names: e.names, store: e.dlq, replays: e.replays, clock: e.clock, close: func() {}}
-}
+func (e *Engine) Admin() *Admin { return e.admin }
 
 // OpenAdmin opens the dead-letter administration of a stopped engine: it
 // starts the embedded NATS server on the data directory (or connects to the
-// project's external transport). Close it when done.
+// project's external transport). It refuses a data directory that a
+// running engine holds (ErrDataDirBusy). Close it when done.
 func OpenAdmin(ctx context.Context, p *config.Project, dataDir, transportURL string) (*Admin, error) {
 	e, err := New(Options{Project: p, DataDir: dataDir, TransportURL: transportURL})
 	if err != nil {
 		return nil, err
 	}
+	e.adminOnly = true
 	if err := e.startTransport(ctx); err != nil {
+		if e.conn != nil {
+			e.conn.Close()
+		}
+		e.lock.release()
 		return nil, err
 	}
-	a := e.Admin()
-	a.close = e.conn.Close
+	a := e.admin
+	a.offline = true
+	a.close = func() {
+		e.conn.Close()
+		e.lock.release()
+	}
 	return a, nil
 }
 
 // Close releases what OpenAdmin opened.
 func (a *Admin) Close() { a.close() }
 
+// DataDir is the engine's data directory.
+func (a *Admin) DataDir() string { return a.dataDir }
+
 // List returns the dead letters matching f, oldest first.
 func (a *Admin) List(ctx context.Context, f DeadLetterFilter) ([]*DeadLetter, error) {
 	return a.store.List(ctx, f)
 }
 
+// Groups groups the dead letters matching f by pipeline and reason, largest
+// group first, with up to examples summaries each.
+func (a *Admin) Groups(ctx context.Context, f DeadLetterFilter, examples int) ([]*DeadLetterGroup, error) {
+	recs, err := a.store.List(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	return dlq.GroupRecords(recs, examples), nil
+}
+
 // Get returns one dead letter.
 func (a *Admin) Get(ctx context.Context, seq uint64) (*DeadLetter, error) {
-	return a.store.Get(ctx, seq)
+	r, err := a.store.Get(ctx, seq)
+	if errors.Is(err, dlq.ErrNotFound) {
+		return nil, fmt.Errorf("dead letter %d: %w", seq, err)
+	}
+	return r, err
 }
 
-// Drop deletes one dead letter.
-func (a *Admin) Drop(ctx context.Context, seq uint64) error { return a.store.Delete(ctx, seq) }
-
-// Replay sends a dead letter back into its pipeline at the step that failed
-// (body replaces the recorded step input when not nil), removes the record
-// and returns the replay id to follow with Outcome.
-func (a *Admin) Replay(ctx context.Context, seq uint64, body json.RawMessage) (string, error) {
-	rec, err := a.store.Get(ctx, seq)
-	if err != nil {
-		return "", err
+// Drop deletes one dead letter for good.
+func (a *Admin) Drop(ctx context.Context, seq uint64) error {
+	err := a.store.Delete(ctx, seq)
+	if errors.Is(err, dlq.ErrNotFound) {
+		return fmt.Errorf("dead letter %d: %w", seq, err)
 	}
-	if _, ok := a.project.Pipeline(rec.Pipeline); !ok {
-		return "", fmt.Errorf("dead letter %d belongs to pipeline %q, which this directory does not define", seq, rec.Pipeline)
-	}
-	input := rec.Input
-	if body != nil {
-		input = body
-	}
-	v, err := component.DecodeJSON(input)
-	if err != nil {
-		return "", fmt.Errorf("replay body: %w", err)
-	}
-	id := fmt.Sprintf("r%d-%d", seq, a.clock.Now().UnixNano())
-	msg := &component.Message{ID: rec.ID + "#replay-" + strconv.FormatUint(seq, 10), Body: v, Metadata: map[string]string{}}
-	for k, val := range rec.Metadata {
-		msg.Metadata[k] = val
-	}
-	msg.SetMeta(transport.MetaReplayID, id)
-	msg.SetMeta(metaReplayOf, strconv.FormatUint(seq, 10))
-	if rec.Sink != "" {
-		msg.SetMeta(metaResumeSink, rec.Sink)
-	} else {
-		msg.SetMeta(transport.MetaResumeStep, strconv.Itoa(rec.StepIndex))
-	}
-	if len(rec.Vars) > 0 {
-		vars, err := component.DecodeJSON(rec.Vars)
-		if err == nil {
-			msg.Vars, _ = vars.(map[string]any)
-		}
-	}
-	// The outcome is pending before the message is published: a replay that
-	// is processed at once must not have its result overwritten.
-	if err := a.putOutcome(ctx, &ReplayOutcome{ReplayID: id, Status: "pending", At: a.clock.Now().UTC()}); err != nil {
-		return "", err
-	}
-	if err := a.publish(ctx, rec.Pipeline, msg); err != nil {
-		_ = a.replays.Delete(ctx, id)
-		return "", err
-	}
-	if err := a.store.Delete(ctx, seq); err != nil && !errors.Is(err, dlq.ErrNotFound) {
-		return "", err
-	}
-	return id, nil
-}
-
-func (a *Admin) publish(ctx context.Context, pipeline string, msg *component.Message) error {
-	wm, err := transport.ToWire(msg)
-	if err != nil {
-		return err
-	}
-	nm, err := (&wmnats.NATSMarshaler{}).Marshal(a.names.Subject(pipeline), wm)
-	if err != nil {
-		return err
-	}
-	nm.Header.Set(jetstream.MsgIDHeader, msg.ID)
-	if _, err := a.js.PublishMsg(ctx, nm); err != nil {
-		return fmt.Errorf("publishing the replay: %w", err)
-	}
-	return nil
-}
-
-// Outcome returns what became of a replay.
-func (a *Admin) Outcome(ctx context.Context, replayID string) (*ReplayOutcome, error) {
-	e, err := a.replays.Get(ctx, replayID)
-	if err != nil {
-		return nil, fmt.Errorf("replay %s: %w", replayID, err)
-	}
-	var o ReplayOutcome
-	return &o, json.Unmarshal(e.Value(), &o)
-}
-
-// WaitOutcome polls until the replay is no longer pending or max passes.
-func (a *Admin) WaitOutcome(ctx context.Context, replayID string, max time.Duration) (*ReplayOutcome, error) {
-	deadline := time.Now().Add(max)
-	for {
-		o, err := a.Outcome(ctx, replayID)
-		if err != nil || o.Status != "pending" || time.Now().After(deadline) {
-			return o, err
-		}
-		select {
-		case <-ctx.Done():
-			return o, ctx.Err()
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
-}
-
-func (a *Admin) putOutcome(ctx context.Context, o *ReplayOutcome) error {
-	data, _ := json.Marshal(o)
-	_, err := a.replays.Put(ctx, o.ReplayID, data)
 	return err
 }
 
-// recordReplay stores the outcome of a replayed message (nil: success).
-func (p *pipelineRunner) recordReplay(ctx context.Context, msg *component.Message, o *replayOutcome) {
-	id := msg.Meta(transport.MetaReplayID)
-	if id == "" {
-		return
+// Resolve marks an open dead letter resolved by an operator, with a note
+// saying what was done (required).
+func (a *Admin) Resolve(ctx context.Context, seq uint64, note string) (*DeadLetter, error) {
+	if note == "" {
+		return nil, errors.New("resolving a dead letter needs a note saying what was done")
 	}
-	if o == nil {
-		o = &replayOutcome{Status: "ok"}
+	r, err := a.store.Update(ctx, seq, func(r *DeadLetter) error {
+		if !r.Open() {
+			return alreadyResolved(r)
+		}
+		r.Status = StatusResolved
+		r.Resolution = &Resolution{How: dlq.ResolvedOperator, At: a.clock.Now().UTC(), Note: note}
+		return nil
+	})
+	if errors.Is(err, dlq.ErrNotFound) {
+		return nil, fmt.Errorf("dead letter %d: %w", seq, err)
 	}
-	o.ReplayID, o.At = id, p.e.clock.Now().UTC()
-	if err := p.e.Admin().putOutcome(context.WithoutCancel(ctx), o); err != nil {
-		p.e.log.Warn("cannot record a replay outcome", "replay_id", id, "error", err)
+	if err == nil {
+		a.metrics.resolved.WithLabelValues(r.Pipeline, dlq.ResolvedOperator).Inc()
 	}
+	return r, err
+}
+
+// Mask returns r with the personal data of its pipeline masked (r itself
+// is not changed).
+func (a *Admin) Mask(r *DeadLetter) *DeadLetter {
+	m := *r
+	dlq.Scrub(&m, a.policy(r.Pipeline).paths, dlq.Masked)
+	return &m
+}
+
+// Present prepares a record for output: a summary (no bodies) unless
+// full, masked when mask is set or the pipeline masks always
+// (dead_letters.mask_personal_data).
+func (a *Admin) Present(r *DeadLetter, full, mask bool) *DeadLetter {
+	if !full {
+		r = r.Summary()
+	}
+	if mask || a.policy(r.Pipeline).cfg.MaskPersonalData {
+		r = a.Mask(r)
+	}
+	return r
 }

@@ -44,10 +44,10 @@ func (e *Engine) startConnections(ctx context.Context) error {
 		id := "connection/" + name
 		conn, err := cc.Factory.CreateConnection(ctx, e.settings(id, ""), cc.Config)
 		if err != nil {
-			return fmt.Errorf("creating %s: %w", id, e.secrets.err(err))
+			return fmt.Errorf("creating %s: %w", id, err)
 		}
 		if err := e.startComponent(ctx, conn, id); err != nil {
-			return e.secrets.err(err)
+			return err
 		}
 		checker, _ := conn.(component.HealthChecker)
 		lc := &liveConnection{name: name, conn: conn}

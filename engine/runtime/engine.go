@@ -59,6 +59,11 @@ type Engine struct {
 	stateKV jetstream.KeyValue
 	replays jetstream.KeyValue
 	dlq     *dlq.Store
+	admin   *Admin
+	// lock holds the data directory (embedded transport only); adminOnly
+	// marks an engine opened for a stopped engine's dead letters.
+	lock      *dataLock
+	adminOnly bool
 
 	registry *prometheus.Registry
 	metrics  *metrics
@@ -94,9 +99,10 @@ func New(opts Options) (*Engine, error) {
 		return nil, err
 	}
 	reg := prometheus.NewRegistry()
+	secrets := newRedactor(p.Secrets)
 	e := &Engine{
-		opts: opts, project: p, log: opts.Logger, clock: opts.Clock, dataDir: abs,
-		names: transport.Names{Project: p.Name}, secrets: newRedactor(p.Secrets),
+		opts: opts, project: p, log: secrets.logger(opts.Logger), clock: opts.Clock, dataDir: abs,
+		names: transport.Names{Project: p.Name}, secrets: secrets,
 		registry: reg, metrics: newMetrics(reg), connections: map[string]*liveConnection{},
 		routerErr: make(chan error, 1),
 	}
@@ -106,13 +112,13 @@ func New(opts Options) (*Engine, error) {
 
 // Start brings the engine up: transport, streams, connections, sinks, the
 // router, sources, then the HTTP server. On error everything started is
-// stopped again.
+// stopped again. Errors the engine returns never hold a secret.
 func (e *Engine) Start(ctx context.Context) error {
 	if err := e.start(ctx); err != nil {
 		stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		_ = e.Shutdown(stopCtx)
-		return err
+		return e.secrets.err(err)
 	}
 	return nil
 }
@@ -134,6 +140,7 @@ func (e *Engine) start(ctx context.Context) error {
 	if err := e.startRouter(ctx); err != nil {
 		return err
 	}
+	e.admin.startSweeper(sweepEvery)
 	for _, p := range e.pipelines {
 		if err := e.startComponent(ctx, p.source, p.pl.Name+"/source"); err != nil {
 			return err
@@ -142,6 +149,7 @@ func (e *Engine) start(ctx context.Context) error {
 	if err := e.http.start(e.listenAddr()); err != nil {
 		return err
 	}
+	e.lock.noteHTTP(e.http.addr())
 	e.log.Info("engine started", "project", e.project.Name, "pipelines", len(e.pipelines),
 		"http", e.http.addr(), "data_dir", e.dataDir, "transport", e.transportDesc())
 	return nil
@@ -205,12 +213,14 @@ func (e *Engine) Shutdown(ctx context.Context) error {
 		for _, c := range e.connections {
 			c.circuit.stop()
 		}
+		e.admin.stop()
 		if e.conn != nil {
 			e.conn.Close()
 		}
+		e.lock.release()
 		e.log.Info("engine stopped")
 	})
-	return errors.Join(errs...)
+	return e.secrets.err(errors.Join(errs...))
 }
 
 func isSource(e *Engine, c component.Component) bool {
@@ -238,5 +248,5 @@ func Run(ctx context.Context, opts Options) error {
 	}
 	stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	return errors.Join(runErr, e.Shutdown(stopCtx))
+	return errors.Join(e.secrets.err(runErr), e.Shutdown(stopCtx))
 }

@@ -170,7 +170,7 @@ func TestEngine_dead_letter_then_fix_the_table_and_replay(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "tables", "skus.csv"), []byte("sku,item\nA,ITEM-A\nB,ITEM-B\n"), 0o644))
 	e = startEngine(t, dir, data, tg, env)
 	a := e.Admin()
-	id, err := a.Replay(context.Background(), r.Seq, nil)
+	id, err := a.Replay(context.Background(), r.Seq, runtime.ReplayRequest{})
 	require.NoError(t, err)
 	o, err := a.WaitOutcome(context.Background(), id, 20*time.Second)
 	require.NoError(t, err)
@@ -178,9 +178,13 @@ func TestEngine_dead_letter_then_fix_the_table_and_replay(t *testing.T) {
 	d, total := tg.count()
 	assert.Equal(t, 2, d)
 	assert.Equal(t, 2, total, "o1 was not delivered again")
-	recs, err = a.List(context.Background(), runtime.DeadLetterFilter{})
+	recs, err = a.List(context.Background(), runtime.DeadLetterFilter{Status: runtime.StatusOpen})
 	require.NoError(t, err)
 	assert.Empty(t, recs)
+	r, err = a.Get(context.Background(), r.Seq)
+	require.NoError(t, err)
+	assert.Equal(t, runtime.StatusResolved, r.Status)
+	assert.Equal(t, "replayed", r.Resolution.How)
 }
 
 func TestEngine_outage_opens_the_circuit_and_drains_after_recovery(t *testing.T) {

@@ -45,25 +45,40 @@ func (p *pipelineRunner) handle(wm *message.Message) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, p.pl.Errors.Timeout.D())
 	defer cancel()
+	if msg.Meta(transport.MetaReplayID) != "" {
+		// A replay exists to see what changed since the failure.
+		ctx = component.WithFreshLookups(ctx)
+	}
+	fullRun := from == 0 && resumeSink == "" && msg.Meta(metaReplayMode) != ReplayResume
+	s := &settlement{}
 	res := &flow.Result{Outputs: []flow.Output{{Sink: resumeSink, Msg: msg}}}
 	if resumeSink == "" {
 		res, err = p.exec.Process(ctx, msg, from)
 		if err != nil {
 			var se *flow.StepError
 			errors.As(err, &se)
-			return p.retryOrDeadLetter(ctx, msg, target{step: se.Step.Name, index: se.Step.Index}, se.Input, se.Err, attempt)
+			seq, err := p.retryOrDeadLetter(ctx, msg, target{step: se.Step.Name, index: se.Step.Index}, se.Input, se.Err, attempt)
+			if err != nil {
+				return err
+			}
+			s.deadLettered(seq, p.e.secrets.redact(se.Err.Error()))
+			p.settle(ctx, msg, s, fullRun)
+			return nil
 		}
 	}
+	s.dropped = res.Dropped
 	for _, f := range res.Failed {
-		if err := p.deadLetter(ctx, msg, target{step: f.Step.Name, index: f.Step.Index}, f.Input, f.Err, "permanent", attempt); err != nil {
+		seq, err := p.deadLetter(ctx, msg, target{step: f.Step.Name, index: f.Step.Index}, f.Input, f.Err, "permanent", attempt)
+		if err != nil {
 			return err
 		}
+		s.deadLettered(seq, p.e.secrets.redact(f.Err.Error()))
 	}
-	if err := p.deliver(ctx, msg, res.Outputs, attempt); err != nil {
+	if err := p.deliver(ctx, msg, res.Outputs, attempt, s); err != nil {
 		return err
 	}
 	p.budget.forget(msg.ID)
-	p.recordReplay(ctx, msg, nil)
+	p.settle(ctx, msg, s, fullRun)
 	return nil
 }
 
@@ -84,8 +99,9 @@ func sinkTarget(pl *config.Pipeline, sink string) target {
 	return target{step: "sink:" + sink, index: len(pl.Steps), sink: sink}
 }
 
-// deliver hands the outputs to their sinks and settles each failure.
-func (p *pipelineRunner) deliver(ctx context.Context, original *component.Message, outputs []flow.Output, attempt int) error {
+// deliver hands the outputs to their sinks and settles each failure,
+// noting deliveries and dead letters in s.
+func (p *pipelineRunner) deliver(ctx context.Context, original *component.Message, outputs []flow.Output, attempt int, s *settlement) error {
 	bySink := map[string][]flow.Output{}
 	var order []string
 	for _, o := range outputs {
@@ -105,6 +121,7 @@ func (p *pipelineRunner) deliver(ctx context.Context, original *component.Messag
 		errs := sr.write(ctx, msgs)
 		for i, err := range errs {
 			if err == nil {
+				s.delivered++
 				p.commit(ctx, outs[i])
 				p.e.metrics.out.WithLabelValues(p.pl.Name, name).Inc()
 				p.e.metrics.observeEndToEnd(p.pl.Name, msgs[i], p.e.clock.Now())
@@ -114,14 +131,19 @@ func (p *pipelineRunner) deliver(ctx context.Context, original *component.Messag
 				continue
 			}
 			if component.IsPermanent(err) {
-				if dlErr := p.deadLetter(ctx, original, sinkTarget(p.pl, name), msgs[i], err, "permanent", attempt); dlErr != nil {
+				seq, dlErr := p.deadLetter(ctx, original, sinkTarget(p.pl, name), msgs[i], err, "permanent", attempt)
+				if dlErr != nil {
 					return dlErr
 				}
+				s.deadLettered(seq, p.e.secrets.redact(err.Error()))
 				continue
 			}
 			if retry == nil {
-				if rerr := p.retryOrDeadLetter(ctx, original, sinkTarget(p.pl, name), msgs[i], err, attempt); rerr != nil {
+				seq, rerr := p.retryOrDeadLetter(ctx, original, sinkTarget(p.pl, name), msgs[i], err, attempt)
+				if rerr != nil {
 					retry = rerr
+				} else {
+					s.deadLettered(seq, p.e.secrets.redact(err.Error()))
 				}
 			}
 		}
@@ -130,23 +152,24 @@ func (p *pipelineRunner) deliver(ctx context.Context, original *component.Messag
 }
 
 // retryOrDeadLetter settles a failure that is not permanent: retryable
-// errors are retried without limit; unclassified ones until the budget is
-// spent, then dead-lettered as exhausted.
-func (p *pipelineRunner) retryOrDeadLetter(ctx context.Context, original *component.Message, t target, input *component.Message, cause error, attempt int) error {
+// errors are retried without limit (an error: the message is handed back);
+// unclassified ones until the budget is spent, then dead-lettered as
+// exhausted (the record's id).
+func (p *pipelineRunner) retryOrDeadLetter(ctx context.Context, original *component.Message, t target, input *component.Message, cause error, attempt int) (uint64, error) {
 	text := p.e.secrets.redact(cause.Error())
 	if component.IsRetryable(cause) || errors.Is(cause, context.DeadlineExceeded) {
 		p.e.metrics.failed.WithLabelValues(p.pl.Name, t.step, "retryable").Inc()
 		p.e.metrics.retried.WithLabelValues(p.pl.Name).Inc()
 		p.e.log.Warn("retryable failure: the message will be retried", "pipeline", p.pl.Name, "step", t.step,
 			"id", original.ID, "correlation_id", original.Meta(component.MetaCorrelationID), "attempt", attempt, "error", text)
-		return fmt.Errorf("step %s: %s", t.step, text)
+		return 0, fmt.Errorf("step %s: %s", t.step, text)
 	}
 	p.e.metrics.failed.WithLabelValues(p.pl.Name, t.step, "unclassified").Inc()
 	if spent := p.budget.spend(original.ID); spent < p.pl.Errors.UnclassifiedAttempts {
 		p.e.metrics.retried.WithLabelValues(p.pl.Name).Inc()
 		p.e.log.Warn("failure: the message will be retried", "pipeline", p.pl.Name, "step", t.step,
 			"id", original.ID, "attempt", attempt, "unclassified_failures", spent, "of", p.pl.Errors.UnclassifiedAttempts, "error", text)
-		return fmt.Errorf("step %s: %s", t.step, text)
+		return 0, fmt.Errorf("step %s: %s", t.step, text)
 	}
 	p.budget.forget(original.ID)
 	return p.deadLetter(ctx, original, t, input, cause, "exhausted", attempt)

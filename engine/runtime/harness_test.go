@@ -3,6 +3,7 @@ package runtime_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -30,9 +31,21 @@ type target struct {
 	failures []error // returned by the next writes, in order
 	got      map[string]int
 	order    []string
+	// items answer the "item" lookup by sku; answers are cached forever
+	// unless a lookup asks for fresh data (a replay).
+	items map[string]string
+	cache map[string]any
 }
 
-func newTarget() *target { return &target{got: map[string]int{}} }
+func newTarget() *target {
+	return &target{got: map[string]int{}, items: map[string]string{}, cache: map[string]any{}}
+}
+
+func (t *target) setItem(sku, item string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.items[sku] = item
+}
 
 func (t *target) setDown(down bool) {
 	t.mu.Lock()
@@ -75,12 +88,20 @@ type targetConnFactory struct{ t *target }
 func (targetConnFactory) Type() component.Type { return "target" }
 func (targetConnFactory) Kind() component.Kind { return component.KindConnection }
 func (targetConnFactory) Schema() []byte {
-	return []byte(`{"type":"object","additionalProperties":false,"properties":{"password":{"type":"string"}}}`)
+	return []byte(`{"type":"object","additionalProperties":false,"properties":{"password":{"type":"string","x-secret":true}}}`)
 }
-func (targetConnFactory) NewConfig() any {
-	return &struct {
-		Password string `yaml:"password"`
-	}{}
+func (targetConnFactory) NewConfig() any { return &targetConfig{} }
+
+type targetConfig struct {
+	Password string `yaml:"password"`
+}
+
+// ValidateLookup accepts the one query a target serves.
+func (*targetConfig) ValidateLookup(query string, _ []string) error {
+	if query != "item" {
+		return fmt.Errorf("no query %q (queries: item)", query)
+	}
+	return nil
 }
 func (f targetConnFactory) CreateConnection(context.Context, component.Settings, any) (component.Connection, error) {
 	return &targetConn{t: f.t}, nil
@@ -99,6 +120,22 @@ func (c *targetConn) Check(context.Context) error {
 		return errors.New("target unreachable")
 	}
 	return nil
+}
+
+// Lookup serves the "item" query: {"item": ITEM} for params.sku, or nil.
+func (c *targetConn) Lookup(ctx context.Context, query string, params map[string]any) (any, error) {
+	c.t.mu.Lock()
+	defer c.t.mu.Unlock()
+	sku, _ := params["sku"].(string)
+	if v, ok := c.t.cache[sku]; ok && !component.FreshLookups(ctx) {
+		return v, nil
+	}
+	var v any
+	if item, ok := c.t.items[sku]; ok {
+		v = map[string]any{"item": item}
+	}
+	c.t.cache[sku] = v
+	return v, nil
 }
 
 type targetSinkFactory struct{}
@@ -157,17 +194,28 @@ func startEngine(t *testing.T, dir, dataDir string, tg *target, env map[string]s
 // startEngineLogging is startEngine with the engine's JSON log written to w.
 func startEngineLogging(t *testing.T, dir, dataDir string, tg *target, env map[string]string, w io.Writer) *runtime.Engine {
 	t.Helper()
-	p, err := config.Load(dir, config.Options{Registry: testRegistry(t, tg), LookupEnv: func(k string) (string, bool) {
-		v, ok := env[k]
-		return v, ok
-	}})
-	require.NoError(t, err)
+	p := loadProjectWith(t, dir, tg, env)
 	e, err := runtime.New(runtime.Options{Project: p, DataDir: dataDir, Listen: "127.0.0.1:0", Workers: 8,
 		Logger: slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	require.NoError(t, err)
 	require.NoError(t, e.Start(context.Background()))
 	t.Cleanup(func() { stopEngine(t, e) })
 	return e
+}
+
+// loadProject loads dir for tools that need no target (OpenAdmin).
+func loadProject(t *testing.T, dir string) *config.Project {
+	return loadProjectWith(t, dir, newTarget(), nil)
+}
+
+func loadProjectWith(t *testing.T, dir string, tg *target, env map[string]string) *config.Project {
+	t.Helper()
+	p, err := config.Load(dir, config.Options{Registry: testRegistry(t, tg), LookupEnv: func(k string) (string, bool) {
+		v, ok := env[k]
+		return v, ok
+	}})
+	require.NoError(t, err)
+	return p
 }
 
 func stopEngine(t *testing.T, e *runtime.Engine) {

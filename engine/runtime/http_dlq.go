@@ -12,21 +12,33 @@ import (
 	"time"
 )
 
-// registerDLQAPI serves the dead-letter operations as JSON:
+// registerDLQAPI serves the dead-letter operations as JSON (reference:
+// docs/dead-letters.md):
 //
-//	GET    /api/dlq?pipeline=&step=&error=&since=&until=&limit=
-//	GET    /api/dlq/{seq}
-//	DELETE /api/dlq/{seq}
-//	POST   /api/dlq/{seq}/replay[?wait=10s]   body: optional edited step input
-//	GET    /api/replays/{id}
+//	GET    /api/dlq                 records (filters: status, pipeline, step, group, key, error, since, until, limit; full, mask)
+//	GET    /api/dlq/groups          open records grouped by pipeline and reason
+//	GET    /api/dlq/{seq}           one record
+//	DELETE /api/dlq/{seq}           drop it for good
+//	POST   /api/dlq/{seq}/replay    replay it (?wait=10s&resume=true; body: an edited step input)
+//	POST   /api/dlq/{seq}/resolve   resolve it ({"note": "..."})
+//	POST   /api/dlq/replay          bulk replay ({"filter": {...}, "rate": 5}): a job
+//	POST   /api/dlq/resolve         bulk resolve ({"filter": {...}, "note": "..."}): a job
+//	GET    /api/dlq/jobs[/{id}]     bulk jobs and their progress
+//	GET    /api/replays/{id}        a replay's outcome
 //
 // With server.admin_token set, requests need "Authorization: Bearer TOKEN";
 // without it, only loopback clients are served.
 func (s *httpServer) registerDLQAPI() {
 	s.mux.Handle("GET /api/dlq", s.admin(s.dlqList))
+	s.mux.Handle("GET /api/dlq/groups", s.admin(s.dlqGroups))
 	s.mux.Handle("GET /api/dlq/{seq}", s.admin(s.dlqShow))
 	s.mux.Handle("DELETE /api/dlq/{seq}", s.admin(s.dlqDrop))
 	s.mux.Handle("POST /api/dlq/{seq}/replay", s.admin(s.dlqReplay))
+	s.mux.Handle("POST /api/dlq/{seq}/resolve", s.admin(s.dlqResolve))
+	s.mux.Handle("POST /api/dlq/replay", s.admin(s.dlqBulk(BulkReplay)))
+	s.mux.Handle("POST /api/dlq/resolve", s.admin(s.dlqBulk(BulkResolve)))
+	s.mux.Handle("GET /api/dlq/jobs", s.admin(s.dlqJobs))
+	s.mux.Handle("GET /api/dlq/jobs/{id}", s.admin(s.dlqJob))
 	s.mux.Handle("GET /api/replays/{id}", s.admin(s.replayShow))
 }
 
@@ -35,11 +47,11 @@ func (s *httpServer) admin(h http.HandlerFunc) http.Handler {
 		if token := s.e.project.Server.AdminToken; token != "" {
 			got := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
 			if subtle.ConstantTimeCompare([]byte(got), []byte(token)) != 1 {
-				writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "unauthorized"})
+				writeError(w, http.StatusUnauthorized, "unauthorized", "unauthorized")
 				return
 			}
 		} else if !isLoopback(r.RemoteAddr) {
-			writeJSON(w, http.StatusForbidden, map[string]string{"error": "set server.admin_token to use the API from another host"})
+			writeError(w, http.StatusForbidden, "forbidden", "set server.admin_token to use the API from another host")
 			return
 		}
 		h(w, r)
@@ -55,63 +67,31 @@ func isLoopback(remote string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// FilterFromQuery reads a dead-letter filter from URL query values.
-func FilterFromQuery(q map[string][]string) (DeadLetterFilter, error) {
-	get := func(k string) string {
-		if v := q[k]; len(v) > 0 {
-			return v[0]
-		}
-		return ""
-	}
-	f := DeadLetterFilter{Pipeline: get("pipeline"), Step: get("step"), ErrorContains: get("error")}
-	var err error
-	for key, dst := range map[string]*time.Time{"since": &f.Since, "until": &f.Until} {
-		if v := get(key); v != "" {
-			if *dst, err = time.Parse(time.RFC3339, v); err != nil {
-				return f, errors.New(key + ": want an RFC 3339 time")
-			}
-		}
-	}
-	if v := get("limit"); v != "" {
-		if f.Limit, err = strconv.Atoi(v); err != nil {
-			return f, errors.New("limit: want a number")
-		}
-	}
-	return f, nil
+// writeError answers {"error": message, "code": code}; codes are stable:
+// bad_request, unauthorized, forbidden, not_found, conflict, internal.
+func writeError(w http.ResponseWriter, status int, code, message string) {
+	writeJSON(w, status, map[string]string{"error": message, "code": code})
 }
 
-func (s *httpServer) dlqList(w http.ResponseWriter, r *http.Request) {
-	f, err := FilterFromQuery(r.URL.Query())
-	if err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
-		return
+func writeAdminErr(w http.ResponseWriter, err error) {
+	var se *StateError
+	switch {
+	case errors.Is(err, ErrNoDeadLetter):
+		writeError(w, http.StatusNotFound, "not_found", err.Error())
+	case errors.As(err, &se):
+		writeError(w, http.StatusConflict, "conflict", err.Error())
+	default:
+		writeError(w, http.StatusInternalServerError, "internal", err.Error())
 	}
-	recs, err := s.e.Admin().List(r.Context(), f)
-	if err != nil {
-		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
-		return
-	}
-	if recs == nil {
-		recs = []*DeadLetter{}
-	}
-	writeJSON(w, http.StatusOK, recs)
 }
 
 func seqParam(w http.ResponseWriter, r *http.Request) (uint64, bool) {
 	seq, err := strconv.ParseUint(r.PathValue("seq"), 10, 64)
 	if err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "want a dead-letter sequence number"})
+		writeError(w, http.StatusBadRequest, "bad_request", "want a dead-letter id (a number)")
 		return 0, false
 	}
 	return seq, true
-}
-
-func writeAdminErr(w http.ResponseWriter, err error) {
-	if errors.Is(err, ErrNoDeadLetter) {
-		writeJSON(w, http.StatusNotFound, map[string]string{"error": err.Error()})
-		return
-	}
-	writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
 }
 
 func (s *httpServer) dlqShow(w http.ResponseWriter, r *http.Request) {
@@ -119,12 +99,20 @@ func (s *httpServer) dlqShow(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	rec, err := s.e.Admin().Get(r.Context(), seq)
+	a := s.e.Admin()
+	rec, err := a.Get(r.Context(), seq)
 	if err != nil {
 		writeAdminErr(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, rec)
+	writeJSON(w, http.StatusOK, s.present(r, rec, true))
+}
+
+// present prepares a record for output (Admin.Present), masked when the
+// request asks (?mask=true).
+func (s *httpServer) present(r *http.Request, rec *DeadLetter, full bool) *DeadLetter {
+	mask, _ := strconv.ParseBool(r.URL.Query().Get("mask"))
+	return s.e.Admin().Present(rec, full, mask)
 }
 
 func (s *httpServer) dlqDrop(w http.ResponseWriter, r *http.Request) {
@@ -146,32 +134,55 @@ func (s *httpServer) dlqReplay(w http.ResponseWriter, r *http.Request) {
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 16<<20))
 	if err != nil {
-		writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": err.Error()})
+		writeError(w, http.StatusRequestEntityTooLarge, "bad_request", err.Error())
 		return
 	}
-	var edited json.RawMessage
+	q := r.URL.Query()
+	var req ReplayRequest
+	req.Resume, _ = strconv.ParseBool(q.Get("resume"))
 	if len(strings.TrimSpace(string(body))) > 0 {
-		edited = body
+		if !json.Valid(body) {
+			writeError(w, http.StatusBadRequest, "bad_request", "the edited step input is not valid JSON")
+			return
+		}
+		req.Body = body
 	}
-	a := s.e.Admin()
-	id, err := a.Replay(r.Context(), seq, edited)
+	wait, _ := time.ParseDuration(q.Get("wait"))
+	o, err := s.e.Admin().ReplayAndWait(r.Context(), seq, req, wait)
 	if err != nil {
 		writeAdminErr(w, err)
 		return
 	}
-	wait, _ := time.ParseDuration(r.URL.Query().Get("wait"))
-	o, err := a.WaitOutcome(r.Context(), id, wait)
-	if err != nil {
-		writeAdminErr(w, err)
-		return
+	if o.DeadLetter != nil {
+		o.DeadLetter = s.present(r, o.DeadLetter, false)
 	}
 	writeJSON(w, http.StatusOK, o)
+}
+
+func (s *httpServer) dlqResolve(w http.ResponseWriter, r *http.Request) {
+	seq, ok := seqParam(w, r)
+	if !ok {
+		return
+	}
+	var body struct {
+		Note string `json:"note"`
+	}
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&body); err != nil || body.Note == "" {
+		writeError(w, http.StatusBadRequest, "bad_request", `want {"note": "what was done"}`)
+		return
+	}
+	rec, err := s.e.Admin().Resolve(r.Context(), seq, body.Note)
+	if err != nil {
+		writeAdminErr(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.present(r, rec, false))
 }
 
 func (s *httpServer) replayShow(w http.ResponseWriter, r *http.Request) {
 	o, err := s.e.Admin().Outcome(r.Context(), r.PathValue("id"))
 	if err != nil {
-		writeJSON(w, http.StatusNotFound, map[string]string{"error": err.Error()})
+		writeError(w, http.StatusNotFound, "not_found", err.Error())
 		return
 	}
 	writeJSON(w, http.StatusOK, o)

@@ -21,6 +21,7 @@ type metrics struct {
 	failed       *prometheus.CounterVec
 	retried      *prometheus.CounterVec
 	deadLettered *prometheus.CounterVec
+	resolved     *prometheus.CounterVec
 	stepSeconds  *prometheus.HistogramVec
 	e2eSeconds   *prometheus.HistogramVec
 	circuitState *prometheus.GaugeVec
@@ -37,12 +38,13 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 	m.failed = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pipewright_messages_failed_total", Help: "Failures by step and class (permanent, retryable, unclassified, exhausted)."}, []string{"pipeline", "step", "class"})
 	m.retried = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pipewright_messages_retried_total", Help: "Messages handed back to the stream for a later attempt."}, []string{"pipeline"})
 	m.deadLettered = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pipewright_messages_dead_lettered_total", Help: "Messages sent to the dead-letter stream."}, []string{"pipeline", "step"})
+	m.resolved = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pipewright_dlq_resolved_total", Help: "Dead letters resolved, by how (replayed, filtered, replaced, delivered, operator)."}, []string{"pipeline", "how"})
 	m.stepSeconds = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "pipewright_step_duration_seconds", Help: "Time spent in each step.",
 		Buckets: prometheus.ExponentialBuckets(0.00001, 4, 10)}, []string{"pipeline", "step"})
 	m.e2eSeconds = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "pipewright_end_to_end_seconds", Help: "From receipt by the source to completion by the sink.",
 		Buckets: prometheus.ExponentialBuckets(0.001, 4, 12)}, []string{"pipeline"})
 	m.circuitState = prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "pipewright_circuit_open", Help: "1 while a connection's circuit breaker is open."}, []string{"connection"})
-	for _, c := range []prometheus.Collector{m.in, m.duplicates, m.out, m.dropped, m.failed, m.retried, m.deadLettered, m.stepSeconds, m.e2eSeconds, m.circuitState,
+	for _, c := range []prometheus.Collector{m.in, m.duplicates, m.out, m.dropped, m.failed, m.retried, m.deadLettered, m.resolved, m.stepSeconds, m.e2eSeconds, m.circuitState,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{})} {
 		f(c)
 	}
@@ -70,7 +72,7 @@ func (m *metrics) observeEndToEnd(pipeline string, msg *component.Message, now t
 func (m *metrics) watchStreams(e *Engine) {
 	m.reg.MustRegister(&streamCollector{e: e,
 		backlog: prometheus.NewDesc("pipewright_stream_backlog", "Messages waiting in a pipeline's stream (pending plus in flight).", []string{"pipeline"}, nil),
-		dlq:     prometheus.NewDesc("pipewright_dlq_depth", "Dead letters waiting for review, per pipeline.", []string{"pipeline"}, nil),
+		dlq:     prometheus.NewDesc("pipewright_dlq_depth", "Open dead letters (waiting for review), per pipeline.", []string{"pipeline"}, nil),
 	})
 }
 

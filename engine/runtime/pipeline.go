@@ -105,13 +105,14 @@ func (e *Engine) buildSource(ctx context.Context, p *pipelineRunner) (component.
 		Publisher:  &sourcePublisher{p: p},
 		HTTP:       e.http,
 		DeadLetter: &deadLetterer{p: p, step: "source", index: 0},
+		MaxPayload: e.conn.NC.MaxPayload(),
 	}
 	if cc.Connection != "" {
 		set.Connection = e.connections[cc.Connection].conn
 	}
 	src, err := cc.Factory.(component.SourceFactory).CreateSource(ctx, set, cc.Config)
 	if err != nil {
-		return nil, fmt.Errorf("creating %s (%s): %w", id, cc.Type, e.secrets.err(err))
+		return nil, fmt.Errorf("creating %s (%s): %w", id, cc.Type, err)
 	}
 	return src, nil
 }

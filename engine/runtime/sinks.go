@@ -33,10 +33,10 @@ func (e *Engine) buildSink(ctx context.Context, p *pipelineRunner, cc *config.Co
 	}
 	sink, err := cc.Factory.(component.SinkFactory).CreateSink(ctx, set, cc.Config)
 	if err != nil {
-		return nil, fmt.Errorf("creating %s (%s): %w", id, cc.Type, e.secrets.err(err))
+		return nil, fmt.Errorf("creating %s (%s): %w", id, cc.Type, err)
 	}
 	if err := e.startComponent(ctx, sink, id); err != nil {
-		return nil, e.secrets.err(err)
+		return nil, err
 	}
 	sr.sink = sink
 	_, concurrent := sink.(component.ConcurrentSink)

@@ -3,7 +3,9 @@ package runtime
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -24,6 +26,17 @@ func (e *Engine) limits() transport.Limits {
 }
 
 func (e *Engine) startTransport(ctx context.Context) error {
+	if e.transportURL() == "" {
+		holder := LockHolder{PID: os.Getpid(), Role: "engine", HTTP: e.listenAddr(), Since: time.Now().UTC()}
+		if e.adminOnly {
+			holder.Role, holder.HTTP = "dlq", ""
+		}
+		lock, err := lockDataDir(e.dataDir, holder)
+		if err != nil {
+			return err
+		}
+		e.lock = lock
+	}
 	conn, err := transport.Connect(transport.Config{
 		URL:         e.transportURL(),
 		Credentials: e.project.Transport.Credentials,
@@ -50,10 +63,16 @@ func (e *Engine) startTransport(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	e.dlq = dlq.NewStore(js, st, e.names)
+	e.dlq = dlq.NewStore(js, st, e.names.DLQRoot())
+	if n, err := e.dlq.MoveLegacy(ctx, e.names.LegacyDLQStream()); err != nil {
+		return err
+	} else if n > 0 {
+		e.log.Info("dead letters of an older version moved", "records", n)
+	}
 	if e.stateKV, e.replays, err = transport.EnsureBuckets(ctx, js, e.names, lim); err != nil {
 		return err
 	}
+	e.admin = newAdmin(e)
 	e.metrics.watchStreams(e)
 	return nil
 }

@@ -16,14 +16,14 @@ const SchemaProperties = `"path": {"type": "string", "pattern": "` + PathPattern
       "description": "How senders authenticate; exactly one of token (with header), hmac, or none: true. There is no default: an endpoint is never open by accident.",
       "properties": {
         "header": {"type": "string", "pattern": "` + HeaderPattern + `", "description": "Header carrying the token (default X-Hook-Token); with Authorization the token is the whole value, e.g. Bearer abc."},
-        "token": {"type": "string", "minLength": 1, "description": "Shared secret the header must hold, compared in constant time. Use ${env:NAME}; at least 32 random characters are recommended."},
+        "token": {"type": "string", "minLength": 1, "x-secret": true, "description": "Shared secret the header must hold, compared in constant time. Use ${env:NAME}; at least 32 random characters are recommended."},
         "hmac": {
           "type": "object",
           "additionalProperties": false,
           "required": ["secret"],
           "description": "HMAC-SHA256 signature (hex, optionally prefixed sha256=) of timestamp + \".\" + body; the timestamp (Unix seconds or RFC 3339) must be within tolerance of the wall clock (not the engine clock, which may run accelerated: senders sign with wall-clock time).",
           "properties": {
-            "secret": {"type": "string", "minLength": 1, "description": "Signing key. Use ${env:NAME}."},
+            "secret": {"type": "string", "minLength": 1, "x-secret": true, "description": "Signing key. Use ${env:NAME}."},
             "signature_header": {"type": "string", "pattern": "` + HeaderPattern + `", "description": "Header carrying the signature (default X-Signature)."},
             "timestamp_header": {"type": "string", "pattern": "` + HeaderPattern + `", "description": "Header carrying the signed timestamp (default X-Timestamp)."},
             "tolerance": {"type": "string", "pattern": "` + component.DurationPattern + `", "description": "Largest accepted distance between the timestamp and the wall clock, in the past or the future (replay protection; default 5m, at most 1h)."}

@@ -2,155 +2,218 @@ package dlq
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
-	"time"
+	"strings"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 )
 
-// ErrNotFound is returned for a sequence that holds no record.
-var ErrNotFound = errors.New("no such dead letter")
+// Errors callers branch on.
+var (
+	// ErrNotFound is returned for an id that holds no record (never stored,
+	// dropped, or removed after its retention).
+	ErrNotFound = errors.New("no such dead letter (never stored, dropped, or removed after its retention)")
+	// ErrConflict is returned when a record kept changing under an update.
+	ErrConflict = errors.New("the dead letter kept changing; try again")
+)
 
-// Subjects names the dead-letter subjects.
-type Subjects interface {
-	DLQSubject(pipeline string) string
-	DLQSubjects() string
-}
+// statusHeader carries a record's status, so that counting open records
+// reads headers only.
+const statusHeader = "Pw-Status"
 
-// Store reads and writes the dead-letter stream.
+// Store reads and writes the dead-letter stream. It is safe for concurrent
+// use, also by several engines sharing one NATS cluster: updates are
+// compare-and-set on the record's subject.
 type Store struct {
-	js       jetstream.JetStream
-	stream   jetstream.Stream
-	subjects Subjects
+	js     jetstream.JetStream
+	stream jetstream.Stream
+	root   string
 }
 
-// NewStore returns a store over the dead-letter stream.
-func NewStore(js jetstream.JetStream, stream jetstream.Stream, subjects Subjects) *Store {
-	return &Store{js: js, stream: stream, subjects: subjects}
+// NewStore returns a store over the dead-letter stream whose subjects are
+// under root (root.>; see the package comment).
+func NewStore(js jetstream.JetStream, stream jetstream.Stream, root string) *Store {
+	return &Store{js: js, stream: stream, root: root}
 }
 
-// Add stores a record durably. The record's message id and step make the
-// publish idempotent inside the stream's duplicate window, so a crash
-// between dead-lettering and acknowledging does not store it twice.
+// KeyToken is the subject token of a business key ("_" for none).
+func KeyToken(key string) string {
+	if key == "" {
+		return "_"
+	}
+	sum := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(sum[:8])
+}
+
+func (s *Store) subject(r *Record) string {
+	return fmt.Sprintf("%s.rec.%s.%s.%d", s.root, r.Pipeline, KeyToken(r.Key), r.Seq)
+}
+
+// markerSubject is where the marker of a message's failure at a step
+// lives: an empty message whose sequence is the id of the record of that
+// failure. It makes Add idempotent across restarts.
+func (s *Store) markerSubject(r *Record) string {
+	sum := sha256.Sum256([]byte(r.ID + "@" + r.Step))
+	return s.root + ".id." + hex.EncodeToString(sum[:12])
+}
+
+// Add stores a new open record and returns its id. A message that fails at
+// the same step again while its record is open (a redelivery after a crash
+// between dead-lettering and acknowledging) gets that record's id, and
+// nothing is stored twice.
 func (s *Store) Add(ctx context.Context, r *Record) (uint64, error) {
+	r.Status = StatusOpen
+	if r.Reason == "" {
+		r.Reason = Reason(r.Error)
+	}
+	r.Group = GroupID(r.Pipeline, r.Reason)
+	marker := s.markerSubject(r)
+	for range 20 {
+		var last uint64
+		m, err := s.stream.GetLastMsgForSubject(ctx, marker)
+		switch {
+		case err == nil:
+			prev, err := s.Get(ctx, m.Sequence)
+			if errors.Is(err, ErrNotFound) {
+				// The marker was stored and the record not: store it now.
+				r.Seq = m.Sequence
+				return r.Seq, s.putNew(ctx, r)
+			}
+			if err != nil {
+				return 0, err
+			}
+			if prev.Open() {
+				return prev.Seq, nil
+			}
+			last = m.Sequence // resolved: this failure is a new one
+		case !errors.Is(err, jetstream.ErrMsgNotFound):
+			return 0, fmt.Errorf("storing dead letter: %w", err)
+		}
+		ack, err := s.js.PublishMsg(ctx, nats.NewMsg(marker), jetstream.WithExpectLastSequencePerSubject(last))
+		if isWrongLast(err) {
+			continue
+		}
+		if err != nil {
+			return 0, fmt.Errorf("storing dead letter: %w", err)
+		}
+		r.Seq = ack.Sequence
+		return r.Seq, s.putNew(ctx, r)
+	}
+	return 0, fmt.Errorf("storing dead letter: %w", ErrConflict)
+}
+
+// putNew stores a record that has no version yet (another writer having
+// stored it first is fine).
+func (s *Store) putNew(ctx context.Context, r *Record) error {
+	if err := s.put(ctx, r, 0); err != nil && !errors.Is(err, ErrConflict) {
+		return err
+	}
+	return nil
+}
+
+func isWrongLast(err error) bool {
+	var apiErr *jetstream.APIError
+	return errors.As(err, &apiErr) && (apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence ||
+		apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequenceConstant)
+}
+
+// put publishes r on its subject, expecting the subject's last sequence to
+// be last (0: a new record). A mismatch is ErrConflict.
+func (s *Store) put(ctx context.Context, r *Record, last uint64) error {
 	data, err := json.Marshal(r)
 	if err != nil {
-		return 0, fmt.Errorf("encoding dead letter: %w", err)
+		return fmt.Errorf("encoding dead letter %d: %w", r.Seq, err)
 	}
-	msg := nats.NewMsg(s.subjects.DLQSubject(r.Pipeline))
+	msg := nats.NewMsg(s.subject(r))
 	msg.Data = data
-	msg.Header.Set(jetstream.MsgIDHeader, r.ID+"@"+r.Step+"#"+strconv.FormatInt(int64(r.Attempts), 10))
-	ack, err := s.js.PublishMsg(ctx, msg)
-	if err != nil {
-		return 0, fmt.Errorf("storing dead letter: %w", err)
+	msg.Header.Set(statusHeader, r.Status)
+	ack, err := s.js.PublishMsg(ctx, msg, jetstream.WithExpectLastSequencePerSubject(last))
+	if isWrongLast(err) {
+		return ErrConflict
 	}
-	return ack.Sequence, nil
+	if err != nil {
+		return fmt.Errorf("storing dead letter %d: %w", r.Seq, err)
+	}
+	r.rev = ack.Sequence
+	return nil
 }
 
-// Get returns the record at seq.
+// Get returns the record with id seq.
 func (s *Store) Get(ctx context.Context, seq uint64) (*Record, error) {
-	raw, err := s.stream.GetMsg(ctx, seq)
+	raw, err := s.stream.GetLastMsgForSubject(ctx, fmt.Sprintf("%s.rec.*.*.%d", s.root, seq))
 	if errors.Is(err, jetstream.ErrMsgNotFound) {
 		return nil, ErrNotFound
 	}
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("reading dead letter %d: %w", seq, err)
 	}
 	return decode(raw.Sequence, raw.Data)
 }
 
-func decode(seq uint64, data []byte) (*Record, error) {
+func decode(rev uint64, data []byte) (*Record, error) {
 	var r Record
 	if err := json.Unmarshal(data, &r); err != nil {
-		return nil, fmt.Errorf("dead letter %d: %w", seq, err)
+		return nil, fmt.Errorf("dead letter at %d: %w", rev, err)
 	}
-	r.Seq = seq
+	r.rev = rev
 	return &r, nil
 }
 
-// Delete removes the record at seq.
-func (s *Store) Delete(ctx context.Context, seq uint64) error {
-	err := s.stream.DeleteMsg(ctx, seq)
-	if errors.Is(err, jetstream.ErrMsgNotFound) {
-		return ErrNotFound
-	}
-	return err
-}
-
-// List returns the records that match f, oldest first.
-func (s *Store) List(ctx context.Context, f Filter) ([]*Record, error) {
-	subject := s.subjects.DLQSubjects()
-	if f.Pipeline != "" {
-		subject = s.subjects.DLQSubject(f.Pipeline)
-	}
-	info, err := s.stream.Info(ctx, jetstream.WithSubjectFilter(subject))
-	if err != nil {
-		return nil, err
-	}
-	// State.Msgs counts the whole stream; the filter only fills Subjects.
-	var remaining uint64
-	for _, n := range info.State.Subjects {
-		remaining += n
-	}
-	if remaining == 0 {
-		return nil, nil
-	}
-	cons, err := s.stream.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{FilterSubjects: []string{subject}})
-	if err != nil {
-		return nil, err
-	}
-	var out []*Record
-	for remaining > 0 {
-		batch, err := cons.Fetch(int(min(remaining, 500)), jetstream.FetchMaxWait(2*time.Second))
+// Update applies change to the latest version of record seq and stores
+// it; a concurrent update makes it start over with the newer version. An
+// error from change is returned as it is, and nothing is stored.
+func (s *Store) Update(ctx context.Context, seq uint64, change func(*Record) error) (*Record, error) {
+	for range 20 {
+		r, err := s.Get(ctx, seq)
 		if err != nil {
 			return nil, err
 		}
-		n := 0
-		for m := range batch.Messages() {
-			n++
-			meta, err := m.Metadata()
-			if err != nil {
-				return nil, err
-			}
-			r, err := decode(meta.Sequence.Stream, m.Data())
-			if err != nil {
-				return nil, err
-			}
-			if f.Match(r) {
-				out = append(out, r)
-				if f.Limit > 0 && len(out) >= f.Limit {
-					return out, nil
-				}
-			}
-			if meta.NumPending == 0 {
-				return out, nil
-			}
-		}
-		if err := batch.Error(); err != nil && !errors.Is(err, nats.ErrTimeout) {
+		if err := change(r); err != nil {
 			return nil, err
 		}
-		if n == 0 {
-			break
+		err = s.put(ctx, r, r.rev)
+		if errors.Is(err, ErrConflict) {
+			continue
 		}
-		remaining -= uint64(n)
+		return r, err
 	}
-	return out, nil
+	return nil, fmt.Errorf("dead letter %d: %w", seq, ErrConflict)
 }
 
-// Depth returns the number of records per pipeline.
-func (s *Store) Depth(ctx context.Context) (map[string]uint64, error) {
-	info, err := s.stream.Info(ctx, jetstream.WithSubjectFilter(s.subjects.DLQSubjects()))
+// Delete removes record seq, and its marker unless a newer failure of the
+// same message took it over.
+func (s *Store) Delete(ctx context.Context, seq uint64) error {
+	r, err := s.Get(ctx, seq)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	depth := map[string]uint64{}
-	prefix := s.subjects.DLQSubject("")
-	for subj, n := range info.State.Subjects {
-		depth[subj[len(prefix):]] = n
+	if err := s.stream.Purge(ctx, jetstream.WithPurgeSubject(s.subject(r))); err != nil {
+		return fmt.Errorf("removing dead letter %d: %w", seq, err)
 	}
-	return depth, nil
+	marker := s.markerSubject(r)
+	if m, err := s.stream.GetLastMsgForSubject(ctx, marker); err == nil && m.Sequence == seq {
+		if err := s.stream.Purge(ctx, jetstream.WithPurgeSubject(marker)); err != nil {
+			return fmt.Errorf("removing dead letter %d: %w", seq, err)
+		}
+	}
+	return nil
+}
+
+// pipelineOf returns the pipeline token of a record subject.
+func (s *Store) pipelineOf(subject string) string {
+	rest := strings.TrimPrefix(subject, s.root+".rec.")
+	pipeline, _, _ := strings.Cut(rest, ".")
+	return pipeline
+}
+
+// seqOf returns the id token of a record subject.
+func seqOf(subject string) uint64 {
+	seq, _ := strconv.ParseUint(subject[strings.LastIndexByte(subject, '.')+1:], 10, 64)
+	return seq
 }

@@ -30,15 +30,15 @@ func (n Names) Durable(pipeline string) string {
 }
 
 // DLQStream is the dead-letter stream of the project.
-func (n Names) DLQStream() string { return "PW_" + upper(n.Project) + "_DLQ" }
+func (n Names) DLQStream() string { return "PW_" + upper(n.Project) + "_DEADLETTERS" }
 
-// DLQSubject is the dead-letter subject of a pipeline.
-func (n Names) DLQSubject(pipeline string) string {
-	return "pw." + n.Project + ".dlq." + pipeline
-}
+// DLQRoot is the subject prefix of the dead-letter stream (its subjects are
+// DLQRoot().>).
+func (n Names) DLQRoot() string { return "pw." + n.Project + ".dl" }
 
-// DLQSubjects matches every dead-letter subject of the project.
-func (n Names) DLQSubjects() string { return "pw." + n.Project + ".dlq.>" }
+// LegacyDLQStream is the dead-letter stream of engines before records had
+// a lifecycle (one subject per pipeline); its records are moved on start.
+func (n Names) LegacyDLQStream() string { return "PW_" + upper(n.Project) + "_DLQ" }
 
 // StateBucket is the key/value bucket of component state.
 func (n Names) StateBucket() string { return "pw_" + lower(n.Project) + "_state" }

@@ -80,19 +80,21 @@ func EnsurePipeline(ctx context.Context, js jetstream.JetStream, n Names, pipeli
 	return nil
 }
 
-// EnsureDLQ creates or updates the dead-letter stream. Records stay until
-// they are dropped or replayed.
+// EnsureDLQ creates or updates the dead-letter stream: one message per
+// subject (each record's latest version); records stay until they are
+// dropped or their retention removes them. Direct gets stay off: reading a
+// record by id asks for the last message of a wildcard subject.
 func EnsureDLQ(ctx context.Context, js jetstream.JetStream, n Names, lim Limits) (jetstream.Stream, error) {
 	lim = lim.WithDefaults()
 	st, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
-		Name:        n.DLQStream(),
-		Description: "pipewright dead letters of project " + n.Project,
-		Subjects:    []string{n.DLQSubjects()},
-		Retention:   jetstream.LimitsPolicy,
-		Storage:     jetstream.FileStorage,
-		Duplicates:  lim.DuplicateWindow,
-		Replicas:    lim.Replicas,
-		AllowDirect: true,
+		Name:              n.DLQStream(),
+		Description:       "pipewright dead letters of project " + n.Project,
+		Subjects:          []string{n.DLQRoot() + ".>"},
+		Retention:         jetstream.LimitsPolicy,
+		Storage:           jetstream.FileStorage,
+		MaxMsgsPerSubject: 1,
+		Duplicates:        lim.DuplicateWindow,
+		Replicas:          lim.Replicas,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("stream %s: %w", n.DLQStream(), err)

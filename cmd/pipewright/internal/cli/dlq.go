@@ -1,59 +1,77 @@
 package cli
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
-	"net/http"
 	"net/url"
 	"os"
 	"strconv"
-	"strings"
-	"text/tabwriter"
 	"time"
-	"unicode/utf8"
 
-	"github.com/pipewright/pipewright/engine/config"
 	"github.com/pipewright/pipewright/engine/runtime"
 )
 
 func init() {
 	register(&command{
 		name:    "dlq",
-		summary: "list, show, replay or drop dead letters",
-		usage:   "list|show|replay|drop DIR [SEQ]",
+		summary: "review, replay, resolve or drop dead letters",
+		usage:   "list|groups|show|replay|resolve|drop DIR [SEQ]",
 		help: `
-Dlq reviews the dead-letter stream of a pipeline directory. It talks to the
-running engine's API (server.listen, or --server) and, when no engine
-answers, opens the stopped engine's data directory directly.
+Dlq works on the dead letters of a pipeline directory. It talks to the
+running engine's API (server.listen, -server, or the address the engine
+recorded in its data directory) and, when no engine runs, opens the stopped
+engine's data directory; it says on standard error which one it uses. It
+never opens a data directory that a running engine holds.
 
-  list DIR            records, oldest first (filter with -pipeline, -step,
-                      -error, -since, -until; -json for the full records)
-  show DIR SEQ        one record as JSON: error, attempts, timestamps, the
-                      original message, the step input, metadata, lookups
-  replay DIR SEQ      send the record back into its pipeline at the step that
-                      failed (-body FILE replaces the step input with an edited
-                      one) and report the outcome
-  drop DIR SEQ        delete the record
+  list DIR            records, oldest first: open ones unless -status
+                      resolved or all; filters -pipeline, -step, -group,
+                      -key, -error, -since, -until; -json for full records
+  groups DIR          open records grouped by pipeline and reason (the error
+                      with its ids, numbers, SKUs and quoted values taken
+                      out), with counts and example ids
+  show DIR SEQ        one record as JSON: error, reason, status, attempts,
+                      timestamps, the original message, the step input,
+                      metadata, lookups (-mask hides personal data)
+  replay DIR SEQ      run the original message through every step again with
+                      the directory as it is now and fresh lookups, and print
+                      the outcome; -resume re-enters at the failed step with
+                      the recorded input, -body FILE with an edited one. Exits
+                      1 when the replay failed again (printing the new record)
+  replay DIR          replay every open record the filters select, paced at
+                      -rate per second (default: the pipelines' replay_rate),
+                      with a progress bar; -all without filters
+  resolve DIR SEQ     mark a record resolved: -note says what was done
+  resolve DIR         resolve every open record the filters select (-note)
+  drop DIR SEQ        delete a record for good
 
 Examples:
-  pipewright dlq list -pipeline orders pipelines/sage500-amazon
-  pipewright dlq show pipelines/sage500-amazon 42
-  pipewright dlq replay -body fixed.json pipelines/sage500-amazon 42
+  pipewright dlq groups pipelines/sage500-amazon
+  pipewright dlq list -pipeline orders -since 24h pipelines/sage500-amazon
+  pipewright dlq show -mask pipelines/sage500-amazon 42
+  pipewright dlq replay pipelines/sage500-amazon 42
+  pipewright dlq replay -group 3f9a1c2b7d -rate 2 pipelines/sage500-amazon
+  pipewright dlq resolve -note "refunded on Amazon" pipelines/sage500-amazon 42
   pipewright dlq drop pipelines/sage500-amazon 42`,
 		run: func(e *env, fs *flag.FlagSet) func([]string) error {
 			o := &dlqOpts{}
-			fs.StringVar(&o.pipeline, "pipeline", "", "list: only this pipeline")
-			fs.StringVar(&o.step, "step", "", "list: only this step")
-			fs.StringVar(&o.errText, "error", "", "list: only errors containing this text")
-			fs.StringVar(&o.since, "since", "", "list: failed at or after this RFC 3339 time")
-			fs.StringVar(&o.until, "until", "", "list: failed at or before this RFC 3339 time")
-			fs.BoolVar(&o.json, "json", false, "list: print full records as JSON")
-			fs.StringVar(&o.body, "body", "", "replay: file holding the edited step input (JSON)")
+			fs.StringVar(&o.status, "status", "", "list: open (default), resolved or all")
+			fs.StringVar(&o.pipeline, "pipeline", "", "only this pipeline")
+			fs.StringVar(&o.step, "step", "", "only this step")
+			fs.StringVar(&o.group, "group", "", "only this reason group (an id from dlq groups)")
+			fs.StringVar(&o.key, "key", "", "only this business key")
+			fs.StringVar(&o.errText, "error", "", "only errors containing this text")
+			fs.StringVar(&o.since, "since", "", "failed at or after this RFC 3339 time, or this long ago (24h)")
+			fs.StringVar(&o.until, "until", "", "failed at or before this RFC 3339 time, or this long ago")
+			fs.BoolVar(&o.json, "json", false, "list, groups: print JSON")
+			fs.BoolVar(&o.mask, "mask", false, "mask personal data in what is printed")
+			fs.StringVar(&o.body, "body", "", "replay: file holding an edited step input (JSON); resumes at the failed step")
+			fs.BoolVar(&o.resume, "resume", false, "replay: re-enter at the failed step with the recorded input")
 			fs.DurationVar(&o.wait, "wait", 10*time.Second, "replay: how long to wait for the outcome")
+			fs.Float64Var(&o.rate, "rate", 0, "bulk replay: replays per second (default: the pipelines' replay_rate)")
+			fs.BoolVar(&o.all, "all", false, "bulk replay or resolve: take every open record")
+			fs.StringVar(&o.note, "note", "", "resolve: what was done (required)")
 			fs.StringVar(&o.server, "server", "", "engine address (default: server.listen of the project)")
 			fs.StringVar(&o.data, "data", "", "data directory of a stopped engine (default: data_dir)")
 			return func(args []string) error { return runDLQ(e, o, args) }
@@ -62,9 +80,23 @@ Examples:
 }
 
 type dlqOpts struct {
-	pipeline, step, errText, since, until, body, server, data string
-	json                                                      bool
+	status, pipeline, step, group, key, errText, since, until string
+	body, note, server, data                                  string
+	json, mask, resume, all                                   bool
+	rate                                                      float64
 	wait                                                      time.Duration
+}
+
+// query is the filter as the API's query parameters.
+func (o *dlqOpts) query() url.Values {
+	q := url.Values{}
+	for k, v := range map[string]string{"status": o.status, "pipeline": o.pipeline, "step": o.step, "group": o.group,
+		"key": o.key, "error": o.errText, "since": o.since, "until": o.until} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	return q
 }
 
 func runDLQ(e *env, o *dlqOpts, args []string) error {
@@ -73,12 +105,12 @@ func runDLQ(e *env, o *dlqOpts, args []string) error {
 	}
 	op, dir := args[0], args[1]
 	var seq uint64
-	switch op {
-	case "list":
+	switch {
+	case op == "list" || op == "groups" || ((op == "replay" || op == "resolve") && len(args) == 2):
 		if len(args) != 2 {
-			return usagef("list takes no sequence number")
+			return usagef("%s takes no sequence number", op)
 		}
-	case "show", "replay", "drop":
+	case op == "show" || op == "replay" || op == "resolve" || op == "drop":
 		if len(args) != 3 {
 			return usagef("%s needs a sequence number", op)
 		}
@@ -89,140 +121,78 @@ func runDLQ(e *env, o *dlqOpts, args []string) error {
 	default:
 		return usagef("unknown operation %q", op)
 	}
+	if op == "resolve" && o.note == "" {
+		return usagef("resolve needs -note saying what was done")
+	}
+	if _, err := runtime.FilterFromQuery(o.query()); err != nil {
+		return usagef("%v", err)
+	}
 	p, err := loadProject(dir)
 	if err != nil {
 		printLoadError(e, err)
 		return errReported
 	}
 	ctx := context.Background()
-	backend, err := openDLQBackend(ctx, p, o)
+	b, err := openDLQBackend(ctx, e, p, o)
 	if err != nil {
 		return err
 	}
-	defer backend.close()
-	switch op {
-	case "list":
-		return dlqList(ctx, e, backend, o)
-	case "show":
-		rec, err := backend.get(ctx, seq)
+	defer b.close()
+	switch {
+	case op == "list":
+		return dlqList(ctx, e, b, o)
+	case op == "groups":
+		return dlqGroups(ctx, e, b, o)
+	case op == "show":
+		rec, err := b.get(ctx, seq, o.mask)
 		if err != nil {
 			return err
 		}
 		return printJSON(e.stdout, rec)
-	case "drop":
-		if err := backend.drop(ctx, seq); err != nil {
+	case op == "drop":
+		if err := b.drop(ctx, seq); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "dropped %d\n", seq)
 		return nil
+	case op == "resolve" && seq != 0:
+		rec, err := b.resolve(ctx, seq, o.note)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "resolved %d (%s)\n", rec.Seq, rec.Reason)
+		return nil
+	case seq == 0:
+		return dlqBulk(ctx, e, b, o, op)
 	}
-	var body json.RawMessage
+	return dlqReplay(ctx, e, b, o, seq)
+}
+
+func dlqReplay(ctx context.Context, e *env, b dlqBackend, o *dlqOpts, seq uint64) error {
+	req := runtime.ReplayRequest{Resume: o.resume}
 	if o.body != "" {
-		if body, err = os.ReadFile(o.body); err != nil {
+		body, err := os.ReadFile(o.body)
+		if err != nil {
 			return err
 		}
 		if !json.Valid(body) {
 			return fmt.Errorf("%s is not valid JSON", o.body)
 		}
+		req.Body = body
 	}
-	out, err := backend.replay(ctx, seq, body, o.wait)
+	out, err := b.replay(ctx, seq, req, o.wait, o.mask)
 	if err != nil {
 		return err
 	}
 	if err := printJSON(e.stdout, out); err != nil {
 		return err
 	}
-	if out.Status == "failed" {
+	switch out.Status {
+	case runtime.ReplayFailed:
+		fmt.Fprintf(e.stderr, "pipewright dlq: the replay failed again: dead letter %d\n", out.DLQSeq)
 		return errReported
+	case runtime.ReplayPending:
+		fmt.Fprintf(e.stderr, "pipewright dlq: no outcome yet; follow it with: pipewright dlq show DIR %d\n", seq)
 	}
 	return nil
 }
-
-func dlqList(ctx context.Context, e *env, b dlqBackend, o *dlqOpts) error {
-	q := url.Values{}
-	for k, v := range map[string]string{"pipeline": o.pipeline, "step": o.step, "error": o.errText, "since": o.since, "until": o.until} {
-		if v != "" {
-			q.Set(k, v)
-		}
-	}
-	f, err := runtime.FilterFromQuery(q)
-	if err != nil {
-		return usagef("%v", err)
-	}
-	recs, err := b.list(ctx, f, q)
-	if err != nil {
-		return err
-	}
-	if o.json {
-		return printJSON(e.stdout, recs)
-	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "SEQ\tFAILED AT\tPIPELINE\tSTEP\tATTEMPTS\tERROR")
-	for _, r := range recs {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\n", r.Seq, r.FailedAt.Format(time.RFC3339), r.Pipeline, r.Step, r.Attempts, oneLine(r.Error, 100))
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "%d dead letter(s)\n", len(recs))
-	return nil
-}
-
-// oneLine puts s on one line and cuts it to n characters, the last three
-// then being "...".
-func oneLine(s string, n int) string {
-	s = strings.ReplaceAll(s, "\n", " ")
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n-3]) + "..."
-}
-
-func printJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
-}
-
-// dlqBackend is the engine's API or the data directory.
-type dlqBackend interface {
-	list(ctx context.Context, f runtime.DeadLetterFilter, q url.Values) ([]*runtime.DeadLetter, error)
-	get(ctx context.Context, seq uint64) (*runtime.DeadLetter, error)
-	drop(ctx context.Context, seq uint64) error
-	replay(ctx context.Context, seq uint64, body json.RawMessage, wait time.Duration) (*runtime.ReplayOutcome, error)
-	close()
-}
-
-// openDLQBackend prefers a running engine; without one it opens the data
-// directory (which fails if another process holds it).
-func openDLQBackend(ctx context.Context, p *config.Project, o *dlqOpts) (dlqBackend, error) {
-	addr := cmp.Or(o.server, p.Server.Listen, "127.0.0.1:8080")
-	api := &apiBackend{base: "http://" + addr, token: p.Server.AdminToken, client: &http.Client{Timeout: o.wait + 10*time.Second}}
-	if api.alive() {
-		return api, nil
-	}
-	a, err := runtime.OpenAdmin(ctx, p, o.data, "")
-	if err != nil {
-		return nil, fmt.Errorf("no engine answers at %s and the data directory cannot be opened: %w", addr, err)
-	}
-	return adminBackend{a}, nil
-}
-
-type adminBackend struct{ a *runtime.Admin }
-
-func (b adminBackend) list(ctx context.Context, f runtime.DeadLetterFilter, _ url.Values) ([]*runtime.DeadLetter, error) {
-	return b.a.List(ctx, f)
-}
-func (b adminBackend) get(ctx context.Context, seq uint64) (*runtime.DeadLetter, error) {
-	return b.a.Get(ctx, seq)
-}
-func (b adminBackend) drop(ctx context.Context, seq uint64) error { return b.a.Drop(ctx, seq) }
-func (b adminBackend) replay(ctx context.Context, seq uint64, body json.RawMessage, _ time.Duration) (*runtime.ReplayOutcome, error) {
-	id, err := b.a.Replay(ctx, seq, body)
-	if err != nil {
-		return nil, err
-	}
-	// No engine is running: the message waits in the stream until one starts.
-	return b.a.Outcome(ctx, id)
-}
-func (b adminBackend) close() { b.a.Close() }

@@ -59,15 +59,26 @@ func (b *apiBackend) do(ctx context.Context, method, path string, body []byte, o
 	return json.Unmarshal(data, out)
 }
 
-func (b *apiBackend) list(ctx context.Context, _ runtime.DeadLetterFilter, q url.Values) ([]*runtime.DeadLetter, error) {
-	var recs []*runtime.DeadLetter
-	err := b.do(ctx, http.MethodGet, "/api/dlq?"+q.Encode(), nil, &recs)
-	return recs, err
+func (b *apiBackend) list(ctx context.Context, q url.Values, full, mask bool) ([]*runtime.DeadLetter, error) {
+	var out struct {
+		Records []*runtime.DeadLetter `json:"records"`
+	}
+	err := b.do(ctx, http.MethodGet, "/api/dlq?"+boolParam(boolParam(q, "full", full), "mask", mask).Encode(), nil, &out)
+	return out.Records, err
 }
 
-func (b *apiBackend) get(ctx context.Context, seq uint64) (*runtime.DeadLetter, error) {
+func (b *apiBackend) groups(ctx context.Context, q url.Values, mask bool) ([]*runtime.DeadLetterGroup, error) {
+	var out struct {
+		Groups []*runtime.DeadLetterGroup `json:"groups"`
+	}
+	q.Set("examples", "5")
+	err := b.do(ctx, http.MethodGet, "/api/dlq/groups?"+boolParam(q, "mask", mask).Encode(), nil, &out)
+	return out.Groups, err
+}
+
+func (b *apiBackend) get(ctx context.Context, seq uint64, mask bool) (*runtime.DeadLetter, error) {
 	var rec runtime.DeadLetter
-	return &rec, b.do(ctx, http.MethodGet, fmt.Sprintf("/api/dlq/%d", seq), nil, &rec)
+	return &rec, b.do(ctx, http.MethodGet, fmt.Sprintf("/api/dlq/%d?%s", seq, boolParam(url.Values{}, "mask", mask).Encode()), nil, &rec)
 }
 
 func (b *apiBackend) drop(ctx context.Context, seq uint64) error {
@@ -75,9 +86,38 @@ func (b *apiBackend) drop(ctx context.Context, seq uint64) error {
 	return b.do(ctx, http.MethodDelete, fmt.Sprintf("/api/dlq/%d", seq), nil, &out)
 }
 
-func (b *apiBackend) replay(ctx context.Context, seq uint64, body json.RawMessage, wait time.Duration) (*runtime.ReplayOutcome, error) {
+func (b *apiBackend) resolve(ctx context.Context, seq uint64, note string) (*runtime.DeadLetter, error) {
+	body, _ := json.Marshal(map[string]string{"note": note})
+	var rec runtime.DeadLetter
+	return &rec, b.do(ctx, http.MethodPost, fmt.Sprintf("/api/dlq/%d/resolve", seq), body, &rec)
+}
+
+func (b *apiBackend) replay(ctx context.Context, seq uint64, req runtime.ReplayRequest, wait time.Duration, mask bool) (*runtime.ReplayOutcome, error) {
+	q := boolParam(boolParam(url.Values{"wait": {wait.String()}}, "resume", req.Resume), "mask", mask)
 	var o runtime.ReplayOutcome
-	return &o, b.do(ctx, http.MethodPost, fmt.Sprintf("/api/dlq/%d/replay?wait=%s", seq, wait), body, &o)
+	return &o, b.do(ctx, http.MethodPost, fmt.Sprintf("/api/dlq/%d/replay?%s", seq, q.Encode()), req.Body, &o)
+}
+
+func (b *apiBackend) bulk(ctx context.Context, action string, body runtime.BulkBody, progress func(runtime.Job)) (runtime.Job, error) {
+	data, _ := json.Marshal(body)
+	var job runtime.Job
+	if err := b.do(ctx, http.MethodPost, "/api/dlq/"+action, data, &job); err != nil {
+		return job, err
+	}
+	for {
+		progress(job)
+		if job.Finished() {
+			return job, nil
+		}
+		select {
+		case <-ctx.Done():
+			return job, ctx.Err()
+		case <-time.After(300 * time.Millisecond):
+		}
+		if err := b.do(ctx, http.MethodGet, "/api/dlq/jobs/"+job.ID, nil, &job); err != nil {
+			return job, err
+		}
+	}
 }
 
 func (b *apiBackend) close() {}

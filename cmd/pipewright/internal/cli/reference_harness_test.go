@@ -26,7 +26,9 @@ const referenceDir = "../../../../pipelines/sage500-amazon"
 // world is the reference directory running against a simulator the test
 // owns, on one accelerated clock, with its data in a temporary directory.
 type world struct {
-	t      *testing.T
+	t *testing.T
+	// dir is the directory run (default: the reference directory).
+	dir    string
 	clock  component.Clock
 	sim    *sandbox.Server
 	env    map[string]string
@@ -42,7 +44,7 @@ const hookToken = "e2e-hook-token"
 func newWorld(t *testing.T, scale float64, faults sandbox.Faults) *world {
 	t.Helper()
 	tmp := t.TempDir()
-	w := &world{t: t, clock: component.NewScaledClock(time.Now(), scale), data: filepath.Join(tmp, "data"), dbPath: filepath.Join(tmp, "sage500.db")}
+	w := &world{t: t, dir: referenceDir, clock: component.NewScaledClock(time.Now(), scale), data: filepath.Join(tmp, "data"), dbPath: filepath.Join(tmp, "sage500.db")}
 	listen := freeAddr(t)
 	w.hook = "http://" + listen + "/hooks/amazon/orders"
 	cfg := sandbox.DefaultConfig()
@@ -77,7 +79,7 @@ func newWorld(t *testing.T, scale float64, faults sandbox.Faults) *world {
 
 func (w *world) load() *config.Project {
 	w.t.Helper()
-	p, err := config.Load(referenceDir, config.Options{Registry: cli.NewRegistry(), Clock: w.clock, LookupEnv: func(k string) (string, bool) {
+	p, err := config.Load(w.dir, config.Options{Registry: cli.NewRegistry(), Clock: w.clock, LookupEnv: func(k string) (string, bool) {
 		v, ok := w.env[k]
 		return v, ok
 	}})

@@ -20,6 +20,7 @@ import (
 // python3 with the jsonschema and yaml modules is installed.
 type independentValidator struct {
 	python    string
+	script    string // absolute: tests may change directory
 	schemaDir string
 }
 
@@ -35,23 +36,23 @@ func newIndependentValidator(t *testing.T) *independentValidator {
 	if python == "" {
 		t.Skip("skipped: no python3 with the jsonschema and yaml modules (Debian: apt-get install python3-jsonschema python3-yaml, which `make deps` runs)")
 	}
+	script, err := filepath.Abs("testdata/jsonschema/check.py")
+	require.NoError(t, err)
 	dir := t.TempDir()
 	require.Equal(t, cli.ExitOK, cli.Main([]string{"schema", "-write", dir}, io.Discard, os.Stderr))
-	return &independentValidator{python: python, schemaDir: dir}
+	return &independentValidator{python: python, script: script, schemaDir: dir}
 }
 
 // check validates every directory file under dir and returns the
 // violations, one per line ("" when there are none).
 func (v *independentValidator) check(t *testing.T, dir string) string {
 	t.Helper()
-	script, err := filepath.Abs("testdata/jsonschema/check.py")
-	require.NoError(t, err)
-	args := append([]string{script, v.schemaDir}, directoryFiles(t, dir)...)
+	args := append([]string{v.script, v.schemaDir}, directoryFiles(t, dir)...)
 	cmd := exec.Command(v.python, args...)
 	cmd.Dir = dir
 	var out, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &stderr
-	err = cmd.Run()
+	err := cmd.Run()
 	if _, failed := err.(*exec.ExitError); err != nil && !failed || stderr.Len() > 0 {
 		t.Fatalf("check.py: %v\n%s", err, stderr.String())
 	}

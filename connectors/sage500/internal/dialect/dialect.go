@@ -74,6 +74,14 @@ type Dialect interface {
 	// Indexes reads a table's indexes.
 	Indexes(ctx context.Context, q Querier, table string) ([]catalog.Index, error)
 
+	// ChangeVersions reads a table's SQL Server change tracking versions
+	// (ErrNoChangeTracking on SQLite).
+	ChangeVersions(ctx context.Context, q Querier, table string) (ChangeVersions, error)
+	// InSnapshot runs read in a snapshot transaction on one connection of
+	// db, so that it reads one consistent state of the database. Only
+	// change tracking needs it: ErrNoChangeTracking on SQLite.
+	InSnapshot(ctx context.Context, db *sql.DB, read func(q Querier) error) error
+
 	// Classify marks err retryable (the database cannot be reached, is
 	// busy, or lacks an object it should have) or permanent (the data broke
 	// a constraint); other errors are returned unchanged.

@@ -115,6 +115,15 @@ func (c *conn) Prepare(query string) (driver.Stmt, error) { return &stmt{c.r, qu
 func (c *conn) Close() error                              { return nil }
 func (c *conn) Begin() (driver.Tx, error)                 { c.r.record("BEGIN TRANSACTION\n"); return tx{c.r}, nil }
 
+// BeginTx records the isolation level a transaction asks for, if any.
+func (c *conn) BeginTx(_ context.Context, opts driver.TxOptions) (driver.Tx, error) {
+	if level := sql.IsolationLevel(opts.Isolation); level != sql.LevelDefault {
+		c.r.record("BEGIN TRANSACTION ISOLATION LEVEL " + strings.ToUpper(level.String()) + "\n")
+		return tx{c.r}, nil
+	}
+	return c.Begin()
+}
+
 // CheckNamedValue accepts every value, as go-mssqldb does for its types.
 func (c *conn) CheckNamedValue(*driver.NamedValue) error { return nil }
 

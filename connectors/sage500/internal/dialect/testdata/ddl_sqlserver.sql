@@ -342,6 +342,7 @@ CREATE TABLE [tsoShipment] (
   CONSTRAINT [PK_tsoShipment] PRIMARY KEY ([ShipKey])
 );
 CREATE INDEX [ix_tsoShipment_CreateDate] ON [tsoShipment] ([CreateDate]);
+CREATE INDEX [ix_tsoShipment_UpdateDate] ON [tsoShipment] ([UpdateDate]);
 CREATE INDEX [ix_tsoShipment_TranNo] ON [tsoShipment] ([CompanyID], [TranType], [TranNo]);
 
 CREATE TABLE [tsoShipmentLog] (

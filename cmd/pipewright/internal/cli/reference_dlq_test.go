@@ -1,0 +1,121 @@
+package cli_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/pipewright/pipewright/connectors/spapi/sandbox"
+	"github.com/pipewright/pipewright/engine/runtime"
+)
+
+// copyDir copies the reference directory so a test can break it.
+func copyDir(t *testing.T, from string) string {
+	t.Helper()
+	to := t.TempDir()
+	err := filepath.WalkDir(from, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, path)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(to, rel), 0o755)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(to, rel), data, 0o644)
+	})
+	require.NoError(t, err)
+	return to
+}
+
+func editFile(t *testing.T, path, old, new string) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.Contains(t, string(data), old)
+	require.NoError(t, os.WriteFile(path, []byte(strings.Replace(string(data), old, new, 1)), 0o644))
+}
+
+// The operator's loop on the reference directory: orders are dead-lettered
+// for unknown SKUs, one cause a table row (an FBA SKU override removed),
+// the other an item inactive in Sage. The table is fixed (and the engine
+// restarted: reloading is not this test's subject), the item is activated
+// in Sage while the engine runs, whose lookup cache still holds the old
+// item list for a day; a bulk replay of the reason group then delivers
+// every order once, the Sage cases thanks to fresh lookups.
+func TestReference_dead_letters_fixed_and_replayed_in_bulk(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the reference directory for simulated hours")
+	}
+	w := newWorld(t, 150, sandbox.Faults{})
+	w.dir = copyDir(t, referenceDir)
+	overrides := filepath.Join(w.dir, "tables", "sku_overrides.csv")
+	editFile(t, overrides, "WB-0001-BK-FBA,WB-0001-BK,AFN\n", "")
+	editFile(t, filepath.Join(w.dir, "pipewright.yaml"), "lookup_cache: { ttl: 30s }", "lookup_cache: { ttl: 24h }")
+	_, err := w.db().Exec(`UPDATE timItem SET Status = 0 WHERE ItemID = 'PC-0007-CL'`)
+	require.NoError(t, err)
+
+	w.start()
+	ctx := context.Background()
+	var groups []*runtime.DeadLetterGroup
+	deadline := time.Now().Add(3 * time.Minute)
+	for {
+		groups, err = w.engine.Admin().Groups(ctx, runtime.DeadLetterFilter{Status: runtime.StatusOpen, Pipeline: "orders"}, 100)
+		require.NoError(t, err)
+		if len(groups) > 0 && hasErrors(groups[0], "WB-0001-BK-FBA", "PC-0007-CL") {
+			break
+		}
+		require.True(t, time.Now().Before(deadline), "orders dead-lettered for both causes")
+		w.runFor(5 * time.Minute)
+	}
+	g := groups[0]
+	assert.Equal(t, "unknown SKU {} in order {}: add it to tables/sku_overrides.csv or create the item in Sage", g.Reason)
+	assert.Equal(t, []string{"rules"}, g.Steps)
+
+	w.stop()
+	editFile(t, overrides, "seller_sku,item_id,channel\n", "seller_sku,item_id,channel\nWB-0001-BK-FBA,WB-0001-BK,AFN\n")
+	w.start()
+	w.runFor(5 * time.Minute) // the lookup cache fills with the old item list
+	_, err = w.db().Exec(`UPDATE timItem SET Status = 1 WHERE ItemID = 'PC-0007-CL'`)
+	require.NoError(t, err)
+
+	job, err := w.engine.Admin().RunBulk(ctx, runtime.BulkRequest{Action: runtime.BulkReplay, Filter: runtime.DeadLetterFilter{Group: g.ID}, Rate: 100, Wait: 2 * time.Minute}, nil)
+	require.NoError(t, err)
+	t.Logf("bulk replay of %d: ok %d, skipped %d (resolved meanwhile by a newer version)", job.Total, job.OK, job.Skipped)
+	assert.GreaterOrEqual(t, job.Total, g.Count)
+	assert.Zero(t, job.Failed, "%+v", job.Results)
+	assert.Zero(t, job.Errors, "%+v", job.Results)
+	assert.Zero(t, job.Pending)
+	assert.Equal(t, job.Total, job.OK+job.Skipped)
+	for _, res := range job.Results {
+		r, err := w.engine.Admin().Get(ctx, res.Seq)
+		require.NoError(t, err)
+		assert.Equal(t, runtime.StatusResolved, r.Status, "dead letter %d", r.Seq)
+		assert.Regexp(t, `^\d{4}-\d\d-\d\dT[0-9:.]+Z$`, r.Version, "versioned by lastUpdatedTime")
+		var n int
+		require.NoError(t, w.db().QueryRow(`SELECT COUNT(*) FROM tsoSalesOrder_ext WHERE AmazonOrderId = ?`, r.Key).Scan(&n))
+		assert.Equal(t, 1, n, "order %s is in Sage once", r.Key)
+	}
+}
+
+func hasErrors(g *runtime.DeadLetterGroup, texts ...string) bool {
+	for _, text := range texts {
+		found := false
+		for _, ex := range g.Examples {
+			found = found || strings.Contains(ex.Error, text)
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,187 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/pipewright/pipewright/engine/component"
+	"github.com/pipewright/pipewright/engine/expr"
+	"github.com/pipewright/pipewright/engine/internal/dlq"
+	"github.com/pipewright/pipewright/engine/internal/transport"
+)
+
+// settlement is what became of one stream message: the dead letters it
+// made (their ids and errors), what it delivered and dropped.
+type settlement struct {
+	seqs      []uint64
+	errs      []string
+	delivered int
+	dropped   int
+}
+
+func (s *settlement) deadLettered(seq uint64, err string) {
+	s.seqs = append(s.seqs, seq)
+	s.errs = append(s.errs, err)
+}
+
+// outcome is the replay outcome of a settled message: ok only when every
+// output reached its sink.
+func (s *settlement) outcome() *ReplayOutcome {
+	switch {
+	case len(s.seqs) > 0:
+		return &ReplayOutcome{Status: ReplayFailed, Error: s.errs[0], DLQSeq: s.seqs[0]}
+	case s.delivered == 0 && s.dropped > 0:
+		return &ReplayOutcome{Status: ReplayDropped}
+	}
+	return &ReplayOutcome{Status: ReplayOK}
+}
+
+// settle finishes a message the handler acknowledges: the outcome of a
+// replay, and the open dead letters that a full delivery resolves.
+func (p *pipelineRunner) settle(ctx context.Context, msg *component.Message, s *settlement, fullRun bool) {
+	ctx = context.WithoutCancel(ctx)
+	p.settleReplay(ctx, msg, s)
+	if fullRun && len(s.seqs) == 0 && s.delivered > 0 && p.pl.DeadLetters.AutoResolve {
+		p.resolveDelivered(ctx, msg)
+	}
+}
+
+// settleReplay records the outcome of a replayed message and resolves the
+// record it replayed: delivered, dropped by a filter, or replaced by the
+// new failure.
+func (p *pipelineRunner) settleReplay(ctx context.Context, msg *component.Message, s *settlement) {
+	id := msg.Meta(transport.MetaReplayID)
+	if id == "" {
+		return
+	}
+	o := s.outcome()
+	o.ReplayID, o.At = id, p.e.clock.Now().UTC()
+	o.Seq, _ = strconv.ParseUint(msg.Meta(metaReplayOf), 10, 64)
+	if err := p.e.admin.putOutcome(ctx, o); err != nil {
+		p.e.log.Warn("cannot record a replay outcome", "replay_id", id, "error", err)
+	}
+	if o.Seq == 0 {
+		return
+	}
+	res := &dlq.Resolution{At: o.At, By: id}
+	switch o.Status {
+	case ReplayOK:
+		res.How = dlq.ResolvedReplayed
+	case ReplayDropped:
+		res.How = dlq.ResolvedFiltered
+	default:
+		res.How, res.ReplacedBy = dlq.ResolvedReplaced, o.DLQSeq
+	}
+	_, err := p.e.dlq.Update(ctx, o.Seq, func(r *dlq.Record) error {
+		if r.Replay != nil && r.Replay.ID == id {
+			r.Replay.Status = o.Status
+		}
+		if r.Open() {
+			r.Status, r.Resolution = dlq.StatusResolved, res
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, dlq.ErrNotFound) {
+		p.e.log.Warn("cannot settle a replayed dead letter", "dlq_seq", o.Seq, "replay_id", id, "error", err)
+		return
+	}
+	p.e.metrics.resolved.WithLabelValues(p.pl.Name, res.How).Inc()
+}
+
+// errNotToResolve leaves a record as it is.
+var errNotToResolve = errors.New("not to resolve")
+
+// resolveDelivered resolves the open dead letters of the delivered
+// message's business key whose version it is at least as new as (without
+// versions: that it was received no earlier than).
+func (p *pipelineRunner) resolveDelivered(ctx context.Context, msg *component.Message) {
+	key, version := p.businessKey(msg)
+	if key == "" || !p.e.admin.keys.mayHave(p.pl.Name, key) {
+		return
+	}
+	recs, err := p.e.dlq.OpenForKey(ctx, p.pl.Name, key)
+	if err != nil {
+		p.e.log.Warn("cannot look for dead letters the delivery resolves", "pipeline", p.pl.Name, "key", key, "error", err)
+		return
+	}
+	received, _ := time.Parse(time.RFC3339Nano, msg.Meta(component.MetaReceivedAt))
+	for _, r := range recs {
+		if !supersedes(version, received, r) {
+			continue
+		}
+		_, err := p.e.dlq.Update(ctx, r.Seq, func(r *dlq.Record) error {
+			if !r.Open() {
+				return errNotToResolve
+			}
+			r.Status = dlq.StatusResolved
+			r.Resolution = &dlq.Resolution{How: dlq.ResolvedDelivered, At: p.e.clock.Now().UTC(), By: msg.ID}
+			return nil
+		})
+		switch {
+		case err == nil:
+			p.e.metrics.resolved.WithLabelValues(p.pl.Name, dlq.ResolvedDelivered).Inc()
+			p.e.log.Info("dead letter resolved by a later delivery", "pipeline", p.pl.Name, "dlq_seq", r.Seq, "key", key, "version", version, "id", msg.ID)
+		case !errors.Is(err, errNotToResolve) && !errors.Is(err, dlq.ErrNotFound):
+			p.e.log.Warn("cannot resolve a dead letter", "pipeline", p.pl.Name, "dlq_seq", r.Seq, "error", err)
+		}
+	}
+}
+
+// supersedes reports whether a delivery at version (received at received)
+// makes record r obsolete.
+func supersedes(version string, received time.Time, r *dlq.Record) bool {
+	if version != "" || r.Version != "" {
+		return dlq.NewerOrSame(version, r.Version)
+	}
+	return received.IsZero() || r.ReceivedAt.IsZero() || !received.Before(r.ReceivedAt)
+}
+
+// businessKey evaluates the pipeline's dead_letters key and version on a
+// source message; the key defaults to the source's own (meta pw-key).
+func (p *pipelineRunner) businessKey(msg *component.Message) (key, version string) {
+	pol := p.pl.DeadLetters
+	key = msg.Meta(component.MetaKey)
+	if pol.Key != nil {
+		key = p.evalText(pol.Key, msg, "key")
+	}
+	if pol.Version != nil {
+		version = p.evalText(pol.Version, msg, "version")
+	}
+	return key, version
+}
+
+func (p *pipelineRunner) evalText(prog *expr.Program, msg *component.Message, what string) string {
+	v, err := prog.Eval(p.e.project.Globals.Activation(msg))
+	if err != nil {
+		p.e.log.Warn("dead_letters "+what+" cannot be evaluated", "pipeline", p.pl.Name, "id", msg.ID, "error", err)
+		return ""
+	}
+	return textOf(v)
+}
+
+// textOf writes a key or version as text: timestamps in RFC 3339 (UTC),
+// numbers in decimal, strings as they are.
+func textOf(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case time.Time:
+		return x.UTC().Format(time.RFC3339Nano)
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case uint64:
+		return strconv.FormatUint(x, 10)
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case fmt.Stringer:
+		return x.String()
+	}
+	b, err := component.EncodeJSON(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
