@@ -7,8 +7,27 @@ PIPELINES := $(sort $(dir $(wildcard pipelines/*/pipewright.yaml)))
 
 all: build
 
+## build stamps the version (git describe, else "devel") and the commit
+## (with -dirty for uncommitted changes) that `pipewright version` prints.
+VERSION ?= $(shell git describe --tags --dirty 2>/dev/null || echo devel)
+COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null)$(shell git diff --quiet HEAD 2>/dev/null || echo -dirty)
+CLI_PKG := github.com/pipewright/pipewright/cmd/pipewright/internal/cli
+LDFLAGS := -X $(CLI_PKG).version=$(VERSION) -X $(CLI_PKG).commit=$(COMMIT)
+
 build:
-	$(GO) build -o $(BIN) ./cmd/pipewright
+	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/pipewright
+
+## deps: the Debian packages some tests use, installed when missing (CI runs
+## as root on a fresh Debian machine): python3-jsonschema and python3-yaml for
+## the independent JSON Schema validator test, which skips without them.
+DEB_PACKAGES := python3-jsonschema python3-yaml
+deps:
+	@if ! python3 -c 'import jsonschema, yaml' 2>/dev/null && ! /usr/bin/python3 -c 'import jsonschema, yaml' 2>/dev/null; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "deps: installing $(DEB_PACKAGES)"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEB_PACKAGES) >/dev/null; \
+		else echo "deps: $(DEB_PACKAGES) missing and cannot be installed here (the schema validator test will skip)"; fi; \
+	fi
 
 ## deps: what the tests need besides Go: Debian's chromium for the console's
 ## browser tests (installed with apt-get when missing and this runs as root;

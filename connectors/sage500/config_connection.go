@@ -68,6 +68,10 @@ type QueryConfig struct {
 	SQL    string            `yaml:"sql"`
 	Result string            `yaml:"result"`
 	Types  map[string]string `yaml:"types"`
+	// Columns names the result columns when the select list cannot tell
+	// them (SELECT *, an expression without an alias); validation checks
+	// the columns expressions read from a lookup against them.
+	Columns []string `yaml:"columns"`
 }
 
 // StatementConfig is a named statement.

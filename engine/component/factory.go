@@ -1,6 +1,9 @@
 package component
 
-import "context"
+import (
+	"context"
+	"sort"
+)
 
 // Factory creates instances of one component type. Factories are registered
 // with the engine by the binary; they hold no state of their own.
@@ -70,4 +73,50 @@ type ConnectionValidator interface {
 // names.
 type LookupValidator interface {
 	ValidateLookup(query string, params []string) error
+}
+
+// LookupDescriber is implemented by connection configs that know, before
+// running, the columns a named query returns. Validation then checks every
+// column an expression reads from the lookup's result.
+type LookupDescriber interface {
+	// DescribeLookup returns the query's result, or false when its columns
+	// cannot be known (SELECT *, an expression without an alias).
+	DescribeLookup(query string) (LookupResult, bool)
+}
+
+// LookupResult describes what a lookup query returns.
+type LookupResult struct {
+	// Columns maps each result column to its type: string, int, decimal,
+	// double, bool, timestamp, or "" when only the name is known.
+	Columns map[string]string
+	// Rows is true when the lookup returns every row as a list, false when
+	// it returns one row (or null).
+	Rows bool
+}
+
+// DocumentDescriber is implemented by sink configs whose input document
+// has a known layout, such as a Sage document whose fields go to named
+// columns. Validation checks the keys the map step before the sink writes
+// against it. connCfg is the decoded config of the sink's connection.
+type DocumentDescriber interface {
+	Document(connCfg any) *Document
+}
+
+// Document describes the keys an object of an input document may have.
+type Document struct {
+	// What names the object in messages: "the sales order header".
+	What string
+	// Fields are the keys; a non-nil value describes the object the key
+	// holds, or each object of the list it holds.
+	Fields map[string]*Document
+}
+
+// Keys lists the document's keys, sorted.
+func (d *Document) Keys() []string {
+	keys := make([]string, 0, len(d.Fields))
+	for k := range d.Fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

@@ -23,10 +23,35 @@ type compiler struct {
 	// bound counts the expressions and templates bound into component
 	// configs.
 	bound int
+	// shapes are what is known of the variables in the current scope: the
+	// message, lookup results and let values (see expr.Shape).
+	shapes map[string]*expr.Shape
+	// envUses are the env values expressions read, located in their files.
+	envUses []envUseAt
+}
+
+// envUseAt is an env value read by an expression, located in its file.
+type envUseAt struct {
+	expr.EnvUse
+	where Problem // the file, line and column of the read
 }
 
 func newCompiler(tables []string, globals *Globals) *compiler {
-	return &compiler{tables: tables, envs: map[string]*expr.Env{}, globals: globals}
+	return &compiler{tables: tables, envs: map[string]*expr.Env{}, globals: globals, shapes: map[string]*expr.Shape{}}
+}
+
+// withShape returns the current shapes with name bound to s (nil: unknown).
+func (c *compiler) withShape(name string, s *expr.Shape) map[string]*expr.Shape {
+	out := make(map[string]*expr.Shape, len(c.shapes)+1)
+	for k, v := range c.shapes {
+		out[k] = v
+	}
+	if s == nil {
+		delete(out, name)
+	} else {
+		out[name] = s
+	}
+	return out
 }
 
 // env returns the environment with the given extra variables.
@@ -37,7 +62,7 @@ func (c *compiler) env(vars []string) *expr.Env {
 	if e, ok := c.envs[key]; ok {
 		return e
 	}
-	e, err := expr.NewEnv(expr.Options{Tables: c.tables, Vars: sorted})
+	e, err := expr.NewEnv(expr.Options{Tables: c.tables, Typed: c.globals.Tables, Vars: sorted})
 	if err != nil {
 		panic(fmt.Sprintf("building the CEL environment: %v", err)) // a bug, not a user error
 	}
@@ -55,13 +80,21 @@ func (c *compiler) expr(f *yamlFile, n *yaml.Node, env *expr.Env) *expr.Program 
 		c.problems = append(c.problems, f.atNode(n, "want a CEL expression (a string)"))
 		return nil
 	}
-	prog, issues := env.Compile(n.Value)
+	prog, issues := env.Compile(n.Value, expr.WithShapes(c.shapes))
 	for _, is := range issues {
 		line, col := f.exprPosition(n, is.Line, is.Column)
 		c.problems = append(c.problems, Problem{File: f.path, Line: line, Column: col, Message: is.Message})
 	}
 	if len(issues) > 0 {
 		return nil
+	}
+	prog.SetOrigin(func(line, col int) string {
+		l, cc := f.exprPosition(n, line, col)
+		return fmt.Sprintf("%s:%d:%d", relPath(f.path), l, cc)
+	})
+	for _, u := range prog.EnvUses() {
+		line, col := f.exprPosition(n, u.Line, u.Column)
+		c.envUses = append(c.envUses, envUseAt{EnvUse: u, where: Problem{File: f.path, Line: line, Column: col}})
 	}
 	return prog
 }
@@ -72,23 +105,24 @@ func (c *compiler) template(f *yamlFile, n *yaml.Node, env *expr.Env) *Template 
 	if root == nil {
 		return nil
 	}
-	return &Template{root: root}
+	return &Template{root: root, file: f}
 }
 
 func (c *compiler) tnode(f *yamlFile, n *yaml.Node, env *expr.Env) *tnode {
 	ok := true
 	switch n.Kind {
 	case yaml.MappingNode:
-		t := &tnode{isObj: true}
+		t := &tnode{isObj: true, node: n}
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			v := c.tnode(f, resolveAlias(n.Content[i+1]), env)
 			ok = ok && v != nil
 			t.keys = append(t.keys, n.Content[i].Value)
+			t.keyNodes = append(t.keyNodes, n.Content[i])
 			t.vals = append(t.vals, v)
 		}
 		return okOrNil(t, ok)
 	case yaml.SequenceNode:
-		t := &tnode{isArr: true}
+		t := &tnode{isArr: true, node: n}
 		for _, it := range n.Content {
 			v := c.tnode(f, resolveAlias(it), env)
 			ok = ok && v != nil
@@ -98,14 +132,14 @@ func (c *compiler) tnode(f *yamlFile, n *yaml.Node, env *expr.Env) *tnode {
 	}
 	if n.ShortTag() == "!!str" {
 		p := c.expr(f, n, env)
-		return okOrNil(&tnode{prog: p}, p != nil)
+		return okOrNil(&tnode{prog: p, node: n}, p != nil)
 	}
 	lit, err := literal(n)
 	if err != nil {
 		c.problems = append(c.problems, f.atNode(n, "%v", err))
 		return nil
 	}
-	return &tnode{lit: lit}
+	return &tnode{lit: lit, node: n}
 }
 
 func okOrNil(t *tnode, ok bool) *tnode {
@@ -208,73 +242,6 @@ func (c *compiler) walkConfig(f *yamlFile, v reflect.Value, env *expr.Env, seen 
 			v.SetMapIndex(iter.Key(), val)
 		}
 	}
-}
-
-// exprPosition maps a position inside an expression (1-based line and
-// column, in runes) to the file. The scalar's text is laid out as segments,
-// one per file line it occupies: block scalars (| and >) by their content
-// lines, plain and quoted scalars from their start. Literal blocks join the
-// segments with newlines and folded ones with spaces: one character either
-// way, so an offset in the expression walks the segments the same way.
-func (f *yamlFile) exprPosition(n *yaml.Node, line, col int) (int, int) {
-	srcLines := strings.Split(n.Value, "\n")
-	if line < 1 || line > len(srcLines) {
-		return n.Line, n.Column
-	}
-	offset := col - 1
-	for i := 0; i < line-1; i++ {
-		offset += len([]rune(srcLines[i])) + 1
-	}
-	for _, seg := range f.segments(n) {
-		if offset <= seg.length {
-			return seg.line, seg.col + offset
-		}
-		offset -= seg.length + 1
-	}
-	return n.Line, n.Column
-}
-
-type segment struct{ line, col, length int }
-
-func (f *yamlFile) segments(n *yaml.Node) []segment {
-	if n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
-		return f.blockSegments(n)
-	}
-	start := n.Column
-	if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
-		start++
-	}
-	first := []rune(f.sourceLine(n.Line))
-	segs := []segment{{line: n.Line, col: start, length: max(len(first)-start+1, 0)}}
-	for ln := n.Line + 1; ln < n.Line+len(strings.Split(n.Value, "\n"))+20 && ln <= len(f.lines); ln++ {
-		text := []rune(f.sourceLine(ln))
-		indent := len(text) - len([]rune(strings.TrimLeft(string(text), " \t")))
-		segs = append(segs, segment{line: ln, col: indent + 1, length: len(text) - indent})
-	}
-	return segs
-}
-
-// blockSegments lists the content lines of a | or > block.
-func (f *yamlFile) blockSegments(n *yaml.Node) []segment {
-	var segs []segment
-	indent := -1
-	for ln := n.Line + 1; ln <= len(f.lines); ln++ {
-		text := []rune(f.sourceLine(ln))
-		trimmed := strings.TrimLeft(string(text), " ")
-		if trimmed == "" {
-			segs = append(segs, segment{line: ln, col: 1, length: 0})
-			continue
-		}
-		lead := len(text) - len([]rune(trimmed))
-		if indent < 0 {
-			indent = lead
-		}
-		if lead < indent {
-			break
-		}
-		segs = append(segs, segment{line: ln, col: indent + 1, length: len(text) - indent})
-	}
-	return segs
 }
 
 // Globals are the run-time values that compiled expressions read: the

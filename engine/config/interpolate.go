@@ -35,8 +35,11 @@ var refPattern = regexp.MustCompile(`\$\{(env|file):([^}:]*)(:-([^}]*))?\}`)
 // interpolate replaces ${env:NAME}, ${env:NAME:-default} and ${file:path} in
 // every scalar of the file. Plain scalars that change get their YAML type
 // re-resolved, so `enabled: ${env:X:-true}` is a boolean. Every reference is
-// remembered with its value (see secrets.go: which of them are secret).
-func (f *yamlFile) interpolate(dir string, env Lookup) []Problem {
+// remembered with its value (see secrets.go: which of them are secret) and
+// every replaced scalar with where its value came from (sourceAt).
+// With preferDefaults a reference with a default takes it even when NAME
+// is set (validate checks the defaults that way).
+func (f *yamlFile) interpolate(dir string, env Lookup, preferDefaults bool) []Problem {
 	var problems []Problem
 	for ptr, n := range f.nodes {
 		if n.Kind != yaml.ScalarNode || !strings.Contains(n.Value, "${") {
@@ -44,17 +47,21 @@ func (f *yamlFile) interpolate(dir string, env Lookup) []Problem {
 		}
 		orig := n.Value
 		failed := false
+		var sources []string
 		out := refPattern.ReplaceAllStringFunc(orig, func(ref string) string {
 			m := refPattern.FindStringSubmatch(ref)
 			kind, name, hasDefault, def := m[1], m[2], m[3] != "", m[4]
 			switch kind {
 			case "env":
-				if v, ok := env(name); ok {
+				if v, ok := env(name); ok && !(preferDefaults && hasDefault) {
 					f.refs = append(f.refs, reference{text: ref, kind: kind, name: name, value: v})
+					sources = append(sources, name+"'s value")
+					f.setWithDefault = f.setWithDefault || hasDefault
 					return v
 				}
 				if hasDefault {
 					f.refs = append(f.refs, reference{text: ref, kind: kind, name: name, value: def})
+					sources = append(sources, "the default of "+name)
 					return def
 				}
 				f.refs = append(f.refs, reference{text: ref, kind: kind, name: name})
@@ -69,6 +76,7 @@ func (f *yamlFile) interpolate(dir string, env Lookup) []Problem {
 				}
 				v := strings.TrimRight(string(data), "\r\n")
 				f.refs = append(f.refs, reference{text: ref, kind: kind, name: name, value: v})
+				sources = append(sources, "the content of "+name)
 				return v
 			}
 			return ""
@@ -89,8 +97,26 @@ func (f *yamlFile) interpolate(dir string, env Lookup) []Problem {
 			n.Style = 0
 			n.Tag = n.ShortTag()
 		}
+		f.sources[ptr] = valueSource{what: strings.Join(sources, ", "), text: orig}
 	}
 	return problems
+}
+
+// valueSource says where the value of an interpolated scalar came from.
+type valueSource struct {
+	what string // "NAME's value", "the default of NAME", "the content of path", joined
+	text string // the scalar as written, with its references
+}
+
+// sourceAt returns where the value at line:col came from, when it was
+// interpolated.
+func (f *yamlFile) sourceAt(line, col int) (valueSource, bool) {
+	for ptr, src := range f.sources {
+		if n := f.nodes[ptr]; n.Line == line && n.Column == col {
+			return src, true
+		}
+	}
+	return valueSource{}, false
 }
 
 // pathError drops the path from an *os.PathError (the caller names it).

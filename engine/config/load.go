@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -19,6 +20,9 @@ type Options struct {
 	LookupEnv Lookup
 	// Clock is read by expressions as now; default the wall clock.
 	Clock component.Clock
+	// CheckEnvDefaults also checks every ${env:NAME:-default} default where
+	// NAME is set, as if it were not (validate does; run need not).
+	CheckEnvDefaults bool
 }
 
 // loader holds the state of one Load call.
@@ -31,11 +35,25 @@ type loader struct {
 	project  *Project
 	mappings map[string]*mappingFile
 	files    []*yamlFile
-	secrets  secrets
+	// secrets are the secret values found so far (secrets.go).
+	secrets secrets
 	// globalsFP fingerprints the tables and env that expressions read.
 	globalsFP string
 	// read holds every file read (see Project.Files).
 	read map[string]bool
+	// secretNames are the variables the project file lists under secrets.
+	secretNames map[string]bool
+	// preferDefaults interpolates defaults even for set variables.
+	preferDefaults bool
+	// testEnvs are the env mappings of test files and cases.
+	testEnvs []envBlock
+	// tableNames are the names of every table, loaded or not.
+	tableNames []string
+	// brokenConns are connections whose definition has a problem.
+	brokenConns map[string]bool
+	// brokenPipelines are the names of pipeline files that could not be
+	// read ("" when even the name is unknown): tests of them are not blamed.
+	brokenPipelines []string
 }
 
 // Load reads and checks the pipeline directory dir. On any problem it
@@ -58,10 +76,29 @@ func Load(dir string, opts Options) (*Project, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &loader{dir: dir, opts: opts, schemas: ss, mappings: map[string]*mappingFile{}, secrets: secrets{}, read: map[string]bool{}}
+	l := newLoader(dir, opts, ss, false)
 	l.load()
-	l.referencedSecrets()
-	l.redactProblems()
+	problems := l.finish()
+	if opts.CheckEnvDefaults && l.setWithDefault() {
+		// Again with every default in place of the variable it stands
+		// for: a default must fit wherever it is used too.
+		d := newLoader(dir, opts, ss, true)
+		d.load()
+		seen := map[Problem]bool{}
+		for _, p := range problems {
+			seen[p] = true
+		}
+		for _, p := range d.finish() {
+			if !seen[p] {
+				problems = append(problems, p)
+			}
+		}
+	}
+	if len(problems) > 0 {
+		ps := Problems(problems)
+		ps.sort()
+		return nil, ps.dedupe()
+	}
 	if l.project != nil {
 		l.project.Secrets = l.secrets.sorted()
 		for path := range l.read {
@@ -69,12 +106,45 @@ func Load(dir string, opts Options) (*Project, error) {
 		}
 		sort.Strings(l.project.Files)
 	}
-	if len(l.problems) > 0 {
-		ps := Problems(l.problems)
-		ps.sort()
-		return nil, ps.dedupe()
-	}
 	return l.project, nil
+}
+
+// newLoader returns the state of one pass over dir; with preferDefaults
+// every ${env:NAME:-default} takes its default.
+func newLoader(dir string, opts Options, ss *schemaSet, preferDefaults bool) *loader {
+	return &loader{dir: dir, opts: opts, schemas: ss, mappings: map[string]*mappingFile{},
+		brokenConns: map[string]bool{}, secrets: secrets{}, read: map[string]bool{}, preferDefaults: preferDefaults}
+}
+
+// finish checks the secrets the project file lists and returns the
+// problems, each at an interpolated value saying where the value came from,
+// then with the secrets in every message replaced.
+func (l *loader) finish() []Problem {
+	l.referencedSecrets()
+	for _, f := range l.files {
+		for i := range l.problems {
+			p := &l.problems[i]
+			if p.File != f.path {
+				continue
+			}
+			if src, ok := f.sourceAt(p.Line, p.Column); ok {
+				p.Message += " (" + src.what + ", from " + l.withoutSecretDefaults(src.text) + ")"
+			}
+		}
+	}
+	l.redactProblems()
+	return l.problems
+}
+
+// setWithDefault reports whether a set variable stood in for a reference
+// that has a default.
+func (l *loader) setWithDefault() bool {
+	for _, f := range l.files {
+		if f.setWithDefault {
+			return true
+		}
+	}
+	return false
 }
 
 func (l *loader) add(ps ...Problem) { l.problems = append(l.problems, ps...) }
@@ -89,7 +159,7 @@ func (l *loader) parse(path, schema string) (*yamlFile, bool) {
 		return nil, false
 	}
 	l.files = append(l.files, f)
-	l.add(f.interpolate(l.dir, l.opts.LookupEnv)...)
+	l.add(f.interpolate(l.dir, l.opts.LookupEnv, l.preferDefaults)...)
 	for _, ref := range f.refs {
 		if ref.kind == "file" {
 			l.read[ref.path(l.dir)] = true
@@ -108,28 +178,24 @@ func (l *loader) load() {
 	}
 	l.project = &Project{Dir: l.dir, Connections: map[string]*Connection{}, Globals: &Globals{Clock: l.opts.Clock}}
 	l.decodeProject(pf)
-	names := make([]string, 0, len(l.project.Tables))
-	for n := range l.project.Tables {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	l.compiler = newCompiler(names, l.project.Globals)
+	l.compiler = newCompiler(l.tableNames, l.project.Globals)
 	l.loadPipelines()
 	if !pf.isBad("/alerts") {
 		l.checkAlerts(pf)
 	}
 	l.loadTests()
+	l.checkEnv()
 	l.add(l.compiler.problems...)
 }
 
 // yamlFilesIn lists *.yaml and *.yml files of a directory, sorted, skipping
-// the project file.
+// the project file and hidden files (.gitlab-ci.yml and other tools' files).
 func yamlFilesIn(dir string) []string {
 	entries, _ := os.ReadDir(dir)
 	var paths []string
 	for _, e := range entries {
 		ext := filepath.Ext(e.Name())
-		if e.IsDir() || (ext != ".yaml" && ext != ".yml") || e.Name() == ProjectFile {
+		if e.IsDir() || (ext != ".yaml" && ext != ".yml") || e.Name() == ProjectFile || strings.HasPrefix(e.Name(), ".") {
 			continue
 		}
 		paths = append(paths, filepath.Join(dir, e.Name()))
@@ -143,6 +209,7 @@ func (l *loader) loadPipelines() {
 	for _, path := range yamlFilesIn(l.dir) {
 		f, _ := l.parse(path, "pipeline.v1.json")
 		if f == nil || f.isBad("/pipeline") {
+			l.brokenPipelines = append(l.brokenPipelines, pipelineNameIn(path))
 			continue
 		}
 		pl := l.decodePipeline(f)
@@ -159,6 +226,28 @@ func (l *loader) loadPipelines() {
 	if len(seen) == 0 && len(l.problems) == 0 {
 		l.add(Problem{File: l.dir, Message: "no pipeline files (*.yaml beside " + ProjectFile + ")"})
 	}
+}
+
+var pipelineKey = regexp.MustCompile(`(?m)^pipeline:\s*["']?([A-Za-z0-9_-]+)`)
+
+// pipelineNameIn reads the pipeline name of a file that does not parse, or "".
+func pipelineNameIn(path string) string {
+	data, _ := os.ReadFile(path)
+	if m := pipelineKey.FindSubmatch(data); m != nil {
+		return string(m[1])
+	}
+	return ""
+}
+
+// pipelineBroken reports whether name may be a pipeline whose file has a
+// problem of its own.
+func (l *loader) pipelineBroken(name string) bool {
+	for _, b := range l.brokenPipelines {
+		if b == name || b == "" {
+			return true
+		}
+	}
+	return false
 }
 
 // fieldErrorProblems locates the errors from a component's Validate, one

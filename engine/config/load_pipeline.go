@@ -21,6 +21,7 @@ func (l *loader) decodePipeline(f *yamlFile) *Pipeline {
 	if doc.Errors != nil {
 		pl.Errors = doc.Errors.withDefaults(l.project.Defaults.Errors)
 	}
+	l.compiler.shapes = map[string]*expr.Shape{}
 	if !f.bad["/source"] {
 		pl.Source = l.component(f, "/source", component.KindSource, l.compiler.env(nil))
 	}
@@ -31,6 +32,7 @@ func (l *loader) decodePipeline(f *yamlFile) *Pipeline {
 	l.decodeActivity(f, pl)
 	vars := l.decodeSteps(f, pl)
 	l.decodeSinks(f, pl, vars)
+	l.checkDocuments(pl)
 	return pl
 }
 
@@ -111,6 +113,9 @@ func (l *loader) checkConnection(f *yamlFile, ptr, name string, want, typ compon
 // when want is set.
 func (l *loader) connection(f *yamlFile, ptr, name string, want component.Type) *Connection {
 	c, ok := l.project.Connections[name]
+	if !ok && l.brokenConns[name] {
+		return nil // its own problems are reported
+	}
 	if !ok {
 		l.add(f.at(ptr, "unknown connection %q%s", name, knownNames(l.project.Connections)))
 		return nil

@@ -38,10 +38,10 @@ func (l *loader) decodeProject(f *yamlFile) {
 		}
 		doc.Tables[name] = o
 	}
-	tables, digest, problems := loadTables(l.dir, doc.Tables, f, l.read)
+	tables, names, digest, problems := loadTables(l.dir, doc.Tables, f, l.read)
 	l.add(problems...)
 	l.globalsFP = fingerprint(digest, p.Env)
-	p.Tables = tables
+	p.Tables, l.tableNames = tables, names
 	p.Globals.Tables, p.Globals.Env = tables, p.Env
 	l.decodeConnections(f)
 }
@@ -78,6 +78,7 @@ func (l *loader) decodeConnections(f *yamlFile) {
 	for i := 0; i+1 < len(conns.Content); i += 2 {
 		name, n := conns.Content[i].Value, resolveAlias(conns.Content[i+1])
 		ptr := "/connections/" + escapePointer(name)
+		l.brokenConns[name] = true // until it decodes: uses of it are not blamed
 		if f.isBad(ptr) {
 			continue
 		}
@@ -92,6 +93,7 @@ func (l *loader) decodeConnections(f *yamlFile) {
 			continue
 		}
 		l.project.Connections[name] = &Connection{Name: name, Type: typ, Factory: factory, Config: cfg, Fingerprint: fingerprint(toJSONValue(n))}
+		delete(l.brokenConns, name)
 	}
 }
 

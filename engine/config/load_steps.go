@@ -8,6 +8,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/pipewright/pipewright/engine/component"
+	"github.com/pipewright/pipewright/engine/expr"
 )
 
 // builtinVars are the variables every expression has; a lookup cannot bind
@@ -57,10 +58,12 @@ func (l *loader) decodeSteps(f *yamlFile, pl *Pipeline) []string {
 		switch kind {
 		case StepMap:
 			st.Map = l.mapStep(f, kptr, d.Map, vars)
+			l.compiler.shapes = l.compiler.withShape("msg", st.Map.outputShape())
 		case StepFilter:
 			st.Filter = l.compiler.expr(f, d.Filter.Node(), env)
 		case StepSplit:
 			st.Split = l.compiler.expr(f, d.Split.Node(), env)
+			l.compiler.shapes = l.compiler.withShape("msg", st.Split.Shape().Element())
 		case StepValidate:
 			st.Validate = l.validateStep(f, kptr, d.Validate)
 		case StepAssert:
@@ -106,6 +109,7 @@ func (l *loader) lookupStep(f *yamlFile, ptr string, d *lookupDoc, vars []string
 	}
 	sort.Strings(st.ParamNames)
 	conn := l.connection(f, ptr+"/connection", d.Connection, "")
+	var shape *expr.Shape
 	if conn != nil {
 		lv, ok := conn.Config.(component.LookupValidator)
 		switch {
@@ -114,6 +118,8 @@ func (l *loader) lookupStep(f *yamlFile, ptr string, d *lookupDoc, vars []string
 		default:
 			if err := lv.ValidateLookup(d.Query, st.ParamNames); err != nil {
 				l.add(f.at(ptr+"/query", "%v", err))
+			} else {
+				shape = lookupShape(conn, d.Query)
 			}
 		}
 	}
@@ -122,5 +128,27 @@ func (l *loader) lookupStep(f *yamlFile, ptr string, d *lookupDoc, vars []string
 		e := d.Params[name]
 		st.Params = append(st.Params, l.compiler.expr(f, e.Node(), env))
 	}
+	l.compiler.shapes = l.compiler.withShape(d.As, shape)
 	return st
+}
+
+// lookupShape is what a connection tells of a query's result, or nil.
+func lookupShape(conn *Connection, query string) *expr.Shape {
+	ld, ok := conn.Config.(component.LookupDescriber)
+	if !ok {
+		return nil
+	}
+	res, ok := ld.DescribeLookup(query)
+	if !ok {
+		return nil
+	}
+	s := &expr.Shape{Source: fmt.Sprintf("the result of query %s", query), Columns: map[string]expr.ValueType{}, List: res.Rows,
+		Hint: fmt.Sprintf("declare the column's type under types of query %s", query)}
+	for c, t := range res.Columns {
+		s.Columns[c] = expr.TypeDyn
+		if t != "" {
+			s.Columns[c] = expr.ValueType(t)
+		}
+	}
+	return s
 }

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"github.com/pipewright/pipewright/engine/expr"
 	"os"
 	"path/filepath"
 	"slices"
@@ -41,16 +42,29 @@ func (l *loader) mapStep(f *yamlFile, ptr string, d *mapDoc, vars []string) *Map
 		src, let, out = mf.f, doc.Let, mappingValue(mf.f.root, "output")
 	}
 	scope := append([]string(nil), vars...)
+	outer := l.compiler.shapes
+	defer func() { l.compiler.shapes = outer }()
 	for _, b := range let {
 		if builtinVars[b.Name] || slices.Contains(scope, b.Name) {
 			l.add(src.atNode(b.Key, "let %q would hide a variable of the same name", b.Name))
 			continue
 		}
-		ms.Let = append(ms.Let, LetBinding{Name: b.Name, Prog: l.compiler.expr(src, b.Expr.Node(), l.compiler.env(scope))})
+		prog := l.compiler.expr(src, b.Expr.Node(), l.compiler.env(scope))
+		ms.Let = append(ms.Let, LetBinding{Name: b.Name, Prog: prog})
+		l.compiler.shapes = l.compiler.withShape(b.Name, prog.Shape())
 		scope = append(scope, b.Name)
 	}
 	ms.Output = l.compiler.template(src, out, l.compiler.env(scope))
 	return ms
+}
+
+// outputShape is the shape of the body a map step makes: the keys of its
+// output when it writes a mapping (the body is replaced, not merged).
+func (m *MapStep) outputShape() *expr.Shape {
+	if m == nil || m.Merge || m.Output == nil {
+		return nil
+	}
+	return m.Output.shape()
 }
 
 // mappingFile parses (once) the mapping file at rel, a path under the

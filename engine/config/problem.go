@@ -87,3 +87,11 @@ func (ps Problems) dedupe() Problems {
 	}
 	return out
 }
+
+// Path returns the problem's file relative to the working directory when
+// it is below it, as String prints it.
+func (p Problem) Path() string { return relPath(p.File) }
+
+// RelPath returns path relative to the working directory when it is below
+// it, else path unchanged: how problems and test results name files.
+func RelPath(path string) string { return relPath(path) }

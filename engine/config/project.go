@@ -138,4 +138,6 @@ type TableOptions struct {
 	Default         any    `yaml:"default"`
 	HasDefault      bool   `yaml:"-"`
 	CaseInsensitive bool   `yaml:"case_insensitive"`
+	// Types are the declared types of CSV columns (string, int, decimal, bool).
+	Types map[string]string `yaml:"types"`
 }

@@ -11,6 +11,8 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
+	"github.com/pipewright/pipewright/engine/expr"
+
 	"github.com/pipewright/pipewright/schemas"
 )
 
@@ -90,16 +92,44 @@ func (s *schemaSet) validate(f *yamlFile, ptr string, value any, url string) []P
 	}
 	var leaves []*jsonschema.ValidationError
 	collectLeaves(ve, &leaves)
+	reported := map[string]bool{}
+	for p := range f.bad {
+		reported[p] = true
+	}
 	var problems []Problem
 	for _, leaf := range mergeTypeErrors(leaves) {
-		if f.bad[ptr+leaf.InstanceLocation] {
+		if reported[ptr+leaf.InstanceLocation] {
 			continue // an unresolved reference, already reported
 		}
 		f.markBad(ptr + leaf.InstanceLocation)
 		problems = append(problems, s.describe(f, ptr+leaf.InstanceLocation, leaf)...)
 	}
-	return problems
+	return explainedByTypos(problems)
 }
+
+// explainedByTypos drops "missing required key X" where an unknown key at
+// the same place is reported as a typo of X: one mistake, one problem.
+func explainedByTypos(problems []Problem) []Problem {
+	typos := map[string]bool{}
+	for _, p := range problems {
+		if m := typoMsg.FindStringSubmatch(p.Message); m != nil {
+			typos[m[1]] = true
+		}
+	}
+	out := problems[:0]
+	for _, p := range problems {
+		if m := requiredProblem.FindStringSubmatch(p.Message); m != nil && typos[m[1]] {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+var (
+	typoMsg         = regexp.MustCompile(`^unknown key "[^"]*" \(did you mean "([^"]*)"\?\)$`)
+	requiredProblem = regexp.MustCompile(`^missing required key "([^"]*)"$`)
+)
 
 func collectLeaves(ve *jsonschema.ValidationError, out *[]*jsonschema.ValidationError) {
 	if len(ve.Causes) == 0 {
@@ -150,7 +180,7 @@ func (s *schemaSet) describe(f *yamlFile, ptr string, ve *jsonschema.ValidationE
 		for _, q := range quotedName.FindAllStringSubmatch(m[1], -1) {
 			name := q[1]
 			msg := fmt.Sprintf("unknown key %q", name)
-			if near := closest(name, allowed); near != "" {
+			if near := expr.Closest(name, allowed); near != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", near)
 			} else if len(allowed) > 0 && len(allowed) <= 12 {
 				msg += fmt.Sprintf(" (known keys: %s)", strings.Join(allowed, ", "))
@@ -225,40 +255,4 @@ func (s *schemaSet) allowedKeys(loc string) []string {
 	}
 	sort.Strings(keys)
 	return keys
-}
-
-// closest returns the candidate within edit distance 2 of name (or that
-// differs only in case, '-' and '_'), or "".
-func closest(name string, candidates []string) string {
-	best, bestD := "", 3
-	norm := func(s string) string { return strings.ReplaceAll(strings.ToLower(s), "-", "_") }
-	for _, c := range candidates {
-		if norm(c) == norm(name) {
-			return c
-		}
-		if d := editDistance(name, c); d < bestD {
-			best, bestD = c, d
-		}
-	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -11,8 +11,31 @@ import (
 )
 
 // PipelineSchema returns the pipeline file schema with the options of every
-// source and sink type in reg, self-contained, for editors.
+// source and sink type in reg, self-contained, for editors (see ForEditors).
 func PipelineSchema(reg *registry.Registry) ([]byte, error) {
+	return editorJSON(pipelineSchemaDoc(reg))
+}
+
+// ProjectSchema returns the project file schema with the options of every
+// connection type in reg, self-contained, for editors (see ForEditors).
+func ProjectSchema(reg *registry.Registry) ([]byte, error) {
+	return editorJSON(projectSchemaDoc(reg))
+}
+
+// editorJSON makes a composed schema self-contained and editor-ready.
+func editorJSON(doc map[string]any, err error) ([]byte, error) {
+	if err != nil {
+		return nil, err
+	}
+	if doc, err = selfContainedDoc(doc); err != nil {
+		return nil, err
+	}
+	return json.MarshalIndent(ForEditors(doc), "", "  ")
+}
+
+// pipelineSchemaDoc is the pipeline file schema with every source and sink
+// type's options.
+func pipelineSchemaDoc(reg *registry.Registry) (map[string]any, error) {
 	doc, err := schemaDoc("pipeline.v1.json")
 	if err != nil {
 		return nil, err
@@ -32,12 +55,12 @@ func PipelineSchema(reg *registry.Registry) ([]byte, error) {
 		def["properties"] = props
 		def["additionalProperties"] = false
 	}
-	return selfContained(doc)
+	return doc, nil
 }
 
-// ProjectSchema returns the project file schema with the options of every
-// connection type in reg, self-contained, for editors.
-func ProjectSchema(reg *registry.Registry) ([]byte, error) {
+// projectSchemaDoc is the project file schema with every connection type's
+// options.
+func projectSchemaDoc(reg *registry.Registry) (map[string]any, error) {
 	doc, err := schemaDoc("project.v1.json")
 	if err != nil {
 		return nil, err
@@ -66,7 +89,7 @@ func ProjectSchema(reg *registry.Registry) ([]byte, error) {
 	}
 	conn["properties"].(map[string]any)["type"].(map[string]any)["enum"] = types
 	conn["allOf"] = cases
-	return selfContained(doc)
+	return doc, nil
 }
 
 // hoistDefs moves an embedded component schema's own $defs into the
@@ -138,10 +161,9 @@ func schemaDoc(name string) (map[string]any, error) {
 	return doc, json.Unmarshal(data, &doc)
 }
 
-// selfContained copies definitions referenced in other embedded schemas
-// ("other.v1.json#/$defs/x") into the document's own $defs and returns the
-// indented JSON.
-func selfContained(doc map[string]any) ([]byte, error) {
+// selfContainedDoc copies definitions referenced in other embedded schemas
+// ("other.v1.json#/$defs/x") into the document's own $defs.
+func selfContainedDoc(doc map[string]any) (map[string]any, error) {
 	defs, _ := doc["$defs"].(map[string]any)
 	if defs == nil {
 		defs = map[string]any{}
@@ -185,7 +207,7 @@ func selfContained(doc map[string]any) ([]byte, error) {
 	if err := walk(doc); err != nil {
 		return nil, err
 	}
-	return json.MarshalIndent(doc, "", "  ")
+	return doc, nil
 }
 
 // rebase makes the local refs ("#/$defs/y") of a definition copied from

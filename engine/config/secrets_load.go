@@ -41,6 +41,7 @@ func (l *loader) referencedSecrets() {
 	for _, n := range names {
 		listed[n.Value] = true
 	}
+	l.secretNames = listed
 	used := map[string]bool{}
 	for _, f := range l.files {
 		for _, r := range f.refs {
@@ -57,6 +58,17 @@ func (l *loader) referencedSecrets() {
 			l.add(pf.atNode(n, "secret %s is not used: no ${env:%s} in the directory", n.Value, n.Value))
 		}
 	}
+}
+
+// withoutSecretDefaults writes the references to secret variables in text
+// (a scalar as written) without their defaults: a default may be the secret.
+func (l *loader) withoutSecretDefaults(text string) string {
+	return refPattern.ReplaceAllStringFunc(text, func(ref string) string {
+		if m := refPattern.FindStringSubmatch(ref); m[1] == "env" && l.secretNames[m[2]] {
+			return "${env:" + m[2] + "}"
+		}
+		return ref
+	})
 }
 
 // redactProblems replaces the secrets in problem messages: a value that a

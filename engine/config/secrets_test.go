@@ -107,9 +107,9 @@ func TestLoad_secrets_are_declared_values_not_every_interpolated_value(t *testin
 	assert.Equal(t, "2026-01-15", p.Env["START"])
 }
 
-// Problems quote ordinary values, interpolated or not, as they are; a
-// secret shows as its reference, or [redacted] when it is written in the
-// file.
+// Problems quote ordinary values, interpolated or not, as they are, and
+// say where an interpolated value came from; a secret shows as its
+// reference, or [redacted] when it is written in the file.
 func TestLoad_problems_show_values_but_not_secrets(t *testing.T) {
 	_, err := loadTxtar(t, `
 -- client/pipewright.yaml --
@@ -124,9 +124,9 @@ connections:
     headers: { X-Api-Key: literal-header-secret }
 `+onePipeline, secretsEnv, vaultFactory{})
 	require.Error(t, err)
-	assert.Equal(t, `client/pipewright.yaml:6:11: "2026-01-15" does not match pattern '^[a-z-]*$'
-client/pipewright.yaml:7:12: "/srv/pipewright/outbox" does not match pattern '^[a-z-]*$'
-client/pipewright.yaml:8:12: "${env:PARTNER_KEY}" does not match pattern '^vault-'
+	assert.Equal(t, `client/pipewright.yaml:6:11: "2026-01-15" does not match pattern '^[a-z-]*$' (the default of SHIPMENTS_START, from ${env:SHIPMENTS_START:-2026-01-15})
+client/pipewright.yaml:7:12: "/srv/pipewright/outbox" does not match pattern '^[a-z-]*$' (OUTBOX's value, from ${env:OUTBOX})
+client/pipewright.yaml:8:12: "${env:PARTNER_KEY}" does not match pattern '^vault-' (PARTNER_KEY's value, from ${env:PARTNER_KEY})
 client/pipewright.yaml:9:27: "[redacted]" does not match pattern '^h-'`, err.Error())
 }
 

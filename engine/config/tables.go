@@ -8,9 +8,12 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
+	"github.com/govalues/decimal"
 	"gopkg.in/yaml.v3"
 
 	"github.com/pipewright/pipewright/engine/expr"
@@ -20,9 +23,11 @@ import (
 const TablesDir = "tables"
 
 // loadTables reads every table under dir/tables plus the ones the project
-// file names, applying the project's options. digest fingerprints the rows
-// and options loaded; the files read are added to read.
-func loadTables(dir string, opts map[string]TableOptions, pf *yamlFile, read map[string]bool) (_ expr.Tables, digest string, _ []Problem) {
+// file names, applying the project's options. It returns the tables that
+// loaded and the names of all of them (a table with a problem still has
+// its name, so that expressions using it are not blamed too); digest
+// fingerprints the rows and options loaded; the files read are added to read.
+func loadTables(dir string, opts map[string]TableOptions, pf *yamlFile, read map[string]bool) (_ expr.Tables, _ []string, digest string, _ []Problem) {
 	files := map[string]string{}
 	entries, _ := os.ReadDir(filepath.Join(dir, TablesDir))
 	for _, e := range entries {
@@ -47,27 +52,34 @@ func loadTables(dir string, opts map[string]TableOptions, pf *yamlFile, read map
 	sort.Strings(names)
 	tables := expr.Tables{}
 	var parts []any
+	var valid []string
 	for _, name := range names {
 		if !tableName.MatchString(name) {
 			problems = append(problems, Problem{File: files[name], Message: fmt.Sprintf("table name %q: want lower-case letters, digits and underscores", name)})
 			continue
 		}
+		valid = append(valid, name)
 		o := opts[name]
 		read[files[name]] = true
 		var rows map[string]any
 		var ps []Problem
+		topts := expr.TableOptions{Default: o.Default, HasDefault: o.HasDefault, CaseInsensitive: o.CaseInsensitive}
 		if filepath.Ext(files[name]) == ".csv" {
 			rows, ps = readCSVTable(files[name], o)
+			topts.TypeHint = fmt.Sprintf("CSV cells are strings unless %s declares the column's type under tables.%s.types", ProjectFile, name)
 		} else {
 			rows, ps = readYAMLTable(files[name])
+			if len(o.Types) > 0 {
+				ps = append(ps, pf.atKey("/tables/"+escapePointer(name)+"/types", "types only applies to CSV tables (YAML values have their own types)"))
+			}
 		}
 		problems = append(problems, ps...)
 		if len(ps) == 0 {
-			tables[name] = expr.NewTable(name, rows, expr.TableOptions{Default: o.Default, HasDefault: o.HasDefault, CaseInsensitive: o.CaseInsensitive})
+			tables[name] = expr.NewTable(name, rows, topts)
 			parts = append(parts, name, rows, o)
 		}
 	}
-	return tables, fingerprint(parts...), problems
+	return tables, valid, fingerprint(parts...), problems
 }
 
 func readCSVTable(path string, o TableOptions) (map[string]any, []Problem) {
@@ -85,6 +97,11 @@ func readCSVTable(path string, o TableOptions) (map[string]any, []Problem) {
 	}
 	header[0] = strings.TrimPrefix(header[0], "\ufeff")
 	keyCol, valCol, problems := tableColumns(path, header, o)
+	for col := range o.Types {
+		if !slices.Contains(header, col) {
+			problems = append(problems, Problem{File: path, Line: 1, Column: 1, Message: fmt.Sprintf("types names column %q, which the table does not have (columns: %s)", col, strings.Join(header, ", "))})
+		}
+	}
 	if len(problems) > 0 {
 		return nil, problems
 	}
@@ -109,17 +126,53 @@ func readCSVTable(path string, o TableOptions) (map[string]any, []Problem) {
 			continue
 		}
 		firstLine[key] = line
+		cell := func(i int) any {
+			v, err := convertCell(rec[i], o.Types[header[i]])
+			if err != nil {
+				l, c := r.FieldPos(i)
+				problems = append(problems, Problem{File: path, Line: l, Column: c, Message: fmt.Sprintf("column %s: %v", header[i], err)})
+			}
+			return v
+		}
 		if valCol >= 0 {
-			rows[key] = rec[valCol]
+			rows[key] = cell(valCol)
 			continue
 		}
 		row := make(map[string]any, len(header))
 		for i, h := range header {
-			row[h] = rec[i]
+			row[h] = cell(i)
 		}
 		rows[key] = row
 	}
 	return rows, problems
+}
+
+// convertCell converts a CSV cell to its column's declared type.
+func convertCell(s, typ string) (any, error) {
+	t := strings.TrimSpace(s)
+	switch typ {
+	case "int":
+		n, err := strconv.ParseInt(t, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("want an int, got %q", s)
+		}
+		return n, nil
+	case "decimal":
+		d, err := decimal.Parse(t)
+		if err != nil {
+			return nil, fmt.Errorf("want a decimal, got %q", s)
+		}
+		return d, nil
+	case "bool":
+		switch strings.ToLower(t) {
+		case "true":
+			return true, nil
+		case "false":
+			return false, nil
+		}
+		return nil, fmt.Errorf("want true or false, got %q", s)
+	}
+	return s, nil
 }
 
 // tableColumns finds the key and value columns (-1: the whole row).

@@ -91,6 +91,7 @@ func (l *loader) decodeTestFile(f *yamlFile) *TestFile {
 		return nil
 	}
 	tf := &TestFile{File: f.path, Pipeline: doc.Pipeline, Now: DefaultTestTime, Env: scalarMap(mappingValue(f.root, "env"))}
+	l.testEnvs = append(l.testEnvs, envBlock{f, "/env"})
 	if doc.Now != "" {
 		t, err := time.Parse(time.RFC3339, doc.Now)
 		if err != nil {
@@ -99,7 +100,7 @@ func (l *loader) decodeTestFile(f *yamlFile) *TestFile {
 		tf.Now = t
 	}
 	pl, ok := l.project.Pipeline(doc.Pipeline)
-	if !ok {
+	if !ok && !l.pipelineBroken(doc.Pipeline) {
 		l.add(f.at("/pipeline", "unknown pipeline %q", doc.Pipeline))
 	}
 	cases := mappingValue(f.root, "tests")
@@ -111,6 +112,7 @@ func (l *loader) decodeTestFile(f *yamlFile) *TestFile {
 
 func (l *loader) decodeCase(f *yamlFile, ptr string, n *yaml.Node, pl *Pipeline) *TestCase {
 	tc := &TestCase{Name: mappingValue(n, "name").Value, Line: n.Line, Mocks: map[string]Mock{}, Env: scalarMap(mappingValue(n, "env"))}
+	l.testEnvs = append(l.testEnvs, envBlock{f, ptr + "/env"})
 	dir := filepath.Dir(f.path)
 	in := mappingValue(n, "input")
 	if md := mappingValue(in, "metadata"); md != nil {
@@ -122,7 +124,7 @@ func (l *loader) decodeCase(f *yamlFile, ptr string, n *yaml.Node, pl *Pipeline)
 	case body != nil:
 		tc.Body = l.value(f, ptr+"/input/body", body)
 	case file != nil:
-		tc.Body = l.fixture(f, ptr+"/input/file", filepath.Join(dir, file.Value))
+		tc.Body = l.fixture(f, ptr+"/input/file", file.Value, filepath.Join(dir, file.Value))
 	default:
 		l.add(f.at(ptr+"/input", "missing body or file"))
 	}
@@ -250,11 +252,11 @@ func (l *loader) value(f *yamlFile, ptr string, n *yaml.Node) any {
 }
 
 // fixture reads a JSON or YAML file into the message value model.
-func (l *loader) fixture(f *yamlFile, ptr, path string) any {
+func (l *loader) fixture(f *yamlFile, ptr, name, path string) any {
 	l.read[path] = true
 	data, err := os.ReadFile(path)
 	if err != nil {
-		l.add(f.at(ptr, "cannot read fixture: %v", pathError(err)))
+		l.add(f.at(ptr, "cannot read fixture %s: %v", name, pathError(err)))
 		return nil
 	}
 	v, err := DecodeFixture(path, data)

@@ -19,6 +19,12 @@ type yamlFile struct {
 	// refs are the file's ${env:...} and ${file:...} references with the
 	// values they were replaced by.
 	refs []reference
+	// sources says, for each interpolated pointer, where its value came
+	// from: "NAME's value", "the default of NAME", "the content of path".
+	sources map[string]valueSource
+	// setWithDefault records that a set variable replaced a reference with
+	// a default (so validate checks the defaults in a second pass).
+	setWithDefault bool
 	// bad holds the pointers where schema validation found a problem; the
 	// decoders skip those subtrees and check everything else.
 	bad map[string]bool
@@ -55,9 +61,9 @@ func parseYAMLFile(path string) (*yamlFile, *Problem) {
 func parseYAML(path string, data []byte) (*yamlFile, *Problem) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, yamlSyntaxProblem(path, err)
+		return nil, yamlSyntaxProblem(path, data, err)
 	}
-	f := &yamlFile{path: path, lines: strings.Split(string(data), "\n")}
+	f := &yamlFile{path: path, lines: strings.Split(string(data), "\n"), sources: map[string]valueSource{}}
 	if len(doc.Content) == 0 {
 		return nil, &Problem{File: path, Line: 1, Column: 1, Message: "file is empty"}
 	}
@@ -70,20 +76,6 @@ func parseYAML(path string, data []byte) (*yamlFile, *Problem) {
 	}
 	f.reindex()
 	return f, nil
-}
-
-// yamlSyntaxProblem turns yaml.v3's "yaml: line N: msg" into a Problem.
-func yamlSyntaxProblem(path string, err error) *Problem {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	line := 0
-	if rest, ok := strings.CutPrefix(msg, "line "); ok {
-		if i := strings.Index(rest, ":"); i > 0 {
-			if n, convErr := strconv.Atoi(rest[:i]); convErr == nil {
-				line, msg = n, strings.TrimSpace(rest[i+1:])
-			}
-		}
-	}
-	return &Problem{File: path, Line: line, Column: 0, Message: "invalid YAML: " + msg}
 }
 
 // checkDuplicateKeys reports the first key repeated in a mapping: yaml.v3

@@ -1,6 +1,7 @@
 package expr
 
 import (
+	"strings"
 	"time"
 
 	"github.com/google/cel-go/common/types"
@@ -60,6 +61,11 @@ func (a *Activation) ResolveName(name string) (any, bool) {
 		return a.d.Env, true
 	case "now":
 		return a.now, true
+	}
+	if t, ok := strings.CutPrefix(name, "tables."); ok {
+		if table, found := a.d.Tables[t]; found {
+			return tableVal{table}, true
+		}
 	}
 	v, ok := a.d.Vars[name]
 	return v, ok

@@ -3,6 +3,7 @@ package expr
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/google/cel-go/cel"
 	"github.com/google/cel-go/common"
@@ -20,21 +21,78 @@ type Issue struct {
 // String formats the issue as LINE:COL: message.
 func (i Issue) String() string { return fmt.Sprintf("%d:%d: %s", i.Line, i.Column, i.Message) }
 
+// CompileOption adds to what Compile knows.
+type CompileOption func(*compileOptions)
+
+type compileOptions struct {
+	shapes map[string]*Shape
+}
+
+// WithShapes gives the shapes of variables (msg, lookup results, let
+// values): reading a column or field a shape does not have, or comparing
+// one with a literal it can never equal, is a compile error.
+func WithShapes(shapes map[string]*Shape) CompileOption {
+	return func(o *compileOptions) { o.shapes = shapes }
+}
+
 // Compile parses and type-checks src and plans its program. On failure it
 // returns no program and every issue found, sorted by position.
-func (e *Env) Compile(src string) (*Program, []Issue) {
+func (e *Env) Compile(src string, opts ...CompileOption) (*Program, []Issue) {
+	var o compileOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	shapes, shapeIssues := e.checkShapes(src, o.shapes)
 	checked, iss := e.compileAST(src)
 	if iss.Err() != nil {
-		return nil, celIssues(iss.Errors())
+		issues := append(shapeIssues, shapes.unexplained(celIssues(iss.Errors()))...)
+		sortIssues(issues)
+		return nil, issues
 	}
-	if issues := e.checkTables(checked); len(issues) > 0 {
+	if issues := append(shapeIssues, e.checkTables(checked)...); len(issues) > 0 {
+		sortIssues(issues)
 		return nil, issues
 	}
 	p, err := e.program(checked)
 	if err != nil {
 		return nil, []Issue{{Line: 1, Column: 1, Message: err.Error()}}
 	}
+	p.env, p.checked = e, checked
+	p.shape, p.envUses = shapes.result, shapes.envUses
 	return p, nil
+}
+
+// shapeResult is what checkShapes learnt beside its issues.
+type shapeResult struct {
+	result   *Shape // the shape of the expression's value, if known
+	envUses  []EnvUse
+	replaced map[[2]int]bool
+}
+
+// checkShapes runs the shape checker (shape_check.go) on the parsed src.
+func (e *Env) checkShapes(src string, shapes map[string]*Shape) (shapeResult, []Issue) {
+	parsed, iss := e.cel.Parse(src)
+	if iss.Err() != nil {
+		return shapeResult{}, nil // the checker reports syntax errors
+	}
+	c := &shapeChecker{env: e, parsed: parsed, replaced: map[[2]int]bool{}}
+	v := c.visit(parsed.NativeRep().Expr(), shapes)
+	res := shapeResult{envUses: c.envUses, replaced: c.replaced}
+	if !v.opt {
+		res.result = v.shape
+	}
+	return res, c.issues
+}
+
+// unexplained drops the checker's issues that a shape issue explains.
+func (r shapeResult) unexplained(issues []Issue) []Issue {
+	out := issues[:0]
+	for _, is := range issues {
+		if !r.replaced[[2]int{is.Line, is.Column}] || !strings.HasPrefix(is.Message, "found no matching overload") {
+			out = append(out, is)
+		}
+	}
+	return out
 }
 
 // celIssues converts cel-go's errors, whose columns are 0-based.

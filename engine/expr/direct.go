@@ -1,6 +1,10 @@
 package expr
 
-import "github.com/google/cel-go/common/ast"
+import (
+	"strings"
+
+	"github.com/google/cel-go/common/ast"
+)
 
 // directPath is an expression that only reads fields of a message value
 // (`msg.ShippingAddress.City`), the most common kind of field mapping. It is
@@ -19,7 +23,7 @@ func directPathOf(checked *ast.AST) *directPath {
 	switch {
 	case path == nil:
 		return nil
-	case root == "meta" || root == "env" || root == "tables" || root == "now":
+	case root == "meta" || root == "env" || root == "tables" || root == "now" || strings.HasPrefix(root, "tables."):
 		return nil
 	}
 	return &directPath{root: root, path: path}

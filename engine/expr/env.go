@@ -30,6 +30,11 @@ type Options struct {
 	// Tables names the directory's lookup tables: tables.<name> with any
 	// other name is a compile error.
 	Tables []string
+	// Typed are the tables themselves, when known: their rows type
+	// tables.<name>[key], so that reading a column a table does not have,
+	// comparing a column with a literal of another type or with a value it
+	// never holds, and looking up a literal key it lacks are compile errors.
+	Typed Tables
 	// Vars names extra top-level dyn variables (the `as` names of lookup
 	// steps), beside the built-ins.
 	Vars []string
@@ -42,6 +47,7 @@ type Options struct {
 type Env struct {
 	cel       *cel.Env
 	tables    map[string]bool
+	typed     Tables
 	costLimit uint64
 }
 
@@ -54,7 +60,7 @@ var builtinVars = []struct {
 	{"msg", cel.DynType, "the message body (map, list or scalar)"},
 	{"meta", cel.MapType(cel.StringType, cel.StringType), "the message metadata"},
 	{"vars", cel.MapType(cel.StringType, cel.DynType), "lookup results by the `as` name of their step; each is also a top-level variable"},
-	{"tables", cel.MapType(cel.StringType, tableType), "the directory's lookup tables: `tables.<name>[key]`"},
+	{"tables", cel.MapType(cel.StringType, anyTableType), "the directory's lookup tables: `tables.<name>[key]`"},
 	{"env", cel.MapType(cel.StringType, cel.StringType), "the project's env values"},
 	{"now", cel.TimestampType, "the engine clock's time when the message is processed"},
 }
@@ -108,7 +114,7 @@ func NewEnv(opts Options) (*Env, error) {
 	if err != nil {
 		return nil, fmt.Errorf("building the base CEL environment: %w", err)
 	}
-	e := &Env{cel: base, tables: map[string]bool{}, costLimit: opts.CostLimit}
+	e := &Env{cel: base, tables: map[string]bool{}, typed: opts.Typed, costLimit: opts.CostLimit}
 	if e.costLimit == 0 {
 		e.costLimit = DefaultCostLimit
 	}
@@ -118,11 +124,19 @@ func NewEnv(opts Options) (*Env, error) {
 		}
 		e.tables[t] = true
 	}
-	if len(opts.Vars) == 0 {
+	decls := make([]cel.EnvOption, 0, len(opts.Vars)+len(opts.Typed))
+	for _, name := range sortedKeys(opts.Typed) {
+		if !identPattern.MatchString(name) {
+			return nil, fmt.Errorf("table name %q is not an identifier ([A-Za-z_][A-Za-z0-9_]*)", name)
+		}
+		e.tables[name] = true
+		// tables.<name> resolves as a qualified name before tables itself.
+		decls = append(decls, cel.Variable("tables."+name, cel.OpaqueType("table", opts.Typed[name].rowType())))
+	}
+	if len(decls) == 0 && len(opts.Vars) == 0 {
 		return e, nil
 	}
 	seen := map[string]bool{}
-	decls := make([]cel.EnvOption, 0, len(opts.Vars))
 	for _, v := range opts.Vars {
 		switch {
 		case !identPattern.MatchString(v):

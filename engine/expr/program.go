@@ -15,7 +15,27 @@ type Program struct {
 	prg     cel.Program
 	tracked bool
 	direct  *directPath
+	// What compiling learnt: the value's shape and the env values read.
+	shape   *Shape
+	envUses []EnvUse
+	// For explaining evaluation errors (explain.go).
+	env     *Env
+	checked *cel.Ast
+	origin  Origin
+	explainer
 }
+
+// Shape returns the shape of the expression's value when it is known: a
+// table row, a lookup result, or rows of either. Nil otherwise.
+func (p *Program) Shape() *Shape {
+	if p == nil {
+		return nil
+	}
+	return p.shape
+}
+
+// EnvUses lists the env values the expression reads, in source order.
+func (p *Program) EnvUses() []EnvUse { return p.envUses }
 
 func (e *Env) program(checked *cel.Ast) (*Program, error) {
 	return e.newProgram(checked, e.needsCostTracking(checked))
@@ -98,7 +118,7 @@ func (p *Program) Eval(a *Activation) (any, error) {
 	}
 	out, _, err := p.prg.Eval(in)
 	if err != nil {
-		return nil, component.Permanent(err)
+		return nil, component.Permanent(p.explain(a, err))
 	}
 	v, err := toValue(out)
 	if err != nil {

@@ -133,5 +133,6 @@ func typeName(t *cel.Type) string {
 	if t.Kind() == types.TimestampKind {
 		return "timestamp"
 	}
-	return t.String()
+	// A table's row type parameter reads as "row".
+	return strings.ReplaceAll(t.String(), "<"+tableRow.TypeName()+">", "row")
 }

@@ -18,6 +18,9 @@ type TableOptions struct {
 	// CaseInsensitive matches keys regardless of case (Unicode simple
 	// folding via strings.ToLower).
 	CaseInsensitive bool
+	// TypeHint ends messages about a column's type: how to declare it
+	// (e.g. for CSV tables, whose cells are strings unless declared).
+	TypeHint string
 }
 
 // Table is a lookup table: rows by string key, each row a string or a map of
@@ -27,6 +30,11 @@ type Table struct {
 	name string
 	rows map[string]any
 	opts TableOptions
+	// What the checker knows (table_shape.go): the rows' shape when they
+	// are maps, else the type and distinct values of the scalar rows.
+	shape     *Shape
+	valueType ValueType
+	values    []string
 }
 
 // NewTable returns a table. It keeps rows; do not change the map afterwards.
@@ -47,7 +55,9 @@ func NewTable(name string, rows map[string]any, opts TableOptions) *Table {
 		}
 		rows = folded
 	}
-	return &Table{name: name, rows: rows, opts: opts}
+	t := &Table{name: name, rows: rows, opts: opts}
+	t.analyse()
+	return t
 }
 
 // Name returns the table's name.

@@ -12,8 +12,13 @@ import (
 )
 
 var (
-	// tableType is the CEL type of one lookup table, tables.<name>.
-	tableType        = cel.OpaqueType("table")
+	// tableRow is the type of a table's rows in the table functions'
+	// signatures; tableType is a lookup table, tables.<name>, whose rows
+	// have type tableRow (a map of column to value, or a scalar).
+	tableRow  = cel.TypeParamType("R")
+	tableType = cel.OpaqueType("table", tableRow)
+	// anyTableType is the type of tables["name"], whose row type is unknown.
+	anyTableType     = cel.OpaqueType("table", cel.DynType)
 	tableRuntimeType = types.NewObjectType("table", traits.ContainerType, traits.IndexerType)
 	// tablesRuntimeType is the run-time type of the tables variable, which
 	// the checker sees as map(string, table).

@@ -31,8 +31,8 @@ var tablesLib = &libSpec{
 				`tables.sku["AB-1"] // compile error: unknown table "sku"`,
 			},
 			overloads: []overload{
-				{id: "index_table_string", args: args(tableType, cel.StringType), result: cel.DynType},
-				{id: "index_table_int", args: args(tableType, cel.IntType), result: cel.DynType},
+				{id: "index_table_string", args: args(tableType, cel.StringType), result: tableRow},
+				{id: "index_table_int", args: args(tableType, cel.IntType), result: tableRow},
 			},
 		},
 		{
@@ -40,8 +40,8 @@ var tablesLib = &libSpec{
 			doc:      "Returns the row for a key as an optional: none when the table has no row for it, whatever its default.",
 			examples: []string{`tables.skus[?"ABC-1"].orValue({"item": "MISC"}).item // "MISC"`, `tables.order_status[?"Refunded"].hasValue() // false`},
 			overloads: []overload{
-				{id: "optindex_table_string", args: args(tableType, cel.StringType), result: cel.OptionalType(cel.DynType)},
-				{id: "optindex_table_int", args: args(tableType, cel.IntType), result: cel.OptionalType(cel.DynType)},
+				{id: "optindex_table_string", args: args(tableType, cel.StringType), result: cel.OptionalType(tableRow)},
+				{id: "optindex_table_int", args: args(tableType, cel.IntType), result: cel.OptionalType(tableRow)},
 			},
 		},
 		{

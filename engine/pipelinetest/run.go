@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"path/filepath"
 
 	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/config"
@@ -26,10 +25,24 @@ type Summary struct {
 	Passed, Failed int
 }
 
-// Run runs every test file of the project, printing one line per case
-// (passing cases only when verbose) and a final "N passed, M failed".
-func Run(p *config.Project, w io.Writer, opts Options) Summary {
-	var sum Summary
+// CaseResult is the outcome of one test case.
+type CaseResult struct {
+	// File is the test file's path as loaded; Line is the case's line in it.
+	File string
+	Line int
+	// Pipeline is the pipeline under test; Name is the case's name.
+	Pipeline, Name string
+	// Problems are readable differences; none when the case passed.
+	Problems []string
+}
+
+// Passed reports whether the case passed.
+func (c CaseResult) Passed() bool { return len(c.Problems) == 0 }
+
+// Execute runs every test case of the project and returns the outcomes in
+// file and case order. Nothing is printed; Run prints them as text.
+func Execute(p *config.Project, opts Options) []CaseResult {
+	var out []CaseResult
 	for _, tf := range p.Tests {
 		pl, ok := p.Pipeline(tf.Pipeline)
 		if !ok {
@@ -37,24 +50,51 @@ func Run(p *config.Project, w io.Writer, opts Options) Summary {
 		}
 		for _, tc := range tf.Cases {
 			globals := &config.Globals{Tables: p.Tables, Env: overlay(overlay(p.Env, tf.Env), tc.Env), Clock: component.FixedClock(tf.Now)}
-			problems := runCase(pl, globals, tc, opts)
-			where := fmt.Sprintf("%s:%d", rel(tf.File), tc.Line)
-			if len(problems) == 0 {
-				sum.Passed++
-				if opts.Verbose {
-					fmt.Fprintf(w, "PASS %s %s\n", where, tc.Name)
-				}
-				continue
-			}
-			sum.Failed++
-			fmt.Fprintf(w, "FAIL %s %s\n", where, tc.Name)
-			for _, pr := range problems {
-				fmt.Fprintf(w, "    %s\n", pr)
-			}
+			out = append(out, CaseResult{File: tf.File, Line: tc.Line, Pipeline: pl.Name, Name: tc.Name, Problems: runCase(pl, globals, tc, opts)})
 		}
 	}
+	return out
+}
+
+// Count sums the outcomes.
+func Count(results []CaseResult) Summary {
+	var sum Summary
+	for _, r := range results {
+		if r.Passed() {
+			sum.Passed++
+		} else {
+			sum.Failed++
+		}
+	}
+	return sum
+}
+
+// Run runs every test file of the project, printing one line per case
+// (passing cases only when verbose) and a final "N passed, M failed".
+func Run(p *config.Project, w io.Writer, opts Options) Summary {
+	results := Execute(p, opts)
+	WriteText(w, results, opts.Verbose)
+	sum := Count(results)
 	fmt.Fprintf(w, "%d passed, %d failed\n", sum.Passed, sum.Failed)
 	return sum
+}
+
+// WriteText prints one line per failing case (per case when verbose), as
+// FILE:LINE NAME, with its problems indented below.
+func WriteText(w io.Writer, results []CaseResult, verbose bool) {
+	for _, r := range results {
+		where := fmt.Sprintf("%s:%d", config.RelPath(r.File), r.Line)
+		if r.Passed() {
+			if verbose {
+				fmt.Fprintf(w, "PASS %s %s\n", where, r.Name)
+			}
+			continue
+		}
+		fmt.Fprintf(w, "FAIL %s %s\n", where, r.Name)
+		for _, pr := range r.Problems {
+			fmt.Fprintf(w, "    %s\n", pr)
+		}
+	}
 }
 
 func overlay(base, over map[string]string) map[string]string {
@@ -113,11 +153,4 @@ func deliveredState(tc *config.TestCase) flow.StateFunc {
 		v, ok := state[key]
 		return v, ok, nil
 	}
-}
-
-func rel(path string) string {
-	if r, err := filepath.Rel(".", path); err == nil {
-		return r
-	}
-	return path
 }

@@ -18,6 +18,8 @@ var (
 	singleQuoted = regexp.MustCompile(`(^|[\s(\[{=:,])'[^'\n]*'($|[\s)\]},.;:!?])`)
 	versionName  = regexp.MustCompile(`^(?:[A-Za-z][\w-]*\.)*v[0-9]+$`)
 	digitsOnly   = regexp.MustCompile(`^[0-9]+$`)
+	// location is where a failing expression is written (file:line:col).
+	location     = regexp.MustCompile(`^[^\s:]+\.ya?ml:[0-9]+:[0-9]+$`)
 	placeholders = regexp.MustCompile(`\{\}(?:(?:,\s*|\s+and\s+)\{\})+`)
 )
 
@@ -25,8 +27,9 @@ var (
 // quoted values, tokens holding digits (ids, numbers, amounts, dates,
 // SKUs such as WB-0001-BK), e-mail addresses, the value of NAME=VALUE, the
 // word after "SKU", and digit-only segments of paths ("/lines/3/sku"). A
-// list of placeholders becomes one. Version names (sales-order.v1, v2) and
-// paths without digits (tables/sku_overrides.csv) stay, so that
+// list of placeholders becomes one. Version names (sales-order.v1, v2),
+// paths without digits (tables/sku_overrides.csv) and the locations of
+// expressions (orders.yaml:12:5) stay, so that
 //
 //	unknown SKU WB-9999-XX, AB-1 in order 113-5806449-8837735: add it to tables/sku_overrides.csv
 //
@@ -68,6 +71,9 @@ func normalizeToken(core, prev string) string {
 		return Placeholder
 	case strings.Contains(core, "@") && strings.Contains(core, "."):
 		return Placeholder // an e-mail address
+	}
+	if location.MatchString(core) {
+		return core
 	}
 	if name, _, ok := strings.Cut(core, "="); ok && name != "" {
 		return name + "=" + Placeholder

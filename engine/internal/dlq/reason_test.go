@@ -22,6 +22,8 @@ func TestReason_takes_out_the_variable_parts(t *testing.T) {
 		{"e-mail addresses", "bad address jane@example.com", "bad address {}"},
 		{"parenthesised ids", "shipment SO-0042 (ShipKey 17) of Amazon order 113-1: 2 of 3 line(s)", "shipment {} (ShipKey {}) of Amazon order {}: {} of {} line(s)"},
 		{"nothing variable", "no route matched", "no route matched"},
+		{"expression locations stay", `item: orders.yaml:12:5: table "skus" has no key "B"`, "item: orders.yaml:12:5: table {} has no key {}"},
+		{"with their directory", `item: pipelines/acme/orders.yaml:12:5: no such key: sku`, "item: pipelines/acme/orders.yaml:12:5: no such key: sku"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			assert.Equal(t, tc.want, dlq.Reason(tc.in))

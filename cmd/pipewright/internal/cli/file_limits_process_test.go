@@ -62,16 +62,19 @@ func peakRSS(t *testing.T, pid int) int64 {
 	return 0
 }
 
-// deadLetters lists a running engine's dead letters through its API.
+// deadLetters lists a running engine's open dead letters, with their
+// messages, through its API.
 func deadLetters(t *testing.T, addr string) []*pwruntime.DeadLetter {
 	t.Helper()
 	resp, err := http.Get("http://" + addr + "/api/dlq?full=true")
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	require.Equal(t, http.StatusOK, resp.StatusCode)
-	var list struct{ Records []*pwruntime.DeadLetter }
-	require.NoError(t, json.NewDecoder(resp.Body).Decode(&list))
-	return list.Records
+	var out struct {
+		Records []*pwruntime.DeadLetter `json:"records"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&out))
+	return out.Records
 }
 
 // TestFileSource_a_200MB_line_is_a_dead_letter_and_memory_stays_bounded

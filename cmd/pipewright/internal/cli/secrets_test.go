@@ -34,6 +34,7 @@ func TestReference_secrets_are_the_declared_options(t *testing.T) {
 		"SPAPI_SELLER_ID":        "A2SELLER00042",
 		"HOOK_TOKEN":             "hook-token-7d1e5b",
 		"SHIPMENTS_START":        "2026-01-15",
+		"DEMO_WAREHOUSE":         "false",
 	}
 	p, err := config.Load(referenceDir, config.Options{Registry: cli.NewRegistry(), LookupEnv: func(k string) (string, bool) {
 		v, ok := env[k]
@@ -163,19 +164,19 @@ func TestRun_secrets_appear_nowhere_but_ordinary_values_do(t *testing.T) {
 		require.Equal(t, http.StatusOK, resp.StatusCode, "%s: %s", path, body)
 		return string(body)
 	}
-	var dlq []struct{ ID, Error string }
+	var dlq struct {
+		Records []struct{ ID, Error string } `json:"records"`
+	}
 	var dlqText string
 	deadline := time.Now().Add(60 * time.Second)
-	for len(dlq) < 3 {
+	for len(dlq.Records) < 3 {
 		require.True(t, time.Now().Before(deadline), "timed out waiting for 3 dead letters: %s", dlqText)
 		time.Sleep(50 * time.Millisecond)
 		dlqText = get("/api/dlq")
-		var list struct{ Records []struct{ ID, Error string } }
-		require.NoError(t, json.Unmarshal([]byte(dlqText), &list))
-		dlq = list.Records
+		require.NoError(t, json.Unmarshal([]byte(dlqText), &dlq))
 	}
 	reasons := map[string]string{}
-	for _, r := range dlq {
+	for _, r := range dlq.Records {
 		reasons[r.ID] = r.Error
 	}
 	assert.Contains(t, reasons["d"], `"orders/2026-01-15/getOrder"`, "a date is no secret")

@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -37,6 +38,17 @@ const warehouseSchema = `{
     "delay": {"type": "string", "pattern": "` + component.DurationPattern + `", "description": "How long after its creation an order is shipped (default 2m of engine time)."}
   }
 }`
+
+// ValidateConnection refuses the demo warehouse on anything but a SQLite
+// database when it is enabled: it ships orders, which in a real Sage would
+// confirm shipments to Amazon that never happened.
+func (c *WarehouseConfig) ValidateConnection(connCfg any) error {
+	cc, ok := connCfg.(*sage500.ConnectionConfig)
+	if !ok || !c.Enabled || strings.HasPrefix(cc.DSN, "sqlite:") {
+		return nil
+	}
+	return component.FieldErrorf("enabled", "the demo warehouse only runs on the SQLite demo database, and the connection is not SQLite: turn it off (DEMO_WAREHOUSE=false)")
+}
 
 type warehouseFactory struct{}
 
