@@ -19,26 +19,19 @@ build:
 
 ## deps: the Debian packages some tests use, installed when missing (CI runs
 ## as root on a fresh Debian machine): python3-jsonschema and python3-yaml for
-## the independent JSON Schema validator test, which skips without them.
-DEB_PACKAGES := python3-jsonschema python3-yaml
+## the independent JSON Schema validator test, chromium for the console's
+## browser tests. Each of those tests skips, saying why, without them.
 deps:
-	@if ! python3 -c 'import jsonschema, yaml' 2>/dev/null && ! /usr/bin/python3 -c 'import jsonschema, yaml' 2>/dev/null; then \
+	@missing=""; \
+	python3 -c 'import jsonschema, yaml' 2>/dev/null || /usr/bin/python3 -c 'import jsonschema, yaml' 2>/dev/null \
+		|| missing="python3-jsonschema python3-yaml"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-			echo "deps: installing $(DEB_PACKAGES)"; \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEB_PACKAGES) >/dev/null; \
-		else echo "deps: $(DEB_PACKAGES) missing and cannot be installed here (the schema validator test will skip)"; fi; \
+			echo "deps: installing $$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+		else echo "deps: $$missing missing and cannot be installed here (the tests that use them will skip)"; fi; \
 	fi
-
-## deps: what the tests need besides Go: Debian's chromium for the console's
-## browser tests (installed with apt-get when missing and this runs as root;
-## without it those tests are skipped with a message).
-deps:
-	@if command -v chromium >/dev/null 2>&1; then :; \
-	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		echo "deps: installing chromium"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null \
-			|| echo "deps: chromium could not be installed; the browser tests will be skipped"; \
-	else echo "deps: chromium is missing (apt-get install chromium); the browser tests will be skipped"; fi
 
 ## test: vet, format check, unit and end-to-end tests, the engine and connectors
 ## again under the race detector, then validate and test every pipeline directory.
