@@ -201,8 +201,8 @@ func TestWebhook_refused_requests_publish_nothing(t *testing.T) {
 	}{
 		{"unsigned", http.MethodPost, notification, nil, false, 401},
 		{"wrong secret", http.MethodPost, notification, []string{"X-Timestamp", "1", "X-Signature", webhook.Sign("x", "1", []byte(notification))}, false, 401},
-		{"stale", http.MethodPost, notification, sign(notification, -3*time.Minute), false, 401},
-		{"from the future", http.MethodPost, notification, sign(notification, 3*time.Minute), false, 401},
+		{"stale", http.MethodPost, notification, sign(notification, -time.Hour), false, 401},
+		{"from the future", http.MethodPost, notification, sign(notification, time.Hour), false, 401},
 		{"too large", http.MethodPost, big, sign(big, 0), false, 413},
 		{"malformed", http.MethodPost, `{"a":`, sign(`{"a":`, 0), false, 400},
 		{"not a notification", http.MethodPost, `{"a":1}`, sign(`{"a":1}`, 0), false, 400},

@@ -52,11 +52,11 @@ func TestRunDemoWarehouse_ships_on_the_clock_until_cancelled(t *testing.T) {
 		defer close(done)
 		sage500.RunDemoWarehouse(ctx, db, time.Minute, sage500.ShipOptions{Delay: 5 * time.Minute}, clock, slog.New(slog.DiscardHandler))
 	}()
-	require.Eventually(t, func() bool { return clock.Waiters() == 1 }, 5*time.Second, time.Millisecond)
+	require.Eventually(t, func() bool { return clock.Waiters() == 1 }, componenttest.WaitLimit, time.Millisecond)
 	assert.Equal(t, int64(0), queryInt(t, conn.DB(), `SELECT COUNT(*) FROM tsoShipment`))
 	for range 5 {
 		clock.Advance(time.Minute)
-		require.Eventually(t, func() bool { return clock.Waiters() == 1 }, 5*time.Second, time.Millisecond)
+		require.Eventually(t, func() bool { return clock.Waiters() == 1 }, componenttest.WaitLimit, time.Millisecond)
 	}
 	assert.Equal(t, int64(1), queryInt(t, conn.DB(), `SELECT COUNT(*) FROM tsoShipment`))
 	cancel()

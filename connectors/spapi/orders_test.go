@@ -46,7 +46,8 @@ func (p *countingPublisher) count(key string) int {
 	return p.attempts[key]
 }
 
-func newOrdersSource(t *testing.T, e *env, pub component.Publisher, yaml string) component.Source {
+// newOrdersSource starts an orders source; it returns the source's state.
+func newOrdersSource(t *testing.T, e *env, pub component.Publisher, yaml string) component.State {
 	t.Helper()
 	f := spapi.NewOrdersFactory()
 	cfg := componenttest.DecodeConfig(t, f, yaml)
@@ -55,7 +56,7 @@ func newOrdersSource(t *testing.T, e *env, pub component.Publisher, yaml string)
 	src, err := f.CreateSource(context.Background(), set, cfg)
 	require.NoError(t, err)
 	start(t, src)
-	return src
+	return set.State
 }
 
 func orderID(o sandbox.Order) string {
@@ -66,7 +67,7 @@ func TestOrders_notification_is_recorded_then_fetched_once(t *testing.T) {
 	clock := componenttest.NewManualClock(epoch)
 	e := newEnv(t, clock, "", "")
 	pub := &countingPublisher{}
-	newOrdersSource(t, e, pub, "{poll: {enabled: false}, notifications: {path: /hooks/orders, auth: {token: s3cret}}}")
+	state := newOrdersSource(t, e, pub, "{poll: {enabled: false}, notifications: {path: /hooks/orders, auth: {token: s3cret}}}")
 	o, err := e.sim.CreateOrder(sandbox.OrderSpec{})
 	require.NoError(t, err)
 	notes := e.sim.Notifications()
@@ -84,12 +85,14 @@ func TestOrders_notification_is_recorded_then_fetched_once(t *testing.T) {
 	assert.Equal(t, o.ID, body["orderId"])
 	assert.NotNil(t, body["recipient"], "includedData RECIPIENT was asked for")
 
-	// Redeliveries of the same change cost no call.
+	// Redeliveries of the same change cost no call: the intake records no
+	// fetch for a version published already (before it answers).
+	require.Eventually(t, func() bool { return len(stateKeys(t, state, "pending/")) == 0 }, componenttest.WaitLimit, time.Millisecond,
+		"the fetch is settled once its order is published")
 	for i := 0; i < 3; i++ {
 		assert.Equal(t, http.StatusAccepted, post(t, url, notes[0].Body, tokenHeader))
 	}
-	clock.Advance(2 * time.Minute)
-	time.Sleep(20 * time.Millisecond)
+	assert.Empty(t, stateKeys(t, state, "pending/"), "no fetch recorded")
 	assert.Equal(t, 1, e.sim.Stats().Calls[getOrderOp])
 	assert.Equal(t, 1, pub.count("notification "+m.ID))
 }
@@ -98,7 +101,7 @@ func TestOrders_notification_rejects_bad_requests_and_records_nothing(t *testing
 	clock := componenttest.NewManualClock(epoch)
 	e := newEnv(t, clock, "", "")
 	pub := &countingPublisher{}
-	newOrdersSource(t, e, pub, "{poll: {enabled: false}, notifications: {path: /hooks/orders, auth: {token: s3cret}}}")
+	state := newOrdersSource(t, e, pub, "{poll: {enabled: false}, notifications: {path: /hooks/orders, auth: {token: s3cret}}}")
 	url := e.hooks.URL + "/hooks/orders"
 	var orderChange, other []byte
 	for _, ex := range schemaExamples(t) {
@@ -111,8 +114,7 @@ func TestOrders_notification_rejects_bad_requests_and_records_nothing(t *testing
 	assert.Equal(t, http.StatusUnauthorized, post(t, url, orderChange, nil))
 	assert.Equal(t, http.StatusBadRequest, post(t, url, []byte(`{"NotificationType":"ORDER_CHANGE"}`), tokenHeader))
 	assert.Equal(t, http.StatusBadRequest, post(t, url, other, tokenHeader))
-	clock.Advance(2 * time.Minute)
-	time.Sleep(20 * time.Millisecond)
+	assert.Empty(t, stateKeys(t, state, "pending/"), "a refused request records no fetch (before it is answered)")
 	assert.Zero(t, e.sim.Stats().Calls[getOrderOp])
 	assert.Empty(t, pub.Messages())
 	assert.Zero(t, e.dead.Len())
@@ -121,7 +123,7 @@ func TestOrders_notification_rejects_bad_requests_and_records_nothing(t *testing
 	// simulator, so the fetch is permanent and the notification is
 	// dead-lettered rather than lost.
 	assert.Equal(t, http.StatusAccepted, post(t, url, orderChange, tokenHeader))
-	drive(t, clock, e.sim, time.Second, 100, func() bool { return e.dead.Len() == 1 })
+	drive(t, clock, e.sim, componenttest.WaitLimit, 100, func() bool { return e.dead.Len() == 1 })
 	assert.Contains(t, e.dead.Reasons[0].Error(), "getOrder")
 	assert.Contains(t, e.dead.Reasons[0].Error(), "404")
 }
@@ -236,7 +238,7 @@ func TestOrders_poll_pages_full_and_moves_the_cursor_only_after_publishing(t *te
 		data, err := set.State.Get(context.Background(), "poll")
 		st = pollState{}
 		return err == nil && json.Unmarshal(data, &st) == nil && !st.Cursor.IsZero()
-	}, 10*time.Second, 5*time.Millisecond, "the cursor moves when the window is done")
+	}, componenttest.WaitLimit, 5*time.Millisecond, "the cursor moves when the window is done")
 	assert.Nil(t, st.Window, "the window is done")
 	// The window started an hour back; the next starts an overlap (5m) and
 	// Amazon's two minutes before the first read, which came after epoch.
@@ -268,8 +270,8 @@ func TestOrders_notifications_take_the_simulators_signed_pushes(t *testing.T) {
 			o, err := e.sim.CreateOrder(sandbox.OrderSpec{})
 			require.NoError(t, err)
 			if !tt.accepted {
-				require.Eventually(t, func() bool { return e.sim.Notifications()[0].Attempts > 0 }, 10*time.Second, 5*time.Millisecond)
-				run(clock, e.sim, time.Second, 20)
+				require.Eventually(t, func() bool { return e.sim.Notifications()[0].Attempts > 0 }, componenttest.WaitLimit, 5*time.Millisecond)
+				run(clock, e.sim, componenttest.WaitLimit, 20)
 				assert.Contains(t, e.sim.Notifications()[0].LastError, "401")
 				assert.Empty(t, pub.Messages())
 				assert.Zero(t, e.sim.Stats().Calls[getOrderOp])
@@ -278,7 +280,7 @@ func TestOrders_notifications_take_the_simulators_signed_pushes(t *testing.T) {
 			drive(t, clock, e.sim, time.Second, 100, func() bool { return len(pub.Messages()) == 1 })
 			assert.Equal(t, orderID(o), pub.Messages()[0].ID)
 			assert.Equal(t, "notification", pub.Messages()[0].Meta(spapi.MetaVia))
-			require.Eventually(t, func() bool { return e.sim.Notifications()[0].Delivered }, 10*time.Second, 5*time.Millisecond)
+			require.Eventually(t, func() bool { return e.sim.Notifications()[0].Delivered }, componenttest.WaitLimit, 5*time.Millisecond)
 		})
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -58,11 +59,21 @@ func TestSettlements_simulator_reports_become_reconciled_messages(t *testing.T) 
 	assert.Len(t, e.pub.Messages(), want)
 }
 
+// reportCalls counts the calls a fakeReports server answered.
+type reportCalls struct{ list, download atomic.Int32 }
+
 // fakeReports serves LWA, getReports, getReportDocument and a gzip
 // document with the given content.
-func fakeReports(t *testing.T, document []byte) *httptest.Server {
+func fakeReports(t *testing.T, document []byte) (*httptest.Server, *reportCalls) {
 	var srv *httptest.Server
+	calls := &reportCalls{}
 	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/reports/2021-06-30/reports":
+			defer calls.list.Add(1)
+		case "/download/D1":
+			defer calls.download.Add(1)
+		}
 		switch {
 		case r.URL.Path == "/auth/o2/token":
 			_, _ = io.WriteString(w, `{"access_token":"Atza|t","token_type":"bearer","expires_in":3600}`)
@@ -82,7 +93,7 @@ func fakeReports(t *testing.T, document []byte) *httptest.Server {
 		}
 	}))
 	t.Cleanup(srv.Close)
-	return srv
+	return srv, calls
 }
 
 // newDirectConnection starts a connection to endpoint (no simulator).
@@ -101,22 +112,28 @@ func TestSettlements_report_that_does_not_reconcile_is_dead_lettered_with_its_li
 	doc, err := os.ReadFile("settlement/testdata/ca-flatfile-v1-50041020342.txt")
 	require.NoError(t, err)
 	broken := strings.Replace(string(doc), "\t60.00\t", "\t60,00\t", 1)
-	srv := fakeReports(t, []byte(broken))
+	srv, calls := fakeReports(t, []byte(broken))
 	clock := componenttest.NewManualClock(epoch)
 	pub, dead := &componenttest.Publisher{}, &componenttest.DeadLetters{}
 	set := component.SourceSettings{Settings: componenttest.NewSettings(t, "s/source"), Publisher: pub, HTTP: componenttest.NewMux(), DeadLetter: dead}
 	set.Clock = clock
 	set.Connection = newDirectConnection(t, srv.URL, clock)
 	newSettlementsSource(t, set)
-	require.Eventually(t, func() bool { return dead.Len() == 1 }, 5*time.Second, 5*time.Millisecond)
+	require.Eventually(t, func() bool { return dead.Len() == 1 }, componenttest.WaitLimit, 5*time.Millisecond)
 	assert.Empty(t, pub.Messages())
 	assert.Equal(t, "24391894961", dead.Msgs[0].ID)
 	assert.True(t, component.IsPermanent(dead.Reasons[0]))
 	assert.Contains(t, dead.Reasons[0].Error(), "line 4: price-amount")
 	assert.Contains(t, dead.Reasons[0].Error(), "line 2: total-amount: the rows sum to 2479.66 but total-amount is 2539.66")
 
-	// Processed once: the next poll skips it.
-	clock.Advance(time.Hour)
-	time.Sleep(50 * time.Millisecond)
+	// Processed once: the next poll skips it. Two more polls run; the loop
+	// polls one at a time, so once the third lists the reports the second
+	// has finished.
+	for polls := int32(2); polls <= 3; polls++ {
+		require.Eventually(t, func() bool { return clock.Waiters() == 1 }, componenttest.WaitLimit, time.Millisecond, "the poller sleeps")
+		clock.Advance(time.Hour)
+		require.Eventually(t, func() bool { return calls.list.Load() == polls }, componenttest.WaitLimit, time.Millisecond, "poll %d", polls)
+	}
 	assert.Equal(t, 1, dead.Len())
+	assert.EqualValues(t, 1, calls.download.Load(), "the report was downloaded once")
 }

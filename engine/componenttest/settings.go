@@ -1,8 +1,6 @@
 package componenttest
 
 import (
-	"io"
-	"log/slog"
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -15,24 +13,13 @@ import (
 // in-memory state, the real clock and temporary directories.
 func NewSettings(t testing.TB, id string) component.Settings {
 	t.Helper()
-	var w io.Writer = io.Discard
-	if testing.Verbose() {
-		w = testWriter{t}
-	}
 	return component.Settings{
 		ID:      id,
-		Logger:  slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Logger:  Logger(t),
 		Metrics: prometheus.NewRegistry(),
 		State:   NewMemState(),
 		Clock:   component.WallClock{},
 		DataDir: t.TempDir(),
 		Dir:     t.TempDir(),
 	}
-}
-
-type testWriter struct{ t testing.TB }
-
-func (w testWriter) Write(p []byte) (int, error) {
-	w.t.Log(string(p))
-	return len(p), nil
 }

@@ -37,6 +37,6 @@ func TestCircuit_redacts_the_reasons_it_logs_and_reports(t *testing.T) {
 	require.Eventually(t, func() bool {
 		_, why := c.State()
 		return why == "ping as sa/[redacted]: timeout"
-	}, 5*time.Second, 5*time.Millisecond, "the failed health check's reason, redacted")
+	}, componenttest.WaitLimit, 5*time.Millisecond, "the failed health check's reason, redacted")
 	assert.NotContains(t, logs.String(), "hunter2-secret")
 }

@@ -55,7 +55,7 @@ func TestDeadLetters_later_delivery_of_the_key_at_a_version_as_new_resolves_them
 	// An older version of package 1 is delivered: it resolves nothing.
 	writeInput(t, dir, "2.jsonl", 1, func(int) string { return `{"id":"a1-v1","order":"A","pkg":1,"v":1,"sku":"A"}` })
 	e = startEngine(t, dir, data, tg, nil)
-	eventually(t, 60*time.Second, "the old version delivered", func() bool { d, _ := tg.count(); return d == 1 })
+	eventually(t, "the old version delivered", func() bool { d, _ := tg.count(); return d == 1 })
 	assert.Len(t, openRecords(t, e, 2), 2)
 	stopEngine(t, e)
 

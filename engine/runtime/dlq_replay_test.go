@@ -47,7 +47,7 @@ sink: { target: { connection: erp } }
 func openRecords(t *testing.T, e *runtime.Engine, n int) []*runtime.DeadLetter {
 	t.Helper()
 	var recs []*runtime.DeadLetter
-	eventually(t, 60*time.Second, "open dead letters", func() bool {
+	eventually(t, "open dead letters", func() bool {
 		recs, _ = e.Admin().List(context.Background(), runtime.DeadLetterFilter{Status: runtime.StatusOpen})
 		return len(recs) == n
 	})

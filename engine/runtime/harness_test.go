@@ -21,6 +21,7 @@ import (
 	httpconn "github.com/pipewright/pipewright/connectors/http"
 	"github.com/pipewright/pipewright/connectors/sage500"
 	"github.com/pipewright/pipewright/engine/component"
+	"github.com/pipewright/pipewright/engine/componenttest"
 	"github.com/pipewright/pipewright/engine/config"
 	"github.com/pipewright/pipewright/engine/registry"
 	"github.com/pipewright/pipewright/engine/runtime"
@@ -38,8 +39,9 @@ type target struct {
 	bodies   map[string]map[string]any // the last body delivered per id
 	// items answer the "item" lookup by sku; answers are cached forever
 	// unless a lookup asks for fresh data (a replay).
-	items map[string]string
-	cache map[string]any
+	items  map[string]string
+	cache  map[string]any
+	writes int // every Write, failed or not
 }
 
 func newTarget() *target {
@@ -74,6 +76,7 @@ func (t *target) setLocked(locked bool) {
 func (t *target) write(batch []*component.Message) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	t.writes++
 	if t.down {
 		return component.Retryable(errors.New("target unreachable: connection refused"))
 	}
@@ -93,6 +96,13 @@ func (t *target) write(batch []*component.Message) error {
 		t.bodies[id] = body
 	}
 	return nil
+}
+
+// attempts returns how many writes reached the target.
+func (t *target) attempts() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.writes
 }
 
 func (t *target) count() (distinct, total int) {
@@ -228,10 +238,11 @@ func testRegistry(t testing.TB, tg *target) *registry.Registry {
 	return reg
 }
 
-// startEngine loads dir and runs it with its data in dataDir.
+// startEngine loads dir and runs it with its data in dataDir; its log goes
+// to the test log when verbose.
 func startEngine(t *testing.T, dir, dataDir string, tg *target, env map[string]string) *runtime.Engine {
 	t.Helper()
-	return startEngineLogging(t, dir, dataDir, tg, env, discard())
+	return startEngineLogging(t, dir, dataDir, tg, env, componenttest.LogWriter(t))
 }
 
 // startEngineLogging is startEngine with the engine's JSON log written to w.
@@ -282,16 +293,6 @@ func loader(t testing.TB, tg *target, env map[string]string) func(string) (*conf
 	}
 }
 
-// discard is where tests send engine logs: stderr with -v.
-func discard() io.Writer {
-	if testing.Verbose() {
-		return os.Stderr
-	}
-	return io.Discard
-}
-
-func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(discard(), nil)) }
-
 func freeAddr(t *testing.T) string {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
@@ -300,18 +301,19 @@ func freeAddr(t *testing.T) string {
 }
 
 func stopEngine(t *testing.T, e *runtime.Engine) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), componenttest.WaitLimit)
 	defer cancel()
 	require.NoError(t, e.Shutdown(ctx))
 }
 
-// eventually polls cond until it holds or the time is up.
-func eventually(t *testing.T, within time.Duration, what string, cond func() bool) {
+// eventually polls cond until it holds, failing the test after
+// componenttest.WaitLimit.
+func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(within)
+	deadline := time.Now().Add(componenttest.WaitLimit)
 	for !cond() {
 		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %s waiting for %s", within, what)
+			t.Fatalf("timed out after %s waiting for %s", componenttest.WaitLimit, what)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}

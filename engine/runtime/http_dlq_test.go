@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -88,7 +87,7 @@ func TestAPI_dead_letter_lifecycle(t *testing.T) {
 	code, job := call(t, e, http.MethodPost, "/api/dlq/resolve", fmt.Sprintf(`{"filter":{"group":%q},"note":"SKUs retired"}`, recs[0].Group))
 	require.Equal(t, http.StatusAccepted, code, "%v", job)
 	var done map[string]any
-	eventually(t, 60*time.Second, "the job to finish", func() bool {
+	eventually(t, "the job to finish", func() bool {
 		_, done = call(t, e, http.MethodGet, "/api/dlq/jobs/"+job["id"].(string), "")
 		return done["state"] == "done"
 	})

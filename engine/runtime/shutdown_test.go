@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -28,7 +27,7 @@ func TestEngine_clean_shutdown_logs_no_errors(t *testing.T) {
 	tg := newTarget()
 	logs := &componenttest.SyncBuffer{}
 	e := startEngineLogging(t, dir, t.TempDir(), tg, nil, logs)
-	eventually(t, 20*time.Second, "every message delivered", func() bool { d, _ := tg.count(); return d == 40 })
+	eventually(t, "every message delivered", func() bool { d, _ := tg.count(); return d == 40 })
 	stopEngine(t, e)
 
 	var errs []string

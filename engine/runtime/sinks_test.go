@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/pipewright/pipewright/engine/component"
+	"github.com/pipewright/pipewright/engine/componenttest"
 )
 
 // blockingSink holds every Write until release is closed.
@@ -48,7 +49,7 @@ func TestBatcher_writes_after_stop_return_instead_of_waiting_forever(t *testing.
 		select {
 		case err := <-results:
 			assert.True(t, component.IsRetryable(err), "handed back to the stream, got %v", err)
-		case <-time.After(5 * time.Second):
+		case <-time.After(componenttest.WaitLimit):
 			t.Fatal("a write after stop never returned")
 		}
 	}

@@ -308,7 +308,7 @@ func TestEndpoint_close_refuses_new_requests_and_waits_for_those_in_flight(t *te
 	go func() { closed <- ep.Close(context.Background()) }()
 	require.Eventually(t, func() bool {
 		return h.send(http.MethodPost, order, hdr("X-Hook-Token", token)).Code == 503
-	}, time.Second, time.Millisecond, "new requests are refused once closing")
+	}, componenttest.WaitLimit, time.Millisecond, "new requests are refused once closing")
 	select {
 	case <-closed:
 		t.Fatal("Close returned while a request was in flight")

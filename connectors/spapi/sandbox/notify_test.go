@@ -76,14 +76,14 @@ func TestNotify_pushes_ORDER_CHANGE_and_redelivers_until_accepted(t *testing.T) 
 	require.NoError(t, err)
 
 	attempts := func() int { return srv.Notifications()[0].Attempts }
-	require.Eventually(t, func() bool { return attempts() == 1 }, 5*time.Second, time.Millisecond)
+	require.Eventually(t, func() bool { return attempts() == 1 }, componenttest.WaitLimit, time.Millisecond)
 	clock.Advance(29 * time.Second)
 	srv.Sync()
 	assert.Equal(t, 1, h.count(), "no redelivery before the visibility timeout")
 	clock.Advance(time.Second)
-	require.Eventually(t, func() bool { return attempts() == 2 }, 5*time.Second, time.Millisecond)
+	require.Eventually(t, func() bool { return attempts() == 2 }, componenttest.WaitLimit, time.Millisecond)
 	clock.Advance(30 * time.Second)
-	require.Eventually(t, func() bool { return srv.Notifications()[0].Delivered }, 5*time.Second, time.Millisecond)
+	require.Eventually(t, func() bool { return srv.Notifications()[0].Delivered }, componenttest.WaitLimit, time.Millisecond)
 
 	n := srv.Notifications()[0]
 	assert.Equal(t, 3, n.Attempts)
@@ -140,7 +140,7 @@ func TestNotify_signs_with_HMAC_and_wraps_for_EventBridge(t *testing.T) {
 	})
 	_, err := srv.CreateOrder(sandbox.OrderSpec{MarketplaceID: "A1PA6795UKMFR9"})
 	require.NoError(t, err)
-	require.Eventually(t, func() bool { return h.count() == 1 }, 5*time.Second, time.Millisecond)
+	require.Eventually(t, func() bool { return h.count() == 1 }, componenttest.WaitLimit, time.Millisecond)
 
 	r, body := h.got[0], h.bodies[0]
 	// The engine's webhook defaults: X-Timestamp holds the wall clock's Unix
@@ -176,7 +176,7 @@ func TestNotify_delivers_every_notification_of_a_busy_hour_once(t *testing.T) {
 	srv.Sync()
 	notes := srv.Notifications()
 	require.Greater(t, len(notes), 1000)
-	require.Eventually(t, func() bool { return h.count() >= len(notes) }, 20*time.Second, 5*time.Millisecond)
+	require.Eventually(t, func() bool { return h.count() >= len(notes) }, componenttest.WaitLimit, 5*time.Millisecond)
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	seen := map[string]int{}

@@ -13,6 +13,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/pipewright/pipewright/connectors/spapi/sandbox"
+	"github.com/pipewright/pipewright/engine/componenttest"
 )
 
 func TestMain(m *testing.M) {
@@ -37,7 +38,7 @@ func TestServer_starts_listens_and_closes(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, resp.StatusCode, "the token endpoint answers (no refresh token given)")
 
 	start := srv.Clock().Now()
-	require.Eventually(t, func() bool { return len(srv.Orders()) > 0 }, 10*time.Second, 5*time.Millisecond,
+	require.Eventually(t, func() bool { return len(srv.Orders()) > 0 }, componenttest.WaitLimit, 5*time.Millisecond,
 		"at 3600x, 30 orders an hour arrive every second or so")
 	assert.True(t, srv.Clock().Now().After(start))
 	require.NoError(t, srv.Close())

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"io"
+
 	"github.com/pipewright/pipewright/cmd/pipewright/internal/demo"
 	"github.com/pipewright/pipewright/connectors/file"
 	httpconn "github.com/pipewright/pipewright/connectors/http"
@@ -11,10 +13,11 @@ import (
 	"github.com/pipewright/pipewright/engine/registry"
 )
 
-// factories is the explicit list of components the binary ships.
-func factories() []component.Factory {
+// factories is the explicit list of components the binary ships; the
+// stdout sink prints to stdout.
+func factories(stdout io.Writer) []component.Factory {
 	var fs []component.Factory
-	fs = append(fs, file.Factories()...)
+	fs = append(fs, file.FactoriesWriting(stdout)...)
 	fs = append(fs, httpconn.Factories()...)
 	fs = append(fs, schedule.Factories()...)
 	fs = append(fs, spapi.Factories()...)
@@ -23,9 +26,10 @@ func factories() []component.Factory {
 	return fs
 }
 
-// newRegistry builds the binary's registry.
-func newRegistry() *registry.Registry {
-	r, err := registry.New(factories()...)
+// newRegistry builds the binary's registry, its stdout sink printing to
+// stdout.
+func newRegistry(stdout io.Writer) *registry.Registry {
+	r, err := registry.New(factories(stdout)...)
 	if err != nil {
 		panic(err) // the list above is fixed: a duplicate is a bug caught by tests
 	}

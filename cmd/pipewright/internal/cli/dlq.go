@@ -127,7 +127,7 @@ func runDLQ(e *env, o *dlqOpts, args []string) error {
 	if _, err := runtime.FilterFromQuery(o.query()); err != nil {
 		return usagef("%v", err)
 	}
-	p, err := loadProject(dir)
+	p, err := e.loadProject(dir)
 	if err != nil {
 		printLoadError(e, err)
 		return errReported

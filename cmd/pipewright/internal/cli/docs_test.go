@@ -3,6 +3,7 @@ package cli_test
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"regexp"
 	"strings"
@@ -24,7 +25,7 @@ var yamlBlock = regexp.MustCompile("(?s)```yaml\n(.*?)```")
 func TestDocs_format_examples_are_valid(t *testing.T) {
 	doc, err := os.ReadFile("../../../../docs/format.md")
 	require.NoError(t, err)
-	reg := cli.NewRegistry()
+	reg := cli.NewRegistry(io.Discard)
 	compile := func(name string, data []byte) *jsonschema.Schema {
 		c := jsonschema.NewCompiler()
 		c.Draft = jsonschema.Draft2020

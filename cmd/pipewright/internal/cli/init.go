@@ -55,7 +55,7 @@ Examples:
 					}
 					*name = n
 				}
-				schemas, err := config.EditorSchemas(newRegistry())
+				schemas, err := config.EditorSchemas(newRegistry(e.stdout))
 				if err != nil {
 					return err
 				}

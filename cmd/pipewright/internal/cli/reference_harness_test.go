@@ -3,9 +3,8 @@ package cli_test
 import (
 	"context"
 	"database/sql"
-	"io"
+	"fmt"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -16,6 +15,7 @@ import (
 	"github.com/pipewright/pipewright/connectors/sage500"
 	"github.com/pipewright/pipewright/connectors/spapi/sandbox"
 	"github.com/pipewright/pipewright/engine/component"
+	"github.com/pipewright/pipewright/engine/componenttest"
 	"github.com/pipewright/pipewright/engine/config"
 	"github.com/pipewright/pipewright/engine/runtime"
 )
@@ -81,7 +81,7 @@ func newWorld(t *testing.T, scale float64, faults sandbox.Faults) *world {
 
 func (w *world) load() *config.Project {
 	w.t.Helper()
-	p, err := config.Load(w.dir, config.Options{Registry: cli.NewRegistry(), Clock: w.clock, LookupEnv: func(k string) (string, bool) {
+	p, err := config.Load(w.dir, config.Options{Registry: cli.NewRegistry(componenttest.LogWriter(w.t)), Clock: w.clock, LookupEnv: func(k string) (string, bool) {
 		v, ok := w.env[k]
 		return v, ok
 	}})
@@ -92,12 +92,8 @@ func (w *world) load() *config.Project {
 // start runs the directory (again, after a restart) on the same data.
 func (w *world) start() {
 	w.t.Helper()
-	var out io.Writer = io.Discard
-	if testing.Verbose() {
-		out = os.Stderr
-	}
 	e, err := runtime.New(runtime.Options{Project: w.load(), Clock: w.clock, Workers: 8, Addons: w.addons,
-		Logger: slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+		Logger: slog.New(slog.NewTextHandler(componenttest.LogWriter(w.t), &slog.HandlerOptions{Level: slog.LevelWarn}))})
 	require.NoError(w.t, err)
 	require.NoError(w.t, e.Start(context.Background()))
 	w.engine = e
@@ -108,7 +104,7 @@ func (w *world) stop() {
 	if w.engine == nil {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), componenttest.WaitLimit)
 	defer cancel()
 	require.NoError(w.t, w.engine.Shutdown(ctx))
 	w.engine = nil
@@ -125,10 +121,44 @@ func (w *world) runFor(d time.Duration) {
 // db returns the checks' handle on the demo database.
 func (w *world) db() *sql.DB {
 	if w.sage == nil {
-		db, err := sql.Open("sqlite", w.dbPath+"?_pragma=busy_timeout(5000)")
+		db, err := sql.Open("sqlite", w.dbPath+"?_pragma=busy_timeout(60000)")
 		require.NoError(w.t, err)
 		w.t.Cleanup(func() { db.Close() })
 		w.sage = db
 	}
 	return w.sage
+}
+
+// problems collects what a check found wrong.
+type problems []string
+
+func (p *problems) addf(format string, args ...any) {
+	*p = append(*p, fmt.Sprintf(format, args...))
+}
+
+// settle repeats check until it finds no problem and returns how many items
+// it checked. The engine works on while simulated time passes, and on a busy
+// machine it may need longer to catch up with a check's cutoff; after
+// componenttest.WaitLimit the problems of the last round fail the test.
+func (w *world) settle(what string, check func(p *problems) int) int {
+	w.t.Helper()
+	deadline := time.Now().Add(componenttest.WaitLimit)
+	for {
+		var p problems
+		n := check(&p)
+		if len(p) == 0 {
+			return n
+		}
+		if time.Now().After(deadline) {
+			for i, msg := range p {
+				if i == 20 {
+					w.t.Errorf("%s: ... and %d more", what, len(p)-i)
+					break
+				}
+				w.t.Errorf("%s: %s", what, msg)
+			}
+			return n
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }

@@ -52,7 +52,7 @@ Examples:
 				}
 				base, tok := *server, *token
 				if base == "" || tok == "" {
-					p, err := loadProject(args[0])
+					p, err := e.loadProject(args[0])
 					if err != nil {
 						if base == "" {
 							printLoadError(e, err)

@@ -61,7 +61,7 @@ Examples:
 				if err := lvl.UnmarshalText([]byte(*level)); err != nil {
 					return usagef("bad -log-level %q", *level)
 				}
-				p, err := loadProject(args[0])
+				p, err := e.loadProject(args[0])
 				if err != nil {
 					printLoadError(e, err)
 					return errReported
@@ -85,7 +85,7 @@ Examples:
 				signal.Notify(hup, syscall.SIGHUP)
 				defer signal.Stop(hup)
 				opts := runtime.Options{Project: p, DataDir: *data, Listen: *listen, Logger: logger, Workers: *workers, LogMessages: *logMessages,
-					Load: loadProject, WatchEvery: *watch, ReloadOn: hup, Addons: []runtime.Addon{console.New(), alerts.New()}}
+					Load: e.loadProject, WatchEvery: *watch, ReloadOn: hup, Addons: []runtime.Addon{console.New(), alerts.New()}}
 				if *timeScale != 1 {
 					clock, stopClock := resumeDemoClock(cmp.Or(*data, p.DataDir, "data"), *timeScale)
 					defer stopClock()

@@ -64,7 +64,7 @@ func createDemoDB(e *env, path string) error {
 }
 
 func customFields(e *env, dir string, apply bool) error {
-	p, err := loadProject(dir)
+	p, err := e.loadProject(dir)
 	if err != nil {
 		printLoadError(e, err)
 		return errReported

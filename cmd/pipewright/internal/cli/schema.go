@@ -3,6 +3,7 @@ package cli
 import (
 	"flag"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/pipewright/pipewright/cmd/pipewright/internal/scaffold"
@@ -59,7 +60,7 @@ Examples:
 				default:
 					return usagef("want at most one schema name")
 				}
-				all, err := config.EditorSchemas(newRegistry())
+				all, err := config.EditorSchemas(newRegistry(e.stdout))
 				if err != nil {
 					return err
 				}
@@ -80,7 +81,7 @@ Examples:
 
 // writeSchemas writes every editor schema into dir.
 func writeSchemas(dir string) error {
-	all, err := config.EditorSchemas(newRegistry())
+	all, err := config.EditorSchemas(newRegistry(io.Discard)) // only the components' schemas are read
 	if err != nil {
 		return err
 	}

@@ -48,7 +48,7 @@ Examples:
 				}
 				var runs []testRun
 				for _, dir := range args {
-					p, err := loadProject(dir)
+					p, err := e.loadProject(dir)
 					r := testRun{dirProblems: newDirProblems(dir, err)}
 					if err == nil {
 						r.cases = pipelinetest.Execute(p, pipelinetest.Options{Update: *update})

@@ -56,7 +56,7 @@ Examples:
 				}
 				var results []dirProblems
 				for _, dir := range args {
-					_, err := config.Load(dir, config.Options{Registry: newRegistry(), LookupEnv: lookup, CheckEnvDefaults: true})
+					_, err := config.Load(dir, config.Options{Registry: newRegistry(e.stdout), LookupEnv: lookup, CheckEnvDefaults: true})
 					results = append(results, newDirProblems(dir, err))
 				}
 				if err := writeValidation(e, f, results); err != nil {
@@ -116,9 +116,10 @@ func writeProblemLines(w io.Writer, d dirProblems) {
 	}
 }
 
-// loadProject loads a directory with the binary's registry.
-func loadProject(dir string) (*config.Project, error) {
-	return config.Load(dir, config.Options{Registry: newRegistry()})
+// loadProject loads a directory with the binary's registry (its stdout sink
+// printing to the command's standard output).
+func (e *env) loadProject(dir string) (*config.Project, error) {
+	return config.Load(dir, config.Options{Registry: newRegistry(e.stdout)})
 }
 
 // printLoadError prints problems one per line.

@@ -116,7 +116,7 @@ func TestLimiter_waiting_callers_get_tokens_in_call_order(t *testing.T) {
 				return len(order) == 1
 			}
 			return clock.Waiters() == i
-		}, time.Second, time.Millisecond)
+		}, componenttest.WaitLimit, time.Millisecond)
 	}
 	for i := 0; i < 4; i++ {
 		clock.Advance(time.Second + time.Millisecond) // waits carry a 1ms margin
@@ -124,7 +124,7 @@ func TestLimiter_waiting_callers_get_tokens_in_call_order(t *testing.T) {
 			mu.Lock()
 			defer mu.Unlock()
 			return len(order) == i+2
-		}, time.Second, time.Millisecond)
+		}, componenttest.WaitLimit, time.Millisecond)
 	}
 	wg.Wait()
 	assert.Equal(t, []int{0, 1, 2, 3, 4}, order)

@@ -37,17 +37,20 @@ func TestCache_waiters_share_the_outcome_of_one_fetch(t *testing.T) {
 				return tt.wantTok, time.Hour, tt.err
 			}
 			var wg sync.WaitGroup
+			var waiting atomic.Int32
 			errs := make([]error, 10)
 			for i := range errs {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					tok, err := c.Get(context.Background(), "k", fetch)
+					tok, err := c.Get(watchedContext{context.Background(), &waiting}, "k", fetch)
 					errs[i] = err
 					assert.Equal(t, tt.wantTok, tok)
 				}()
 			}
-			time.Sleep(20 * time.Millisecond)
+			// The fetch is released once one caller runs it and the nine
+			// others wait for its outcome.
+			require.Eventually(t, func() bool { return calls.Load() == 1 && waiting.Load() == 9 }, componenttest.WaitLimit, time.Millisecond)
 			close(release)
 			wg.Wait()
 			assert.EqualValues(t, 1, calls.Load())
@@ -60,15 +63,16 @@ func TestCache_waiters_share_the_outcome_of_one_fetch(t *testing.T) {
 
 func TestCache_waiter_gives_up_with_its_context(t *testing.T) {
 	c := tokencache.New(componenttest.NewManualClock(t0), time.Minute)
-	release := make(chan struct{})
+	fetching, release := make(chan struct{}), make(chan struct{})
 	defer close(release)
 	go func() {
 		_, _ = c.Get(context.Background(), "k", func(context.Context) (string, time.Duration, error) {
+			close(fetching)
 			<-release
 			return "tok", time.Hour, nil
 		})
 	}()
-	time.Sleep(10 * time.Millisecond)
+	<-fetching
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
 	defer cancel()
 	_, err := c.Get(ctx, "k", func(context.Context) (string, time.Duration, error) {
@@ -122,4 +126,15 @@ func TestCache_short_lived_token_serves_its_fetch(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "tok-2", tok, "the cached token is inside its renewal window")
 	assert.Equal(t, 2, n)
+}
+
+// watchedContext counts the callers that wait on its Done channel.
+type watchedContext struct {
+	context.Context
+	waiting *atomic.Int32
+}
+
+func (c watchedContext) Done() <-chan struct{} {
+	c.waiting.Add(1)
+	return c.Context.Done()
 }
