@@ -29,6 +29,17 @@ func writeInput(t *testing.T, dir, name string, n int, line func(i int) string) 
 	require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(b.String()), 0o644))
 }
 
+// completeLines counts the lines of a file that end in a newline (0 when it
+// does not exist).
+func completeLines(t *testing.T, path string) int {
+	data, err := os.ReadFile(path)
+	if os.IsNotExist(err) {
+		return 0
+	}
+	require.NoError(t, err)
+	return bytes.Count(data, []byte("\n"))
+}
+
 func readLines(t *testing.T, path string) []map[string]any {
 	data, err := os.ReadFile(path)
 	if os.IsNotExist(err) {
@@ -65,9 +76,12 @@ sink: { file: { path: out.jsonl } }
 		return fmt.Sprintf(`{"id":"o%d","price":"1.15","qty":%d,"sku":"s-%d"}`, i, i%7+1, i)
 	})
 	data := t.TempDir()
-	startEngine(t, dir, data, newTarget(), nil)
+	e := startEngine(t, dir, data, newTarget(), nil)
 	out := filepath.Join(data, "out.jsonl")
-	eventually(t, "every message in the sink", func() bool { return len(readLines(t, out)) >= n })
+	// The sink may be writing a line while the test reads: count complete
+	// lines, and parse them once the engine has stopped.
+	eventually(t, "every message in the sink", func() bool { return completeLines(t, out) >= n })
+	stopEngine(t, e)
 	lines := readLines(t, out)
 	require.Len(t, lines, n, "no duplicates either")
 	byID := map[string]map[string]any{}

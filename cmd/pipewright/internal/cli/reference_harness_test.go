@@ -143,10 +143,13 @@ func (p *problems) addf(format string, args ...any) {
 func (w *world) settle(what string, check func(p *problems) int) int {
 	w.t.Helper()
 	deadline := time.Now().Add(componenttest.WaitLimit)
-	for {
+	for round := 1; ; round++ {
 		var p problems
 		n := check(&p)
 		if len(p) == 0 {
+			if round > 1 {
+				w.t.Logf("%s: passed in round %d", what, round)
+			}
 			return n
 		}
 		if time.Now().After(deadline) {
