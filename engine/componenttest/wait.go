@@ -15,6 +15,20 @@ import (
 // durations.
 const WaitLimit = 2 * time.Minute
 
+// WaitFor polls cond until it holds, and fails the test if it does not
+// within WaitLimit. Unlike testify's Eventually, cond runs on the test's
+// goroutine, so it may call t.Fatal or require.
+func WaitFor(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(WaitLimit)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %s waiting for %s", WaitLimit, what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 // Logger returns a logger for a component or engine under test, writing to
 // LogWriter(t).
 func Logger(t testing.TB) *slog.Logger {

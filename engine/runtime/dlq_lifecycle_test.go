@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/pipewright/pipewright/engine/componenttest"
 	"github.com/pipewright/pipewright/engine/runtime"
 )
 
@@ -55,7 +56,7 @@ func TestDeadLetters_later_delivery_of_the_key_at_a_version_as_new_resolves_them
 	// An older version of package 1 is delivered: it resolves nothing.
 	writeInput(t, dir, "2.jsonl", 1, func(int) string { return `{"id":"a1-v1","order":"A","pkg":1,"v":1,"sku":"A"}` })
 	e = startEngine(t, dir, data, tg, nil)
-	eventually(t, "the old version delivered", func() bool { d, _ := tg.count(); return d == 1 })
+	componenttest.WaitFor(t, "the old version delivered", func() bool { d, _ := tg.count(); return d == 1 })
 	assert.Len(t, openRecords(t, e, 2), 2)
 	stopEngine(t, e)
 

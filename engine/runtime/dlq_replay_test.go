@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/pipewright/pipewright/engine/componenttest"
 	"github.com/pipewright/pipewright/engine/runtime"
 )
 
@@ -47,7 +48,7 @@ sink: { target: { connection: erp } }
 func openRecords(t *testing.T, e *runtime.Engine, n int) []*runtime.DeadLetter {
 	t.Helper()
 	var recs []*runtime.DeadLetter
-	eventually(t, "open dead letters", func() bool {
+	componenttest.WaitFor(t, "open dead letters", func() bool {
 		recs, _ = e.Admin().List(context.Background(), runtime.DeadLetterFilter{Status: runtime.StatusOpen})
 		return len(recs) == n
 	})

@@ -80,7 +80,7 @@ sink: { file: { path: out.jsonl } }
 	out := filepath.Join(data, "out.jsonl")
 	// The sink may be writing a line while the test reads: count complete
 	// lines, and parse them once the engine has stopped.
-	eventually(t, "every message in the sink", func() bool { return completeLines(t, out) >= n })
+	componenttest.WaitFor(t, "every message in the sink", func() bool { return completeLines(t, out) >= n })
 	stopEngine(t, e)
 	lines := readLines(t, out)
 	require.Len(t, lines, n, "no duplicates either")
@@ -124,7 +124,7 @@ func TestEngine_retries_a_failing_sink_until_it_succeeds(t *testing.T) {
 	tg := newTarget()
 	tg.failures = []error{component.Retryable(fmt.Errorf("503")), component.Retryable(fmt.Errorf("503")), fmt.Errorf("hiccup")}
 	e := startEngine(t, dir, t.TempDir(), tg, map[string]string{"ERP_PASSWORD": "hunter2-secret"})
-	eventually(t, "delivery after 3 failures", func() bool { d, _ := tg.count(); return d == 1 })
+	componenttest.WaitFor(t, "delivery after 3 failures", func() bool { d, _ := tg.count(); return d == 1 })
 	_, total := tg.count()
 	assert.Equal(t, 1, total)
 	assert.Equal(t, 3.0, counter(t, e, "pipewright_messages_retried_total"))
@@ -139,7 +139,7 @@ func TestEngine_unclassified_errors_are_dead_lettered_after_the_budget(t *testin
 	}
 	e := startEngine(t, dir, t.TempDir(), tg, map[string]string{"ERP_PASSWORD": "hunter2-secret"})
 	var recs []*runtime.DeadLetter
-	eventually(t, "a dead letter", func() bool {
+	componenttest.WaitFor(t, "a dead letter", func() bool {
 		recs, _ = e.Admin().List(context.Background(), runtime.DeadLetterFilter{})
 		return len(recs) == 1
 	})
@@ -158,7 +158,7 @@ func TestEngine_dead_letter_then_fix_the_table_and_replay(t *testing.T) {
 	data := t.TempDir()
 	e := startEngine(t, dir, data, tg, env)
 	var recs []*runtime.DeadLetter
-	eventually(t, "o1 delivered and o2 dead-lettered", func() bool {
+	componenttest.WaitFor(t, "o1 delivered and o2 dead-lettered", func() bool {
 		recs, _ = e.Admin().List(context.Background(), runtime.DeadLetterFilter{Pipeline: "orders"})
 		d, _ := tg.count()
 		return len(recs) == 1 && d == 1
@@ -209,7 +209,7 @@ func TestEngine_outage_opens_the_circuit_and_drains_after_recovery(t *testing.T)
 	tg.setDown(true)
 	e := startEngine(t, dir, t.TempDir(), tg, map[string]string{"ERP_PASSWORD": "pw-123456"})
 	base := "http://" + e.Addr()
-	eventually(t, "the circuit to open", func() bool { return gauge(t, e, "pipewright_circuit_open") == 1 })
+	componenttest.WaitFor(t, "the circuit to open", func() bool { return gauge(t, e, "pipewright_circuit_open") == 1 })
 	resp, err := http.Get(base + "/readyz")
 	require.NoError(t, err)
 	var ready struct {
@@ -221,7 +221,7 @@ func TestEngine_outage_opens_the_circuit_and_drains_after_recovery(t *testing.T)
 	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
 	// The reason is the last failure: a write's or the health check's.
 	assert.Contains(t, ready.Reasons["connection/erp"], "target unreachable")
-	eventually(t, "every message in the stream", func() bool { return counter(t, e, "pipewright_messages_in_total") == n })
+	componenttest.WaitFor(t, "every message in the stream", func() bool { return counter(t, e, "pipewright_messages_in_total") == n })
 	assert.Equal(t, float64(n), gauge(t, e, "pipewright_stream_backlog"), "every message waits in the stream")
 	// While the circuit is open, messages go round (waiting for it, then
 	// back to the stream) without reaching the target: only the writes
@@ -229,14 +229,14 @@ func TestEngine_outage_opens_the_circuit_and_drains_after_recovery(t *testing.T)
 	// still arrive.
 	writesWhenOpen := tg.attempts()
 	retried := counter(t, e, "pipewright_messages_retried_total")
-	eventually(t, "messages handed back while the circuit is open", func() bool {
+	componenttest.WaitFor(t, "messages handed back while the circuit is open", func() bool {
 		return counter(t, e, "pipewright_messages_retried_total") >= retried+20
 	})
 	assert.LessOrEqual(t, tg.attempts()-writesWhenOpen, 8, "an open circuit does not burn attempts")
 
 	tg.setDown(false)
-	eventually(t, "everything to drain", func() bool { d, _ := tg.count(); return d == n })
-	eventually(t, "ready again", func() bool {
+	componenttest.WaitFor(t, "everything to drain", func() bool { d, _ := tg.count(); return d == n })
+	componenttest.WaitFor(t, "ready again", func() bool {
 		resp, err := http.Get(base + "/readyz")
 		if err != nil {
 			return false
@@ -276,14 +276,14 @@ sink: { target: { connection: erp } }
 	tg.failures = []error{component.Retryable(fmt.Errorf("503"))}
 	data := t.TempDir()
 	e := startEngine(t, dir, data, tg, nil)
-	eventually(t, "a delivered after a retry", func() bool { d, _ := tg.count(); return d == 1 })
+	componenttest.WaitFor(t, "a delivered after a retry", func() bool { d, _ := tg.count(); return d == 1 })
 	stopEngine(t, e)
 
 	writeInput(t, dir, "2.jsonl", 1, func(int) string { return `{"id":"b","sku":"A","qty":1}` })
 	writeInput(t, dir, "3.jsonl", 1, func(int) string { return `{"id":"c","sku":"B","qty":1}` })
 	e = startEngine(t, dir, data, tg, nil)
-	eventually(t, "c delivered", func() bool { d, _ := tg.count(); return d == 2 })
-	eventually(t, "b dropped as unchanged", func() bool {
+	componenttest.WaitFor(t, "c delivered", func() bool { d, _ := tg.count(); return d == 2 })
+	componenttest.WaitFor(t, "b dropped as unchanged", func() bool {
 		return counter(t, e, "pipewright_messages_dropped_total") == 1
 	})
 	tg.mu.Lock()

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 	"golang.org/x/tools/txtar"
@@ -304,17 +303,4 @@ func stopEngine(t *testing.T, e *runtime.Engine) {
 	ctx, cancel := context.WithTimeout(context.Background(), componenttest.WaitLimit)
 	defer cancel()
 	require.NoError(t, e.Shutdown(ctx))
-}
-
-// eventually polls cond until it holds, failing the test after
-// componenttest.WaitLimit.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(componenttest.WaitLimit)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %s waiting for %s", componenttest.WaitLimit, what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }

@@ -68,7 +68,7 @@ sink: { target: { connection: erp } }
 	base := "http://" + e.Addr()
 
 	var reasons map[string]string
-	eventually(t, "readyz to report the connection", func() bool {
+	componenttest.WaitFor(t, "readyz to report the connection", func() bool {
 		var code int
 		code, reasons = readyz(t, e)
 		return code == http.StatusServiceUnavailable && reasons["connection/erp"] != ""
@@ -89,7 +89,7 @@ sink: { target: { connection: erp } }
 	assert.Contains(t, get(t, base+"/"), "degraded since")
 
 	tg.setLocked(false)
-	eventually(t, "ready again once calls succeed", func() bool {
+	componenttest.WaitFor(t, "ready again once calls succeed", func() bool {
 		code, _ := readyz(t, e)
 		return code == http.StatusOK
 	})
@@ -130,7 +130,7 @@ func TestHealth_a_full_or_unwritable_data_directory_makes_the_engine_not_ready(t
 
 			tc.breakd(data, &free)
 			var reasons map[string]string
-			eventually(t, "not ready", func() bool {
+			componenttest.WaitFor(t, "not ready", func() bool {
 				code, reasons = readyz(t, e)
 				return code == http.StatusServiceUnavailable
 			})
@@ -139,7 +139,7 @@ func TestHealth_a_full_or_unwritable_data_directory_makes_the_engine_not_ready(t
 			assert.Equal(t, 0.0, gauge(t, e, "pipewright_data_dir_ready"))
 
 			tc.fix(data, &free)
-			eventually(t, "ready again", func() bool {
+			componenttest.WaitFor(t, "ready again", func() bool {
 				code, _ := readyz(t, e)
 				return code == http.StatusOK
 			})
@@ -156,7 +156,7 @@ func TestHealth_one_log_line_per_retry(t *testing.T) {
 	tg.failures = []error{component.Retryable(fmt.Errorf("503 from the ERP"))}
 	logs := &componenttest.SyncBuffer{}
 	startEngineLogging(t, dir, t.TempDir(), tg, map[string]string{"ERP_PASSWORD": "pw-123456"}, logs)
-	eventually(t, "o1 delivered after the retry", func() bool { d, _ := tg.count(); return d == 1 })
+	componenttest.WaitFor(t, "o1 delivered after the retry", func() bool { d, _ := tg.count(); return d == 1 })
 
 	var about []string
 	for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
@@ -194,7 +194,7 @@ sink: { target: { connection: erp } }
 			e := startEngineLogging(t, dir, t.TempDir(), newTarget(), nil, logs)
 			assert.Equal(t, "http://"+e.Addr(), e.Health().PublicURL)
 			var h runtime.Health
-			eventually(t, "the destination checked", func() bool {
+			componenttest.WaitFor(t, "the destination checked", func() bool {
 				h = e.Health()
 				return len(h.Notifications) == 1
 			})

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/pipewright/pipewright/engine/componenttest"
 	"github.com/pipewright/pipewright/engine/runtime"
 )
 
@@ -87,7 +88,7 @@ func TestAPI_dead_letter_lifecycle(t *testing.T) {
 	code, job := call(t, e, http.MethodPost, "/api/dlq/resolve", fmt.Sprintf(`{"filter":{"group":%q},"note":"SKUs retired"}`, recs[0].Group))
 	require.Equal(t, http.StatusAccepted, code, "%v", job)
 	var done map[string]any
-	eventually(t, "the job to finish", func() bool {
+	componenttest.WaitFor(t, "the job to finish", func() bool {
 		_, done = call(t, e, http.MethodGet, "/api/dlq/jobs/"+job["id"].(string), "")
 		return done["state"] == "done"
 	})

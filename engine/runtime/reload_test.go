@@ -65,7 +65,7 @@ func TestReload_a_fixed_table_is_used_by_the_messages_after_it(t *testing.T) {
 	writeFile(t, dir, "in/1.jsonl", `{"id":"o1","sku":"B"}`+"\n")
 	tg := newTarget()
 	e := startEngine(t, dir, t.TempDir(), tg, nil)
-	eventually(t, "o1 dead-lettered for the missing SKU", func() bool {
+	componenttest.WaitFor(t, "o1 dead-lettered for the missing SKU", func() bool {
 		recs, _ := e.Admin().List(context.Background(), runtime.DeadLetterFilter{})
 		return len(recs) == 1
 	})
@@ -81,7 +81,7 @@ func TestReload_a_fixed_table_is_used_by_the_messages_after_it(t *testing.T) {
 	assert.Equal(t, res.Version, e.Health().Version)
 
 	writeFile(t, dir, "in/2.jsonl", `{"id":"o2","sku":"B"}`+"\n")
-	eventually(t, "o2 delivered", func() bool { return tg.body("o2") != nil })
+	componenttest.WaitFor(t, "o2 delivered", func() bool { return tg.body("o2") != nil })
 	assert.Equal(t, "ITEM-B", tg.body("o2")["item"], "the message after the reload used the fixed table")
 	assert.Nil(t, tg.body("o1"), "the earlier dead letter stays one until replayed")
 }
@@ -127,7 +127,7 @@ sink: { target: { connection: erp } }
 	assert.True(t, h.Ready, "a refused reload does not make the engine unready")
 
 	writeFile(t, dir, "in/1.jsonl", `{"id":"o1","sku":"A"}`+"\n")
-	eventually(t, "o1 delivered", func() bool { return tg.body("o1") != nil })
+	componenttest.WaitFor(t, "o1 delivered", func() bool { return tg.body("o1") != nil })
 	assert.Equal(t, "ITEM-A", tg.body("o1")["item"], "the old version, old table included, keeps running")
 }
 
@@ -151,7 +151,7 @@ sink: { file: { path: audit2.out.jsonl } }
 	assert.Equal(t, []string{"audit/sink/main"}, res.Restarted)
 
 	writeFile(t, dir, "audit/1.jsonl", `{"id":"a1"}`+"\n")
-	eventually(t, "a1 written by the new sink", func() bool {
+	componenttest.WaitFor(t, "a1 written by the new sink", func() bool {
 		return len(readLines(t, filepath.Join(data, "audit2.out.jsonl"))) == 1
 	})
 	assert.Empty(t, readLines(t, filepath.Join(data, "audit.out.jsonl")))
@@ -173,13 +173,13 @@ sink: { target: { connection: erp } }
 	require.Equal(t, runtime.ReloadApplied, res.Status, "%+v", res)
 	assert.Equal(t, []string{"returns/sink/main", "returns/source"}, res.Restarted)
 	writeFile(t, dir, "returns/1.jsonl", `{"id":"r1"}`+"\n")
-	eventually(t, "r1 delivered by the new pipeline", func() bool { return tg.body("r1") != nil })
+	componenttest.WaitFor(t, "r1 delivered by the new pipeline", func() bool { return tg.body("r1") != nil })
 
 	require.NoError(t, os.Remove(filepath.Join(dir, "returns.yaml")))
 	res = e.Reload(context.Background(), "test")
 	require.Equal(t, runtime.ReloadApplied, res.Status, "%+v", res)
 	writeFile(t, dir, "in/1.jsonl", `{"id":"o1","sku":"A"}`+"\n")
-	eventually(t, "the remaining pipeline still runs", func() bool { return tg.body("o1") != nil })
+	componenttest.WaitFor(t, "the remaining pipeline still runs", func() bool { return tg.body("o1") != nil })
 }
 
 // Two steps read the same table. While messages flow and the table flips
@@ -221,7 +221,7 @@ sink: { target: { connection: erp } }
 		}
 	}()
 	<-done
-	eventually(t, "every message delivered", func() bool { d, _ := tg.count(); return d == files*per })
+	componenttest.WaitFor(t, "every message delivered", func() bool { d, _ := tg.count(); return d == files*per })
 	tg.mu.Lock()
 	defer tg.mu.Unlock()
 	seen := map[any]int{}
@@ -238,12 +238,12 @@ func TestReload_watching_picks_up_a_changed_file(t *testing.T) {
 	e := startEngineWith(t, dir, t.TempDir(), tg, nil, componenttest.LogWriter(t), func(o *runtime.Options) { o.WatchEvery = 20 * time.Millisecond })
 	writeFile(t, dir, "tables/skus.csv", "sku,item\nA,ITEM-A2\n")
 	want := dirVersion(t, dir)
-	eventually(t, "the watcher to reload", func() bool { return e.Health().Version == want })
+	componenttest.WaitFor(t, "the watcher to reload", func() bool { return e.Health().Version == want })
 	last := e.Health().Reload.Last
 	require.NotNil(t, last)
 	assert.Equal(t, "watch", last.Trigger)
 	writeFile(t, dir, "in/1.jsonl", `{"id":"o1","sku":"A"}`+"\n")
-	eventually(t, "o1 delivered", func() bool { return tg.body("o1") != nil })
+	componenttest.WaitFor(t, "o1 delivered", func() bool { return tg.body("o1") != nil })
 	assert.Equal(t, "ITEM-A2", tg.body("o1")["item"])
 }
 
@@ -275,11 +275,11 @@ func TestReload_on_a_signal(t *testing.T) {
 		_ = json.NewDecoder(resp.Body).Decode(&h)
 		return h
 	}
-	eventually(t, "the engine to run", func() bool { return health().Version != "" })
+	componenttest.WaitFor(t, "the engine to run", func() bool { return health().Version != "" })
 	writeFile(t, dir, "tables/skus.csv", "sku,item\nA,ITEM-A3\n")
 	hup <- syscall.SIGHUP
 	want := dirVersion(t, dir)
-	eventually(t, "the signal to reload", func() bool { return health().Version == want })
+	componenttest.WaitFor(t, "the signal to reload", func() bool { return health().Version == want })
 	assert.Equal(t, "signal hangup", health().Reload.Last.Trigger)
 }
 
@@ -318,7 +318,7 @@ sink: { target: { connection: erp } }
 	assert.Equal(t, []string{"hooks/source"}, res.Restarted)
 	assert.Equal(t, http.StatusUnauthorized, post("old-token-1", "h2"))
 	assert.Equal(t, http.StatusAccepted, post("new-token-2", "h3"))
-	eventually(t, "h1 and h3 delivered", func() bool { return tg.body("h1") != nil && tg.body("h3") != nil })
+	componenttest.WaitFor(t, "h1 and h3 delivered", func() bool { return tg.body("h1") != nil && tg.body("h3") != nil })
 	assert.Nil(t, tg.body("h2"))
 }
 
@@ -340,6 +340,6 @@ func TestReload_a_connection_that_cannot_start_is_refused_and_the_running_versio
 	assert.Empty(t, h.Reload.Broken)
 
 	writeFile(t, dir, "in/1.jsonl", `{"id":"o1","sku":"A"}`+"\n")
-	eventually(t, "o1 delivered by the restored version", func() bool { return tg.body("o1") != nil })
+	componenttest.WaitFor(t, "o1 delivered by the restored version", func() bool { return tg.body("o1") != nil })
 	assert.Equal(t, "ITEM-A", tg.body("o1")["item"])
 }

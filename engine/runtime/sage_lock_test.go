@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/pipewright/pipewright/connectors/sage500"
+	"github.com/pipewright/pipewright/engine/componenttest"
 )
 
 // The issue's case: the Sage database locked by another connection (an
@@ -59,13 +60,13 @@ sink: { sage500.exec: { connection: sage, statement: touch, params: { item: msg.
 	e := startEngine(t, dir, t.TempDir(), newTarget(), nil)
 	writeFile(t, dir, "in/1.jsonl", `{"item":"WB-0001-BK"}`+"\n")
 	var reasons map[string]string
-	eventually(t, "readyz to name the locked connection", func() bool {
+	componenttest.WaitFor(t, "readyz to name the locked connection", func() bool {
 		var code int
 		code, reasons = readyz(t, e)
 		return code == http.StatusServiceUnavailable && reasons["connection/sage"] != ""
 	})
 	assert.Contains(t, reasons["connection/sage"], "database is locked")
-	eventually(t, "the failures to last degraded_after", func() bool {
+	componenttest.WaitFor(t, "the failures to last degraded_after", func() bool {
 		c := e.Health().Connections[0]
 		return c.DegradedSince != nil
 	})
@@ -78,7 +79,7 @@ sink: { sage500.exec: { connection: sage, statement: touch, params: { item: msg.
 
 	_, err = lock.ExecContext(ctx, "ROLLBACK")
 	require.NoError(t, err)
-	eventually(t, "ready again after the lock is released", func() bool {
+	componenttest.WaitFor(t, "ready again after the lock is released", func() bool {
 		code, _ := readyz(t, e)
 		return code == http.StatusOK
 	})

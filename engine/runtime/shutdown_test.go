@@ -27,7 +27,7 @@ func TestEngine_clean_shutdown_logs_no_errors(t *testing.T) {
 	tg := newTarget()
 	logs := &componenttest.SyncBuffer{}
 	e := startEngineLogging(t, dir, t.TempDir(), tg, nil, logs)
-	eventually(t, "every message delivered", func() bool { d, _ := tg.count(); return d == 40 })
+	componenttest.WaitFor(t, "every message delivered", func() bool { d, _ := tg.count(); return d == 40 })
 	stopEngine(t, e)
 
 	var errs []string

@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/pipewright/pipewright/engine/componenttest"
 )
 
 // A webhook request is in the stream before it is answered; a refused
@@ -54,10 +56,10 @@ sink: { target: { connection: erp } }
 	assert.Equal(t, 1.0, counter(t, e, "pipewright_messages_in_total"), "a repeat is not counted in")
 	assert.Equal(t, 1.0, counter(t, e, "pipewright_messages_duplicate_total"), "a repeat is counted as a duplicate")
 	tg.setDown(false)
-	eventually(t, "delivery", func() bool { d, _ := tg.count(); return d == 1 })
+	componenttest.WaitFor(t, "delivery", func() bool { d, _ := tg.count(); return d == 1 })
 	// Whatever the stream held has been handled once nothing waits in it
 	// and nothing is in flight.
-	eventually(t, "an empty stream", func() bool { return gauge(t, e, "pipewright_stream_backlog") == 0 })
+	componenttest.WaitFor(t, "an empty stream", func() bool { return gauge(t, e, "pipewright_stream_backlog") == 0 })
 	_, total := tg.count()
 	assert.Equal(t, 1, total, "... and stored once (same message id)")
 }

@@ -60,7 +60,7 @@ func startProcArgs(t *testing.T, dir, data string, args []string, env ...string)
 		close(p.exited)
 	}()
 	t.Cleanup(p.kill)
-	waitUntil(t, "the engine to answer /healthz", func() bool {
+	componenttest.WaitFor(t, "the engine to answer /healthz", func() bool {
 		select {
 		case <-p.exited:
 			t.Fatalf("engine exited while starting (%v): %s", p.waitErr, p.stderr.String())

@@ -45,14 +45,14 @@ sink: { file: { path: out.jsonl, key: msg.id } }
 		// or slow the machine is.
 		at := done + 1 + rng.IntN(max(1, (n-done)/3))
 		p := startProc(t, dir, data)
-		waitUntil(t, "progress before the kill", func() bool { return lines(t, out) >= at })
+		componenttest.WaitFor(t, "progress before the kill", func() bool { return lines(t, out) >= at })
 		p.kill()
 		done = lines(t, out)
 		t.Logf("round %d: killed with %d/%d in the sink", round, done, n)
 		require.Less(t, done, n, "the kill landed after the last message")
 	}
 	p := startProc(t, dir, data)
-	waitUntil(t, "every message in the sink", func() bool { return lines(t, out) >= n })
+	componenttest.WaitFor(t, "every message in the sink", func() bool { return lines(t, out) >= n })
 	p.stop(t)
 	requireEachOnce(t, ids(t, out), n)
 }
@@ -88,7 +88,7 @@ sink: { file: { path: out.jsonl } }
 	dataA, dataB := t.TempDir(), t.TempDir()
 	a := startProc(t, dir, dataA, "NATS_URL="+ns.ClientURL(), "INPUT=inA")
 	b := startProc(t, dir, dataB, "NATS_URL="+ns.ClientURL(), "INPUT=inB")
-	waitUntil(t, "both engines' workers in the queue group", func() bool {
+	componenttest.WaitFor(t, "both engines' workers in the queue group", func() bool {
 		members := queueMembers(t, ns, "_pw.deliver.pw_shared_p")
 		return len(members) == 2 && members[0] >= 8
 	})
@@ -99,7 +99,7 @@ sink: { file: { path: out.jsonl } }
 	require.NoError(t, os.Rename(tmp, filepath.Join(dir, "inA", "in.jsonl")))
 
 	outA, outB := filepath.Join(dataA, "out.jsonl"), filepath.Join(dataB, "out.jsonl")
-	waitUntil(t, "every message in a sink", func() bool { return lines(t, outA)+lines(t, outB) >= n })
+	componenttest.WaitFor(t, "every message in a sink", func() bool { return lines(t, outA)+lines(t, outB) >= n })
 	a.stop(t)
 	b.stop(t)
 	gotA, gotB := ids(t, outA), ids(t, outB)

@@ -10,12 +10,12 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/pipewright/pipewright/cmd/pipewright/internal/cli"
+	"github.com/pipewright/pipewright/engine/componenttest"
 	"github.com/pipewright/pipewright/engine/runtime"
 )
 
@@ -27,17 +27,6 @@ func engineHealth(t *testing.T, addr string) runtime.Health {
 	defer resp.Body.Close()
 	require.NoError(t, json.NewDecoder(resp.Body).Decode(&h))
 	return h
-}
-
-func waitUntil(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
 }
 
 // outputs reads the sink's lines as id -> item.
@@ -78,17 +67,17 @@ sink: { file: { path: out.jsonl } }
 	})
 	p := startProcArgs(t, dir, data, []string{"-watch", "0"})
 	out := filepath.Join(data, "out.jsonl")
-	waitUntil(t, "a1 in the sink", func() bool { return outputs(t, out)["a1"] == "ITEM-1" })
+	componenttest.WaitFor(t, "a1 in the sink", func() bool { return outputs(t, out)["a1"] == "ITEM-1" })
 	first := engineHealth(t, p.addr).Version
 	require.NotEmpty(t, first)
 
 	writeFiles(t, dir, map[string]string{"tables/skus.csv": "sku,item\nA,ITEM-2\n"})
 	require.NoError(t, p.cmd.Process.Signal(syscall.SIGHUP))
-	waitUntil(t, "the SIGHUP reload", func() bool { return engineHealth(t, p.addr).Version != first })
+	componenttest.WaitFor(t, "the SIGHUP reload", func() bool { return engineHealth(t, p.addr).Version != first })
 	h := engineHealth(t, p.addr)
 	assert.Equal(t, "signal hangup", h.Reload.Last.Trigger)
 	writeFiles(t, dir, map[string]string{"in/2.jsonl": `{"id":"a2","sku":"A"}` + "\n"})
-	waitUntil(t, "a2 in the sink", func() bool { return outputs(t, out)["a2"] != "" })
+	componenttest.WaitFor(t, "a2 in the sink", func() bool { return outputs(t, out)["a2"] != "" })
 	assert.Equal(t, "ITEM-2", outputs(t, out)["a2"], "the message after the reload used the new table")
 
 	writeFiles(t, dir, map[string]string{"p.yaml": strings.Replace(pipeline, "tables.skus[msg.sku]", "tables.skus[msg.sku] +", 1)})

@@ -36,7 +36,7 @@ func TestReference_secrets_are_the_declared_options(t *testing.T) {
 		"SHIPMENTS_START":        "2026-01-15",
 		"DEMO_WAREHOUSE":         "false",
 	}
-	p, err := config.Load(referenceDir, config.Options{Registry: cli.NewRegistry(), LookupEnv: func(k string) (string, bool) {
+	p, err := config.Load(referenceDir, config.Options{Registry: cli.NewRegistry(io.Discard), LookupEnv: func(k string) (string, bool) {
 		v, ok := env[k]
 		return v, ok
 	}})
@@ -69,7 +69,7 @@ source: { http.webhook: { path: /hooks/b, auth: { header: X-Token, token: webhoo
 sink: { stdout: {} }
 `,
 	})
-	p, err := config.Load(dir, config.Options{Registry: cli.NewRegistry(), LookupEnv: func(string) (string, bool) { return "", false }})
+	p, err := config.Load(dir, config.Options{Registry: cli.NewRegistry(io.Discard), LookupEnv: func(string) (string, bool) { return "", false }})
 	require.NoError(t, err)
 	assert.ElementsMatch(t, []string{"nats-pa55word", "simulator-hmac-secret", "webhook-hmac-secret", "webhook-token-value"}, p.Secrets)
 }
