@@ -7,12 +7,12 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/pipewright/pipewright/cmd/pipewright/internal/cli"
+	"github.com/pipewright/pipewright/engine/componenttest"
 )
 
 // dlqDir is a directory whose orders fail at a later step than the one
@@ -50,12 +50,11 @@ func pipewright(args ...string) (code int, stdout, stderr string) {
 	return code, out.String(), errOut.String()
 }
 
-// openSeqs polls the engine's API for its open dead letters.
+// openSeqs polls the engine's API until it has n open dead letters.
 func openSeqs(t *testing.T, addr string, n int) []uint64 {
 	t.Helper()
 	var seqs []uint64
-	deadline := time.Now().Add(60 * time.Second)
-	for {
+	componenttest.WaitFor(t, fmt.Sprintf("%d open dead letters", n), func() bool {
 		resp, err := http.Get("http://" + addr + "/api/dlq")
 		require.NoError(t, err)
 		var out struct {
@@ -69,14 +68,9 @@ func openSeqs(t *testing.T, addr string, n int) []uint64 {
 		for _, r := range out.Records {
 			seqs = append(seqs, r.Seq)
 		}
-		if len(seqs) == n {
-			return seqs
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("want %d open dead letters, have %d", n, len(seqs))
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return len(seqs) == n
+	})
+	return seqs
 }
 
 func TestDLQ_replay_that_fails_again_exits_1_and_prints_the_new_record(t *testing.T) {

@@ -56,6 +56,7 @@ func TestReference_dead_letters_fixed_and_replayed_in_bulk(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the reference directory for simulated hours")
 	}
+	t.Parallel()
 	w := newWorld(t, 150, sandbox.Faults{})
 	w.dir = copyDir(t, referenceDir)
 	overrides := filepath.Join(w.dir, "tables", "sku_overrides.csv")

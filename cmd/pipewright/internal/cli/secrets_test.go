@@ -9,12 +9,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/pipewright/pipewright/cmd/pipewright/internal/cli"
+	"github.com/pipewright/pipewright/engine/componenttest"
 	"github.com/pipewright/pipewright/engine/config"
 )
 
@@ -168,13 +168,11 @@ func TestRun_secrets_appear_nowhere_but_ordinary_values_do(t *testing.T) {
 		Records []struct{ ID, Error string } `json:"records"`
 	}
 	var dlqText string
-	deadline := time.Now().Add(60 * time.Second)
-	for len(dlq.Records) < 3 {
-		require.True(t, time.Now().Before(deadline), "timed out waiting for 3 dead letters: %s", dlqText)
-		time.Sleep(50 * time.Millisecond)
+	componenttest.WaitFor(t, "3 dead letters", func() bool {
 		dlqText = get("/api/dlq")
 		require.NoError(t, json.Unmarshal([]byte(dlqText), &dlq))
-	}
+		return len(dlq.Records) >= 3
+	})
 	reasons := map[string]string{}
 	for _, r := range dlq.Records {
 		reasons[r.ID] = r.Error
