@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"strings"
 	"testing"
 
@@ -55,17 +54,8 @@ func openSeqs(t *testing.T, addr string, n int) []uint64 {
 	t.Helper()
 	var seqs []uint64
 	componenttest.WaitFor(t, fmt.Sprintf("%d open dead letters", n), func() bool {
-		resp, err := http.Get("http://" + addr + "/api/dlq")
-		require.NoError(t, err)
-		var out struct {
-			Records []struct {
-				Seq uint64 `json:"seq"`
-			} `json:"records"`
-		}
-		require.NoError(t, json.NewDecoder(resp.Body).Decode(&out))
-		resp.Body.Close()
 		seqs = seqs[:0]
-		for _, r := range out.Records {
+		for _, r := range deadLetters(t, addr) {
 			seqs = append(seqs, r.Seq)
 		}
 		return len(seqs) == n
