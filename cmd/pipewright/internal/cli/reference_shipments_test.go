@@ -37,6 +37,7 @@ func newShipWorld(t *testing.T) *shipWorld {
 	if testing.Short() {
 		t.Skip("runs the reference directory")
 	}
+	t.Parallel() // mostly waits for simulated time to pass
 	w := newWorld(t, 60, sandbox.Faults{})
 	w.env["DEMO_WAREHOUSE"] = "false"
 	w.start()
