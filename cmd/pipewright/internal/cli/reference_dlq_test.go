@@ -81,6 +81,12 @@ func TestReference_dead_letters_fixed_and_replayed_in_bulk(t *testing.T) {
 	g := groups[0]
 	assert.Equal(t, "unknown SKU {} in order {}: add it to tables/sku_overrides.csv or create the item in Sage", g.Reason)
 	assert.Equal(t, []string{"rules"}, g.Steps)
+	// Orders keep changing on the simulator: until the replay, a newer
+	// version may resolve some of these (or join the group), more of them
+	// the slower the machine. Whichever way, each ends up resolved.
+	listed, err := w.engine.Admin().List(ctx, runtime.DeadLetterFilter{Group: g.ID, Status: runtime.StatusOpen})
+	require.NoError(t, err)
+	require.NotEmpty(t, listed)
 
 	w.stop()
 	editFile(t, overrides, "seller_sku,item_id,channel\n", "seller_sku,item_id,channel\nWB-0001-BK-FBA,WB-0001-BK,AFN\n")
@@ -92,19 +98,19 @@ func TestReference_dead_letters_fixed_and_replayed_in_bulk(t *testing.T) {
 	job, err := w.engine.Admin().RunBulk(ctx, runtime.BulkRequest{Action: runtime.BulkReplay, Filter: runtime.DeadLetterFilter{Group: g.ID}, Rate: 100, Wait: 2 * time.Minute}, nil)
 	require.NoError(t, err)
 	t.Logf("bulk replay of %d: ok %d, skipped %d (resolved meanwhile by a newer version)", job.Total, job.OK, job.Skipped)
-	// Records of the group that a later delivery of their order resolved
-	// before the bulk began are not selected; every one ends resolved.
-	for _, ex := range g.Examples {
-		r, err := w.engine.Admin().Get(ctx, ex.Seq)
-		require.NoError(t, err)
-		assert.Equal(t, runtime.StatusResolved, r.Status, "dead letter %d of the group", r.Seq)
-	}
 	assert.Zero(t, job.Failed, "%+v", job.Results)
 	assert.Zero(t, job.Errors, "%+v", job.Results)
 	assert.Zero(t, job.Pending)
 	assert.Equal(t, job.Total, job.OK+job.Skipped)
+	seqs := map[uint64]bool{}
+	for _, r := range listed {
+		seqs[r.Seq] = true
+	}
 	for _, res := range job.Results {
-		r, err := w.engine.Admin().Get(ctx, res.Seq)
+		seqs[res.Seq] = true
+	}
+	for seq := range seqs {
+		r, err := w.engine.Admin().Get(ctx, seq)
 		require.NoError(t, err)
 		assert.Equal(t, runtime.StatusResolved, r.Status, "dead letter %d", r.Seq)
 		assert.Regexp(t, `^\d{4}-\d\d-\d\dT[0-9:.]+Z$`, r.Version, "versioned by lastUpdatedTime")
