@@ -34,8 +34,8 @@ deps:
 	fi
 
 ## test: everything CI gates: vet, the format check, every test (unit,
-## end-to-end and engine-process tests), then validate and test every
-## pipeline directory. The engine and connectors run under the race detector
+## end-to-end, engine-process and the console's browser tests), then validate
+## and test every pipeline directory. The engine and connectors run under the race detector
 ## (their tests run once, not a second time without it); without cgo they
 ## run plainly with the rest.
 test: vet fmt-check unit race pipelines

@@ -14,6 +14,7 @@ import (
 
 	"github.com/pipewright/pipewright/connectors/file"
 	"github.com/pipewright/pipewright/engine/alerts"
+	"github.com/pipewright/pipewright/engine/componenttest"
 	"github.com/pipewright/pipewright/engine/config"
 	"github.com/pipewright/pipewright/engine/registry"
 	"github.com/pipewright/pipewright/engine/runtime"
@@ -41,7 +42,7 @@ func TestAddon_watches_the_engine_as_the_project_file_says(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, e.Start(context.Background()))
 	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), componenttest.WaitLimit)
 		defer cancel()
 		require.NoError(t, e.Shutdown(ctx))
 	})

@@ -21,6 +21,7 @@ import (
 
 	"github.com/pipewright/pipewright/connectors/file"
 	"github.com/pipewright/pipewright/engine/component"
+	"github.com/pipewright/pipewright/engine/componenttest"
 	"github.com/pipewright/pipewright/engine/config"
 	"github.com/pipewright/pipewright/engine/console"
 	"github.com/pipewright/pipewright/engine/registry"
@@ -221,7 +222,7 @@ func (s *shop) stop() {
 	if s.engine == nil {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), componenttest.WaitLimit)
 	defer cancel()
 	require.NoError(s.t, s.engine.Shutdown(ctx))
 	s.engine = nil
