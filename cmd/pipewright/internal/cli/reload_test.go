@@ -29,15 +29,20 @@ func engineHealth(t *testing.T, addr string) runtime.Health {
 	return h
 }
 
-// outputs reads the sink's lines as id -> item.
+// outputs reads the sink's complete lines as id -> item (the running engine
+// may be in the middle of writing the last one).
 func outputs(t *testing.T, path string) map[string]string {
 	data, err := os.ReadFile(path)
 	if os.IsNotExist(err) {
 		return nil
 	}
 	require.NoError(t, err)
+	data = data[:bytes.LastIndexByte(data, '\n')+1]
 	out := map[string]string{}
-	for _, line := range bytes.Split(bytes.TrimSpace(data), []byte("\n")) {
+	for _, line := range bytes.Split(data, []byte("\n")) {
+		if len(line) == 0 {
+			continue
+		}
 		var m struct{ ID, Item string }
 		require.NoError(t, json.Unmarshal(line, &m))
 		out[m.ID] = m.Item
