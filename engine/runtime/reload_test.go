@@ -152,7 +152,7 @@ sink: { file: { path: audit2.out.jsonl } }
 
 	writeFile(t, dir, "audit/1.jsonl", `{"id":"a1"}`+"\n")
 	componenttest.WaitFor(t, "a1 written by the new sink", func() bool {
-		return len(readLines(t, filepath.Join(data, "audit2.out.jsonl"))) == 1
+		return completeLines(t, filepath.Join(data, "audit2.out.jsonl")) == 1
 	})
 	assert.Empty(t, readLines(t, filepath.Join(data, "audit.out.jsonl")))
 
