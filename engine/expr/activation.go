@@ -33,17 +33,12 @@ type Activation struct {
 	d      Data
 	now    ref.Val
 	tables ref.Val
-	// frame is the root frame of evaluations without cost tracking. Those
-	// only read it, so concurrent evaluations can share it.
-	frame *interpreter.ExecutionFrame
 }
 
 // NewActivation returns the activation for d. It keeps d's maps and values
 // and converts them lazily, as expressions read them.
 func NewActivation(d Data) *Activation {
-	a := &Activation{d: d, now: types.Timestamp{Time: d.Now}, tables: tablesVal{d.Tables}}
-	a.frame = &interpreter.ExecutionFrame{Activation: a}
-	return a
+	return &Activation{d: d, now: types.Timestamp{Time: d.Now}, tables: tablesVal{d.Tables}}
 }
 
 // ResolveName implements interpreter.Activation.

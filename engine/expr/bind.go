@@ -62,9 +62,7 @@ func (b *fastBind) ID() int64 { return b.id }
 // Exec implements interpreter.InterpretableV2.
 func (b *fastBind) Exec(frame *interpreter.ExecutionFrame) ref.Val {
 	v := &boundVar{name: b.shape.name, init: b.init, frame: frame}
-	child := frame.Push(v)
-	defer child.Pop()
-	return b.result.Exec(child)
+	return b.result.Exec(scope(frame, v))
 }
 
 // Eval implements interpreter.Interpretable.
@@ -72,7 +70,9 @@ func (b *fastBind) Eval(a interpreter.Activation) ref.Val {
 	return b.Exec(interpreter.AsFrame(a))
 }
 
-// boundVar is a cel.bind variable, evaluated when first read.
+// boundVar is a cel.bind variable, evaluated when first read. It lives as
+// long as the fastBind.Exec that made it (as cel-go's own fold keeps its
+// frame for a lazy accumulator), so it may hold that Exec's frame.
 type boundVar struct {
 	name  string
 	init  interpreter.InterpretableV2

@@ -3,7 +3,6 @@ package expr
 import (
 	"fmt"
 	"sort"
-	"strings"
 
 	"github.com/google/cel-go/cel"
 	"github.com/google/cel-go/common"
@@ -84,11 +83,13 @@ func (e *Env) checkShapes(src string, shapes map[string]*Shape) (shapeResult, []
 	return res, c.issues
 }
 
-// unexplained drops the checker's issues that a shape issue explains.
+// unexplained drops the checker's issues that a shape issue explains: those
+// at the position of a comparison the shape checker reported (the checker
+// can only complain there about the comparison's operand types).
 func (r shapeResult) unexplained(issues []Issue) []Issue {
 	out := issues[:0]
 	for _, is := range issues {
-		if !r.replaced[[2]int{is.Line, is.Column}] || !strings.HasPrefix(is.Message, "found no matching overload") {
+		if !r.replaced[[2]int{is.Line, is.Column}] {
 			out = append(out, is)
 		}
 	}

@@ -41,6 +41,10 @@ type Options struct {
 	// CostLimit is the runtime cost limit per evaluation; 0 means
 	// DefaultCostLimit.
 	CostLimit uint64
+	// Plain turns the fast paths off (see fastpaths.go): every program
+	// runs cel-go's own plan. Results and errors are the same either way
+	// (FuzzFastPaths checks it); plain is slower on comprehensions.
+	Plain bool
 }
 
 // Env is a CEL environment for one pipeline. It is safe for concurrent use.
@@ -49,6 +53,7 @@ type Env struct {
 	tables    map[string]bool
 	typed     Tables
 	costLimit uint64
+	plain     bool
 }
 
 // builtinVars are the variables every expression sees.
@@ -114,7 +119,7 @@ func NewEnv(opts Options) (*Env, error) {
 	if err != nil {
 		return nil, fmt.Errorf("building the base CEL environment: %w", err)
 	}
-	e := &Env{cel: base, tables: map[string]bool{}, typed: opts.Typed, costLimit: opts.CostLimit}
+	e := &Env{cel: base, tables: map[string]bool{}, typed: opts.Typed, costLimit: opts.CostLimit, plain: opts.Plain}
 	if e.costLimit == 0 {
 		e.costLimit = DefaultCostLimit
 	}

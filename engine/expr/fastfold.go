@@ -137,24 +137,31 @@ func (f *fastFold) Exec(frame *interpreter.ExecutionFrame) ref.Val {
 		}
 	}
 	vars := &iterVars{iter1: f.shape.iter1, iter2: f.shape.iter2}
-	child := frame.Push(vars)
-	defer child.Pop()
+	child := scope(frame, vars)
 	n := rng.len()
 	acc := f.accumulator(n)
+	// As in CEL's fold, every element is visited and the accumulator may
+	// become an error: a failed filter replaces it (the step is
+	// `filter ? accu + [body] : accu`), while a body's error stays once
+	// there (`accu + [body]` gives the accumulator's error).
+	var failed ref.Val
 	for i := range n {
 		vars.set(i, rng.at(i))
 		if f.filter != nil {
 			keep := f.filter.Exec(child)
 			if keep != types.True {
-				if keep == types.False {
-					continue
+				if keep != types.False {
+					failed = types.MaybeNoSuchOverloadErr(keep)
 				}
-				return types.MaybeNoSuchOverloadErr(keep)
+				continue
 			}
 		}
-		if errVal := acc.add(f.body.Exec(child)); errVal != nil {
-			return types.LabelErrNode(f.ID(), errVal)
+		if failed == nil {
+			failed = acc.add(f.body.Exec(child))
 		}
+	}
+	if failed != nil {
+		return failed
 	}
 	return acc.result()
 }

@@ -28,11 +28,19 @@ type orderMapping struct {
 
 func loadOrderMapping(tb testing.TB) *orderMapping {
 	tb.Helper()
+	return loadOrderMappingWith(tb, expr.Options{})
+}
+
+// loadOrderMappingWith compiles the mapping in an environment with opts
+// and the mapping's tables.
+func loadOrderMappingWith(tb testing.TB, opts expr.Options) *orderMapping {
+	tb.Helper()
 	raw, err := os.ReadFile(filepath.Join("testdata", "order_mapping.yaml"))
 	require.NoError(tb, err)
 	var decl []struct{ Field, Expr string }
 	require.NoError(tb, yaml.Unmarshal(raw, &decl))
-	env, err := expr.NewEnv(expr.Options{Tables: []string{"order_status", "warehouses", "skus"}})
+	opts.Tables = []string{"order_status", "warehouses", "skus"}
+	env, err := expr.NewEnv(opts)
 	require.NoError(tb, err)
 	m := &orderMapping{tables: expr.Tables{
 		"order_status": expr.NewTable("order_status", map[string]any{

@@ -4,8 +4,6 @@ import (
 	"fmt"
 
 	"github.com/google/cel-go/cel"
-	"github.com/google/cel-go/common/ast"
-	"github.com/google/cel-go/interpreter"
 	"github.com/pipewright/pipewright/engine/component"
 )
 
@@ -41,11 +39,12 @@ func (e *Env) program(checked *cel.Ast) (*Program, error) {
 	return e.newProgram(checked, e.needsCostTracking(checked))
 }
 
-// newProgram plans checked with runtime cost tracking, or without it and
-// with the specialised plans.
+// newProgram plans checked with runtime cost tracking, or without it and,
+// unless the environment is plain, with the fast paths (fastpaths.go).
 func (e *Env) newProgram(checked *cel.Ast, tracked bool) (*Program, error) {
+	fast := !tracked && !e.plain
 	opts := []cel.ProgramOption{
-		cel.CustomDecoratorV2(planDecorator(checked.NativeRep(), !tracked)),
+		cel.CustomDecoratorV2(planDecorator(checked.NativeRep(), fast)),
 		cel.EvalOptions(cel.OptOptimize),
 	}
 	if tracked {
@@ -56,43 +55,10 @@ func (e *Env) newProgram(checked *cel.Ast, tracked bool) (*Program, error) {
 		return nil, fmt.Errorf("planning the expression: %w", err)
 	}
 	p := &Program{prg: prg, tracked: tracked}
-	if !tracked {
+	if fast {
 		p.direct = directPathOf(checked.NativeRep())
 	}
 	return p, nil
-}
-
-// planDecorator specialises the plan of a checked expression: operators that
-// may mix ints and decimals (mixed.go) and, when cost is not tracked at run
-// time, common comprehensions (fastfold.go, bind.go). It sees every node
-// after its parts, and remembers them for the comprehensions.
-func planDecorator(checked *ast.AST, fast bool) interpreter.InterpretableDecoratorV2 {
-	mixed := mixedDecorator(checked)
-	if !fast {
-		return mixed
-	}
-	folds, binds := foldShapes(checked), bindShapes(checked)
-	planned := map[int64]interpreter.InterpretableV2{}
-	return func(i interpreter.InterpretableV2) (interpreter.InterpretableV2, error) {
-		i, err := mixed(i)
-		if err != nil {
-			return nil, err
-		}
-		planned[i.ID()] = i
-		if _, ok := i.(interpreter.InterpretableAttribute); ok {
-			return i, nil // an attribute over a comprehension shares its id
-		}
-		var fast interpreter.InterpretableV2
-		if shape, ok := folds[i.ID()]; ok {
-			fast = newFastFold(i, shape, planned)
-		} else if shape, ok := binds[i.ID()]; ok {
-			fast = newFastBind(i.ID(), shape, planned)
-		}
-		if fast == nil {
-			return i, nil
-		}
-		return fast, nil
-	}
 }
 
 // CostTracked reports whether the program counts its cost at run time and
@@ -112,11 +78,7 @@ func (p *Program) Eval(a *Activation) (any, error) {
 			return v, nil
 		}
 	}
-	var in any = a.frame
-	if p.tracked {
-		in = a // a fresh frame: cost tracking keeps its state in the frame
-	}
-	out, _, err := p.prg.Eval(in)
+	out, _, err := p.prg.Eval(a)
 	if err != nil {
 		return nil, component.Permanent(p.explain(a, err))
 	}

@@ -34,6 +34,8 @@ Message values map to CEL as JSON does, with two additions: a ` + "`decimal.Deci
 ` + "`time.Time`" + ` is a ` + "`timestamp`" + `. A result converts back: maps need string
 keys, ` + "`uint`" + ` becomes ` + "`int`" + `, an optional becomes its value or null;
 a ` + "`duration`" + ` or ` + "`bytes`" + ` result is an error (convert it with ` + "`string()`" + `).
+A comprehension over a message object (` + "`msg.attrs.map(k, k)`" + `, ` + "`transformMap`" + `,
+` + "`exists`" + ` ...) visits its keys in sorted order, so its result is the same every time.
 
 Evaluation stops with an error, which sends the message to the dead-letter stream, on a
 missing key or table row, a failed conversion, division by zero or decimal overflow.

@@ -23,7 +23,7 @@ type shapeChecker struct {
 	issues  []Issue
 	envUses []EnvUse
 	// replaced are the positions of comparisons explained by an issue
-	// here; the checker's own "no matching overload" there is dropped.
+	// here; the checker's own issue there (the operand types) is dropped.
 	replaced map[[2]int]bool
 }
 

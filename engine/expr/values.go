@@ -1,7 +1,9 @@
 package expr
 
 import (
+	"maps"
 	"reflect"
+	"slices"
 
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/common/types/ref"
@@ -63,8 +65,17 @@ func (v mapVal) Get(key ref.Val) ref.Val {
 	return v.cel().Get(key) // the error cel-go gives
 }
 
-// Iterator implements traits.Iterable.
-func (v mapVal) Iterator() traits.Iterator { return v.cel().Iterator() }
+// Iterator implements traits.Iterable. It visits the keys in sorted order,
+// so that a comprehension over a message object (keys.map(k, ...),
+// transformMap, exists, ...) gives the same result every time, which Go's
+// map order would not.
+func (v mapVal) Iterator() traits.Iterator {
+	keys := make([]any, 0, len(v.m))
+	for _, k := range slices.Sorted(maps.Keys(v.m)) {
+		keys = append(keys, k)
+	}
+	return listVal{l: keys}.Iterator()
+}
 
 // Size implements traits.Sizer.
 func (v mapVal) Size() ref.Val { return types.Int(len(v.m)) }
