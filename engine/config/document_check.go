@@ -13,20 +13,19 @@ import (
 // (component.DocumentDescriber) receives: the keys the map step before it
 // writes, in its output and in map literals its expressions build, must
 // be fields of the document. Only the map step the body comes from counts:
-// steps after it that keep the body (filter, validate, assert, lookup,
-// changed, route) are looked through; a split or a merging map ends the
-// search.
+// steps after it that keep the body (bodyKeeper: filter, validate, assert,
+// lookup, changed, route) are looked through; a split or a merging map
+// ends the search.
 func (l *loader) checkDocuments(pl *Pipeline) {
-	var out *MapStep
+	var out *Template
 	for i := len(pl.Steps) - 1; i >= 0 && out == nil; i-- {
-		switch st := pl.Steps[i]; st.Kind {
-		case StepFilter, StepValidate, StepAssert, StepLookup, StepChanged, StepRoute:
+		switch r := pl.Steps[i].runner.(type) {
+		case bodyKeeper:
 			continue
-		case StepMap:
-			if st.Map == nil || st.Map.Merge || st.Map.Output == nil {
+		case bodyTemplater:
+			if out = r.bodyTemplate(); out == nil {
 				return
 			}
-			out = st.Map
 		default:
 			return
 		}
@@ -42,7 +41,7 @@ func (l *loader) checkDocuments(pl *Pipeline) {
 			continue
 		}
 		if doc := dd.Document(conn.Config); doc != nil {
-			l.checkTemplate(out.Output.file, out.Output.root, doc, string(sc.Type))
+			l.checkTemplate(out.file, out.root, doc, string(sc.Type))
 		}
 	}
 }

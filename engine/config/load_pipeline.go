@@ -141,7 +141,11 @@ func knownNames[T any](m map[string]T) string {
 
 func (l *loader) decodeSinks(f *yamlFile, pl *Pipeline, vars []string) {
 	env := l.compiler.env(vars)
-	routed := len(pl.Steps) > 0 && pl.Steps[len(pl.Steps)-1].Kind == StepRoute
+	var router sinkRouter
+	if len(pl.Steps) > 0 {
+		router, _ = pl.Steps[len(pl.Steps)-1].runner.(sinkRouter)
+	}
+	routed := router != nil
 	_, hasSink := f.nodes["/sink"]
 	sinksNode, hasSinks := f.nodes["/sinks"]
 	switch {
@@ -168,26 +172,14 @@ func (l *loader) decodeSinks(f *yamlFile, pl *Pipeline, vars []string) {
 				pl.Sinks[name] = sc
 			}
 		}
-		l.checkRoutes(f, pl, sinksNode)
+		l.checkRoutes(f, pl, router, sinksNode)
 	}
 }
 
-// checkRoutes reports route targets that are not sinks and sinks no route uses.
-func (l *loader) checkRoutes(f *yamlFile, pl *Pipeline, sinksNode *yaml.Node) {
-	used := map[string]bool{}
-	last := pl.Steps[len(pl.Steps)-1]
-	for ri, rule := range last.Route {
-		for ti, to := range rule.To {
-			used[to] = true
-			if mappingValue(sinksNode, to) == nil {
-				ptr := fmt.Sprintf("/steps/%d/route/%d/to", last.Index, ri)
-				if _, isList := f.nodes[ptr+"/0"]; isList {
-					ptr += fmt.Sprintf("/%d", ti)
-				}
-				l.add(f.at(ptr, "route to unknown sink %q (sinks: %s)", to, strings.Join(sinkNames(sinksNode), ", ")))
-			}
-		}
-	}
+// checkRoutes reports route targets that are not sinks and sinks no route
+// uses.
+func (l *loader) checkRoutes(f *yamlFile, pl *Pipeline, router sinkRouter, sinksNode *yaml.Node) {
+	used := router.checkTargets(l, f, len(pl.Steps)-1, sinkNames(sinksNode))
 	for _, name := range sinkNames(sinksNode) {
 		if !used[name] {
 			l.add(f.atKey("/sinks/"+escapePointer(name), "sink %q is never routed to", name))

@@ -1,9 +1,9 @@
 package config
 
 import (
+	"context"
 	"fmt"
 	"slices"
-	"sort"
 
 	"gopkg.in/yaml.v3"
 
@@ -15,10 +15,68 @@ import (
 // one of these names.
 var builtinVars = map[string]bool{"msg": true, "meta": true, "vars": true, "tables": true, "env": true, "now": true}
 
+// stepContext is what a kind's compile sees of the loader: the step's
+// place, the expressions' scope, and where problems go.
+type stepContext struct {
+	l *loader
+	f *yamlFile
+	// ptr is the kind's value, /steps/N/<kind>.
+	ptr string
+	// index is the step's position; last is set for the pipeline's last step.
+	index int
+	last  bool
+	// vars are the lookup variables bound before the step.
+	vars *[]string
+}
+
+// env is the CEL environment of the step's expressions.
+func (c *stepContext) env() *expr.Env { return c.l.compiler.env(*c.vars) }
+
+// expr compiles the expression in scalar node n with the step's scope, or
+// returns nil after reporting its problems.
+func (c *stepContext) expr(n *yaml.Node) *expr.Program { return c.l.compiler.expr(c.f, n, c.env()) }
+
+// problem reports a problem at sub, a pointer below the kind's value ("" for
+// the value itself).
+func (c *stepContext) problem(sub, format string, args ...any) {
+	c.l.add(c.f.at(c.ptr+sub, format, args...))
+}
+
+// problemAtKey reports a problem at the key of sub.
+func (c *stepContext) problemAtKey(sub, format string, args ...any) {
+	c.l.add(c.f.atKey(c.ptr+sub, format, args...))
+}
+
+// bindVar makes name a variable of the later steps, of shape s (nil:
+// unknown). A name that cannot be a variable, or is one already, is left
+// for the kind to report.
+func (c *stepContext) bindVar(name string, s *expr.Shape) {
+	if addVar(c.vars, name) {
+		c.setShape(name, s)
+	}
+}
+
+// addVar adds name to vars when it can be a variable and is not one yet.
+func addVar(vars *[]string, name string) bool {
+	if expr.CheckVarName(name) != nil || slices.Contains(*vars, name) {
+		return false
+	}
+	*vars = append(*vars, name)
+	return true
+}
+
+// setBody tells the later steps the shape of the body (nil: unknown).
+func (c *stepContext) setBody(s *expr.Shape) { c.setShape("msg", s) }
+
+// setShape binds name to s (nil: unknown) for the later expressions.
+func (c *stepContext) setShape(name string, s *expr.Shape) {
+	c.l.compiler.shapes = c.l.compiler.withShape(name, s)
+}
+
 // decodeSteps compiles the steps and returns the lookup variables bound by
 // the end of the pipeline. A step with a schema problem is skipped (its
-// problems are reported), but a lookup variable it names stays declared so
-// later steps are not blamed for it.
+// problems are reported), but a variable it names stays declared so later
+// steps are not blamed for it.
 func (l *loader) decodeSteps(f *yamlFile, pl *Pipeline) []string {
 	var vars []string
 	names := map[string]int{}
@@ -26,129 +84,65 @@ func (l *loader) decodeSteps(f *yamlFile, pl *Pipeline) []string {
 	if stepsNode == nil || stepsNode.Kind != yaml.SequenceNode {
 		return nil
 	}
-	last := len(stepsNode.Content) - 1
 	for i, sn := range stepsNode.Content {
 		ptr := fmt.Sprintf("/steps/%d", i)
+		kinds := kindsOf(sn)
 		if f.isBad(ptr) {
-			if as := mappingValue(mappingValue(sn, "lookup"), "as"); as != nil && as.Kind == yaml.ScalarNode {
-				vars = append(vars, as.Value)
+			for _, k := range kinds {
+				if d, ok := k.(varDeclarer); ok {
+					for _, v := range d.declaredVars(mappingValue(sn, k.name())) {
+						addVar(&vars, v)
+					}
+				}
 			}
 			continue
 		}
-		d := &stepDoc{}
-		if err := sn.Decode(d); err != nil {
-			l.add(f.at(ptr, "%v", err))
+		switch len(kinds) {
+		case 0:
+			l.add(f.at(ptr, "step has no kind: want one of %s", joinKinds(stepKinds)))
+			continue
+		case 1:
+		default:
+			l.add(f.at(ptr, "step has several kinds (%s): split it into one step per kind", joinKinds(kinds)))
 			continue
 		}
-		kind, err := d.kind()
-		if err != nil {
-			l.add(f.at(ptr, "%v", err))
-			continue
+		kind := kinds[0]
+		st := &Step{Kind: kind.name(), Index: i}
+		if n := mappingValue(sn, "name"); n != nil {
+			st.Name = n.Value
 		}
-		st := &Step{Name: d.Name, Kind: kind, Index: i}
 		if st.Name == "" {
-			st.Name = fmt.Sprintf("%s-%d", kind, i+1)
+			st.Name = fmt.Sprintf("%s-%d", st.Kind, i+1)
 		}
 		if prev, dup := names[st.Name]; dup {
 			l.add(f.at(ptr+"/name", "step name %q is already used by step %d", st.Name, prev+1))
 		}
 		names[st.Name] = i
-		env := l.compiler.env(vars)
-		kptr := ptr + "/" + string(kind)
-		switch kind {
-		case StepMap:
-			st.Map = l.mapStep(f, kptr, d.Map, vars)
-			l.compiler.shapes = l.compiler.withShape("msg", st.Map.outputShape())
-		case StepFilter:
-			st.Filter = l.compiler.expr(f, d.Filter.Node(), env)
-		case StepSplit:
-			st.Split = l.compiler.expr(f, d.Split.Node(), env)
-			l.compiler.shapes = l.compiler.withShape("msg", st.Split.Shape().Element())
-		case StepValidate:
-			st.Validate = l.validateStep(f, kptr, d.Validate)
-		case StepAssert:
-			for _, a := range d.Assert {
-				st.Assert = append(st.Assert, AssertRule{That: l.compiler.expr(f, a.That.Node(), env), Message: l.compiler.expr(f, a.Message.Node(), env)})
-			}
-		case StepChanged:
-			st.Changed = &ChangedStep{Key: l.compiler.expr(f, d.Changed.Key.Node(), env), Value: l.compiler.expr(f, d.Changed.Value.Node(), env)}
-		case StepLookup:
-			st.Lookup = l.lookupStep(f, kptr, d.Lookup, vars)
-			if st.Lookup != nil {
-				vars = append(vars, st.Lookup.As)
-			}
-		case StepRoute:
-			if i != last {
-				l.add(f.atKey(kptr, "route must be the last step"))
-			}
-			for ri, r := range d.Route {
-				rule := RouteRule{To: r.To}
-				if r.When != nil {
-					rule.When = l.compiler.expr(f, r.When.Node(), env)
-				} else if ri != len(d.Route)-1 {
-					l.add(f.at(fmt.Sprintf("%s/%d", kptr, ri), "a rule without when matches everything: only the last rule may leave it out"))
-				}
-				st.Route = append(st.Route, rule)
-			}
+		c := &stepContext{l: l, f: f, ptr: ptr + "/" + st.Kind, index: i, last: i == len(stepsNode.Content)-1, vars: &vars}
+		st.runner = kind.compile(c, resolveAlias(mappingValue(sn, st.Kind)))
+		if st.runner == nil {
+			st.runner = brokenStep{}
 		}
 		pl.Steps = append(pl.Steps, st)
 	}
 	return vars
 }
 
-func (l *loader) lookupStep(f *yamlFile, ptr string, d *lookupDoc, vars []string) *LookupStep {
-	st := &LookupStep{Connection: d.Connection, Query: d.Query, As: d.As, Required: d.Required == nil || *d.Required}
-	switch {
-	case builtinVars[d.As]:
-		l.add(f.at(ptr+"/as", "%q is a built-in variable: choose another name", d.As))
-	case slices.Contains(vars, d.As):
-		l.add(f.at(ptr+"/as", "variable %q is already bound by an earlier lookup", d.As))
-	}
-	for name := range d.Params {
-		st.ParamNames = append(st.ParamNames, name)
-	}
-	sort.Strings(st.ParamNames)
-	conn := l.connection(f, ptr+"/connection", d.Connection, "")
-	var shape *expr.Shape
-	if conn != nil {
-		lv, ok := conn.Config.(component.LookupValidator)
-		switch {
-		case !ok:
-			l.add(f.at(ptr+"/connection", "connection %q (%s) does not serve lookups", d.Connection, conn.Type))
-		default:
-			if err := lv.ValidateLookup(d.Query, st.ParamNames); err != nil {
-				l.add(f.at(ptr+"/query", "%v", err))
-			} else {
-				shape = lookupShape(conn, d.Query)
-			}
+// kindsOf returns the kinds whose keys a step node has, in table order.
+func kindsOf(sn *yaml.Node) []stepKind {
+	var kinds []stepKind
+	for _, k := range stepKinds {
+		if mappingValue(sn, k.name()) != nil {
+			kinds = append(kinds, k)
 		}
 	}
-	env := l.compiler.env(vars)
-	for _, name := range st.ParamNames {
-		e := d.Params[name]
-		st.Params = append(st.Params, l.compiler.expr(f, e.Node(), env))
-	}
-	l.compiler.shapes = l.compiler.withShape(d.As, shape)
-	return st
+	return kinds
 }
 
-// lookupShape is what a connection tells of a query's result, or nil.
-func lookupShape(conn *Connection, query string) *expr.Shape {
-	ld, ok := conn.Config.(component.LookupDescriber)
-	if !ok {
-		return nil
-	}
-	res, ok := ld.DescribeLookup(query)
-	if !ok {
-		return nil
-	}
-	s := &expr.Shape{Source: fmt.Sprintf("the result of query %s", query), Columns: map[string]expr.ValueType{}, List: res.Rows,
-		Hint: fmt.Sprintf("declare the column's type under types of query %s", query)}
-	for c, t := range res.Columns {
-		s.Columns[c] = expr.TypeDyn
-		if t != "" {
-			s.Columns[c] = expr.ValueType(t)
-		}
-	}
-	return s
+// brokenStep stands for a step whose value had problems: Load fails, so it
+// never runs.
+type brokenStep struct{}
+
+func (brokenStep) run(context.Context, *Step, *StepEnv, *component.Message) (StepResult, error) {
+	return StepResult{}, fmt.Errorf("the step did not compile")
 }

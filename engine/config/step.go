@@ -1,181 +1,114 @@
 package config
 
 import (
-	"fmt"
-	"strings"
+	"context"
 
 	"github.com/pipewright/pipewright/engine/component"
-	"github.com/pipewright/pipewright/engine/expr"
 )
 
-// StepKind names what a step does.
-type StepKind string
-
-// The step kinds.
-const (
-	StepMap      StepKind = "map"
-	StepFilter   StepKind = "filter"
-	StepValidate StepKind = "validate"
-	StepLookup   StepKind = "lookup"
-	StepRoute    StepKind = "route"
-	StepSplit    StepKind = "split"
-	StepAssert   StepKind = "assert"
-	StepChanged  StepKind = "changed"
-)
-
-var stepKinds = []StepKind{StepMap, StepFilter, StepValidate, StepLookup, StepRoute, StepSplit, StepAssert, StepChanged}
-
-// Step is one compiled step. Exactly one of the kind fields is set.
+// Step is one compiled step of a pipeline.
 type Step struct {
 	// Name is unique in the pipeline (default: kind-position, e.g. map-2).
 	Name string
-	Kind StepKind
+	// Kind is the step's kind: the key that selects it (map, filter, ...).
+	Kind string
 	// Index is the step's position, from 0.
-	Index    int
-	Map      *MapStep
-	Filter   *expr.Program
-	Validate *ValidateStep
-	Lookup   *LookupStep
-	Route    []RouteRule
-	Split    *expr.Program
-	Assert   []AssertRule
-	Changed  *ChangedStep
+	Index int
+	// runner is what the kind compiled.
+	runner stepRunner
 }
 
-// AssertRule is one business rule of an assert step.
-type AssertRule struct {
-	That    *expr.Program
-	Message *expr.Program
+// Run runs the step on msg. Errors keep their class: permanent for bad
+// data (the message goes to the dead-letter stream), retryable otherwise.
+// It is safe for concurrent use.
+func (s *Step) Run(ctx context.Context, env *StepEnv, msg *component.Message) (StepResult, error) {
+	return s.runner.run(ctx, s, env, msg)
 }
 
-// ChangedStep passes messages whose value changed for their key.
-type ChangedStep struct {
-	Key   *expr.Program
-	Value *expr.Program
+// Connections lists the connections the step calls (a lookup's), so that
+// the runtime can hold messages while one is down.
+func (s *Step) Connections() []string {
+	if u, ok := s.runner.(connectionUser); ok {
+		return u.connections()
+	}
+	return nil
 }
 
-// MapStep builds a new body from a template.
-type MapStep struct {
-	// File is the mapping file, when the mapping came from one.
-	File   string
-	Let    []LetBinding
-	Output *Template
-	Merge  bool
+// StepResult is what a step did with a message: Msg continues to the next
+// step, unless Dropped (a filter or changed step let it go), Routes (a
+// route sent it to these sinks) or Split (it continues as these messages).
+type StepResult struct {
+	Msg     *component.Message
+	Dropped bool
+	Routes  []string
+	Split   []*component.Message
+	// Write is a value to store once the message is delivered (a changed
+	// step's new value), or nil.
+	Write *StateWrite
 }
 
-// LetBinding is one compiled let value.
-type LetBinding struct {
-	Name string
-	Prog *expr.Program
+// StateWrite is a value to store under a key of the pipeline's state.
+type StateWrite struct {
+	Key   string
+	Value []byte
 }
 
-// ValidateStep checks the body against a JSON Schema.
-type ValidateStep struct {
-	// Schema is the reference as written (canonical/NAME.vN or a path).
-	Schema string
-	// Validate returns every violation, or nil.
-	Validate func(body any) []string
+// StepEnv is what a running step reaches beyond its message: the globals
+// its expressions read, lookups and the pipeline's state. The runtime
+// serves lookups from connections and state from JetStream; pipeline tests
+// serve them from the case's mocks and delivered values (TestCase.Env).
+type StepEnv struct {
+	Globals *Globals
+	// Lookup runs a lookup step's query; nil fails every lookup.
+	Lookup LookupFunc
+	// State reads the pipeline's stored state; nil reads nothing stored.
+	State StateFunc
 }
 
-// LookupStep runs a connection's named query.
-type LookupStep struct {
+// LookupFunc runs a lookup step's query with evaluated parameters and
+// returns its result (nil: nothing found). Errors keep their class.
+type LookupFunc func(ctx context.Context, q LookupQuery) (any, error)
+
+// LookupQuery is one run of a lookup step's query.
+type LookupQuery struct {
+	// Step is the lookup step's name (what test mocks are keyed by).
+	Step       string
 	Connection string
 	Query      string
-	// Params are compiled in name order.
-	ParamNames []string
-	Params     []*expr.Program
-	As         string
-	Required   bool
+	Params     map[string]any
 }
 
-// RouteRule sends matching messages to sinks.
-type RouteRule struct {
-	When *expr.Program // nil: always
-	To   []string
+// StateFunc reads a value the pipeline's steps stored (changed steps'
+// last delivered values); found is false for a key never written.
+type StateFunc func(ctx context.Context, key string) (value []byte, found bool, err error)
+
+// stepRunner is a compiled step of some kind.
+type stepRunner interface {
+	run(ctx context.Context, st *Step, env *StepEnv, msg *component.Message) (StepResult, error)
 }
 
-type stepDoc struct {
-	Name     string          `yaml:"name"`
-	Map      *mapDoc         `yaml:"map"`
-	Filter   *component.Expr `yaml:"filter"`
-	Validate string          `yaml:"validate"`
-	Lookup   *lookupDoc      `yaml:"lookup"`
-	Route    []routeDoc      `yaml:"route"`
-	Split    *component.Expr `yaml:"split"`
-	Assert   []assertDoc     `yaml:"assert"`
-	Changed  *changedDoc     `yaml:"changed"`
+// connectionUser is implemented by runners that call connections.
+type connectionUser interface {
+	connections() []string
 }
 
-type assertDoc struct {
-	That    component.Expr `yaml:"that"`
-	Message component.Expr `yaml:"message"`
+// bodyKeeper is implemented by runners whose output body is their input
+// body: the sink document check (document_check.go) looks through them.
+type bodyKeeper interface {
+	keepsBody()
 }
 
-type changedDoc struct {
-	Key   component.Expr `yaml:"key"`
-	Value component.Expr `yaml:"value"`
+// bodyTemplater is implemented by runners that write the body from a
+// template; the template is nil when the body it makes is not known
+// (a merge).
+type bodyTemplater interface {
+	bodyTemplate() *Template
 }
 
-type mapDoc struct {
-	File   string             `yaml:"file"`
-	Let    orderedExprs       `yaml:"let"`
-	Output component.Template `yaml:"output"`
-	Merge  bool               `yaml:"merge"`
-}
-
-type lookupDoc struct {
-	Connection string                    `yaml:"connection"`
-	Query      string                    `yaml:"query"`
-	Params     map[string]component.Expr `yaml:"params"`
-	As         string                    `yaml:"as"`
-	Required   *bool                     `yaml:"required"`
-}
-
-type routeDoc struct {
-	When *component.Expr `yaml:"when"`
-	To   stringList      `yaml:"to"`
-}
-
-// kind returns the step's kind, or an error when it has none or several.
-func (d *stepDoc) kind() (StepKind, error) {
-	var set []StepKind
-	if d.Map != nil {
-		set = append(set, StepMap)
-	}
-	if d.Filter != nil {
-		set = append(set, StepFilter)
-	}
-	if d.Validate != "" {
-		set = append(set, StepValidate)
-	}
-	if d.Lookup != nil {
-		set = append(set, StepLookup)
-	}
-	if d.Route != nil {
-		set = append(set, StepRoute)
-	}
-	if d.Split != nil {
-		set = append(set, StepSplit)
-	}
-	if d.Assert != nil {
-		set = append(set, StepAssert)
-	}
-	if d.Changed != nil {
-		set = append(set, StepChanged)
-	}
-	switch len(set) {
-	case 1:
-		return set[0], nil
-	case 0:
-		return "", fmt.Errorf("step has no kind: want one of %s", joinKinds(stepKinds))
-	}
-	return "", fmt.Errorf("step has several kinds (%s): split it into one step per kind", joinKinds(set))
-}
-
-func joinKinds(kinds []StepKind) string {
-	s := make([]string, len(kinds))
-	for i, k := range kinds {
-		s[i] = string(k)
-	}
-	return strings.Join(s, ", ")
+// sinkRouter is implemented by runners that send messages to named sinks,
+// ending the steps: a pipeline whose last step is one names its sinks under
+// sinks. checkTargets reports the targets that are not among sinks (in f,
+// at the step with index) and returns the sinks it sends to.
+type sinkRouter interface {
+	checkTargets(l *loader, f *yamlFile, index int, sinks []string) map[string]bool
 }

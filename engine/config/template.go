@@ -70,6 +70,9 @@ func (n *tnode) eval(a *expr.Activation, path string) (any, error) {
 // shape is what the checks know of the output: an object's keys, or the
 // shape of a single expression's value.
 func (t *Template) shape() *expr.Shape {
+	if t == nil {
+		return nil
+	}
 	switch n := t.root; {
 	case n.prog != nil:
 		return n.prog.Shape()

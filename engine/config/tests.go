@@ -43,13 +43,6 @@ type TestCase struct {
 	Expect Expect
 }
 
-// Mock is a mocked lookup outcome.
-type Mock struct {
-	Result    any
-	Error     string
-	Retryable bool
-}
-
 // Expect is what a case must produce.
 type Expect struct {
 	Output      any
@@ -111,7 +104,7 @@ func (l *loader) decodeTestFile(f *yamlFile) *TestFile {
 }
 
 func (l *loader) decodeCase(f *yamlFile, ptr string, n *yaml.Node, pl *Pipeline) *TestCase {
-	tc := &TestCase{Name: mappingValue(n, "name").Value, Line: n.Line, Mocks: map[string]Mock{}, Env: scalarMap(mappingValue(n, "env"))}
+	tc := &TestCase{Name: mappingValue(n, "name").Value, Line: n.Line, Env: scalarMap(mappingValue(n, "env"))}
 	l.testEnvs = append(l.testEnvs, envBlock{f, ptr + "/env"})
 	dir := filepath.Dir(f.path)
 	in := mappingValue(n, "input")
@@ -128,55 +121,50 @@ func (l *loader) decodeCase(f *yamlFile, ptr string, n *yaml.Node, pl *Pipeline)
 	default:
 		l.add(f.at(ptr+"/input", "missing body or file"))
 	}
-	l.decodeMocks(f, ptr, mappingValue(n, "mocks"), pl, tc)
-	l.decodeDelivered(f, ptr, mappingValue(n, "delivered"), pl, tc)
+	l.decodeFixtures(f, ptr, n, pl, tc)
 	l.decodeExpect(f, ptr+"/expect", mappingValue(n, "expect"), pl, tc)
 	return tc
 }
 
-func (l *loader) decodeMocks(f *yamlFile, ptr string, mocks *yaml.Node, pl *Pipeline, tc *TestCase) {
-	if mocks == nil {
-		return
-	}
-	for i := 0; i+1 < len(mocks.Content); i += 2 {
-		name, mn := mocks.Content[i].Value, mocks.Content[i+1]
-		mptr := ptr + "/mocks/" + escapePointer(name)
-		if pl != nil && !hasStep(pl, name, StepLookup) {
-			l.add(f.atKey(mptr, "no lookup step named %q in pipeline %s", name, pl.Name))
+// decodeFixtures decodes the sections of a case that stand in for what
+// steps reach outside the message (see stepTestSupport: mocks for lookups,
+// delivered values for changed steps), each keyed by step name.
+func (l *loader) decodeFixtures(f *yamlFile, ptr string, n *yaml.Node, pl *Pipeline, tc *TestCase) {
+	for _, k := range stepKinds {
+		ts, ok := k.(stepTestSupport)
+		if !ok {
+			continue
 		}
-		m := Mock{}
-		if r := mappingValue(mn, "result"); r != nil {
-			m.Result = l.value(f, mptr+"/result", r)
+		section := mappingValue(n, ts.testSection())
+		if section == nil {
+			continue
 		}
-		if e := mappingValue(mn, "error"); e != nil {
-			m.Error = e.Value
+		for i := 0; i+1 < len(section.Content); i += 2 {
+			step := section.Content[i].Value
+			sptr := ptr + "/" + ts.testSection() + "/" + escapePointer(step)
+			if pl != nil && !hasStep(pl, step, k.name()) {
+				l.add(f.atKey(sptr, "no %s step named %q in pipeline %s", k.name(), step, pl.Name))
+			}
+			ts.decodeFixture(l, f, sptr, step, section.Content[i+1], tc)
 		}
-		if r := mappingValue(mn, "retryable"); r != nil {
-			m.Retryable = r.Value == "true"
-		}
-		tc.Mocks[name] = m
 	}
 }
 
-func (l *loader) decodeDelivered(f *yamlFile, ptr string, n *yaml.Node, pl *Pipeline, tc *TestCase) {
-	if n == nil {
-		return
-	}
-	tc.Delivered = map[string]map[string]any{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		step := n.Content[i].Value
-		sptr := ptr + "/delivered/" + escapePointer(step)
-		if pl != nil && !hasStep(pl, step, StepChanged) {
-			l.add(f.atKey(sptr, "no changed step named %q in pipeline %s", step, pl.Name))
+// StepEnv returns what the case's steps reach: globals, and the case's
+// fixtures in place of connections and state.
+func (tc *TestCase) StepEnv(globals *Globals) *StepEnv {
+	env := &StepEnv{Globals: globals}
+	for _, k := range stepKinds {
+		if ts, ok := k.(stepTestSupport); ok {
+			ts.double(tc, env)
 		}
-		values, _ := l.value(f, sptr, n.Content[i+1]).(map[string]any)
-		tc.Delivered[step] = values
 	}
+	return env
 }
 
 // hasStep reports whether pl has a step called name, of the given kind
 // unless kind is "".
-func hasStep(pl *Pipeline, name string, kind StepKind) bool {
+func hasStep(pl *Pipeline, name, kind string) bool {
 	for _, s := range pl.Steps {
 		if s.Name == name && (kind == "" || s.Kind == kind) {
 			return true

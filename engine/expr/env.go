@@ -143,12 +143,10 @@ func NewEnv(opts Options) (*Env, error) {
 	}
 	seen := map[string]bool{}
 	for _, v := range opts.Vars {
-		switch {
-		case !identPattern.MatchString(v):
-			return nil, fmt.Errorf("variable name %q is not an identifier ([A-Za-z_][A-Za-z0-9_]*)", v)
-		case reserved[v]:
-			return nil, fmt.Errorf("variable name %q is reserved", v)
-		case seen[v]:
+		if err := CheckVarName(v); err != nil {
+			return nil, err
+		}
+		if seen[v] {
 			return nil, fmt.Errorf("variable %q is declared twice", v)
 		}
 		seen[v] = true
@@ -158,6 +156,19 @@ func NewEnv(opts Options) (*Env, error) {
 		return nil, fmt.Errorf("declaring variables: %w", err)
 	}
 	return e, nil
+}
+
+// CheckVarName returns an error when name cannot be an extra variable
+// (Options.Vars): it must be an identifier and neither a built-in variable
+// nor a CEL reserved word.
+func CheckVarName(name string) error {
+	switch {
+	case !identPattern.MatchString(name):
+		return fmt.Errorf("variable name %q is not an identifier ([A-Za-z_][A-Za-z0-9_]*)", name)
+	case reserved[name]:
+		return fmt.Errorf("variable name %q is reserved", name)
+	}
+	return nil
 }
 
 // tableNames lists the known tables, sorted, for messages.

@@ -110,7 +110,7 @@ func runCase(pl *config.Pipeline, globals *config.Globals, tc *config.TestCase, 
 		msg.SetMeta(k, v)
 	}
 	msg.SetMeta(component.MetaPipeline, pl.Name)
-	exec := flow.New(pl, globals, mockLookup(tc), deliveredState(tc), nil)
+	exec := flow.New(pl, tc.StepEnv(globals), nil)
 	res, err := exec.Process(context.Background(), msg, 0)
 	var failure *flow.StepError
 	switch {
@@ -120,37 +120,4 @@ func runCase(pl *config.Pipeline, globals *config.Globals, tc *config.TestCase, 
 		failure = res.Failed[0]
 	}
 	return check(tc.Expect, res, failure, opts)
-}
-
-// mockLookup serves a case's mocks; a lookup without a mock fails the case.
-func mockLookup(tc *config.TestCase) flow.LookupFunc {
-	return func(_ context.Context, st *config.Step, _ map[string]any) (any, error) {
-		m, ok := tc.Mocks[st.Name]
-		if !ok {
-			return nil, component.Permanentf("no mock for lookup step %q in this test case", st.Name)
-		}
-		switch {
-		case m.Error != "" && m.Retryable:
-			return nil, component.Retryable(errors.New(m.Error))
-		case m.Error != "":
-			return nil, component.Permanent(errors.New(m.Error))
-		}
-		return m.Result, nil
-	}
-}
-
-// deliveredState serves a case's delivered values to changed steps.
-func deliveredState(tc *config.TestCase) flow.StateFunc {
-	state := map[string][]byte{}
-	for step, values := range tc.Delivered {
-		for key, v := range values {
-			if enc, err := component.EncodeJSON(v); err == nil {
-				state[flow.ChangedKey(step, key)] = enc
-			}
-		}
-	}
-	return func(_ context.Context, key string) ([]byte, bool, error) {
-		v, ok := state[key]
-		return v, ok, nil
-	}
 }

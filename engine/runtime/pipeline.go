@@ -78,15 +78,15 @@ func (e *Engine) buildPipeline(ctx context.Context, have *running, g *generation
 		}
 	}
 	for _, st := range pl.Steps {
-		if st.Lookup != nil {
-			deps[st.Lookup.Connection] = g.connections[st.Lookup.Connection].circuit
+		for _, c := range st.Connections() {
+			deps[c] = g.connections[c].circuit
 		}
 	}
 	for _, name := range sortedKeys(deps) {
 		p.deps = append(p.deps, deps[name])
 	}
 	p.state = transport.NewState(e.stateKV, pl.Name+"/steps")
-	p.exec = flow.New(pl, g.project.Globals, p.lookup, p.readState, e.metrics.stepObserver(pl.Name))
+	p.exec = flow.New(pl, &config.StepEnv{Globals: g.project.Globals, Lookup: p.lookup, State: p.readState}, e.metrics.stepObserver(pl.Name))
 	key := componentKey(g.project, pl, pl.Source)
 	src := have.sources[key]
 	if src == nil {
@@ -126,13 +126,13 @@ func (e *Engine) buildSource(ctx context.Context, p *pipelineRunner, key string)
 }
 
 // lookup runs a lookup step against its connection, feeding the circuit.
-func (p *pipelineRunner) lookup(ctx context.Context, st *config.Step, params map[string]any) (any, error) {
-	lc := p.conns[st.Lookup.Connection]
+func (p *pipelineRunner) lookup(ctx context.Context, q config.LookupQuery) (any, error) {
+	lc := p.conns[q.Connection]
 	lk, ok := lc.conn.(component.Lookuper)
 	if !ok {
 		return nil, component.Permanentf("connection %s does not serve lookups", lc.name)
 	}
-	v, err := lk.Lookup(ctx, st.Lookup.Query, params)
+	v, err := lk.Lookup(ctx, q.Query, q.Params)
 	switch {
 	case err == nil:
 		lc.circuit.Success()

@@ -9,13 +9,6 @@ import (
 	"github.com/pipewright/pipewright/engine/config"
 )
 
-// MetaSplitIndex is set on the messages a split step produces.
-const MetaSplitIndex = "pw-split-index"
-
-// LookupFunc runs a lookup step's query with evaluated parameters and
-// returns its result (nil: nothing found). Errors keep their class.
-type LookupFunc func(ctx context.Context, step *config.Step, params map[string]any) (any, error)
-
 // Outcome is how a step ended for one message.
 type Outcome int
 
@@ -29,23 +22,16 @@ const (
 // Observer is told how long each step took and how it ended.
 type Observer func(step *config.Step, d time.Duration, o Outcome)
 
-// StateFunc reads a value the pipeline's steps stored (changed steps'
-// last delivered values); found is false for a key never written.
-type StateFunc func(ctx context.Context, key string) (value []byte, found bool, err error)
-
 // Executor runs one pipeline's steps. It is safe for concurrent use.
 type Executor struct {
 	pl      *config.Pipeline
-	globals *config.Globals
-	lookup  LookupFunc
-	state   StateFunc
+	env     *config.StepEnv
 	observe Observer
 }
 
-// New returns an executor. state and observe may be nil (a pipeline without
-// changed steps needs no state).
-func New(pl *config.Pipeline, globals *config.Globals, lookup LookupFunc, state StateFunc, observe Observer) *Executor {
-	return &Executor{pl: pl, globals: globals, lookup: lookup, state: state, observe: observe}
+// New returns an executor whose steps reach env. observe may be nil.
+func New(pl *config.Pipeline, env *config.StepEnv, observe Observer) *Executor {
+	return &Executor{pl: pl, env: env, observe: observe}
 }
 
 // Output is a message ready for a sink.
@@ -54,13 +40,7 @@ type Output struct {
 	Msg  *component.Message
 	// After are state writes to make once the sink completed the message
 	// (the values changed steps let through).
-	After []StateWrite
-}
-
-// StateWrite is a value to store under a key of the pipeline's state.
-type StateWrite struct {
-	Key   string
-	Value []byte
+	After []config.StateWrite
 }
 
 // StepError is a failure at a step, with the message as it entered the
@@ -95,14 +75,14 @@ func (e *Executor) Process(ctx context.Context, msg *component.Message, from int
 	return res, nil
 }
 
-func (e *Executor) run(ctx context.Context, msg *component.Message, from int, res *Result, after []StateWrite) error {
+func (e *Executor) run(ctx context.Context, msg *component.Message, from int, res *Result, after []config.StateWrite) error {
 	for i := from; i < len(e.pl.Steps); i++ {
 		st := e.pl.Steps[i]
 		var start time.Time
 		if e.observe != nil {
 			start = time.Now()
 		}
-		out, err := e.step(ctx, st, msg)
+		out, err := st.Run(ctx, e.env, msg)
 		if e.observe != nil {
 			e.observe(st, time.Since(start), outcomeOf(out, err))
 		}
@@ -115,36 +95,36 @@ func (e *Executor) run(ctx context.Context, msg *component.Message, from int, re
 			return nil
 		}
 		switch {
-		case out.dropped:
+		case out.Dropped:
 			res.Dropped++
 			return nil
-		case out.routes != nil:
-			for _, sink := range out.routes {
+		case out.Routes != nil:
+			for _, sink := range out.Routes {
 				res.Outputs = append(res.Outputs, Output{Sink: sink, Msg: msg, After: after})
 			}
 			return nil
-		case out.split != nil:
-			for _, child := range out.split {
+		case out.Split != nil:
+			for _, child := range out.Split {
 				if err := e.run(ctx, child, i+1, res, after); err != nil {
 					return err
 				}
 			}
 			return nil
 		}
-		if out.write != nil {
-			after = append(append([]StateWrite(nil), after...), *out.write)
+		if out.Write != nil {
+			after = append(append([]config.StateWrite(nil), after...), *out.Write)
 		}
-		msg = out.msg
+		msg = out.Msg
 	}
 	res.Outputs = append(res.Outputs, Output{Sink: config.MainSink, Msg: msg, After: after})
 	return nil
 }
 
-func outcomeOf(out stepOut, err error) Outcome {
+func outcomeOf(out config.StepResult, err error) Outcome {
 	switch {
 	case err != nil:
 		return Failed
-	case out.dropped:
+	case out.Dropped:
 		return Dropped
 	}
 	return OK

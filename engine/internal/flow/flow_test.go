@@ -55,6 +55,11 @@ func load(t *testing.T, archive string) *config.Project {
 	return p
 }
 
+// stepEnv is what the steps of p reach: its globals, lookup and state.
+func stepEnv(p *config.Project, lookup config.LookupFunc, state config.StateFunc) *config.StepEnv {
+	return &config.StepEnv{Globals: p.Globals, Lookup: lookup, State: state}
+}
+
 const dir = `
 -- pipewright.yaml --
 project: t
@@ -81,12 +86,11 @@ sink: { stdout: {} }
 func TestProcess_split_lookup_filter_map_merge(t *testing.T) {
 	p := load(t, dir)
 	var seen []string
-	exec := flow.New(p.Pipelines[0], p.Globals,
-		func(_ context.Context, st *config.Step, params map[string]any) (any, error) {
-			assert.Equal(t, map[string]any{"mkt": "US"}, params)
+	exec := flow.New(p.Pipelines[0], stepEnv(p,
+		func(_ context.Context, q config.LookupQuery) (any, error) {
+			assert.Equal(t, config.LookupQuery{Step: "customer", Connection: "db", Query: "customer", Params: map[string]any{"mkt": "US"}}, q)
 			return map[string]any{"id": "C1"}, nil
-		},
-		nil,
+		}, nil),
 		func(st *config.Step, _ time.Duration, o flow.Outcome) {
 			if o != flow.OK {
 				seen = append(seen, st.Name)
@@ -105,7 +109,7 @@ func TestProcess_split_lookup_filter_map_merge(t *testing.T) {
 	first := res.Outputs[0]
 	assert.Equal(t, config.MainSink, first.Sink)
 	assert.Equal(t, "m1/0", first.Msg.ID)
-	assert.Equal(t, "0", first.Msg.Meta(flow.MetaSplitIndex))
+	assert.Equal(t, "0", first.Msg.Meta(config.MetaSplitIndex))
 	assert.Equal(t, map[string]any{"sku": "A", "cust": "C1", "at": time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC), "qty": int64(5), "checked": true}, first.Msg.Body)
 	assert.Equal(t, "m1/2", res.Outputs[1].Msg.ID)
 	assert.Nil(t, msg.Vars, "the input message is not changed")
@@ -113,9 +117,9 @@ func TestProcess_split_lookup_filter_map_merge(t *testing.T) {
 
 func TestProcess_isolates_a_failing_split_element(t *testing.T) {
 	p := load(t, dir)
-	exec := flow.New(p.Pipelines[0], p.Globals, func(context.Context, *config.Step, map[string]any) (any, error) {
+	exec := flow.New(p.Pipelines[0], stepEnv(p, func(context.Context, config.LookupQuery) (any, error) {
 		return map[string]any{"id": "C1"}, nil
-	}, nil, nil)
+	}, nil), nil)
 	msg := component.NewMessage("m1", map[string]any{"mkt": "US", "lines": []any{
 		map[string]any{"sku": "A", "qty": int64(2)},
 		map[string]any{"sku": "X", "qty": "two"}, // filter errors: string > int
@@ -148,9 +152,9 @@ func TestProcess_lookup_outcomes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			exec := flow.New(p.Pipelines[0], p.Globals, func(context.Context, *config.Step, map[string]any) (any, error) {
+			exec := flow.New(p.Pipelines[0], stepEnv(p, func(context.Context, config.LookupQuery) (any, error) {
 				return tt.result, tt.err
-			}, nil, nil)
+			}, nil), nil)
 			res, err := exec.Process(context.Background(), msg(), 0)
 			if tt.permanent {
 				require.NoError(t, err)
@@ -168,7 +172,7 @@ func TestProcess_lookup_outcomes(t *testing.T) {
 
 func TestProcess_resumes_at_a_step(t *testing.T) {
 	p := load(t, dir)
-	exec := flow.New(p.Pipelines[0], p.Globals, nil, nil, nil)
+	exec := flow.New(p.Pipelines[0], stepEnv(p, nil, nil), nil)
 	// A replay of the "line" step (index 3) with the lookup result in vars.
 	msg := component.NewMessage("r1", map[string]any{"sku": "Z", "qty": int64(1)})
 	msg.Vars = map[string]any{"cust": map[string]any{"id": "C9"}}
@@ -180,7 +184,7 @@ func TestProcess_resumes_at_a_step(t *testing.T) {
 
 func TestProcess_division_by_zero_is_a_permanent_step_error(t *testing.T) {
 	p := load(t, dir)
-	exec := flow.New(p.Pipelines[0], p.Globals, nil, nil, nil)
+	exec := flow.New(p.Pipelines[0], stepEnv(p, nil, nil), nil)
 	msg := component.NewMessage("r1", map[string]any{"sku": "Z", "qty": int64(-0)})
 	msg.Vars = map[string]any{"cust": map[string]any{"id": "C9"}}
 	res, err := exec.Process(context.Background(), msg, 3)
@@ -207,9 +211,9 @@ steps:
       output: { qty: qty, total: total, cust: cust.id, lets: vars.size() }
 sink: { stdout: {} }
 `)
-	exec := flow.New(p.Pipelines[0], p.Globals, func(context.Context, *config.Step, map[string]any) (any, error) {
+	exec := flow.New(p.Pipelines[0], stepEnv(p, func(context.Context, config.LookupQuery) (any, error) {
 		return map[string]any{"id": "C1"}, nil
-	}, nil, nil)
+	}, nil), nil)
 	msg := component.NewMessage("m1", map[string]any{"qty": int64(2)})
 	res, err := exec.Process(context.Background(), msg, 0)
 	require.NoError(t, err)
@@ -239,7 +243,7 @@ sink: { stdout: {} }
 
 func TestProcess_assert_fails_with_the_first_broken_rule(t *testing.T) {
 	p := load(t, rulesDir)
-	exec := flow.New(p.Pipelines[0], p.Globals, nil, nil, nil)
+	exec := flow.New(p.Pipelines[0], stepEnv(p, nil, nil), nil)
 	for body, want := range map[string]string{
 		`{"debit": 5, "credit": 4, "sku": "A", "qty": 1}`: "unbalanced: debits 5, credits 4",
 		`{"debit": 0, "credit": 0, "sku": "A", "qty": 1}`: "empty journal",
@@ -258,10 +262,10 @@ func TestProcess_assert_fails_with_the_first_broken_rule(t *testing.T) {
 func TestProcess_changed_drops_a_value_already_delivered_and_defers_the_write(t *testing.T) {
 	p := load(t, rulesDir)
 	state := map[string][]byte{}
-	exec := flow.New(p.Pipelines[0], p.Globals, nil, func(_ context.Context, key string) ([]byte, bool, error) {
+	exec := flow.New(p.Pipelines[0], stepEnv(p, nil, func(_ context.Context, key string) ([]byte, bool, error) {
 		v, ok := state[key]
 		return v, ok, nil
-	}, nil)
+	}), nil)
 	run := func(qty int64) *flow.Result {
 		res, err := exec.Process(context.Background(), component.NewMessage("m", map[string]any{"debit": int64(1), "credit": int64(1), "sku": "WB 1/2", "qty": qty}), 0)
 		require.NoError(t, err)
