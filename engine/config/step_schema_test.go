@@ -27,3 +27,13 @@ func TestPipelineSchema_steps_come_from_the_step_kinds(t *testing.T) {
 	assert.Equal(t, string(want), string(current),
 		"schemas/pipeline.v1.json's steps differ from the step kinds' schemas: run UPDATE_GOLDEN=1 go test ./engine/config -run TestPipelineSchema_steps")
 }
+
+// TestStepKinds_each_have_a_row_in_the_format_docs fails when a step kind
+// is added without its row in docs/format.md's table of steps.
+func TestStepKinds_each_have_a_row_in_the_format_docs(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "format.md"))
+	require.NoError(t, err)
+	for _, k := range config.StepKinds() {
+		assert.Contains(t, string(doc), "\n| `"+k+"` | ", "docs/format.md has no row for the %s step", k)
+	}
+}

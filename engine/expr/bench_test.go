@@ -14,8 +14,14 @@ import (
 // testdata/order_mapping.yaml for one order with 3 items per iteration: one
 // activation, every result converted to the message value model. JSON
 // decoding is excluded. Target: at least 50,000 orders/s on one core.
-func BenchmarkOrderMapping(b *testing.B) {
-	m := loadOrderMapping(b)
+func BenchmarkOrderMapping(b *testing.B) { benchmarkOrderMapping(b, expr.Options{}) }
+
+// BenchmarkOrderMappingPlain is BenchmarkOrderMapping without the fast
+// paths (Options.Plain): what they save.
+func BenchmarkOrderMappingPlain(b *testing.B) { benchmarkOrderMapping(b, expr.Options{Plain: true}) }
+
+func benchmarkOrderMapping(b *testing.B, opts expr.Options) {
+	m := loadOrderMappingWith(b, opts)
 	var order any
 	for _, o := range readJSONLines(b, "orders.jsonl") {
 		if len(o.(map[string]any)["OrderItems"].([]any)) == 3 {

@@ -62,7 +62,7 @@ func (b *fastBind) ID() int64 { return b.id }
 // Exec implements interpreter.InterpretableV2.
 func (b *fastBind) Exec(frame *interpreter.ExecutionFrame) ref.Val {
 	v := &boundVar{name: b.shape.name, init: b.init, frame: frame}
-	return b.result.Exec(scope(frame, v))
+	return b.result.Exec(interpreter.AsFrame(v))
 }
 
 // Eval implements interpreter.Interpretable.
@@ -70,9 +70,10 @@ func (b *fastBind) Eval(a interpreter.Activation) ref.Val {
 	return b.Exec(interpreter.AsFrame(a))
 }
 
-// boundVar is a cel.bind variable, evaluated when first read. It lives as
-// long as the fastBind.Exec that made it (as cel-go's own fold keeps its
-// frame for a lazy accumulator), so it may hold that Exec's frame.
+// boundVar is a cel.bind variable, evaluated when first read; other names
+// resolve in frame, the frame of the fastBind.Exec that made it, which
+// interpreter.AsFrame finds here to share its context. It lives as long as
+// that Exec (as cel-go's own fold keeps its frame for a lazy accumulator).
 type boundVar struct {
 	name  string
 	init  interpreter.InterpretableV2
@@ -83,7 +84,7 @@ type boundVar struct {
 // ResolveName implements interpreter.Activation.
 func (v *boundVar) ResolveName(name string) (any, bool) {
 	if name != v.name {
-		return nil, false
+		return v.frame.ResolveName(name)
 	}
 	if v.val == nil {
 		v.val = v.init.Exec(v.frame)
@@ -92,4 +93,4 @@ func (v *boundVar) ResolveName(name string) (any, bool) {
 }
 
 // Parent implements interpreter.Activation.
-func (v *boundVar) Parent() interpreter.Activation { return nil }
+func (v *boundVar) Parent() interpreter.Activation { return v.frame }

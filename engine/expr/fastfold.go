@@ -136,8 +136,8 @@ func (f *fastFold) Exec(frame *interpreter.ExecutionFrame) ref.Val {
 			return v
 		}
 	}
-	vars := &iterVars{iter1: f.shape.iter1, iter2: f.shape.iter2}
-	child := scope(frame, vars)
+	vars := &iterVars{iter1: f.shape.iter1, iter2: f.shape.iter2, parent: frame}
+	child := interpreter.AsFrame(vars)
 	n := rng.len()
 	acc := f.accumulator(n)
 	// As in CEL's fold, every element is visited and the accumulator may
@@ -294,6 +294,9 @@ func (a *foldAcc) result() ref.Val {
 type iterVars struct {
 	iter1, iter2 string
 	val1, val2   any
+	// parent resolves the other names: the frame of the fold's Exec,
+	// which interpreter.AsFrame finds here to share its context.
+	parent *interpreter.ExecutionFrame
 }
 
 func (v *iterVars) set(i int, elem any) {
@@ -310,10 +313,12 @@ func (v *iterVars) ResolveName(name string) (any, bool) {
 	case v.iter1:
 		return v.val1, true
 	case v.iter2:
-		return v.val2, v.iter2 != ""
+		if v.iter2 != "" {
+			return v.val2, true
+		}
 	}
-	return nil, false
+	return v.parent.ResolveName(name)
 }
 
 // Parent implements interpreter.Activation.
-func (v *iterVars) Parent() interpreter.Activation { return nil }
+func (v *iterVars) Parent() interpreter.Activation { return v.parent }

@@ -21,7 +21,8 @@ import (
 // cel-go's public planning API only: a CustomDecoratorV2 replaces the
 // comprehension nodes, whose parts stay the interpretables cel-go planned,
 // and a comprehension's variables are bound in a frame made with
-// interpreter.AsFrame over a hierarchical activation, as a custom
+// interpreter.AsFrame over an activation whose parent is the frame it was
+// given (AsFrame then shares that frame's evaluation context), as a custom
 // interpretable may. What they rely on and could change with a cel-go
 // upgrade is checked by tests that fail loudly: the shapes cel-go's macros
 // expand into and the order in which the planner decorates nodes
@@ -64,11 +65,4 @@ func planDecorator(checked *ast.AST, fast bool) interpreter.InterpretableDecorat
 		}
 		return fast, nil
 	}
-}
-
-// scope returns a frame that resolves the names of vars first, then those
-// of frame, and shares frame's evaluation context (interrupts, cost and
-// state tracking). It lives as long as the Exec that made it.
-func scope(frame *interpreter.ExecutionFrame, vars interpreter.Activation) *interpreter.ExecutionFrame {
-	return interpreter.AsFrame(interpreter.NewHierarchicalActivation(frame, vars))
 }
