@@ -179,7 +179,7 @@ func (l *loader) decodeSinks(f *yamlFile, pl *Pipeline, vars []string) {
 // checkRoutes reports route targets that are not sinks and sinks no route
 // uses.
 func (l *loader) checkRoutes(f *yamlFile, pl *Pipeline, router sinkRouter, sinksNode *yaml.Node) {
-	used := router.checkTargets(l, f, len(pl.Steps)-1, sinkNames(sinksNode))
+	used := router.checkTargets(l, f, pl.Steps[len(pl.Steps)-1].Index, sinkNames(sinksNode))
 	for _, name := range sinkNames(sinksNode) {
 		if !used[name] {
 			l.add(f.atKey("/sinks/"+escapePointer(name), "sink %q is never routed to", name))
