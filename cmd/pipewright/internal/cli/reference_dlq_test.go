@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/pipewright/pipewright/connectors/spapi/sandbox"
+	"github.com/pipewright/pipewright/engine/componenttest"
 	"github.com/pipewright/pipewright/engine/runtime"
 )
 
@@ -45,20 +46,24 @@ func editFile(t *testing.T, path, old, new string) {
 	require.NoError(t, os.WriteFile(path, []byte(strings.Replace(string(data), old, new, 1)), 0o644))
 }
 
-// The operator's loop on the reference directory: orders are dead-lettered
-// for unknown SKUs, one cause a table row (an FBA SKU override removed),
-// the other an item inactive in Sage. The table is fixed (and the engine
-// restarted: reloading is not this test's subject), the item is activated
-// in Sage while the engine runs, whose lookup cache still holds the old
-// item list for a day; a bulk replay of the reason group then delivers
-// every order once, the Sage cases thanks to fresh lookups.
-func TestReference_dead_letters_fixed_and_replayed_in_bulk(t *testing.T) {
+// The operator's loop on the reference directory, as the README tells it:
+// orders are dead-lettered for unknown SKUs, grouped under one reason, one
+// cause a table row (an FBA SKU override removed), the other an item
+// inactive in Sage. While the engine runs, the table is fixed, which the
+// engine's directory watch reloads (the test waits until /api/health
+// reports the fixed directory's version), and the item is activated in
+// Sage, while the engine's lookup cache still holds the old item list for
+// a day. A bulk replay of the reason group, of the unchanged messages,
+// then delivers every order once: the table cases thanks to the reload,
+// the Sage cases thanks to fresh lookups.
+func TestReference_dead_letters_fixed_while_the_engine_runs_and_replayed_in_bulk(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the reference directory for simulated hours")
 	}
 	t.Parallel()
 	w := newWorld(t, 150, sandbox.Faults{})
 	w.dir = copyDir(t, referenceDir)
+	w.watch = 100 * time.Millisecond
 	overrides := filepath.Join(w.dir, "tables", "sku_overrides.csv")
 	editFile(t, overrides, "WB-0001-BK-FBA,WB-0001-BK,AFN\n", "")
 	editFile(t, filepath.Join(w.dir, "pipewright.yaml"), "lookup_cache: { ttl: 30s }", "lookup_cache: { ttl: 24h }")
@@ -88,16 +93,14 @@ func TestReference_dead_letters_fixed_and_replayed_in_bulk(t *testing.T) {
 	require.NoError(t, err)
 	require.NotEmpty(t, listed)
 
-	w.stop()
-	editFile(t, overrides, "seller_sku,item_id,channel\n", "seller_sku,item_id,channel\nWB-0001-BK-FBA,WB-0001-BK,AFN\n")
-	w.start()
-	w.runFor(5 * time.Minute) // the lookup cache fills with the old item list
+	fixTableWhileRunning(t, w, overrides, "seller_sku,item_id,channel\n", "seller_sku,item_id,channel\nWB-0001-BK-FBA,WB-0001-BK,AFN\n")
 	_, err = w.db().Exec(`UPDATE timItem SET Status = 1 WHERE ItemID = 'PC-0007-CL'`)
 	require.NoError(t, err)
 
 	job, err := w.engine.Admin().RunBulk(ctx, runtime.BulkRequest{Action: runtime.BulkReplay, Filter: runtime.DeadLetterFilter{Group: g.ID}, Rate: 100, Wait: 2 * time.Minute}, nil)
 	require.NoError(t, err)
 	t.Logf("bulk replay of %d: ok %d, skipped %d (resolved meanwhile by a newer version)", job.Total, job.OK, job.Skipped)
+	assert.Positive(t, job.OK, "the Sage item's orders are delivered by the replay only: the cached item list is stale")
 	assert.Zero(t, job.Failed, "%+v", job.Results)
 	assert.Zero(t, job.Errors, "%+v", job.Results)
 	assert.Zero(t, job.Pending)
@@ -131,4 +134,30 @@ func hasErrors(g *runtime.DeadLetterGroup, texts ...string) bool {
 		}
 	}
 	return true
+}
+
+// fixTableWhileRunning edits a table of w's running engine and waits until
+// the engine reports, on /api/health, the version of the edited directory,
+// reloaded by its watch; the Sage connection (its lookup cache with it)
+// keeps running.
+func fixTableWhileRunning(t *testing.T, w *world, path, old, new string) {
+	t.Helper()
+	listen := w.env["PIPEWRIGHT_LISTEN"]
+	before := engineHealth(t, listen)
+	require.Equal(t, w.watch.String(), before.Watch, "the engine watches its directory")
+	editFile(t, path, old, new)
+	want, err := runtime.Version(w.load())
+	require.NoError(t, err)
+	require.NotEqual(t, before.Version, want)
+	var h runtime.Health
+	componenttest.WaitFor(t, "the engine to run version "+want, func() bool {
+		h = engineHealth(t, listen)
+		return h.Version == want
+	})
+	last := h.Reload.Last
+	require.NotNil(t, last)
+	assert.Equal(t, runtime.ReloadApplied, last.Status)
+	assert.Equal(t, "watch", last.Trigger)
+	assert.Equal(t, before.Version, last.Previous)
+	assert.NotContains(t, last.Restarted, "connection/sage")
 }

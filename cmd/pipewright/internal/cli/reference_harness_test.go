@@ -39,6 +39,10 @@ type world struct {
 	sage   *sql.DB // the checks' handle on the demo database, opened once
 	// addons run with the engine (the console, alerts).
 	addons []runtime.Addon
+	// watch, when set, has the engine poll its directory this often and
+	// reload it when a file changes, as `run -watch` does; 0: the engine
+	// reloads only when asked (Engine.Reload, as on SIGHUP).
+	watch time.Duration
 }
 
 const hookToken = "e2e-hook-token"
@@ -81,18 +85,24 @@ func newWorld(t *testing.T, scale float64, faults sandbox.Faults) *world {
 
 func (w *world) load() *config.Project {
 	w.t.Helper()
-	p, err := config.Load(w.dir, config.Options{Registry: cli.NewRegistry(componenttest.LogWriter(w.t)), Clock: w.clock, LookupEnv: func(k string) (string, bool) {
+	p, err := w.loadDir(w.dir)
+	require.NoError(w.t, err)
+	return p
+}
+
+// loadDir loads a directory in the world's environment; the engine loads
+// its directory again with it when it reloads.
+func (w *world) loadDir(dir string) (*config.Project, error) {
+	return config.Load(dir, config.Options{Registry: cli.NewRegistry(componenttest.LogWriter(w.t)), Clock: w.clock, LookupEnv: func(k string) (string, bool) {
 		v, ok := w.env[k]
 		return v, ok
 	}})
-	require.NoError(w.t, err)
-	return p
 }
 
 // start runs the directory (again, after a restart) on the same data.
 func (w *world) start() {
 	w.t.Helper()
-	e, err := runtime.New(runtime.Options{Project: w.load(), Clock: w.clock, Workers: 8, Addons: w.addons,
+	e, err := runtime.New(runtime.Options{Project: w.load(), Clock: w.clock, Workers: 8, Addons: w.addons, Load: w.loadDir, WatchEvery: w.watch,
 		Logger: slog.New(slog.NewTextHandler(componenttest.LogWriter(w.t), &slog.HandlerOptions{Level: slog.LevelWarn}))})
 	require.NoError(w.t, err)
 	require.NoError(w.t, e.Start(context.Background()))
