@@ -1,26 +1,13 @@
 package sage500
 
 import (
-	"errors"
-
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/pipewright/pipewright/connectors/internal/metric"
 )
 
-// register registers c, or returns the collector already registered under
-// the same description (two components of one type on one registry).
-func register[T prometheus.Collector](reg prometheus.Registerer, c T) (T, error) {
-	err := reg.Register(c)
-	var are prometheus.AlreadyRegisteredError
-	if errors.As(err, &are) {
-		if existing, ok := are.ExistingCollector.(T); ok {
-			return existing, nil
-		}
-	}
-	return c, err
-}
-
 func counterVec(reg prometheus.Registerer, name, help string, labels ...string) (*prometheus.CounterVec, error) {
-	return register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pipewright_sage500_" + name, Help: help}, labels))
+	return metric.Register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pipewright_sage500_" + name, Help: help}, labels))
 }
 
 // connMetrics are a connection's collectors.
@@ -47,7 +34,7 @@ func newSinkMetrics(reg prometheus.Registerer, name, help, sink string) (*sinkMe
 	if err != nil {
 		return nil, err
 	}
-	h, err := register(reg, prometheus.NewHistogramVec(prometheus.HistogramOpts{
+	h, err := metric.Register(reg, prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name:    "pipewright_sage500_write_seconds",
 		Help:    "Time one message's database transaction took, by sink type.",
 		Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14),

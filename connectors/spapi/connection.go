@@ -11,9 +11,10 @@ import (
 	"time"
 
 	"github.com/pipewright/pipewright/connectors/internal/demo"
+	"github.com/pipewright/pipewright/connectors/internal/httpretry"
+	"github.com/pipewright/pipewright/connectors/internal/ratelimit"
 	"github.com/pipewright/pipewright/connectors/spapi/internal/client"
 	"github.com/pipewright/pipewright/connectors/spapi/internal/lwa"
-	"github.com/pipewright/pipewright/connectors/spapi/internal/ratelimit"
 	"github.com/pipewright/pipewright/connectors/spapi/models"
 	"github.com/pipewright/pipewright/connectors/spapi/sandbox"
 	"github.com/pipewright/pipewright/engine/component"
@@ -117,8 +118,8 @@ func (c *Connection) Start(ctx context.Context) error {
 	plans, perMarket := cfg.ratePlans()
 	c.client = client.New(client.Config{
 		Endpoint: endpoint, Tokens: c.tokens, HTTP: httpClient, Clock: c.set.Clock,
-		Limiter: ratelimit.NewLimiter(c.set.Clock), SellerID: c.seller, UserAgent: ua,
-		Retry:      client.Retry{MaxAttempts: cfg.Retry.MaxAttempts, Base: cfg.Retry.Backoff.D(), Max: cfg.Retry.MaxBackoff.D()},
+		Limiter: client.NewLimiter(c.set.Clock), SellerID: c.seller, UserAgent: ua,
+		Retry:      httpretry.Policy{MaxAttempts: cfg.Retry.MaxAttempts, Base: cfg.Retry.Backoff.D(), Max: cfg.Retry.MaxBackoff.D()},
 		RateLimits: plans, PerMarketplace: perMarket, RestrictedDataTokens: cfg.RestrictedDataTokens,
 		Metrics: c.set.Metrics, Logger: c.set.Logger,
 	})

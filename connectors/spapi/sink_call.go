@@ -12,8 +12,8 @@ import (
 	"github.com/govalues/decimal"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/pipewright/pipewright/connectors/internal/metric"
 	"github.com/pipewright/pipewright/connectors/spapi/internal/client"
-	"github.com/pipewright/pipewright/connectors/spapi/internal/metric"
 	"github.com/pipewright/pipewright/connectors/spapi/models"
 	"github.com/pipewright/pipewright/engine/component"
 )

@@ -39,7 +39,7 @@
 //
 // Amazon's rate limits are enforced per seller (or application) and
 // operation with the token bucket the client uses
-// (connectors/spapi/internal/ratelimit), answering 429 in Amazon's shape,
+// (connectors/internal/ratelimit), answering 429 in Amazon's shape,
 // and Config.Faults injects errors, 5xx, latency, malformed bodies, a 429
 // storm and unknown SKUs. CreateOrder, Orders, Listings, Feeds, Reports,
 // Notifications and Stats let tests and demos set up and inspect the world.

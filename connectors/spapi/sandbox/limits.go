@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/pipewright/pipewright/connectors/spapi/internal/ratelimit"
+	"github.com/pipewright/pipewright/connectors/internal/ratelimit"
 	"github.com/pipewright/pipewright/connectors/spapi/models"
 )
 

@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/pipewright/pipewright/connectors/internal/demo"
+	"github.com/pipewright/pipewright/connectors/internal/ratelimit"
 	"github.com/pipewright/pipewright/connectors/internal/webhook"
-	"github.com/pipewright/pipewright/connectors/spapi/internal/ratelimit"
 	"github.com/pipewright/pipewright/connectors/spapi/models"
 	"github.com/pipewright/pipewright/engine/component"
 )

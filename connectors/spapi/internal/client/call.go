@@ -3,14 +3,14 @@ package client
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"strconv"
 	"time"
 
-	"github.com/pipewright/pipewright/connectors/spapi/internal/ratelimit"
+	"github.com/pipewright/pipewright/connectors/internal/httpretry"
+	"github.com/pipewright/pipewright/connectors/internal/ratelimit"
 	"github.com/pipewright/pipewright/connectors/spapi/models"
 	"github.com/pipewright/pipewright/engine/component"
 )
@@ -56,7 +56,7 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 	key, plan := c.bucket(req)
 	renewed := false
 	var resp *Response
-	err = c.retrying(ctx, func() error {
+	err = c.cfg.Retry.Do(ctx, c.cfg.Clock, func() error {
 		waited, err := c.cfg.Limiter.Wait(ctx, key, plan)
 		if err != nil {
 			return err
@@ -69,7 +69,7 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 		r, err := c.send(ctx, op, path, query, req, token)
 		if err != nil {
 			c.metrics.call(op.Name, 0)
-			return retryable{err}
+			return httpretry.Again(err)
 		}
 		c.metrics.call(op.Name, r.Status)
 		if r.Status < 300 {
@@ -84,41 +84,14 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 		if r.Status == http.StatusForbidden && !renewed {
 			renewed = true
 			renew(token)
-			return retryable{apiErr}
+			return httpretry.Again(apiErr)
 		}
 		if apiErr.Retryable() {
-			return retryable{apiErr}
+			return httpretry.Again(apiErr)
 		}
 		return component.Permanent(apiErr)
 	})
 	return resp, err
-}
-
-// retryable marks an attempt's failure as worth another attempt.
-type retryable struct{ err error }
-
-func (r retryable) Error() string { return r.err.Error() }
-
-// retrying runs attempt until it succeeds, fails other than retryable, or
-// Retry.MaxAttempts is reached; it sleeps with backoff on the clock between
-// attempts.
-func (c *Client) retrying(ctx context.Context, attempt func() error) error {
-	for n := 0; ; n++ {
-		err := attempt()
-		var r retryable
-		if !errors.As(err, &r) {
-			return err
-		}
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		if n+1 >= c.cfg.Retry.MaxAttempts {
-			return component.RetryableAfter(r.err, c.backoff(n+1))
-		}
-		if err := c.sleep(ctx, c.backoff(n)); err != nil {
-			return err
-		}
-	}
 }
 
 func (c *Client) send(ctx context.Context, op *models.Operation, path, query string, req *Request, token string) (*Response, error) {
@@ -151,7 +124,7 @@ func (c *Client) send(ctx context.Context, op *models.Operation, path, query str
 	start := time.Now()
 	hresp, err := c.cfg.HTTP.Do(hreq)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", op.Name, redact(err))
+		return nil, fmt.Errorf("%s: %w", op.Name, httpretry.RedactURL(err))
 	}
 	defer hresp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(hresp.Body, maxBody))
@@ -164,9 +137,9 @@ func (c *Client) send(ctx context.Context, op *models.Operation, path, query str
 }
 
 // bucket returns the rate-limit bucket and default plan of a request.
-func (c *Client) bucket(req *Request) (ratelimit.Key, ratelimit.Plan) {
+func (c *Client) bucket(req *Request) (RateKey, ratelimit.Plan) {
 	op := req.Operation
-	key := ratelimit.Key{Seller: c.cfg.SellerID, Operation: op.QualifiedName()}
+	key := RateKey{Seller: c.cfg.SellerID, Operation: op.QualifiedName()}
 	if c.cfg.PerMarketplace[op.Name] || c.cfg.PerMarketplace[op.QualifiedName()] {
 		key.Marketplace = req.Marketplace
 	}
@@ -183,7 +156,7 @@ func (c *Client) bucket(req *Request) (ratelimit.Key, ratelimit.Plan) {
 }
 
 // adapt applies x-amzn-RateLimit-Limit to the bucket.
-func (c *Client) adapt(key ratelimit.Key, plan ratelimit.Plan, h http.Header) {
+func (c *Client) adapt(key RateKey, plan ratelimit.Plan, h http.Header) {
 	v := h.Get("x-amzn-RateLimit-Limit")
 	if v == "" {
 		return

@@ -12,8 +12,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/pipewright/pipewright/connectors/internal/ratelimit"
 	"github.com/pipewright/pipewright/connectors/spapi/internal/client"
-	"github.com/pipewright/pipewright/connectors/spapi/internal/ratelimit"
 	"github.com/pipewright/pipewright/engine/component"
 )
 
@@ -158,7 +158,7 @@ func TestClient_Do_adapts_the_rate_from_the_header(t *testing.T) {
 	tc := newTestClient(t, s, func(c *client.Config) { c.RateLimits = nil })
 	_, err := tc.Do(context.Background(), searchOrders(t))
 	require.NoError(t, err)
-	plan, ok := tc.limiter.Plan(ratelimit.Key{Seller: "A1SELLER", Operation: "orders/2026-01-01/searchOrders"})
+	plan, ok := tc.limiter.Plan(client.RateKey{Seller: "A1SELLER", Operation: "orders/2026-01-01/searchOrders"})
 	require.True(t, ok)
 	assert.Equal(t, ratelimit.Plan{Rate: 0.5, Burst: 20}, plan)
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/pipewright/pipewright/connectors/internal/httpretry"
 )
 
 // Error is an SP-API call that ended with an error status. It carries
@@ -55,13 +57,7 @@ func (e *Error) Error() string {
 
 // Retryable reports whether the same call may succeed later: 408, 429 and
 // 5xx. Other statuses are permanent for the data sent.
-func (e *Error) Retryable() bool { return retryableStatus(e.Status) }
-
-// retryableStatus reports whether an HTTP error status may go away on its
-// own: 408, 429 and 5xx. Calls and document transfers share it.
-func retryableStatus(status int) bool {
-	return status == http.StatusTooManyRequests || status == http.StatusRequestTimeout || status >= 500
-}
+func (e *Error) Retryable() bool { return httpretry.RetryableStatus(e.Status) }
 
 // parseError reads Amazon's error shape from a failed response; a body in
 // another shape keeps the status text as message.

@@ -10,8 +10,9 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/pipewright/pipewright/connectors/internal/httpretry"
+	"github.com/pipewright/pipewright/connectors/internal/ratelimit"
 	"github.com/pipewright/pipewright/connectors/spapi/internal/client"
-	"github.com/pipewright/pipewright/connectors/spapi/internal/ratelimit"
 	"github.com/pipewright/pipewright/connectors/spapi/models"
 	"github.com/pipewright/pipewright/engine/component"
 )
@@ -62,7 +63,7 @@ type testClient struct {
 	url     string // the test server's
 	tokens  *fakeTokens
 	reg     *prometheus.Registry
-	limiter *ratelimit.Limiter
+	limiter *client.Limiter
 }
 
 // newTestClient returns a client against h with generous rate limits.
@@ -71,11 +72,11 @@ func newTestClient(t *testing.T, h http.Handler, opts ...func(*client.Config)) *
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	var clock component.Clock = fastClock{}
-	tc := &testClient{url: srv.URL, tokens: &fakeTokens{}, reg: prometheus.NewRegistry(), limiter: ratelimit.NewLimiter(clock)}
+	tc := &testClient{url: srv.URL, tokens: &fakeTokens{}, reg: prometheus.NewRegistry(), limiter: client.NewLimiter(clock)}
 	cfg := client.Config{
 		Endpoint: srv.URL, Tokens: tc.tokens, HTTP: srv.Client(), Clock: clock, Limiter: tc.limiter,
 		SellerID: "A1SELLER", UserAgent: client.UserAgent("pipewright-test", "1.0"),
-		Retry:      client.Retry{MaxAttempts: 4, Base: time.Second, Max: 8 * time.Second},
+		Retry:      httpretry.Policy{MaxAttempts: 4, Base: time.Second, Max: 8 * time.Second},
 		RateLimits: map[string]ratelimit.Plan{},
 		Metrics:    tc.reg, RestrictedDataTokens: true,
 	}

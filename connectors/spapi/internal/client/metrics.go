@@ -6,7 +6,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/pipewright/pipewright/connectors/spapi/internal/metric"
+	"github.com/pipewright/pipewright/connectors/internal/metric"
 )
 
 // metrics counts calls, rate-limit waits and throttling per operation. The

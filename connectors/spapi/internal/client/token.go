@@ -5,10 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
-	"strings"
 	"time"
 
+	"github.com/pipewright/pipewright/connectors/internal/httpretry"
 	"github.com/pipewright/pipewright/connectors/spapi/internal/lwa"
 	"github.com/pipewright/pipewright/connectors/spapi/models"
 	"github.com/pipewright/pipewright/engine/component"
@@ -55,7 +54,7 @@ func (c *Client) token(ctx context.Context, op *models.Operation) (string, func(
 	if err != nil {
 		var le *lwa.Error
 		if errors.As(err, &le) && le.Temporary() {
-			return "", nil, retryable{err}
+			return "", nil, httpretry.Again(err)
 		}
 		if ctx.Err() != nil {
 			return "", nil, ctx.Err()
@@ -91,14 +90,4 @@ func (c *Client) createRDT(ctx context.Context, op *models.Operation, elems []st
 		return "", 0, component.Permanentf("restricted data token for %s: response without a token", op.Name)
 	}
 	return out.Token, time.Duration(out.ExpiresIn) * time.Second, nil
-}
-
-// redact keeps a transport error's cause but not the URL, whose query may
-// hold pre-signed credentials.
-func redact(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return fmt.Errorf("%s: %w", strings.ToLower(ue.Op), ue.Err)
-	}
-	return err
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 
+	"github.com/pipewright/pipewright/connectors/internal/httpretry"
 	"github.com/pipewright/pipewright/engine/component"
 )
 
@@ -25,7 +26,7 @@ type Document struct {
 // calls; the URL never appears in errors since it holds a signature.
 func (c *Client) Download(ctx context.Context, url, compression string) (*Document, error) {
 	var doc *Document
-	err := c.retrying(ctx, func() error {
+	err := c.cfg.Retry.Do(ctx, c.cfg.Clock, func() error {
 		data, header, err := c.transfer(ctx, http.MethodGet, url, "", nil)
 		if err != nil {
 			return err
@@ -44,7 +45,7 @@ func (c *Client) Download(ctx context.Context, url, compression string) (*Docume
 // Upload PUTs body to a pre-signed upload URL with exactly contentType, as
 // createFeedDocument requires.
 func (c *Client) Upload(ctx context.Context, url, contentType string, body []byte) error {
-	return c.retrying(ctx, func() error {
+	return c.cfg.Retry.Do(ctx, c.cfg.Clock, func() error {
 		_, _, err := c.transfer(ctx, http.MethodPut, url, contentType, body)
 		return err
 	})
@@ -57,24 +58,24 @@ func (c *Client) transfer(ctx context.Context, method, url, contentType string, 
 	}
 	req, err := http.NewRequestWithContext(ctx, method, url, rd)
 	if err != nil {
-		return nil, nil, component.Permanent(fmt.Errorf("document %s: %w", method, redact(err)))
+		return nil, nil, component.Permanent(fmt.Errorf("document %s: %w", method, httpretry.RedactURL(err)))
 	}
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
 	resp, err := c.cfg.HTTP.Do(req)
 	if err != nil {
-		return nil, nil, retryable{fmt.Errorf("document %s: %w", method, redact(err))}
+		return nil, nil, httpretry.Again(fmt.Errorf("document %s: %w", method, httpretry.RedactURL(err)))
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
-		return nil, nil, retryable{fmt.Errorf("document %s: %w", method, err)}
+		return nil, nil, httpretry.Again(fmt.Errorf("document %s: %w", method, err))
 	}
 	if resp.StatusCode >= 300 {
 		err := fmt.Errorf("document %s: HTTP %d", method, resp.StatusCode)
-		if retryableStatus(resp.StatusCode) {
-			return nil, nil, retryable{err}
+		if httpretry.RetryableStatus(resp.StatusCode) {
+			return nil, nil, httpretry.Again(err)
 		}
 		return nil, nil, component.Permanent(err)
 	}

@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/pipewright/pipewright/connectors/internal/httpretry"
 )
 
 // Error is a failed token exchange. It never carries the credentials.
@@ -41,10 +43,10 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 // Temporary reports whether retrying may succeed: the endpoint was not
-// reached, throttled, or failed on its side. Rejected credentials (4xx) are
-// not temporary.
+// reached, timed out, throttled, or failed on its side. Rejected
+// credentials (other 4xx) are not temporary.
 func (e *Error) Temporary() bool {
-	return e.Err != nil || e.Status == http.StatusTooManyRequests || e.Status >= 500
+	return e.Err != nil || httpretry.RetryableStatus(e.Status)
 }
 
 type tokenResponse struct {

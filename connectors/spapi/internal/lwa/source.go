@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/pipewright/pipewright/connectors/spapi/internal/tokencache"
+	"github.com/pipewright/pipewright/connectors/internal/tokencache"
 	"github.com/pipewright/pipewright/engine/component"
 )
 

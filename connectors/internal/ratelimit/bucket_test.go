@@ -6,7 +6,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
-	"github.com/pipewright/pipewright/connectors/spapi/internal/ratelimit"
+	"github.com/pipewright/pipewright/connectors/internal/ratelimit"
 )
 
 var t0 = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)

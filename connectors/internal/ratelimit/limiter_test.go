@@ -9,24 +9,17 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/pipewright/pipewright/connectors/spapi/internal/ratelimit"
-	"github.com/pipewright/pipewright/connectors/spapi/models"
+	"github.com/pipewright/pipewright/connectors/internal/ratelimit"
 	"github.com/pipewright/pipewright/engine/componenttest"
 )
 
-func tablePlan(t *testing.T, name string) ratelimit.Plan {
-	t.Helper()
-	op, err := models.LookupOperation(name)
-	require.NoError(t, err)
-	p, ok := op.DefaultRateLimit()
-	require.True(t, ok)
-	return ratelimit.Plan{Rate: p.Rate, Burst: p.Burst}
-}
+// key names a bucket in these tests.
+type key struct{ seller, operation string }
 
 // waitAll runs n Wait calls in order and returns the clock time at which
 // each one got its token, advancing the manual clock in small steps while
 // a caller waits on it.
-func waitAll(t *testing.T, clock *componenttest.ManualClock, l *ratelimit.Limiter, key ratelimit.Key, plan ratelimit.Plan, n int, step time.Duration) []time.Duration {
+func waitAll(t *testing.T, clock *componenttest.ManualClock, l *ratelimit.Limiter[key], k key, plan ratelimit.Plan, n int, step time.Duration) []time.Duration {
 	t.Helper()
 	start := clock.Now()
 	got := make([]time.Duration, n)
@@ -34,7 +27,7 @@ func waitAll(t *testing.T, clock *componenttest.ManualClock, l *ratelimit.Limite
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
-			_, err := l.Wait(context.Background(), key, plan)
+			_, err := l.Wait(context.Background(), k, plan)
 			assert.NoError(t, err)
 		}()
 		for waiting := true; waiting; {
@@ -52,17 +45,21 @@ func waitAll(t *testing.T, clock *componenttest.ManualClock, l *ratelimit.Limite
 	return got
 }
 
-func TestLimiter_burst_and_sustained_rate_match_the_table(t *testing.T) {
-	tests := []string{"searchOrders", "createFeed", "getReports", "confirmShipment", "orders/2026-01-01/getOrder"}
-	for _, name := range tests {
+func TestLimiter_burst_then_sustained_rate(t *testing.T) {
+	// Usage plans of Amazon's table: searchOrders, createFeed, getReports,
+	// confirmShipment, getOrder.
+	tests := map[string]ratelimit.Plan{
+		"searchOrders": {Rate: 0.0056, Burst: 20}, "createFeed": {Rate: 0.0083, Burst: 15}, "getReports": {Rate: 0.0222, Burst: 10},
+		"confirmShipment": {Rate: 2, Burst: 10}, "getOrder": {Rate: 0.5, Burst: 30},
+	}
+	for name, plan := range tests {
 		t.Run(name, func(t *testing.T) {
-			plan := tablePlan(t, name)
 			clock := componenttest.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-			l := ratelimit.NewLimiter(clock)
-			key := ratelimit.Key{Seller: "S", Operation: name}
+			l := ratelimit.NewLimiter[key](clock)
+			k := key{"S", name}
 			interval := time.Duration(float64(time.Second) / plan.Rate)
 			step := interval / 50
-			got := waitAll(t, clock, l, key, plan, plan.Burst+3, step)
+			got := waitAll(t, clock, l, k, plan, plan.Burst+3, step)
 			for i := 0; i < plan.Burst; i++ {
 				assert.Zero(t, got[i], "burst call %d waited", i)
 			}
@@ -76,15 +73,15 @@ func TestLimiter_burst_and_sustained_rate_match_the_table(t *testing.T) {
 
 func TestLimiter_Adapt_applies_the_header_rate(t *testing.T) {
 	clock := componenttest.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	l := ratelimit.NewLimiter(clock)
+	l := ratelimit.NewLimiter[key](clock)
 	plan := ratelimit.Plan{Rate: 0.0167, Burst: 1}
-	key := ratelimit.Key{Seller: "S", Operation: "orders/v0/getOrders"}
-	assert.True(t, l.Adapt(key, plan, 5.0))
-	assert.False(t, l.Adapt(key, plan, 5.0), "same rate is no change")
-	got, ok := l.Plan(key)
+	k := key{"S", "orders/v0/getOrders"}
+	assert.True(t, l.Adapt(k, plan, 5.0))
+	assert.False(t, l.Adapt(k, plan, 5.0), "same rate is no change")
+	got, ok := l.Plan(k)
 	require.True(t, ok)
 	assert.Equal(t, ratelimit.Plan{Rate: 5, Burst: 1}, got)
-	times := waitAll(t, clock, l, key, plan, 3, 10*time.Millisecond)
+	times := waitAll(t, clock, l, k, plan, 3, 10*time.Millisecond)
 	assert.Zero(t, times[0])
 	assert.InDelta(t, 0.2, times[1].Seconds(), 0.011)
 	assert.InDelta(t, 0.4, times[2].Seconds(), 0.011)
@@ -92,9 +89,9 @@ func TestLimiter_Adapt_applies_the_header_rate(t *testing.T) {
 
 func TestLimiter_waiting_callers_get_tokens_in_call_order(t *testing.T) {
 	clock := componenttest.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	l := ratelimit.NewLimiter(clock)
+	l := ratelimit.NewLimiter[key](clock)
 	plan := ratelimit.Plan{Rate: 1, Burst: 1}
-	key := ratelimit.Key{Seller: "S", Operation: "op"}
+	k := key{"S", "op"}
 	var mu sync.Mutex
 	var order []int
 	var wg sync.WaitGroup
@@ -102,7 +99,7 @@ func TestLimiter_waiting_callers_get_tokens_in_call_order(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, err := l.Wait(context.Background(), key, plan)
+			_, err := l.Wait(context.Background(), k, plan)
 			assert.NoError(t, err)
 			mu.Lock()
 			order = append(order, i)
@@ -132,13 +129,13 @@ func TestLimiter_waiting_callers_get_tokens_in_call_order(t *testing.T) {
 
 func TestLimiter_Wait_honours_cancellation(t *testing.T) {
 	clock := componenttest.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	l := ratelimit.NewLimiter(clock)
+	l := ratelimit.NewLimiter[key](clock)
 	plan := ratelimit.Plan{Rate: 0.001, Burst: 1}
-	key := ratelimit.Key{Operation: "op"}
-	_, err := l.Wait(context.Background(), key, plan)
+	k := key{operation: "op"}
+	_, err := l.Wait(context.Background(), k, plan)
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err = l.Wait(ctx, key, plan)
+	_, err = l.Wait(ctx, k, plan)
 	assert.ErrorIs(t, err, context.Canceled)
 }

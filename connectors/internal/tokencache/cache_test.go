@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/pipewright/pipewright/connectors/spapi/internal/tokencache"
+	"github.com/pipewright/pipewright/connectors/internal/tokencache"
 	"github.com/pipewright/pipewright/engine/componenttest"
 )
 

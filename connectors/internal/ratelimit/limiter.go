@@ -8,37 +8,30 @@ import (
 	"github.com/pipewright/pipewright/engine/component"
 )
 
-// Key names one bucket: Amazon applies usage plans per selling partner and
-// operation, and for a few operations per marketplace as well (Marketplace is
-// "" otherwise).
-type Key struct {
-	Seller      string
-	Operation   string
-	Marketplace string
-}
-
 // Plan is the rate and burst a bucket starts with.
 type Plan struct {
 	Rate  float64
 	Burst int
 }
 
-// Limiter hands out call permits from one bucket per Key, on the engine's
-// clock. One Limiter serves every component of a connection, so pipelines
-// sharing a seller share its limits. It is safe for concurrent use.
-type Limiter struct {
+// Limiter hands out call permits from one bucket per key K, on the engine's
+// clock. K says what the remote system limits separately: SP-API keys a
+// bucket by seller, operation and, for a few operations, marketplace. One
+// Limiter serves every component of a connection, so pipelines sharing an
+// account share its limits. It is safe for concurrent use.
+type Limiter[K comparable] struct {
 	clock   component.Clock
 	mu      sync.Mutex
-	buckets map[Key]*Bucket
+	buckets map[K]*Bucket
 }
 
 // NewLimiter returns a limiter without buckets on clock.
-func NewLimiter(clock component.Clock) *Limiter {
-	return &Limiter{clock: clock, buckets: map[Key]*Bucket{}}
+func NewLimiter[K comparable](clock component.Clock) *Limiter[K] {
+	return &Limiter[K]{clock: clock, buckets: map[K]*Bucket{}}
 }
 
 // bucket returns the bucket of key, creating it full from plan.
-func (l *Limiter) bucket(key Key, plan Plan) *Bucket {
+func (l *Limiter[K]) bucket(key K, plan Plan) *Bucket {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	b, ok := l.buckets[key]
@@ -57,7 +50,7 @@ const waitMargin = time.Millisecond
 // Wait takes a token from key's bucket, waiting on the clock until it is
 // due; callers are served in call order. It returns how long it waited. When
 // ctx ends first the reserved token is forfeited and ctx's error returned.
-func (l *Limiter) Wait(ctx context.Context, key Key, plan Plan) (time.Duration, error) {
+func (l *Limiter[K]) Wait(ctx context.Context, key K, plan Plan) (time.Duration, error) {
 	d := l.bucket(key, plan).Reserve(l.clock.Now())
 	if d <= 0 {
 		return 0, nil
@@ -71,9 +64,10 @@ func (l *Limiter) Wait(ctx context.Context, key Key, plan Plan) (time.Duration, 
 	}
 }
 
-// Adapt sets key's refill rate from an x-amzn-RateLimit-Limit header value
-// when it differs from the current one. It reports whether the rate changed.
-func (l *Limiter) Adapt(key Key, plan Plan, rate float64) bool {
+// Adapt sets key's refill rate to rate (as the server announced it, for
+// example in SP-API's x-amzn-RateLimit-Limit header) when it differs from
+// the current one. It reports whether the rate changed.
+func (l *Limiter[K]) Adapt(key K, plan Plan, rate float64) bool {
 	if rate <= 0 {
 		return false
 	}
@@ -87,7 +81,7 @@ func (l *Limiter) Adapt(key Key, plan Plan, rate float64) bool {
 
 // Plan returns key's current rate and burst, or ok=false when no call has
 // used the bucket yet.
-func (l *Limiter) Plan(key Key) (plan Plan, ok bool) {
+func (l *Limiter[K]) Plan(key K) (plan Plan, ok bool) {
 	l.mu.Lock()
 	b, ok := l.buckets[key]
 	l.mu.Unlock()
