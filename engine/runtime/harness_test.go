@@ -17,7 +17,7 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/pipewright/pipewright/connectors/file"
-	httpconn "github.com/pipewright/pipewright/connectors/http"
+	"github.com/pipewright/pipewright/connectors/httpconn"
 	"github.com/pipewright/pipewright/connectors/sage500"
 	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/componenttest"

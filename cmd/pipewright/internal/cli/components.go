@@ -5,7 +5,7 @@ import (
 
 	"github.com/pipewright/pipewright/cmd/pipewright/internal/demo"
 	"github.com/pipewright/pipewright/connectors/file"
-	httpconn "github.com/pipewright/pipewright/connectors/http"
+	"github.com/pipewright/pipewright/connectors/httpconn"
 	"github.com/pipewright/pipewright/connectors/sage500"
 	"github.com/pipewright/pipewright/connectors/schedule"
 	"github.com/pipewright/pipewright/connectors/spapi"

@@ -1,4 +1,4 @@
-package http_test
+package httpconn_test
 
 import (
 	"testing"

@@ -1,4 +1,4 @@
-package http_test
+package httpconn_test
 
 import (
 	"context"
@@ -14,7 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	httpsrc "github.com/pipewright/pipewright/connectors/http"
+	"github.com/pipewright/pipewright/connectors/httpconn"
 	"github.com/pipewright/pipewright/connectors/internal/webhook"
 	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/componenttest"
@@ -51,10 +51,10 @@ func newHarness(t *testing.T) *harness {
 
 // start decodes the options, lets bind adjust the config (CEL binding)
 // and starts the source.
-func (h *harness) start(t *testing.T, options string, bind func(*httpsrc.WebhookConfig)) {
+func (h *harness) start(t *testing.T, options string, bind func(*httpconn.WebhookConfig)) {
 	t.Helper()
-	f := httpsrc.NewWebhookFactory()
-	cfg := componenttest.DecodeConfig(t, f, options).(*httpsrc.WebhookConfig)
+	f := httpconn.NewWebhookFactory()
+	cfg := componenttest.DecodeConfig(t, f, options).(*httpconn.WebhookConfig)
 	if bind != nil {
 		bind(cfg)
 	}
@@ -93,7 +93,7 @@ func (h *harness) do(t *testing.T, method, path, body string, header ...string) 
 }
 
 // notificationID binds the id expression msg.NotificationMetadata.NotificationId.
-func notificationID(c *httpsrc.WebhookConfig) {
+func notificationID(c *httpconn.WebhookConfig) {
 	c.ID.Bind(component.ProgramFunc(func(_ context.Context, m *component.Message) (any, error) {
 		meta, ok := m.Body.(map[string]any)["NotificationMetadata"].(map[string]any)
 		if !ok {
@@ -125,7 +125,7 @@ func TestWebhook_message_ids(t *testing.T) {
 	tests := []struct {
 		name    string
 		options string
-		bind    func(*httpsrc.WebhookConfig)
+		bind    func(*httpconn.WebhookConfig)
 		body    string
 		header  []string
 		want    int
@@ -133,14 +133,14 @@ func TestWebhook_message_ids(t *testing.T) {
 		errText string
 	}{
 		{"id expression", "id: msg.NotificationMetadata.NotificationId", notificationID, notification, nil, 202, "n-1", ""},
-		{"integer id", "id: msg.n", func(c *httpsrc.WebhookConfig) {
+		{"integer id", "id: msg.n", func(c *httpconn.WebhookConfig) {
 			c.ID.Bind(component.ProgramFunc(func(context.Context, *component.Message) (any, error) { return int64(42), nil }))
 		}, `{"n":42}`, nil, 202, "42", ""},
 		{"id expression fails", "id: msg.NotificationMetadata.NotificationId", notificationID, `{"other":1}`, nil, 400, "", "id: assert.AnError"},
-		{"id expression gives a list", "id: msg.ids", func(c *httpsrc.WebhookConfig) {
+		{"id expression gives a list", "id: msg.ids", func(c *httpconn.WebhookConfig) {
 			c.ID.Bind(component.ProgramFunc(func(context.Context, *component.Message) (any, error) { return []any{"a"}, nil }))
 		}, `{"ids":["a"]}`, nil, 400, "", "id: want a string or an integer, got list"},
-		{"id expression gives an empty string", "id: msg.id", func(c *httpsrc.WebhookConfig) {
+		{"id expression gives an empty string", "id: msg.id", func(c *httpconn.WebhookConfig) {
 			c.ID.Bind(component.ProgramFunc(func(context.Context, *component.Message) (any, error) { return "", nil }))
 		}, `{"id":""}`, nil, 400, "", "empty string"},
 		{"id header", "id_header: X-Request-Id", nil, `{}`, []string{"X-Request-Id", "req-9"}, 202, "req-9", ""},
@@ -260,7 +260,7 @@ func TestWebhook_shutdown_stops_intake(t *testing.T) {
 func TestWebhook_two_sources_cannot_share_a_path(t *testing.T) {
 	h := newHarness(t)
 	h.start(t, "path: /hooks/a\nauth: {none: true}", nil)
-	f := httpsrc.NewWebhookFactory()
+	f := httpconn.NewWebhookFactory()
 	src, err := f.CreateSource(context.Background(), h.set, componenttest.DecodeConfig(t, f, "path: /hooks/a\nauth: {none: true}"))
 	require.NoError(t, err)
 	assert.ErrorContains(t, src.Start(context.Background()), "serving /hooks/a: http pattern /hooks/a is already registered")
@@ -286,14 +286,14 @@ func TestWebhook_options_are_checked(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := componenttest.TryDecodeConfig(httpsrc.NewWebhookFactory(), tt.options)
+			_, err := componenttest.TryDecodeConfig(httpconn.NewWebhookFactory(), tt.options)
 			assert.ErrorContains(t, err, tt.want)
 		})
 	}
 }
 
 func TestFactories(t *testing.T) {
-	fs := httpsrc.Factories()
+	fs := httpconn.Factories()
 	require.Len(t, fs, 1)
 	assert.Equal(t, component.Type("http.webhook"), fs[0].Type())
 	assert.Equal(t, component.KindSource, fs[0].Kind())
