@@ -2,14 +2,14 @@ package sage500_test
 
 import (
 	"context"
-	"log/slog"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/pipewright/pipewright/connectors/sage500"
+	"github.com/pipewright/pipewright/connectors/sage500/sage500demo"
+	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/componenttest"
 )
 
@@ -17,11 +17,11 @@ func TestShipOpenOrders_ships_orders_older_than_the_delay(t *testing.T) {
 	conn, sink := orderSink(t, sqliteTarget(t), "")
 	require.NoError(t, writeOne(t, sink, orderMsg(t, "112-0000005-0000001")))
 	db := conn.DB()
-	n, err := sage500.ShipOpenOrders(context.Background(), db, sage500.ShipOptions{Delay: time.Hour, Now: time.Now()})
+	n, err := sage500demo.ShipOpenOrders(context.Background(), db, sage500demo.ShipOptions{Delay: time.Hour, Now: time.Now()})
 	require.NoError(t, err)
 	assert.Equal(t, 0, n, "too recent")
 
-	n, err = sage500.ShipOpenOrders(context.Background(), db, sage500.ShipOptions{Delay: time.Hour, Now: time.Now().Add(2 * time.Hour)})
+	n, err = sage500demo.ShipOpenOrders(context.Background(), db, sage500demo.ShipOptions{Delay: time.Hour, Now: time.Now().Add(2 * time.Hour)})
 	require.NoError(t, err)
 	assert.Equal(t, 1, n)
 	var track, method string
@@ -33,34 +33,33 @@ func TestShipOpenOrders_ships_orders_older_than_the_delay(t *testing.T) {
 	assert.Equal(t, int64(118), queryInt(t, db, `SELECT CAST(b.QtyOnHand AS INTEGER) FROM timWhseBinInvt b JOIN timItem i ON i.ItemKey = b.ItemKey
 JOIN timWhseBin w ON w.WhseBinKey = b.WhseBinKey JOIN timWarehouse h ON h.WhseKey = w.WhseKey WHERE i.ItemID = 'WB-0001-BK' AND h.WhseID = 'MAIN'`), "120 less the 2 shipped")
 
-	n, err = sage500.ShipOpenOrders(context.Background(), db, sage500.ShipOptions{Delay: time.Hour, Now: time.Now().Add(3 * time.Hour)})
+	n, err = sage500demo.ShipOpenOrders(context.Background(), db, sage500demo.ShipOptions{Delay: time.Hour, Now: time.Now().Add(3 * time.Hour)})
 	require.NoError(t, err)
 	assert.Equal(t, 0, n, "nothing left to ship")
 }
 
-func TestRunDemoWarehouse_ships_on_the_clock_until_cancelled(t *testing.T) {
-	path := demoDB(t)
-	conn, sink := orderSink(t, target{"sqlite", "sqlite:" + path}, "")
+// The demo.warehouse source ships on the engine's clock and publishes one
+// message per round that shipped something.
+func TestWarehouseSource_ships_on_the_clock_and_reports_what_it_shipped(t *testing.T) {
+	conn, sink := orderSink(t, sqliteTarget(t), "")
 	require.NoError(t, writeOne(t, sink, orderMsg(t, "112-0000005-0000002")))
-	db, err := sage500.OpenDemoDB(path)
-	require.NoError(t, err)
-	defer db.Close()
 	clock := componenttest.NewManualClock(time.Now())
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		sage500.RunDemoWarehouse(ctx, db, time.Minute, sage500.ShipOptions{Delay: 5 * time.Minute}, clock, slog.New(slog.DiscardHandler))
-	}()
-	require.Eventually(t, func() bool { return clock.Waiters() == 1 }, componenttest.WaitLimit, time.Millisecond)
-	assert.Equal(t, int64(0), queryInt(t, conn.DB(), `SELECT COUNT(*) FROM tsoShipment`))
-	for range 5 {
-		clock.Advance(time.Minute)
+	f := sage500demo.NewWarehouseFactory()
+	pub := &componenttest.Publisher{}
+	set := component.SourceSettings{Settings: componenttest.NewSettings(t, "demo-warehouse/source"), Publisher: pub}
+	set.Clock, set.Connection = clock, conn
+	src, err := f.CreateSource(context.Background(), set, componenttest.DecodeConfig(t, f, "{enabled: true, every: 1m, delay: 5m}"))
+	require.NoError(t, err)
+	require.NoError(t, src.Start(context.Background()))
+	t.Cleanup(func() { _ = src.Shutdown(context.Background()) })
+	for range 6 {
 		require.Eventually(t, func() bool { return clock.Waiters() == 1 }, componenttest.WaitLimit, time.Millisecond)
+		clock.Advance(time.Minute)
 	}
+	require.Eventually(t, func() bool { return len(pub.Messages()) == 1 }, componenttest.WaitLimit, time.Millisecond)
+	body := pub.Messages()[0].Body.(map[string]any)
+	assert.Equal(t, int64(1), body["shipments"])
 	assert.Equal(t, int64(1), queryInt(t, conn.DB(), `SELECT COUNT(*) FROM tsoShipment`))
-	cancel()
-	<-done
 }
 
 func TestShipOpenOrders_writes_times_in_the_connections_zone(t *testing.T) {
@@ -69,7 +68,7 @@ func TestShipOpenOrders_writes_times_in_the_connections_zone(t *testing.T) {
 	ny, err := time.LoadLocation("America/New_York")
 	require.NoError(t, err)
 	now := time.Now().Add(12 * time.Hour).UTC().Truncate(time.Second) // well past the order, in either zone
-	n, err := sage500.ShipOpenOrders(context.Background(), conn.DB(), sage500.ShipOptions{Delay: time.Hour, Now: now, Location: ny})
+	n, err := sage500demo.ShipOpenOrders(context.Background(), conn.DB(), sage500demo.ShipOptions{Delay: time.Hour, Now: now, Location: ny})
 	require.NoError(t, err)
 	require.Equal(t, 1, n)
 	var created string

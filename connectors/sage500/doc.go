@@ -17,8 +17,8 @@
 //   - sage500.query: a source polling a named query with a watermark and a
 //     durable cursor, publishing rows or grouped documents.
 //
-// Tools for the command line and the demo: CreateDemoDB, DiffFields and
-// ApplyFields, ShipOpenOrders and RunDemoWarehouse.
+// Tools for the command line: DiffFields and ApplyFields. The demo
+// database and the demo warehouse live apart, in package sage500demo.
 //
 // What differs between SQL Server and SQLite lives in internal/dialect; the
 // Sage tables, columns and widths the connector knows are in

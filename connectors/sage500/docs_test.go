@@ -15,6 +15,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/pipewright/pipewright/connectors/sage500"
+	"github.com/pipewright/pipewright/connectors/sage500/sage500demo"
 	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/componenttest"
 )
@@ -90,7 +91,7 @@ func TestDocs_examples_run(t *testing.T) {
 		assert.Equal(t, map[string]any{"CustID": "AMZUS", "CurrID": "USD", "WhseID": "MAIN"}, got)
 	})
 	t.Run("query source output", func(t *testing.T) {
-		shipAll(t, conn, sage500.ShipOptions{Now: time.Now().Add(time.Hour)})
+		shipAll(t, conn, sage500demo.ShipOptions{Now: time.Now().Add(time.Hour)})
 		rig := newSource(t, conn, optionsOf(t, blocks["query-source"], "source", "sage500.query"), componenttest.NewMemState())
 		rig.poll(t)
 		require.NotEmpty(t, rig.pub.Messages())

@@ -4,22 +4,9 @@ import (
 	"errors"
 	"net/url"
 	"strings"
-)
 
-// SQLite options the connector sets unless the DSN does: write transactions
-// begin IMMEDIATE so that concurrent writers queue instead of failing, WAL
-// lets readers run beside the writer, a busy timeout makes writers wait,
-// synchronous=FULL makes a commit durable before a sink acknowledges (NORMAL
-// is faster and survives a crash of the process, not of the machine), and
-// mode=rw refuses to create a missing database (that is an unreachable
-// database, not an empty one).
-var sqliteDefaults = [][2]string{
-	{"mode", "rw"},
-	{"_txlock", "immediate"},
-	{"_busy_timeout", "10000"},
-	{"_journal_mode", "WAL"},
-	{"_synchronous", "FULL"},
-}
+	"github.com/pipewright/pipewright/connectors/sage500/internal/dialect"
+)
 
 // parseDSN returns the dialect a DSN selects and what to give its driver.
 func parseDSN(dsn string) (dialectName, driverDSN string, err error) {
@@ -30,30 +17,10 @@ func parseDSN(dsn string) (dialectName, driverDSN string, err error) {
 		}
 		return "sqlserver", dsn, nil
 	case strings.HasPrefix(dsn, "sqlite:"):
-		return sqliteDSN(strings.TrimPrefix(dsn, "sqlite:"))
+		driverDSN, err := dialect.SQLiteDSN(strings.TrimPrefix(dsn, "sqlite:"))
+		return "sqlite", driverDSN, err
 	}
 	return "", "", errors.New("want sqlserver://... or sqlite:PATH")
-}
-
-func sqliteDSN(rest string) (string, string, error) {
-	path, rawQuery, _ := strings.Cut(rest, "?")
-	if path == "" {
-		return "", "", errors.New("sqlite: needs a file path, e.g. sqlite:data/sage500-demo.db")
-	}
-	q, err := url.ParseQuery(rawQuery)
-	if err != nil {
-		return "", "", errors.New("the sqlite: DSN has invalid options after ?")
-	}
-	for _, kv := range sqliteDefaults {
-		if !q.Has(kv[0]) {
-			q.Set(kv[0], kv[1])
-		}
-	}
-	u := url.URL{Scheme: "file", Path: path, RawQuery: q.Encode()}
-	if !strings.HasPrefix(path, "/") {
-		u = url.URL{Scheme: "file", Opaque: (&url.URL{Path: path}).EscapedPath(), RawQuery: q.Encode()}
-	}
-	return "sqlite", u.String(), nil
 }
 
 // redact removes a DSN's password (in its user part, or a password query

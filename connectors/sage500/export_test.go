@@ -25,36 +25,12 @@ func NewConnectionOn(set component.Settings, cfg *ConnectionConfig, db *sql.DB, 
 	return newConnection(set, cfg, db, d)
 }
 
-// CreateDemoOn creates the demo tables in an open database of the named
-// dialect, runs beforeSeed (the SQL Server suite creates its procedure
-// stand-ins there) and seeds them.
-func CreateDemoOn(ctx context.Context, db *sql.DB, dialectName string, beforeSeed func() error) error {
-	return createDemo(ctx, db, dialectName, beforeSeed)
-}
-
 func mustLocation(name string) *time.Location {
 	loc, err := time.LoadLocation(name)
 	if err != nil {
 		panic(err)
 	}
 	return loc
-}
-
-// ShipOpenOrdersOn runs the demo warehouse on a database of the named
-// dialect.
-func ShipOpenOrdersOn(ctx context.Context, db *sql.DB, dialectName string, opts ShipOptions) (int, error) {
-	return shipOpenOrders(ctx, db, dialectName, opts)
-}
-
-// ShipOrderOn is ShipOrder on a database of the named dialect.
-func ShipOrderOn(ctx context.Context, db *sql.DB, dialectName string, soKey int64, opts ShipOptions) (int, error) {
-	return shipOneOrder(ctx, db, dialectName, soKey, opts)
-}
-
-// AddTrackingNumbersOn is AddTrackingNumbers on a database of the named
-// dialect.
-func AddTrackingNumbersOn(ctx context.Context, db *sql.DB, dialectName string, opts ShipOptions) (int, error) {
-	return addTrackingNumbersOn(ctx, db, dialectName, opts)
 }
 
 // DocumentFields lists the fields the sales-order document takes besides

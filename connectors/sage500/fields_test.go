@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/pipewright/pipewright/connectors/sage500"
+	"github.com/pipewright/pipewright/connectors/sage500/sage500demo"
 	"github.com/pipewright/pipewright/engine/componenttest"
 )
 
@@ -98,7 +99,7 @@ func testApplyFields_never_drops_or_narrows(t *testing.T, tg target) {
 }
 
 func TestDiffFields_opens_the_database_from_a_config(t *testing.T) {
-	cfg := sage500.DemoConnectionConfig(demoDB(t))
+	cfg := sage500demo.ConnectionConfig(demoDB(t))
 	cfg.CustomFields = map[string][]sage500.FieldConfig{"item": {{Name: "BulletPoint1", Type: "varchar(255)"}}}
 	require.NoError(t, cfg.Validate())
 	diff, err := sage500.ApplyFields(context.Background(), cfg)

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/pipewright/pipewright/connectors/sage500"
+	"github.com/pipewright/pipewright/connectors/sage500/sage500demo"
 	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/componenttest"
 )
@@ -33,7 +34,7 @@ func demoDB(t testing.TB) string {
 			return
 		}
 		demoFile = filepath.Join(dir, "demo.db")
-		demoErr = sage500.CreateDemoDB(context.Background(), demoFile)
+		demoErr = sage500demo.CreateDB(context.Background(), demoFile)
 	})
 	require.NoError(t, demoErr)
 	b, err := os.ReadFile(demoFile)

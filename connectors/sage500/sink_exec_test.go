@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/pipewright/pipewright/connectors/sage500"
+	"github.com/pipewright/pipewright/connectors/sage500/sage500demo"
 	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/componenttest"
 )
@@ -33,7 +34,7 @@ func TestExecSink_runs_the_named_statement_with_message_values(t *testing.T) {
 func testExecSink_runs_the_named_statement_with_message_values(t *testing.T, tg target) {
 	conn, orders := orderSink(t, tg, "")
 	require.NoError(t, writeOne(t, orders, orderMsg(t, "112-0000004-0000001")))
-	shipAll(t, conn, sage500.ShipOptions{Now: time.Now().Add(time.Hour)})
+	shipAll(t, conn, sage500demo.ShipOptions{Now: time.Now().Add(time.Hour)})
 	shipKey := queryInt(t, conn.DB(), `SELECT ShipKey FROM tsoShipment`)
 
 	f := sage500.NewExecFactory()

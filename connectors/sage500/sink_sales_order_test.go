@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/pipewright/pipewright/connectors/sage500"
+	"github.com/pipewright/pipewright/connectors/sage500/sage500demo"
 	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/componenttest"
 )
@@ -168,7 +169,7 @@ func TestSalesOrderSink_refuses_to_cancel_a_shipped_order(t *testing.T) {
 func testSalesOrderSink_refuses_to_cancel_a_shipped_order(t *testing.T, tg target) {
 	conn, sink := orderSink(t, tg, "status_transitions: [{from: [0, 1, 4], to: 3}]\n")
 	require.NoError(t, writeOne(t, sink, orderMsg(t, "112-0000001-0000004")))
-	require.Equal(t, 1, shipAll(t, conn, sage500.ShipOptions{Now: time.Now().Add(time.Hour)}))
+	require.Equal(t, 1, shipAll(t, conn, sage500demo.ShipOptions{Now: time.Now().Add(time.Hour)}))
 	err := writeOne(t, sink, orderMsg(t, "112-0000001-0000004", func(m map[string]any) { header(m)["Status"] = int64(3) }))
 	require.Error(t, err)
 	assert.True(t, component.IsPermanent(err))

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/pipewright/pipewright/connectors/sage500"
+	"github.com/pipewright/pipewright/connectors/sage500/sage500demo"
 	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/componenttest"
 )
@@ -70,7 +71,7 @@ func shipOrders(t testing.TB, conn *sage500.Connection, sink component.Sink, fir
 	for i := first; i < first+n; i++ {
 		require.NoError(t, writeOne(t, sink, orderMsg(t, fmt.Sprintf("112-0000003-%07d", i))))
 	}
-	require.Equal(t, n, shipAll(t, conn, sage500.ShipOptions{Now: at}))
+	require.Equal(t, n, shipAll(t, conn, sage500demo.ShipOptions{Now: at}))
 }
 
 func TestQuerySource_publishes_shipments_with_their_lines_once(t *testing.T) {

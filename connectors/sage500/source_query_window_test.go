@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/pipewright/pipewright/connectors/sage500"
+	"github.com/pipewright/pipewright/connectors/sage500/sage500demo"
 	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/componenttest"
 )
@@ -59,11 +60,11 @@ func (r *shipRig) order(n int) int64 {
 // UpdateDate), and returns the shipment's key.
 func (r *shipRig) ship(soKey int64, at time.Time, trackLater bool) int64 {
 	r.t.Helper()
-	opts := sage500.ShipOptions{Now: at}
+	opts := sage500demo.ShipOptions{Dialect: r.conn.Dialect(), Now: at}
 	if trackLater {
 		opts.TrackingDelay = time.Minute
 	}
-	n, err := sage500.ShipOrderOn(context.Background(), r.conn.DB(), r.conn.Dialect(), soKey, opts)
+	n, err := sage500demo.ShipOrder(context.Background(), r.conn.DB(), soKey, opts)
 	require.NoError(r.t, err)
 	require.Equal(r.t, 1, n)
 	return queryInt(r.t, r.conn.DB(), portable(r.conn, `SELECT MAX(l.ShipKey) FROM tsoShipLine l JOIN tsoSOLine sl ON sl.SOLineKey = l.SOLineKey WHERE sl.SOKey = ?`), soKey)
@@ -157,7 +158,7 @@ func testQuerySource_sees_a_shipment_again_when_its_tracking_number_arrives(t *t
 	r.src.poll(t)
 	assert.Empty(t, r.published(), "no tracking number yet: the query keeps it out")
 
-	n, err := sage500.AddTrackingNumbersOn(context.Background(), r.conn.DB(), r.conn.Dialect(), sage500.ShipOptions{Now: r.base.Add(30 * time.Minute), TrackingDelay: time.Minute})
+	n, err := sage500demo.AddTrackingNumbers(context.Background(), r.conn.DB(), sage500demo.ShipOptions{Dialect: r.conn.Dialect(), Now: r.base.Add(30 * time.Minute), TrackingDelay: time.Minute})
 	require.NoError(t, err)
 	require.Equal(t, 1, n)
 	r.src.poll(t)

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/pipewright/pipewright/connectors/sage500"
+	"github.com/pipewright/pipewright/connectors/sage500/sage500demo"
 )
 
 // mssqlDSNEnv names the SQL Server the opt-in suite runs against. The suite
@@ -57,7 +58,7 @@ func mssqlTarget(t *testing.T) target {
 	defer db.Close()
 	stubs, err := os.ReadFile("testdata/mssql/stubs.sql")
 	require.NoError(t, err)
-	require.NoError(t, sage500.CreateDemoOn(ctx, db, "sqlserver", func() error {
+	require.NoError(t, sage500demo.Create(ctx, db, "sqlserver", func() error {
 		for _, batch := range strings.Split(string(stubs), "\nGO\n") {
 			if _, err := db.ExecContext(ctx, batch); err != nil {
 				return err
@@ -87,9 +88,10 @@ func portable(conn *sage500.Connection, query string) string {
 }
 
 // shipAll runs the demo warehouse on the connection's database.
-func shipAll(t testing.TB, conn *sage500.Connection, opts sage500.ShipOptions) int {
+func shipAll(t testing.TB, conn *sage500.Connection, opts sage500demo.ShipOptions) int {
 	t.Helper()
-	n, err := sage500.ShipOpenOrdersOn(context.Background(), conn.DB(), conn.Dialect(), opts)
+	opts.Dialect = conn.Dialect()
+	n, err := sage500demo.ShipOpenOrders(context.Background(), conn.DB(), opts)
 	require.NoError(t, err)
 	return n
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/pipewright/pipewright/connectors/sage500/internal/catalog"
 	"github.com/pipewright/pipewright/connectors/sage500/internal/dialect"
-	"github.com/pipewright/pipewright/engine/component"
 )
 
 // txn is one write transaction; it implements dialect.Querier.
@@ -83,33 +82,12 @@ func (t *txn) insertRows(ctx context.Context, table *catalog.Table, rows []map[s
 	if len(rows) == 0 {
 		return nil
 	}
-	cols, mask := insertColumns(table, rows)
-	env := t.env()
-	args := make([]any, 0, len(cols)*len(rows))
-	for _, row := range rows {
-		given := 0
-		for _, i := range cols {
-			col := table.Columns[i]
-			v, ok := row[col.Name]
-			if ok {
-				given++
-				cv, err := catalog.Coerce(col, v, t.c.loc)
-				if err != nil {
-					return component.Permanent(err)
-				}
-				v = cv
-			} else {
-				v, _ = col.DefaultValue(env)
-			}
-			if v == nil && col.NotNull {
-				return component.Permanentf("%s.%s is required", table.Name, col.Name)
-			}
-			args = append(args, t.c.dialect.Arg(v))
-		}
-		if given != len(row) {
-			return fmt.Errorf("insert into %s: %d of the values name no column", table.Name, len(row)-given)
-		}
+	cols := dialect.InsertColumns(table, rows)
+	args, err := dialect.InsertArgs(t.c.dialect, table, cols, rows, t.env(), t.c.loc)
+	if err != nil {
+		return err
 	}
+	mask := insertMaskOf(cols)
 	per := max(1, maxParams/len(cols))
 	for start := 0; start < len(rows); start += per {
 		n := min(per, len(rows)-start)
@@ -124,34 +102,19 @@ func (t *txn) insertRows(ctx context.Context, table *catalog.Table, rows []map[s
 // maxParams keeps a statement under SQL Server's 2100 parameters.
 const maxParams = 2000
 
-// insertColumns returns the indexes of the columns an insert of rows
-// writes (given in a row or defaulted, never identity) and their bit mask.
-func insertColumns(table *catalog.Table, rows []map[string]any) ([]int, insertMask) {
-	var cols []int
-	var mask insertMask
-	for i, col := range table.Columns {
-		if col.Identity {
-			continue
-		}
-		include := col.Default != ""
-		for _, row := range rows {
-			if _, ok := row[col.Name]; ok {
-				include = true
-				break
-			}
-		}
-		if include {
-			cols = append(cols, i)
-			if i < len(mask)*64 {
-				mask[i/64] |= 1 << (i % 64)
-			}
-		}
-	}
-	return cols, mask
-}
-
 // insertMask marks the columns of an insert (the first 256 columns).
 type insertMask [4]uint64
+
+// insertMaskOf marks the columns cols (indexes into the table's columns).
+func insertMaskOf(cols []int) insertMask {
+	var mask insertMask
+	for _, i := range cols {
+		if i < len(mask)*64 {
+			mask[i/64] |= 1 << (i % 64)
+		}
+	}
+	return mask
+}
 
 type insertKey struct {
 	table *catalog.Table

@@ -9,7 +9,7 @@ import (
 
 	"github.com/pipewright/pipewright/connectors/spapi"
 	"github.com/pipewright/pipewright/connectors/spapi/models"
-	"github.com/pipewright/pipewright/connectors/spapi/sandbox"
+	"github.com/pipewright/pipewright/connectors/spapi/simulator"
 	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/componenttest"
 )
@@ -55,14 +55,14 @@ func (p *pageRecorder) Publish(_ context.Context, msgs ...*component.Message) er
 
 type benchRun struct {
 	rec   *pageRecorder
-	stats sandbox.Stats
+	stats simulator.Stats
 	notes int
 }
 
 // runOrders runs the orders source for hours of simulated time.
 func runOrders(b *testing.B, scale, ordersPerHour float64, hours int, notifications bool) benchRun {
 	clock := component.NewScaledClock(time.Now().UTC().Truncate(time.Millisecond), scale)
-	simYAML := "  orders_per_hour: " + strconv.FormatFloat(ordersPerHour, 'f', -1, 64) + "\n"
+	simYAML := "orders_per_hour: " + strconv.FormatFloat(ordersPerHour, 'f', -1, 64) + "\n"
 	push := ""
 	if notifications {
 		push = pushToken

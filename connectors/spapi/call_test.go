@@ -10,7 +10,7 @@ import (
 
 	"github.com/pipewright/pipewright/connectors/internal/demo"
 	"github.com/pipewright/pipewright/connectors/spapi"
-	"github.com/pipewright/pipewright/connectors/spapi/sandbox"
+	"github.com/pipewright/pipewright/connectors/spapi/simulator"
 	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/componenttest"
 )
@@ -61,8 +61,8 @@ func confirmBindings() map[string]func(map[string]any) any {
 
 func TestCall_confirmShipment_reaches_the_simulators_order(t *testing.T) {
 	e := newEnv(t, componenttest.NewManualClock(epoch), "", "")
-	o, err := e.sim.CreateOrder(sandbox.OrderSpec{FulfilledBy: sandbox.FulfilledByMerchant, MarketplaceID: "ATVPDKIKX0DER",
-		Items: []sandbox.ItemSpec{{SKU: demo.Products[0].SellerSKU, Quantity: 2}}})
+	o, err := e.sim.CreateOrder(simulator.OrderSpec{FulfilledBy: simulator.FulfilledByMerchant, MarketplaceID: "ATVPDKIKX0DER",
+		Items: []simulator.ItemSpec{{SKU: demo.Products[0].SellerSKU, Quantity: 2}}})
 	require.NoError(t, err)
 	sink := newCallSink(t, e, confirmYAML, confirmBindings())
 	msg := component.NewMessage("s-1", map[string]any{"orderId": o.ID, "marketplaceId": o.MarketplaceID, "itemId": o.Items[0].ID, "quantity": int64(2)})
@@ -72,7 +72,7 @@ func TestCall_confirmShipment_reaches_the_simulators_order(t *testing.T) {
 	require.Len(t, pkgs, 1)
 	assert.Equal(t, "1Z999AA10123456784", pkgs[0].TrackingNumber)
 	shipped, _ := e.sim.Order(o.ID)
-	assert.Equal(t, sandbox.StatusShipped, shipped.Status)
+	assert.Equal(t, simulator.StatusShipped, shipped.Status)
 
 	// A second confirmation of the same package is refused: permanent.
 	err = sink.Write(context.Background(), []*component.Message{msg})
@@ -86,8 +86,8 @@ func TestCall_confirmShipment_reaches_the_simulators_order(t *testing.T) {
 // other refusals stay permanent.
 func TestCall_done_on_completes_a_call_whose_effect_is_in_place(t *testing.T) {
 	e := newEnv(t, componenttest.NewManualClock(epoch), "", "")
-	o, err := e.sim.CreateOrder(sandbox.OrderSpec{FulfilledBy: sandbox.FulfilledByMerchant, MarketplaceID: "ATVPDKIKX0DER",
-		Items: []sandbox.ItemSpec{{SKU: demo.Products[0].SellerSKU, Quantity: 1}}})
+	o, err := e.sim.CreateOrder(simulator.OrderSpec{FulfilledBy: simulator.FulfilledByMerchant, MarketplaceID: "ATVPDKIKX0DER",
+		Items: []simulator.ItemSpec{{SKU: demo.Products[0].SellerSKU, Quantity: 1}}})
 	require.NoError(t, err)
 	sink := newCallSink(t, e, confirmYAML+`
 done_on:
@@ -142,12 +142,12 @@ body: {}`, map[string]func(map[string]any) any{
 // again. When the storm ends every shipment is confirmed exactly once.
 func TestCall_429_storm_ends_with_every_call_done_once(t *testing.T) {
 	clock := componenttest.NewManualClock(epoch)
-	e := newEnv(t, clock, "  faults: {storm_after: 0s, storm_for: 10m}\n", "")
+	e := newEnv(t, clock, "faults: {storm_after: 0s, storm_for: 10m}\n", "")
 	var msgs []*component.Message
 	var ids []string
 	for i := 0; i < 8; i++ {
-		o, err := e.sim.CreateOrder(sandbox.OrderSpec{FulfilledBy: sandbox.FulfilledByMerchant, MarketplaceID: "ATVPDKIKX0DER",
-			Items: []sandbox.ItemSpec{{SKU: demo.Products[i%len(demo.Products)].SellerSKU, Quantity: 1}}})
+		o, err := e.sim.CreateOrder(simulator.OrderSpec{FulfilledBy: simulator.FulfilledByMerchant, MarketplaceID: "ATVPDKIKX0DER",
+			Items: []simulator.ItemSpec{{SKU: demo.Products[i%len(demo.Products)].SellerSKU, Quantity: 1}}})
 		require.NoError(t, err)
 		ids = append(ids, o.ID)
 		msgs = append(msgs, component.NewMessage(o.ID, map[string]any{"orderId": o.ID, "marketplaceId": o.MarketplaceID, "itemId": o.Items[0].ID, "quantity": int64(1)}))

@@ -41,9 +41,6 @@ type ConnectionConfig struct {
 	// RestrictedDataTokens makes restricted operations (Orders v0 personal
 	// data) use restricted data tokens.
 	RestrictedDataTokens bool `yaml:"restricted_data_tokens"`
-	// Simulator runs the SP-API simulator in-process and points the
-	// connection at it.
-	Simulator SimulatorConfig `yaml:"simulator"`
 	// Queries are the named lookups the connection serves to the lookup
 	// step.
 	Queries map[string]QueryConfig `yaml:"queries"`
@@ -95,22 +92,21 @@ func newConnectionConfig() *ConnectionConfig {
 		Timeout:              component.Duration(30 * time.Second),
 		Retry:                RetryConfig{MaxAttempts: 5, Backoff: component.Duration(time.Second), MaxBackoff: component.Duration(2 * time.Minute)},
 		RestrictedDataTokens: true,
-		Simulator:            defaultSimulatorConfig(),
 	}
 }
 
 func connectionSchema() jsonSchema {
 	return object("SP-API connection.", jsonSchema{
 		"region":       strEnum("SP-API region (default na): na (sellingpartnerapi-na), eu or fe.", "na", "eu", "fe"),
-		"endpoint":     str("Base URL replacing the region's endpoint, e.g. Amazon's sandbox."),
+		"endpoint":     str("Base URL replacing the region's endpoint, e.g. Amazon's sandbox or an SP-API simulator (pipewright sandbox, or an spapi.simulator connection)."),
 		"lwa_endpoint": str("LWA token URL (default https://api.amazon.com/auth/o2/token)."),
-		"credentials": object("LWA credentials (secrets; use ${env:...}). Required unless simulator.enabled.", jsonSchema{
+		"credentials": object("LWA credentials (secrets; use ${env:...}).", jsonSchema{
 			"client_id":     secret("LWA client id of the application."),
 			"client_secret": secret("LWA client secret of the application."),
 			"refresh_token": secret("The seller's refresh token."),
 		}),
-		"seller_id":    str("The seller's merchant token. Required unless simulator.enabled (then the simulator's seller)."),
-		"marketplaces": marketplaceList("Marketplace ids the components use unless they name their own. Required unless simulator.enabled."),
+		"seller_id":    str("The seller's merchant token."),
+		"marketplaces": marketplaceList("Marketplace ids the components use unless they name their own."),
 		"app": object("Application named in the user agent.", jsonSchema{
 			"name":    str("Application name (default pipewright)."),
 			"version": str("Application version (default dev)."),
@@ -127,7 +123,6 @@ func connectionSchema() jsonSchema {
 			"per_marketplace": boolean("One bucket per marketplace (default false)."),
 		}, "rate", "burst")),
 		"restricted_data_tokens": boolean("Use restricted data tokens for Orders v0 personal-data operations (default true)."),
-		"simulator":              simulatorSchema(),
 		"queries":                querySchema(),
 	})
 }
@@ -140,18 +135,16 @@ func (c *ConnectionConfig) Validate() error {
 	if _, err := client.RegionEndpoint(c.Region); err != nil && c.Endpoint == "" {
 		errs = append(errs, component.FieldErrorf("region", "%v", err))
 	}
-	if !c.Simulator.Enabled {
-		for key, v := range map[string]string{"client_id": c.Credentials.ClientID, "client_secret": c.Credentials.ClientSecret, "refresh_token": c.Credentials.RefreshToken} {
-			if v == "" {
-				errs = append(errs, component.FieldErrorf("credentials."+key, "is required (unless simulator.enabled)"))
-			}
+	for key, v := range map[string]string{"client_id": c.Credentials.ClientID, "client_secret": c.Credentials.ClientSecret, "refresh_token": c.Credentials.RefreshToken} {
+		if v == "" {
+			errs = append(errs, component.FieldErrorf("credentials."+key, "is required"))
 		}
-		if c.SellerID == "" {
-			errs = append(errs, component.FieldErrorf("seller_id", "is required (unless simulator.enabled)"))
-		}
-		if len(c.Marketplaces) == 0 {
-			errs = append(errs, component.FieldErrorf("marketplaces", "name at least one marketplace id (unless simulator.enabled)"))
-		}
+	}
+	if c.SellerID == "" {
+		errs = append(errs, component.FieldErrorf("seller_id", "is required"))
+	}
+	if len(c.Marketplaces) == 0 {
+		errs = append(errs, component.FieldErrorf("marketplaces", "name at least one marketplace id"))
 	}
 	if c.SellerID != "" && !sellerIDPattern.MatchString(c.SellerID) {
 		errs = append(errs, component.FieldErrorf("seller_id", "%q is not a merchant token (upper-case letters and digits)", c.SellerID))

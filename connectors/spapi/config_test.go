@@ -1,10 +1,7 @@
 package spapi_test
 
 import (
-	"encoding/json"
 	"errors"
-	"reflect"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -18,68 +15,11 @@ import (
 	"github.com/pipewright/pipewright/engine/componenttest"
 )
 
-// The schema and the config struct are one declaration in two forms: every
-// yaml tag is a schema property and the other way round, at every level, and
-// every property has a description.
+// The schema and the config struct are one declaration in two forms.
 func TestFactories_schemas_match_config_structs(t *testing.T) {
 	for _, f := range spapi.Factories() {
-		t.Run(string(f.Type()), func(t *testing.T) {
-			var schema map[string]any
-			require.NoError(t, json.Unmarshal(f.Schema(), &schema))
-			compare(t, string(f.Type()), schema, reflect.TypeOf(f.NewConfig()).Elem())
-		})
+		t.Run(string(f.Type()), func(t *testing.T) { componenttest.SchemaMatchesConfig(t, f) })
 	}
-}
-
-var leafTypes = map[reflect.Type]bool{
-	reflect.TypeOf(component.Expr{}): true, reflect.TypeOf(component.Template{}): true, reflect.TypeOf(component.Duration(0)): true,
-}
-
-func compare(t *testing.T, path string, schema map[string]any, typ reflect.Type) {
-	for typ.Kind() == reflect.Pointer {
-		typ = typ.Elem()
-	}
-	if typ.Kind() == reflect.Map && !leafTypes[typ.Elem()] && typ.Elem().Kind() == reflect.Struct {
-		values, _ := schema["additionalProperties"].(map[string]any)
-		require.NotNil(t, values, "%s: a map of objects", path)
-		compare(t, path+".*", values, typ.Elem())
-		return
-	}
-	if typ.Kind() != reflect.Struct || leafTypes[typ] {
-		return
-	}
-	assert.Equal(t, false, schema["additionalProperties"], "%s rejects unknown keys", path)
-	props, _ := schema["properties"].(map[string]any)
-	var tags []string
-	var walk func(reflect.Type)
-	walk = func(st reflect.Type) {
-		for i := 0; i < st.NumField(); i++ {
-			fld := st.Field(i)
-			tag := strings.Split(fld.Tag.Get("yaml"), ",")
-			if len(tag) > 1 && tag[1] == "inline" {
-				walk(fld.Type)
-				continue
-			}
-			if !fld.IsExported() || tag[0] == "" {
-				continue
-			}
-			tags = append(tags, tag[0])
-			prop, ok := props[tag[0]].(map[string]any)
-			if !assert.True(t, ok, "%s.%s is in the schema", path, tag[0]) {
-				continue
-			}
-			assert.NotEmpty(t, prop["description"], "%s.%s has a description", path, tag[0])
-			compare(t, path+"."+tag[0], prop, fld.Type)
-		}
-	}
-	walk(typ)
-	var names []string
-	for name := range props {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	sort.Strings(tags)
-	assert.Equal(t, names, tags, "%s: schema properties and yaml tags", path)
 }
 
 func TestConfigs_decode(t *testing.T) {
@@ -93,8 +33,7 @@ credentials: {client_id: a, client_secret: b, refresh_token: c}
 seller_id: A1SELLER
 marketplaces: [A1PA6795UKMFR9]
 rate_limits: {searchOrders: {rate: 0.01, burst: 20}}`},
-		{spapi.NewConnectionFactory(), `simulator: {enabled: true}`},
-		{spapi.NewConnectionFactory(), "simulator: {enabled: true}" + lookupQueries},
+		{spapi.NewConnectionFactory(), minimalConnection + lookupQueries},
 		{spapi.NewOrdersFactory(), `
 included_data: [RECIPIENT, PROCEEDS]
 poll: {every: 2m, overlap: 5m}
@@ -146,7 +85,7 @@ func TestConfigs_report_problems_at_their_option(t *testing.T) {
 		{"token and hmac", spapi.NewNotificationsFactory(), "{path: /hooks/n, auth: {token: a, hmac: {secret: b}}}", "/auth", "valid against schemas at indexes 0 and 1"},
 		{"webhook path outside /hooks", spapi.NewNotificationsFactory(), "{path: /n, auth: {token: a}}", "/path", "does not match pattern"},
 		{"hmac without secret", spapi.NewNotificationsFactory(), "{path: /hooks/n, auth: {hmac: {tolerance: 1m}}}", "/auth/hmac", "missing properties: 'secret'"},
-		{"unknown rate-limit operation", spapi.NewConnectionFactory(), "{simulator: {enabled: true}, rate_limits: {serchOrders: {rate: 1, burst: 1}}}", "rate_limits.serchOrders", "unknown SP-API operation"},
+		{"unknown rate-limit operation", spapi.NewConnectionFactory(), minimalConnection + "rate_limits: {serchOrders: {rate: 1, burst: 1}}", "rate_limits.serchOrders", "unknown SP-API operation"},
 		{"credentials needed", spapi.NewConnectionFactory(), "{seller_id: A1SELLER, marketplaces: [ATVPDKIKX0DER]}", "credentials.client_id", "is required"},
 		{"lookup of an unknown operation", spapi.NewConnectionFactory(), lookupYAML("{operation: getListingItem}"), "queries.q.operation", `did you mean "getListingsItem"`},
 		{"lookup that changes data", spapi.NewConnectionFactory(), lookupYAML("{operation: patchListingsItem}"), "queries.q.operation", "PATCH operation: lookups only read"},
@@ -157,7 +96,7 @@ func TestConfigs_report_problems_at_their_option(t *testing.T) {
 		{"lookup path parameter given twice", spapi.NewConnectionFactory(), lookupYAML(`{operation: getListingsItem, params: {sellerId: "@seller_id", sku: ["@a", "@b"], marketplaceIds: X}}`), "queries.q.params.sku", "takes one value, got 2"},
 		{"lookup result not a pointer", spapi.NewConnectionFactory(), lookupYAML(`{operation: getListingsItem, params: {sellerId: "@seller_id", sku: "@sku", marketplaceIds: X}, result: summaries}`), "/queries/q/result", "does not match pattern"},
 		{"lookup parameter a map", spapi.NewConnectionFactory(), lookupYAML(`{operation: getListingsItem, params: {sellerId: {a: 1}, sku: "@sku", marketplaceIds: X}}`), "/queries/q/params/sellerId", "but got object"},
-		{"lookup name with a dot", spapi.NewConnectionFactory(), "{simulator: {enabled: true}, queries: {a.b: {operation: getListingsItem}}}", "/queries/a.b", "does not match pattern"},
+		{"lookup name with a dot", spapi.NewConnectionFactory(), minimalConnection + "queries: {a.b: {operation: getListingsItem}}", "/queries/a.b", "does not match pattern"},
 		{"lookback beyond retention", spapi.NewSettlementsFactory(), "lookback: 3000h", "lookback", "90 days"},
 		{"too many feed messages", spapi.NewFeedFactory(), "{sku: msg.sku, patches: [], flush: {max_messages: 30000}}", "flush.max_messages", "25000"},
 	}
@@ -183,9 +122,12 @@ func TestConfigs_report_problems_at_their_option(t *testing.T) {
 	}
 }
 
-// lookupYAML is a connection on the simulator with query q.
+// minimalConnection is the options every spapi connection needs.
+const minimalConnection = "credentials: {client_id: a, client_secret: b, refresh_token: c}\nseller_id: A1SELLER\nmarketplaces: [ATVPDKIKX0DER]\n"
+
+// lookupYAML is a connection with query q.
 func lookupYAML(q string) string {
-	return "{simulator: {enabled: true}, queries: {q: " + q + "}}"
+	return minimalConnection + "queries: {q: " + q + "}"
 }
 
 // The defaults of the shared webhook options apply to the intakes.

@@ -7,18 +7,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/pipewright/pipewright/connectors/internal/demo"
 	"github.com/pipewright/pipewright/connectors/spapi"
 	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/componenttest"
 )
-
-func TestConnection_simulator_mode_uses_the_demo_seller(t *testing.T) {
-	e := newEnv(t, componenttest.NewManualClock(epoch), "", "")
-	assert.NoError(t, e.conn.Check(context.Background()))
-	assert.Equal(t, demo.SellerID, e.conn.SellerID())
-	assert.Len(t, e.conn.Marketplaces(), len(demo.Marketplaces))
-}
 
 func TestConnection_Check_reports_rejected_credentials_without_them(t *testing.T) {
 	e := newEnv(t, componenttest.NewManualClock(epoch), "", "")
@@ -37,7 +29,7 @@ marketplaces: [ATVPDKIKX0DER]`)
 
 func TestConnection_Shutdown_without_Start_is_safe(t *testing.T) {
 	f := spapi.NewConnectionFactory()
-	cfg := componenttest.DecodeConfig(t, f, "simulator: {enabled: true}")
+	cfg := componenttest.DecodeConfig(t, f, minimalConnection)
 	c, err := f.CreateConnection(context.Background(), componenttest.NewSettings(t, "connection/x"), cfg)
 	require.NoError(t, err)
 	assert.NoError(t, c.Shutdown(context.Background()))
@@ -48,7 +40,7 @@ func TestConnection_Shutdown_without_Start_is_safe(t *testing.T) {
 // not started (it has no client yet) instead of failing at its first call.
 func TestFactories_refuse_a_connection_not_started(t *testing.T) {
 	cf := spapi.NewConnectionFactory()
-	conn, err := cf.CreateConnection(context.Background(), componenttest.NewSettings(t, "connection/x"), componenttest.DecodeConfig(t, cf, "simulator: {enabled: true}"))
+	conn, err := cf.CreateConnection(context.Background(), componenttest.NewSettings(t, "connection/x"), componenttest.DecodeConfig(t, cf, minimalConnection))
 	require.NoError(t, err)
 	create := map[component.Type]func(set component.Settings) error{}
 	for _, f := range spapi.Factories() {
@@ -75,27 +67,6 @@ func TestFactories_refuse_a_connection_not_started(t *testing.T) {
 			set := componenttest.NewSettings(t, "test/"+string(typ))
 			set.Connection = conn
 			assert.ErrorContains(t, fn(set), "needs a started spapi connection")
-		})
-	}
-}
-
-func TestConnection_simulator_notify_url_may_be_relative_to_the_engine(t *testing.T) {
-	cases := []struct{ url, want string }{
-		{"/hooks/amazon/orders", "http://127.0.0.1:9999/hooks/amazon/orders"},
-		{"https://hooks.example.test/amazon", "https://hooks.example.test/amazon"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.url, func(t *testing.T) {
-			f := spapi.NewConnectionFactory()
-			cfg := componenttest.DecodeConfig(t, f, "simulator: {enabled: true, notify: {url: \""+tc.url+"\"}}")
-			set := componenttest.NewSettings(t, "connection/amazon")
-			set.Clock = componenttest.NewManualClock(epoch)
-			set.PublicURL = "http://127.0.0.1:9999/"
-			c, err := f.CreateConnection(context.Background(), set, cfg)
-			require.NoError(t, err)
-			require.NoError(t, c.Start(context.Background()))
-			t.Cleanup(func() { _ = c.Shutdown(context.Background()) })
-			assert.Equal(t, []string{tc.want}, c.(component.NotificationSender).NotificationURLs())
 		})
 	}
 }

@@ -11,8 +11,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/stretchr/testify/require"
 
+	"github.com/pipewright/pipewright/connectors/internal/demo"
 	"github.com/pipewright/pipewright/connectors/spapi"
-	"github.com/pipewright/pipewright/connectors/spapi/sandbox"
+	"github.com/pipewright/pipewright/connectors/spapi/simulator"
 	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/componenttest"
 )
@@ -20,14 +21,14 @@ import (
 // epoch is where engine and simulator time start in tests.
 var epoch = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
-// env is an SP-API connection to an in-process simulator (the
-// connection's simulator option), the engine side a source or sink needs,
-// and an HTTP server for webhooks.
+// env is an SP-API connection to an in-process simulator (an
+// spapi.simulator connection), the engine side a source or sink needs, and
+// an HTTP server for webhooks.
 type env struct {
 	t     testing.TB
 	clock component.Clock
 	conn  *spapi.Connection
-	sim   *sandbox.Server
+	sim   *simulator.Server
 	mux   *componenttest.Mux
 	hooks *httptest.Server
 	pub   *componenttest.Publisher
@@ -38,29 +39,54 @@ type env struct {
 // pushToken makes the simulator push with the token s3cret in X-Hook-Token.
 const pushToken = "header: X-Hook-Token, token: s3cret"
 
-// newEnv starts a connection with the simulator enabled; simulator is YAML
-// added under simulator: (each line indented by two spaces). With push (the
-// simulator's notify options besides url, e.g. pushToken), the simulator
-// pushes ORDER_CHANGE notifications to /hooks/orders of the env's hook
-// server.
-func newEnv(t testing.TB, clock component.Clock, simulator, push string) *env {
+// newEnv starts a simulator and a connection using it; options are YAML
+// lines of the simulator's options. With push (the simulator's notify
+// options besides url, e.g. pushToken), the simulator pushes ORDER_CHANGE
+// notifications to /hooks/orders of the env's hook server.
+func newEnv(t testing.TB, clock component.Clock, options, push string) *env {
 	t.Helper()
 	e := &env{t: t, clock: clock, mux: componenttest.NewMux(), pub: &componenttest.Publisher{}, dead: &componenttest.DeadLetters{}, reg: prometheus.NewRegistry()}
 	e.hooks = httptest.NewServer(e.mux)
 	t.Cleanup(e.hooks.Close)
 	if push != "" {
-		simulator += fmt.Sprintf("  notify: {url: '%s/hooks/orders', %s}\n", e.hooks.URL, push)
+		options += fmt.Sprintf("notify: {url: '%s/hooks/orders', %s}\n", e.hooks.URL, push)
 	}
 	for _, def := range []string{"orders_per_hour: 0", "settlement_period: 0s"} {
-		if key, _, _ := strings.Cut(def, ":"); !strings.Contains(simulator, key+":") {
-			simulator += "  " + def + "\n"
+		if key, _, _ := strings.Cut(def, ":"); !strings.Contains(options, key+":") {
+			options += def + "\n"
 		}
 	}
-	yaml := "retry: {max_attempts: 3, backoff: 1s, max_backoff: 4s}\nsimulator:\n  enabled: true\n" + simulator
-	e.conn = startConnection(t, clock, yaml)
-	e.sim = e.conn.Simulator()
-	require.NotNil(t, e.sim)
+	e.sim = startSimulator(t, clock, options)
+	e.conn = startConnection(t, clock, "retry: {max_attempts: 3, backoff: 1s, max_backoff: 4s}\n"+onSimulator(e.sim))
 	return e
+}
+
+// startSimulator starts an spapi.simulator connection with options (YAML
+// lines) on clock, on a free port and without keeping its world; the test
+// shuts it down.
+func startSimulator(t testing.TB, clock component.Clock, options string) *simulator.Server {
+	t.Helper()
+	f := simulator.NewConnectionFactory()
+	cfg := componenttest.DecodeConfig(t, f, "listen: 127.0.0.1:0\npersist: false\n"+options)
+	set := componenttest.NewSettings(t, "connection/amazon-simulator")
+	set.Clock = clock
+	c, err := f.CreateConnection(context.Background(), set, cfg)
+	require.NoError(t, err)
+	require.NoError(t, c.Start(context.Background()))
+	t.Cleanup(func() { _ = c.Shutdown(context.Background()) })
+	return c.(*simulator.Connection).Server()
+}
+
+// onSimulator returns the options of an spapi connection that uses sim
+// as Amazon: its endpoints, the demo credentials, seller and marketplaces.
+func onSimulator(sim *simulator.Server) string {
+	var markets []string
+	for _, m := range demo.Marketplaces {
+		markets = append(markets, m.ID)
+	}
+	return fmt.Sprintf("endpoint: %s\nlwa_endpoint: %s/auth/o2/token\n"+
+		"credentials: {client_id: %s, client_secret: %s, refresh_token: '%s'}\nseller_id: %s\nmarketplaces: [%s]\n",
+		sim.URL(), sim.URL(), simulator.DemoClientID, simulator.DemoClientSecret, simulator.DemoRefreshToken, demo.SellerID, strings.Join(markets, ", "))
 }
 
 // startConnection creates and starts an spapi connection from yaml on
@@ -123,7 +149,7 @@ func start(t testing.TB, c component.Component) {
 // time the test expects to need; past it, drive goes on a step every 50ms,
 // so that the components of a slow machine catch up rather than wait on a
 // clock that stopped. It fails the test after componenttest.WaitLimit.
-func drive(t testing.TB, clock *componenttest.ManualClock, sim *sandbox.Server, step time.Duration, steps int, cond func() bool) {
+func drive(t testing.TB, clock *componenttest.ManualClock, sim *simulator.Server, step time.Duration, steps int, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(componenttest.WaitLimit)
 	for i := 0; !cond(); i++ {
@@ -142,7 +168,7 @@ func drive(t testing.TB, clock *componenttest.ManualClock, sim *sandbox.Server, 
 
 // run advances a manual clock n steps, letting the simulator and the
 // components run between steps.
-func run(clock *componenttest.ManualClock, sim *sandbox.Server, step time.Duration, n int) {
+func run(clock *componenttest.ManualClock, sim *simulator.Server, step time.Duration, n int) {
 	for i := 0; i < n; i++ {
 		clock.Advance(step)
 		sim.Sync()

@@ -10,6 +10,7 @@ import (
 
 	"github.com/pipewright/pipewright/connectors/internal/demo"
 	"github.com/pipewright/pipewright/connectors/spapi"
+	"github.com/pipewright/pipewright/connectors/spapi/simulator"
 	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/componenttest"
 )
@@ -34,14 +35,11 @@ queries:
     result: /payload/inventorySummaries/0
 `
 
-// simulatorOptions keep the simulator quiet: no generated orders or
-// settlements.
-const simulatorOptions = "simulator: {enabled: true, orders_per_hour: 0, settlement_period: 0s"
-
 // lookupEnv is a connection with the lookup queries on the simulator, on
 // a manual clock.
 type lookupEnv struct {
 	clock *componenttest.ManualClock
+	sim   *simulator.Server
 	conn  *spapi.Connection
 }
 
@@ -49,12 +47,13 @@ type lookupEnv struct {
 // options ("" for none).
 func newLookupEnv(t *testing.T, faults string) *lookupEnv {
 	t.Helper()
-	sim := simulatorOptions + "}"
+	options := "orders_per_hour: 0\nsettlement_period: 0s\n" // quiet: no orders, no settlements
 	if faults != "" {
-		sim = simulatorOptions + ", faults: {" + faults + "}}"
+		options += "faults: {" + faults + "}\n"
 	}
 	clock := componenttest.NewManualClock(epoch)
-	return &lookupEnv{clock: clock, conn: startConnection(t, clock, "retry: {max_attempts: 1, backoff: 1s, max_backoff: 1s}\n"+sim+lookupQueries)}
+	sim := startSimulator(t, clock, options)
+	return &lookupEnv{clock: clock, sim: sim, conn: startConnection(t, clock, "retry: {max_attempts: 1, backoff: 1s, max_backoff: 1s}\n"+onSimulator(sim)+lookupQueries)}
 }
 
 // lookup runs a lookup, advancing the clock while it waits for a rate-limit
@@ -68,7 +67,7 @@ func (e *lookupEnv) lookup(t *testing.T, query string, params map[string]any) (a
 		defer close(done)
 		got, err = e.conn.Lookup(context.Background(), query, params)
 	}()
-	drive(t, e.clock, e.conn.Simulator(), 100*time.Millisecond, 600, func() bool {
+	drive(t, e.clock, e.sim, 100*time.Millisecond, 600, func() bool {
 		select {
 		case <-done:
 			return true
@@ -129,7 +128,7 @@ func TestConnection_Lookup_returns_the_body_or_the_part_at_result(t *testing.T) 
 			tt.check(t, got)
 		})
 	}
-	calls := e.conn.Simulator().Stats().Calls
+	calls := e.sim.Stats().Calls
 	assert.Equal(t, 3, calls["getListingsItem"], "every lookup is a call: no cache")
 	assert.Equal(t, 4, calls["getInventorySummaries"])
 }
@@ -168,11 +167,11 @@ func TestConnection_Lookup_429_storm_is_retryable(t *testing.T) {
 	assert.True(t, component.IsRetryable(err), "%v", err)
 	assert.Positive(t, component.RetryDelay(err))
 	assert.Contains(t, err.Error(), "HTTP 429")
-	assert.Equal(t, 1, e.conn.Simulator().Stats().Throttled["getListingsItem"])
+	assert.Equal(t, 1, e.sim.Stats().Throttled["getListingsItem"])
 }
 
 func TestConnectionConfig_ValidateLookup_wants_the_query_and_exactly_its_parameters(t *testing.T) {
-	cfg := componenttest.DecodeConfig(t, spapi.NewConnectionFactory(), "simulator: {enabled: true}"+lookupQueries)
+	cfg := componenttest.DecodeConfig(t, spapi.NewConnectionFactory(), minimalConnection+lookupQueries)
 	var lv component.LookupValidator
 	require.Implements(t, &lv, cfg)
 	lv = cfg.(component.LookupValidator)
@@ -199,6 +198,6 @@ func TestConnectionConfig_ValidateLookup_wants_the_query_and_exactly_its_paramet
 			assert.ErrorContains(t, err, tt.want)
 		})
 	}
-	none := componenttest.DecodeConfig(t, spapi.NewConnectionFactory(), "simulator: {enabled: true}").(component.LookupValidator)
+	none := componenttest.DecodeConfig(t, spapi.NewConnectionFactory(), minimalConnection).(component.LookupValidator)
 	assert.ErrorContains(t, none.ValidateLookup("listing", nil), "defines no queries")
 }

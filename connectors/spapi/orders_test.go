@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/pipewright/pipewright/connectors/spapi"
-	"github.com/pipewright/pipewright/connectors/spapi/sandbox"
+	"github.com/pipewright/pipewright/connectors/spapi/simulator"
 	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/componenttest"
 )
@@ -59,7 +59,7 @@ func newOrdersSource(t *testing.T, e *env, pub component.Publisher, yaml string)
 	return set.State
 }
 
-func orderID(o sandbox.Order) string {
+func orderID(o simulator.Order) string {
 	return o.ID + "@" + o.LastUpdated.UTC().Format("2006-01-02T15:04:05.000Z")
 }
 
@@ -68,7 +68,7 @@ func TestOrders_notification_is_recorded_then_fetched_once(t *testing.T) {
 	e := newEnv(t, clock, "", "")
 	pub := &countingPublisher{}
 	state := newOrdersSource(t, e, pub, "{poll: {enabled: false}, notifications: {path: /hooks/orders, auth: {token: s3cret}}}")
-	o, err := e.sim.CreateOrder(sandbox.OrderSpec{})
+	o, err := e.sim.CreateOrder(simulator.OrderSpec{})
 	require.NoError(t, err)
 	notes := e.sim.Notifications()
 	require.Len(t, notes, 1)
@@ -136,7 +136,7 @@ func TestOrders_notification_rejects_bad_requests_and_records_nothing(t *testing
 // at most once per change.
 func TestOrders_poll_and_notifications_race_to_one_message_per_version(t *testing.T) {
 	clock := componenttest.NewManualClock(epoch)
-	e := newEnv(t, clock, "  orders_per_hour: 120\n", pushToken)
+	e := newEnv(t, clock, "orders_per_hour: 120\n", pushToken)
 	pub := &countingPublisher{}
 	newOrdersSource(t, e, pub, "{poll: {every: 5m, overlap: 5m, lookback: 1h}, notifications: {path: /hooks/orders, auth: {token: s3cret}}}")
 	run(clock, e.sim, 10*time.Second, 720)
@@ -204,7 +204,7 @@ func TestOrders_poll_pages_full_and_moves_the_cursor_only_after_publishing(t *te
 	clock := componenttest.NewManualClock(epoch)
 	e := newEnv(t, clock, "", "")
 	for i := 0; i < 250; i++ {
-		_, err := e.sim.CreateOrder(sandbox.OrderSpec{})
+		_, err := e.sim.CreateOrder(simulator.OrderSpec{})
 		require.NoError(t, err)
 	}
 	clock.Advance(3 * time.Minute) // past Amazon's two unstable minutes
@@ -267,7 +267,7 @@ func TestOrders_notifications_take_the_simulators_signed_pushes(t *testing.T) {
 			e := newEnv(t, clock, "", tt.push)
 			pub := &countingPublisher{}
 			newOrdersSource(t, e, pub, "{poll: {enabled: false}, notifications: {path: /hooks/orders, auth: {hmac: {secret: k3y}}}}")
-			o, err := e.sim.CreateOrder(sandbox.OrderSpec{})
+			o, err := e.sim.CreateOrder(simulator.OrderSpec{})
 			require.NoError(t, err)
 			if !tt.accepted {
 				require.Eventually(t, func() bool { return e.sim.Notifications()[0].Attempts > 0 }, componenttest.WaitLimit, 5*time.Millisecond)

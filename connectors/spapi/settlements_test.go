@@ -33,7 +33,7 @@ func newSettlementsSource(t *testing.T, set component.SourceSettings) {
 
 func TestSettlements_simulator_reports_become_reconciled_messages(t *testing.T) {
 	clock := componenttest.NewManualClock(epoch)
-	e := newEnv(t, clock, "  orders_per_hour: 30\n  settlement_period: 24h\n  settlement_locale_de: true\n", "")
+	e := newEnv(t, clock, "orders_per_hour: 30\nsettlement_period: 24h\nsettlement_locale_de: true\n", "")
 	run(clock, e.sim, 10*time.Minute, 6*50) // fifty hours: two settlement periods
 	want := 0
 	for _, r := range e.sim.Reports() {

@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/pipewright/pipewright/connectors/sage500"
+	"github.com/pipewright/pipewright/connectors/sage500/sage500demo"
 	"github.com/pipewright/pipewright/engine/componenttest"
 )
 
@@ -25,7 +25,7 @@ import (
 func TestHealth_a_locked_Sage_database_makes_the_engine_not_ready_until_it_is_released(t *testing.T) {
 	ctx := context.Background()
 	db := filepath.Join(t.TempDir(), "sage.db")
-	require.NoError(t, sage500.CreateDemoDB(ctx, db))
+	require.NoError(t, sage500demo.CreateDB(ctx, db))
 	dir := writeDir(t, fmt.Sprintf(`
 -- pipewright.yaml --
 project: lock

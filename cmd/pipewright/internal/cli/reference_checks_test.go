@@ -12,8 +12,8 @@ import (
 	"github.com/govalues/decimal"
 	"github.com/stretchr/testify/require"
 
-	"github.com/pipewright/pipewright/connectors/spapi/sandbox"
 	"github.com/pipewright/pipewright/connectors/spapi/settlement"
+	"github.com/pipewright/pipewright/connectors/spapi/simulator"
 )
 
 // money reads a SQLite REAL amount as cents-exact decimal text.
@@ -49,11 +49,11 @@ func (w *world) checkOrders(p *problems, cutoff time.Time) int {
 		}
 		so, inSage := sage[o.ID]
 		switch {
-		case o.Status == sandbox.StatusPending:
+		case o.Status == simulator.StatusPending:
 			if inSage {
 				p.addf("pending order %s is in Sage", o.ID)
 			}
-		case o.Status == sandbox.StatusCancelled:
+		case o.Status == simulator.StatusCancelled:
 			if inSage && so.status != 3 && so.status != 4 {
 				p.addf("cancelled order %s: Sage status %d, want 3 or 4", o.ID, so.status)
 			}
@@ -106,13 +106,13 @@ func (w *world) checkShipments(p *problems, cutoff time.Time) int {
 			p.addf("shipment %d: order %s is unknown to Amazon", key, orderID)
 			continue
 		}
-		var found []sandbox.Package
+		var found []simulator.Package
 		for _, pk := range o.Packages {
 			if pk.ReferenceID == fmt.Sprint(key) {
 				found = append(found, pk)
 			}
 		}
-		if o.Status == sandbox.StatusCancelled && len(found) == 0 {
+		if o.Status == simulator.StatusCancelled && len(found) == 0 {
 			continue // cancelled on Amazon before the confirmation: dead-lettered by Amazon's refusal
 		}
 		if len(found) != 1 {
@@ -169,7 +169,7 @@ func (w *world) checkPrices(p *problems) int {
 
 // listingPrice digs the our_price of a marketplace out of a listing's
 // purchasable_offer attribute.
-func listingPrice(l sandbox.Listing, market string) string {
+func listingPrice(l simulator.Listing, market string) string {
 	offers, _ := l.Attributes["purchasable_offer"].([]any)
 	for _, o := range offers {
 		m, _ := o.(map[string]any)

@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/pipewright/pipewright/connectors/spapi/sandbox"
+	"github.com/pipewright/pipewright/connectors/spapi/simulator"
 	"github.com/pipewright/pipewright/engine/componenttest"
 	"github.com/pipewright/pipewright/engine/runtime"
 )
@@ -61,7 +61,7 @@ func TestReference_dead_letters_fixed_while_the_engine_runs_and_replayed_in_bulk
 		t.Skip("runs the reference directory for simulated hours")
 	}
 	t.Parallel()
-	w := newWorld(t, 150, sandbox.Faults{})
+	w := newWorld(t, 150, simulator.Faults{})
 	w.dir = copyDir(t, referenceDir)
 	w.watch = 100 * time.Millisecond
 	overrides := filepath.Join(w.dir, "tables", "sku_overrides.csv")

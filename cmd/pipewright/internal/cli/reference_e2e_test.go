@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/pipewright/pipewright/connectors/spapi/sandbox"
+	"github.com/pipewright/pipewright/connectors/spapi/simulator"
 	"github.com/pipewright/pipewright/engine/runtime"
 )
 
@@ -23,7 +23,7 @@ func TestReference_end_to_end(t *testing.T) {
 		t.Skip("runs the reference directory for simulated hours")
 	}
 	t.Parallel() // mostly waits for simulated time to pass
-	w := newWorld(t, 150, sandbox.Faults{})
+	w := newWorld(t, 150, simulator.Faults{})
 	w.start()
 	w.runFor(3 * time.Hour)
 	w.report(t)
@@ -37,7 +37,7 @@ func TestReference_end_to_end_with_faults(t *testing.T) {
 		t.Skip("runs the reference directory for simulated hours")
 	}
 	t.Parallel()
-	w := newWorld(t, 150, sandbox.Faults{StormAfter: 100 * time.Minute, StormFor: 20 * time.Minute})
+	w := newWorld(t, 150, simulator.Faults{StormAfter: 100 * time.Minute, StormFor: 20 * time.Minute})
 	w.start()
 	w.runFor(40 * time.Minute)
 

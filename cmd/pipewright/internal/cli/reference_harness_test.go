@@ -13,7 +13,8 @@ import (
 
 	"github.com/pipewright/pipewright/cmd/pipewright/internal/cli"
 	"github.com/pipewright/pipewright/connectors/sage500"
-	"github.com/pipewright/pipewright/connectors/spapi/sandbox"
+	"github.com/pipewright/pipewright/connectors/sage500/sage500demo"
+	"github.com/pipewright/pipewright/connectors/spapi/simulator"
 	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/componenttest"
 	"github.com/pipewright/pipewright/engine/config"
@@ -30,7 +31,7 @@ type world struct {
 	// dir is the directory run (default: the reference directory).
 	dir    string
 	clock  component.Clock
-	sim    *sandbox.Server
+	sim    *simulator.Server
 	env    map[string]string
 	dbPath string
 	data   string
@@ -47,13 +48,13 @@ type world struct {
 
 const hookToken = "e2e-hook-token"
 
-func newWorld(t *testing.T, scale float64, faults sandbox.Faults) *world {
+func newWorld(t *testing.T, scale float64, faults simulator.Faults) *world {
 	t.Helper()
 	tmp := t.TempDir()
 	w := &world{t: t, dir: referenceDir, clock: component.NewScaledClock(time.Now(), scale), data: filepath.Join(tmp, "data"), dbPath: filepath.Join(tmp, "sage500.db")}
 	listen := freeAddr(t)
 	w.hook = "http://" + listen + "/hooks/amazon/orders"
-	cfg := sandbox.DefaultConfig()
+	cfg := simulator.DefaultConfig()
 	cfg.Listen = "127.0.0.1:0"
 	cfg.Clock = w.clock
 	cfg.OrdersPerHour = 60
@@ -62,7 +63,7 @@ func newWorld(t *testing.T, scale float64, faults sandbox.Faults) *world {
 	cfg.Notify.URL = w.hook
 	cfg.Notify.Header, cfg.Notify.Token = "X-Hook-Token", hookToken
 	cfg.Faults = faults
-	sim, err := sandbox.New(cfg)
+	sim, err := simulator.New(cfg)
 	require.NoError(t, err)
 	require.NoError(t, sim.Start(context.Background()))
 	t.Cleanup(func() { _ = sim.Close() })
@@ -76,7 +77,7 @@ func newWorld(t *testing.T, scale float64, faults sandbox.Faults) *world {
 		"SPAPI_LWA_ENDPOINT": sim.URL() + "/auth/o2/token",
 		"HOOK_TOKEN":         hookToken,
 	}
-	require.NoError(t, sage500.CreateDemoDB(context.Background(), w.dbPath))
+	require.NoError(t, sage500demo.CreateDB(context.Background(), w.dbPath))
 	p := w.load()
 	_, err = sage500.ApplyFields(context.Background(), p.Connections["sage"].Config.(*sage500.ConnectionConfig))
 	require.NoError(t, err)

@@ -11,8 +11,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/pipewright/pipewright/connectors/sage500"
-	"github.com/pipewright/pipewright/connectors/spapi/sandbox"
+	"github.com/pipewright/pipewright/connectors/sage500/sage500demo"
+	"github.com/pipewright/pipewright/connectors/spapi/simulator"
 	"github.com/pipewright/pipewright/engine/runtime"
 )
 
@@ -38,12 +38,12 @@ func newShipWorld(t *testing.T) *shipWorld {
 		t.Skip("runs the reference directory")
 	}
 	t.Parallel() // mostly waits for simulated time to pass
-	w := newWorld(t, 60, sandbox.Faults{})
+	w := newWorld(t, 60, simulator.Faults{})
 	w.env["DEMO_WAREHOUSE"] = "false"
 	w.start()
 	ny, err := time.LoadLocation("America/New_York")
 	require.NoError(t, err)
-	db, err := sage500.OpenDemoDB(w.dbPath)
+	db, err := sage500demo.OpenDB(w.dbPath)
 	require.NoError(t, err)
 	t.Cleanup(func() { db.Close() })
 	return &shipWorld{world: w, ny: ny, sageW: db}
@@ -60,8 +60,8 @@ type shipOrder struct {
 // generator, so it never cancels) and waits until it is in Sage.
 func (w *shipWorld) order() shipOrder {
 	t := w.t
-	o, err := w.sim.CreateOrder(sandbox.OrderSpec{MarketplaceID: "ATVPDKIKX0DER", FulfilledBy: sandbox.FulfilledByMerchant,
-		Items: []sandbox.ItemSpec{{SKU: "WB-0001-BK", Quantity: 1}}})
+	o, err := w.sim.CreateOrder(simulator.OrderSpec{MarketplaceID: "ATVPDKIKX0DER", FulfilledBy: simulator.FulfilledByMerchant,
+		Items: []simulator.ItemSpec{{SKU: "WB-0001-BK", Quantity: 1}}})
 	require.NoError(t, err)
 	var so int64
 	require.Eventually(t, func() bool {
@@ -75,11 +75,11 @@ func (w *shipWorld) order() shipOrder {
 // trackLater, and returns the shipment's key.
 func (w *shipWorld) ship(o shipOrder, at time.Time, trackLater bool) int64 {
 	t := w.t
-	opts := sage500.ShipOptions{Now: at, Location: w.ny}
+	opts := sage500demo.ShipOptions{Now: at, Location: w.ny}
 	if trackLater {
 		opts.TrackingDelay = time.Minute
 	}
-	n, err := sage500.ShipOrder(context.Background(), w.sageW, o.soKey, opts)
+	n, err := sage500demo.ShipOrder(context.Background(), w.sageW, o.soKey, opts)
 	require.NoError(t, err)
 	require.Equal(t, 1, n)
 	var key int64
@@ -88,8 +88,8 @@ func (w *shipWorld) ship(o shipOrder, at time.Time, trackLater bool) int64 {
 }
 
 // packages are the packages Amazon holds for a shipment.
-func (w *shipWorld) packages(o shipOrder, shipKey int64) []sandbox.Package {
-	var out []sandbox.Package
+func (w *shipWorld) packages(o shipOrder, shipKey int64) []simulator.Package {
+	var out []simulator.Package
 	for _, p := range w.sim.Confirmations(o.id) {
 		if p.ReferenceID == strconv.FormatInt(shipKey, 10) {
 			out = append(out, p)
@@ -218,7 +218,7 @@ func TestReferenceShipments_a_tracking_number_written_later_is_confirmed_once_wi
 	assert.Equal(t, 1.0, w.source("messages"))
 
 	// The carrier system writes the tracking number back now.
-	n, err := sage500.AddTrackingNumbers(context.Background(), w.sageW, sage500.ShipOptions{Now: w.clock.Now(), TrackingDelay: time.Minute, Location: w.ny})
+	n, err := sage500demo.AddTrackingNumbers(context.Background(), w.sageW, sage500demo.ShipOptions{Now: w.clock.Now(), TrackingDelay: time.Minute, Location: w.ny})
 	require.NoError(t, err)
 	require.Equal(t, 1, n)
 	var track string

@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/pipewright/pipewright/connectors/sage500"
+	"github.com/pipewright/pipewright/connectors/sage500/sage500demo"
 	"github.com/pipewright/pipewright/connectors/spapi/models"
 )
 
@@ -72,8 +72,8 @@ func TestReferenceCarriers_rows_are_accepted_by_amazon(t *testing.T) {
 
 func TestReferenceCarriers_cover_every_demo_ship_method(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "sage500-demo.db")
-	require.NoError(t, sage500.CreateDemoDB(context.Background(), path))
-	db, err := sage500.OpenDemoDB(path)
+	require.NoError(t, sage500demo.CreateDB(context.Background(), path))
+	db, err := sage500demo.OpenDB(path)
 	require.NoError(t, err)
 	defer db.Close()
 	rows, err := db.Query("SELECT ShipMethID FROM tciShipMethod ORDER BY ShipMethID")

@@ -9,6 +9,7 @@ import (
 	"sort"
 
 	"github.com/pipewright/pipewright/connectors/sage500"
+	"github.com/pipewright/pipewright/connectors/sage500/sage500demo"
 )
 
 func init() {
@@ -52,7 +53,7 @@ Examples:
 }
 
 func createDemoDB(e *env, path string) error {
-	err := sage500.CreateDemoDB(context.Background(), path)
+	err := sage500demo.CreateDB(context.Background(), path)
 	if errors.Is(err, fs.ErrExist) {
 		return fmt.Errorf("%s already exists: remove it first to create a fresh demo database", path)
 	}

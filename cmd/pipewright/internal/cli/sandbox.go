@@ -9,7 +9,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/pipewright/pipewright/connectors/spapi/sandbox"
+	"github.com/pipewright/pipewright/connectors/spapi/simulator"
 )
 
 func init() {
@@ -30,14 +30,14 @@ Examples:
   pipewright sandbox -listen 127.0.0.1:8790 -orders-per-hour 120 -time-scale 60
   pipewright sandbox -notify-url http://127.0.0.1:8080/hooks/amazon -fault-storm-after 1h -fault-storm-for 10m`,
 		run: func(e *env, fs *flag.FlagSet) func([]string) error {
-			cfg := sandbox.DefaultConfig()
+			cfg := simulator.DefaultConfig()
 			cfg.RegisterFlags(fs)
 			return func(args []string) error {
 				if len(args) != 0 {
 					return usagef("sandbox takes no arguments")
 				}
 				cfg.Logger = slog.New(slog.NewJSONHandler(e.stderr, nil))
-				srv, err := sandbox.New(cfg)
+				srv, err := simulator.New(cfg)
 				if err != nil {
 					return err
 				}

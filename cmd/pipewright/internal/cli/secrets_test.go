@@ -54,11 +54,9 @@ func TestConnectors_declare_their_secret_options(t *testing.T) {
 		"pipewright.yaml": `project: secrets
 transport: { url: "nats://engine:nats-pa55word@127.0.0.1:4222" }
 connections:
-  amazon:
-    type: spapi
-    simulator:
-      enabled: true
-      notify: { url: "http://127.0.0.1:1/hooks/a", hmac_secret: simulator-hmac-secret }
+  amazon-simulator:
+    type: spapi.simulator
+    notify: { url: "http://127.0.0.1:1/hooks/a", hmac_secret: simulator-hmac-secret }
 `,
 		"a.yaml": `pipeline: a
 source: { http.webhook: { path: /hooks/a, auth: { hmac: { secret: webhook-hmac-secret } } } }

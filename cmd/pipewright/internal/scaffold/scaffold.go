@@ -3,8 +3,9 @@
 // go generate; a test keeps the copy identical) or its orders flow alone,
 // with schema modelines that point into the client directory, a README for
 // the client, and CI files for GitHub Actions and GitLab CI. Without the
-// demo the directory is safe for production: the SP-API simulator is off
-// and the demo warehouse is left out.
+// demo the directory is safe for production: it declares no demo
+// component (the SP-API simulator connection and the demo warehouse are
+// left out) and the amazon connection talks to Amazon.
 package scaffold
 
 import (
@@ -37,7 +38,7 @@ const SchemaDir = ".pipewright/schemas"
 type Options struct {
 	// Template is "reference" (every flow) or "minimal" (the orders flow).
 	Template string
-	// Demo keeps the SP-API simulator on and the demo warehouse in, as
+	// Demo keeps the SP-API simulator and the demo warehouse in, as
 	// `make run` has them.
 	Demo bool
 	// Name is the project name.
@@ -141,11 +142,19 @@ func referenceFiles(opts Options) (map[string][]byte, error) {
 	return files, err
 }
 
+// demoSimulator is the reference's amazon-simulator connection: its
+// comment and options up to the blank line after them; simulatorURL is
+// where it listens and the amazon connection's endpoints point by default.
+var demoSimulator = regexp.MustCompile(`(?s)  # DEMO: the SP-API simulator[^\n]*\n(?:  #[^\n]*\n)*  amazon-simulator:\n(?:    [^\n]*\n)+\n`)
+
+const simulatorURL = "http://127.0.0.1:8790"
+
 var modeline = regexp.MustCompile(`(# yaml-language-server: \$schema=)(?:\.\./)*schemas/([a-z0-9./-]+\.json)`)
 
 // adapt rewrites one reference file for the client: modelines point into
 // the client's schema folder; the project file gets the client's name and,
-// without the demo, the simulator off.
+// without the demo, no simulator: the amazon connection's endpoints are
+// Amazon's unless SPAPI_ENDPOINT and SPAPI_LWA_ENDPOINT say otherwise.
 func adapt(rel string, data []byte, opts Options) ([]byte, error) {
 	depth := strings.Count(rel, "/")
 	data = modeline.ReplaceAll(data, []byte("${1}"+strings.Repeat("../", depth)+SchemaDir+"/${2}"))
@@ -154,7 +163,13 @@ func adapt(rel string, data []byte, opts Options) ([]byte, error) {
 	}
 	edits := [][2]string{{"project: sage500-amazon\n", "project: " + opts.Name + "\n"}}
 	if !opts.Demo {
-		edits = append(edits, [2]string{"${env:SPAPI_SIMULATOR:-true}", "${env:SPAPI_SIMULATOR:-false}"})
+		block := demoSimulator.Find(data)
+		if block == nil {
+			return nil, fmt.Errorf("the reference changed: no amazon-simulator connection after a # DEMO comment")
+		}
+		edits = append(edits, [2]string{string(block), ""},
+			[2]string{"${env:SPAPI_ENDPOINT:-" + simulatorURL + "}", "${env:SPAPI_ENDPOINT:-}"},
+			[2]string{"${env:SPAPI_LWA_ENDPOINT:-" + simulatorURL + "/auth/o2/token}", "${env:SPAPI_LWA_ENDPOINT:-}"})
 	}
 	for _, e := range edits {
 		if bytes.Count(data, []byte(e[0])) != 1 {

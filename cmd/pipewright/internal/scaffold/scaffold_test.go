@@ -49,10 +49,15 @@ func TestCreate_is_safe_for_production_unless_the_demo_is_asked_for(t *testing.T
 		assert.Contains(t, string(project), "\nproject: acme\n")
 		_, err = os.Stat(filepath.Join(dir, "demo-warehouse.yaml"))
 		if demo {
-			assert.Contains(t, string(project), "${env:SPAPI_SIMULATOR:-true}")
+			assert.Contains(t, string(project), "type: spapi.simulator\n    enabled: ${env:SPAPI_SIMULATOR:-true}\n")
+			assert.Contains(t, string(project), "endpoint: ${env:SPAPI_ENDPOINT:-http://127.0.0.1:8790}\n", "on the simulator")
 			assert.NoError(t, err, "the demo keeps the demo warehouse")
 		} else {
-			assert.Contains(t, string(project), "${env:SPAPI_SIMULATOR:-false}")
+			assert.NotContains(t, string(project), "spapi.simulator", "no simulator without the demo")
+			assert.NotContains(t, string(project), "amazon-simulator")
+			assert.Contains(t, string(project), "endpoint: ${env:SPAPI_ENDPOINT:-}\n", "Amazon's endpoint")
+			assert.Contains(t, string(project), "lwa_endpoint: ${env:SPAPI_LWA_ENDPOINT:-}\n", "Amazon's LWA endpoint")
+			assert.Contains(t, string(project), "\n\n  sage:\n    type: sage500\n", "the connections after it stay")
 			assert.ErrorIs(t, err, fs.ErrNotExist, "no demo warehouse without the demo")
 		}
 		orders, err := os.ReadFile(filepath.Join(dir, "tests/orders.yaml"))

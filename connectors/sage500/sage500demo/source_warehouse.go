@@ -1,0 +1,137 @@
+package sage500demo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pipewright/pipewright/connectors/sage500"
+	"github.com/pipewright/pipewright/engine/component"
+)
+
+// WarehouseConfig configures the demo.warehouse source.
+type WarehouseConfig struct {
+	// Enabled turns the demo warehouse on (off against a real Sage).
+	Enabled bool `yaml:"enabled"`
+	// Every is how often it looks for orders to ship (engine clock).
+	Every component.Duration `yaml:"every"`
+	// Delay is how old an open order must be before it is shipped.
+	Delay component.Duration `yaml:"delay"`
+}
+
+const warehouseSchema = `{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "description": "DEMO ONLY: ships open sales orders in the SQLite Sage 500 demo database after a delay (shipments, lines, tracking numbers), as the client's warehouse staff would in Sage, and publishes one message per round that shipped something. Refuses to run on anything but the SQLite demo database.",
+  "type": "object",
+  "additionalProperties": false,
+  "properties": {
+    "enabled": {"type": "boolean", "description": "Run the demo warehouse (default false)."},
+    "every": {"type": "string", "pattern": "` + component.DurationPattern + `", "description": "How often to look for orders to ship (default 30s of engine time)."},
+    "delay": {"type": "string", "pattern": "` + component.DurationPattern + `", "description": "How long after its creation an order is shipped (default 2m of engine time)."}
+  }
+}`
+
+// ValidateConnection refuses the demo warehouse on anything but a SQLite
+// database when it is enabled: it ships orders, which in a real Sage would
+// confirm shipments to Amazon that never happened.
+func (c *WarehouseConfig) ValidateConnection(connCfg any) error {
+	cc, ok := connCfg.(*sage500.ConnectionConfig)
+	if !ok || !c.Enabled || strings.HasPrefix(cc.DSN, "sqlite:") {
+		return nil
+	}
+	return component.FieldErrorf("enabled", "the demo warehouse only runs on the SQLite demo database, and the connection is not SQLite: turn it off (DEMO_WAREHOUSE=false)")
+}
+
+type warehouseFactory struct{}
+
+var _ component.SourceFactory = warehouseFactory{}
+
+// NewWarehouseFactory returns the factory of the demo.warehouse source: it
+// ships open sales orders in the SQLite demo database on the engine's clock
+// (ShipOpenOrders) and publishes one message per round that shipped
+// something. It never runs against a real Sage database.
+func NewWarehouseFactory() component.SourceFactory { return warehouseFactory{} }
+
+// Factories returns the demo components for the binary's registry.
+func Factories() []component.Factory { return []component.Factory{NewWarehouseFactory()} }
+
+func (warehouseFactory) Type() component.Type           { return "demo.warehouse" }
+func (warehouseFactory) Kind() component.Kind           { return component.KindSource }
+func (warehouseFactory) Schema() []byte                 { return []byte(warehouseSchema) }
+func (warehouseFactory) ConnectionType() component.Type { return "sage500" }
+func (warehouseFactory) NewConfig() any {
+	return &WarehouseConfig{Every: component.Duration(30 * time.Second), Delay: component.Duration(2 * time.Minute)}
+}
+
+func (warehouseFactory) CreateSource(_ context.Context, set component.SourceSettings, cfg any) (component.Source, error) {
+	c := cfg.(*WarehouseConfig)
+	conn, ok := set.Connection.(*sage500.Connection)
+	if !ok {
+		return nil, errors.New("demo.warehouse needs a sage500 connection")
+	}
+	if c.Enabled && conn.Dialect() != "sqlite" {
+		return nil, component.Permanentf("the demo warehouse only runs on the SQLite demo database, not on %s: set its enabled option to false", conn.Dialect())
+	}
+	return &warehouse{cfg: c, conn: conn, set: set}, nil
+}
+
+// warehouse ships orders on the engine clock.
+type warehouse struct {
+	cfg    *WarehouseConfig
+	conn   *sage500.Connection
+	set    component.SourceSettings
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+func (w *warehouse) Start(context.Context) error {
+	if !w.cfg.Enabled {
+		w.set.Logger.Info("demo warehouse is off")
+		return nil
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	w.cancel = cancel
+	w.wg.Add(1)
+	go func() {
+		defer w.wg.Done()
+		w.run(ctx)
+	}()
+	return nil
+}
+
+func (w *warehouse) Shutdown(context.Context) error {
+	if w.cancel != nil {
+		w.cancel()
+	}
+	w.wg.Wait()
+	return nil
+}
+
+func (w *warehouse) run(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-w.set.Clock.After(w.cfg.Every.D()):
+		}
+		now := w.set.Clock.Now()
+		n, err := ShipOpenOrders(ctx, w.conn.DB(), ShipOptions{Delay: w.cfg.Delay.D(), Now: now, Location: w.conn.Location()})
+		if err != nil {
+			if ctx.Err() == nil {
+				w.set.Logger.Warn("demo warehouse could not ship", "error", err)
+			}
+			continue
+		}
+		if n == 0 {
+			continue
+		}
+		msg := component.NewMessage(fmt.Sprintf("demo-warehouse@%s", now.UTC().Format(time.RFC3339Nano)),
+			map[string]any{"event": "demo warehouse shipped orders", "shipments": int64(n), "at": now.UTC()})
+		if err := w.set.Publisher.Publish(ctx, msg); err != nil && ctx.Err() == nil {
+			w.set.Logger.Warn("demo warehouse could not report", "error", err)
+		}
+	}
+}
