@@ -1,4 +1,9 @@
 // Package componenttest provides in-memory stand-ins for what the engine
 // gives components (state, publisher, dead-letter recorder, HTTP registrar,
-// a manual clock) so connectors can be tested without the runtime.
+// a manual clock) so connectors can be tested without the runtime, and
+// test components the engine's own tests use instead of connectors
+// (Factories: the test.lines source and sink, the test.hook source, the
+// test.nop sink), so that no engine package, tests included, imports a
+// connector. SchemaMatchesConfig checks that a factory's schema and config
+// struct declare the same options.
 package componenttest

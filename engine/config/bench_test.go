@@ -9,7 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/pipewright/pipewright/connectors/file"
+	"github.com/pipewright/pipewright/engine/componenttest"
 	"github.com/pipewright/pipewright/engine/config"
 	"github.com/pipewright/pipewright/engine/registry"
 )
@@ -66,12 +66,12 @@ func writeBenchDir(tb testing.TB, n int) string {
 	must(filepath.Join(dir, "tables", "status.csv"), "amazon,erp\nPending,Open\nUnshipped,InProcess\nShipped,Closed\nCanceled,Voided\n")
 	for i := 0; i < n; i++ {
 		var b strings.Builder
-		fmt.Fprintf(&b, "pipeline: p%02d\nsource: { file: { path: in%02d.jsonl } }\nsteps:\n", i, i)
+		fmt.Fprintf(&b, "pipeline: p%02d\nsource: { test.lines: { path: in%02d.jsonl } }\nsteps:\n", i, i)
 		b.WriteString("  - filter: msg.OrderStatus != \"Pending\" && size(msg.OrderItems) > 0\n")
 		b.WriteString("  - map: { file: mappings/order.yaml }\n")
 		b.WriteString("  - map: { merge: true, output: { Company: env.COMPANY, Checked: 'msg.DocStatus != \"Unknown\"' } }\n")
 		b.WriteString("  - validate: canonical/inventory-level.v1\n")
-		fmt.Fprintf(&b, "sink: { file: { path: out%02d.jsonl } }\n", i)
+		fmt.Fprintf(&b, "sink: { test.lines: { path: out%02d.jsonl } }\n", i)
 		must(filepath.Join(dir, fmt.Sprintf("p%02d.yaml", i)), b.String())
 	}
 	return dir
@@ -81,7 +81,7 @@ func writeBenchDir(tb testing.TB, n int) string {
 // each compiling the 40-expression mapping (what `pipewright validate` does).
 func BenchmarkLoad_50_pipelines(b *testing.B) {
 	dir := writeBenchDir(b, 50)
-	reg, err := registry.New(file.Factories()...)
+	reg, err := registry.New(componenttest.Factories()...)
 	require.NoError(b, err)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -92,7 +92,7 @@ func BenchmarkLoad_50_pipelines(b *testing.B) {
 }
 
 func TestBenchDir_is_valid(t *testing.T) {
-	reg, err := registry.New(file.Factories()...)
+	reg, err := registry.New(componenttest.Factories()...)
 	require.NoError(t, err)
 	p, err := config.Load(writeBenchDir(t, 3), config.Options{Registry: reg})
 	require.NoError(t, err)

@@ -20,12 +20,12 @@ defaults:
     mask_personal_data: true
 -- client/a.yaml --
 pipeline: a
-source: { file: { path: a.jsonl } }
-sink: { stdout: }
+source: { test.lines: { path: a.jsonl } }
+sink: { test.nop: }
 -- client/b.yaml --
 pipeline: b
-source: { file: { path: b.jsonl } }
-sink: { stdout: }
+source: { test.lines: { path: b.jsonl } }
+sink: { test.nop: }
 dead_letters:
   key: msg.order + "/" + string(msg.pkg)
   version: timestamp(msg.updated)
@@ -60,14 +60,14 @@ defaults:
   dead_letters: { key: msg.id }
 -- client/a.yaml --
 pipeline: a
-source: { file: { path: a.jsonl } }
-sink: { stdout: }
+source: { test.lines: { path: a.jsonl } }
+sink: { test.nop: }
 dead_letters:
   key: msg.order +
 -- client/b.yaml --
 pipeline: b
-source: { file: { path: b.jsonl } }
-sink: { stdout: }
+source: { test.lines: { path: b.jsonl } }
+sink: { test.nop: }
 dead_letters:
   personal_data: [/address, email]
 `, nil)

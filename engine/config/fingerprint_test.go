@@ -21,12 +21,12 @@ sku,item
 A,ITEM-A
 -- client/plain.yaml --
 pipeline: plain
-source: { file: { path: in.jsonl } }
-sink: { file: { path: out.jsonl } }
+source: { test.lines: { path: in.jsonl } }
+sink: { test.lines: { path: out.jsonl } }
 -- client/keyed.yaml --
 pipeline: keyed
-source: { file: { path: in2.jsonl } }
-sink: { file: { path: out2.jsonl, key: 'tables.skus[msg.sku] + env.REGION' } }
+source: { test.lines: { path: in2.jsonl } }
+sink: { test.lines: { path: out2.jsonl, key: 'tables.skus[msg.sku] + env.REGION' } }
 `
 
 func fingerprints(t *testing.T, archive string, env map[string]string) map[string]string {

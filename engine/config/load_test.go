@@ -10,8 +10,8 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/tools/txtar"
 
-	"github.com/pipewright/pipewright/connectors/file"
 	"github.com/pipewright/pipewright/engine/component"
+	"github.com/pipewright/pipewright/engine/componenttest"
 	"github.com/pipewright/pipewright/engine/config"
 	"github.com/pipewright/pipewright/engine/registry"
 )
@@ -27,7 +27,7 @@ func loadTxtar(t *testing.T, archive string, env map[string]string, extra ...com
 		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
 		require.NoError(t, os.WriteFile(path, f.Data, 0o644))
 	}
-	reg, err := registry.New(append(file.Factories(), extra...)...)
+	reg, err := registry.New(append(componenttest.Factories(), extra...)...)
 	require.NoError(t, err)
 	t.Chdir(dir)
 	return config.Load("client", config.Options{Registry: reg, LookupEnv: func(k string) (string, bool) {
@@ -79,17 +79,17 @@ Unshipped: 1
 Shipped: { code: 4, closed: true }
 -- client/b.yaml --
 pipeline: b
-source: { file: { path: b.jsonl } }
+source: { test.lines: { path: b.jsonl } }
 errors: { retry: { initial: 2s } }
 steps:
   - map:
       let: { c: "tables.carriers[msg.m]" }
       output: { carrier: c, company: env.COMPANY }
-sink: { file: { path: out.jsonl } }
+sink: { test.lines: { path: out.jsonl } }
 -- client/a.yaml --
 pipeline: a
-source: { file: { path: a.jsonl } }
-sink: { stdout: }
+source: { test.lines: { path: a.jsonl } }
+sink: { test.nop: }
 `, map[string]string{"TOKEN": "tok-123456"})
 	require.NoError(t, err)
 	assert.Equal(t, "shop", p.Name)
@@ -114,13 +114,13 @@ func TestLoad_jitter_0_turns_jitter_off(t *testing.T) {
 project: shop
 -- client/a.yaml --
 pipeline: a
-source: { file: { path: a.jsonl } }
-sink: { stdout: }
+source: { test.lines: { path: a.jsonl } }
+sink: { test.nop: }
 -- client/b.yaml --
 pipeline: b
-source: { file: { path: b.jsonl } }
+source: { test.lines: { path: b.jsonl } }
 errors: { retry: { jitter: 0 } }
-sink: { stdout: }
+sink: { test.nop: }
 `, nil)
 		require.NoError(t, err)
 		assert.Equal(t, 0.2, p.Pipelines[0].Errors.Retry.Jitter, "left out: the default")
@@ -134,13 +134,13 @@ defaults:
   errors: { retry: { jitter: 0 } }
 -- client/a.yaml --
 pipeline: a
-source: { file: { path: a.jsonl } }
-sink: { stdout: }
+source: { test.lines: { path: a.jsonl } }
+sink: { test.nop: }
 -- client/b.yaml --
 pipeline: b
-source: { file: { path: b.jsonl } }
+source: { test.lines: { path: b.jsonl } }
 errors: { retry: { jitter: 0.5, initial: 2s } }
-sink: { stdout: }
+sink: { test.nop: }
 `, nil)
 		require.NoError(t, err)
 		assert.Equal(t, 0.0, p.Pipelines[0].Errors.Retry.Jitter, "the project's 0, not the default")
@@ -149,13 +149,13 @@ sink: { stdout: }
 }
 
 func TestPipelineSchema_is_self_contained_and_lists_components(t *testing.T) {
-	reg, err := registry.New(file.Factories()...)
+	reg, err := registry.New(componenttest.Factories()...)
 	require.NoError(t, err)
 	out, err := config.PipelineSchema(reg)
 	require.NoError(t, err)
 	s := string(out)
 	assert.NotContains(t, s, `.json#`, "refs to other files are inlined")
-	assert.Contains(t, s, `"stdout"`)
+	assert.Contains(t, s, `"test.nop"`)
 	assert.Contains(t, s, `"project.v1.duration"`)
 	proj, err := config.ProjectSchema(reg)
 	require.NoError(t, err)

@@ -9,13 +9,13 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/pipewright/pipewright/connectors/file"
+	"github.com/pipewright/pipewright/engine/componenttest"
 	"github.com/pipewright/pipewright/engine/config"
 	"github.com/pipewright/pipewright/engine/registry"
 )
 
 func TestPipelineSchema_accepts_interpolations_and_still_checks_literals(t *testing.T) {
-	reg, err := registry.New(file.Factories()...)
+	reg, err := registry.New(componenttest.Factories()...)
 	require.NoError(t, err)
 	data, err := config.PipelineSchema(reg)
 	require.NoError(t, err)
@@ -31,21 +31,25 @@ func TestPipelineSchema_accepts_interpolations_and_still_checks_literals(t *test
 		{"literal int", `{"batch_size": 10}`, true},
 		{"interpolated int", `{"batch_size": "${env:BATCH:-10}"}`, true},
 		{"string where an int goes", `{"batch_size": "ten"}`, false},
-		{"literal enum", `{"format": "csv"}`, true},
-		{"interpolated enum", `{"format": "${env:FORMAT}"}`, true},
-		{"value outside the enum", `{"format": "xml"}`, false},
+		{"literal enum", `{"mode": "strict"}`, true},
+		{"interpolated enum", `{"mode": "${env:MODE}"}`, true},
+		{"value outside the enum", `{"mode": "loud"}`, false},
 		{"interpolated duration", `{"watch": "${env:POLL:-5s}"}`, true},
 		{"malformed duration", `{"watch": "5 seconds"}`, false},
-		{"interpolated bool in a sink", `{"sync": "${file:secrets/sync}"}`, true},
+		{"interpolated bool in a sink", `{"flag": "${file:secrets/flag}"}`, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var opts map[string]any
 			require.NoError(t, json.Unmarshal([]byte(tc.doc), &opts))
-			opts["path"] = "in.jsonl"
-			doc := map[string]any{"pipeline": "p", "source": map[string]any{"file": without(opts, "sync")}, "sink": map[string]any{"file": map[string]any{"path": "out.jsonl"}}}
-			if v, ok := opts["sync"]; ok {
-				doc["sink"] = map[string]any{"file": map[string]any{"path": "out.jsonl", "sync": v}}
+			source, sink := map[string]any{"path": "in.jsonl"}, map[string]any{}
+			for k, v := range opts {
+				if k == "mode" || k == "flag" {
+					sink[k] = v
+				} else {
+					source[k] = v
+				}
 			}
+			doc := map[string]any{"pipeline": "p", "source": map[string]any{"test.lines": source}, "sink": map[string]any{"test.nop": sink}}
 			raw, _ := json.Marshal(doc)
 			var inst any
 			d := json.NewDecoder(bytes.NewReader(raw))
@@ -59,14 +63,4 @@ func TestPipelineSchema_accepts_interpolations_and_still_checks_literals(t *test
 			}
 		})
 	}
-}
-
-func without(m map[string]any, key string) map[string]any {
-	out := map[string]any{}
-	for k, v := range m {
-		if k != key {
-			out[k] = v
-		}
-	}
-	return out
 }

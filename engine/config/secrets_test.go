@@ -44,8 +44,8 @@ func (vaultFactory) CreateConnection(context.Context, component.Settings, any) (
 const onePipeline = `
 -- client/p.yaml --
 pipeline: p
-source: { file: { path: in.jsonl } }
-sink: { stdout: {} }
+source: { test.lines: { path: in.jsonl } }
+sink: { test.nop: {} }
 `
 
 const secretsDir = `
@@ -78,8 +78,8 @@ line-one-of-the-key
 -----END KEY-----
 -- client/p.yaml --
 pipeline: p
-source: { file: { path: "${env:OUTBOX}/in.jsonl" } }
-sink: { stdout: {} }
+source: { test.lines: { path: "${env:OUTBOX}/in.jsonl" } }
+sink: { test.nop: {} }
 `
 
 var secretsEnv = map[string]string{

@@ -25,7 +25,7 @@ sku,item
 A,ITEM-A
 -- packages.yaml --
 pipeline: packages
-source: { file: { path: "*.jsonl" } }
+source: { test.lines: { path: "*.jsonl" } }
 steps:
   - name: item
     map:

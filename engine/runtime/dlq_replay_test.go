@@ -28,7 +28,7 @@ sku,item
 A,ITEM-A
 -- orders.yaml --
 pipeline: orders
-source: { file: { path: "*.jsonl" } }
+source: { test.lines: { path: "*.jsonl" } }
 steps:
   - name: canonical
     map:
@@ -134,7 +134,7 @@ connections:
   erp: { type: target }
 -- orders.yaml --
 pipeline: orders
-source: { file: { path: "*.jsonl" } }
+source: { test.lines: { path: "*.jsonl" } }
 steps:
   - name: item
     lookup: { connection: erp, query: item, params: { sku: msg.sku }, as: item }

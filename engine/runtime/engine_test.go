@@ -62,14 +62,14 @@ func TestEngine_file_to_map_to_file_delivers_every_message(t *testing.T) {
 project: e2e
 -- orders.yaml --
 pipeline: orders
-source: { file: { path: in.jsonl, batch_size: 100 } }
+source: { test.lines: { path: in.jsonl, batch_size: 100 } }
 steps:
   - map:
       output:
         id: msg.id
         total: (decimal(msg.price) * msg.qty).round(2)
         sku: msg.sku.upperAscii()
-sink: { file: { path: out.jsonl } }
+sink: { test.lines: { path: out.jsonl } }
 `)
 	const n = 2000
 	writeInput(t, dir, "in.jsonl", n, func(i int) string {
@@ -108,7 +108,7 @@ sku,item
 A,ITEM-A
 -- orders.yaml --
 pipeline: orders
-source: { file: { path: in.jsonl } }
+source: { test.lines: { path: in.jsonl } }
 steps:
   - name: item
     map:
@@ -265,7 +265,7 @@ defaults:
   errors: { retry: { initial: 20ms, max: 100ms } }
 -- stock.yaml --
 pipeline: stock
-source: { file: { path: "*.jsonl" } }
+source: { test.lines: { path: "*.jsonl" } }
 steps:
   - name: qty
     changed: { key: msg.sku, value: msg.qty }

@@ -16,9 +16,6 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/tools/txtar"
 
-	"github.com/pipewright/pipewright/connectors/file"
-	"github.com/pipewright/pipewright/connectors/httpconn"
-	"github.com/pipewright/pipewright/connectors/sage500"
 	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/componenttest"
 	"github.com/pipewright/pipewright/engine/config"
@@ -229,9 +226,7 @@ func writeDir(t *testing.T, archive string) string {
 }
 
 func testRegistry(t testing.TB, tg *target) *registry.Registry {
-	fs := append(file.Factories(), httpconn.Factories()...)
-	fs = append(fs, sage500.Factories()...)
-	fs = append(fs, targetConnFactory{t: tg}, targetSinkFactory{})
+	fs := append(componenttest.Factories(), targetConnFactory{t: tg}, targetSinkFactory{})
 	reg, err := registry.New(fs...)
 	require.NoError(t, err)
 	return reg

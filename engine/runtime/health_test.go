@@ -58,7 +58,7 @@ defaults:
     circuit: { failures: 1000000, probe_every: 50ms }
 -- orders.yaml --
 pipeline: orders
-source: { file: { path: "in/*.jsonl", watch: 20ms } }
+source: { test.lines: { path: "in/*.jsonl", watch: 20ms } }
 sink: { target: { connection: erp } }
 `)
 	tg := newTarget()
@@ -117,7 +117,7 @@ func TestHealth_a_full_or_unwritable_data_directory_makes_the_engine_not_ready(t
 			if tc.name == "unwritable" && os.Geteuid() == 0 {
 				t.Skip("root writes to read-only directories")
 			}
-			dir := writeDir(t, "-- pipewright.yaml --\nproject: dd\n-- p.yaml --\npipeline: p\nsource: { file: { path: in.jsonl } }\nsink: { file: { path: out.jsonl } }\n")
+			dir := writeDir(t, "-- pipewright.yaml --\nproject: dd\n-- p.yaml --\npipeline: p\nsource: { test.lines: { path: in.jsonl } }\nsink: { test.lines: { path: out.jsonl } }\n")
 			var free atomic.Uint64
 			free.Store(100 << 30)
 			data := t.TempDir()
@@ -187,7 +187,7 @@ connections:
   erp: { type: target, notify: %q }
 -- hooks.yaml --
 pipeline: hooks
-source: { http.webhook: { path: /hooks/x, auth: { none: true } } }
+source: { test.hook: { path: /hooks/x } }
 sink: { target: { connection: erp } }
 `, tc.notify))
 			logs := &componenttest.SyncBuffer{}
@@ -226,7 +226,7 @@ func TestHealth_public_url(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := writeDir(t, fmt.Sprintf("-- pipewright.yaml --\nproject: pub\nserver: { public_url: %q }\n-- p.yaml --\npipeline: p\nsource: { file: { path: in.jsonl } }\nsink: { file: { path: out.jsonl } }\n", tc.public))
+			dir := writeDir(t, fmt.Sprintf("-- pipewright.yaml --\nproject: pub\nserver: { public_url: %q }\n-- p.yaml --\npipeline: p\nsource: { test.lines: { path: in.jsonl } }\nsink: { test.lines: { path: out.jsonl } }\n", tc.public))
 			e := startEngineWith(t, dir, t.TempDir(), newTarget(), nil, componenttest.LogWriter(t), func(o *runtime.Options) { o.Listen = tc.listen })
 			assert.Equal(t, tc.want(e.Addr()), e.Health().PublicURL)
 		})

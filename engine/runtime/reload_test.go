@@ -33,7 +33,7 @@ sku,item
 A,ITEM-A
 -- orders.yaml --
 pipeline: orders
-source: { file: { path: "in/*.jsonl", watch: 20ms } }
+source: { test.lines: { path: "in/*.jsonl", watch: 20ms } }
 steps:
   - name: item
     map:
@@ -96,7 +96,7 @@ func TestReload_an_invalid_change_is_refused_and_the_running_version_stays(t *te
 	writeFile(t, dir, "tables/skus.csv", "sku,item\nA,ITEM-NEW\n")
 	writeFile(t, dir, "orders.yaml", `
 pipeline: orders
-source: { file: { path: "in/*.jsonl", watch: 20ms } }
+source: { test.lines: { path: "in/*.jsonl", watch: 20ms } }
 steps:
   - name: item
     map:
@@ -134,8 +134,8 @@ sink: { target: { connection: erp } }
 func TestReload_restarts_only_the_components_whose_configuration_changed(t *testing.T) {
 	dir := writeDir(t, reloadPipeline+`-- audit.yaml --
 pipeline: audit
-source: { file: { path: "audit/*.jsonl", watch: 20ms } }
-sink: { file: { path: audit.out.jsonl } }
+source: { test.lines: { path: "audit/*.jsonl", watch: 20ms } }
+sink: { test.lines: { path: audit.out.jsonl } }
 `)
 	tg := newTarget()
 	data := t.TempDir()
@@ -143,8 +143,8 @@ sink: { file: { path: audit.out.jsonl } }
 
 	writeFile(t, dir, "audit.yaml", `
 pipeline: audit
-source: { file: { path: "audit/*.jsonl", watch: 20ms } }
-sink: { file: { path: audit2.out.jsonl } }
+source: { test.lines: { path: "audit/*.jsonl", watch: 20ms } }
+sink: { test.lines: { path: audit2.out.jsonl } }
 `)
 	res := e.Reload(context.Background(), "test")
 	require.Equal(t, runtime.ReloadApplied, res.Status, "%+v", res)
@@ -166,7 +166,7 @@ func TestReload_adds_and_removes_pipelines(t *testing.T) {
 	e := startEngine(t, dir, t.TempDir(), tg, nil)
 	writeFile(t, dir, "returns.yaml", `
 pipeline: returns
-source: { file: { path: "returns/*.jsonl", watch: 20ms } }
+source: { test.lines: { path: "returns/*.jsonl", watch: 20ms } }
 sink: { target: { connection: erp } }
 `)
 	res := e.Reload(context.Background(), "test")
@@ -196,7 +196,7 @@ k,v
 x,one
 -- flip.yaml --
 pipeline: flip
-source: { file: { path: "in/*.jsonl", watch: 10ms } }
+source: { test.lines: { path: "in/*.jsonl", watch: 10ms } }
 steps:
   - name: first
     map: { output: { id: msg.id, first: 'tables.v["x"]' } }
@@ -290,9 +290,9 @@ func TestReload_a_restarted_webhook_source_serves_its_path_again(t *testing.T) {
 		return fmt.Sprintf(`
 pipeline: hooks
 source:
-  http.webhook:
+  test.hook:
     path: /hooks/orders
-    auth: { header: X-Hook-Token, token: %q }
+    token: %q
     id: msg.id
 sink: { target: { connection: erp } }
 `, token)

@@ -18,7 +18,7 @@ import (
 func TestEngine_clean_shutdown_logs_no_errors(t *testing.T) {
 	archive := "-- pipewright.yaml --\nproject: t\nconnections:\n  erp: { type: target }\n"
 	for i := range 8 {
-		archive += fmt.Sprintf("-- p%d.yaml --\npipeline: p%d\nsource: { file: { path: in%d.jsonl } }\nsink: { target: { connection: erp } }\n", i, i, i)
+		archive += fmt.Sprintf("-- p%d.yaml --\npipeline: p%d\nsource: { test.lines: { path: in%d.jsonl } }\nsink: { target: { connection: erp } }\n", i, i, i)
 	}
 	dir := writeDir(t, archive)
 	for i := range 8 {

@@ -23,9 +23,9 @@ connections:
 -- hooks.yaml --
 pipeline: hooks
 source:
-  http.webhook:
+  test.hook:
     path: /hooks/orders
-    auth: { header: X-Hook-Token, token: "${env:HOOK_TOKEN}" }
+    token: "${env:HOOK_TOKEN}"
     id: msg.id
 sink: { target: { connection: erp } }
 `)

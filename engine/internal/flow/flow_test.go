@@ -12,7 +12,6 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/tools/txtar"
 
-	"github.com/pipewright/pipewright/connectors/file"
 	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/componenttest"
 	"github.com/pipewright/pipewright/engine/config"
@@ -48,7 +47,7 @@ func load(t *testing.T, archive string) *config.Project {
 		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
 		require.NoError(t, os.WriteFile(path, f.Data, 0o644))
 	}
-	reg, err := registry.New(append(file.Factories(), lookupConn{})...)
+	reg, err := registry.New(append(componenttest.Factories(), lookupConn{})...)
 	require.NoError(t, err)
 	p, err := config.Load(dir, config.Options{Registry: reg, Clock: componenttest.NewManualClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))})
 	require.NoError(t, err)
@@ -66,7 +65,7 @@ project: t
 connections: { db: { type: kv } }
 -- p.yaml --
 pipeline: p
-source: { file: { path: in.jsonl } }
+source: { test.lines: { path: in.jsonl } }
 steps:
   - name: customer
     lookup: { connection: db, query: customer, params: { mkt: msg.mkt }, as: cust }
@@ -80,7 +79,7 @@ steps:
         at: now
         qty: 10 / msg.qty
   - map: { merge: true, output: { checked: true } }
-sink: { stdout: {} }
+sink: { test.nop: {} }
 `
 
 func TestProcess_split_lookup_filter_map_merge(t *testing.T) {
@@ -201,7 +200,7 @@ project: t
 connections: { db: { type: kv } }
 -- p.yaml --
 pipeline: p
-source: { file: { path: in.jsonl } }
+source: { test.lines: { path: in.jsonl } }
 steps:
   - lookup: { connection: db, query: customer, as: cust }
   - map:
@@ -209,7 +208,7 @@ steps:
         qty: msg.qty + 1
         total: qty * 2
       output: { qty: qty, total: total, cust: cust.id, lets: vars.size() }
-sink: { stdout: {} }
+sink: { test.nop: {} }
 `)
 	exec := flow.New(p.Pipelines[0], stepEnv(p, func(context.Context, config.LookupQuery) (any, error) {
 		return map[string]any{"id": "C1"}, nil
@@ -228,7 +227,7 @@ const rulesDir = `
 project: t
 -- p.yaml --
 pipeline: p
-source: { file: { path: in.jsonl } }
+source: { test.lines: { path: in.jsonl } }
 steps:
   - name: balanced
     assert:
@@ -238,7 +237,7 @@ steps:
         message: '"empty journal"'
   - name: stock
     changed: { key: msg.sku, value: msg.qty }
-sink: { stdout: {} }
+sink: { test.nop: {} }
 `
 
 func TestProcess_assert_fails_with_the_first_broken_rule(t *testing.T) {

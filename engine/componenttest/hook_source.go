@@ -1,0 +1,103 @@
+package componenttest
+
+import (
+	"context"
+	"crypto/rand"
+	"io"
+	"net/http"
+	"sync/atomic"
+
+	"github.com/pipewright/pipewright/engine/component"
+)
+
+// HookSourceConfig configures the test.hook source.
+type HookSourceConfig struct {
+	// Path is served on the engine's HTTP server.
+	Path string `yaml:"path"`
+	// Header carries Token; requests without it are refused.
+	Header string `yaml:"header"`
+	// Token is the header's value (a secret); empty: no check.
+	Token string `yaml:"token"`
+	// ID is an expression giving a message's id (default: a random one).
+	ID component.Expr `yaml:"id"`
+}
+
+const hookSourceSchema = `{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "description": "TEST: publishes each JSON request body, then answers 202.",
+  "type": "object",
+  "additionalProperties": false,
+  "required": ["path"],
+  "properties": {
+    "path": {"type": "string", "pattern": "^/hooks/", "description": "Path served on the engine's HTTP server."},
+    "header": {"type": "string", "description": "Header carrying token (default X-Hook-Token)."},
+    "token": {"type": "string", "x-secret": true, "description": "Value the header must carry (a secret; empty: no check)."},
+    "id": {"type": "string", "description": "CEL expression giving a message's id (default: a random one)."}
+  }
+}`
+
+type hookSourceFactory struct{}
+
+// NewHookSourceFactory returns the factory of the test.hook source, a
+// stand-in for a push source in engine tests: it serves path on the
+// engine's HTTP server and publishes each JSON request body as one message
+// before it answers 202 Accepted; it answers 401 to a request without the
+// token and 400 to a body that is not JSON, publishing nothing. It serves
+// from Start and answers 503 after Shutdown.
+func NewHookSourceFactory() component.SourceFactory { return hookSourceFactory{} }
+
+func (hookSourceFactory) Type() component.Type           { return "test.hook" }
+func (hookSourceFactory) Kind() component.Kind           { return component.KindSource }
+func (hookSourceFactory) Schema() []byte                 { return []byte(hookSourceSchema) }
+func (hookSourceFactory) NewConfig() any                 { return &HookSourceConfig{Header: "X-Hook-Token"} }
+func (hookSourceFactory) ConnectionType() component.Type { return "" }
+
+func (hookSourceFactory) CreateSource(_ context.Context, set component.SourceSettings, cfg any) (component.Source, error) {
+	return &hookSource{cfg: cfg.(*HookSourceConfig), set: set}, nil
+}
+
+type hookSource struct {
+	cfg    *HookSourceConfig
+	set    component.SourceSettings
+	closed atomic.Bool
+}
+
+func (s *hookSource) Start(context.Context) error { return s.set.HTTP.Handle(s.cfg.Path, s) }
+
+func (s *hookSource) Shutdown(context.Context) error {
+	s.closed.Store(true)
+	return nil
+}
+
+func (s *hookSource) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.closed.Load() {
+		http.Error(w, "shut down", http.StatusServiceUnavailable)
+		return
+	}
+	if s.cfg.Token != "" && r.Header.Get(s.cfg.Header) != s.cfg.Token {
+		http.Error(w, "unauthorized", http.StatusUnauthorized)
+		return
+	}
+	data, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	if err != nil {
+		http.Error(w, "unreadable body", http.StatusBadRequest)
+		return
+	}
+	body, err := component.DecodeJSON(data)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	msg := component.NewMessage(rand.Text(), body)
+	if !s.cfg.ID.IsZero() {
+		if msg.ID, err = s.cfg.ID.EvalString(r.Context(), msg); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+	}
+	if err := s.set.Publisher.Publish(r.Context(), msg); err != nil {
+		http.Error(w, "not stored", http.StatusServiceUnavailable)
+		return
+	}
+	w.WriteHeader(http.StatusAccepted)
+}

@@ -1,0 +1,72 @@
+package componenttest
+
+import (
+	"context"
+
+	"github.com/pipewright/pipewright/engine/component"
+)
+
+// NopSinkConfig configures the test.nop sink. Its options do nothing: they
+// are one of each kind the loader handles, for loader tests.
+type NopSinkConfig struct {
+	// Mode is an enum option: quiet or strict.
+	Mode string `yaml:"mode"`
+	// Flag is a boolean option.
+	Flag bool `yaml:"flag"`
+	// Note is a string option; strict mode wants one (a check of
+	// Validate, reported at the option).
+	Note string `yaml:"note"`
+	// Token is a secret option.
+	Token string `yaml:"token"`
+}
+
+// Validate wants a note in strict mode.
+func (c *NopSinkConfig) Validate() error {
+	if c.Mode == "strict" && c.Note == "" {
+		return component.FieldErrorf("mode", "strict mode wants a note")
+	}
+	return nil
+}
+
+const nopSinkSchema = `{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "description": "TEST: drops every message.",
+  "type": "object",
+  "additionalProperties": false,
+  "properties": {
+    "mode": {"type": "string", "enum": ["quiet", "strict"], "description": "An enum option (default quiet); strict wants a note."},
+    "flag": {"type": "boolean", "description": "A boolean option."},
+    "note": {"type": "string", "description": "A string option."},
+    "token": {"type": "string", "x-secret": true, "description": "A secret option."}
+  }
+}`
+
+type nopSinkFactory struct{}
+
+// NewNopSinkFactory returns the factory of the test.nop sink, which
+// acknowledges and drops every message.
+func NewNopSinkFactory() component.SinkFactory { return nopSinkFactory{} }
+
+func (nopSinkFactory) Type() component.Type           { return "test.nop" }
+func (nopSinkFactory) Kind() component.Kind           { return component.KindSink }
+func (nopSinkFactory) Schema() []byte                 { return []byte(nopSinkSchema) }
+func (nopSinkFactory) NewConfig() any                 { return &NopSinkConfig{Mode: "quiet"} }
+func (nopSinkFactory) ConnectionType() component.Type { return "" }
+
+func (nopSinkFactory) CreateSink(context.Context, component.SinkSettings, any) (component.Sink, error) {
+	return nopSink{}, nil
+}
+
+type nopSink struct {
+	component.StartFunc
+	component.ShutdownFunc
+}
+
+func (nopSink) Write(context.Context, []*component.Message) error { return nil }
+
+// Factories returns the test components engine tests register instead of
+// connectors: the test.lines source and sink, the test.nop sink and the
+// test.hook source.
+func Factories() []component.Factory {
+	return []component.Factory{NewLinesSourceFactory(), NewLinesSinkFactory(), NewNopSinkFactory(), NewHookSourceFactory()}
+}
