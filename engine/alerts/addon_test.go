@@ -12,7 +12,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/pipewright/pipewright/connectors/file"
 	"github.com/pipewright/pipewright/engine/alerts"
 	"github.com/pipewright/pipewright/engine/componenttest"
 	"github.com/pipewright/pipewright/engine/config"
@@ -27,13 +26,13 @@ func TestAddon_watches_the_engine_as_the_project_file_says(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string]string{
 		"pipewright.yaml": "project: shop\nalerts:\n  webhook: { url: \"${env:HOOK}\" }\n  dead_letters: { threshold: 2 }\n  check_every: 50ms\n  console_url: https://ops.example/console/\n",
-		"orders.yaml":     "pipeline: orders\nsource: { file: { path: in.jsonl } }\nsteps:\n  - name: rules\n    assert:\n      - that: msg.sku != \"\"\n        message: '\"order \" + msg.id + \" has no SKU\"'\nsink: { stdout: {} }\n",
+		"orders.yaml":     "pipeline: orders\nsource: { test.lines: { path: in.jsonl } }\nsteps:\n  - name: rules\n    assert:\n      - that: msg.sku != \"\"\n        message: '\"order \" + msg.id + \" has no SKU\"'\nsink: { test.nop: {} }\n",
 		"in.jsonl":        "{\"id\":\"1\",\"sku\":\"\"}\n{\"id\":\"2\",\"sku\":\"\"}\n",
 	}
 	for name, data := range files {
 		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644))
 	}
-	reg, err := registry.New(file.Factories()...)
+	reg, err := registry.New(componenttest.Factories()...)
 	require.NoError(t, err)
 	p, err := config.Load(dir, config.Options{Registry: reg, LookupEnv: func(k string) (string, bool) { return hook.URL, k == "HOOK" }})
 	require.NoError(t, err)

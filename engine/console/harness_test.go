@@ -19,7 +19,6 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/tools/txtar"
 
-	"github.com/pipewright/pipewright/connectors/file"
 	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/componenttest"
 	"github.com/pipewright/pipewright/engine/config"
@@ -50,7 +49,7 @@ A,ITEM-A
 -- orders.yaml --
 pipeline: orders
 description: Shop orders to the ERP.
-source: { file: { path: "in/*.jsonl", watch: 100ms } }
+source: { test.lines: { path: "in/*.jsonl", watch: 100ms } }
 steps:
   - name: canonical
     map:
@@ -208,7 +207,7 @@ func (s *shop) start() {
 
 // load loads the directory as start and reloads do.
 func (s *shop) load(dir string) (*config.Project, error) {
-	reg, err := registry.New(append(file.Factories(), erpConnFactory{x: s.erp}, erpSinkFactory{})...)
+	reg, err := registry.New(append(componenttest.Factories(), erpConnFactory{x: s.erp}, erpSinkFactory{})...)
 	if err != nil {
 		return nil, err
 	}

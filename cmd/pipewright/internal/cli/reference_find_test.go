@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/pipewright/pipewright/connectors/spapi/sandbox"
+	"github.com/pipewright/pipewright/connectors/spapi/simulator"
 	"github.com/pipewright/pipewright/engine/console"
 	"github.com/pipewright/pipewright/engine/runtime"
 )
@@ -26,7 +26,7 @@ func TestReference_find_an_order_by_its_amazon_order_id(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the reference directory for simulated hours")
 	}
-	w := newWorld(t, 150, sandbox.Faults{})
+	w := newWorld(t, 150, simulator.Faults{})
 	w.addons = []runtime.Addon{console.New()}
 	_, err := w.db().Exec(`UPDATE timItem SET Status = 0 WHERE ItemID = 'PC-0007-CL'`)
 	require.NoError(t, err)
