@@ -1,7 +1,7 @@
 // Package spapi is the Amazon Selling Partner API connector: the "spapi"
 // connection (LWA credentials, region or endpoint, one rate limiter shared
-// by every component that names the connection, optionally an in-process
-// simulator, and named queries for the lookup step), the sources
+// by every component that names the connection, and named queries for the
+// lookup step), the sources
 // spapi.orders (searchOrders polling plus ORDER_CHANGE notifications
 // fetched with getOrder), spapi.notifications
 // (other notification types) and spapi.settlements (settlement reports), and
@@ -10,7 +10,9 @@
 //
 // The connector is generic: it knows Amazon's mechanics (auth, rate limits,
 // pagination, feeds, reports, notifications) and leaves business meaning to
-// the pipeline configuration. Notifications arrive on the shared webhook
+// the pipeline configuration, and reaches Amazon or a stand-in for it (the
+// SP-API simulator of package simulator) only through its endpoints and
+// credentials. Notifications arrive on the shared webhook
 // endpoint of connectors/internal/webhook (the options and checks of
 // http.webhook), which hands each verified request to the intake here. Operations are named as in
 // connectors/spapi/models (see LookupOperation there).

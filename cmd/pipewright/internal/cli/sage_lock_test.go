@@ -3,10 +3,8 @@ package cli_test
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"path/filepath"
 	"testing"
 	"time"
@@ -22,10 +20,10 @@ import (
 
 // The Sage database locked by another connection (an exclusive
 // transaction) answers pings, so its health check passes, while every
-// write fails with SQLITE_BUSY. Once that has lasted degraded_after,
-// /readyz answers 503 naming the connection and its last error, and keeps
-// answering so until the lock is released; then the message goes through
-// and the engine is ready again. (The engine's side of this, with a fake
+// write fails with SQLITE_BUSY. Once that has lasted degraded_after, the
+// engine is not ready (/readyz answers 503) naming the connection and its
+// last error, and stays so until the lock is released; then the message
+// goes through and the engine is ready again. (The engine's side of this, with a fake
 // target, is in engine/runtime's health tests; this is the real sage500
 // connector in the engine, as the binary assembles them.)
 func TestHealth_a_locked_Sage_database_makes_the_engine_not_ready_until_it_is_released(t *testing.T) {
@@ -65,9 +63,9 @@ sink: { sage500.exec: { connection: sage, statement: touch, params: { item: msg.
 	writeFiles(t, dir, map[string]string{"in/1.jsonl": `{"item":"WB-0001-BK"}` + "\n"})
 	var reasons map[string]string
 	waitUntil(t, "readyz to name the locked connection", func() bool {
-		var code int
-		code, reasons = readyz(t, e)
-		return code == http.StatusServiceUnavailable && reasons["connection/sage"] != ""
+		r := e.Health().Readiness
+		reasons = r.Reasons
+		return !r.Ready && reasons["connection/sage"] != ""
 	})
 	assert.Contains(t, reasons["connection/sage"], "database is locked")
 	waitUntil(t, "the failures to last degraded_after", func() bool {
@@ -75,17 +73,16 @@ sink: { sage500.exec: { connection: sage, statement: touch, params: { item: msg.
 		return c.DegradedSince != nil
 	})
 	for range 20 {
-		code, reasons := readyz(t, e)
-		require.Equal(t, http.StatusServiceUnavailable, code, "while locked, readiness does not flap when the health check passes")
-		require.Contains(t, reasons["connection/sage"], "database is locked")
+		r := e.Health().Readiness
+		require.False(t, r.Ready, "while locked, readiness does not flap when the health check passes")
+		require.Contains(t, r.Reasons["connection/sage"], "database is locked")
 		time.Sleep(25 * time.Millisecond)
 	}
 
 	_, err = lock.ExecContext(ctx, "ROLLBACK")
 	require.NoError(t, err)
 	waitUntil(t, "ready again after the lock is released", func() bool {
-		code, _ := readyz(t, e)
-		return code == http.StatusOK
+		return e.Health().Ready
 	})
 	c := e.Health().Connections[0]
 	assert.Equal(t, "up", c.State)
@@ -108,17 +105,6 @@ func startLockEngine(t *testing.T, dir string) *runtime.Engine {
 		assert.NoError(t, e.Shutdown(ctx))
 	})
 	return e
-}
-
-// readyz returns /readyz's status and reasons.
-func readyz(t *testing.T, e *runtime.Engine) (int, map[string]string) {
-	t.Helper()
-	resp, err := http.Get("http://" + e.Addr() + "/readyz")
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	var r runtime.Readiness
-	require.NoError(t, json.NewDecoder(resp.Body).Decode(&r))
-	return resp.StatusCode, r.Reasons
 }
 
 // messagesOut sums pipewright_messages_out_total.
