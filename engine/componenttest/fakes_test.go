@@ -25,7 +25,7 @@ func linesRun(t *testing.T, set component.SourceSettings, options string, pub *c
 	src, err := f.CreateSource(context.Background(), set, componenttest.DecodeConfig(t, f, options))
 	require.NoError(t, err)
 	require.NoError(t, src.Start(context.Background()))
-	require.Eventually(t, func() bool { return len(pub.Messages()) >= want }, 60*time.Second, time.Millisecond)
+	require.Eventually(t, func() bool { return len(pub.Messages()) >= want }, componenttest.WaitLimit, time.Millisecond)
 	require.NoError(t, src.Shutdown(context.Background()))
 }
 

@@ -45,9 +45,9 @@ project: t
 connections: { db: { type: kv } }
 -- client/p.yaml --
 pipeline: p
-source: { file: { path: in.jsonl } }
+source: { test.lines: { path: in.jsonl } }
 steps: `+steps+`
-sink: { stdout: {} }
+sink: { test.nop: {} }
 `, nil, kvConn{})
 			require.Error(t, err)
 			assert.Equal(t, want, err.Error())

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"io"
 	"log/slog"
 	"path/filepath"
 	"testing"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/pipewright/pipewright/cmd/pipewright/internal/cli"
 	"github.com/pipewright/pipewright/connectors/sage500/sage500demo"
+	"github.com/pipewright/pipewright/engine/componenttest"
 	"github.com/pipewright/pipewright/engine/config"
 	"github.com/pipewright/pipewright/engine/runtime"
 )
@@ -62,13 +64,13 @@ sink: { sage500.exec: { connection: sage, statement: touch, params: { item: msg.
 	e := startLockEngine(t, dir)
 	writeFiles(t, dir, map[string]string{"in/1.jsonl": `{"item":"WB-0001-BK"}` + "\n"})
 	var reasons map[string]string
-	waitUntil(t, "readyz to name the locked connection", func() bool {
+	componenttest.WaitFor(t, "readyz to name the locked connection", func() bool {
 		r := e.Health().Readiness
 		reasons = r.Reasons
 		return !r.Ready && reasons["connection/sage"] != ""
 	})
 	assert.Contains(t, reasons["connection/sage"], "database is locked")
-	waitUntil(t, "the failures to last degraded_after", func() bool {
+	componenttest.WaitFor(t, "the failures to last degraded_after", func() bool {
 		c := e.Health().Connections[0]
 		return c.DegradedSince != nil
 	})
@@ -81,19 +83,19 @@ sink: { sage500.exec: { connection: sage, statement: touch, params: { item: msg.
 
 	_, err = lock.ExecContext(ctx, "ROLLBACK")
 	require.NoError(t, err)
-	waitUntil(t, "ready again after the lock is released", func() bool {
+	componenttest.WaitFor(t, "ready again after the lock is released", func() bool {
 		return e.Health().Ready
 	})
 	c := e.Health().Connections[0]
 	assert.Equal(t, "up", c.State)
 	assert.NotNil(t, c.LastSuccess)
-	waitUntil(t, "the message to go through", func() bool { return messagesOut(t, e) == 1 })
+	componenttest.WaitFor(t, "the message to go through", func() bool { return messagesOut(t, e) == 1 })
 }
 
 // startLockEngine runs dir with the binary's components; the test stops it.
 func startLockEngine(t *testing.T, dir string) *runtime.Engine {
 	t.Helper()
-	p, err := config.Load(dir, config.Options{Registry: cli.NewRegistry()})
+	p, err := config.Load(dir, config.Options{Registry: cli.NewRegistry(io.Discard)})
 	require.NoError(t, err)
 	e, err := runtime.New(runtime.Options{Project: p, DataDir: t.TempDir(), Listen: "127.0.0.1:0", Workers: 2,
 		Logger: slog.New(slog.DiscardHandler)})
