@@ -283,8 +283,10 @@ sink: { target: { connection: erp } }
 	writeInput(t, dir, "3.jsonl", 1, func(int) string { return `{"id":"c","sku":"B","qty":1}` })
 	e = startEngine(t, dir, data, tg, nil)
 	componenttest.WaitFor(t, "c delivered", func() bool { d, _ := tg.count(); return d == 2 })
+	// a may come round again too (a shutdown can lose its acknowledgement),
+	// and is then dropped as unchanged as well.
 	componenttest.WaitFor(t, "b dropped as unchanged", func() bool {
-		return counter(t, e, "pipewright_messages_dropped_total") == 1
+		return counter(t, e, "pipewright_messages_dropped_total") >= 1
 	})
 	tg.mu.Lock()
 	defer tg.mu.Unlock()

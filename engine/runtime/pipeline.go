@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"time"
 
 	wmnats "github.com/ThreeDotsLabs/watermill-nats/v2/pkg/nats"
 	"github.com/ThreeDotsLabs/watermill/message"
@@ -47,14 +48,24 @@ func (p *pipelineRunner) readState(ctx context.Context, key string) ([]byte, boo
 }
 
 // commit makes an output's state writes once its sink completed it. A
-// failed write only means the value is sent again next time.
+// failed write only means the value is sent again next time. The writes
+// outlive the message's context: a shutdown that cancels it right after
+// the sink completed must not forget what was delivered.
 func (p *pipelineRunner) commit(ctx context.Context, o flow.Output) {
+	if len(o.After) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), commitTimeout)
+	defer cancel()
 	for _, w := range o.After {
 		if err := p.state.Put(ctx, w.Key, w.Value); err != nil {
 			p.e.log.Warn("cannot remember a delivered value; it will be sent again", "pipeline", p.pl.Name, "key", w.Key, "error", err)
 		}
 	}
 }
+
+// commitTimeout bounds the state writes of one delivered output.
+const commitTimeout = 30 * time.Second
 
 // buildPipeline builds pl's runner for generation g, taking over the sinks
 // and source of have whose keys are unchanged and creating the others.
