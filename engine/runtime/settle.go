@@ -52,9 +52,9 @@ func (p *pipelineRunner) settle(ctx context.Context, msg *component.Message, s *
 	}
 }
 
-// settleReplay records the outcome of a replayed message and resolves the
-// record it replayed: delivered, dropped by a filter, or replaced by the
-// new failure.
+// settleReplay resolves the record a replayed message replayed (delivered,
+// dropped by a filter, or replaced by the new failure), then records the
+// replay's outcome: whoever sees the outcome sees the record settled too.
 func (p *pipelineRunner) settleReplay(ctx context.Context, msg *component.Message, s *settlement) {
 	id := msg.Meta(transport.MetaReplayID)
 	if id == "" {
@@ -63,13 +63,17 @@ func (p *pipelineRunner) settleReplay(ctx context.Context, msg *component.Messag
 	o := s.outcome()
 	o.ReplayID, o.At = id, p.e.clock.Now().UTC()
 	o.Seq, _ = strconv.ParseUint(msg.Meta(metaReplayOf), 10, 64)
+	if o.Seq != 0 {
+		p.resolveReplayed(ctx, o)
+	}
 	if err := p.e.admin.putOutcome(ctx, o); err != nil {
 		p.e.log.Warn("cannot record a replay outcome", "replay_id", id, "error", err)
 	}
-	if o.Seq == 0 {
-		return
-	}
-	res := &dlq.Resolution{At: o.At, By: id}
+}
+
+// resolveReplayed settles the record o replayed by o's outcome.
+func (p *pipelineRunner) resolveReplayed(ctx context.Context, o *ReplayOutcome) {
+	res := &dlq.Resolution{At: o.At, By: o.ReplayID}
 	switch o.Status {
 	case ReplayOK:
 		res.How = dlq.ResolvedReplayed
@@ -79,7 +83,7 @@ func (p *pipelineRunner) settleReplay(ctx context.Context, msg *component.Messag
 		res.How, res.ReplacedBy = dlq.ResolvedReplaced, o.DLQSeq
 	}
 	_, err := p.e.dlq.Update(ctx, o.Seq, func(r *dlq.Record) error {
-		if r.Replay != nil && r.Replay.ID == id {
+		if r.Replay != nil && r.Replay.ID == o.ReplayID {
 			r.Replay.Status = o.Status
 		}
 		if r.Open() {
@@ -88,7 +92,7 @@ func (p *pipelineRunner) settleReplay(ctx context.Context, msg *component.Messag
 		return nil
 	})
 	if err != nil && !errors.Is(err, dlq.ErrNotFound) {
-		p.e.log.Warn("cannot settle a replayed dead letter", "dlq_seq", o.Seq, "replay_id", id, "error", err)
+		p.e.log.Warn("cannot settle a replayed dead letter", "dlq_seq", o.Seq, "replay_id", o.ReplayID, "error", err)
 		return
 	}
 	p.e.metrics.resolved.WithLabelValues(p.pl.Name, res.How).Inc()
