@@ -45,7 +45,7 @@ func newHarness(t *testing.T) *harness {
 // The source's log lines a test waits for.
 const (
 	endOfInput = "file source reached the end of its input"
-	retrying   = "file source failed; retrying"
+	retrying   = "publishing failed; retrying"
 )
 
 // runSource starts a source, waits until it reached the end of its input
@@ -68,7 +68,7 @@ func (h *harness) runSourceUntil(t *testing.T, options, logLine string) {
 func (h *harness) start(t *testing.T, options string) component.Source {
 	t.Helper()
 	f := file.NewSourceFactory()
-	src, err := f.CreateSource(context.Background(), h.set, componenttest.DecodeConfig(t, f, options))
+	src, err := componenttest.CreateSource(context.Background(), f, h.set, componenttest.DecodeConfig(t, f, options))
 	require.NoError(t, err)
 	require.NoError(t, src.Start(context.Background()))
 	return src

@@ -1,16 +1,11 @@
 package file
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"sort"
-	"sync"
-	"time"
 
 	"github.com/pipewright/pipewright/engine/component"
 )
@@ -33,88 +28,104 @@ func (sourceFactory) CreateSource(_ context.Context, set component.SourceSetting
 	return &source{cfg: cfg.(*SourceConfig), set: set}, nil
 }
 
-// source reads files and publishes their records. Its durable state is the
-// byte offset reached in each file ("offset/<file>"), stored only after the
-// records before it were published.
+// source reads files and publishes their records, polled by the engine: a
+// round reads every file the path matches, in name order, one batch per
+// poll. Its durable state is the byte offset reached in each file
+// ("offset/<file>"), stored by a batch's Ack once its records were
+// published: per file rather than one engine cursor, because a glob may
+// match any number of files over time and a cursor value must stay small.
 type source struct {
-	cfg    *SourceConfig
-	set    component.SourceSettings
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	component.StartFunc
+	cfg *SourceConfig
+	set component.SourceSettings
+	// The round under way: the files left to read (the first one open in
+	// cur) and the permanent failures so far.
+	inRound bool
+	paths   []string
+	failed  []error
+	cur     *openFile
 }
 
-func (s *source) Start(context.Context) error {
-	ctx, cancel := context.WithCancel(context.Background())
-	s.cancel = cancel
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		s.run(ctx)
-	}()
-	return nil
+var _ component.Poller = (*source)(nil)
+
+// Polls is one loop, every watch interval (once without watch).
+func (s *source) Polls() []component.Poll {
+	return []component.Poll{{Every: s.cfg.Watch.D(), Read: s.poll}}
 }
 
+// Shutdown closes the file being read.
 func (s *source) Shutdown(context.Context) error {
-	if s.cancel != nil {
-		s.cancel()
-	}
-	s.wg.Wait()
+	s.closeFile()
 	return nil
 }
 
-// retryWait is how long a source without watch waits before it tries again
-// after a failure that is not permanent (a publish the transport refused).
-const retryWait = 5 * time.Second
-
-func (s *source) run(ctx context.Context) {
-	for {
-		err := s.readAll(ctx)
-		if ctx.Err() != nil {
-			return
+// poll reads the next batch of the round. The round's last poll reports
+// the files that failed (a file that cannot be read holds up no other)
+// or, without watch, ends the loop.
+func (s *source) poll(ctx context.Context, _ []byte) (component.Batch, error) {
+	if !s.inRound {
+		paths, err := s.glob()
+		if err != nil {
+			return component.Batch{}, err
 		}
-		wait := s.cfg.Watch.D()
+		s.inRound, s.paths, s.failed = true, paths, nil
+	}
+	for len(s.paths) > 0 {
+		b, done, err := s.readBatch(ctx, s.paths[0])
 		switch {
-		case err == nil && wait == 0:
-			s.set.Logger.Info("file source reached the end of its input")
-			return
+		case err == nil && !done:
+			b.More = true
+			return b, nil
 		case err == nil:
-		case wait == 0 && component.IsPermanent(err):
-			s.set.Logger.Error("file source failed; stopping", "error", err)
-			return
+			s.nextFile()
+			if b.Ack != nil {
+				b.More = true
+				return b, nil
+			}
+		case component.IsPermanent(err) && ctx.Err() == nil:
+			s.nextFile()
+			s.failed = append(s.failed, err)
 		default:
-			wait = cmp.Or(wait, retryWait)
-			s.set.Logger.Error("file source failed; retrying", "error", err, "in", wait)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-s.set.Clock.After(wait):
+			s.closeFile() // read again from the stored offset
+			return component.Batch{}, err
 		}
 	}
+	s.inRound = false
+	if err := errors.Join(s.failed...); err != nil {
+		return component.Batch{}, component.Permanent(err)
+	}
+	if s.cfg.Watch.D() == 0 {
+		s.set.Logger.Info("file source reached the end of its input")
+		return component.Batch{Done: true}, nil
+	}
+	return component.Batch{}, nil
 }
 
-func (s *source) readAll(ctx context.Context) error {
+// glob lists the files of the path, in name order.
+func (s *source) glob() ([]string, error) {
 	pattern := s.cfg.Path
 	if !filepath.IsAbs(pattern) {
 		pattern = filepath.Join(s.set.Dir, pattern)
 	}
 	paths, err := filepath.Glob(pattern)
 	if err != nil {
-		return component.Permanentf("path %q: %w", s.cfg.Path, err)
+		return nil, component.Permanentf("path %q: %w", s.cfg.Path, err)
 	}
 	sort.Strings(paths)
-	var failed []error
-	for _, p := range paths {
-		err := s.readFile(ctx, p)
-		switch {
-		case err == nil:
-		case component.IsPermanent(err) && ctx.Err() == nil:
-			failed = append(failed, err) // a file that cannot be read holds up no other
-		default:
-			return err
-		}
+	return paths, nil
+}
+
+// nextFile closes the file read and moves to the next one.
+func (s *source) nextFile() {
+	s.closeFile()
+	s.paths = s.paths[1:]
+}
+
+func (s *source) closeFile() {
+	if s.cur != nil {
+		s.cur.f.Close()
+		s.cur = nil
 	}
-	return errors.Join(failed...)
 }
 
 // cursor is where reading a file resumes: the byte offset of the next
@@ -141,29 +152,6 @@ func (s *source) saveCursor(ctx context.Context, name string, c cursor) error {
 	return s.set.State.Put(ctx, "offset/"+name, []byte(fmt.Sprintf("%d %d", c.offset, c.line)))
 }
 
-func (s *source) readFile(ctx context.Context, path string) error {
-	name := filepath.Base(path)
-	cur, err := s.loadCursor(ctx, name)
-	if err != nil {
-		return fmt.Errorf("reading the cursor of %s: %w", name, err)
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	b := &batcher{s: s, name: name}
-	if s.cfg.Format == "csv" {
-		err = s.readCSV(ctx, f, cur, b)
-	} else {
-		err = s.readJSONL(ctx, f, cur, b)
-	}
-	if err != nil {
-		return err
-	}
-	return b.flush(ctx)
-}
-
 // metaRoom is the room a message's metadata and engine headers take in
 // the transport's payload, besides three copies of its id.
 const metaRoom = 4 << 10
@@ -176,32 +164,4 @@ func (s *source) readLimit() int {
 		limit = int(min(int64(limit), max(p-metaRoom, 0)))
 	}
 	return limit
-}
-
-// next returns the next record of rr, or io.EOF at the end of the input:
-// also before a record the end of the file cut short while watching,
-// which is read again once it is complete.
-func (s *source) next(rr *recordReader) (record, error) {
-	rec, err := rr.read()
-	if err == nil && !rec.ended && s.cfg.Watch.D() > 0 {
-		return record{}, io.EOF
-	}
-	return rec, err
-}
-
-// eachRecord hands the records of rr to handle, up to the end of the input.
-func (s *source) eachRecord(ctx context.Context, rr *recordReader, handle func(record) error) error {
-	for ctx.Err() == nil {
-		rec, err := s.next(rr)
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if err := handle(rec); err != nil {
-			return err
-		}
-	}
-	return ctx.Err()
 }

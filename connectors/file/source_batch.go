@@ -18,8 +18,8 @@ const batchBytes = 4 << 20
 // transport's payload.
 const maxDeadLetterText = 64 << 10
 
-// batcher collects a file's messages and publishes them in batches, moving
-// the file's cursor only after each batch is durable.
+// batcher collects the messages of one batch of a file and the cursor
+// after them.
 type batcher struct {
 	s     *source
 	name  string
@@ -61,10 +61,13 @@ func (b *batcher) publish(ctx context.Context, rec record, body any, raw []byte)
 	b.cur = rec.end
 	b.msgs = append(b.msgs, msg)
 	b.bytes += len(raw)
-	if len(b.msgs) >= b.s.cfg.BatchSize || b.bytes >= batchBytes {
-		return b.flush(ctx)
-	}
 	return nil
+}
+
+// full reports whether the batch holds batch_size messages or batchBytes
+// of bodies.
+func (b *batcher) full() bool {
+	return len(b.msgs) >= b.s.cfg.BatchSize || b.bytes >= batchBytes
 }
 
 // reject dead-letters a record that cannot be published, with its text
@@ -102,18 +105,4 @@ func (b *batcher) deadLetterText() int {
 		return int(min(maxDeadLetterText, p/16))
 	}
 	return maxDeadLetterText
-}
-
-// flush publishes the queued messages and then stores the cursor.
-func (b *batcher) flush(ctx context.Context) error {
-	if len(b.msgs) > 0 {
-		if err := b.s.set.Publisher.Publish(ctx, b.msgs...); err != nil {
-			return fmt.Errorf("publishing %s: %w", b.name, err)
-		}
-		b.msgs, b.bytes = b.msgs[:0], 0
-	}
-	if b.cur.offset == 0 {
-		return nil
-	}
-	return b.s.saveCursor(ctx, b.name, b.cur)
 }

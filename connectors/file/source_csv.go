@@ -8,15 +8,17 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/pipewright/pipewright/engine/component"
 )
 
-func (s *source) readCSV(ctx context.Context, f *os.File, cur cursor, b *batcher) error {
+// openCSV reads the header of of's file and positions its reader at cur
+// (after the header when cur is the start); of.rr stays nil when the file
+// holds no complete header yet.
+func (s *source) openCSV(of *openFile, cur cursor) error {
 	p := newCSVParser(s.cfg.Delimiter)
-	rr := newRecordReader(f, cursor{}, s.readLimit(), newCSVSplitter(p.comma))
-	header, end, err := s.csvHeader(rr, p, b.name)
+	rr := newRecordReader(of.f, cursor{}, s.readLimit(), newCSVSplitter(p.comma))
+	header, end, err := s.csvHeader(rr, p, of.name)
 	if errors.Is(err, io.EOF) {
 		return nil // empty, or the header is not complete yet
 	}
@@ -26,13 +28,14 @@ func (s *source) readCSV(ctx context.Context, f *os.File, cur cursor, b *batcher
 	if cur.offset == 0 {
 		cur = end
 	} else {
-		if _, err := f.Seek(cur.offset, io.SeekStart); err != nil {
+		if _, err := of.f.Seek(cur.offset, io.SeekStart); err != nil {
 			return err
 		}
-		rr = newRecordReader(f, cur, s.readLimit(), newCSVSplitter(p.comma))
+		rr = newRecordReader(of.f, cur, s.readLimit(), newCSVSplitter(p.comma))
 	}
-	b.cur = cur
-	return s.eachRecord(ctx, rr, func(rec record) error { return s.csvRecord(ctx, rec, header, p, b) })
+	of.rr, of.at = rr, cur
+	of.handle = func(ctx context.Context, rec record, b *batcher) error { return s.csvRecord(ctx, rec, header, p, b) }
+	return nil
 }
 
 // csvHeader reads the first record that is not blank: the field names.

@@ -5,17 +5,18 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"os"
 
 	"github.com/pipewright/pipewright/engine/component"
 )
 
-func (s *source) readJSONL(ctx context.Context, f *os.File, cur cursor, b *batcher) error {
-	if _, err := f.Seek(cur.offset, io.SeekStart); err != nil {
+// openJSONL positions of's reader at cur.
+func (s *source) openJSONL(of *openFile, cur cursor) error {
+	if _, err := of.f.Seek(cur.offset, io.SeekStart); err != nil {
 		return err
 	}
-	rr := newRecordReader(f, cur, s.readLimit(), lineSplitter{})
-	return s.eachRecord(ctx, rr, func(rec record) error { return s.jsonLine(ctx, rec, b) })
+	of.rr, of.at = newRecordReader(of.f, cur, s.readLimit(), lineSplitter{}), cur
+	of.handle = s.jsonLine
+	return nil
 }
 
 // jsonLine publishes one line, dead-letters it, or skips it when blank.

@@ -195,7 +195,7 @@ func TestSource_a_file_it_cannot_read_holds_up_no_other(t *testing.T) {
 		"a.csv": "sku,\"qty\n1,2\n",
 		"b.csv": "sku,qty\nB-1,1\n",
 	})
-	h.runSourceUntil(t, "path: \"*.csv\"\nformat: csv", "file source failed; stopping")
+	h.runSourceUntil(t, "path: \"*.csv\"\nformat: csv", "poll failed; the source stops")
 	assert.Equal(t, []string{"b.csv:2"}, ids(h.pub.Messages()))
 	assert.Contains(t, h.logs.String(), `a.csv:1: header: record on line 1; parse error on line 2, column 5: extraneous or missing \" in quoted-field`)
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	nethttp "net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -39,21 +40,18 @@ func (webhookFactory) CreateSource(_ context.Context, set component.SourceSettin
 
 // webhookSource publishes one message per verified request.
 type webhookSource struct {
+	component.Lifecycle
 	cfg *WebhookConfig
 	set component.SourceSettings
 	ep  *webhook.Endpoint
 }
 
-// Start registers the path on the engine's HTTP server.
-func (s *webhookSource) Start(context.Context) error {
-	if err := s.set.HTTP.Handle(s.cfg.Path, s.ep); err != nil {
-		return fmt.Errorf("serving %s: %w", s.cfg.Path, err)
-	}
-	return nil
-}
+var _ component.Pusher = (*webhookSource)(nil)
 
-// Shutdown refuses new requests (503) and waits for those in flight.
-func (s *webhookSource) Shutdown(ctx context.Context) error { return s.ep.Close(ctx) }
+// Routes serves the path on the engine's HTTP server.
+func (s *webhookSource) Routes() map[string]nethttp.Handler {
+	return map[string]nethttp.Handler{s.cfg.Path: s.ep}
+}
 
 // handle builds the message and publishes it; the endpoint answers 202 only
 // when this returns nil.

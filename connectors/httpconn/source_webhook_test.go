@@ -58,7 +58,7 @@ func (h *harness) start(t *testing.T, options string, bind func(*httpconn.Webhoo
 	if bind != nil {
 		bind(cfg)
 	}
-	src, err := f.CreateSource(context.Background(), h.set, cfg)
+	src, err := componenttest.CreateSource(context.Background(), f, h.set, cfg)
 	require.NoError(t, err)
 	require.NoError(t, src.Start(context.Background()))
 	t.Cleanup(func() { _ = src.Shutdown(context.Background()) })
@@ -261,7 +261,7 @@ func TestWebhook_two_sources_cannot_share_a_path(t *testing.T) {
 	h := newHarness(t)
 	h.start(t, "path: /hooks/a\nauth: {none: true}", nil)
 	f := httpconn.NewWebhookFactory()
-	src, err := f.CreateSource(context.Background(), h.set, componenttest.DecodeConfig(t, f, "path: /hooks/a\nauth: {none: true}"))
+	src, err := componenttest.CreateSource(context.Background(), f, h.set, componenttest.DecodeConfig(t, f, "path: /hooks/a\nauth: {none: true}"))
 	require.NoError(t, err)
 	assert.ErrorContains(t, src.Start(context.Background()), "serving /hooks/a: http pattern /hooks/a is already registered")
 }

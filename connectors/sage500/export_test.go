@@ -1,19 +1,12 @@
 package sage500
 
 import (
-	"context"
 	"database/sql"
 	"time"
 
 	"github.com/pipewright/pipewright/connectors/sage500/internal/dialect"
 	"github.com/pipewright/pipewright/engine/component"
 )
-
-// PollOnce runs one poll of a sage500.query source, for tests that drive
-// the source without its timer.
-func PollOnce(ctx context.Context, src component.Source) (bool, error) {
-	return src.(*querySource).poll(ctx)
-}
 
 // NewConnectionOn wraps an open pool with the named dialect, for tests with
 // a recording driver.

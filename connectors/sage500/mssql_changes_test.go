@@ -88,7 +88,7 @@ func TestSQLServer_change_tracking_poll_statements(t *testing.T) {
 	assert.Equal(t, "sage500.query:shipment_versions:32@108", msgs[1].ID)
 
 	// The retention period passed: the changes after 108 up to 110 are gone.
-	_, err = sage500.PollOnce(context.Background(), rig.src)
+	_, err = rig.src.PollOnce(context.Background())
 	require.Error(t, err)
 	assert.True(t, component.IsPermanent(err))
 	assert.ErrorContains(t, err, "change tracking of tsoShipment holds the changes after version 110 only, but this source has read up to version 108")
@@ -110,7 +110,7 @@ func TestSQLServer_change_tracking_off_is_a_clear_error(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rig, rec := trackingRig(t, &fakeTracking{versions: [][2]any{tt.versions}})
-			_, err := sage500.PollOnce(context.Background(), rig.src)
+			_, err := rig.src.PollOnce(context.Background())
 			assert.True(t, component.IsPermanent(err))
 			assert.ErrorContains(t, err, tt.want)
 			assert.True(t, strings.HasSuffix(rec.Transcript(), "ROLLBACK\n\nSET TRANSACTION ISOLATION LEVEL READ COMMITTED\n"), "the snapshot ends and the connection is reset")

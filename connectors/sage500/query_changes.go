@@ -15,7 +15,7 @@ import (
 // when its transaction commits, so a long transaction cannot commit behind
 // the cursor: the cursor moves to the current version once the query read
 // everything, and nothing is read twice.
-func (s *querySource) pollChanges(ctx context.Context) (bool, error) {
+func (s *querySource) pollChanges(ctx context.Context, stored []byte) (component.Batch, error) {
 	var r readResult
 	var next any
 	err := s.conn.dialect.InSnapshot(ctx, s.conn.db, func(q dialect.Querier) error {
@@ -23,10 +23,8 @@ func (s *querySource) pollChanges(ctx context.Context) (bool, error) {
 		if err != nil {
 			return err
 		}
-		if s.cur.Watermark == nil {
-			if err := s.restoreCursor(ctx, s.startVersion(v)); err != nil {
-				return err
-			}
+		if err := s.restoreCursor(ctx, stored, s.startVersion(v)); err != nil {
+			return err
 		}
 		at, ok := s.cur.Watermark.(int64)
 		if !ok {
@@ -50,9 +48,9 @@ func (s *querySource) pollChanges(ctx context.Context) (bool, error) {
 		return nil
 	})
 	if err != nil {
-		return false, err
+		return component.Batch{}, err
 	}
-	return r.truncated, s.commit(ctx, r.docs, next)
+	return s.batch(r.docs, next, r.truncated)
 }
 
 // startVersion is the version a source without a cursor starts after: its

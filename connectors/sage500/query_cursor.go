@@ -2,7 +2,6 @@ package sage500
 
 import (
 	"cmp"
-	"context"
 	"errors"
 	"fmt"
 	"strconv"
@@ -22,6 +21,7 @@ type cursor struct {
 	Watermark any
 }
 
+// cursorKey is the State key of the cursor.
 const cursorKey = "cursor"
 
 // parseWatermark reads a start watermark: an integer, a date or RFC 3339
@@ -144,30 +144,4 @@ func decodeCursor(b []byte, loc *time.Location) (cursor, []string, error) {
 		}
 	}
 	return cursor{Watermark: w}, seen, nil
-}
-
-// loadCursor reads the source's cursor; found is false when there is none
-// yet.
-func loadCursor(ctx context.Context, st component.State, loc *time.Location) (c cursor, seen []string, found bool, err error) {
-	b, err := st.Get(ctx, cursorKey)
-	if errors.Is(err, component.ErrNotFound) {
-		return cursor{}, nil, false, nil
-	}
-	if err != nil {
-		return cursor{}, nil, false, fmt.Errorf("reading the cursor: %w", err)
-	}
-	c, seen, err = decodeCursor(b, loc)
-	return c, seen, err == nil, err
-}
-
-// saveCursor stores the cursor.
-func saveCursor(ctx context.Context, st component.State, c cursor) error {
-	b, err := c.encode()
-	if err == nil {
-		err = st.Put(ctx, cursorKey, b)
-	}
-	if err != nil {
-		return fmt.Errorf("saving the cursor: %w", err)
-	}
-	return nil
 }

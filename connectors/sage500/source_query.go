@@ -3,8 +3,6 @@ package sage500
 import (
 	"context"
 	"fmt"
-	"log/slog"
-	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -14,26 +12,25 @@ import (
 // querySource polls a named query and publishes its rows (or documents of
 // grouped rows) as messages. Each poll reads again what is within the
 // lookback behind the cursor and publishes only the keys and versions its
-// window has not seen; the window and then the cursor move only after
-// Publish returned.
+// window has not seen; the engine moves the cursor, and the batch's Ack
+// the window, only after the messages were published.
 type querySource struct {
+	component.Lifecycle
 	cfg      *QuerySourceConfig
 	conn     *Connection
 	q        *namedSQL
 	set      component.SourceSettings
-	log      *slog.Logger
 	start    any // nil: the current change version
 	lookback lookback
-	mu       sync.Mutex // one poll at a time
-	cur      cursor
+	cur      cursor // the cursor of the poll under way
 	win      *window
-	stop     context.CancelFunc
-	done     chan struct{}
 	polls    prometheus.Counter
 	rows     prometheus.Counter
 	msgs     prometheus.Counter
 	errors   prometheus.Counter
 }
+
+var _ component.Poller = (*querySource)(nil)
 
 // NewQueryFactory returns the factory of sage500.query sources.
 func NewQueryFactory() component.SourceFactory {
@@ -53,89 +50,57 @@ func newQuerySource(set component.SourceSettings, conn *Connection, cfg *QuerySo
 	if err != nil {
 		return nil, err
 	}
-	return &querySource{cfg: cfg, conn: conn, q: conn.queries[cfg.Query], set: set, log: set.Logger, start: start, lookback: lb,
+	return &querySource{cfg: cfg, conn: conn, q: conn.queries[cfg.Query], set: set, start: start, lookback: lb,
 		polls: vec.WithLabelValues(cfg.Query, "polls"), rows: vec.WithLabelValues(cfg.Query, "rows"),
 		msgs: vec.WithLabelValues(cfg.Query, "messages"), errors: vec.WithLabelValues(cfg.Query, "errors")}, nil
 }
 
-// Start polls at once and then every interval of the engine's clock until
-// Shutdown. A failed poll is logged and retried at the next interval.
-func (s *querySource) Start(context.Context) error {
-	ctx, cancel := context.WithCancel(context.Background())
-	s.stop, s.done = cancel, make(chan struct{})
-	go s.run(ctx)
-	return nil
-}
-
-func (s *querySource) run(ctx context.Context) {
-	defer close(s.done)
-	for {
-		more, err := s.poll(ctx)
-		if err != nil && ctx.Err() == nil {
-			s.errors.Inc()
-			s.log.Warn("sage500 query poll failed", "query", s.cfg.Query, "error", err)
-		}
-		if more && err == nil {
-			continue
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-s.set.Clock.After(s.cfg.Every.D()):
-		}
-	}
-}
-
-// Shutdown stops polling and waits for a poll under way.
-func (s *querySource) Shutdown(context.Context) error {
-	if s.stop != nil {
-		s.stop()
-		<-s.done
-	}
-	return nil
+// Polls is one loop every interval; a poll that stopped at max_rows with
+// rows left asks for the next at once.
+func (s *querySource) Polls() []component.Poll {
+	return []component.Poll{{CursorKey: cursorKey, Every: s.cfg.Every.D(), Read: s.poll}}
 }
 
 // poll reads what is new since the cursor (and what the lookback reads
-// again), publishes what was not published and moves the cursor. It
-// reports whether it stopped at max_rows with rows left.
-func (s *querySource) poll(ctx context.Context) (bool, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+// again) and returns what was not published, with the next cursor.
+func (s *querySource) poll(ctx context.Context, stored []byte) (b component.Batch, err error) {
 	s.polls.Inc()
+	defer func() {
+		if err != nil && ctx.Err() == nil {
+			s.errors.Inc()
+		}
+	}()
 	if s.win == nil {
 		w, err := loadWindow(ctx, s.set.State, s.conn.loc)
 		if err != nil {
-			return false, err
+			return component.Batch{}, err
 		}
 		s.win = w
 	}
 	if s.cfg.ChangeTracking != "" {
-		return s.pollChanges(ctx)
+		return s.pollChanges(ctx, stored)
 	}
-	if s.cur.Watermark == nil {
-		if err := s.restoreCursor(ctx, s.start); err != nil {
-			return false, err
-		}
+	if err := s.restoreCursor(ctx, stored, s.start); err != nil {
+		return component.Batch{}, err
 	}
 	r, err := s.read(ctx, s.conn.db, s.from())
 	if err != nil || r.last == nil {
-		return false, err
+		return component.Batch{}, err
 	}
-	return r.truncated, s.commit(ctx, r.docs, laterWatermark(s.cur.Watermark, r.last))
+	return s.batch(r.docs, laterWatermark(s.cur.Watermark, r.last), r.truncated)
 }
 
-// restoreCursor reads the stored cursor, or starts at initial. The configured
-// start is a floor: a stored cursor behind it (start was raised) moves up
-// to it. The IDs a cursor of an earlier version lists as seen join the
-// window.
-func (s *querySource) restoreCursor(ctx context.Context, initial any) error {
-	c, seen, found, err := loadCursor(ctx, s.set.State, s.conn.loc)
-	if err != nil {
-		return err
-	}
-	if !found {
+// restoreCursor reads the stored cursor, or starts at initial. The configured start is a
+// floor: a stored cursor behind it (start was raised) moves up to it. The
+// IDs a cursor of an earlier version lists as seen join the window.
+func (s *querySource) restoreCursor(ctx context.Context, stored []byte, initial any) error {
+	if stored == nil {
 		s.cur = cursor{Watermark: initial}
 		return nil
+	}
+	c, seen, err := decodeCursor(stored, s.conn.loc)
+	if err != nil {
+		return component.Permanentf("reading the cursor: %w", err)
 	}
 	for _, id := range seen {
 		if !s.win.has(id) {
@@ -167,10 +132,12 @@ func (s *querySource) from() any {
 	return from
 }
 
-// commit publishes the documents the window has not seen, remembers those
-// the next poll reads again, stores the cursor next and forgets what falls
-// out of the window.
-func (s *querySource) commit(ctx context.Context, docs []*doc, next any) error {
+// batch holds the documents the window has not seen, with next as cursor;
+// its Ack remembers those the next poll reads again and forgets what falls
+// out of the window. (Should storing the cursor fail after that, the next
+// poll reads from the old cursor and may publish a forgotten row again,
+// under the same message ID.)
+func (s *querySource) batch(docs []*doc, next any, more bool) (component.Batch, error) {
 	floor := s.lookback.behind(next)
 	var msgs []*component.Message
 	var keep []*doc
@@ -187,20 +154,17 @@ func (s *querySource) commit(ctx context.Context, docs []*doc, next any) error {
 			keep = append(keep, d)
 		}
 	}
-	if len(msgs) > 0 {
-		if err := s.set.Publisher.Publish(ctx, msgs...); err != nil {
-			return fmt.Errorf("publishing: %w", err)
-		}
+	cur, err := cursor{Watermark: next}.encode()
+	if err != nil {
+		return component.Batch{}, err
+	}
+	return component.Batch{Messages: msgs, Cursor: cur, More: more, Ack: func(ctx context.Context) error {
 		s.msgs.Add(float64(len(msgs)))
-	}
-	for _, d := range keep {
-		if err := s.win.add(ctx, d.id, d.watermark); err != nil {
-			return err
+		for _, d := range keep {
+			if err := s.win.add(ctx, d.id, d.watermark); err != nil {
+				return err
+			}
 		}
-	}
-	if err := saveCursor(ctx, s.set.State, cursor{Watermark: next}); err != nil {
-		return err
-	}
-	s.cur = cursor{Watermark: next}
-	return s.win.prune(ctx, floor)
+		return s.win.prune(ctx, floor)
+	}}, nil
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/pipewright/pipewright/connectors/sage500/sage500demo"
 	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/componenttest"
+	"github.com/pipewright/pipewright/engine/source"
 )
 
 const shipmentsOptions = `
@@ -29,7 +30,7 @@ group:
 `
 
 type sourceRig struct {
-	src     component.Source
+	src     *source.Runner
 	pub     *componenttest.Publisher
 	state   *componenttest.MemState
 	clock   *componenttest.ManualClock
@@ -44,7 +45,7 @@ func newSource(t testing.TB, conn *sage500.Connection, options string, state *co
 	set := component.SourceSettings{Settings: componenttest.NewSettings(t, "shipments/source"), Publisher: r.pub, DeadLetter: &componenttest.DeadLetters{}}
 	set.Connection, set.State, set.Clock = conn, state, r.clock
 	r.metrics = set.Metrics.(prometheus.Gatherer)
-	src, err := f.CreateSource(context.Background(), set, cfg)
+	src, err := componenttest.CreateSource(context.Background(), f, set, cfg)
 	require.NoError(t, err)
 	r.src = src
 	return r
@@ -52,7 +53,7 @@ func newSource(t testing.TB, conn *sage500.Connection, options string, state *co
 
 func (r *sourceRig) poll(t testing.TB) bool {
 	t.Helper()
-	more, err := sage500.PollOnce(context.Background(), r.src)
+	more, err := r.src.PollOnce(context.Background())
 	require.NoError(t, err)
 	return more
 }
@@ -153,7 +154,7 @@ func TestQuerySource_keeps_the_cursor_when_publishing_fails(t *testing.T) {
 func testQuerySource_keeps_the_cursor_when_publishing_fails(t *testing.T, tg target) {
 	_, rig := shippedRig(t, tg, 1, shipmentsOptions)
 	rig.pub.Err = errors.New("stream unavailable")
-	_, err := sage500.PollOnce(context.Background(), rig.src)
+	_, err := rig.src.PollOnce(context.Background())
 	require.ErrorContains(t, err, "stream unavailable")
 	_, err = rig.state.Get(context.Background(), "cursor")
 	assert.ErrorIs(t, err, component.ErrNotFound, "the cursor did not move")

@@ -2,7 +2,6 @@ package schedule
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -39,22 +38,25 @@ func (sourceFactory) CreateSource(_ context.Context, set component.SourceSetting
 	return s, nil
 }
 
-// maxWait bounds one wait on the clock, so that a wall clock that jumped or
-// a machine that was suspended delays a tick by at most this much.
-const maxWait = time.Minute
-
-// lastKey is the state key of the last published tick (RFC 3339, UTC).
+// lastKey is the State key of the cursor: the last tick published (RFC
+// 3339, UTC).
 const lastKey = "last-tick"
 
-// source publishes ticks from a goroutine started by Start.
+// source is polled by the engine at each tick (the batch's At). Its
+// cursor is the last tick published.
 type source struct {
-	cfg    *Config
-	set    component.SourceSettings
-	ticks  *prometheus.CounterVec
-	last   prometheus.Gauge
-	cancel context.CancelFunc
-	done   chan struct{}
+	component.Lifecycle
+	cfg   *Config
+	set   component.SourceSettings
+	ticks *prometheus.CounterVec
+	last  prometheus.Gauge
+	// begun is set by the first poll; from is the tick the next one
+	// follows (the last one published, or the start time).
+	begun bool
+	from  time.Time
 }
+
+var _ component.Poller = (*source)(nil)
 
 func (s *source) registerMetrics() error {
 	s.ticks = prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -73,120 +75,57 @@ func (s *source) registerMetrics() error {
 	return nil
 }
 
-func (s *source) Start(context.Context) error {
-	ctx, cancel := context.WithCancel(context.Background())
-	s.cancel, s.done = cancel, make(chan struct{})
-	go func() {
-		defer close(s.done)
-		s.run(ctx)
-	}()
-	return nil
+// Polls is one loop woken at each tick.
+func (s *source) Polls() []component.Poll {
+	return []component.Poll{{CursorKey: lastKey, Read: s.poll}}
 }
 
-// Shutdown stops the ticks; a publish in progress finishes first (or ctx
-// ends).
-func (s *source) Shutdown(ctx context.Context) error {
-	if s.cancel == nil {
-		return nil
-	}
-	s.cancel()
-	select {
-	case <-s.done:
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("stopping the schedule: %w", ctx.Err())
-	}
-}
-
-func (s *source) run(ctx context.Context) {
-	var last time.Time
-	if !s.retry(ctx, "reading the last tick", func(ctx context.Context) (err error) {
-		last, err = s.loadLast(ctx)
-		return err
-	}) {
-		return
-	}
+// poll publishes the tick that is due, if any, and asks to be polled at
+// the next one. The first poll after a start skips the ticks missed while
+// stopped, or with catch_up publishes the latest of them; a later poll
+// that comes late (a long publish outage, a suspended machine) publishes
+// the latest due tick only.
+func (s *source) poll(ctx context.Context, cursor []byte) (component.Batch, error) {
+	last := s.decodeLast(cursor)
 	now := s.set.Clock.Now()
-	if s.cfg.CatchUp && !last.IsZero() {
-		if missed, ok := s.cfg.plan.prev(now); ok && missed.After(last) {
+	var due time.Time
+	if !s.begun {
+		s.begun, s.from = true, later(last, now)
+		if missed, ok := s.cfg.plan.prev(now); ok && s.cfg.CatchUp && !last.IsZero() && missed.After(last) {
 			s.set.Logger.Info("catching up the latest tick missed while stopped", "scheduled_at", missed)
-			if !s.emit(ctx, missed) {
-				return
-			}
-			last = missed
+			due = missed
 		}
-	}
-	from := last
-	if now.After(from) {
-		from = now
-	}
-	for {
-		next, ok := s.cfg.plan.next(from)
-		if !ok {
-			s.set.Logger.Error("the schedule has no next tick", "after", from)
-			return
-		}
-		if !s.sleepUntil(ctx, next) {
-			return
-		}
-		due := next
-		if latest, ok := s.cfg.plan.prev(s.set.Clock.Now()); ok && latest.After(next) {
+	} else if latest, ok := s.cfg.plan.prev(now); ok && latest.After(s.from) {
+		if next, _ := s.cfg.plan.next(s.from); latest.After(next) {
 			s.set.Logger.Warn("woke up late; skipping to the latest due tick", "skipped_from", next, "scheduled_at", latest)
-			due = latest
 		}
-		if !s.emit(ctx, due) {
-			return
-		}
-		from = due
+		due = latest
 	}
+	if due.IsZero() {
+		next, ok := s.cfg.plan.next(s.from)
+		if !ok {
+			return component.Batch{}, component.Permanentf("the schedule has no tick after %s", s.from)
+		}
+		return component.Batch{At: next}, nil
+	}
+	return s.tick(ctx, due)
 }
 
-// sleepUntil waits on the clock until t; false when ctx ended first.
-func (s *source) sleepUntil(ctx context.Context, t time.Time) bool {
-	for {
-		now := s.set.Clock.Now()
-		if !now.Before(t) {
-			return true
-		}
-		select {
-		case <-ctx.Done():
-			return false
-		case <-s.set.Clock.After(min(t.Sub(now), maxWait)):
-		}
+// decodeLast reads the cursor; an unreadable one counts as none.
+func (s *source) decodeLast(cursor []byte) time.Time {
+	if cursor == nil {
+		return time.Time{}
 	}
-}
-
-// retry calls f until it succeeds, waiting on the clock between attempts
-// (1s doubling to 1m); false when ctx ended first.
-func (s *source) retry(ctx context.Context, what string, f func(context.Context) error) bool {
-	wait := time.Second
-	for {
-		err := f(ctx)
-		if err == nil {
-			return true
-		}
-		s.set.Logger.Warn(what+" failed; retrying", "error", err, "in", wait)
-		select {
-		case <-ctx.Done():
-			return false
-		case <-s.set.Clock.After(wait):
-		}
-		wait = min(2*wait, time.Minute)
-	}
-}
-
-func (s *source) loadLast(ctx context.Context) (time.Time, error) {
-	v, err := s.set.State.Get(ctx, lastKey)
-	if errors.Is(err, component.ErrNotFound) {
-		return time.Time{}, nil
-	}
-	if err != nil {
-		return time.Time{}, err
-	}
-	t, err := time.Parse(time.RFC3339Nano, string(v))
+	t, err := time.Parse(time.RFC3339Nano, string(cursor))
 	if err != nil {
 		s.set.Logger.Error("ignoring an unreadable last tick in state", "key", lastKey, "error", err)
-		return time.Time{}, nil
 	}
-	return t, nil
+	return t
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }

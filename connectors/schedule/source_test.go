@@ -49,7 +49,7 @@ func (h *harness) start(t *testing.T, options string, bind func(*schedule.Config
 	}
 	set := component.SourceSettings{Settings: componenttest.NewSettings(t, "reconcile/source"), Publisher: h.pub, DeadLetter: h.dead}
 	set.Pipeline, set.Clock, set.State = "reconcile", h.clock, h.state
-	src, err := f.CreateSource(context.Background(), set, cfg)
+	src, err := componenttest.CreateSource(context.Background(), f, set, cfg)
 	require.NoError(t, err)
 	require.NoError(t, src.Start(context.Background()))
 	h.running++
@@ -264,7 +264,7 @@ func TestSchedule_late_wake_up_publishes_the_latest_due_tick_only(t *testing.T) 
 func TestSchedule_shutdown_without_start(t *testing.T) {
 	f := schedule.NewSourceFactory()
 	set := component.SourceSettings{Settings: componenttest.NewSettings(t, "p/source")}
-	src, err := f.CreateSource(context.Background(), set, componenttest.DecodeConfig(t, f, "every: 1h"))
+	src, err := componenttest.CreateSource(context.Background(), f, set, componenttest.DecodeConfig(t, f, "every: 1h"))
 	require.NoError(t, err)
 	assert.NoError(t, src.Shutdown(context.Background()))
 }
@@ -332,7 +332,7 @@ func TestSchedule_retries_reading_its_state(t *testing.T) {
 	state := &flakyState{MemState: h.state}
 	state.failures.Store(2)
 	set.Pipeline, set.Clock, set.State = "reconcile", h.clock, state
-	src, err := f.CreateSource(context.Background(), set, componenttest.DecodeConfig(t, f, "every: 1m"))
+	src, err := componenttest.CreateSource(context.Background(), f, set, componenttest.DecodeConfig(t, f, "every: 1m"))
 	require.NoError(t, err)
 	require.NoError(t, src.Start(context.Background()))
 	defer h.stop(t, src)

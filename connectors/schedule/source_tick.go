@@ -7,34 +7,30 @@ import (
 	"github.com/pipewright/pipewright/engine/component"
 )
 
-// emit publishes the tick scheduled at at, or dead-letters it when its body
-// cannot be built, then records it as the last tick. It retries until done;
-// false when ctx ended first. A publish that started finishes even when ctx
-// ends, so that a shutdown does not leave it half done.
-func (s *source) emit(ctx context.Context, at time.Time) bool {
+// tick is the batch of the tick scheduled at at: its message, or nothing
+// when its body cannot be built and the tick was dead-lettered. Either way
+// the tick becomes the cursor; a tick published but not recorded is
+// published again after a restart with the same id, which the stream
+// de-duplicates.
+func (s *source) tick(ctx context.Context, at time.Time) (component.Batch, error) {
 	msg, err := s.message(ctx, at)
 	outcome := "published"
+	b := component.Batch{Messages: []*component.Message{msg}, Cursor: []byte(at.UTC().Format(time.RFC3339Nano)), More: true}
 	if err != nil {
 		outcome = "dead_lettered"
 		s.set.Logger.Error("tick body failed; dead-lettering the tick", "scheduled_at", at, "error", err)
-		if !s.retry(ctx, "dead-lettering a tick", func(ctx context.Context) error {
-			return s.set.DeadLetter.DeadLetter(context.WithoutCancel(ctx), msg, err)
-		}) {
-			return false
+		if dlErr := s.set.DeadLetter.DeadLetter(ctx, msg, err); dlErr != nil {
+			return component.Batch{}, dlErr
 		}
-	} else if !s.retry(ctx, "publishing a tick", func(ctx context.Context) error {
-		return s.set.Publisher.Publish(context.WithoutCancel(ctx), msg)
-	}) {
-		return false
+		b.Messages = nil
 	}
-	s.ticks.WithLabelValues(outcome).Inc()
-	s.last.Set(float64(at.UnixNano()) / 1e9)
-	// A tick published but not recorded is published again after a restart
-	// with the same id, which the stream de-duplicates.
-	if err := s.set.State.Put(context.WithoutCancel(ctx), lastKey, []byte(at.UTC().Format(time.RFC3339Nano))); err != nil {
-		s.set.Logger.Error("recording the last tick failed", "scheduled_at", at, "error", err)
+	b.Ack = func(context.Context) error {
+		s.from = at
+		s.ticks.WithLabelValues(outcome).Inc()
+		s.last.Set(float64(at.UnixNano()) / 1e9)
+		return nil
 	}
-	return true
+	return b, nil
 }
 
 // message builds the tick's message: id <pipeline>@<UTC time>, body the

@@ -5,7 +5,8 @@ import (
 	"sync"
 )
 
-// background runs a component's loops until it shuts down.
+// background runs a sink's loops until it shuts down (sources leave
+// theirs to the engine).
 type background struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup

@@ -80,7 +80,7 @@ func runOrders(b *testing.B, scale, ordersPerHour float64, hours int, notificati
 	}
 	set := e.sourceSettings()
 	set.Publisher = rec
-	src, err := f.CreateSource(context.Background(), set, cfg)
+	src, err := componenttest.CreateSource(context.Background(), f, set, cfg)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -76,7 +76,7 @@ func newNotifications(t *testing.T, yaml string) (string, *componenttest.Publish
 	cfg := componenttest.DecodeConfig(t, f, yaml)
 	pub, mux := &componenttest.Publisher{}, componenttest.NewMux()
 	set := component.SourceSettings{Settings: componenttest.NewSettings(t, "n/source"), Publisher: pub, HTTP: mux, DeadLetter: &componenttest.DeadLetters{}}
-	src, err := f.CreateSource(context.Background(), set, cfg)
+	src, err := componenttest.CreateSource(context.Background(), f, set, cfg)
 	require.NoError(t, err)
 	start(t, src)
 	srv := httptest.NewServer(mux)

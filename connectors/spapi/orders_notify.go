@@ -18,12 +18,13 @@ import (
 
 // ORDER_CHANGE notifications are triggers: the handler records a pending
 // fetch per order in State (so several notifications for one order
-// collapse) before answering 2xx, and a worker drains the records with one
-// getOrder each, through the shared rate limiter.
+// collapse) before answering 2xx and wakes the notification loop, which
+// drains the records with one getOrder each (one poll per order), through
+// the shared rate limiter.
 
 const (
 	pendingPrefix = "pending/"
-	// drainEvery is how often the worker looks for pending fetches besides
+	// drainEvery is how often the loop looks for pending fetches besides
 	// being woken by the handler (records left by a restart or a failure).
 	drainEvery = time.Minute
 	// maxStaleFetches bounds how often an order is fetched while Amazon does
@@ -59,8 +60,8 @@ type orderChange struct {
 
 // recordChange is the intake's handler of ORDER_CHANGE notifications: it
 // records a pending fetch of the changed order (or nothing, when the
-// notified version was published already) and wakes the worker; the
-// endpoint answers 2xx only then.
+// notified version was published already) and wakes the notification
+// loop; the endpoint answers 2xx only then.
 func (s *ordersSource) recordChange(ctx context.Context, n *notification) (string, error) {
 	if n.header.Type != models.OrderChange {
 		return "", component.Permanentf("this path takes ORDER_CHANGE notifications, not %s", n.header.Type)
@@ -108,50 +109,52 @@ func (s *ordersSource) loadPending(ctx context.Context, id string) (pendingFetch
 	return p, json.Unmarshal(data, &p)
 }
 
-// drainLoop drains the pending fetches when woken by the handler and every
-// drainEvery, until ctx ends.
-func (s *ordersSource) drainLoop(ctx context.Context) {
-	for {
-		s.drain(ctx)
-		select {
-		case <-ctx.Done():
-			return
-		case <-s.wake:
-		case <-s.set.Clock.After(drainEvery):
+// drain fetches the next pending order of the round; a round takes every
+// record there is when it starts, in order. A fetch that fails leaves its
+// record for the next round.
+func (s *ordersSource) drain(ctx context.Context, _ []byte) (component.Batch, error) {
+	if s.round == nil {
+		keys, err := s.set.State.Keys(ctx, pendingPrefix)
+		if err != nil {
+			return component.Batch{}, fmt.Errorf("spapi.orders: listing pending fetches: %w", err)
+		}
+		sort.Strings(keys)
+		s.round = keys
+	}
+	for len(s.round) > 0 && ctx.Err() == nil {
+		id := strings.TrimPrefix(s.round[0], pendingPrefix)
+		if s.round = s.round[1:]; len(s.round) == 0 {
+			s.round = nil // the next poll starts a new round
+		}
+		b, err := s.fetchPending(ctx, id)
+		if err != nil {
+			if ctx.Err() == nil {
+				s.set.Logger.Warn("spapi.orders: fetching a notified order failed", "order_id", id, "error", err)
+			}
+			continue
+		}
+		if b.Ack != nil {
+			b.More = len(s.round) > 0
+			return b, nil
 		}
 	}
+	s.round = nil
+	return component.Batch{}, ctx.Err()
 }
 
-// drain fetches every pending order once.
-func (s *ordersSource) drain(ctx context.Context) {
-	keys, err := s.set.State.Keys(ctx, pendingPrefix)
-	if err != nil {
-		s.set.Logger.Warn("spapi.orders: listing pending fetches failed", "error", err)
-		return
-	}
-	sort.Strings(keys)
-	for _, key := range keys {
-		if ctx.Err() != nil {
-			return
-		}
-		if err := s.fetchPending(ctx, strings.TrimPrefix(key, pendingPrefix)); err != nil && ctx.Err() == nil {
-			s.set.Logger.Warn("spapi.orders: fetching a notified order failed", "order_id", strings.TrimPrefix(key, pendingPrefix), "error", err)
-		}
-	}
-}
-
-// fetchPending handles the pending fetch of one order: one getOrder, publish,
-// then drop the record unless a newer change arrived meanwhile.
-func (s *ordersSource) fetchPending(ctx context.Context, id string) error {
+// fetchPending handles the pending fetch of one order: one getOrder, and a
+// batch whose Ack drops the record unless a newer change arrived
+// meanwhile. A batch without Ack means there was nothing to publish.
+func (s *ordersSource) fetchPending(ctx context.Context, id string) (component.Batch, error) {
 	p, err := s.loadPending(ctx, id)
 	if errors.Is(err, component.ErrNotFound) {
-		return nil
+		return component.Batch{}, nil
 	}
 	if err != nil {
-		return err
+		return component.Batch{}, err
 	}
 	if s.seen.covers(id, p.Time) {
-		return s.set.State.Delete(ctx, pendingPrefix+id)
+		return component.Batch{}, s.set.State.Delete(ctx, pendingPrefix+id)
 	}
 	q := map[string][]string{}
 	if len(s.cfg.IncludedData) > 0 {
@@ -160,27 +163,35 @@ func (s *ordersSource) fetchPending(ctx context.Context, id string) error {
 	resp, err := s.api.Do(ctx, &client.Request{Operation: s.getOp, Path: map[string]string{"orderId": id}, Query: q})
 	if err != nil {
 		if !component.IsPermanent(err) {
-			return err // the record stays: the next drain retries
+			return component.Batch{}, err // the record stays: the next round retries
 		}
 		dl := component.NewMessage(p.NotificationID, nil)
 		if v, derr := component.DecodeJSON(p.Notification); derr == nil {
 			dl.Body = v
 		}
 		if err := s.set.DeadLetter.DeadLetter(ctx, dl, fmt.Errorf("getOrder %s for an ORDER_CHANGE notification: %w", id, err)); err != nil {
-			return err
+			return component.Batch{}, err
 		}
-		return s.set.State.Delete(ctx, pendingPrefix+id)
+		return component.Batch{}, s.set.State.Delete(ctx, pendingPrefix+id)
 	}
 	v, err := resp.Value()
 	if err != nil {
-		return err
+		return component.Batch{}, err
 	}
 	body, _ := v.(map[string]any)
 	order, _ := body["order"].(map[string]any)
-	if err := s.publishOrders(ctx, []any{order}, "notification"); err != nil {
-		return err
+	b, err := s.orderBatch(ctx, []any{order}, "notification")
+	if err != nil {
+		return component.Batch{}, err
 	}
-	return s.settlePending(ctx, id, p)
+	recorded := b.Ack
+	b.Ack = func(ctx context.Context) error {
+		if err := recorded(ctx); err != nil {
+			return err
+		}
+		return s.settlePending(ctx, id, p)
+	}
+	return b, nil
 }
 
 // settlePending drops the record of order id once the published version

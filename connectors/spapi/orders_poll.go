@@ -3,7 +3,6 @@ package spapi
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -12,17 +11,19 @@ import (
 	"github.com/pipewright/pipewright/engine/component"
 )
 
-// The poller works in cycles. A cycle covers the window from the cursor to
-// now minus two minutes (Amazon's newest two minutes are not yet stable) and
-// pages through it with paginationToken, asking for 100 orders per page. The
-// cursor lies up to `overlap` before the previous window's end, so late
-// visible updates are read again (pollWindow.resume). Each page waits for a searchOrders token from the
-// connection's shared limiter, so the poller never sends a call the usage
-// plan would reject, and pages are full whenever 100 orders are waiting.
-// After each page the progress (window and next token) is saved in State,
-// after its orders were published; when the window is done the cursor
-// moves to its end. The next cycle starts `every` after the previous one
-// started, or at once when a cycle took longer (a backlog).
+// The poller works in cycles (the engine's rounds). A cycle covers the
+// window from the cursor to now minus two minutes (Amazon's newest two
+// minutes are not yet stable) and pages through it with paginationToken,
+// asking for 100 orders per page: one poll per page. The cursor lies up to
+// `overlap` before the previous window's end, so late visible updates are
+// read again (pollWindow.resume). Each page waits for a searchOrders token
+// from the connection's shared limiter, so the poller never sends a call
+// the usage plan would reject, and pages are full whenever 100 orders are
+// waiting. The progress (window and next token) is the loop's cursor,
+// which the engine stores after the page's orders were published; when the
+// window is done the cursor moves to its end. The next cycle starts
+// `every` after the previous one started, or at once when a cycle took
+// longer (a backlog).
 
 // amazonStableAfter is Amazon's rule: lastUpdatedBefore must be at least two
 // minutes before the request.
@@ -65,27 +66,13 @@ func (w *pollWindow) resume(overlap time.Duration) time.Time {
 	return w.Before
 }
 
-func (s *ordersSource) pollLoop(ctx context.Context) {
-	every := s.cfg.Poll.Every.D()
-	for {
-		start := s.set.Clock.Now()
-		if err := s.cycle(ctx); err != nil && ctx.Err() == nil {
-			s.set.Logger.Warn("spapi.orders poll cycle failed", "error", err)
+// search reads the next page of the window in progress, or of a new one.
+func (s *ordersSource) search(ctx context.Context, cursor []byte) (component.Batch, error) {
+	var st pollState
+	if cursor != nil {
+		if err := json.Unmarshal(cursor, &st); err != nil {
+			return component.Batch{}, component.Permanentf("reading the poll cursor: %w", err)
 		}
-		wait := start.Add(every).Sub(s.set.Clock.Now())
-		select {
-		case <-ctx.Done():
-			return
-		case <-s.set.Clock.After(wait):
-		}
-	}
-}
-
-// cycle pages through one window (or the rest of an interrupted one).
-func (s *ordersSource) cycle(ctx context.Context) error {
-	st, err := s.loadPollState(ctx)
-	if err != nil {
-		return err
 	}
 	if st.Window == nil {
 		now := s.set.Clock.Now().UTC()
@@ -95,37 +82,36 @@ func (s *ordersSource) cycle(ctx context.Context) error {
 		}
 		before := now.Add(-amazonStableAfter).Truncate(time.Second)
 		if !before.After(after) {
-			return nil
+			return component.Batch{}, nil
 		}
 		st.Window = &pollWindow{After: after.Truncate(time.Second), Before: before}
 	}
-	for {
-		orders, next, err := s.searchPage(ctx, st.Window)
-		if err != nil {
-			if component.IsPermanent(err) && st.Window.Next != "" {
-				// An expired or rejected pagination token: start the
-				// window again next cycle.
-				st.Window = nil
-				_ = s.savePollState(ctx, st)
-			}
-			return err
+	orders, next, err := s.searchPage(ctx, st.Window)
+	if err != nil {
+		if !component.IsPermanent(err) || st.Window.Next == "" {
+			return component.Batch{}, err
 		}
-		if err := s.publishOrders(ctx, orders, "poll"); err != nil {
-			return err
-		}
-		if st.Window.Next == "" {
-			st.Window.Read = s.set.Clock.Now().UTC()
-		}
-		if next == "" {
-			s.set.Logger.Debug("spapi.orders window done", "after", st.Window.After, "before", st.Window.Before, "last_page", len(orders))
-			st.Cursor, st.Window = st.Window.resume(s.cfg.Poll.Overlap.D()), nil
-			return s.savePollState(ctx, st)
-		}
-		st.Window.Next = next
-		if err := s.savePollState(ctx, st); err != nil {
-			return err
-		}
+		// An expired or rejected pagination token: start the window
+		// again next cycle.
+		s.set.Logger.Warn("spapi.orders: a page of the window was refused; reading the window again next cycle", "error", err)
+		st.Window = nil
+		return component.Batch{Cursor: mustJSON(st)}, nil
 	}
+	b, err := s.orderBatch(ctx, orders, "poll")
+	if err != nil {
+		return component.Batch{}, err
+	}
+	if st.Window.Next == "" {
+		st.Window.Read = s.set.Clock.Now().UTC()
+	}
+	if next == "" {
+		s.set.Logger.Debug("spapi.orders window done", "after", st.Window.After, "before", st.Window.Before, "last_page", len(orders))
+		st.Cursor, st.Window = st.Window.resume(s.cfg.Poll.Overlap.D()), nil
+	} else {
+		st.Window.Next, b.More = next, true
+	}
+	b.Cursor = mustJSON(st)
+	return b, nil
 }
 
 // searchPage fetches one page of a window.
@@ -167,30 +153,4 @@ func (s *ordersSource) searchPage(ctx context.Context, w *pollWindow) ([]any, st
 		orders = append(orders, v)
 	}
 	return orders, page.Pagination.NextToken, nil
-}
-
-func (s *ordersSource) loadPollState(ctx context.Context) (pollState, error) {
-	var st pollState
-	data, err := s.set.State.Get(ctx, pollStateKey)
-	if errors.Is(err, component.ErrNotFound) {
-		return st, nil
-	}
-	if err != nil {
-		return st, fmt.Errorf("reading the poll cursor: %w", err)
-	}
-	if err := json.Unmarshal(data, &st); err != nil {
-		return st, fmt.Errorf("reading the poll cursor: %w", err)
-	}
-	return st, nil
-}
-
-func (s *ordersSource) savePollState(ctx context.Context, st pollState) error {
-	data, err := json.Marshal(st)
-	if err != nil {
-		return err
-	}
-	if err := s.set.State.Put(ctx, pollStateKey, data); err != nil {
-		return fmt.Errorf("saving the poll cursor: %w", err)
-	}
-	return nil
 }

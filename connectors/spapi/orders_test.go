@@ -53,7 +53,7 @@ func newOrdersSource(t *testing.T, e *env, pub component.Publisher, yaml string)
 	cfg := componenttest.DecodeConfig(t, f, yaml)
 	set := e.sourceSettings()
 	set.Publisher = pub
-	src, err := f.CreateSource(context.Background(), set, cfg)
+	src, err := componenttest.CreateSource(context.Background(), f, set, cfg)
 	require.NoError(t, err)
 	start(t, src)
 	return set.State
@@ -213,7 +213,7 @@ func TestOrders_poll_pages_full_and_moves_the_cursor_only_after_publishing(t *te
 	cfg := componenttest.DecodeConfig(t, f, "{poll: {every: 5m, lookback: 1h}}")
 	set := e.sourceSettings()
 	set.Publisher = pub
-	src, err := f.CreateSource(context.Background(), set, cfg)
+	src, err := componenttest.CreateSource(context.Background(), f, set, cfg)
 	require.NoError(t, err)
 	start(t, src)
 

@@ -26,7 +26,7 @@ func newSettlementsSource(t *testing.T, set component.SourceSettings) {
 	t.Helper()
 	f := spapi.NewSettlementsFactory()
 	cfg := componenttest.DecodeConfig(t, f, "{every: 1h, lookback: 720h}")
-	src, err := f.CreateSource(context.Background(), set, cfg)
+	src, err := componenttest.CreateSource(context.Background(), f, set, cfg)
 	require.NoError(t, err)
 	start(t, src)
 }

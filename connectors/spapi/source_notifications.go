@@ -3,6 +3,7 @@ package spapi
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"slices"
 	"time"
 
@@ -31,12 +32,15 @@ func (notificationsFactory) ConnectionType() component.Type { return "" }
 // notificationsSource publishes each accepted notification before the
 // endpoint answers 2xx.
 type notificationsSource struct {
+	component.Lifecycle
 	cfg *NotificationsConfig
 	set component.SourceSettings
 	ep  *webhook.Endpoint
 }
 
-// CreateSource returns the source; Start registers its path.
+var _ component.Pusher = (*notificationsSource)(nil)
+
+// CreateSource returns the source; the engine serves its path.
 func (notificationsFactory) CreateSource(_ context.Context, set component.SourceSettings, cfg any) (component.Source, error) {
 	c, err := configAs[NotificationsConfig]("spapi.notifications", cfg)
 	if err != nil {
@@ -49,16 +53,10 @@ func (notificationsFactory) CreateSource(_ context.Context, set component.Source
 	return s, nil
 }
 
-// Start registers the webhook path.
-func (s *notificationsSource) Start(context.Context) error {
-	if err := s.set.HTTP.Handle(s.cfg.Path, s.ep); err != nil {
-		return fmt.Errorf("spapi.notifications: %w", err)
-	}
-	return nil
+// Routes serves the webhook path.
+func (s *notificationsSource) Routes() map[string]http.Handler {
+	return map[string]http.Handler{s.cfg.Path: s.ep}
 }
-
-// Shutdown refuses new requests (503) and waits for those in flight.
-func (s *notificationsSource) Shutdown(ctx context.Context) error { return s.ep.Close(ctx) }
 
 // publish publishes a notification of a configured type; id =
 // NotificationId.

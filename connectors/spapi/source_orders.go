@@ -3,6 +3,7 @@ package spapi
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -37,6 +38,7 @@ func NewOrdersFactory() component.SourceFactory {
 // getOrder; both publish each order version under the same message id
 // (<orderId>@<lastUpdatedTime>), so the stream stores it once.
 type ordersSource struct {
+	component.Lifecycle
 	cfg       *OrdersConfig
 	set       component.SourceSettings
 	api       *client.Client
@@ -47,10 +49,17 @@ type ordersSource struct {
 	intake    *webhook.Endpoint // nil without notifications
 	wake      chan struct{}
 	published *prometheus.CounterVec
-	loops     background
+	// round is what the notification loop has left to fetch in its round.
+	round []string
 }
 
-// CreateSource returns the source; it starts polling and listening in Start.
+var (
+	_ component.Poller = (*ordersSource)(nil)
+	_ component.Pusher = (*ordersSource)(nil)
+)
+
+// CreateSource returns the source; the engine runs its loops and serves
+// its notification path.
 func (ordersFactory) CreateSource(_ context.Context, set component.SourceSettings, cfg any) (component.Source, error) {
 	c, err := configAs[OrdersConfig]("spapi.orders", cfg)
 	if err != nil {
@@ -80,40 +89,31 @@ func (ordersFactory) CreateSource(_ context.Context, set component.SourceSetting
 	return s, nil
 }
 
-// Start registers the notification path and starts the poller and the
-// notification worker.
-func (s *ordersSource) Start(ctx context.Context) error {
-	if s.intake != nil {
-		if err := s.set.HTTP.Handle(s.cfg.Notifications.Path, s.intake); err != nil {
-			return fmt.Errorf("spapi.orders: %w", err)
-		}
+// Routes serves the notification path, if configured.
+func (s *ordersSource) Routes() map[string]http.Handler {
+	if s.intake == nil {
+		return nil
 	}
-	var loops []func(context.Context)
+	return map[string]http.Handler{s.cfg.Notifications.Path: s.intake}
+}
+
+// Polls is the searchOrders poller (unless disabled) and, with
+// notifications, the worker fetching notified orders, woken by the intake.
+func (s *ordersSource) Polls() []component.Poll {
+	var polls []component.Poll
 	if s.cfg.Poll.Enabled {
-		loops = append(loops, s.pollLoop)
+		polls = append(polls, component.Poll{Name: "search", CursorKey: pollStateKey, Every: s.cfg.Poll.Every.D(), Read: s.search})
 	}
 	if s.intake != nil {
-		loops = append(loops, s.drainLoop)
+		polls = append(polls, component.Poll{Name: "notifications", Every: drainEvery, Wake: s.wake, Read: s.drain})
 	}
-	s.loops.run(ctx, loops...)
-	return nil
+	return polls
 }
 
-// Shutdown refuses new notifications (503), waits for those in flight,
-// then stops the poller and the worker.
-func (s *ordersSource) Shutdown(ctx context.Context) error {
-	var err error
-	if s.intake != nil {
-		err = s.intake.Close(ctx)
-	}
-	s.loops.stop()
-	return err
-}
-
-// publishOrders publishes order objects (as Amazon returns them) and
-// remembers their versions. An order without id or lastUpdatedTime is
-// dead-lettered.
-func (s *ordersSource) publishOrders(ctx context.Context, orders []any, via string) error {
+// orderBatch makes the batch of order objects (as Amazon returns them);
+// its Ack remembers their versions. An order without id or
+// lastUpdatedTime is dead-lettered.
+func (s *ordersSource) orderBatch(ctx context.Context, orders []any, via string) (component.Batch, error) {
 	now := s.set.Clock.Now().UTC().Format(time.RFC3339)
 	msgs := make([]*component.Message, 0, len(orders))
 	versions := make(map[string]time.Time, len(orders))
@@ -125,7 +125,7 @@ func (s *ordersSource) publishOrders(ctx context.Context, orders []any, via stri
 		if id == "" || err != nil {
 			bad := component.NewMessage("", o)
 			if dlErr := s.set.DeadLetter.DeadLetter(ctx, bad, component.Permanentf("order without orderId or a valid lastUpdatedTime")); dlErr != nil {
-				return dlErr
+				return component.Batch{}, dlErr
 			}
 			continue
 		}
@@ -143,15 +143,11 @@ func (s *ordersSource) publishOrders(ctx context.Context, orders []any, via stri
 		msgs = append(msgs, m)
 		versions[id] = t
 	}
-	if len(msgs) == 0 {
+	return component.Batch{Messages: msgs, Ack: func(context.Context) error {
+		for id, t := range versions {
+			s.seen.record(id, t)
+		}
+		s.published.WithLabelValues(via).Add(float64(len(msgs)))
 		return nil
-	}
-	if err := s.set.Publisher.Publish(ctx, msgs...); err != nil {
-		return fmt.Errorf("publishing orders: %w", err)
-	}
-	for id, t := range versions {
-		s.seen.record(id, t)
-	}
-	s.published.WithLabelValues(via).Add(float64(len(msgs)))
-	return nil
+	}}, nil
 }

@@ -3,7 +3,6 @@ package spapi
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"sort"
 	"time"
@@ -38,20 +37,28 @@ func NewSettlementsFactory() component.SourceFactory {
 		newConfig: func() any { return newSettlementsConfig() }}}
 }
 
-// settlementsSource polls getReports. Its State holds the cursor (the
-// newest processed report's createdTime) and one key per processed report,
-// written after the report was published or dead-lettered, so a report is
-// processed once.
+// settlementsSource is polled by the engine: a round lists the settlement
+// reports created since the cursor (the newest processed report's
+// createdTime) and processes the new ones, oldest first, one per poll.
+// Besides the cursor its State holds one key per processed report, written
+// (by the batch's Ack) after the report was published or dead-lettered,
+// so a report is processed once.
 type settlementsSource struct {
-	cfg   *SettlementsConfig
-	set   component.SourceSettings
-	api   *client.Client
-	list  *models.Operation
-	doc   *models.Operation
-	loops background
+	component.Lifecycle
+	cfg  *SettlementsConfig
+	set  component.SourceSettings
+	api  *client.Client
+	list *models.Operation
+	doc  *models.Operation
+	// queue is what the round has left to process; listed says a round
+	// is under way.
+	queue  []report
+	listed bool
 }
 
-// CreateSource returns the source; Start starts polling.
+var _ component.Poller = (*settlementsSource)(nil)
+
+// CreateSource returns the source; the engine polls it.
 func (settlementsFactory) CreateSource(_ context.Context, set component.SourceSettings, cfg any) (component.Source, error) {
 	c, err := configAs[SettlementsConfig]("spapi.settlements", cfg)
 	if err != nil {
@@ -65,29 +72,9 @@ func (settlementsFactory) CreateSource(_ context.Context, set component.SourceSe
 		list: models.MustLookupOperation("getReports"), doc: models.MustLookupOperation("getReportDocument")}, nil
 }
 
-// Start starts the poller.
-func (s *settlementsSource) Start(ctx context.Context) error {
-	s.loops.run(ctx, s.pollLoop)
-	return nil
-}
-
-func (s *settlementsSource) pollLoop(ctx context.Context) {
-	for {
-		if err := s.poll(ctx); err != nil && ctx.Err() == nil {
-			s.set.Logger.Warn("spapi.settlements poll failed", "error", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-s.set.Clock.After(s.cfg.Every.D()):
-		}
-	}
-}
-
-// Shutdown stops the poller.
-func (s *settlementsSource) Shutdown(context.Context) error {
-	s.loops.stop()
-	return nil
+// Polls is one loop every interval.
+func (s *settlementsSource) Polls() []component.Poll {
+	return []component.Poll{{CursorKey: settlementCursorKey, Every: s.cfg.Every.D(), Read: s.poll}}
 }
 
 // report is the part of getReports' Report the source uses.
@@ -98,40 +85,47 @@ type report struct {
 	ReportDocumentID string    `json:"reportDocumentId"`
 }
 
-// poll lists the settlement reports created since the cursor and processes
-// the new ones, oldest first.
-func (s *settlementsSource) poll(ctx context.Context) error {
-	since := s.set.Clock.Now().Add(-s.cfg.Lookback.D())
-	if data, err := s.set.State.Get(ctx, settlementCursorKey); err == nil {
-		if t, perr := time.Parse(time.RFC3339Nano, string(data)); perr == nil {
+// poll processes the next new report of the round, listing the reports
+// created since the cursor when a round starts; the round's last poll
+// forgets old processed reports.
+func (s *settlementsSource) poll(ctx context.Context, cursor []byte) (component.Batch, error) {
+	if !s.listed {
+		since := s.set.Clock.Now().Add(-s.cfg.Lookback.D())
+		if t, err := time.Parse(time.RFC3339Nano, string(cursor)); err == nil {
 			since = t
 		}
-	} else if !errors.Is(err, component.ErrNotFound) {
-		return err
+		reports, err := s.listReports(ctx, since)
+		if err != nil {
+			return component.Batch{}, err
+		}
+		sort.Slice(reports, func(i, j int) bool { return reports[i].CreatedTime.Before(reports[j].CreatedTime) })
+		s.queue, s.listed = reports, true
 	}
-	reports, err := s.listReports(ctx, since)
-	if err != nil {
-		return err
-	}
-	sort.Slice(reports, func(i, j int) bool { return reports[i].CreatedTime.Before(reports[j].CreatedTime) })
-	for _, r := range reports {
-		if r.ProcessingStatus != "DONE" || r.ReportDocumentID == "" {
+	for len(s.queue) > 0 {
+		r := s.queue[0]
+		if r.ProcessingStatus != "DONE" || r.ReportDocumentID == "" || s.processed(ctx, r) {
+			s.queue = s.queue[1:]
 			continue
 		}
-		if _, err := s.set.State.Get(ctx, reportPrefix+r.ReportID); err == nil {
-			continue
+		b, err := s.process(ctx, r)
+		if err != nil {
+			s.queue, s.listed = nil, false
+			return component.Batch{}, fmt.Errorf("report %s: %w", r.ReportID, err)
 		}
-		if err := s.process(ctx, r); err != nil {
-			return fmt.Errorf("report %s: %w", r.ReportID, err)
-		}
-		if err := s.set.State.Put(ctx, reportPrefix+r.ReportID, []byte(r.CreatedTime.Format(time.RFC3339Nano))); err != nil {
-			return err
-		}
-		if err := s.set.State.Put(ctx, settlementCursorKey, []byte(r.CreatedTime.Format(time.RFC3339Nano))); err != nil {
-			return err
-		}
+		s.queue = s.queue[1:]
+		created := []byte(r.CreatedTime.Format(time.RFC3339Nano))
+		b.Cursor, b.More = created, true
+		b.Ack = func(ctx context.Context) error { return s.set.State.Put(ctx, reportPrefix+r.ReportID, created) }
+		return b, nil
 	}
-	return s.prune(ctx)
+	s.listed = false
+	return component.Batch{}, s.prune(ctx)
+}
+
+// processed reports whether the report was processed before.
+func (s *settlementsSource) processed(ctx context.Context, r report) bool {
+	_, err := s.set.State.Get(ctx, reportPrefix+r.ReportID)
+	return err == nil
 }
 
 // listReports pages through getReports; pages after the first send the
@@ -167,15 +161,16 @@ func (s *settlementsSource) listReports(ctx context.Context, since time.Time) ([
 	}
 }
 
-// process downloads, parses and publishes (or dead-letters) one report.
-func (s *settlementsSource) process(ctx context.Context, r report) error {
+// process downloads and parses one report: the batch of its message, or
+// an empty one when the report was dead-lettered.
+func (s *settlementsSource) process(ctx context.Context, r report) (component.Batch, error) {
 	d, err := fetchDocument(ctx, s.api, s.doc, "reportDocumentId", r.ReportDocumentID)
 	if err != nil {
-		return err
+		return component.Batch{}, err
 	}
 	parsed, err := settlement.ParseBytes(d.Data, d.ContentType)
 	if err != nil {
-		return s.deadLetter(ctx, r, component.NewMessage("report-"+r.ReportID, nil), err)
+		return component.Batch{}, s.deadLetter(ctx, r, component.NewMessage("report-"+r.ReportID, nil), err)
 	}
 	id := parsed.ID
 	if id == "" {
@@ -187,9 +182,9 @@ func (s *settlementsSource) process(ctx context.Context, r report) error {
 	m.SetMeta(MetaReportID, r.ReportID)
 	m.SetMeta(MetaReportDocument, r.ReportDocumentID)
 	if err := parsed.Err(); err != nil {
-		return s.deadLetter(ctx, r, m, err)
+		return component.Batch{}, s.deadLetter(ctx, r, m, err)
 	}
-	return s.set.Publisher.Publish(ctx, m)
+	return component.Batch{Messages: []*component.Message{m}}, nil
 }
 
 func (s *settlementsSource) deadLetter(ctx context.Context, r report, m *component.Message, reason error) error {

@@ -16,6 +16,7 @@ import (
 	"github.com/pipewright/pipewright/engine/config"
 	"github.com/pipewright/pipewright/engine/internal/flow"
 	"github.com/pipewright/pipewright/engine/internal/transport"
+	"github.com/pipewright/pipewright/engine/source"
 )
 
 // pipelineRunner is one pipeline's running parts in one generation. Its
@@ -111,7 +112,8 @@ func (e *Engine) buildPipeline(ctx context.Context, have *running, g *generation
 	return p, nil
 }
 
-// buildSource creates the pipeline's source; it starts once its generation
+// buildSource creates the pipeline's source, run by the engine's source
+// runner (its poll loops and pushed routes); it starts once its generation
 // is current.
 func (e *Engine) buildSource(ctx context.Context, p *pipelineRunner, key string) (*sourceRunner, error) {
 	cc := p.pl.Source
@@ -132,7 +134,7 @@ func (e *Engine) buildSource(ctx context.Context, p *pipelineRunner, key string)
 		e.http.release(sr.http)
 		return nil, fmt.Errorf("creating %s (%s): %w", id, cc.Type, err)
 	}
-	sr.src = src
+	sr.src = source.New(set, src, source.Options{})
 	return sr, nil
 }
 

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
@@ -35,8 +34,9 @@ type Request struct {
 type HandleFunc func(ctx context.Context, req *Request) (id string, err error)
 
 // Endpoint is an http.Handler that verifies webhook requests and passes them
-// to a HandleFunc. Register it at Options.Path with SourceSettings.HTTP and
-// call Close on shutdown.
+// to a HandleFunc. A source returns it from Routes at Options.Path
+// (component.Pusher): the engine serves it, refuses new requests while the
+// source shuts down and waits for those in flight.
 type Endpoint struct {
 	path    string
 	maxBody int64
@@ -50,10 +50,6 @@ type Endpoint struct {
 	wallClock func() time.Time
 	log       *slog.Logger
 	metrics   *metrics
-
-	mu       sync.Mutex
-	inflight int
-	idle     chan struct{} // made by Close, closed when nothing is in flight
 }
 
 // New returns an endpoint for validated options (see Options.Validate). It
@@ -99,10 +95,6 @@ func (e *Endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (e *Endpoint) serve(w http.ResponseWriter, r *http.Request, now time.Time) int {
-	if !e.enter() {
-		return e.refuse(w, r, errShuttingDown)
-	}
-	defer e.leave()
 	req, rej := e.verify(w, r, now)
 	if rej != nil {
 		return e.refuse(w, r, rej)
@@ -155,49 +147,4 @@ func (e *Endpoint) refuse(w http.ResponseWriter, r *http.Request, rej *rejection
 	e.log.Info("webhook request refused", "status", rej.status, "reason", rej.reason, "remote", r.RemoteAddr)
 	rej.write(w)
 	return rej.status
-}
-
-// enter counts a request in flight unless the endpoint is closed.
-func (e *Endpoint) enter() bool {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.idle != nil {
-		return false
-	}
-	e.inflight++
-	return true
-}
-
-func (e *Endpoint) leave() {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.inflight--
-	if e.idle != nil && e.inflight == 0 {
-		close(e.idle)
-	}
-}
-
-// Close makes the endpoint answer 503 to new requests and waits until the
-// requests in flight were answered, or ctx ends. It may be called again.
-func (e *Endpoint) Close(ctx context.Context) error {
-	e.mu.Lock()
-	if e.idle == nil {
-		e.idle = make(chan struct{})
-		if e.inflight == 0 {
-			close(e.idle)
-		}
-	}
-	idle := e.idle
-	e.mu.Unlock()
-	select {
-	case <-idle:
-		return nil
-	case <-ctx.Done():
-	}
-	select {
-	case <-idle:
-		return nil
-	default:
-		return fmt.Errorf("waiting for webhook requests in flight: %w", ctx.Err())
-	}
 }

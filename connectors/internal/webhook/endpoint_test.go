@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -285,59 +284,6 @@ func TestEndpoint_answers_503_when_the_publisher_fails(t *testing.T) {
 	assert.Equal(t, 503, w.Code)
 	h.pub.Err = nil
 	assert.Empty(t, h.pub.Messages())
-}
-
-func TestEndpoint_close_refuses_new_requests_and_waits_for_those_in_flight(t *testing.T) {
-	h := newHarness(t, "auth: {token: "+token+"}")
-	entered, release := make(chan struct{}), make(chan struct{})
-	var calls atomic.Int32
-	ep, err := webhook.New(validOptions(t, "path: /hooks/slow\nauth: {token: "+token+"}"), h.set, "test", func(ctx context.Context, req *webhook.Request) (string, error) {
-		if calls.Add(1) > 1 {
-			return "", component.Permanentf("not the first request")
-		}
-		close(entered)
-		<-release
-		return "slow", h.pub.Publish(ctx, component.NewMessage("slow", req.Body))
-	})
-	require.NoError(t, err)
-	h.ep = ep
-	done := make(chan *httptest.ResponseRecorder)
-	go func() { done <- h.send(http.MethodPost, order, hdr("X-Hook-Token", token)) }()
-	<-entered
-	closed := make(chan error)
-	go func() { closed <- ep.Close(context.Background()) }()
-	require.Eventually(t, func() bool {
-		return h.send(http.MethodPost, order, hdr("X-Hook-Token", token)).Code == 503
-	}, componenttest.WaitLimit, time.Millisecond, "new requests are refused once closing")
-	select {
-	case <-closed:
-		t.Fatal("Close returned while a request was in flight")
-	default:
-	}
-	close(release)
-	assert.Equal(t, 202, (<-done).Code)
-	require.NoError(t, <-closed)
-	assert.Len(t, h.pub.Messages(), 1)
-}
-
-func TestEndpoint_close_gives_up_when_the_context_ends(t *testing.T) {
-	h := newHarness(t, "auth: {none: true}")
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	assert.NoError(t, h.ep.Close(ctx), "nothing is in flight")
-	assert.Equal(t, 503, h.send(http.MethodPost, order, nil).Code)
-
-	entered, release := make(chan struct{}), make(chan struct{})
-	ep, err := webhook.New(validOptions(t, "path: /hooks/slow\nauth: {none: true}"), h.set, "test", func(context.Context, *webhook.Request) (string, error) {
-		close(entered)
-		<-release
-		return "x", nil
-	})
-	require.NoError(t, err)
-	go ep.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/hooks/slow", strings.NewReader(order)))
-	<-entered
-	assert.ErrorContains(t, ep.Close(ctx), "waiting for webhook requests in flight: context canceled")
-	close(release)
 }
 
 func TestEndpoint_never_reveals_secrets(t *testing.T) {

@@ -25,8 +25,7 @@ func reject(status int, msg, reason string) *rejection {
 
 // Rejections whose response says no more than the status does.
 var (
-	errMethod       = reject(http.StatusMethodNotAllowed, "method not allowed: use POST", "method")
-	errShuttingDown = &rejection{status: http.StatusServiceUnavailable, msg: "shutting down, retry later", reason: "shutting down", retryAfter: 5 * time.Second}
+	errMethod = reject(http.StatusMethodNotAllowed, "method not allowed: use POST", "method")
 )
 
 func unauthorized(reason string) *rejection {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/pipewright/pipewright/connectors/sage500"
@@ -78,60 +77,33 @@ func (warehouseFactory) CreateSource(_ context.Context, set component.SourceSett
 	return &warehouse{cfg: c, conn: conn, set: set}, nil
 }
 
-// warehouse ships orders on the engine clock.
+// warehouse ships orders each round of the engine's polling.
 type warehouse struct {
-	cfg    *WarehouseConfig
-	conn   *sage500.Connection
-	set    component.SourceSettings
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	component.Lifecycle
+	cfg  *WarehouseConfig
+	conn *sage500.Connection
+	set  component.SourceSettings
 }
 
-func (w *warehouse) Start(context.Context) error {
+var _ component.Poller = (*warehouse)(nil)
+
+// Polls is one loop every interval, none when the warehouse is off.
+func (w *warehouse) Polls() []component.Poll {
 	if !w.cfg.Enabled {
 		w.set.Logger.Info("demo warehouse is off")
 		return nil
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	w.cancel = cancel
-	w.wg.Add(1)
-	go func() {
-		defer w.wg.Done()
-		w.run(ctx)
-	}()
-	return nil
+	return []component.Poll{{Every: w.cfg.Every.D(), Read: w.ship}}
 }
 
-func (w *warehouse) Shutdown(context.Context) error {
-	if w.cancel != nil {
-		w.cancel()
+// ship ships the orders that are due and reports them in one message.
+func (w *warehouse) ship(ctx context.Context, _ []byte) (component.Batch, error) {
+	now := w.set.Clock.Now()
+	n, err := ShipOpenOrders(ctx, w.conn.DB(), ShipOptions{Delay: w.cfg.Delay.D(), Now: now, Location: w.conn.Location()})
+	if err != nil || n == 0 {
+		return component.Batch{}, err
 	}
-	w.wg.Wait()
-	return nil
-}
-
-func (w *warehouse) run(ctx context.Context) {
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-w.set.Clock.After(w.cfg.Every.D()):
-		}
-		now := w.set.Clock.Now()
-		n, err := ShipOpenOrders(ctx, w.conn.DB(), ShipOptions{Delay: w.cfg.Delay.D(), Now: now, Location: w.conn.Location()})
-		if err != nil {
-			if ctx.Err() == nil {
-				w.set.Logger.Warn("demo warehouse could not ship", "error", err)
-			}
-			continue
-		}
-		if n == 0 {
-			continue
-		}
-		msg := component.NewMessage(fmt.Sprintf("demo-warehouse@%s", now.UTC().Format(time.RFC3339Nano)),
-			map[string]any{"event": "demo warehouse shipped orders", "shipments": int64(n), "at": now.UTC()})
-		if err := w.set.Publisher.Publish(ctx, msg); err != nil && ctx.Err() == nil {
-			w.set.Logger.Warn("demo warehouse could not report", "error", err)
-		}
-	}
+	msg := component.NewMessage(fmt.Sprintf("demo-warehouse@%s", now.UTC().Format(time.RFC3339Nano)),
+		map[string]any{"event": "demo warehouse shipped orders", "shipments": int64(n), "at": now.UTC()})
+	return component.Batch{Messages: []*component.Message{msg}}, nil
 }

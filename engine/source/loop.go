@@ -1,0 +1,204 @@
+package source
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/pipewright/pipewright/engine/component"
+)
+
+// defaultCursorKey is the State key of a loop's cursor unless it names one.
+const defaultCursorKey = "cursor"
+
+// notOwnedWait is how long a loop without an interval waits before asking
+// its Owner again.
+const notOwnedWait = time.Minute
+
+// loop runs one component.Poll.
+type loop struct {
+	r      *Runner
+	spec   component.Poll
+	id     string // the Owner's name of the loop
+	key    string
+	log    *slog.Logger
+	clock  component.Clock
+	cursor []byte
+}
+
+func newLoop(r *Runner, spec component.Poll) *loop {
+	l := &loop{r: r, spec: spec, id: r.set.ID, key: spec.CursorKey, log: r.set.Logger, clock: r.set.Clock}
+	if l.key == "" {
+		l.key = defaultCursorKey
+	}
+	if spec.Name != "" {
+		l.id += "/" + spec.Name
+		l.log = l.log.With("loop", spec.Name)
+	}
+	return l
+}
+
+// next is when a loop's next round starts: at a time, or only on a Wake.
+type next struct {
+	at    time.Time
+	timed bool
+}
+
+// run loads the cursor, then runs rounds until ctx ends or the loop has
+// nothing left to wait for.
+func (l *loop) run(ctx context.Context) {
+	defer func() {
+		if err := l.r.owner.Release(context.WithoutCancel(ctx), l.id); err != nil {
+			l.log.Warn("releasing the source failed", "error", err)
+		}
+	}()
+	if !l.retry(ctx, "reading the cursor", func() error { return l.load(ctx) }) {
+		return
+	}
+	n := next{at: l.clock.Now(), timed: true}
+	for l.wait(ctx, n) {
+		var ok bool
+		if n, ok = l.round(ctx); !ok {
+			return
+		}
+	}
+}
+
+// load reads the stored cursor (none yet is a nil cursor).
+func (l *loop) load(ctx context.Context) error {
+	v, err := l.r.set.State.Get(ctx, l.key)
+	switch {
+	case errors.Is(err, component.ErrNotFound):
+		l.cursor = nil
+	case err != nil:
+		return err
+	default:
+		l.cursor = v
+	}
+	return nil
+}
+
+// round polls, and polls again at once while batches ask for more; it
+// returns when the next round starts, or false when the loop ends.
+func (l *loop) round(ctx context.Context) (next, bool) {
+	start := l.clock.Now()
+	if !l.owned(ctx) {
+		return next{at: start.Add(cmp.Or(l.spec.Every, notOwnedWait)), timed: true}, true
+	}
+	failures := 0
+	for ctx.Err() == nil {
+		b, err := l.spec.Read(ctx, l.cursor)
+		switch {
+		case ctx.Err() != nil:
+			return next{}, false
+		case component.IsPermanent(err):
+			n, ok := l.after(start, component.Batch{})
+			if ok {
+				l.log.Error("poll failed; trying again next round", "error", err)
+			} else {
+				l.log.Error("poll failed; the source stops", "error", err)
+			}
+			return n, ok
+		case err == nil:
+			err = l.deliver(ctx, b)
+		}
+		switch {
+		case ctx.Err() != nil:
+			return next{}, false
+		case err != nil:
+			failures++
+			d := backoff(failures, l.spec.Every, err)
+			l.log.Warn("poll failed; retrying", "error", err, "in", d, "failures", failures)
+			if !l.sleep(ctx, d) {
+				return next{}, false
+			}
+		case b.Done:
+			return next{}, false
+		case !b.More:
+			return l.after(start, b)
+		default:
+			failures = 0
+		}
+	}
+	return next{}, false
+}
+
+// after is when the round after one that started at start and ended with
+// b begins; false when the loop has nothing to wait for.
+func (l *loop) after(start time.Time, b component.Batch) (next, bool) {
+	switch {
+	case !b.At.IsZero():
+		return next{at: b.At, timed: true}, true
+	case l.spec.Every > 0:
+		return next{at: start.Add(l.spec.Every), timed: true}, true
+	}
+	return next{}, l.spec.Wake != nil
+}
+
+// owned asks the Owner whether this instance polls now.
+func (l *loop) owned(ctx context.Context) bool {
+	own, err := l.r.owner.Acquire(ctx, l.id)
+	if err != nil && ctx.Err() == nil {
+		l.log.Warn("cannot tell whether this instance owns the source; skipping the poll", "error", err)
+	}
+	return own && err == nil
+}
+
+// maxWait bounds one wait on the clock, so that a wall clock that jumped
+// or a machine that was suspended delays a round by at most this much.
+const maxWait = time.Minute
+
+// wait waits until n, or a Wake; false when ctx ended or there is nothing
+// to wait for.
+func (l *loop) wait(ctx context.Context, n next) bool {
+	for {
+		var timer <-chan time.Time
+		switch {
+		case n.timed:
+			d := n.at.Sub(l.clock.Now())
+			if d <= 0 {
+				return ctx.Err() == nil
+			}
+			timer = l.clock.After(min(d, maxWait))
+		case l.spec.Wake == nil:
+			return false
+		}
+		select {
+		case <-ctx.Done():
+			return false
+		case <-l.spec.Wake:
+			return true
+		case <-timer:
+		}
+	}
+}
+
+// sleep waits d on the clock; false when ctx ended first.
+func (l *loop) sleep(ctx context.Context, d time.Duration) bool {
+	select {
+	case <-ctx.Done():
+		return false
+	case <-l.clock.After(d):
+		return true
+	}
+}
+
+// retry calls f until it succeeds, with backoff; false when ctx ended.
+func (l *loop) retry(ctx context.Context, what string, f func() error) bool {
+	for failures := 1; ; failures++ {
+		err := f()
+		if err == nil {
+			return true
+		}
+		if ctx.Err() != nil {
+			return false
+		}
+		d := backoff(failures, l.spec.Every, err)
+		l.log.Warn(what+" failed; retrying", "error", err, "in", d)
+		if !l.sleep(ctx, d) {
+			return false
+		}
+	}
+}
