@@ -25,7 +25,7 @@ func (h *harness) inTemp(t *testing.T, files map[string]string) {
 	}
 }
 
-func appendTo(t *testing.T, path, data string) {
+func appendTo(t testing.TB, path, data string) {
 	t.Helper()
 	fh, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
 	require.NoError(t, err)

@@ -65,6 +65,13 @@ func (d *DeadLetters) DeadLetter(_ context.Context, msg *component.Message, reas
 	return nil
 }
 
+// Records returns the dead-lettered messages and their reasons so far.
+func (d *DeadLetters) Records() ([]*component.Message, []error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return append([]*component.Message(nil), d.Msgs...), append([]error(nil), d.Reasons...)
+}
+
 // Len returns how many messages were dead-lettered.
 func (d *DeadLetters) Len() int {
 	d.mu.Lock()

@@ -95,8 +95,9 @@ func (r *Runner) serve() error {
 
 // Shutdown answers new pushed requests 503 and waits for those in flight,
 // stops the loops (a batch being published is finished first), then shuts
-// the source down. It gives up waiting when ctx ends. It is safe without
-// Start.
+// the source down. It gives up waiting when ctx ends; the source is then
+// shut down once its loops have stopped, never while one polls. It is safe
+// without Start.
 func (r *Runner) Shutdown(ctx context.Context) error {
 	var errs []error
 	for _, rt := range r.routes {
@@ -106,7 +107,13 @@ func (r *Runner) Shutdown(ctx context.Context) error {
 		r.cancel()
 	}
 	if err := r.wait(ctx); err != nil {
-		errs = append(errs, err)
+		go func() {
+			r.wg.Wait()
+			if err := r.src.Shutdown(context.Background()); err != nil {
+				r.set.Logger.Warn("shutting the source down failed", "error", err)
+			}
+		}()
+		return errors.Join(append(errs, err)...)
 	}
 	errs = append(errs, r.src.Shutdown(ctx))
 	return errors.Join(errs...)
