@@ -202,4 +202,6 @@ func deadIDs(d *componenttest.DeadLetters) []string {
 	return ids
 }
 
-func isSuccess(status int) bool { return status >= http.StatusOK && status < http.StatusMultipleChoices }
+func isSuccess(status int) bool {
+	return status >= http.StatusOK && status < http.StatusMultipleChoices
+}
