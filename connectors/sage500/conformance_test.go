@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/pipewright/pipewright/connectors/sage500"
+	"github.com/pipewright/pipewright/connectors/sage500/sage500demo"
 	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/componenttest"
 	"github.com/pipewright/pipewright/engine/connectortest"
@@ -30,7 +31,7 @@ func newConformanceDB(t *testing.T) *conformanceDB {
 // lock holds the database's write lock, as a long Sage transaction would,
 // until the returned function is called.
 func (d *conformanceDB) lock(t testing.TB) func() {
-	db, err := sage500.OpenDemoDB(d.path)
+	db, err := sage500demo.OpenDB(d.path)
 	require.NoError(t, err)
 	tx, err := db.Begin() // IMMEDIATE: takes the write lock
 	require.NoError(t, err)

@@ -21,9 +21,17 @@ patches: []
 flush: {max_messages: 100, window: 1m}
 poll_every: 30s`
 
-// newFeedSink creates a feed sink on set whose patches set the quantity
-// (and, when the message has one, the price).
+// newFeedSink creates and starts a feed sink on set whose patches set the
+// quantity (and, when the message has one, the price).
 func newFeedSink(t *testing.T, set component.SinkSettings) component.Sink {
+	t.Helper()
+	sink := newFeedSinkOn(t, set)
+	require.NoError(t, sink.Start(context.Background()))
+	return sink
+}
+
+// newFeedSinkOn creates newFeedSink's sink without starting it.
+func newFeedSinkOn(t testing.TB, set component.SinkSettings) component.Sink {
 	t.Helper()
 	f := spapi.NewFeedFactory()
 	cfg := componenttest.DecodeConfig(t, f, feedYAML).(*spapi.FeedConfig)
@@ -44,7 +52,6 @@ func newFeedSink(t *testing.T, set component.SinkSettings) component.Sink {
 	})
 	sink, err := f.CreateSink(context.Background(), set, cfg)
 	require.NoError(t, err)
-	require.NoError(t, sink.Start(context.Background()))
 	return sink
 }
 
@@ -56,7 +63,7 @@ func feedMessages() []*component.Message {
 	}
 }
 
-func stateKeys(t *testing.T, st component.State, prefix string) []string {
+func stateKeys(t testing.TB, st component.State, prefix string) []string {
 	keys, err := st.Keys(context.Background(), prefix)
 	require.NoError(t, err)
 	return keys
