@@ -48,5 +48,5 @@ func (c *Connection) Lookup(ctx context.Context, query string, params map[string
 		// A 2xx body that does not parse was cut short on the way.
 		return nil, component.Retryable(fmt.Errorf("spapi lookup %s: %w", query, err))
 	}
-	return resolvePointer(v, q.result), nil
+	return q.result.Resolve(v), nil
 }

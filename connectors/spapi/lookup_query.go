@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/pipewright/pipewright/connectors/internal/jsonptr"
 	"github.com/pipewright/pipewright/connectors/spapi/internal/client"
 	"github.com/pipewright/pipewright/connectors/spapi/models"
 	"github.com/pipewright/pipewright/engine/component"
@@ -16,8 +17,8 @@ import (
 // lookupQuery is a query of the queries option ready to be called.
 type lookupQuery struct {
 	op     *models.Operation
-	params []queryParam // in model order
-	result []string     // JSON pointer tokens; nil for the whole body
+	params []queryParam    // in model order
+	result jsonptr.Pointer // nil for the whole body
 }
 
 // queryParam is a parameter of a lookup query and how its values are made.
@@ -58,7 +59,7 @@ func compileQuery(option string, c QueryConfig) (*lookupQuery, []error) {
 	if op.Method != http.MethodGet {
 		return nil, []error{component.FieldErrorf(option+".operation", "%s is a %s operation: lookups only read (GET); spapi.call changes data", op.Name, op.Method)}
 	}
-	q := &lookupQuery{op: op, result: pointerTokens(c.Result)}
+	q := &lookupQuery{op: op, result: jsonptr.Parse(c.Result)}
 	errs := checkParams(op, "", option+".params", c.Params)
 	for _, p := range op.Parameters {
 		given, ok := c.Params[p.Name]

@@ -5,6 +5,7 @@ import (
 
 	"github.com/pipewright/pipewright/connectors/file"
 	"github.com/pipewright/pipewright/connectors/httpconn"
+	"github.com/pipewright/pipewright/connectors/httppoll"
 	"github.com/pipewright/pipewright/connectors/sage500"
 	"github.com/pipewright/pipewright/connectors/sage500/sage500demo"
 	"github.com/pipewright/pipewright/connectors/schedule"
@@ -21,6 +22,7 @@ func factories(stdout io.Writer) []component.Factory {
 	var fs []component.Factory
 	fs = append(fs, file.FactoriesWriting(stdout)...)
 	fs = append(fs, httpconn.Factories()...)
+	fs = append(fs, httppoll.Factories()...)
 	fs = append(fs, schedule.Factories()...)
 	fs = append(fs, spapi.Factories()...)
 	fs = append(fs, sage500.Factories()...)

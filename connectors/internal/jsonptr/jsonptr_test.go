@@ -1,12 +1,14 @@
-package spapi
+package jsonptr_test
 
 import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+
+	"github.com/pipewright/pipewright/connectors/internal/jsonptr"
 )
 
-func TestResolvePointer_follows_RFC_6901(t *testing.T) {
+func TestPointer_Resolve_follows_RFC_6901(t *testing.T) {
 	doc := map[string]any{"a/b": map[string]any{"m~n": int64(1)}, "list": []any{"x", map[string]any{"k": "v"}}}
 	tests := []struct {
 		ptr  string
@@ -25,7 +27,7 @@ func TestResolvePointer_follows_RFC_6901(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.ptr, func(t *testing.T) {
-			assert.Equal(t, tt.want, resolvePointer(doc, pointerTokens(tt.ptr)))
+			assert.Equal(t, tt.want, jsonptr.Parse(tt.ptr).Resolve(doc))
 		})
 	}
 }
