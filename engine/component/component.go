@@ -111,9 +111,14 @@ type Lookuper interface {
 	Lookup(ctx context.Context, query string, params map[string]any) (any, error)
 }
 
-// Source produces messages. It publishes them through the Publisher in its
-// SourceSettings, which returns only once they are durably stored, and must
-// only then acknowledge the sender or move a cursor.
+// Source produces messages. A source implements only what is its own and
+// the engine runs the rest: a Poller returns one batch per poll and the
+// engine runs its loop, publishes each batch and only then stores the
+// cursor; a Pusher returns HTTP handlers that publish a request through the
+// Publisher in its SourceSettings (which returns once the messages are
+// durably stored) before answering 2xx, and the engine serves them. Start
+// and Shutdown hold the source's own resources, if any (Lifecycle when
+// there are none).
 type Source interface {
 	Component
 }

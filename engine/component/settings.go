@@ -41,7 +41,8 @@ type SourceSettings struct {
 	Settings
 	// Publisher durably publishes the source's messages into its pipeline.
 	Publisher Publisher
-	// HTTP registers handlers on the engine's HTTP server.
+	// HTTP registers handlers on the engine's HTTP server; the engine
+	// serves a Pusher's routes through it.
 	HTTP HTTPRegistrar
 	// DeadLetter records input the source cannot turn into a message (for
 	// example a settlement report that does not parse), with the reason.
