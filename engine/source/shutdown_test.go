@@ -2,6 +2,7 @@ package source_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -109,27 +110,39 @@ func TestRunner_shutdown_without_start_shuts_the_source_down(t *testing.T) {
 	assert.Equal(t, int32(1), p.shutdown.Load())
 }
 
-// blockingPublisher blocks every publish until released.
-func blockingSettings(r *rig, entered chan<- struct{}, release <-chan struct{}) component.SourceSettings {
+// blocked starts a runner whose first publish blocks until release is
+// closed, and returns once that publish started, with the context the
+// loop polled with.
+func blocked(t *testing.T, r *rig) (run *source.Runner, polled context.Context, release chan struct{}) {
+	entered, release := make(chan struct{}, 1), make(chan struct{})
 	set := r.settings()
 	inner := set.Publisher
 	set.Publisher = component.PublisherFunc(func(ctx context.Context, msgs ...*component.Message) error {
 		entered <- struct{}{}
 		<-release
-		return inner.Publish(ctx, msgs...)
+		return errors.Join(ctx.Err(), inner.Publish(ctx, msgs...))
 	})
-	return set
+	c := &counter{}
+	ctxs := make(chan context.Context, 1)
+	read := func(ctx context.Context, cursor []byte) (component.Batch, error) {
+		select {
+		case ctxs <- ctx:
+		default:
+		}
+		return c.read(ctx, cursor)
+	}
+	run = source.New(set, &poller{polls: []component.Poll{{Every: time.Hour, Read: read}}}, source.Options{})
+	require.NoError(t, run.Start(context.Background()))
+	<-entered
+	return run, <-ctxs, release
 }
 
 func TestRunner_shutdown_finishes_a_batch_being_published(t *testing.T) {
 	r := newRig(t)
-	entered, release := make(chan struct{}, 1), make(chan struct{})
-	c := &counter{}
-	run := source.New(blockingSettings(r, entered, release), &poller{polls: []component.Poll{{Every: time.Hour, Read: c.read}}}, source.Options{})
-	require.NoError(t, run.Start(context.Background()))
-	<-entered
+	run, polled, release := blocked(t, r)
 	stopped := make(chan error)
 	go func() { stopped <- run.Shutdown(context.Background()) }()
+	<-polled.Done() // the loop is told to stop while it publishes
 	close(release)
 	require.NoError(t, <-stopped)
 	r.eventually("publish m1", "put cursor=1")
@@ -137,11 +150,7 @@ func TestRunner_shutdown_finishes_a_batch_being_published(t *testing.T) {
 
 func TestRunner_shutdown_returns_when_its_context_ends_during_a_publish(t *testing.T) {
 	r := newRig(t)
-	entered, release := make(chan struct{}, 1), make(chan struct{})
-	c := &counter{}
-	run := source.New(blockingSettings(r, entered, release), &poller{polls: []component.Poll{{Every: time.Hour, Read: c.read}}}, source.Options{})
-	require.NoError(t, run.Start(context.Background()))
-	<-entered
+	run, _, release := blocked(t, r)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	assert.ErrorContains(t, run.Shutdown(ctx), "waiting for p/source to stop polling: context canceled")
