@@ -37,7 +37,7 @@ func (k *ticker) current() *componenttest.ManualClock {
 func (k *ticker) input(t testing.TB, n int) int {
 	c := k.current()
 	for range n {
-		deadline := time.Now().Add(connectortest.Wait)
+		deadline := time.Now().Add(componenttest.WaitLimit)
 		for c.Waiters() == 0 {
 			require.False(t, time.Now().After(deadline), "the source never waited on its clock")
 			time.Sleep(time.Millisecond)

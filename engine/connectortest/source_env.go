@@ -16,10 +16,6 @@ import (
 	"github.com/pipewright/pipewright/engine/source"
 )
 
-// Wait is how long the suite waits for a source to do something before
-// it fails the test; a busy machine may need most of it.
-const Wait = 90 * time.Second
-
 // mode is how the suite's publisher answers.
 type mode int
 
@@ -150,10 +146,10 @@ func (e *env) restart(r *source.Runner) *source.Runner {
 // drive lets time pass for the source (the spec's Step) until cond holds.
 func (e *env) drive(what string, cond func() bool) {
 	e.t.Helper()
-	deadline := time.Now().Add(Wait)
+	deadline := time.Now().Add(componenttest.WaitLimit)
 	for !cond() {
 		if time.Now().After(deadline) {
-			e.t.Fatalf("waited %s for %s; stored %q, %d refused, %d dead-lettered", Wait, what, e.pub.ids(), e.pub.refusals(), e.dead.Len())
+			e.t.Fatalf("waited %s for %s; stored %q, %d refused, %d dead-lettered", componenttest.WaitLimit, what, e.pub.ids(), e.pub.refusals(), e.dead.Len())
 		}
 		if e.spec.Step != nil {
 			e.spec.Step()

@@ -8,11 +8,13 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/pipewright/pipewright/engine/componenttest"
 )
 
 // timeout fires when the suite has waited long enough for something that
 // must happen.
-func timeout() <-chan time.Time { return time.After(Wait) }
+func timeout() <-chan time.Time { return time.After(componenttest.WaitLimit) }
 
 func publishesEachAcceptedRequest(t *testing.T, e *env) {
 	e.start(context.Background())
@@ -99,7 +101,7 @@ func refusesNewRequestsWhileShuttingDown(t *testing.T, e *env) {
 	status := inFlight(t, e)
 	stopped := make(chan error, 1)
 	go func() { stopped <- r.Shutdown(context.Background()) }()
-	deadline := time.Now().Add(Wait)
+	deadline := time.Now().Add(componenttest.WaitLimit)
 	for e.send(1) != http.StatusServiceUnavailable {
 		require.False(t, time.Now().After(deadline), "new requests are answered 503 once shutting down")
 		time.Sleep(time.Millisecond)

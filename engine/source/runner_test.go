@@ -16,9 +16,6 @@ import (
 	"github.com/pipewright/pipewright/engine/source"
 )
 
-// wait is how long a test waits for a condition a goroutine brings about.
-const wait = time.Minute
-
 var epoch = time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
 
 // journal records what the runner did, in order: "publish a,b",
@@ -92,7 +89,7 @@ func (r *rig) run(src component.Source) *source.Runner {
 // eventually waits until the journal holds want.
 func (r *rig) eventually(want ...string) {
 	r.t.Helper()
-	deadline := time.Now().Add(wait)
+	deadline := time.Now().Add(componenttest.WaitLimit)
 	for strings.Join(r.j.all(), "\n") != strings.Join(want, "\n") {
 		if time.Now().After(deadline) {
 			r.t.Fatalf("journal %q, want %q", r.j.all(), want)
@@ -104,7 +101,7 @@ func (r *rig) eventually(want ...string) {
 // idle waits until n waits are pending on the clock.
 func (r *rig) idle(n int) {
 	r.t.Helper()
-	require.Eventually(r.t, func() bool { return r.clock.Waiters() == n }, wait, time.Millisecond, "%d waits on the clock", n)
+	require.Eventually(r.t, func() bool { return r.clock.Waiters() == n }, componenttest.WaitLimit, time.Millisecond, "%d waits on the clock", n)
 }
 
 type journalState struct {
@@ -320,7 +317,7 @@ func TestRunner_stops_a_loop_that_is_done_or_has_nothing_to_wait_for(t *testing.
 			read := func(context.Context, []byte) (component.Batch, error) { return tt.batch, tt.err }
 			run := source.New(r.settings(), &poller{polls: []component.Poll{{Name: "only", Every: tt.every, Read: read}}}, source.Options{Owner: o})
 			require.NoError(t, run.Start(context.Background()))
-			require.Eventually(t, func() bool { _, rel := o.calls(); return len(rel) == 1 }, wait, time.Millisecond, "the loop ended by itself")
+			require.Eventually(t, func() bool { _, rel := o.calls(); return len(rel) == 1 }, componenttest.WaitLimit, time.Millisecond, "the loop ended by itself")
 			acquired, released := o.calls()
 			assert.Equal(t, 1, acquired, "one poll")
 			assert.Equal(t, []string{"p/source/only"}, released)

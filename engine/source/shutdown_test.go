@@ -63,7 +63,7 @@ func TestRunner_serves_routes_until_shutdown_and_waits_for_requests_in_flight(t 
 	go func() { stopped <- run.Shutdown(context.Background()) }()
 	var refused *httptest.ResponseRecorder
 	require.Eventually(t, func() bool { refused = post(t, r.mux); return refused.Code == http.StatusServiceUnavailable },
-		wait, time.Millisecond, "new requests are refused once stopping")
+		componenttest.WaitLimit, time.Millisecond, "new requests are refused once stopping")
 	assert.Equal(t, "5", refused.Header().Get("Retry-After"))
 	assert.JSONEq(t, `{"error":"shutting down, retry later"}`, refused.Body.String())
 	select {
