@@ -48,7 +48,7 @@ func TestWarehouseSource_ships_on_the_clock_and_reports_what_it_shipped(t *testi
 	pub := &componenttest.Publisher{}
 	set := component.SourceSettings{Settings: componenttest.NewSettings(t, "demo-warehouse/source"), Publisher: pub}
 	set.Clock, set.Connection = clock, conn
-	src, err := f.CreateSource(context.Background(), set, componenttest.DecodeConfig(t, f, "{enabled: true, every: 1m, delay: 5m}"))
+	src, err := componenttest.CreateSource(context.Background(), f, set, componenttest.DecodeConfig(t, f, "{enabled: true, every: 1m, delay: 5m}"))
 	require.NoError(t, err)
 	require.NoError(t, src.Start(context.Background()))
 	t.Cleanup(func() { _ = src.Shutdown(context.Background()) })
