@@ -132,13 +132,16 @@ func listPackages(t *testing.T) []goPackage {
 func TestImports_follow_the_layering(t *testing.T) {
 	pkgs := listPackages(t)
 	require.NotEmpty(t, pkgs)
-	var demo []string
+	var demo, listed []string
 	for _, p := range pkgs {
-		if rel := strings.TrimPrefix(p.ImportPath, module+"/"); isDemo(rel) {
+		rel := strings.TrimPrefix(p.ImportPath, module+"/")
+		listed = append(listed, rel)
+		if isDemo(rel) {
 			demo = append(demo, rel)
 		}
 	}
 	assert.Subset(t, demo, []string{"connectors/internal/demo", "connectors/sage500/sage500demo", "connectors/spapi/simulator"}, "the demo packages are recognised")
+	assert.Subset(t, listed, []string{"engine/source", "engine/connectortest", "connectors/httppoll"}, "the source runner, the conformance suite and the example poller are checked")
 	for _, v := range importRules(pkgs) {
 		t.Error(v)
 	}
@@ -164,6 +167,10 @@ func TestImportRules_catch_each_violation(t *testing.T) {
 			"connectors/spapi depends on connectors/spapi/simulator"},
 		{"production code depending on the demo catalogue", goPackage{ImportPath: m("connectors/sage500"), Deps: []string{m("connectors/internal/demo")}},
 			"connectors/sage500 depends on connectors/internal/demo"},
+		{"the source runner depending on a connector", goPackage{ImportPath: m("engine/source"), Deps: []string{m("engine/component"), m("connectors/internal/webhook")}},
+			"engine/source depends on connectors/internal/webhook"},
+		{"the conformance suite's tests importing a connector", goPackage{ImportPath: m("engine/connectortest"), XTestImports: []string{m("connectors/httppoll")}},
+			"engine/connectortest depends on connectors/httppoll"},
 		{"the engine depending on a demo package", goPackage{ImportPath: m("engine/config"), Deps: []string{m("connectors/sage500/sage500demo")}},
 			"engine/config depends on connectors/sage500/sage500demo: production code"},
 	}
@@ -180,6 +187,9 @@ func TestImportRules_catch_each_violation(t *testing.T) {
 		{ImportPath: m("connectors/sage500/sage500demo"), Imports: []string{m("connectors/sage500")}, Deps: []string{m("connectors/internal/demo")}},
 		{ImportPath: m("cmd/pipewright/internal/cli"), Deps: []string{m("connectors/spapi/simulator"), m("connectors/sage500/sage500demo")}},
 		{ImportPath: m("engine/runtime"), XTestImports: []string{m("engine/componenttest")}},
+		{ImportPath: m("engine/runtime"), Imports: []string{m("engine/source")}},
+		{ImportPath: m("connectors/httppoll"), Imports: []string{m("engine/component")}, XTestImports: []string{m("engine/connectortest"), m("engine/source")}},
+		{ImportPath: m("connectors/sage500/sage500demo"), XTestImports: []string{m("engine/connectortest"), m("connectors/sage500")}},
 	}
 	assert.Empty(t, importRules(allowed))
 }
