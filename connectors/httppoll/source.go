@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/pipewright/pipewright/connectors/internal/httpretry"
 	"github.com/pipewright/pipewright/connectors/internal/jsonptr"
 	"github.com/pipewright/pipewright/engine/component"
 )
@@ -94,8 +95,9 @@ func (s *source) poll(ctx context.Context, cursor []byte) (component.Batch, erro
 }
 
 // get fetches the URL with the cursor and decodes the response. Network
-// errors, 429 and 5xx are retryable (429 no sooner than Retry-After);
-// other answers that are not 2xx, and bodies that are not JSON, permanent.
+// errors and the statuses httpretry.RetryableStatus names (408, 429, 5xx)
+// are retryable, no sooner than Retry-After; other answers that are not
+// 2xx, and bodies that are not JSON, permanent.
 func (s *source) get(ctx context.Context, cursor string) (any, error) {
 	u := *s.url
 	if cursor != "" {
@@ -114,14 +116,14 @@ func (s *source) get(ctx context.Context, cursor string) (any, error) {
 	get := "GET " + u.Redacted()
 	resp, err := s.client.Do(req)
 	if err != nil {
-		return nil, component.Retryable(fmt.Errorf("%s: %w", get, err))
+		return nil, component.Retryable(fmt.Errorf("%s: %w", get, httpretry.RedactURL(err)))
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 	switch {
 	case err != nil:
 		return nil, component.Retryable(fmt.Errorf("reading the response: %w", err))
-	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
+	case httpretry.RetryableStatus(resp.StatusCode):
 		after, _ := strconv.Atoi(resp.Header.Get("Retry-After"))
 		return nil, component.RetryableAfter(fmt.Errorf("%s: %s", get, resp.Status), time.Duration(after)*time.Second)
 	case resp.StatusCode >= 300:

@@ -167,6 +167,7 @@ func TestSource_classifies_what_the_API_answers(t *testing.T) {
 		after     time.Duration
 	}{
 		{http.StatusTooManyRequests, true, 7 * time.Second},
+		{http.StatusRequestTimeout, true, 7 * time.Second},
 		{http.StatusServiceUnavailable, true, 7 * time.Second},
 		{http.StatusNotFound, false, 0},
 		{http.StatusUnauthorized, false, 0},
