@@ -22,7 +22,7 @@ import (
 func linesRun(t *testing.T, set component.SourceSettings, options string, pub *componenttest.Publisher, want int) {
 	t.Helper()
 	f := componenttest.NewLinesSourceFactory()
-	src, err := f.CreateSource(context.Background(), set, componenttest.DecodeConfig(t, f, options))
+	src, err := componenttest.CreateSource(context.Background(), f, set, componenttest.DecodeConfig(t, f, options))
 	require.NoError(t, err)
 	require.NoError(t, src.Start(context.Background()))
 	require.Eventually(t, func() bool { return len(pub.Messages()) >= want }, componenttest.WaitLimit, time.Millisecond)
@@ -68,7 +68,7 @@ func TestHookSource_publishes_before_answering_and_refuses_bad_requests(t *testi
 	f := componenttest.NewHookSourceFactory()
 	pub, mux := &componenttest.Publisher{}, componenttest.NewMux()
 	set := component.SourceSettings{Settings: componenttest.NewSettings(t, "p/source"), Publisher: pub, HTTP: mux}
-	src, err := f.CreateSource(context.Background(), set, componenttest.DecodeConfig(t, f, "{path: /hooks/a, token: s3cret}"))
+	src, err := componenttest.CreateSource(context.Background(), f, set, componenttest.DecodeConfig(t, f, "{path: /hooks/a, token: s3cret}"))
 	require.NoError(t, err)
 	require.NoError(t, src.Start(context.Background()))
 	srv := httptest.NewServer(mux)

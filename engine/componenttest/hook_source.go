@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"io"
 	"net/http"
-	"sync/atomic"
 
 	"github.com/pipewright/pipewright/engine/component"
 )
@@ -42,8 +41,10 @@ type hookSourceFactory struct{}
 // stand-in for a push source in engine tests: it serves path on the
 // engine's HTTP server and publishes each JSON request body as one message
 // before it answers 202 Accepted; it answers 401 to a request without the
-// token and 400 to a body that is not JSON, publishing nothing. It serves
-// from Start and answers 503 after Shutdown.
+// token and 400 to a body that is not JSON, publishing nothing; 503 when
+// the publish failed (the sender retries) and 422 when the transport can
+// never store it. The engine's source runner serves it from Start and
+// answers 503 after Shutdown.
 func NewHookSourceFactory() component.SourceFactory { return hookSourceFactory{} }
 
 func (hookSourceFactory) Type() component.Type           { return "test.hook" }
@@ -56,24 +57,20 @@ func (hookSourceFactory) CreateSource(_ context.Context, set component.SourceSet
 	return &hookSource{cfg: cfg.(*HookSourceConfig), set: set}, nil
 }
 
+// hookSource is served by the engine's source runner, a stand-in for
+// every push connector in engine tests.
 type hookSource struct {
-	cfg    *HookSourceConfig
-	set    component.SourceSettings
-	closed atomic.Bool
+	component.Lifecycle
+	cfg *HookSourceConfig
+	set component.SourceSettings
 }
 
-func (s *hookSource) Start(context.Context) error { return s.set.HTTP.Handle(s.cfg.Path, s) }
+var _ component.Pusher = (*hookSource)(nil)
 
-func (s *hookSource) Shutdown(context.Context) error {
-	s.closed.Store(true)
-	return nil
-}
+// Routes serves the source's path.
+func (s *hookSource) Routes() map[string]http.Handler { return map[string]http.Handler{s.cfg.Path: s} }
 
 func (s *hookSource) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if s.closed.Load() {
-		http.Error(w, "shut down", http.StatusServiceUnavailable)
-		return
-	}
 	if s.cfg.Token != "" && r.Header.Get(s.cfg.Header) != s.cfg.Token {
 		http.Error(w, "unauthorized", http.StatusUnauthorized)
 		return
@@ -95,7 +92,10 @@ func (s *hookSource) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if err := s.set.Publisher.Publish(r.Context(), msg); err != nil {
+	if err := s.set.Publisher.Publish(r.Context(), msg); component.IsPermanent(err) {
+		http.Error(w, "never stored: "+err.Error(), http.StatusUnprocessableEntity)
+		return
+	} else if err != nil {
 		http.Error(w, "not stored", http.StatusServiceUnavailable)
 		return
 	}

@@ -10,8 +10,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
-	"sync"
-	"time"
 
 	"github.com/pipewright/pipewright/engine/component"
 )
@@ -61,81 +59,60 @@ func (linesSourceFactory) CreateSource(_ context.Context, set component.SourceSe
 	return &linesSource{cfg: cfg.(*LinesSourceConfig), set: set}, nil
 }
 
+// linesSource is polled by the engine's source runner, a stand-in for
+// every polling connector in engine tests.
 type linesSource struct {
-	cfg    *LinesSourceConfig
-	set    component.SourceSettings
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	component.Lifecycle
+	cfg *LinesSourceConfig
+	set component.SourceSettings
 }
 
-func (s *linesSource) Start(context.Context) error {
-	ctx, cancel := context.WithCancel(context.Background())
-	s.cancel = cancel
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		for {
-			err := s.readAll(ctx)
-			wait := s.cfg.Watch.D()
-			if err == nil && wait == 0 || ctx.Err() != nil {
-				return
-			}
-			if err != nil {
-				s.set.Logger.Warn("test.lines source will read again", "error", err)
-				wait = max(wait, 50*time.Millisecond)
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-time.After(wait):
-			}
-		}
-	}()
-	return nil
+var _ component.Poller = (*linesSource)(nil)
+
+// Polls is one loop: a round every Watch interval, or one pass through the
+// files when not watching.
+func (s *linesSource) Polls() []component.Poll {
+	return []component.Poll{{Every: s.cfg.Watch.D(), Read: s.read}}
 }
 
-func (s *linesSource) Shutdown(context.Context) error {
-	if s.cancel != nil {
-		s.cancel()
-	}
-	s.wg.Wait()
-	return nil
-}
-
-// readAll publishes what is new in every file.
-func (s *linesSource) readAll(ctx context.Context) error {
+// read returns the next batch of new lines of the first file (in name
+// order) that has some, asking for the next poll at once; at the end of
+// the files it ends the loop when not watching.
+func (s *linesSource) read(ctx context.Context, _ []byte) (component.Batch, error) {
 	paths, err := filepath.Glob(filepath.Join(s.set.Dir, s.cfg.Path))
 	if err != nil {
-		return err
+		return component.Batch{}, err
 	}
 	sort.Strings(paths)
 	for _, p := range paths {
-		if err := s.readFile(ctx, p); err != nil {
-			return err
+		if b, err := s.readFile(ctx, p); err != nil || b.Ack != nil {
+			return b, err
 		}
 	}
-	return nil
+	return component.Batch{Done: s.cfg.Watch.D() == 0}, nil
 }
 
-// readFile publishes the lines of path after its cursor, complete lines
-// only, batch after batch.
-func (s *linesSource) readFile(ctx context.Context, path string) error {
+// readFile reads up to BatchSize complete lines of path after its cursor
+// (a line being written is read once complete), dead-letters those that
+// are not JSON, and moves the file's cursor in the batch's Ack, once the
+// engine published the batch. A batch without Ack read nothing.
+func (s *linesSource) readFile(ctx context.Context, path string) (component.Batch, error) {
 	name := filepath.Base(path)
 	done, err := s.cursor(ctx, name)
 	if err != nil {
-		return err
+		return component.Batch{}, err
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return err
+		return component.Batch{}, err
 	}
-	data = data[:bytes.LastIndexByte(data, '\n')+1] // a line being written is read once complete
-	last := bytes.Count(data, []byte{'\n'})
+	data = data[:bytes.LastIndexByte(data, '\n')+1]
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(nil, len(data)+1)
-	var batch []*component.Message
-	for line := 1; sc.Scan(); line++ {
-		if line <= done {
+	var b component.Batch
+	line := 0
+	for len(b.Messages) < s.cfg.BatchSize && sc.Scan() {
+		if line++; line <= done {
 			continue
 		}
 		msg := component.NewMessage(name+":"+strconv.Itoa(line), nil)
@@ -143,29 +120,19 @@ func (s *linesSource) readFile(ctx context.Context, path string) error {
 		msg.SetMeta("line", strconv.Itoa(line))
 		if msg.Body, err = component.DecodeJSON(sc.Bytes()); err != nil {
 			if err := s.set.DeadLetter.DeadLetter(ctx, msg, component.Permanent(err)); err != nil {
-				return err
+				return component.Batch{}, err
 			}
-		} else {
-			batch = append(batch, msg)
+			continue
 		}
-		if len(batch) >= s.cfg.BatchSize || line == last {
-			if err := s.publish(ctx, name, batch, line); err != nil {
-				return err
-			}
-			batch = nil
+		b.Messages = append(b.Messages, msg)
+	}
+	if line > done {
+		b.More = true
+		b.Ack = func(ctx context.Context) error {
+			return s.set.State.Put(ctx, "lines/"+name, []byte(strconv.Itoa(line)))
 		}
 	}
-	return nil
-}
-
-// publish publishes a batch, then moves name's cursor past line.
-func (s *linesSource) publish(ctx context.Context, name string, batch []*component.Message, line int) error {
-	if len(batch) > 0 {
-		if err := s.set.Publisher.Publish(ctx, batch...); err != nil {
-			return err
-		}
-	}
-	return s.set.State.Put(ctx, "lines/"+name, []byte(strconv.Itoa(line)))
+	return b, nil
 }
 
 // cursor returns how many lines of the file name are done.
