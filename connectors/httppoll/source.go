@@ -55,6 +55,8 @@ type source struct {
 // maxBody bounds a response.
 const maxBody = 16 << 20
 
+var _ component.Poller = (*source)(nil)
+
 // Polls is one loop every interval.
 func (s *source) Polls() []component.Poll {
 	return []component.Poll{{Every: s.cfg.Every.D(), Read: s.poll}}

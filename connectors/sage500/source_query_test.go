@@ -169,10 +169,10 @@ func TestQuerySource_polls_on_the_engine_clock(t *testing.T) {
 	rig := newSource(t, conn, shipmentsOptions, componenttest.NewMemState())
 	require.NoError(t, rig.src.Start(context.Background()))
 	t.Cleanup(func() { _ = rig.src.Shutdown(context.Background()) })
-	require.Eventually(t, func() bool { return rig.clock.Waiters() == 1 }, 5*time.Second, time.Millisecond, "first poll done, waiting")
+	require.Eventually(t, func() bool { return rig.clock.Waiters() == 1 }, componenttest.WaitLimit, time.Millisecond, "first poll done, waiting")
 	shipOrders(t, conn, sink, 1, 1, time.Now().Add(time.Hour))
 	rig.clock.Advance(time.Minute)
-	require.Eventually(t, func() bool { return len(rig.pub.Messages()) == 1 }, 5*time.Second, time.Millisecond)
+	require.Eventually(t, func() bool { return len(rig.pub.Messages()) == 1 }, componenttest.WaitLimit, time.Millisecond)
 }
 
 func TestQuerySource_validates_its_query_against_the_connection(t *testing.T) {
