@@ -11,6 +11,7 @@ import (
 	"github.com/pipewright/pipewright/engine/config"
 	"github.com/pipewright/pipewright/engine/internal/activity"
 	"github.com/pipewright/pipewright/engine/internal/dlq"
+	"github.com/pipewright/pipewright/engine/internal/policy"
 	"github.com/pipewright/pipewright/engine/internal/transport"
 )
 
@@ -72,34 +73,34 @@ func (e *Engine) FlushActivity(ctx context.Context) error { return e.activity.Fl
 // flood the record), unless it was a replay; nor is a delivered message
 // without any key (nobody can look it up, and busy keyless flows would pay
 // a write per message for nothing).
-func (p *pipelineRunner) recordSettled(ctx context.Context, msg *component.Message, s *settlement) {
+func (p *pipelineRunner) recordSettled(ctx context.Context, msg *component.Message, o *policy.Outcome) {
 	now := p.e.clock.Now().UTC()
-	if s.delivered > 0 {
+	if o.Delivered > 0 {
 		p.e.flows.Success(p.pl.Name, now)
 	}
-	if len(s.errs) > 0 {
-		p.e.flows.Failure(p.pl.Name, now, s.errs[0])
+	if len(o.DeadLetters) > 0 {
+		p.e.flows.Failure(p.pl.Name, now, o.DeadLetters[0].Error)
 	}
 	replayID := msg.Meta(transport.MetaReplayID)
-	if p.e.activity == nil || (s.delivered == 0 && len(s.seqs) == 0 && replayID == "") {
+	if p.e.activity == nil || (o.Delivered == 0 && len(o.DeadLetters) == 0 && replayID == "") {
 		return
 	}
 	keys := p.keysOf(ctx, msg)
-	if len(keys) == 0 && len(s.seqs) == 0 && replayID == "" {
+	if len(keys) == 0 && len(o.DeadLetters) == 0 && replayID == "" {
 		return
 	}
 	ev := p.event(msg, activity.Processed, now)
-	ev.Dropped = s.dropped > 0 && s.delivered == 0
-	for _, name := range s.sinks {
+	ev.Dropped = o.Dropped > 0 && o.Delivered == 0
+	for _, name := range o.Sinks {
 		if d := p.sinkDesc(name); !slices.Contains(ev.Delivered, d) {
 			ev.Delivered = append(ev.Delivered, d)
 		}
 	}
-	for i, seq := range s.seqs {
-		ev.DeadLetters = append(ev.DeadLetters, activity.DeadLetterRef{Seq: seq, Reason: dlq.Reason(s.errs[i])})
+	for _, dl := range o.DeadLetters {
+		ev.DeadLetters = append(ev.DeadLetters, activity.DeadLetterRef{Seq: dl.Seq, Reason: dlq.Reason(dl.Error)})
 	}
 	if replayID != "" {
-		ev.ReplayID, ev.Outcome = replayID, s.outcome().Status
+		ev.ReplayID, ev.Outcome = replayID, replayOutcome(o).Status
 		ev.ReplayOf, _ = strconv.ParseUint(msg.Meta(metaReplayOf), 10, 64)
 	}
 	p.e.activity.Record(ev, keys)

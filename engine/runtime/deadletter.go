@@ -7,25 +7,32 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/ThreeDotsLabs/watermill/message"
-
 	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/internal/dlq"
+	"github.com/pipewright/pipewright/engine/internal/policy"
 )
 
-// deadLetter stores a failure, counts it and returns the record's id. It
-// returns an error only when the record could not be stored: the message
-// is then retried, not lost.
-func (p *pipelineRunner) deadLetter(ctx context.Context, original *component.Message, t target, input *component.Message, cause error, class string, attempt int) (uint64, error) {
+// storeDeadLetter is the error policy's dead-letter store: f of d at d's
+// processing attempt.
+func (p *pipelineRunner) storeDeadLetter(ctx context.Context, d *policy.Delivery, f *policy.Failure) (policy.DeadLettered, error) {
+	seq, err := p.deadLetter(ctx, d.Msg, f, d.Attempt)
+	return policy.DeadLettered{Seq: seq, Error: p.e.secrets.redact(f.Err.Error())}, err
+}
+
+// deadLetter stores a classified failure of original, counts it and
+// returns the record's id. It returns an error only when the record could
+// not be stored: the message is then retried, not lost.
+func (p *pipelineRunner) deadLetter(ctx context.Context, original *component.Message, f *policy.Failure, attempt int) (uint64, error) {
+	input, class := f.Input, string(f.Class)
 	rec := &dlq.Record{
 		ID:            original.ID,
 		CorrelationID: original.Meta(component.MetaCorrelationID),
 		Pipeline:      p.pl.Name,
-		Step:          t.step,
-		StepIndex:     t.index,
-		Sink:          t.sink,
+		Step:          f.Step,
+		StepIndex:     f.Index,
+		Sink:          f.Sink,
 		Class:         class,
-		Error:         p.e.secrets.redact(cause.Error()),
+		Error:         p.e.secrets.redact(f.Err.Error()),
 		Attempts:      attempt,
 		FailedAt:      p.e.clock.Now().UTC(),
 		Metadata:      original.Metadata,
@@ -48,9 +55,9 @@ func (p *pipelineRunner) deadLetter(ctx context.Context, original *component.Mes
 		return 0, fmt.Errorf("storing dead letter: %w", err)
 	}
 	p.e.admin.keys.add(p.pl.Name, rec.Key)
-	p.e.metrics.failed.WithLabelValues(p.pl.Name, t.step, class).Inc()
-	p.e.metrics.deadLettered.WithLabelValues(p.pl.Name, t.step).Inc()
-	p.e.log.Error("message dead-lettered", "pipeline", p.pl.Name, "step", t.step, "id", original.ID,
+	p.e.metrics.failed.WithLabelValues(p.pl.Name, f.Step, class).Inc()
+	p.e.metrics.deadLettered.WithLabelValues(p.pl.Name, f.Step).Inc()
+	p.e.log.Error("message dead-lettered", "pipeline", p.pl.Name, "step", f.Step, "id", original.ID,
 		"correlation_id", rec.CorrelationID, "dlq_seq", seq, "class", class, "attempts", attempt, "error", rec.Error)
 	return seq, nil
 }
@@ -70,12 +77,6 @@ func (p *pipelineRunner) identify(ctx context.Context, rec *dlq.Record, original
 		rec.Original, rec.Key, rec.Version = prev.Original, prev.Key, prev.Version
 		rec.ReceivedAt = prev.ReceivedAt
 	}
-}
-
-func (p *pipelineRunner) deadLetterUndecodable(ctx context.Context, wm *message.Message, cause error) error {
-	msg := &component.Message{ID: wm.UUID, Metadata: map[string]string(wm.Metadata), Body: string(wm.Payload)}
-	_, err := p.deadLetter(ctx, msg, target{step: "decode"}, msg, cause, "permanent", 1)
-	return err
 }
 
 // rawJSON encodes a value for a record; what cannot be encoded is kept as
@@ -102,12 +103,13 @@ func (d *deadLetterer) DeadLetter(ctx context.Context, msg *component.Message, r
 	if msg.Meta(component.MetaReceivedAt) == "" {
 		msg.SetMeta(component.MetaReceivedAt, d.p.e.clock.Now().UTC().Format(time.RFC3339Nano))
 	}
-	seq, err := d.p.deadLetter(ctx, msg, target{step: d.step, index: d.index, sink: d.sink}, msg, reason, "permanent", 1)
+	f := &policy.Failure{Step: d.step, Index: d.index, Sink: d.sink, Input: msg, Err: reason, Class: policy.Permanent}
+	seq, err := d.p.deadLetter(ctx, msg, f, 1)
 	if err != nil {
 		return err
 	}
 	// A sink that learns of a failure later (a feed's processing report)
 	// settles a replay that looked delivered.
-	d.p.settleReplay(ctx, msg, &settlement{seqs: []uint64{seq}, errs: []string{d.p.e.secrets.redact(reason.Error())}})
+	d.p.settleReplay(ctx, msg, &policy.Outcome{DeadLetters: []policy.DeadLettered{{Seq: seq, Error: d.p.e.secrets.redact(reason.Error())}}})
 	return nil
 }

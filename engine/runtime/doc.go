@@ -9,7 +9,9 @@
 // handlers), and acknowledges only when every output is done or
 // dead-lettered. Retryable errors are negatively acknowledged with an
 // exponential backoff delay (the message waits in the stream; attempts are
-// not capped); unclassified errors get a retry budget; permanent errors go
-// to the dead-letter stream. A circuit breaker per connection holds messages
-// back while a system is down.
+// not capped); unclassified errors get a retry budget, counted per stored
+// message in the state bucket; permanent errors go to the dead-letter
+// stream. A circuit breaker per connection holds messages back while a
+// system is down. The error policy is a chain of small middlewares
+// (engine/internal/policy) around the steps and sinks.
 package runtime

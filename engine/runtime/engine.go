@@ -99,9 +99,6 @@ type Engine struct {
 	dataCk   *dataDirCheck
 	dests    destinations
 
-	budgetsMu sync.Mutex
-	budgets   map[string]*budget
-
 	addons    []Addon
 	stopOnce  sync.Once
 	stopWatch context.CancelFunc
@@ -134,7 +131,7 @@ func New(opts Options) (*Engine, error) {
 		opts: opts, instance: newInstanceID(), log: secrets.logger(opts.Logger), clock: opts.Clock, dataDir: abs,
 		names: transport.Names{Project: p.Name}, secrets: secrets,
 		registry: reg, metrics: newMetrics(reg), handlers: map[string]*routed{},
-		budgets: map[string]*budget{}, reloads: &reloads{}, routerErr: make(chan error, 1),
+		reloads: &reloads{}, routerErr: make(chan error, 1),
 		stopWatch: func() {},
 	}
 	e.dataCk = newDataDirCheck(abs, opts.FreeSpace)

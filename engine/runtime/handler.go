@@ -3,15 +3,14 @@ package runtime
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
 
 	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/config"
 	"github.com/pipewright/pipewright/engine/internal/flow"
+	"github.com/pipewright/pipewright/engine/internal/policy"
 	"github.com/pipewright/pipewright/engine/internal/transport"
 )
 
@@ -20,163 +19,111 @@ const (
 	metaResumeSink = "pw-resume-sink"
 )
 
-// errCircuitOpen makes the router negatively acknowledge a message whose
-// connection is down: it waits in the stream.
-var errCircuitOpen = errors.New("a connection this pipeline needs is unavailable")
-
-// handle is the pipeline's Watermill handler: one stream message in, steps,
-// sinks, then ack (nil) or nack (error, redelivered after the backoff).
+// handle is the pipeline's Watermill handler: one stream message in,
+// through the error policy around process, then ack (nil) or nack (error,
+// redelivered after the backoff).
 func (p *pipelineRunner) handle(wm *message.Message) error {
-	ctx := wm.Context()
-	attempt, _ := strconv.Atoi(wm.Metadata.Get(metaDelivered))
-	attempt = max(attempt, 1)
+	d, err := newDelivery(wm)
+	if err != nil {
+		_, err = p.storeDeadLetter(wm.Context(), d, &policy.Failure{Step: "decode", Input: d.Msg, Err: err, Class: policy.Permanent})
+		return err
+	}
+	return p.handler(wm.Context(), d)
+}
+
+// newDelivery reads a stream message. A message that cannot be decoded is
+// returned raw, with the error.
+func newDelivery(wm *message.Message) (*policy.Delivery, error) {
+	delivered, _ := strconv.Atoi(wm.Metadata.Get(metaDelivered))
+	seq, _ := strconv.ParseUint(wm.Metadata.Get(transport.MetaStreamSeq), 10, 64)
 	from, _ := strconv.Atoi(wm.Metadata.Get(transport.MetaResumeStep))
-	resumeSink := wm.Metadata.Get(metaResumeSink)
+	d := &policy.Delivery{Seq: seq, Delivered: max(delivered, 1), Attempt: 1,
+		Start: policy.Start{Step: from, Sink: wm.Metadata.Get(metaResumeSink)}}
 	msg, err := transport.FromWire(wm)
 	if err != nil {
-		return p.deadLetterUndecodable(ctx, wm, err)
+		d.Msg = &component.Message{ID: wm.UUID, Metadata: map[string]string(wm.Metadata), Body: string(wm.Payload)}
+		return d, err
 	}
 	delete(msg.Metadata, metaResumeSink)
-	for _, c := range p.deps {
-		if !c.Wait(ctx, p.circuitWait()) {
-			p.e.metrics.retried.WithLabelValues(p.pl.Name).Inc()
-			return errCircuitOpen
-		}
-	}
-	ctx, cancel := context.WithTimeout(ctx, p.pl.Errors.Timeout.D())
-	defer cancel()
+	d.Msg = msg
+	return d, nil
+}
+
+// process runs a delivery through the steps and sinks. What the sinks
+// completed is noted in d.Outcome; what failed is returned as
+// policy.Failures, for the error policy to settle.
+func (p *pipelineRunner) process(ctx context.Context, d *policy.Delivery) error {
+	msg := d.Msg
 	if msg.Meta(transport.MetaReplayID) != "" {
 		// A replay exists to see what changed since the failure.
 		ctx = component.WithFreshLookups(ctx)
 	}
-	fullRun := from == 0 && resumeSink == "" && msg.Meta(metaReplayMode) != ReplayResume
-	s := &settlement{}
-	res := &flow.Result{Outputs: []flow.Output{{Sink: resumeSink, Msg: msg}}}
-	if resumeSink == "" {
-		res, err = p.exec.Process(ctx, msg, from)
+	var fs policy.Failures
+	outputs := []flow.Output{{Sink: d.Start.Sink, Msg: msg}}
+	if d.Start.Sink == "" {
+		res, err := p.exec.Process(ctx, msg, d.Start.Step)
 		if err != nil {
-			var se *flow.StepError
-			errors.As(err, &se)
-			seq, err := p.retryOrDeadLetter(ctx, msg, target{step: se.Step.Name, index: se.Step.Index}, se.Input, se.Err, attempt)
-			if err != nil {
-				return err
-			}
-			s.deadLettered(seq, p.e.secrets.redact(se.Err.Error()))
-			p.settle(ctx, msg, s, fullRun)
-			return nil
+			return policy.Failures{stepFailure(msg, err)}
 		}
-	}
-	s.dropped = res.Dropped
-	for _, f := range res.Failed {
-		seq, err := p.deadLetter(ctx, msg, target{step: f.Step.Name, index: f.Step.Index}, f.Input, f.Err, "permanent", attempt)
-		if err != nil {
-			return err
+		d.Outcome.Dropped = res.Dropped
+		for _, se := range res.Failed {
+			fs = append(fs, stepFailure(msg, se))
 		}
-		s.deadLettered(seq, p.e.secrets.redact(f.Err.Error()))
+		outputs = res.Outputs
 	}
-	if err := p.deliver(ctx, msg, res.Outputs, attempt, s); err != nil {
-		return err
+	if fs = append(fs, p.deliver(ctx, outputs, &d.Outcome)...); len(fs) > 0 {
+		return fs
 	}
-	p.budget.forget(msg.ID)
-	p.settle(ctx, msg, s, fullRun)
 	return nil
 }
 
-// circuitWait is how long a message waits for an open circuit before it is
-// handed back to the stream.
-func (p *pipelineRunner) circuitWait() time.Duration {
-	return min(p.pl.Errors.Circuit.ProbeEvery.D()*2, 30*time.Second)
+// stepFailure is the failure of a step (a *flow.StepError), or of msg at
+// no step in particular.
+func stepFailure(msg *component.Message, err error) *policy.Failure {
+	var se *flow.StepError
+	if !errors.As(err, &se) {
+		return &policy.Failure{Input: msg, Err: err}
+	}
+	return &policy.Failure{Step: se.Step.Name, Index: se.Step.Index, Input: se.Input, Err: se.Err}
 }
 
-// target is where a failure happened: a step, or a sink.
-type target struct {
-	step  string
-	index int
-	sink  string
+// sinkFailure is the failure of sink to complete input.
+func sinkFailure(pl *config.Pipeline, sink string, input *component.Message, err error) *policy.Failure {
+	return &policy.Failure{Step: "sink:" + sink, Index: len(pl.Steps), Sink: sink, Input: input, Err: err}
 }
 
-func sinkTarget(pl *config.Pipeline, sink string) target {
-	return target{step: "sink:" + sink, index: len(pl.Steps), sink: sink}
-}
-
-// deliver hands the outputs to their sinks and settles each failure,
-// noting deliveries and dead letters in s.
-func (p *pipelineRunner) deliver(ctx context.Context, original *component.Message, outputs []flow.Output, attempt int, s *settlement) error {
+// deliver hands the outputs to their sinks, noting what they completed in
+// o, and returns what they did not.
+func (p *pipelineRunner) deliver(ctx context.Context, outputs []flow.Output, o *policy.Outcome) policy.Failures {
 	bySink := map[string][]flow.Output{}
 	var order []string
-	for _, o := range outputs {
-		if _, ok := bySink[o.Sink]; !ok {
-			order = append(order, o.Sink)
+	for _, out := range outputs {
+		if _, ok := bySink[out.Sink]; !ok {
+			order = append(order, out.Sink)
 		}
-		bySink[o.Sink] = append(bySink[o.Sink], o)
+		bySink[out.Sink] = append(bySink[out.Sink], out)
 	}
-	var retry error
+	var fs policy.Failures
 	for _, name := range order {
-		sr := p.sinks[name]
 		outs := bySink[name]
 		msgs := make([]*component.Message, len(outs))
-		for i, o := range outs {
-			msgs[i] = o.Msg
+		for i, out := range outs {
+			msgs[i] = out.Msg
 		}
-		errs := sr.write(ctx, msgs)
-		for i, err := range errs {
-			if err == nil {
-				s.delivered++
-				s.sinks = append(s.sinks, name)
-				p.commit(ctx, outs[i])
-				p.e.metrics.out.WithLabelValues(p.pl.Name, name).Inc()
-				p.e.metrics.observeEndToEnd(p.pl.Name, msgs[i], p.e.clock.Now())
-				if p.e.opts.LogMessages {
-					p.e.log.Info("delivered", "pipeline", p.pl.Name, "sink", name, "id", msgs[i].ID, "key", msgs[i].Meta(component.MetaKey))
-				}
+		for i, err := range p.sinks[name].write(ctx, msgs) {
+			if err != nil {
+				fs = append(fs, sinkFailure(p.pl, name, msgs[i], err))
 				continue
 			}
-			if component.IsPermanent(err) {
-				seq, dlErr := p.deadLetter(ctx, original, sinkTarget(p.pl, name), msgs[i], err, "permanent", attempt)
-				if dlErr != nil {
-					return dlErr
-				}
-				s.deadLettered(seq, p.e.secrets.redact(err.Error()))
-				continue
-			}
-			if retry == nil {
-				seq, rerr := p.retryOrDeadLetter(ctx, original, sinkTarget(p.pl, name), msgs[i], err, attempt)
-				if rerr != nil {
-					retry = rerr
-				} else {
-					s.deadLettered(seq, p.e.secrets.redact(err.Error()))
-				}
+			o.Delivered++
+			o.Sinks = append(o.Sinks, name)
+			p.commit(ctx, outs[i])
+			p.e.metrics.out.WithLabelValues(p.pl.Name, name).Inc()
+			p.e.metrics.observeEndToEnd(p.pl.Name, msgs[i], p.e.clock.Now())
+			if p.e.opts.LogMessages {
+				p.e.log.Info("delivered", "pipeline", p.pl.Name, "sink", name, "id", msgs[i].ID, "key", msgs[i].Meta(component.MetaKey))
 			}
 		}
 	}
-	return retry
-}
-
-// retryOrDeadLetter settles a failure that is not permanent: retryable
-// errors are retried without limit (an error: the message is handed back);
-// unclassified ones until the budget is spent, then dead-lettered as
-// exhausted (the record's id).
-func (p *pipelineRunner) retryOrDeadLetter(ctx context.Context, original *component.Message, t target, input *component.Message, cause error, attempt int) (seq uint64, err error) {
-	text := p.e.secrets.redact(cause.Error())
-	defer func() {
-		if err != nil {
-			p.recordRetrying(ctx, original, t.step, text, attempt)
-		}
-	}()
-	if component.IsRetryable(cause) || errors.Is(cause, context.DeadlineExceeded) {
-		p.e.metrics.failed.WithLabelValues(p.pl.Name, t.step, "retryable").Inc()
-		p.e.metrics.retried.WithLabelValues(p.pl.Name).Inc()
-		p.e.log.Warn("retryable failure: the message will be retried", "pipeline", p.pl.Name, "step", t.step,
-			"id", original.ID, "correlation_id", original.Meta(component.MetaCorrelationID), "attempt", attempt, "error", text)
-		return 0, fmt.Errorf("step %s: %s", t.step, text)
-	}
-	p.e.metrics.failed.WithLabelValues(p.pl.Name, t.step, "unclassified").Inc()
-	if spent := p.budget.spend(original.ID); spent < p.pl.Errors.UnclassifiedAttempts {
-		p.e.metrics.retried.WithLabelValues(p.pl.Name).Inc()
-		p.e.log.Warn("failure: the message will be retried", "pipeline", p.pl.Name, "step", t.step,
-			"id", original.ID, "attempt", attempt, "unclassified_failures", spent, "of", p.pl.Errors.UnclassifiedAttempts, "error", text)
-		return 0, fmt.Errorf("step %s: %s", t.step, text)
-	}
-	p.budget.forget(original.ID)
-	return p.deadLetter(ctx, original, t, input, cause, "exhausted", attempt)
+	return fs
 }

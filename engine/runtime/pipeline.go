@@ -15,6 +15,7 @@ import (
 	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/config"
 	"github.com/pipewright/pipewright/engine/internal/flow"
+	"github.com/pipewright/pipewright/engine/internal/policy"
 	"github.com/pipewright/pipewright/engine/internal/transport"
 	"github.com/pipewright/pipewright/engine/source"
 )
@@ -31,8 +32,9 @@ type pipelineRunner struct {
 	// conns are the generation's connections by name.
 	conns map[string]*liveConnection
 	// deps are the circuits of the connections the steps and sinks use.
-	deps   []*circuit
-	budget *budget
+	deps []*circuit
+	// handler is process wrapped in the error policy.
+	handler policy.Handler
 	// state holds what the steps remember (changed steps' last values).
 	state component.State
 	// dir is the pipeline directory.
@@ -71,7 +73,7 @@ const commitTimeout = 30 * time.Second
 // buildPipeline builds pl's runner for generation g, taking over the sinks
 // and source of have whose keys are unchanged and creating the others.
 func (e *Engine) buildPipeline(ctx context.Context, have *running, g *generation, pl *config.Pipeline) (*pipelineRunner, error) {
-	p := &pipelineRunner{e: e, pl: pl, sinks: map[string]*sinkRunner{}, conns: g.connections, budget: e.budgetOf(pl.Name), dir: g.project.Dir}
+	p := &pipelineRunner{e: e, pl: pl, sinks: map[string]*sinkRunner{}, conns: g.connections, dir: g.project.Dir}
 	deps := map[string]*circuit{}
 	for _, name := range sortedKeys(pl.Sinks) {
 		cc := pl.Sinks[name]
@@ -99,6 +101,7 @@ func (e *Engine) buildPipeline(ctx context.Context, have *running, g *generation
 	}
 	p.state = transport.NewState(e.stateKV, pl.Name+"/steps")
 	p.exec = flow.New(pl, &config.StepEnv{Globals: g.project.Globals, Lookup: p.lookup, State: p.readState}, e.metrics.stepObserver(pl.Name))
+	p.handler = p.errorPolicy()
 	key := componentKey(g.project, pl, pl.Source)
 	src := have.sources[key]
 	if src == nil {
@@ -188,7 +191,7 @@ func (e *Engine) subscribe(pipeline string) (message.Subscriber, error) {
 }
 
 // deliveryUnmarshaler decodes like the NATS marshaler and records the
-// delivery attempt from the JetStream metadata.
+// delivery count and stream sequence from the JetStream metadata.
 type deliveryUnmarshaler struct{ wmnats.NATSMarshaler }
 
 func (u deliveryUnmarshaler) Unmarshal(m *nats.Msg) (*message.Message, error) {
@@ -198,6 +201,7 @@ func (u deliveryUnmarshaler) Unmarshal(m *nats.Msg) (*message.Message, error) {
 	}
 	if md, err := m.Metadata(); err == nil {
 		wm.Metadata.Set(metaDelivered, strconv.FormatUint(md.NumDelivered, 10))
+		wm.Metadata.Set(transport.MetaStreamSeq, strconv.FormatUint(md.Sequence.Stream, 10))
 	}
 	return wm, nil
 }

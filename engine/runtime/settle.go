@@ -10,57 +10,43 @@ import (
 	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/expr"
 	"github.com/pipewright/pipewright/engine/internal/dlq"
+	"github.com/pipewright/pipewright/engine/internal/policy"
 	"github.com/pipewright/pipewright/engine/internal/transport"
 )
 
-// settlement is what became of one stream message: the dead letters it
-// made (their ids and errors), what it delivered (and to which sinks) and
-// dropped.
-type settlement struct {
-	seqs      []uint64
-	errs      []string
-	delivered int
-	sinks     []string
-	dropped   int
-}
-
-func (s *settlement) deadLettered(seq uint64, err string) {
-	s.seqs = append(s.seqs, seq)
-	s.errs = append(s.errs, err)
-}
-
-// outcome is the replay outcome of a settled message: ok only when every
-// output reached its sink.
-func (s *settlement) outcome() *ReplayOutcome {
+// replayOutcome is the replay outcome of a settled message: ok only when
+// every output reached its sink.
+func replayOutcome(o *policy.Outcome) *ReplayOutcome {
 	switch {
-	case len(s.seqs) > 0:
-		return &ReplayOutcome{Status: ReplayFailed, Error: s.errs[0], DLQSeq: s.seqs[0]}
-	case s.delivered == 0 && s.dropped > 0:
+	case len(o.DeadLetters) > 0:
+		return &ReplayOutcome{Status: ReplayFailed, Error: o.DeadLetters[0].Error, DLQSeq: o.DeadLetters[0].Seq}
+	case o.Delivered == 0 && o.Dropped > 0:
 		return &ReplayOutcome{Status: ReplayDropped}
 	}
 	return &ReplayOutcome{Status: ReplayOK}
 }
 
-// settle finishes a message the handler acknowledges: the outcome of a
-// replay, and the open dead letters that a full delivery resolves.
-func (p *pipelineRunner) settle(ctx context.Context, msg *component.Message, s *settlement, fullRun bool) {
-	ctx = context.WithoutCancel(ctx)
-	p.recordSettled(ctx, msg, s)
-	p.settleReplay(ctx, msg, s)
-	if fullRun && len(s.seqs) == 0 && s.delivered > 0 && p.pl.DeadLetters.AutoResolve {
-		p.resolveDelivered(ctx, msg)
+// settle files what became of a settled delivery: the activity record, the
+// outcome of a replay, and the open dead letters a full delivery resolves.
+func (p *pipelineRunner) settle(ctx context.Context, d *policy.Delivery) {
+	o := &d.Outcome
+	p.recordSettled(ctx, d.Msg, o)
+	p.settleReplay(ctx, d.Msg, o)
+	fullRun := d.Start == (policy.Start{}) && d.Msg.Meta(metaReplayMode) != ReplayResume
+	if fullRun && len(o.DeadLetters) == 0 && o.Delivered > 0 && p.pl.DeadLetters.AutoResolve {
+		p.resolveDelivered(ctx, d.Msg)
 	}
 }
 
 // settleReplay resolves the record a replayed message replayed (delivered,
 // dropped by a filter, or replaced by the new failure), then records the
 // replay's outcome: whoever sees the outcome sees the record settled too.
-func (p *pipelineRunner) settleReplay(ctx context.Context, msg *component.Message, s *settlement) {
+func (p *pipelineRunner) settleReplay(ctx context.Context, msg *component.Message, outcome *policy.Outcome) {
 	id := msg.Meta(transport.MetaReplayID)
 	if id == "" {
 		return
 	}
-	o := s.outcome()
+	o := replayOutcome(outcome)
 	o.ReplayID, o.At = id, p.e.clock.Now().UTC()
 	o.Seq, _ = strconv.ParseUint(msg.Meta(metaReplayOf), 10, 64)
 	if o.Seq != 0 {

@@ -14,8 +14,10 @@ const (
 	MetaVars = "pw-vars"
 	// MetaResumeStep is the index of the step a replayed message starts at.
 	MetaResumeStep = "pw-resume-step"
-	// MetaDelivered is the delivery attempt (1 for the first), set on receipt.
+	// MetaDelivered is the delivery count (1 for the first), set on receipt.
 	MetaDelivered = "pw-delivered"
+	// MetaStreamSeq is the message's stream sequence, set on receipt.
+	MetaStreamSeq = "pw-stream-seq"
 	// MetaReplayID names the replay whose outcome should be recorded.
 	MetaReplayID = "pw-replay-id"
 )
@@ -58,7 +60,7 @@ func FromWire(wm *message.Message) (*component.Message, error) {
 				return nil, fmt.Errorf("decoding vars of message %s: %w", wm.UUID, err)
 			}
 			m.Vars, _ = vars.(map[string]any)
-		case MetaResumeStep, MetaDelivered:
+		case MetaResumeStep, MetaDelivered, MetaStreamSeq:
 		default:
 			m.Metadata[k] = v
 		}
