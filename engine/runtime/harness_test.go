@@ -30,6 +30,8 @@ type target struct {
 	down     bool
 	locked   bool    // writes fail, the health check passes (a locked database)
 	failures []error // returned by the next writes, in order
+	// downAfter takes the target down once the last failure is returned.
+	downAfter bool
 	got      map[string]int
 	order    []string
 	bodies   map[string]map[string]any // the last body delivered per id
@@ -82,6 +84,7 @@ func (t *target) write(batch []*component.Message) error {
 	if len(t.failures) > 0 {
 		err := t.failures[0]
 		t.failures = t.failures[1:]
+		t.down = t.downAfter && len(t.failures) == 0
 		return err
 	}
 	for _, m := range batch {
