@@ -32,9 +32,9 @@ type target struct {
 	failures []error // returned by the next writes, in order
 	// downAfter takes the target down once the last failure is returned.
 	downAfter bool
-	got      map[string]int
-	order    []string
-	bodies   map[string]map[string]any // the last body delivered per id
+	got       map[string]int
+	order     []string
+	bodies    map[string]map[string]any // the last body delivered per id
 	// items answer the "item" lookup by sku; answers are cached forever
 	// unless a lookup asks for fresh data (a replay).
 	items  map[string]string

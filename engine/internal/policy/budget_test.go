@@ -2,7 +2,6 @@ package policy_test
 
 import (
 	"context"
-	"errors"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -11,7 +10,6 @@ import (
 )
 
 func TestBudget_retries_unclassified_failures_until_it_is_spent(t *testing.T) {
-	odd := &policy.Failure{Step: "sink:main", Err: errors.New("odd"), Class: policy.Unclassified}
 	tests := []struct {
 		name         string
 		spent        int // before this delivery
@@ -34,18 +32,7 @@ func TestBudget_retries_unclassified_failures_until_it_is_spent(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var logs logBuffer
 			obs := &observer{}
-			h := policy.Budget(3, logs.logger(), obs)(func(context.Context, *policy.Delivery) error {
-				if len(tt.classes) == 0 {
-					return nil
-				}
-				var fs policy.Failures
-				for _, c := range tt.classes {
-					f := *odd
-					f.Class = c
-					fs = append(fs, &f)
-				}
-				return fs
-			})
+			h := policy.Budget(3, logs.logger(), obs)(classified(tt.classes...))
 			d := delivery("m1")
 			d.Unclassified = tt.spent
 			err := h(context.Background(), d)

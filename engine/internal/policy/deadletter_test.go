@@ -36,16 +36,7 @@ func TestDeadLetter_stores_what_cannot_be_retried_and_hands_back_the_rest(t *tes
 				stored = append(stored, f.Step)
 				return policy.DeadLettered{Seq: uint64(len(stored)), Error: f.Err.Error()}, tt.storeErr
 			}
-			h := policy.DeadLetter(store)(func(_ context.Context, d *policy.Delivery) error {
-				var fs policy.Failures
-				for i, c := range tt.classes {
-					fs = append(fs, &policy.Failure{Step: "s" + string(rune('0'+i)), Err: errors.New(string(c)), Class: c})
-				}
-				if fs == nil {
-					return nil
-				}
-				return fs
-			})
+			h := policy.DeadLetter(store)(classified(tt.classes...))
 			d := delivery("m1")
 			err := h(context.Background(), d)
 			assert.Equal(t, tt.wantStore, stored)

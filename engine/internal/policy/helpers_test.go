@@ -3,6 +3,7 @@ package policy_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"log/slog"
 	"strings"
 	"sync"
@@ -59,6 +60,21 @@ func failing(errs ...error) policy.Handler {
 		fs := make(policy.Failures, len(errs))
 		for i, err := range errs {
 			fs[i] = &policy.Failure{Step: "s" + string(rune('0'+i)), Input: d.Msg, Err: err}
+		}
+		return fs
+	}
+}
+
+// classified is a handler returning failures of the given classes, at
+// steps named s0, s1, ...
+func classified(cs ...policy.Class) policy.Handler {
+	return func(_ context.Context, d *policy.Delivery) error {
+		if len(cs) == 0 {
+			return nil
+		}
+		fs := make(policy.Failures, len(cs))
+		for i, c := range cs {
+			fs[i] = &policy.Failure{Step: "s" + string(rune('0'+i)), Input: d.Msg, Err: errors.New(string(c)), Class: c}
 		}
 		return fs
 	}
