@@ -67,7 +67,9 @@ func (p *pipelineRunner) process(ctx context.Context, d *policy.Delivery) error 
 		}
 		d.Outcome.Dropped = res.Dropped
 		for _, se := range res.Failed {
-			fs = append(fs, stepFailure(msg, se))
+			f := stepFailure(msg, se)
+			f.Class = policy.Permanent // flow keeps only permanent ones here
+			fs = append(fs, f)
 		}
 		outputs = res.Outputs
 	}
