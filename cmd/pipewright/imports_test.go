@@ -155,8 +155,8 @@ func TestImportRules_catch_each_violation(t *testing.T) {
 		pkg  goPackage
 		want string
 	}{
-		{"engine importing a connector through a dependency", goPackage{ImportPath: m("engine/runtime"), Deps: []string{"fmt", m("engine/component"), m("connectors/file")}},
-			"engine/runtime depends on connectors/file"},
+		{"engine importing a connector through a dependency", goPackage{ImportPath: m("engine/service"), Deps: []string{"fmt", m("engine/component"), m("connectors/file")}},
+			"engine/service depends on connectors/file"},
 		{"engine test importing a connector", goPackage{ImportPath: m("engine/config"), XTestImports: []string{m("connectors/sage500")}},
 			"engine/config depends on connectors/sage500"},
 		{"connector importing another", goPackage{ImportPath: m("connectors/sage500"), Imports: []string{m("connectors/spapi/models")}},
@@ -186,8 +186,8 @@ func TestImportRules_catch_each_violation(t *testing.T) {
 		{ImportPath: m("connectors/spapi/simulator"), Deps: []string{m("connectors/internal/demo"), m("connectors/spapi/models")}},
 		{ImportPath: m("connectors/sage500/sage500demo"), Imports: []string{m("connectors/sage500")}, Deps: []string{m("connectors/internal/demo")}},
 		{ImportPath: m("cmd/pipewright/internal/cli"), Deps: []string{m("connectors/spapi/simulator"), m("connectors/sage500/sage500demo")}},
-		{ImportPath: m("engine/runtime"), XTestImports: []string{m("engine/componenttest")}},
-		{ImportPath: m("engine/runtime"), Imports: []string{m("engine/source")}},
+		{ImportPath: m("engine/service"), XTestImports: []string{m("engine/componenttest")}},
+		{ImportPath: m("engine/service"), Imports: []string{m("engine/source")}},
 		{ImportPath: m("connectors/httppoll"), Imports: []string{m("engine/component")}, XTestImports: []string{m("engine/connectortest"), m("engine/source")}},
 		{ImportPath: m("connectors/sage500/sage500demo"), XTestImports: []string{m("engine/connectortest"), m("connectors/sage500")}},
 	}

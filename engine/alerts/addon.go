@@ -7,32 +7,32 @@ import (
 	"time"
 
 	"github.com/pipewright/pipewright/engine/config"
-	"github.com/pipewright/pipewright/engine/runtime"
+	"github.com/pipewright/pipewright/engine/service"
 )
 
 // Addon runs a Watcher of an engine every alerts.check_every; it is a
-// runtime.Addon and does nothing when the project configures no notifier.
+// service.Addon and does nothing when the project configures no notifier.
 type Addon struct {
 	cancel context.CancelFunc
 	done   sync.WaitGroup
 }
 
-var _ runtime.Addon = (*Addon)(nil)
+var _ service.Addon = (*Addon)(nil)
 
 // New returns the alerts addon.
 func New() *Addon { return &Addon{} }
 
 // engineSource reads an engine's dead letters and connections.
-type engineSource struct{ e *runtime.Engine }
+type engineSource struct{ e *service.Engine }
 
-func (s engineSource) OpenGroups(ctx context.Context) ([]*runtime.DeadLetterGroup, error) {
-	return s.e.Admin().Groups(ctx, runtime.DeadLetterFilter{Status: runtime.StatusOpen}, 0)
+func (s engineSource) OpenGroups(ctx context.Context) ([]*service.DeadLetterGroup, error) {
+	return s.e.Admin().Groups(ctx, service.DeadLetterFilter{Status: service.StatusOpen}, 0)
 }
 
-func (s engineSource) ConnectionStates() []runtime.ConnectionState { return s.e.ConnectionStates() }
+func (s engineSource) ConnectionStates() []service.ConnectionState { return s.e.ConnectionStates() }
 
 // Start begins watching.
-func (a *Addon) Start(_ context.Context, e *runtime.Engine) error {
+func (a *Addon) Start(_ context.Context, e *service.Engine) error {
 	p := e.Project()
 	cfg := p.Alerts
 	if !cfg.Configured() {
@@ -78,7 +78,7 @@ func (a *Addon) Stop(context.Context) error {
 // consoleURL is where alerts link to: alerts.console_url, else the
 // console below the engine's public URL (server.public_url, or derived
 // from the listen address).
-func consoleURL(cfg config.Alerts, e *runtime.Engine) string {
+func consoleURL(cfg config.Alerts, e *service.Engine) string {
 	if cfg.ConsoleURL != "" {
 		return cfg.ConsoleURL
 	}

@@ -16,7 +16,7 @@ import (
 	"github.com/pipewright/pipewright/engine/componenttest"
 	"github.com/pipewright/pipewright/engine/config"
 	"github.com/pipewright/pipewright/engine/registry"
-	"github.com/pipewright/pipewright/engine/runtime"
+	"github.com/pipewright/pipewright/engine/service"
 )
 
 // The addon reads alerts: from the project file and watches the engine:
@@ -36,8 +36,8 @@ func TestAddon_watches_the_engine_as_the_project_file_says(t *testing.T) {
 	require.NoError(t, err)
 	p, err := config.Load(dir, config.Options{Registry: reg, LookupEnv: func(k string) (string, bool) { return hook.URL, k == "HOOK" }})
 	require.NoError(t, err)
-	e, err := runtime.New(runtime.Options{Project: p, DataDir: t.TempDir(), Listen: "127.0.0.1:0",
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Addons: []runtime.Addon{alerts.New()}})
+	e, err := service.New(service.Options{Project: p, DataDir: t.TempDir(), Listen: "127.0.0.1:0",
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Addons: []service.Addon{alerts.New()}})
 	require.NoError(t, err)
 	require.NoError(t, e.Start(context.Background()))
 	t.Cleanup(func() {

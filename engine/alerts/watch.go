@@ -11,16 +11,16 @@ import (
 	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/config"
 	"github.com/pipewright/pipewright/engine/internal/dlq"
-	"github.com/pipewright/pipewright/engine/runtime"
+	"github.com/pipewright/pipewright/engine/service"
 )
 
 // Source is what the watcher looks at: an engine, or a test's fake.
 type Source interface {
 	// OpenGroups returns the open dead letters grouped by pipeline and
 	// reason.
-	OpenGroups(ctx context.Context) ([]*runtime.DeadLetterGroup, error)
+	OpenGroups(ctx context.Context) ([]*service.DeadLetterGroup, error)
 	// ConnectionStates returns the connections.
-	ConnectionStates() []runtime.ConnectionState
+	ConnectionStates() []service.ConnectionState
 }
 
 // Watcher checks the conditions and notifies. Check is not safe for
@@ -90,8 +90,8 @@ func (w *Watcher) threshold(pipeline string) int {
 	return w.cfg.DeadLetters.Threshold
 }
 
-func (w *Watcher) checkDeadLetters(ctx context.Context, now time.Time, groups []*runtime.DeadLetterGroup) {
-	byPipeline := map[string][]*runtime.DeadLetterGroup{}
+func (w *Watcher) checkDeadLetters(ctx context.Context, now time.Time, groups []*service.DeadLetterGroup) {
+	byPipeline := map[string][]*service.DeadLetterGroup{}
 	for _, g := range groups {
 		byPipeline[g.Pipeline] = append(byPipeline[g.Pipeline], g)
 	}
@@ -120,7 +120,7 @@ func (w *Watcher) checkDeadLetters(ctx context.Context, now time.Time, groups []
 	}
 }
 
-func (w *Watcher) flowAlert(name string, open, limit int, groups []*runtime.DeadLetterGroup) Alert {
+func (w *Watcher) flowAlert(name string, open, limit int, groups []*service.DeadLetterGroup) Alert {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Flow %s has %d open dead letters (alert threshold %d).\n", name, open, limit)
 	sort.Slice(groups, func(i, j int) bool { return groups[i].Count > groups[j].Count })
@@ -135,11 +135,11 @@ func (w *Watcher) flowAlert(name string, open, limit int, groups []*runtime.Dead
 	return Alert{Subject: fmt.Sprintf("[pipewright] flow %s: %d open dead letters", name, open), Text: strings.TrimSpace(b.String())}
 }
 
-func (w *Watcher) checkConnections(ctx context.Context, now time.Time, conns []runtime.ConnectionState) {
+func (w *Watcher) checkConnections(ctx context.Context, now time.Time, conns []service.ConnectionState) {
 	after := w.cfg.Connections.DegradedFor.D()
 	for _, c := range conns {
 		s := w.subject("connection/" + c.Name)
-		up := c.State == runtime.ConnectionUp || c.State == runtime.ConnectionFailing
+		up := c.State == service.ConnectionUp || c.State == service.ConnectionFailing
 		switch {
 		case up:
 			s.since = time.Time{}

@@ -17,24 +17,24 @@ import (
 	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/componenttest"
 	"github.com/pipewright/pipewright/engine/config"
-	"github.com/pipewright/pipewright/engine/runtime"
+	"github.com/pipewright/pipewright/engine/service"
 )
 
 // fakeEngine is what the watcher sees: open dead-letter groups and
 // connections, changed by the test.
 type fakeEngine struct {
 	mu     sync.Mutex
-	groups []*runtime.DeadLetterGroup
-	conns  []runtime.ConnectionState
+	groups []*service.DeadLetterGroup
+	conns  []service.ConnectionState
 }
 
-func (f *fakeEngine) OpenGroups(context.Context) ([]*runtime.DeadLetterGroup, error) {
+func (f *fakeEngine) OpenGroups(context.Context) ([]*service.DeadLetterGroup, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.groups, nil
 }
 
-func (f *fakeEngine) ConnectionStates() []runtime.ConnectionState {
+func (f *fakeEngine) ConnectionStates() []service.ConnectionState {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.conns
@@ -45,14 +45,14 @@ func (f *fakeEngine) setOpen(pipeline string, n int) {
 	defer f.mu.Unlock()
 	f.groups = nil
 	if n > 0 {
-		f.groups = []*runtime.DeadLetterGroup{{Pipeline: pipeline, Reason: "unknown SKU {} in order {}: add it to tables/sku_overrides.csv", Count: n}}
+		f.groups = []*service.DeadLetterGroup{{Pipeline: pipeline, Reason: "unknown SKU {} in order {}: add it to tables/sku_overrides.csv", Count: n}}
 	}
 }
 
 func (f *fakeEngine) setConnection(state, lastError string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.conns = []runtime.ConnectionState{{Name: "sage", Type: "sage500", State: state, LastError: lastError}}
+	f.conns = []service.ConnectionState{{Name: "sage", Type: "sage500", State: state, LastError: lastError}}
 }
 
 func alertConfig(webhook, smtp string) config.Alerts {
@@ -126,7 +126,7 @@ func TestWatcher_tells_when_a_connection_stays_degraded_and_when_it_recovers(t *
 	hook, mail, src, clock, w := newRig(t)
 	ctx := context.Background()
 
-	src.setConnection(runtime.ConnectionDown, `sage500: database is locked (5) (SQLITE_BUSY) writing order "113-1" for "Jane Doe"`)
+	src.setConnection(service.ConnectionDown, `sage500: database is locked (5) (SQLITE_BUSY) writing order "113-1" for "Jane Doe"`)
 	w.Check(ctx)
 	clock.Advance(9 * time.Minute)
 	w.Check(ctx)
@@ -143,7 +143,7 @@ func TestWatcher_tells_when_a_connection_stays_degraded_and_when_it_recovers(t *
 		assert.NotContains(t, text, "Jane Doe", "quoted values (personal data) stay out")
 	}
 
-	src.setConnection(runtime.ConnectionUp, "")
+	src.setConnection(service.ConnectionUp, "")
 	w.Check(ctx)
 	require.Len(t, hook.got(), 2)
 	assert.True(t, strings.Contains(hook.got()[1], "recovered: connection sage is up"), hook.got()[1])

@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/pipewright/pipewright/engine/runtime"
+	"github.com/pipewright/pipewright/engine/service"
 )
 
 // An operator's loop in the browser: the overview shows a failing flow,
@@ -67,7 +67,7 @@ func TestBrowser_operator_fixes_and_replays_dead_letters(t *testing.T) {
 	// group in bulk.
 	require.NoError(t, os.WriteFile(filepath.Join(s.dir, "tables", "skus.csv"), []byte("sku,item\nA,ITEM-A\nB,ITEM-B\nC,ITEM-C\n"), 0o644))
 	res := s.engine.Reload(t.Context(), "test")
-	require.Equal(t, runtime.ReloadApplied, res.Status, "%+v", res)
+	require.Equal(t, service.ReloadApplied, res.Status, "%+v", res)
 	b.open(s.url("/console/flows/orders"))
 	b.waitText("section.group .count", "3")
 	b.click("section.group a.button")

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/pipewright/pipewright/engine/runtime"
+	"github.com/pipewright/pipewright/engine/service"
 )
 
 // filterKeys are the dead-letter filters a bulk action takes.
@@ -21,9 +21,9 @@ const bulkPreview = 50
 type bulkData struct {
 	// Filter is the selection as query values (kept in the forms).
 	Filter  map[string]string
-	Records []*runtime.DeadLetter
+	Records []*service.DeadLetter
 	Count   int
-	Group   *runtime.DeadLetterGroup
+	Group   *service.DeadLetterGroup
 	Error   string
 }
 
@@ -55,7 +55,7 @@ func (c *Console) preview(ctx context.Context, d *bulkData) {
 	for k, v := range d.Filter {
 		q.Set(k, v)
 	}
-	f, err := runtime.FilterFromQuery(q)
+	f, err := service.FilterFromQuery(q)
 	if err != nil {
 		d.Error = err.Error()
 		return
@@ -81,7 +81,7 @@ func (c *Console) preview(ctx context.Context, d *bulkData) {
 // progress.
 func (c *Console) bulkStart(w http.ResponseWriter, r *http.Request, info reqInfo) {
 	d := bulkData{Filter: bulkFilter(r.PostFormValue)}
-	body := runtime.BulkBody{Filter: d.Filter, Note: strings.TrimSpace(r.PostFormValue("note"))}
+	body := service.BulkBody{Filter: d.Filter, Note: strings.TrimSpace(r.PostFormValue("note"))}
 	if v := r.PostFormValue("rate"); v != "" {
 		rate, err := strconv.ParseFloat(v, 64)
 		if err != nil || rate <= 0 {
@@ -93,7 +93,7 @@ func (c *Console) bulkStart(w http.ResponseWriter, r *http.Request, info reqInfo
 	if len(d.Filter) == 0 && d.Error == "" {
 		d.Error = "Choose what to act on first (a flow, a reason group, a step, an error text or a time range)."
 	}
-	var job runtime.Job
+	var job service.Job
 	if d.Error == "" {
 		req, err := body.Request(action)
 		if err == nil {
@@ -112,7 +112,7 @@ func (c *Console) bulkStart(w http.ResponseWriter, r *http.Request, info reqInfo
 }
 
 // jobData is a bulk job's page.
-type jobData struct{ Job runtime.Job }
+type jobData struct{ Job service.Job }
 
 func (jobData) title() (string, string) { return "Bulk job", "bulk" }
 

@@ -6,7 +6,7 @@ import (
 	"io/fs"
 	"net/http"
 
-	"github.com/pipewright/pipewright/engine/runtime"
+	"github.com/pipewright/pipewright/engine/service"
 )
 
 // Prefix is where the console is served.
@@ -15,21 +15,21 @@ const Prefix = "/console/"
 //go:embed templates/*.html static/*
 var assets embed.FS
 
-// Console is the operator console of one engine; it is a runtime.Addon.
+// Console is the operator console of one engine; it is a service.Addon.
 type Console struct {
-	e        *runtime.Engine
+	e        *service.Engine
 	sessions *sessions
 	pages    *pages
 }
 
-var _ runtime.Addon = (*Console)(nil)
+var _ service.Addon = (*Console)(nil)
 
-// New returns a console to pass to the engine in runtime.Options.Addons.
+// New returns a console to pass to the engine in service.Options.Addons.
 func New() *Console { return &Console{} }
 
 // Start registers the console's routes and makes / lead to it, unless the
 // project turns the console off.
-func (c *Console) Start(_ context.Context, e *runtime.Engine) error {
+func (c *Console) Start(_ context.Context, e *service.Engine) error {
 	opts := e.Project().Server.Console
 	if !opts.On() {
 		return nil

@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/pipewright/pipewright/engine/runtime"
+	"github.com/pipewright/pipewright/engine/service"
 )
 
 func fetch(t *testing.T, u string) (int, string) {
@@ -133,7 +133,7 @@ func TestConsole_overview_shows_the_running_version_and_a_refused_reload_with_it
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(path, []byte(strings.Replace(string(data), "msg.item != \"\"", "msg.itme != <>", 1)), 0o644))
 	res := s.engine.Reload(t.Context(), "test")
-	require.Equal(t, runtime.ReloadRefused, res.Status)
+	require.Equal(t, service.ReloadRefused, res.Status)
 
 	_, page = fetch(t, s.url("/console/"))
 	assert.Contains(t, page, "Reload refused")

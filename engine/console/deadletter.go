@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/pipewright/pipewright/engine/runtime"
+	"github.com/pipewright/pipewright/engine/service"
 )
 
 // replayWait is how long a replay from the console waits for its outcome
@@ -23,7 +23,7 @@ var privacyMarkers = []string{`"[masked]"`, `"[removed]"`}
 
 // deadLetterData is a dead letter's page.
 type deadLetterData struct {
-	Rec *runtime.DeadLetter
+	Rec *service.DeadLetter
 	// Masked: personal data is masked in what is shown (the pipeline's
 	// setting or the operator's choice), so the body cannot be edited.
 	Masked bool
@@ -31,7 +31,7 @@ type deadLetterData struct {
 	MaskChosen bool
 	// Removed: the retention removed personal data from the record.
 	Removed bool
-	Outcome *runtime.ReplayOutcome
+	Outcome *service.ReplayOutcome
 	// Edit is the body in the editor: the step input, or what the operator
 	// sent back when it was refused.
 	Edit   string
@@ -51,7 +51,7 @@ func (c *Console) loadDeadLetter(ctx context.Context, w http.ResponseWriter, r *
 	}
 	a := c.e.Admin()
 	rec, err := a.Get(ctx, seq)
-	if errors.Is(err, runtime.ErrNoDeadLetter) {
+	if errors.Is(err, service.ErrNoDeadLetter) {
 		c.fail(w, r, http.StatusNotFound, "There is no dead letter "+strconv.FormatUint(seq, 10)+" (dropped, or removed after its retention).")
 		return nil, false
 	}
@@ -91,7 +91,7 @@ func (c *Console) replay(w http.ResponseWriter, r *http.Request, info reqInfo) {
 	if !ok {
 		return
 	}
-	var req runtime.ReplayRequest
+	var req service.ReplayRequest
 	switch r.PostFormValue("mode") {
 	case "resume":
 		req.Resume = true
@@ -143,11 +143,11 @@ func (c *Console) refuse(w http.ResponseWriter, r *http.Request, info reqInfo, d
 // errStatus is the HTTP status of an Admin error: 409 when the record's
 // state does not allow the action.
 func errStatus(err error) int {
-	var se *runtime.StateError
+	var se *service.StateError
 	switch {
 	case errors.As(err, &se):
 		return http.StatusConflict
-	case errors.Is(err, runtime.ErrNoDeadLetter):
+	case errors.Is(err, service.ErrNoDeadLetter):
 		return http.StatusNotFound
 	}
 	return http.StatusInternalServerError

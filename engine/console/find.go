@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/pipewright/pipewright/engine/runtime"
+	"github.com/pipewright/pipewright/engine/service"
 )
 
 // findData is what every flow did with a business key.
@@ -28,8 +28,8 @@ type keyFlow struct {
 	Pipeline string
 	// KeyNames say what the key is to this flow (order, sku...).
 	KeyNames    []string
-	Events      []runtime.ActivityEvent
-	DeadLetters map[uint64]*runtime.DeadLetter
+	Events      []service.ActivityEvent
+	DeadLetters map[uint64]*service.DeadLetter
 	Delivered   int
 	Open        int
 }
@@ -52,7 +52,7 @@ func (c *Console) story(ctx context.Context, d *findData) {
 	byFlow := map[string]*keyFlow{}
 	flow := func(name string) *keyFlow {
 		if byFlow[name] == nil {
-			byFlow[name] = &keyFlow{Pipeline: name, DeadLetters: map[uint64]*runtime.DeadLetter{}}
+			byFlow[name] = &keyFlow{Pipeline: name, DeadLetters: map[uint64]*service.DeadLetter{}}
 		}
 		return byFlow[name]
 	}
@@ -75,7 +75,7 @@ func (c *Console) story(ctx context.Context, d *findData) {
 			}
 		}
 	}
-	recs, err := a.List(ctx, runtime.DeadLetterFilter{Key: d.Key})
+	recs, err := a.List(ctx, service.DeadLetterFilter{Key: d.Key})
 	if err != nil {
 		d.Errors = append(d.Errors, "dead letters: "+err.Error())
 	}
@@ -99,7 +99,7 @@ func (c *Console) story(ctx context.Context, d *findData) {
 }
 
 // refsOf lists the dead letters an event names.
-func refsOf(ev runtime.ActivityEvent) []uint64 {
+func refsOf(ev service.ActivityEvent) []uint64 {
 	var seqs []uint64
 	for _, dl := range ev.DeadLetters {
 		seqs = append(seqs, dl.Seq)

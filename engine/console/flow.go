@@ -6,7 +6,7 @@ import (
 	"sort"
 	"time"
 
-	"github.com/pipewright/pipewright/engine/runtime"
+	"github.com/pipewright/pipewright/engine/service"
 )
 
 // recentEvents is how many events a flow page shows.
@@ -15,10 +15,10 @@ const recentEvents = 30
 // flowData is a flow's page: its state, its open dead letters by reason,
 // the latest resolved ones and its recent activity.
 type flowData struct {
-	Flow     runtime.FlowStatus
-	Groups   []*runtime.DeadLetterGroup
-	Resolved []*runtime.DeadLetter
-	Recent   []runtime.ActivityEvent
+	Flow     service.FlowStatus
+	Groups   []*service.DeadLetterGroup
+	Resolved []*service.DeadLetter
+	Recent   []service.ActivityEvent
 	Errors   []string
 }
 
@@ -46,7 +46,7 @@ func (c *Console) flow(w http.ResponseWriter, r *http.Request, info reqInfo) {
 	}
 	d.Flow.LastError = c.maskText(name, d.Flow.LastError)
 	a := c.e.Admin()
-	if d.Groups, err = a.Groups(ctx, runtime.DeadLetterFilter{Status: runtime.StatusOpen, Pipeline: name}, 3); err != nil {
+	if d.Groups, err = a.Groups(ctx, service.DeadLetterFilter{Status: service.StatusOpen, Pipeline: name}, 3); err != nil {
 		d.Errors = append(d.Errors, "dead letters: "+err.Error())
 	}
 	for _, g := range d.Groups {
@@ -54,7 +54,7 @@ func (c *Console) flow(w http.ResponseWriter, r *http.Request, info reqInfo) {
 			g.Examples[i] = a.Present(ex, false, false)
 		}
 	}
-	resolved, err := a.List(ctx, runtime.DeadLetterFilter{Status: runtime.StatusResolved, Pipeline: name})
+	resolved, err := a.List(ctx, service.DeadLetterFilter{Status: service.StatusResolved, Pipeline: name})
 	if err != nil {
 		d.Errors = append(d.Errors, "resolved dead letters: "+err.Error())
 	}
@@ -68,7 +68,7 @@ func (c *Console) flow(w http.ResponseWriter, r *http.Request, info reqInfo) {
 	c.render(w, r, http.StatusOK, "flow", info, d)
 }
 
-func resolvedAt(r *runtime.DeadLetter) time.Time {
+func resolvedAt(r *service.DeadLetter) time.Time {
 	if r.Resolution == nil {
 		return time.Time{}
 	}

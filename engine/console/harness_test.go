@@ -24,7 +24,7 @@ import (
 	"github.com/pipewright/pipewright/engine/config"
 	"github.com/pipewright/pipewright/engine/console"
 	"github.com/pipewright/pipewright/engine/registry"
-	"github.com/pipewright/pipewright/engine/runtime"
+	"github.com/pipewright/pipewright/engine/service"
 )
 
 // shopDir is a small shop: orders whose SKU a table maps to an item go to
@@ -158,7 +158,7 @@ type shop struct {
 	listen string
 	env    map[string]string
 	erp    *erp
-	engine *runtime.Engine
+	engine *service.Engine
 }
 
 // newShop writes the shop directory with the given orders (JSON lines).
@@ -197,8 +197,8 @@ func (s *shop) start() {
 	if testing.Verbose() {
 		out = os.Stderr
 	}
-	e, err := runtime.New(runtime.Options{Project: p, DataDir: s.data, Listen: s.listen, Workers: 4, Load: s.load,
-		Logger: slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelWarn})), Addons: []runtime.Addon{console.New()}})
+	e, err := service.New(service.Options{Project: p, DataDir: s.data, Listen: s.listen, Workers: 4, Load: s.load,
+		Logger: slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelWarn})), Addons: []service.Addon{console.New()}})
 	require.NoError(s.t, err)
 	require.NoError(s.t, e.Start(context.Background()))
 	s.engine = e
@@ -231,11 +231,11 @@ func (s *shop) stop() {
 func (s *shop) url(path string) string { return "http://" + s.engine.Addr() + path }
 
 // openRecords waits for n open dead letters.
-func (s *shop) openRecords(n int) []*runtime.DeadLetter {
+func (s *shop) openRecords(n int) []*service.DeadLetter {
 	s.t.Helper()
-	var recs []*runtime.DeadLetter
+	var recs []*service.DeadLetter
 	eventually(s.t, "open dead letters", func() bool {
-		recs, _ = s.engine.Admin().List(context.Background(), runtime.DeadLetterFilter{Status: runtime.StatusOpen})
+		recs, _ = s.engine.Admin().List(context.Background(), service.DeadLetterFilter{Status: service.StatusOpen})
 		return len(recs) == n
 	})
 	return recs
@@ -269,9 +269,9 @@ var client = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) er
 func itoa(n uint64) string { return strconv.FormatUint(n, 10) }
 
 // mustOpen returns the open dead letters now.
-func mustOpen(t *testing.T, s *shop) []*runtime.DeadLetter {
+func mustOpen(t *testing.T, s *shop) []*service.DeadLetter {
 	t.Helper()
-	recs, err := s.engine.Admin().List(context.Background(), runtime.DeadLetterFilter{Status: runtime.StatusOpen})
+	recs, err := s.engine.Admin().List(context.Background(), service.DeadLetterFilter{Status: service.StatusOpen})
 	require.NoError(t, err)
 	return recs
 }

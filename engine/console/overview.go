@@ -5,15 +5,15 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/pipewright/pipewright/engine/runtime"
+	"github.com/pipewright/pipewright/engine/service"
 )
 
 // overviewData is the overview page: every flow, every connection and the
 // running configuration.
 type overviewData struct {
-	Flows       []runtime.FlowStatus
-	Connections []runtime.ConnectionState
-	Config      runtime.ConfigState
+	Flows       []service.FlowStatus
+	Connections []service.ConnectionState
+	Config      service.ConfigState
 	OpenTotal   uint64
 	Failing     int // flows with open dead letters
 	Down        int // connections not up
@@ -39,7 +39,7 @@ func (c *Console) overview(w http.ResponseWriter, r *http.Request, info reqInfo)
 		}
 	}
 	for _, cs := range d.Connections {
-		if cs.State != runtime.ConnectionUp {
+		if cs.State != service.ConnectionUp {
 			d.Down++
 		}
 	}
@@ -53,5 +53,5 @@ func (c *Console) maskText(pipeline, text string) string {
 	if text == "" {
 		return ""
 	}
-	return c.e.Admin().Present(&runtime.DeadLetter{Pipeline: pipeline, Error: text}, true, false).Error
+	return c.e.Admin().Present(&service.DeadLetter{Pipeline: pipeline, Error: text}, true, false).Error
 }

@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/pipewright/pipewright/engine/runtime"
+	"github.com/pipewright/pipewright/engine/service"
 )
 
 func init() {
@@ -124,7 +124,7 @@ func runDLQ(e *env, o *dlqOpts, args []string) error {
 	if op == "resolve" && o.note == "" {
 		return usagef("resolve needs -note saying what was done")
 	}
-	if _, err := runtime.FilterFromQuery(o.query()); err != nil {
+	if _, err := service.FilterFromQuery(o.query()); err != nil {
 		return usagef("%v", err)
 	}
 	p, err := e.loadProject(dir)
@@ -169,7 +169,7 @@ func runDLQ(e *env, o *dlqOpts, args []string) error {
 }
 
 func dlqReplay(ctx context.Context, e *env, b dlqBackend, o *dlqOpts, seq uint64) error {
-	req := runtime.ReplayRequest{Resume: o.resume}
+	req := service.ReplayRequest{Resume: o.resume}
 	if o.body != "" {
 		body, err := os.ReadFile(o.body)
 		if err != nil {
@@ -188,10 +188,10 @@ func dlqReplay(ctx context.Context, e *env, b dlqBackend, o *dlqOpts, seq uint64
 		return err
 	}
 	switch out.Status {
-	case runtime.ReplayFailed:
+	case service.ReplayFailed:
 		fmt.Fprintf(e.stderr, "pipewright dlq: the replay failed again: dead letter %d\n", out.DLQSeq)
 		return errReported
-	case runtime.ReplayPending:
+	case service.ReplayPending:
 		fmt.Fprintf(e.stderr, "pipewright dlq: no outcome yet; follow it with: pipewright dlq show DIR %d\n", seq)
 	}
 	return nil

@@ -10,7 +10,7 @@ import (
 	"net/url"
 	"time"
 
-	"github.com/pipewright/pipewright/engine/runtime"
+	"github.com/pipewright/pipewright/engine/service"
 )
 
 // apiBackend uses a running engine's dead-letter API.
@@ -59,25 +59,25 @@ func (b *apiBackend) do(ctx context.Context, method, path string, body []byte, o
 	return json.Unmarshal(data, out)
 }
 
-func (b *apiBackend) list(ctx context.Context, q url.Values, full, mask bool) ([]*runtime.DeadLetter, error) {
+func (b *apiBackend) list(ctx context.Context, q url.Values, full, mask bool) ([]*service.DeadLetter, error) {
 	var out struct {
-		Records []*runtime.DeadLetter `json:"records"`
+		Records []*service.DeadLetter `json:"records"`
 	}
 	err := b.do(ctx, http.MethodGet, "/api/dlq?"+boolParam(boolParam(q, "full", full), "mask", mask).Encode(), nil, &out)
 	return out.Records, err
 }
 
-func (b *apiBackend) groups(ctx context.Context, q url.Values, mask bool) ([]*runtime.DeadLetterGroup, error) {
+func (b *apiBackend) groups(ctx context.Context, q url.Values, mask bool) ([]*service.DeadLetterGroup, error) {
 	var out struct {
-		Groups []*runtime.DeadLetterGroup `json:"groups"`
+		Groups []*service.DeadLetterGroup `json:"groups"`
 	}
 	q.Set("examples", "5")
 	err := b.do(ctx, http.MethodGet, "/api/dlq/groups?"+boolParam(q, "mask", mask).Encode(), nil, &out)
 	return out.Groups, err
 }
 
-func (b *apiBackend) get(ctx context.Context, seq uint64, mask bool) (*runtime.DeadLetter, error) {
-	var rec runtime.DeadLetter
+func (b *apiBackend) get(ctx context.Context, seq uint64, mask bool) (*service.DeadLetter, error) {
+	var rec service.DeadLetter
 	return &rec, b.do(ctx, http.MethodGet, fmt.Sprintf("/api/dlq/%d?%s", seq, boolParam(url.Values{}, "mask", mask).Encode()), nil, &rec)
 }
 
@@ -86,21 +86,21 @@ func (b *apiBackend) drop(ctx context.Context, seq uint64) error {
 	return b.do(ctx, http.MethodDelete, fmt.Sprintf("/api/dlq/%d", seq), nil, &out)
 }
 
-func (b *apiBackend) resolve(ctx context.Context, seq uint64, note string) (*runtime.DeadLetter, error) {
+func (b *apiBackend) resolve(ctx context.Context, seq uint64, note string) (*service.DeadLetter, error) {
 	body, _ := json.Marshal(map[string]string{"note": note})
-	var rec runtime.DeadLetter
+	var rec service.DeadLetter
 	return &rec, b.do(ctx, http.MethodPost, fmt.Sprintf("/api/dlq/%d/resolve", seq), body, &rec)
 }
 
-func (b *apiBackend) replay(ctx context.Context, seq uint64, req runtime.ReplayRequest, wait time.Duration, mask bool) (*runtime.ReplayOutcome, error) {
+func (b *apiBackend) replay(ctx context.Context, seq uint64, req service.ReplayRequest, wait time.Duration, mask bool) (*service.ReplayOutcome, error) {
 	q := boolParam(boolParam(url.Values{"wait": {wait.String()}}, "resume", req.Resume), "mask", mask)
-	var o runtime.ReplayOutcome
+	var o service.ReplayOutcome
 	return &o, b.do(ctx, http.MethodPost, fmt.Sprintf("/api/dlq/%d/replay?%s", seq, q.Encode()), req.Body, &o)
 }
 
-func (b *apiBackend) bulk(ctx context.Context, action string, body runtime.BulkBody, progress func(runtime.Job)) (runtime.Job, error) {
+func (b *apiBackend) bulk(ctx context.Context, action string, body service.BulkBody, progress func(service.Job)) (service.Job, error) {
 	data, _ := json.Marshal(body)
-	var job runtime.Job
+	var job service.Job
 	if err := b.do(ctx, http.MethodPost, "/api/dlq/"+action, data, &job); err != nil {
 		return job, err
 	}

@@ -12,19 +12,19 @@ import (
 	"time"
 
 	"github.com/pipewright/pipewright/engine/config"
-	"github.com/pipewright/pipewright/engine/runtime"
+	"github.com/pipewright/pipewright/engine/service"
 )
 
 // dlqBackend is the engine's API or a stopped engine's data directory.
 type dlqBackend interface {
-	list(ctx context.Context, q url.Values, full, mask bool) ([]*runtime.DeadLetter, error)
-	groups(ctx context.Context, q url.Values, mask bool) ([]*runtime.DeadLetterGroup, error)
-	get(ctx context.Context, seq uint64, mask bool) (*runtime.DeadLetter, error)
+	list(ctx context.Context, q url.Values, full, mask bool) ([]*service.DeadLetter, error)
+	groups(ctx context.Context, q url.Values, mask bool) ([]*service.DeadLetterGroup, error)
+	get(ctx context.Context, seq uint64, mask bool) (*service.DeadLetter, error)
 	drop(ctx context.Context, seq uint64) error
-	resolve(ctx context.Context, seq uint64, note string) (*runtime.DeadLetter, error)
-	replay(ctx context.Context, seq uint64, req runtime.ReplayRequest, wait time.Duration, mask bool) (*runtime.ReplayOutcome, error)
+	resolve(ctx context.Context, seq uint64, note string) (*service.DeadLetter, error)
+	replay(ctx context.Context, seq uint64, req service.ReplayRequest, wait time.Duration, mask bool) (*service.ReplayOutcome, error)
 	// bulk runs a bulk action to its end, telling progress of each change.
-	bulk(ctx context.Context, action string, body runtime.BulkBody, progress func(runtime.Job)) (runtime.Job, error)
+	bulk(ctx context.Context, action string, body service.BulkBody, progress func(service.Job)) (service.Job, error)
 	close()
 }
 
@@ -42,19 +42,19 @@ func openDLQBackend(ctx context.Context, e *env, p *config.Project, o *dlqOpts) 
 		return nil, err
 	}
 	if p.Transport.URL == "" {
-		if h := runtime.DataDirHolder(dataDir); h != nil {
+		if h := service.DataDirHolder(dataDir); h != nil {
 			if h.Role == "engine" && h.HTTP != "" {
 				if api := newAPIBackend(h.HTTP, p.Server.AdminToken, o.wait); api.alive() {
-					fmt.Fprintf(e.stderr, "pipewright dlq: talking to the engine at %s (recorded in %s)\n", api.base, runtime.DataLockFile)
+					fmt.Fprintf(e.stderr, "pipewright dlq: talking to the engine at %s (recorded in %s)\n", api.base, service.DataLockFile)
 					return api, nil
 				}
 			}
-			busy := &runtime.DataDirBusyError{Dir: dataDir, Holder: *h}
+			busy := &service.DataDirBusyError{Dir: dataDir, Holder: *h}
 			return nil, fmt.Errorf("%v, but no engine API answers at %s: refusing to open its data directory; pass -server ADDR (or set the address server.listen reads)", busy, addr)
 		}
 	}
-	a, err := runtime.OpenAdmin(ctx, p, o.data, "")
-	var busy *runtime.DataDirBusyError
+	a, err := service.OpenAdmin(ctx, p, o.data, "")
+	var busy *service.DataDirBusyError
 	if errors.As(err, &busy) {
 		return nil, fmt.Errorf("%v: refusing to open it", busy)
 	}
@@ -66,10 +66,10 @@ func openDLQBackend(ctx context.Context, e *env, p *config.Project, o *dlqOpts) 
 }
 
 // adminBackend works on a stopped engine's data directory.
-type adminBackend struct{ a *runtime.Admin }
+type adminBackend struct{ a *service.Admin }
 
-func (b adminBackend) list(ctx context.Context, q url.Values, full, mask bool) ([]*runtime.DeadLetter, error) {
-	f, err := runtime.FilterFromQuery(q)
+func (b adminBackend) list(ctx context.Context, q url.Values, full, mask bool) ([]*service.DeadLetter, error) {
+	f, err := service.FilterFromQuery(q)
 	if err != nil {
 		return nil, err
 	}
@@ -80,8 +80,8 @@ func (b adminBackend) list(ctx context.Context, q url.Values, full, mask bool) (
 	return recs, err
 }
 
-func (b adminBackend) groups(ctx context.Context, q url.Values, mask bool) ([]*runtime.DeadLetterGroup, error) {
-	f, err := runtime.FilterFromQuery(q)
+func (b adminBackend) groups(ctx context.Context, q url.Values, mask bool) ([]*service.DeadLetterGroup, error) {
+	f, err := service.FilterFromQuery(q)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +94,7 @@ func (b adminBackend) groups(ctx context.Context, q url.Values, mask bool) ([]*r
 	return groups, err
 }
 
-func (b adminBackend) get(ctx context.Context, seq uint64, mask bool) (*runtime.DeadLetter, error) {
+func (b adminBackend) get(ctx context.Context, seq uint64, mask bool) (*service.DeadLetter, error) {
 	r, err := b.a.Get(ctx, seq)
 	if err != nil {
 		return nil, err
@@ -104,11 +104,11 @@ func (b adminBackend) get(ctx context.Context, seq uint64, mask bool) (*runtime.
 
 func (b adminBackend) drop(ctx context.Context, seq uint64) error { return b.a.Drop(ctx, seq) }
 
-func (b adminBackend) resolve(ctx context.Context, seq uint64, note string) (*runtime.DeadLetter, error) {
+func (b adminBackend) resolve(ctx context.Context, seq uint64, note string) (*service.DeadLetter, error) {
 	return b.a.Resolve(ctx, seq, note)
 }
 
-func (b adminBackend) replay(ctx context.Context, seq uint64, req runtime.ReplayRequest, wait time.Duration, mask bool) (*runtime.ReplayOutcome, error) {
+func (b adminBackend) replay(ctx context.Context, seq uint64, req service.ReplayRequest, wait time.Duration, mask bool) (*service.ReplayOutcome, error) {
 	o, err := b.a.ReplayAndWait(ctx, seq, req, wait)
 	if err == nil && o.DeadLetter != nil {
 		o.DeadLetter = b.a.Present(o.DeadLetter, false, mask)
@@ -116,10 +116,10 @@ func (b adminBackend) replay(ctx context.Context, seq uint64, req runtime.Replay
 	return o, err
 }
 
-func (b adminBackend) bulk(ctx context.Context, action string, body runtime.BulkBody, progress func(runtime.Job)) (runtime.Job, error) {
+func (b adminBackend) bulk(ctx context.Context, action string, body service.BulkBody, progress func(service.Job)) (service.Job, error) {
 	req, err := body.Request(action)
 	if err != nil {
-		return runtime.Job{}, err
+		return service.Job{}, err
 	}
 	return b.a.RunBulk(ctx, req, progress)
 }

@@ -11,7 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/pipewright/pipewright/engine/runtime"
+	"github.com/pipewright/pipewright/engine/service"
 )
 
 func dlqList(ctx context.Context, e *env, b dlqBackend, o *dlqOpts) error {
@@ -67,7 +67,7 @@ func dlqBulk(ctx context.Context, e *env, b dlqBackend, o *dlqOpts, action strin
 	if len(q) == 0 && !o.all {
 		return usagef("%s without a sequence number takes the records the filters select: give -pipeline, -step, -group, -key, -error, -since or -until (or -all)", action)
 	}
-	body := runtime.BulkBody{Filter: map[string]string{}, All: o.all, Note: o.note, Rate: o.rate}
+	body := service.BulkBody{Filter: map[string]string{}, All: o.all, Note: o.note, Rate: o.rate}
 	for k := range q {
 		body.Filter[k] = q.Get(k)
 	}
@@ -81,7 +81,7 @@ func dlqBulk(ctx context.Context, e *env, b dlqBackend, o *dlqOpts, action strin
 		action, job.Total, job.OK, job.Failed, job.Dropped, job.Pending, job.Skipped, job.Errors)
 	for _, r := range job.Results {
 		switch {
-		case r.Status == runtime.ReplayFailed:
+		case r.Status == service.ReplayFailed:
 			fmt.Fprintf(e.stdout, "  %d failed again: dead letter %d: %s\n", r.Seq, r.DLQSeq, oneLine(r.Error, 100))
 		case r.Status == "error" || r.Status == "skipped":
 			fmt.Fprintf(e.stdout, "  %d %s: %s\n", r.Seq, r.Status, oneLine(r.Error, 100))
@@ -108,7 +108,7 @@ type progressBar struct {
 
 const barWidth = 30
 
-func (p *progressBar) show(j runtime.Job) {
+func (p *progressBar) show(j service.Job) {
 	if j.Total == 0 {
 		return
 	}

@@ -18,7 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/pipewright/pipewright/engine/componenttest"
-	pwruntime "github.com/pipewright/pipewright/engine/runtime"
+	service "github.com/pipewright/pipewright/engine/service"
 )
 
 // bigLineBytes is the size of the oversized record: 200 MiB.
@@ -64,14 +64,14 @@ func peakRSS(t *testing.T, pid int) int64 {
 
 // deadLetters lists a running engine's open dead letters, with their
 // messages, through its API.
-func deadLetters(t *testing.T, addr string) []*pwruntime.DeadLetter {
+func deadLetters(t *testing.T, addr string) []*service.DeadLetter {
 	t.Helper()
 	resp, err := http.Get("http://" + addr + "/api/dlq?full=true")
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	var out struct {
-		Records []*pwruntime.DeadLetter `json:"records"`
+		Records []*service.DeadLetter `json:"records"`
 	}
 	require.NoError(t, json.NewDecoder(resp.Body).Decode(&out))
 	return out.Records
@@ -108,7 +108,7 @@ sink: { file: { path: out.jsonl } }
 	// The sink may be writing a line while the test reads: count complete
 	// lines now, read the records once the engine has stopped.
 	componenttest.WaitFor(t, "every valid record in the sink", func() bool { return lines(t, out) >= len(want) })
-	var recs []*pwruntime.DeadLetter
+	var recs []*service.DeadLetter
 	componenttest.WaitFor(t, "the big record dead-lettered", func() bool {
 		recs = deadLetters(t, p.addr)
 		return len(recs) > 0

@@ -13,7 +13,7 @@ import (
 
 	"github.com/pipewright/pipewright/connectors/spapi/simulator"
 	"github.com/pipewright/pipewright/engine/componenttest"
-	"github.com/pipewright/pipewright/engine/runtime"
+	"github.com/pipewright/pipewright/engine/service"
 )
 
 // copyDir copies the reference directory so a test can break it.
@@ -72,10 +72,10 @@ func TestReference_dead_letters_fixed_while_the_engine_runs_and_replayed_in_bulk
 
 	w.start()
 	ctx := context.Background()
-	var groups []*runtime.DeadLetterGroup
+	var groups []*service.DeadLetterGroup
 	deadline := time.Now().Add(3 * time.Minute)
 	for {
-		groups, err = w.engine.Admin().Groups(ctx, runtime.DeadLetterFilter{Status: runtime.StatusOpen, Pipeline: "orders"}, 100)
+		groups, err = w.engine.Admin().Groups(ctx, service.DeadLetterFilter{Status: service.StatusOpen, Pipeline: "orders"}, 100)
 		require.NoError(t, err)
 		if len(groups) > 0 && hasErrors(groups[0], "WB-0001-BK-FBA", "PC-0007-CL") {
 			break
@@ -89,7 +89,7 @@ func TestReference_dead_letters_fixed_while_the_engine_runs_and_replayed_in_bulk
 	// Orders keep changing on the simulator: until the replay, a newer
 	// version may resolve some of these (or join the group), more of them
 	// the slower the machine. Whichever way, each ends up resolved.
-	listed, err := w.engine.Admin().List(ctx, runtime.DeadLetterFilter{Group: g.ID, Status: runtime.StatusOpen})
+	listed, err := w.engine.Admin().List(ctx, service.DeadLetterFilter{Group: g.ID, Status: service.StatusOpen})
 	require.NoError(t, err)
 	require.NotEmpty(t, listed)
 
@@ -97,7 +97,7 @@ func TestReference_dead_letters_fixed_while_the_engine_runs_and_replayed_in_bulk
 	_, err = w.db().Exec(`UPDATE timItem SET Status = 1 WHERE ItemID = 'PC-0007-CL'`)
 	require.NoError(t, err)
 
-	job, err := w.engine.Admin().RunBulk(ctx, runtime.BulkRequest{Action: runtime.BulkReplay, Filter: runtime.DeadLetterFilter{Group: g.ID}, Rate: 100, Wait: 2 * time.Minute}, nil)
+	job, err := w.engine.Admin().RunBulk(ctx, service.BulkRequest{Action: service.BulkReplay, Filter: service.DeadLetterFilter{Group: g.ID}, Rate: 100, Wait: 2 * time.Minute}, nil)
 	require.NoError(t, err)
 	t.Logf("bulk replay of %d: ok %d, skipped %d (resolved meanwhile by a newer version)", job.Total, job.OK, job.Skipped)
 	assert.Positive(t, job.OK, "the Sage item's orders are delivered by the replay only: the cached item list is stale")
@@ -115,7 +115,7 @@ func TestReference_dead_letters_fixed_while_the_engine_runs_and_replayed_in_bulk
 	for seq := range seqs {
 		r, err := w.engine.Admin().Get(ctx, seq)
 		require.NoError(t, err)
-		assert.Equal(t, runtime.StatusResolved, r.Status, "dead letter %d", r.Seq)
+		assert.Equal(t, service.StatusResolved, r.Status, "dead letter %d", r.Seq)
 		assert.Regexp(t, `^\d{4}-\d\d-\d\dT[0-9:.]+Z$`, r.Version, "versioned by lastUpdatedTime")
 		var n int
 		require.NoError(t, w.db().QueryRow(`SELECT COUNT(*) FROM tsoSalesOrder_ext WHERE AmazonOrderId = ?`, r.Key).Scan(&n))
@@ -123,7 +123,7 @@ func TestReference_dead_letters_fixed_while_the_engine_runs_and_replayed_in_bulk
 	}
 }
 
-func hasErrors(g *runtime.DeadLetterGroup, texts ...string) bool {
+func hasErrors(g *service.DeadLetterGroup, texts ...string) bool {
 	for _, text := range texts {
 		found := false
 		for _, ex := range g.Examples {
@@ -146,17 +146,17 @@ func fixTableWhileRunning(t *testing.T, w *world, path, old, new string) {
 	before := engineHealth(t, listen)
 	require.Equal(t, w.watch.String(), before.Watch, "the engine watches its directory")
 	editFile(t, path, old, new)
-	want, err := runtime.Version(w.load())
+	want, err := service.Version(w.load())
 	require.NoError(t, err)
 	require.NotEqual(t, before.Version, want)
-	var h runtime.Health
+	var h service.Health
 	componenttest.WaitFor(t, "the engine to run version "+want, func() bool {
 		h = engineHealth(t, listen)
 		return h.Version == want
 	})
 	last := h.Reload.Last
 	require.NotNil(t, last)
-	assert.Equal(t, runtime.ReloadApplied, last.Status)
+	assert.Equal(t, service.ReloadApplied, last.Status)
 	assert.Equal(t, "watch", last.Trigger)
 	assert.Equal(t, before.Version, last.Previous)
 	assert.NotContains(t, last.Restarted, "connection/sage")

@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/pipewright/pipewright/connectors/spapi/simulator"
-	"github.com/pipewright/pipewright/engine/runtime"
+	"github.com/pipewright/pipewright/engine/service"
 )
 
 // The reference directory runs for simulated hours on an accelerated clock
@@ -56,7 +56,7 @@ func TestReference_end_to_end_with_faults(t *testing.T) {
 	w.runFor(2*time.Hour + 20*time.Minute) // through the 429 storm
 	assert.Greater(t, sumValues(w.sim.Stats().Throttled), 0, "the storm throttled calls")
 	w.report(t)
-	recs, err := w.engine.Admin().List(context.Background(), runtime.DeadLetterFilter{})
+	recs, err := w.engine.Admin().List(context.Background(), service.DeadLetterFilter{})
 	require.NoError(t, err)
 	for _, r := range recs {
 		assert.NotContains(t, r.Error, "database is locked", "a locked database is retried, never dead-lettered")
@@ -81,7 +81,7 @@ func (w *world) report(t *testing.T) {
 	assert.Greater(t, inventory, 5, "listing quantities checked")
 	assert.Greater(t, prices, 10, "prices checked")
 	assert.Greater(t, settlements, 1, "settlements checked")
-	recs, err := w.engine.Admin().List(context.Background(), runtime.DeadLetterFilter{})
+	recs, err := w.engine.Admin().List(context.Background(), service.DeadLetterFilter{})
 	require.NoError(t, err)
 	for _, r := range recs {
 		t.Logf("dead letter %d: %s/%s: %s", r.Seq, r.Pipeline, r.Step, r.Error)

@@ -15,7 +15,7 @@ import (
 
 	"github.com/pipewright/pipewright/connectors/spapi/simulator"
 	"github.com/pipewright/pipewright/engine/console"
-	"github.com/pipewright/pipewright/engine/runtime"
+	"github.com/pipewright/pipewright/engine/service"
 )
 
 // An operator looks up an Amazon order in the console and sees, on one
@@ -27,17 +27,17 @@ func TestReference_find_an_order_by_its_amazon_order_id(t *testing.T) {
 		t.Skip("runs the reference directory for simulated hours")
 	}
 	w := newWorld(t, 150, simulator.Faults{})
-	w.addons = []runtime.Addon{console.New()}
+	w.addons = []service.Addon{console.New()}
 	_, err := w.db().Exec(`UPDATE timItem SET Status = 0 WHERE ItemID = 'PC-0007-CL'`)
 	require.NoError(t, err)
 	w.start()
 	ctx := context.Background()
 
 	// A merchant-fulfilled order dead-lettered for the inactive item.
-	var rec *runtime.DeadLetter
+	var rec *service.DeadLetter
 	deadline := time.Now().Add(3 * time.Minute)
 	for rec == nil {
-		recs, err := w.engine.Admin().List(ctx, runtime.DeadLetterFilter{Status: runtime.StatusOpen, Pipeline: "orders", ErrorContains: "PC-0007-CL"})
+		recs, err := w.engine.Admin().List(ctx, service.DeadLetterFilter{Status: service.StatusOpen, Pipeline: "orders", ErrorContains: "PC-0007-CL"})
 		require.NoError(t, err)
 		for _, r := range recs {
 			full, err := w.engine.Admin().Get(ctx, r.Seq)
@@ -55,9 +55,9 @@ func TestReference_find_an_order_by_its_amazon_order_id(t *testing.T) {
 	// The item is activated in Sage; the replay delivers the order.
 	_, err = w.db().Exec(`UPDATE timItem SET Status = 1 WHERE ItemID = 'PC-0007-CL'`)
 	require.NoError(t, err)
-	o, err := w.engine.Admin().ReplayAndWait(ctx, rec.Seq, runtime.ReplayRequest{}, 2*time.Minute)
+	o, err := w.engine.Admin().ReplayAndWait(ctx, rec.Seq, service.ReplayRequest{}, 2*time.Minute)
 	require.NoError(t, err)
-	require.Equal(t, runtime.ReplayOK, o.Status, o.Error)
+	require.Equal(t, service.ReplayOK, o.Status, o.Error)
 
 	// The demo warehouse ships it; the shipments flow confirms it.
 	deadline = time.Now().Add(3 * time.Minute)

@@ -18,7 +18,7 @@ import (
 	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/componenttest"
 	"github.com/pipewright/pipewright/engine/config"
-	"github.com/pipewright/pipewright/engine/runtime"
+	"github.com/pipewright/pipewright/engine/service"
 )
 
 // referenceDir is the reference client directory, run by the end-to-end test.
@@ -35,11 +35,11 @@ type world struct {
 	env    map[string]string
 	dbPath string
 	data   string
-	engine *runtime.Engine
+	engine *service.Engine
 	hook   string
 	sage   *sql.DB // the checks' handle on the demo database, opened once
 	// addons run with the engine (the console, alerts).
-	addons []runtime.Addon
+	addons []service.Addon
 	// watch, when set, has the engine poll its directory this often and
 	// reload it when a file changes, as `run -watch` does; 0: the engine
 	// reloads only when asked (Engine.Reload, as on SIGHUP).
@@ -103,7 +103,7 @@ func (w *world) loadDir(dir string) (*config.Project, error) {
 // start runs the directory (again, after a restart) on the same data.
 func (w *world) start() {
 	w.t.Helper()
-	e, err := runtime.New(runtime.Options{Project: w.load(), Clock: w.clock, Workers: 8, Addons: w.addons, Load: w.loadDir, WatchEvery: w.watch,
+	e, err := service.New(service.Options{Project: w.load(), Clock: w.clock, Workers: 8, Addons: w.addons, Load: w.loadDir, WatchEvery: w.watch,
 		Logger: slog.New(slog.NewTextHandler(componenttest.LogWriter(w.t), &slog.HandlerOptions{Level: slog.LevelWarn}))})
 	require.NoError(w.t, err)
 	require.NoError(w.t, e.Start(context.Background()))

@@ -13,7 +13,7 @@ import (
 
 	"github.com/pipewright/pipewright/connectors/sage500/sage500demo"
 	"github.com/pipewright/pipewright/connectors/spapi/simulator"
-	"github.com/pipewright/pipewright/engine/runtime"
+	"github.com/pipewright/pipewright/engine/service"
 )
 
 // The shipments flow of the reference directory against shipments the test
@@ -164,7 +164,7 @@ func (w *shipWorld) waitPolls(n int) {
 
 // noShipmentDeadLetters checks that the shipments flow dead-lettered nothing.
 func (w *shipWorld) noShipmentDeadLetters() {
-	recs, err := w.engine.Admin().List(context.Background(), runtime.DeadLetterFilter{Pipeline: "shipments"})
+	recs, err := w.engine.Admin().List(context.Background(), service.DeadLetterFilter{Pipeline: "shipments"})
 	require.NoError(w.t, err)
 	for _, r := range recs {
 		w.t.Errorf("dead letter %d: %s/%s: %s", r.Seq, r.Pipeline, r.Step, r.Error)

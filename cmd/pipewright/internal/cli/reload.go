@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/pipewright/pipewright/engine/config"
-	"github.com/pipewright/pipewright/engine/runtime"
+	"github.com/pipewright/pipewright/engine/service"
 )
 
 func init() {
@@ -77,7 +77,7 @@ Examples:
 				} else {
 					printReload(e, res)
 				}
-				if res.Status == runtime.ReloadRefused {
+				if res.Status == service.ReloadRefused {
 					return errReported
 				}
 				return nil
@@ -98,13 +98,13 @@ func findEngine(p *config.Project, dataFlag string) string {
 	if err != nil {
 		return addr
 	}
-	if h := runtime.DataDirHolder(dir); h != nil && h.Role == "engine" && h.HTTP != "" {
+	if h := service.DataDirHolder(dir); h != nil && h.Role == "engine" && h.HTTP != "" {
 		return h.HTTP
 	}
 	return addr
 }
 
-func requestReload(base, token string, wait time.Duration) (*runtime.ReloadResult, error) {
+func requestReload(base, token string, wait time.Duration) (*service.ReloadResult, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), wait)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimSuffix(base, "/")+"/api/reload", nil)
@@ -123,7 +123,7 @@ func requestReload(base, token string, wait time.Duration) (*runtime.ReloadResul
 	if err != nil {
 		return nil, fmt.Errorf("reading the engine's answer: %w", err)
 	}
-	var res runtime.ReloadResult
+	var res service.ReloadResult
 	if err := json.Unmarshal(data, &res); err != nil || res.Status == "" {
 		var e struct {
 			Error string `json:"error"`
@@ -136,14 +136,14 @@ func requestReload(base, token string, wait time.Duration) (*runtime.ReloadResul
 	return &res, nil
 }
 
-func printReload(e *env, res *runtime.ReloadResult) {
+func printReload(e *env, res *service.ReloadResult) {
 	switch res.Status {
-	case runtime.ReloadApplied:
+	case service.ReloadApplied:
 		fmt.Fprintf(e.stdout, "applied: version %s (was %s)\n", res.Version, res.Previous)
 		if len(res.Restarted) > 0 {
 			fmt.Fprintf(e.stdout, "restarted: %s\n", strings.Join(res.Restarted, ", "))
 		}
-	case runtime.ReloadUnchanged:
+	case service.ReloadUnchanged:
 		fmt.Fprintf(e.stdout, "unchanged: version %s runs\n", res.Version)
 	default:
 		for _, p := range res.Problems {

@@ -16,12 +16,12 @@ import (
 
 	"github.com/pipewright/pipewright/cmd/pipewright/internal/cli"
 	"github.com/pipewright/pipewright/engine/componenttest"
-	"github.com/pipewright/pipewright/engine/runtime"
+	"github.com/pipewright/pipewright/engine/service"
 )
 
-func engineHealth(t *testing.T, addr string) runtime.Health {
+func engineHealth(t *testing.T, addr string) service.Health {
 	t.Helper()
-	var h runtime.Health
+	var h service.Health
 	resp, err := http.Get("http://" + addr + "/api/health")
 	require.NoError(t, err)
 	defer resp.Body.Close()

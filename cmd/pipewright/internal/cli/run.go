@@ -12,7 +12,7 @@ import (
 
 	"github.com/pipewright/pipewright/engine/alerts"
 	"github.com/pipewright/pipewright/engine/console"
-	"github.com/pipewright/pipewright/engine/runtime"
+	"github.com/pipewright/pipewright/engine/service"
 )
 
 func init() {
@@ -84,8 +84,8 @@ Examples:
 				hup := make(chan os.Signal, 1)
 				signal.Notify(hup, syscall.SIGHUP)
 				defer signal.Stop(hup)
-				opts := runtime.Options{Project: p, DataDir: *data, Listen: *listen, Logger: logger, Workers: *workers, LogMessages: *logMessages,
-					Load: e.loadProject, WatchEvery: *watch, ReloadOn: hup, Addons: []runtime.Addon{console.New(), alerts.New()}}
+				opts := service.Options{Project: p, DataDir: *data, Listen: *listen, Logger: logger, Workers: *workers, LogMessages: *logMessages,
+					Load: e.loadProject, WatchEvery: *watch, ReloadOn: hup, Addons: []service.Addon{console.New(), alerts.New()}}
 				if *timeScale != 1 {
 					clock, stopClock := resumeDemoClock(cmp.Or(*data, p.DataDir, "data"), *timeScale)
 					defer stopClock()
@@ -95,7 +95,7 @@ Examples:
 				}
 				ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 				defer stop()
-				return runtime.Run(ctx, opts)
+				return service.Run(ctx, opts)
 			}
 		},
 	})

@@ -17,7 +17,7 @@ import (
 	"github.com/pipewright/pipewright/connectors/sage500/sage500demo"
 	"github.com/pipewright/pipewright/engine/componenttest"
 	"github.com/pipewright/pipewright/engine/config"
-	"github.com/pipewright/pipewright/engine/runtime"
+	"github.com/pipewright/pipewright/engine/service"
 )
 
 // The Sage database locked by another connection (an exclusive
@@ -26,7 +26,7 @@ import (
 // engine is not ready (/readyz answers 503) naming the connection and its
 // last error, and stays so until the lock is released; then the message
 // goes through and the engine is ready again. (The engine's side of this, with a fake
-// target, is in engine/runtime's health tests; this is the real sage500
+// target, is in engine/service's health tests; this is the real sage500
 // connector in the engine, as the binary assembles them.)
 func TestHealth_a_locked_Sage_database_makes_the_engine_not_ready_until_it_is_released(t *testing.T) {
 	ctx := context.Background()
@@ -93,11 +93,11 @@ sink: { sage500.exec: { connection: sage, statement: touch, params: { item: msg.
 }
 
 // startLockEngine runs dir with the binary's components; the test stops it.
-func startLockEngine(t *testing.T, dir string) *runtime.Engine {
+func startLockEngine(t *testing.T, dir string) *service.Engine {
 	t.Helper()
 	p, err := config.Load(dir, config.Options{Registry: cli.NewRegistry(io.Discard)})
 	require.NoError(t, err)
-	e, err := runtime.New(runtime.Options{Project: p, DataDir: t.TempDir(), Listen: "127.0.0.1:0", Workers: 2,
+	e, err := service.New(service.Options{Project: p, DataDir: t.TempDir(), Listen: "127.0.0.1:0", Workers: 2,
 		Logger: slog.New(slog.DiscardHandler)})
 	require.NoError(t, err)
 	require.NoError(t, e.Start(context.Background()))
@@ -110,7 +110,7 @@ func startLockEngine(t *testing.T, dir string) *runtime.Engine {
 }
 
 // messagesOut sums pipewright_messages_out_total.
-func messagesOut(t *testing.T, e *runtime.Engine) float64 {
+func messagesOut(t *testing.T, e *service.Engine) float64 {
 	t.Helper()
 	families, err := e.Registry().Gather()
 	require.NoError(t, err)
