@@ -103,14 +103,18 @@ func isDemo(rel string) bool {
 	return false
 }
 
+// goTool is the go command running the tests.
+func goTool() string {
+	if p, err := exec.LookPath("go"); err == nil {
+		return p
+	}
+	return filepath.Join(runtime.GOROOT(), "bin", "go")
+}
+
 // listPackages runs `go list -json` on every package of the module.
 func listPackages(t *testing.T) []goPackage {
 	t.Helper()
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
-	}
-	cmd := exec.Command(goTool, "list", "-json=ImportPath,Imports,Deps,TestImports,XTestImports", module+"/...")
+	cmd := exec.Command(goTool(), "list", "-json=ImportPath,Imports,Deps,TestImports,XTestImports", module+"/...")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	data, err := cmd.Output()
@@ -192,4 +196,46 @@ func TestImportRules_catch_each_violation(t *testing.T) {
 		{ImportPath: m("connectors/sage500/sage500demo"), XTestImports: []string{m("engine/connectortest"), m("connectors/sage500")}},
 	}
 	assert.Empty(t, importRules(allowed))
+}
+
+// shadowing returns one line per package of pkgs whose name is the name of
+// a public standard-library package in std (import path → name): a reader
+// of `runtime.Engine` or `http.Source` should not have to wonder which.
+func shadowing(pkgs map[string]string, std map[string]string) []string {
+	stdNames := map[string]string{}
+	for path, name := range std {
+		if !strings.Contains(path, "internal") && !strings.Contains(path, "vendor") && name != "main" {
+			stdNames[name] = path
+		}
+	}
+	var out []string
+	for path, name := range pkgs {
+		if stdPath, ok := stdNames[name]; ok {
+			out = append(out, fmt.Sprintf("%s is package %s, like the standard library's %s", strings.TrimPrefix(path, module+"/"), name, stdPath))
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// packageNames runs `go list` and returns import path → package name.
+func packageNames(t *testing.T, pattern string) map[string]string {
+	t.Helper()
+	out, err := exec.Command(goTool(), "list", "-f", "{{.ImportPath}} {{.Name}}", pattern).Output()
+	require.NoError(t, err, "go list %s", pattern)
+	names := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		path, name, _ := strings.Cut(line, " ")
+		names[path] = name
+	}
+	return names
+}
+
+func TestPackages_are_not_named_like_the_standard_library(t *testing.T) {
+	std := packageNames(t, "std")
+	require.Contains(t, std, "runtime")
+	assert.Empty(t, shadowing(packageNames(t, module+"/..."), std))
+	// The rule catches what it is for.
+	assert.Equal(t, []string{"engine/runtime is package runtime, like the standard library's runtime"},
+		shadowing(map[string]string{module + "/engine/runtime": "runtime", module + "/engine/service": "service"}, std))
 }
