@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/pipewright/pipewright/connectors/spapi/simulator"
+	"github.com/pipewright/pipewright/engine/componenttest"
 	"github.com/pipewright/pipewright/engine/console"
 	"github.com/pipewright/pipewright/engine/service"
 )
@@ -65,14 +66,14 @@ func TestReference_find_an_order_by_its_amazon_order_id(t *testing.T) {
 		require.True(t, time.Now().Before(deadline), "order %s confirmed to Amazon", orderID)
 		w.runFor(time.Minute)
 	}
-	require.NoError(t, w.engine.FlushActivity(ctx))
-
-	resp, err := http.Get("http://" + w.engine.Addr() + "/console/find?key=" + orderID)
-	require.NoError(t, err)
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	require.Equal(t, http.StatusOK, resp.StatusCode)
-	page := string(body)
+	// The simulator counts the confirmation when the call arrives; the
+	// engine notes the delivery once the call returned: wait for the page.
+	var page string
+	componenttest.WaitFor(t, "the Find page shows the shipment confirmation", func() bool {
+		require.NoError(t, w.engine.FlushActivity(ctx))
+		page = findPage(t, w, orderID)
+		return strings.Contains(page, "delivered</span> to main: spapi.call (amazon)")
+	})
 
 	orders, shipments := section(t, page, "orders"), section(t, page, "shipments")
 	assert.Contains(t, orders, "as order", "found as the orders flow's order")
@@ -82,6 +83,17 @@ func TestReference_find_an_order_by_its_amazon_order_id(t *testing.T) {
 	assert.Contains(t, orders, "resolved: replayed", "the dead letter resolved by the replay")
 	assert.Contains(t, shipments, "delivered</span> to main: spapi.call (amazon)", "the shipment confirmation")
 	assert.Contains(t, shipments, "as order")
+}
+
+// findPage returns the console's Find page for key.
+func findPage(t *testing.T, w *world, key string) string {
+	t.Helper()
+	resp, err := http.Get("http://" + w.engine.Addr() + "/console/find?key=" + key)
+	require.NoError(t, err)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	return string(body)
 }
 
 // section returns the Find page's part about one flow.
