@@ -10,14 +10,23 @@ import (
 // simulator settles each marketplace: the order lines that finished
 // shipping in the period, several rows per line (item price, shipping,
 // tax and its withholding where Amazon is the marketplace facilitator,
-// promotions, the referral fee, FBA fees), and the seller's subscription
-// fee. The summary's total-amount is exactly the sum of the rows.
+// promotions, the referral fee, FBA fees), the refunds posted in the period
+// (the same rows reversed, less Amazon's refund administration fee), FBA
+// reimbursements and inbound transportation fees, the seller's subscription
+// fee, and what carries over from the period before: the reserve Amazon
+// held back, released, a new one held, and a negative balance charged to
+// the seller's card (settlement_carry.go). The summary's total-amount is
+// exactly the sum of the rows.
 
 // Fees the simulator charges.
 var (
-	referralRate  = decimal.MustParse("0.15")
-	fbaUnitFee    = cents(322)
-	subscriptions = map[string]decimal.Decimal{"USD": cents(3999), "CAD": cents(2999), "GBP": cents(2500), "EUR": cents(3900)}
+	referralRate = decimal.MustParse("0.15")
+	// Amazon keeps 20% of the referral fee it returns on a refund, at most
+	// 5.00 (its refund administration fee).
+	refundAdminRate = decimal.MustParse("0.20")
+	refundAdminMax  = cents(500)
+	fbaUnitFee      = cents(322)
+	subscriptions   = map[string]decimal.Decimal{"USD": cents(3999), "CAD": cents(2999), "GBP": cents(2500), "EUR": cents(3900)}
 )
 
 // settlement is one settlement report's content.
@@ -44,13 +53,7 @@ type settlementRow struct {
 }
 
 // total is the sum of the rows.
-func (st *settlement) total() decimal.Decimal {
-	t := zero
-	for _, r := range st.Rows {
-		t = sum(t, r.Amount)
-	}
-	return t
-}
+func (st *settlement) total() decimal.Decimal { return rowsTotal(st.Rows) }
 
 // scheduleSettlement closes the period starting at start when it ends. The
 // caller holds s.mu.
@@ -74,36 +77,65 @@ func (s *Server) buildSettlement(marketplaceID, currency string, start, end time
 		ID: s.nextID(), Start: start, End: end, Deposit: end.Add(48 * time.Hour),
 		Currency: currency, MarketplaceID: marketplaceID, Marketplace: marketplaceName(marketplaceID),
 	}
-	for _, o := range s.orderList {
-		if o.MarketplaceID == marketplaceID && !o.ShippedAt.IsZero() && !o.ShippedAt.Before(start) && o.ShippedAt.Before(end) {
-			for i := range o.Items {
-				st.Rows = append(st.Rows, orderRows(o, i)...)
-			}
-		}
-	}
-	st.Rows = append(st.Rows, settlementRow{
-		TransactionType: "ServiceFee", AmountType: "other-transaction", AmountDescription: "Subscription Fee",
-		Amount: subscriptions[currency].Neg(), Posted: end.Add(-time.Second),
-	})
+	st.Rows = s.activityRows(marketplaceID, currency, start, end)
+	st.Rows = append(st.Rows, s.carriedRows(marketplaceID, currency, start, end, st.Rows)...)
 	return st
 }
 
-// orderRows are the rows of one shipped order line.
-func orderRows(o *Order, i int) []settlementRow {
+// activityRows are the rows of what happened on a marketplace in [start,
+// end): shipped order lines, refunds, FBA reimbursements and fees, and the
+// subscription fee. They depend on the orders only, so the period before
+// can be computed again (carriedRows).
+func (s *Server) activityRows(marketplaceID, currency string, start, end time.Time) []settlementRow {
+	var rows []settlementRow
+	in := func(t time.Time) bool { return !t.IsZero() && !t.Before(start) && t.Before(end) }
+	for _, o := range s.orderList {
+		if o.MarketplaceID != marketplaceID {
+			continue
+		}
+		if in(o.ShippedAt) {
+			for i := range o.Items {
+				rows = append(rows, lineRows(o, i, false)...)
+			}
+		}
+		if refunded, ok := refundOf(o); ok && in(refunded) {
+			for i := range o.Items {
+				rows = append(rows, lineRows(o, i, true)...)
+			}
+		}
+	}
+	rows = append(rows, fbaRows(rows, periodIndex(start, s.cfg.SettlementPeriod), end)...)
+	return append(rows, settlementRow{
+		TransactionType: "ServiceFee", AmountType: "other-transaction", AmountDescription: "Subscription Fee",
+		Amount: subscriptions[currency].Neg(), Posted: end.Add(-time.Second),
+	})
+}
+
+// lineRows are the rows of one shipped order line (Order), or of its refund
+// (Refund): what the buyer paid and the fees reversed, Amazon keeping its
+// refund administration fee and the FBA fulfilment fee.
+func lineRows(o *Order, i int, refund bool) []settlementRow {
 	it := &o.Items[i]
 	base := settlementRow{
 		TransactionType: "Order", OrderID: o.ID, ShipmentID: "D" + o.ID[4:11] + o.ID[12:14], FulfillmentID: "MFN",
 		Posted: o.ShippedAt, OrderItemCode: it.ID, SKU: it.SKU, Quantity: it.Quantity,
 	}
+	if refund {
+		base.TransactionType, base.Posted, base.Quantity = "Refund", o.ShippedAt.Add(refundDelay), 0
+	}
 	if o.FulfilledBy == FulfilledByAmazon {
 		base.FulfillmentID = "AFN"
 	}
 	var rows []settlementRow
+	// add adds a row of the order's amount, reversed on a refund.
 	add := func(amountType, desc string, amount decimal.Decimal, promotion string) {
-		if amount.IsZero() && amountType+"/"+desc != "ItemPrice/Principal" {
+		if amount.IsZero() && (refund || amountType+"/"+desc != "ItemPrice/Principal") {
 			return
 		}
 		r := base
+		if refund {
+			amount = amount.Neg()
+		}
 		r.AmountType, r.AmountDescription, r.Amount, r.PromotionID = amountType, desc, amount, promotion
 		rows = append(rows, r)
 	}
@@ -124,9 +156,15 @@ func orderRows(o *Order, i int) []settlementRow {
 	add("Promotion", "Principal", it.Promotion.Neg(), promo)
 	add("Promotion", "Shipping", it.ShippingPromotion.Neg(), promo)
 	sales := sub(sum(it.Principal(), it.Shipping), sum(it.Promotion, it.ShippingPromotion))
-	add("ItemFees", "Commission", share(sales, referralRate).Neg(), "")
+	commission := share(sales, referralRate)
+	add("ItemFees", "Commission", commission.Neg(), "")
+	if refund {
+		add("ItemFees", "RefundCommission", refundAdminFee(commission), "")
+	}
 	if o.FulfilledBy == FulfilledByAmazon {
-		add("ItemFees", "FBAPerUnitFulfillmentFee", times(fbaUnitFee, it.Quantity).Neg(), "")
+		if !refund {
+			add("ItemFees", "FBAPerUnitFulfillmentFee", times(fbaUnitFee, it.Quantity).Neg(), "")
+		}
 		add("ItemFees", "ShippingChargeback", it.Shipping.Neg(), "")
 	}
 	return rows
