@@ -1,7 +1,6 @@
 package cli_test
 
 import (
-	"context"
 	"encoding/csv"
 	"encoding/json"
 	"os"
@@ -15,7 +14,6 @@ import (
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
 
-	"github.com/pipewright/pipewright/connectors/sage500/sage500demo"
 	"github.com/pipewright/pipewright/connectors/spapi/settlement"
 )
 
@@ -234,21 +232,10 @@ func TestReferenceSettlements_every_marketplace_currency_has_a_clearing_account_
 }
 
 func TestReferenceSettlements_every_account_is_in_the_demo_chart(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "sage500-demo.db")
-	require.NoError(t, sage500demo.CreateDB(context.Background(), path))
-	db, err := sage500demo.OpenDB(path)
-	require.NoError(t, err)
-	defer db.Close()
 	chart := map[string]bool{}
-	rows, err := db.Query("SELECT GLAcctNo FROM tglAccount")
-	require.NoError(t, err)
-	defer rows.Close()
-	for rows.Next() {
-		var no string
-		require.NoError(t, rows.Scan(&no))
+	for _, no := range demoColumn(t, "SELECT GLAcctNo FROM tglAccount") {
 		chart[no] = true
 	}
-	require.NoError(t, rows.Err())
 	gl := readGLTable(t)
 	accounts := append(csvColumn(t, "settlement_clearing.csv", "account"), gl.Suspense.Account)
 	for a := range gl.Accounts {
