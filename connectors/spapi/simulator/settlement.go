@@ -95,12 +95,12 @@ func (s *Server) activityRows(marketplaceID, currency string, start, end time.Ti
 		}
 		if in(o.ShippedAt) {
 			for i := range o.Items {
-				rows = append(rows, lineRows(o, i, false)...)
+				rows = append(rows, orderRows(o, i)...)
 			}
 		}
-		if refunded, ok := refundOf(o); ok && in(refunded) {
-			for i := range o.Items {
-				rows = append(rows, lineRows(o, i, true)...)
+		for _, r := range settledRefunds(o) {
+			if in(r.Posted) {
+				rows = append(rows, refundRows(o, r)...)
 			}
 		}
 	}
@@ -111,31 +111,26 @@ func (s *Server) activityRows(marketplaceID, currency string, start, end time.Ti
 	})
 }
 
-// lineRows are the rows of one shipped order line (Order), or of its refund
-// (Refund): what the buyer paid and the fees reversed, Amazon keeping its
-// refund administration fee and the FBA fulfilment fee.
-func lineRows(o *Order, i int, refund bool) []settlementRow {
-	it := &o.Items[i]
-	base := settlementRow{
-		TransactionType: "Order", OrderID: o.ID, ShipmentID: "D" + o.ID[4:11] + o.ID[12:14], FulfillmentID: "MFN",
-		Posted: o.ShippedAt, OrderItemCode: it.ID, SKU: it.SKU, Quantity: it.Quantity,
-	}
-	if refund {
-		base.TransactionType, base.Posted, base.Quantity = "Refund", o.ShippedAt.Add(refundDelay), 0
-	}
+// orderRow is a row of an order, its amount still to fill in.
+func orderRow(o *Order) settlementRow {
+	r := settlementRow{TransactionType: "Order", OrderID: o.ID, ShipmentID: "D" + o.ID[4:11] + o.ID[12:14], FulfillmentID: "MFN", Posted: o.ShippedAt}
 	if o.FulfilledBy == FulfilledByAmazon {
-		base.FulfillmentID = "AFN"
+		r.FulfillmentID = "AFN"
 	}
+	return r
+}
+
+// orderRows are the rows of one shipped order line.
+func orderRows(o *Order, i int) []settlementRow {
+	it := &o.Items[i]
+	base := orderRow(o)
+	base.OrderItemCode, base.SKU, base.Quantity = it.ID, it.SKU, it.Quantity
 	var rows []settlementRow
-	// add adds a row of the order's amount, reversed on a refund.
 	add := func(amountType, desc string, amount decimal.Decimal, promotion string) {
-		if amount.IsZero() && (refund || amountType+"/"+desc != "ItemPrice/Principal") {
+		if amount.IsZero() && amountType+"/"+desc != "ItemPrice/Principal" {
 			return
 		}
 		r := base
-		if refund {
-			amount = amount.Neg()
-		}
 		r.AmountType, r.AmountDescription, r.Amount, r.PromotionID = amountType, desc, amount, promotion
 		rows = append(rows, r)
 	}
@@ -156,15 +151,9 @@ func lineRows(o *Order, i int, refund bool) []settlementRow {
 	add("Promotion", "Principal", it.Promotion.Neg(), promo)
 	add("Promotion", "Shipping", it.ShippingPromotion.Neg(), promo)
 	sales := sub(sum(it.Principal(), it.Shipping), sum(it.Promotion, it.ShippingPromotion))
-	commission := share(sales, referralRate)
-	add("ItemFees", "Commission", commission.Neg(), "")
-	if refund {
-		add("ItemFees", "RefundCommission", refundAdminFee(commission), "")
-	}
+	add("ItemFees", "Commission", share(sales, referralRate).Neg(), "")
 	if o.FulfilledBy == FulfilledByAmazon {
-		if !refund {
-			add("ItemFees", "FBAPerUnitFulfillmentFee", times(fbaUnitFee, it.Quantity).Neg(), "")
-		}
+		add("ItemFees", "FBAPerUnitFulfillmentFee", times(fbaUnitFee, it.Quantity).Neg(), "")
 		add("ItemFees", "ShippingChargeback", it.Shipping.Neg(), "")
 	}
 	return rows

@@ -1,21 +1,19 @@
 package simulator
 
 import (
-	"hash/fnv"
 	"time"
 
 	"github.com/govalues/decimal"
 )
 
-// What a settlement has besides shipped orders: refunds, FBA reimbursements
-// and fees, and what carries over from the period before. Every choice
+// What a settlement has besides shipped orders and refunds
+// (settlement_refund.go): FBA reimbursements and fees, and what carries over
+// from the period before. Every choice
 // depends on the orders and the period only (no state of its own), so a
 // restarted simulator makes the same reports and a period's rows can be
 // computed again for the next one.
 
 var (
-	// refundDelay is how long after shipping a refunded order is refunded.
-	refundDelay = 2 * time.Hour
 	// reserveRate is the share of a period's product sales Amazon holds
 	// back as a reserve until the next settlement.
 	reserveRate = decimal.MustParse("0.05")
@@ -23,28 +21,6 @@ var (
 	// FBA stock (as if each unit had been sent in with a partnered carrier).
 	inboundFee = cents(30)
 )
-
-// refundOf reports whether a shipped order is refunded (one in ten, chosen
-// by its id) and when.
-func refundOf(o *Order) (time.Time, bool) {
-	if o.ShippedAt.IsZero() {
-		return time.Time{}, false
-	}
-	h := fnv.New32a()
-	h.Write([]byte(o.ID))
-	if h.Sum32()%10 != 0 {
-		return time.Time{}, false
-	}
-	return o.ShippedAt.Add(refundDelay), true
-}
-
-// refundAdminFee is the part of a returned referral fee Amazon keeps.
-func refundAdminFee(commission decimal.Decimal) decimal.Decimal {
-	if fee := share(commission, refundAdminRate); fee.Cmp(refundAdminMax) < 0 {
-		return fee
-	}
-	return refundAdminMax
-}
 
 // periodIndex numbers settlement periods.
 func periodIndex(start time.Time, period time.Duration) int64 {

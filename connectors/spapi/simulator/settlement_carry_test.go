@@ -56,7 +56,7 @@ func TestSettlement_reports_carry_refunds_reimbursements_transfers_and_the_reser
 	}
 	for _, want := range []string{
 		"order|itemprice|principal", "refund|itemprice|principal", "refund|itemfees|commission", "refund|itemfees|refundcommission",
-		"refund|itemwithheldtax|marketplacefacilitatortax-principal", "refund|itemfees|shippingchargeback",
+		"refund|itemwithheldtax|marketplacefacilitatortax-principal", "refund|itemprice|shipping",
 		"other-transaction|fba inventory reimbursement|warehouse_damage", "other-transaction|fba inventory reimbursement|reversal_reimbursement",
 		"other-transaction|other-transaction|inbound transportation fee",
 		"other-transaction|other-transaction|current reserve amount", "other-transaction|other-transaction|previous reserve amount balance",
@@ -113,4 +113,45 @@ func TestSettlement_releases_the_reserve_it_held_and_charges_the_card_for_a_nega
 	}
 	assert.Positive(t, releases, "reserves released")
 	assert.Positive(t, charges, "negative balances charged")
+}
+
+func TestSettlement_refunds_give_back_the_lines_net_of_promotions_and_keep_part_of_the_referral_fee(t *testing.T) {
+	s := settledSim(t, func(c *simulator.Config) { c.OrdersPerHour, c.SettlementPeriod = 6, time.Hour })
+	orders := map[string]simulator.Order{}
+	for _, o := range s.srv.Orders() {
+		orders[o.ID] = o
+	}
+	refunded := 0
+	for _, files := range storedSettlements(t, s) {
+		for _, f := range files {
+			byLine := map[string]map[string]decimal.Decimal{}
+			for _, row := range f.rows {
+				if row["transaction-type"] != "Refund" {
+					continue
+				}
+				k := row["order-id"] + "/" + row["order-item-code"]
+				if byLine[k] == nil {
+					byLine[k] = map[string]decimal.Decimal{}
+				}
+				byLine[k][row["amount-type"]+"/"+row["amount-description"]] = parseAmount(t, row["amount"])
+			}
+			for k, amounts := range byLine {
+				o := orders[k[:19]]
+				require.NotEmpty(t, o.ID, k)
+				for _, it := range o.Items {
+					if it.ID != k[20:] {
+						continue
+					}
+					refunded++
+					net, err := it.Principal().Sub(it.Promotion)
+					require.NoError(t, err)
+					assert.Equal(t, net.Neg().String(), amounts["ItemPrice/Principal"].String(), "%s: the principal net of its promotion", k)
+					commission, kept := amounts["ItemFees/Commission"], amounts["ItemFees/RefundCommission"]
+					assert.True(t, commission.IsPos(), "%s: the referral fee is returned", k)
+					assert.True(t, kept.IsNeg() && kept.Cmp(decimal.MustParse("-5.00")) >= 0, "%s: Amazon keeps part of it, at most 5.00: %s", k, kept)
+				}
+			}
+		}
+	}
+	assert.Positive(t, refunded, "refunded lines")
 }
