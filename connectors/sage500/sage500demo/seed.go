@@ -14,6 +14,8 @@ import (
 var accounts = [][2]string{
 	{"1000", "Cash - operating account"},
 	{"1050", "Amazon clearing"},
+	{"1060", "Amazon balance transfers clearing"},
+	{"1070", "Amazon reserve"},
 	{"1200", "Accounts receivable"},
 	{"1300", "Inventory"},
 	{"2300", "Sales tax payable"},
@@ -21,6 +23,7 @@ var accounts = [][2]string{
 	{"4100", "Shipping revenue"},
 	{"4500", "Promotions and discounts"},
 	{"4900", "Refunds and returns"},
+	{"4910", "Amazon reimbursements"},
 	{"5000", "Cost of goods sold"},
 	{"6100", "Amazon selling fees"},
 	{"6110", "Amazon fulfilment (FBA) fees"},

@@ -31,9 +31,12 @@
 // unacknowledged SQS message. Feeds go IN_QUEUE, IN_PROGRESS, DONE over
 // simulated time; JSON_LISTINGS_FEED patches change the listings and the
 // processing report lists per-message issues. Every settlement period a V2
-// settlement report per marketplace settles the order lines that shipped;
-// its rows add up to its total exactly. Config.History starts the world
-// with a backlog.
+// settlement report per marketplace settles the order lines that shipped,
+// the refunds (one order in ten), FBA reimbursements and fees, the
+// subscription fee, the reserve held and released and a negative balance
+// charged to the seller's card, all of them categories of Amazon's
+// catalogue (connectors/spapi/settlement); its rows add up to its total
+// exactly. Config.History starts the world with a backlog.
 //
 // Everything due by the clock's now happens before a request is answered,
 // so a test that moves a manual clock and then calls the API sees a

@@ -10,14 +10,23 @@ import (
 // simulator settles each marketplace: the order lines that finished
 // shipping in the period, several rows per line (item price, shipping,
 // tax and its withholding where Amazon is the marketplace facilitator,
-// promotions, the referral fee, FBA fees), and the seller's subscription
-// fee. The summary's total-amount is exactly the sum of the rows.
+// promotions, the referral fee, FBA fees), the refunds posted in the period
+// (the same rows reversed, less Amazon's refund administration fee), FBA
+// reimbursements and inbound transportation fees, the seller's subscription
+// fee, and what carries over from the period before: the reserve Amazon
+// held back, released, a new one held, and a negative balance charged to
+// the seller's card (settlement_carry.go). The summary's total-amount is
+// exactly the sum of the rows.
 
 // Fees the simulator charges.
 var (
-	referralRate  = decimal.MustParse("0.15")
-	fbaUnitFee    = cents(322)
-	subscriptions = map[string]decimal.Decimal{"USD": cents(3999), "CAD": cents(2999), "GBP": cents(2500), "EUR": cents(3900)}
+	referralRate = decimal.MustParse("0.15")
+	// Amazon keeps 20% of the referral fee it returns on a refund, at most
+	// 5.00 (its refund administration fee).
+	refundAdminRate = decimal.MustParse("0.20")
+	refundAdminMax  = cents(500)
+	fbaUnitFee      = cents(322)
+	subscriptions   = map[string]decimal.Decimal{"USD": cents(3999), "CAD": cents(2999), "GBP": cents(2500), "EUR": cents(3900)}
 )
 
 // settlement is one settlement report's content.
@@ -44,13 +53,7 @@ type settlementRow struct {
 }
 
 // total is the sum of the rows.
-func (st *settlement) total() decimal.Decimal {
-	t := zero
-	for _, r := range st.Rows {
-		t = sum(t, r.Amount)
-	}
-	return t
-}
+func (st *settlement) total() decimal.Decimal { return rowsTotal(st.Rows) }
 
 // scheduleSettlement closes the period starting at start when it ends. The
 // caller holds s.mu.
@@ -74,30 +77,54 @@ func (s *Server) buildSettlement(marketplaceID, currency string, start, end time
 		ID: s.nextID(), Start: start, End: end, Deposit: end.Add(48 * time.Hour),
 		Currency: currency, MarketplaceID: marketplaceID, Marketplace: marketplaceName(marketplaceID),
 	}
+	st.Rows = s.activityRows(marketplaceID, currency, start, end)
+	st.Rows = append(st.Rows, s.carriedRows(marketplaceID, currency, start, end, st.Rows)...)
+	return st
+}
+
+// activityRows are the rows of what happened on a marketplace in [start,
+// end): shipped order lines, refunds, FBA reimbursements and fees, and the
+// subscription fee. They depend on the orders only, so the period before
+// can be computed again (carriedRows).
+func (s *Server) activityRows(marketplaceID, currency string, start, end time.Time) []settlementRow {
+	var rows []settlementRow
+	in := func(t time.Time) bool { return !t.IsZero() && !t.Before(start) && t.Before(end) }
 	for _, o := range s.orderList {
-		if o.MarketplaceID == marketplaceID && !o.ShippedAt.IsZero() && !o.ShippedAt.Before(start) && o.ShippedAt.Before(end) {
+		if o.MarketplaceID != marketplaceID {
+			continue
+		}
+		if in(o.ShippedAt) {
 			for i := range o.Items {
-				st.Rows = append(st.Rows, orderRows(o, i)...)
+				rows = append(rows, orderRows(o, i)...)
+			}
+		}
+		for _, r := range settledRefunds(o) {
+			if in(r.Posted) {
+				rows = append(rows, refundRows(o, r)...)
 			}
 		}
 	}
-	st.Rows = append(st.Rows, settlementRow{
+	rows = append(rows, fbaRows(rows, periodIndex(start, s.cfg.SettlementPeriod), end)...)
+	return append(rows, settlementRow{
 		TransactionType: "ServiceFee", AmountType: "other-transaction", AmountDescription: "Subscription Fee",
 		Amount: subscriptions[currency].Neg(), Posted: end.Add(-time.Second),
 	})
-	return st
+}
+
+// orderRow is a row of an order, its amount still to fill in.
+func orderRow(o *Order) settlementRow {
+	r := settlementRow{TransactionType: "Order", OrderID: o.ID, ShipmentID: "D" + o.ID[4:11] + o.ID[12:14], FulfillmentID: "MFN", Posted: o.ShippedAt}
+	if o.FulfilledBy == FulfilledByAmazon {
+		r.FulfillmentID = "AFN"
+	}
+	return r
 }
 
 // orderRows are the rows of one shipped order line.
 func orderRows(o *Order, i int) []settlementRow {
 	it := &o.Items[i]
-	base := settlementRow{
-		TransactionType: "Order", OrderID: o.ID, ShipmentID: "D" + o.ID[4:11] + o.ID[12:14], FulfillmentID: "MFN",
-		Posted: o.ShippedAt, OrderItemCode: it.ID, SKU: it.SKU, Quantity: it.Quantity,
-	}
-	if o.FulfilledBy == FulfilledByAmazon {
-		base.FulfillmentID = "AFN"
-	}
+	base := orderRow(o)
+	base.OrderItemCode, base.SKU, base.Quantity = it.ID, it.SKU, it.Quantity
 	var rows []settlementRow
 	add := func(amountType, desc string, amount decimal.Decimal, promotion string) {
 		if amount.IsZero() && amountType+"/"+desc != "ItemPrice/Principal" {

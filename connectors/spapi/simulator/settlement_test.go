@@ -102,7 +102,9 @@ func TestSettlement_rows_follow_the_orders_that_shipped(t *testing.T) {
 	byOrder := map[string][]map[string]string{}
 	for _, file := range f {
 		for _, row := range file.rows {
-			byOrder[row["order-id"]] = append(byOrder[row["order-id"]], row)
+			if row["transaction-type"] == "Order" {
+				byOrder[row["order-id"]] = append(byOrder[row["order-id"]], row)
+			}
 		}
 	}
 	dayTwoEnd := time.Date(2026, 3, 4, 0, 0, 0, 0, time.UTC)

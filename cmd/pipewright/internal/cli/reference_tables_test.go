@@ -70,22 +70,29 @@ func TestReferenceCarriers_rows_are_accepted_by_amazon(t *testing.T) {
 	}
 }
 
-func TestReferenceCarriers_cover_every_demo_ship_method(t *testing.T) {
+// demoColumn returns one column of a query on a new demo database.
+func demoColumn(t *testing.T, query string) []string {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "sage500-demo.db")
 	require.NoError(t, sage500demo.CreateDB(context.Background(), path))
 	db, err := sage500demo.OpenDB(path)
 	require.NoError(t, err)
 	defer db.Close()
-	rows, err := db.Query("SELECT ShipMethID FROM tciShipMethod ORDER BY ShipMethID")
+	rows, err := db.Query(query)
 	require.NoError(t, err)
 	defer rows.Close()
-	var methods []string
+	var out []string
 	for rows.Next() {
-		var id string
-		require.NoError(t, rows.Scan(&id))
-		methods = append(methods, id)
+		var v string
+		require.NoError(t, rows.Scan(&v))
+		out = append(out, v)
 	}
 	require.NoError(t, rows.Err())
+	return out
+}
+
+func TestReferenceCarriers_cover_every_demo_ship_method(t *testing.T) {
+	methods := demoColumn(t, "SELECT ShipMethID FROM tciShipMethod ORDER BY ShipMethID")
 	require.NotEmpty(t, methods, "the demo database has ship methods")
 
 	table := readCarriers(t)
