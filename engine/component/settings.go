@@ -21,6 +21,11 @@ type Settings struct {
 	Metrics prometheus.Registerer
 	// State is durable key/value state private to this component; never nil.
 	State State
+	// Shared is the project's state shared by every engine, with
+	// compare-and-set (see SharedState), or nil where there is none (a
+	// pipeline test, a component test): components then keep to their own
+	// process.
+	Shared SharedState
 	// Clock is the engine's clock; tests may accelerate it. Never nil.
 	Clock Clock
 	// DataDir is the engine's data directory.

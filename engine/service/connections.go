@@ -28,6 +28,7 @@ func (e *Engine) settings(dir, id, pipeline string) component.Settings {
 		Logger:    e.log.With("component", id),
 		Metrics:   prometheus.WrapRegistererWith(labels, replacingRegisterer{e.registry}),
 		State:     transport.NewState(e.stateKV, id),
+		Shared:    e.shared,
 		Clock:     e.clock,
 		DataDir:   e.dataDir,
 		Dir:       dir,

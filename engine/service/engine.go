@@ -76,6 +76,7 @@ type Engine struct {
 	js      jetstream.JetStream
 	stateKV jetstream.KeyValue
 	replays jetstream.KeyValue
+	shared  *transport.Shared
 	dlq     *dlq.Store
 	admin   *Admin
 	// activity is the record per business key (nil when off); flows the

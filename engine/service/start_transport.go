@@ -13,16 +13,26 @@ import (
 	"github.com/pipewright/pipewright/engine/internal/transport"
 )
 
-// limits are the project's stream and consumer limits, defaults filled in.
+// provisionTimeout bounds how long the engine waits at start for NATS to
+// create its streams, consumers and buckets (a cluster forming or
+// restarting answers "not yet" for a while).
+const provisionTimeout = 2 * time.Minute
+
+// limits are the project's stream and consumer limits, defaults filled in;
+// the replicas are those resolved at start (see transport.ResolveReplicas).
 func (e *Engine) limits() transport.Limits {
 	t := e.project().Transport
-	return transport.Limits{
+	lim := transport.Limits{
 		DuplicateWindow: t.DuplicateWindow.D(),
 		AckWait:         t.AckWait.D(),
 		MaxAckPending:   t.MaxAckPending,
 		MaxBytes:        t.MaxBytes,
 		Replicas:        t.Replicas,
-	}.WithDefaults()
+	}
+	if e.conn != nil && e.conn.Replicas > 0 {
+		lim.Replicas = e.conn.Replicas
+	}
+	return lim.WithDefaults()
 }
 
 func (e *Engine) startTransport(ctx context.Context) error {
@@ -37,7 +47,9 @@ func (e *Engine) startTransport(ctx context.Context) error {
 		}
 		e.lock = lock
 	}
-	conn, err := transport.Connect(transport.Config{
+	ctx, cancel := context.WithTimeout(ctx, provisionTimeout)
+	defer cancel()
+	conn, err := transport.Connect(ctx, transport.Config{
 		URL:         e.transportURL(),
 		Credentials: e.project().Transport.Credentials,
 		StoreDir:    filepath.Join(e.dataDir, "nats"),
@@ -53,24 +65,21 @@ func (e *Engine) startTransport(ctx context.Context) error {
 		return fmt.Errorf("jetstream: %w", err)
 	}
 	e.js = js
-	lim := e.limits()
+	var pipelines []string
 	for _, pl := range e.project().Pipelines {
-		if err := transport.EnsurePipeline(ctx, js, e.names, pl.Name, lim); err != nil {
-			return err
-		}
+		pipelines = append(pipelines, pl.Name)
 	}
-	st, err := transport.EnsureDLQ(ctx, js, e.names, lim)
+	prov, err := transport.Provision(ctx, conn.NC, js, e.names, pipelines, e.limits())
 	if err != nil {
 		return err
 	}
-	e.dlq = dlq.NewStore(js, st, e.names.DLQRoot())
+	conn.Replicas = prov.Replicas
+	e.stateKV, e.replays, e.shared = prov.State, prov.Replays, transport.NewShared(prov.Shared)
+	e.dlq = dlq.NewStore(js, prov.DLQ, e.names.DLQRoot())
 	if n, err := e.dlq.MoveLegacy(ctx, e.names.LegacyDLQStream()); err != nil {
 		return err
 	} else if n > 0 {
 		e.log.Info("dead letters of an older version moved", "records", n)
-	}
-	if e.stateKV, e.replays, err = transport.EnsureBuckets(ctx, js, e.names, lim); err != nil {
-		return err
 	}
 	if err := e.openActivity(ctx); err != nil {
 		return err

@@ -13,6 +13,8 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/pipewright/pipewright/engine/internal/transport"
 )
 
 // maxPerKey bounds the events kept per pipeline and key: a SKU that a flow
@@ -45,7 +47,7 @@ func Open(ctx context.Context, nc *nats.Conn, cfg Config, log *slog.Logger) (*St
 	if err != nil {
 		return nil, fmt.Errorf("activity: %w", err)
 	}
-	st, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+	st, err := transport.EnsureStream(ctx, js, jetstream.StreamConfig{
 		Name:              cfg.Stream,
 		Description:       "pipewright activity per business key",
 		Subjects:          []string{cfg.Root + ".>"},
@@ -58,7 +60,7 @@ func Open(ctx context.Context, nc *nats.Conn, cfg Config, log *slog.Logger) (*St
 		Replicas:          max(cfg.Replicas, 1),
 	})
 	if err != nil {
-		return nil, fmt.Errorf("stream %s: %w", cfg.Stream, err)
+		return nil, err
 	}
 	return &Store{js: js, stream: st, root: cfg.Root, log: log}, nil
 }

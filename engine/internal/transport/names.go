@@ -43,6 +43,9 @@ func (n Names) LegacyDLQStream() string { return "PW_" + upper(n.Project) + "_DL
 // StateBucket is the key/value bucket of component state.
 func (n Names) StateBucket() string { return "pw_" + lower(n.Project) + "_state" }
 
+// SharedBucket holds what the project's engines coordinate on.
+func (n Names) SharedBucket() string { return "pw_" + lower(n.Project) + "_shared" }
+
 // ReplayBucket holds the outcomes of dead-letter replays for a while.
 func (n Names) ReplayBucket() string { return "pw_" + lower(n.Project) + "_replays" }
 

@@ -2,7 +2,6 @@ package transport
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -19,7 +18,8 @@ type Limits struct {
 	// MaxBytes bounds each pipeline stream; publishers get an error (and
 	// retry) when it is full. 0: unlimited.
 	MaxBytes int64
-	// Replicas for streams on a cluster (default 1).
+	// Replicas of every stream and bucket (0: one; Provision resolves an
+	// unset count to the cluster's, see ResolveReplicas).
 	Replicas int
 }
 
@@ -34,21 +34,23 @@ func (l Limits) WithDefaults() Limits {
 	if l.MaxAckPending == 0 {
 		l.MaxAckPending = 4096
 	}
-	if l.Replicas == 0 {
-		l.Replicas = 1
-	}
 	if l.MaxBytes == 0 {
 		l.MaxBytes = -1
 	}
 	return l
 }
 
+// Every Ensure function creates or updates its objects with retry (see
+// Transient): engines started together on a fresh cluster create the same
+// objects at the same moment, and a cluster that is forming or restarting
+// answers "not yet" for a while. They give up when ctx ends.
+
 // EnsurePipeline creates or updates a pipeline's stream (work-queue
 // retention: a message leaves the stream when acknowledged) and its durable
 // push consumer with a deliver group, so every engine instance shares it.
 func EnsurePipeline(ctx context.Context, js jetstream.JetStream, n Names, pipeline string, lim Limits) error {
 	lim = lim.WithDefaults()
-	_, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+	stream := jetstream.StreamConfig{
 		Name:        n.Stream(pipeline),
 		Description: "pipewright input of pipeline " + pipeline,
 		Subjects:    []string{n.Subject(pipeline)},
@@ -58,12 +60,12 @@ func EnsurePipeline(ctx context.Context, js jetstream.JetStream, n Names, pipeli
 		MaxBytes:    lim.MaxBytes,
 		Discard:     jetstream.DiscardNew,
 		Replicas:    lim.Replicas,
-	})
-	if err != nil {
-		return fmt.Errorf("stream %s: %w", n.Stream(pipeline), err)
+	}
+	if _, err := EnsureStream(ctx, js, stream); err != nil {
+		return err
 	}
 	durable := n.Durable(pipeline)
-	_, err = js.CreateOrUpdatePushConsumer(ctx, n.Stream(pipeline), jetstream.ConsumerConfig{
+	consumer := jetstream.ConsumerConfig{
 		Durable:        durable,
 		Description:    "pipewright workers of pipeline " + pipeline,
 		DeliverSubject: "_pw.deliver." + durable,
@@ -73,11 +75,23 @@ func EnsurePipeline(ctx context.Context, js jetstream.JetStream, n Names, pipeli
 		AckWait:        lim.AckWait,
 		MaxDeliver:     -1, // retries are decided by the engine, never by dropping
 		MaxAckPending:  lim.MaxAckPending,
-	})
-	if err != nil {
-		return fmt.Errorf("consumer %s: %w", durable, err)
 	}
-	return nil
+	return retryCreate(ctx, "consumer "+durable, func(ctx context.Context) error {
+		_, err := js.CreateOrUpdatePushConsumer(ctx, n.Stream(pipeline), consumer)
+		return err
+	}, func(ctx context.Context) bool {
+		_, err := js.PushConsumer(ctx, n.Stream(pipeline), durable)
+		return err == nil
+	})
+}
+
+// EnsureStream creates or updates a stream with retry.
+func EnsureStream(ctx context.Context, js jetstream.JetStream, cfg jetstream.StreamConfig) (st jetstream.Stream, err error) {
+	err = retryCreate(ctx, "stream "+cfg.Name, func(ctx context.Context) error {
+		st, err = js.CreateOrUpdateStream(ctx, cfg)
+		return err
+	}, streamExists(js, cfg.Name))
+	return st, err
 }
 
 // EnsureDLQ creates or updates the dead-letter stream: one message per
@@ -86,7 +100,7 @@ func EnsurePipeline(ctx context.Context, js jetstream.JetStream, n Names, pipeli
 // record by id asks for the last message of a wildcard subject.
 func EnsureDLQ(ctx context.Context, js jetstream.JetStream, n Names, lim Limits) (jetstream.Stream, error) {
 	lim = lim.WithDefaults()
-	st, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+	cfg := jetstream.StreamConfig{
 		Name:              n.DLQStream(),
 		Description:       "pipewright dead letters of project " + n.Project,
 		Subjects:          []string{n.DLQRoot() + ".>"},
@@ -95,29 +109,57 @@ func EnsureDLQ(ctx context.Context, js jetstream.JetStream, n Names, lim Limits)
 		MaxMsgsPerSubject: 1,
 		Duplicates:        lim.DuplicateWindow,
 		Replicas:          lim.Replicas,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("stream %s: %w", n.DLQStream(), err)
 	}
-	return st, nil
+	return EnsureStream(ctx, js, cfg)
 }
 
-// EnsureBuckets creates or updates the state and replay-outcome buckets.
-func EnsureBuckets(ctx context.Context, js jetstream.JetStream, n Names, lim Limits) (state, replays jetstream.KeyValue, err error) {
+// Buckets are the project's key/value buckets.
+type Buckets struct {
+	// State holds component state (component.State).
+	State jetstream.KeyValue
+	// Replays holds the outcomes of dead-letter replays for a day.
+	Replays jetstream.KeyValue
+	// Shared holds what engines coordinate on (component.SharedState).
+	Shared jetstream.KeyValue
+}
+
+// EnsureBuckets creates or updates the project's buckets.
+func EnsureBuckets(ctx context.Context, js jetstream.JetStream, n Names, lim Limits) (Buckets, error) {
 	lim = lim.WithDefaults()
-	state, err = js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
-		Bucket: n.StateBucket(), Description: "pipewright component state (cursors, snapshots, bookkeeping)",
-		Storage: jetstream.FileStorage, Replicas: lim.Replicas, History: 1,
-	})
-	if err != nil {
-		return nil, nil, fmt.Errorf("bucket %s: %w", n.StateBucket(), err)
+	var b Buckets
+	var err error
+	for _, one := range []struct {
+		kv  *jetstream.KeyValue
+		cfg jetstream.KeyValueConfig
+	}{
+		{&b.State, jetstream.KeyValueConfig{Bucket: n.StateBucket(), History: 1,
+			Description: "pipewright component state (cursors, snapshots, bookkeeping)"}},
+		{&b.Replays, jetstream.KeyValueConfig{Bucket: n.ReplayBucket(), TTL: 24 * time.Hour,
+			Description: "pipewright dead-letter replay outcomes"}},
+		{&b.Shared, jetstream.KeyValueConfig{Bucket: n.SharedBucket(), History: 1,
+			Description: "pipewright state the engines of the project coordinate on (shared rate limits)"}},
+	} {
+		one.cfg.Storage, one.cfg.Replicas = jetstream.FileStorage, lim.Replicas
+		if *one.kv, err = ensureBucket(ctx, js, one.cfg); err != nil {
+			return Buckets{}, err
+		}
 	}
-	replays, err = js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
-		Bucket: n.ReplayBucket(), Description: "pipewright dead-letter replay outcomes",
-		Storage: jetstream.FileStorage, Replicas: lim.Replicas, TTL: 24 * time.Hour,
-	})
-	if err != nil {
-		return nil, nil, fmt.Errorf("bucket %s: %w", n.ReplayBucket(), err)
+	return b, nil
+}
+
+// ensureBucket creates or updates a key/value bucket with retry.
+func ensureBucket(ctx context.Context, js jetstream.JetStream, cfg jetstream.KeyValueConfig) (kv jetstream.KeyValue, err error) {
+	err = retryCreate(ctx, "bucket "+cfg.Bucket, func(ctx context.Context) error {
+		kv, err = js.CreateOrUpdateKeyValue(ctx, cfg)
+		return err
+	}, streamExists(js, "KV_"+cfg.Bucket))
+	return kv, err
+}
+
+// streamExists returns a function telling whether a stream exists.
+func streamExists(js jetstream.JetStream, name string) func(ctx context.Context) bool {
+	return func(ctx context.Context) bool {
+		_, err := js.Stream(ctx, name)
+		return err == nil
 	}
-	return state, replays, nil
 }

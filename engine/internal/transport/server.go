@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -29,13 +30,18 @@ type Config struct {
 
 // Conn is a live connection, with the embedded server when there is one.
 type Conn struct {
-	NC     *nats.Conn
-	cfg    Config
-	server *server.Server
+	NC *nats.Conn
+	// Replicas is the replica count of the project's streams and buckets,
+	// set at start (see ResolveReplicas).
+	Replicas int
+	cfg      Config
+	server   *server.Server
 }
 
 // Connect starts the embedded server when cfg.URL is empty and connects.
-func Connect(cfg Config) (*Conn, error) {
+// An external cluster that accepts no connection yet (restarting) is
+// dialled again with backoff until ctx ends.
+func Connect(ctx context.Context, cfg Config) (*Conn, error) {
 	c := &Conn{cfg: cfg}
 	if cfg.URL == "" {
 		ns, err := startEmbedded(cfg)
@@ -44,7 +50,11 @@ func Connect(cfg Config) (*Conn, error) {
 		}
 		c.server = ns
 	}
-	nc, err := c.Dial(cfg.Name)
+	var nc *nats.Conn
+	err := retry(ctx, "NATS", func(context.Context) (err error) {
+		nc, err = c.Dial(cfg.Name)
+		return err
+	})
 	if err != nil {
 		if c.server != nil {
 			c.server.Shutdown()

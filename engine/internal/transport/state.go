@@ -30,10 +30,18 @@ func NewState(kv jetstream.KeyValue, id string) *State {
 }
 
 func (s *State) key(k string) (string, error) {
-	if !validKey.MatchString(k) || strings.HasPrefix(k, ".") || strings.HasSuffix(k, ".") || strings.Contains(k, "..") {
-		return "", fmt.Errorf("state key %q: use letters, digits and -_=./ (no leading, trailing or double dots)", k)
+	if err := checkKey(k); err != nil {
+		return "", err
 	}
 	return s.prefix + k, nil
+}
+
+// checkKey returns an error for a key that is not a valid KV key.
+func checkKey(k string) error {
+	if !validKey.MatchString(k) || strings.HasPrefix(k, ".") || strings.HasSuffix(k, ".") || strings.Contains(k, "..") {
+		return fmt.Errorf("state key %q: use letters, digits and -_=./ (no leading, trailing or double dots)", k)
+	}
+	return nil
 }
 
 // Get returns the value of key or component.ErrNotFound.

@@ -1,0 +1,59 @@
+package transport
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/pipewright/pipewright/engine/component"
+)
+
+// Shared is component.SharedState over the project's shared bucket: keys
+// are project-wide, and Set is a compare-and-set on the key's revision.
+type Shared struct {
+	kv jetstream.KeyValue
+}
+
+var _ component.SharedState = (*Shared)(nil)
+
+// NewShared returns the shared state of the bucket.
+func NewShared(kv jetstream.KeyValue) *Shared { return &Shared{kv: kv} }
+
+// Get returns the value of key and its revision, or component.ErrNotFound.
+func (s *Shared) Get(ctx context.Context, key string) ([]byte, uint64, error) {
+	if err := checkKey(key); err != nil {
+		return nil, 0, err
+	}
+	e, err := s.kv.Get(ctx, key)
+	if errors.Is(err, jetstream.ErrKeyNotFound) {
+		return nil, 0, component.ErrNotFound
+	}
+	if err != nil {
+		return nil, 0, component.Retryable(fmt.Errorf("shared state get %s: %w", key, err))
+	}
+	return e.Value(), e.Revision(), nil
+}
+
+// Set stores value under key if its revision is still revision (0: the
+// key holds no value), else returns component.ErrConflict.
+func (s *Shared) Set(ctx context.Context, key string, value []byte, revision uint64) (uint64, error) {
+	if err := checkKey(key); err != nil {
+		return 0, err
+	}
+	var rev uint64
+	var err error
+	if revision == 0 {
+		rev, err = s.kv.Create(ctx, key, value)
+	} else {
+		rev, err = s.kv.Update(ctx, key, value, revision)
+	}
+	if errors.Is(err, jetstream.ErrKeyExists) {
+		return 0, component.ErrConflict
+	}
+	if err != nil {
+		return 0, component.Retryable(fmt.Errorf("shared state set %s: %w", key, err))
+	}
+	return rev, nil
+}
