@@ -78,7 +78,7 @@ func (c *Connection) Start(context.Context) error {
 	plans, perMarket := cfg.ratePlans()
 	c.client = client.New(client.Config{
 		Endpoint: endpoint, Tokens: c.tokens, HTTP: httpClient, Clock: c.set.Clock,
-		Limiter: client.NewLimiter(c.set.Clock), SellerID: cfg.SellerID, UserAgent: ua,
+		Limiter: client.NewSharedLimiter(c.set.Clock, c.set.Shared, c.set.Logger), SellerID: cfg.SellerID, UserAgent: ua,
 		Retry:      httpretry.Policy{MaxAttempts: cfg.Retry.MaxAttempts, Base: cfg.Retry.Backoff.D(), Max: cfg.Retry.MaxBackoff.D()},
 		RateLimits: plans, PerMarketplace: perMarket, RestrictedDataTokens: cfg.RestrictedDataTokens,
 		Metrics: c.set.Metrics, Logger: c.set.Logger,

@@ -1,6 +1,7 @@
 // Package spapi is the Amazon Selling Partner API connector: the "spapi"
 // connection (LWA credentials, region or endpoint, one rate limiter shared
-// by every component that names the connection, and named queries for the
+// by every component that names the connection and, through the project's
+// shared state, by every engine of the project, and named queries for the
 // lookup step), the sources
 // spapi.orders (searchOrders polling plus ORDER_CHANGE notifications
 // fetched with getOrder), spapi.notifications

@@ -1,6 +1,7 @@
 package natstest
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"strings"
@@ -10,8 +11,11 @@ import (
 
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/componenttest"
+	"github.com/pipewright/pipewright/engine/internal/transport"
 )
 
 // ClusterName is the cluster name of every test cluster.
@@ -214,4 +218,22 @@ func freePorts(t testing.TB, n int) []int {
 		ports[i] = l.Addr().(*net.TCPAddr).Port
 	}
 	return ports
+}
+
+// SharedState returns the shared state of project as its engines get it
+// (component.Settings.Shared): the project's buckets are created with the
+// cluster's size up to 3 as replicas.
+func (c *Cluster) SharedState(project string) component.SharedState {
+	c.t.Helper()
+	js, err := jetstream.New(c.Connect())
+	if err != nil {
+		c.t.Fatalf("natstest: jetstream: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), componenttest.WaitLimit)
+	defer cancel()
+	b, err := transport.EnsureBuckets(ctx, js, transport.Names{Project: project}, transport.Limits{Replicas: min(c.Size(), 3)})
+	if err != nil {
+		c.t.Fatalf("natstest: buckets of %s: %v", project, err)
+	}
+	return transport.NewShared(b.Shared)
 }

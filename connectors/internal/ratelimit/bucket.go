@@ -53,8 +53,14 @@ func (b *Bucket) TryTake(now time.Time) (ok bool, wait time.Duration) {
 func (b *Bucket) Reserve(now time.Time) time.Duration {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	return b.reserve(now, 1)
+}
+
+// reserve takes n tokens (b.mu held) and returns how long until the last
+// of them is due.
+func (b *Bucket) reserve(now time.Time, n float64) time.Duration {
 	b.refill(now)
-	b.tokens--
+	b.tokens -= n
 	if b.tokens >= 0 {
 		return 0
 	}

@@ -18,19 +18,23 @@ type Plan struct {
 // clock. K says what the remote system limits separately: SP-API keys a
 // bucket by seller, operation and, for a few operations, marketplace. One
 // Limiter serves every component of a connection, so pipelines sharing an
-// account share its limits. It is safe for concurrent use.
+// account share its limits; a limiter made by NewSharedLimiter also shares
+// them with the other engines of the project. It is safe for concurrent
+// use.
 type Limiter[K comparable] struct {
 	clock   component.Clock
 	mu      sync.Mutex
 	buckets map[K]*Bucket
+	shared  *shared[K] // nil: this process only
 }
 
-// NewLimiter returns a limiter without buckets on clock.
+// NewLimiter returns a limiter without buckets on clock, for this process
+// only.
 func NewLimiter[K comparable](clock component.Clock) *Limiter[K] {
 	return &Limiter[K]{clock: clock, buckets: map[K]*Bucket{}}
 }
 
-// bucket returns the bucket of key, creating it full from plan.
+// bucket returns the local bucket of key, creating it full from plan.
 func (l *Limiter[K]) bucket(key K, plan Plan) *Bucket {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -51,9 +55,9 @@ const waitMargin = time.Millisecond
 // due; callers are served in call order. It returns how long it waited. When
 // ctx ends first the reserved token is forfeited and ctx's error returned.
 func (l *Limiter[K]) Wait(ctx context.Context, key K, plan Plan) (time.Duration, error) {
-	d := l.bucket(key, plan).Reserve(l.clock.Now())
-	if d <= 0 {
-		return 0, nil
+	d, err := l.Reserve(ctx, key, plan)
+	if err != nil || d <= 0 {
+		return 0, err
 	}
 	d += waitMargin
 	select {
@@ -64,12 +68,26 @@ func (l *Limiter[K]) Wait(ctx context.Context, key K, plan Plan) (time.Duration,
 	}
 }
 
+// Reserve takes a token from key's bucket now or in the future and returns
+// how long the caller must wait before its call (0: at once), without
+// waiting. It fails only when ctx ends.
+func (l *Limiter[K]) Reserve(ctx context.Context, key K, plan Plan) (time.Duration, error) {
+	if l.shared != nil {
+		return l.shared.reserve(ctx, key, plan)
+	}
+	return l.bucket(key, plan).Reserve(l.clock.Now()), nil
+}
+
 // Adapt sets key's refill rate to rate (as the server announced it, for
 // example in SP-API's x-amzn-RateLimit-Limit header) when it differs from
-// the current one. It reports whether the rate changed.
+// the current one. It reports whether the rate changed. A shared limiter
+// writes the new rate with its next token, for every engine.
 func (l *Limiter[K]) Adapt(key K, plan Plan, rate float64) bool {
 	if rate <= 0 {
 		return false
+	}
+	if l.shared != nil {
+		return l.shared.adapt(key, plan, rate)
 	}
 	b := l.bucket(key, plan)
 	if b.Rate() == rate {
@@ -82,6 +100,9 @@ func (l *Limiter[K]) Adapt(key K, plan Plan, rate float64) bool {
 // Plan returns key's current rate and burst, or ok=false when no call has
 // used the bucket yet.
 func (l *Limiter[K]) Plan(key K) (plan Plan, ok bool) {
+	if l.shared != nil {
+		return l.shared.plan(key)
+	}
 	l.mu.Lock()
 	b, ok := l.buckets[key]
 	l.mu.Unlock()

@@ -19,7 +19,7 @@ import (
 // dead-letter stream, and the JetStream context.
 func newStore(t *testing.T) (*dlq.Store, jetstream.JetStream) {
 	t.Helper()
-	conn, err := transport.Connect(transport.Config{StoreDir: t.TempDir(), Name: "dlq-test"})
+	conn, err := transport.Connect(context.Background(), transport.Config{StoreDir: t.TempDir(), Name: "dlq-test"})
 	require.NoError(t, err)
 	t.Cleanup(conn.Close)
 	js, err := jetstream.New(conn.NC)
@@ -175,7 +175,7 @@ func TestStore_add_finds_the_open_record_after_a_server_restart(t *testing.T) {
 	dir := t.TempDir()
 	names := transport.Names{Project: "t"}
 	open := func() (*dlq.Store, func()) {
-		conn, err := transport.Connect(transport.Config{StoreDir: dir, Name: "dlq-test"})
+		conn, err := transport.Connect(context.Background(), transport.Config{StoreDir: dir, Name: "dlq-test"})
 		require.NoError(t, err)
 		js, err := jetstream.New(conn.NC)
 		require.NoError(t, err)

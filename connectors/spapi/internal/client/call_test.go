@@ -247,3 +247,19 @@ func metricValue(t *testing.T, tc *testClient, name, op, outcome string) float64
 	}
 	return 0
 }
+
+func TestRateKey_StoreKey_names_the_shared_bucket(t *testing.T) {
+	tests := []struct {
+		key  client.RateKey
+		want string
+	}{
+		{client.RateKey{Seller: "A1SELLER", Operation: "orders/2026-01-01/searchOrders"}, "spapi.ratelimit.A1SELLER.orders/2026-01-01/searchOrders"},
+		{client.RateKey{Seller: "A1SELLER", Operation: "listings/2021-08-01/patchListingsItem", Marketplace: "ATVPDKIKX0DER"},
+			"spapi.ratelimit.A1SELLER.listings/2021-08-01/patchListingsItem.ATVPDKIKX0DER"},
+		{client.RateKey{Seller: "a.b c*", Operation: "op"}, "spapi.ratelimit.a_b_c_.op"},
+		{client.RateKey{Operation: "op"}, "spapi.ratelimit._.op"},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, tt.key.StoreKey())
+	}
+}

@@ -36,8 +36,43 @@ type RateKey struct {
 // Limiter is a connection's rate limiter, one bucket per RateKey.
 type Limiter = ratelimit.Limiter[RateKey]
 
-// NewLimiter returns a limiter without buckets on clock.
+// NewLimiter returns a limiter without buckets on clock, for this process
+// only.
 func NewLimiter(clock component.Clock) *Limiter { return ratelimit.NewLimiter[RateKey](clock) }
+
+// NewSharedLimiter returns a limiter whose buckets every engine of the
+// project shares through store (component.Settings.Shared; nil: this
+// process only), so that they stay within the seller's usage plans
+// together.
+func NewSharedLimiter(clock component.Clock, store component.SharedState, log *slog.Logger) *Limiter {
+	return ratelimit.NewSharedLimiter(clock, ratelimit.Shared[RateKey]{Store: store, Key: RateKey.StoreKey, Logger: log})
+}
+
+// StoreKey names the key's bucket in the project's shared state:
+// spapi.ratelimit.<seller>.<operation>[.<marketplace>], each part reduced
+// to the characters a key may hold.
+func (k RateKey) StoreKey() string {
+	s := "spapi.ratelimit." + keyPart(k.Seller) + "." + keyPart(k.Operation)
+	if k.Marketplace != "" {
+		s += "." + keyPart(k.Marketplace)
+	}
+	return s
+}
+
+// keyPart keeps letters, digits and -_/ of s, replacing the rest with _
+// (dots separate the parts).
+func keyPart(s string) string {
+	if s == "" {
+		return "_"
+	}
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '/':
+			return r
+		}
+		return '_'
+	}, s)
+}
 
 // Config configures a Client.
 type Config struct {
