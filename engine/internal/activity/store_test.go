@@ -17,7 +17,7 @@ import (
 
 func newStore(t *testing.T) *activity.Store {
 	t.Helper()
-	conn, err := transport.Connect(transport.Config{StoreDir: t.TempDir(), Name: "activity-test"})
+	conn, err := transport.Connect(context.Background(), transport.Config{StoreDir: t.TempDir(), Name: "activity-test"})
 	require.NoError(t, err)
 	t.Cleanup(conn.Close)
 	names := transport.Names{Project: "t"}
