@@ -118,9 +118,11 @@ func (e *Engine) loadStable(old *config.Project) (p *config.Project, version, wa
 // swaps, starts the new sources and updates the router's handlers. When a
 // component cannot be started, the running version is restored.
 func (e *Engine) apply(ctx context.Context, g *generation, p *config.Project, version, watched string, res *ReloadResult) error {
+	pctx, cancel := context.WithTimeout(ctx, provisionTimeout)
+	defer cancel()
 	for _, pl := range p.Pipelines {
 		if _, ok := g.project.Pipeline(pl.Name); !ok {
-			if err := transport.EnsurePipeline(ctx, e.js, e.names, pl.Name, e.limits()); err != nil {
+			if err := transport.EnsurePipeline(pctx, e.js, e.names, pl.Name, e.limits()); err != nil {
 				return err
 			}
 		}

@@ -129,13 +129,19 @@ func TestLimiter_waiting_callers_get_tokens_in_call_order(t *testing.T) {
 
 func TestLimiter_Wait_honours_cancellation(t *testing.T) {
 	clock := componenttest.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	l := ratelimit.NewLimiter[key](clock)
-	plan := ratelimit.Plan{Rate: 0.001, Burst: 1}
-	k := key{operation: "op"}
-	_, err := l.Wait(context.Background(), k, plan)
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	_, err = l.Wait(ctx, k, plan)
-	assert.ErrorIs(t, err, context.Canceled)
+	for name, l := range map[string]*ratelimit.Limiter[key]{
+		"local":  ratelimit.NewLimiter[key](clock),
+		"shared": engines(clock, componenttest.NewMemShared(), 1)[0],
+	} {
+		t.Run(name, func(t *testing.T) {
+			plan := ratelimit.Plan{Rate: 0.001, Burst: 1}
+			k := key{operation: "op"}
+			_, err := l.Wait(context.Background(), k, plan)
+			require.NoError(t, err)
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			_, err = l.Wait(ctx, k, plan)
+			assert.ErrorIs(t, err, context.Canceled)
+		})
+	}
 }

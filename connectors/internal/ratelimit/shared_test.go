@@ -178,15 +178,3 @@ func TestSharedLimiter_Adapt_applies_the_header_rate_for_every_engine(t *testing
 	assert.Equal(t, ratelimit.Plan{Rate: 5, Burst: 1}, got)
 	assert.False(t, b.Adapt(k, plan, 5.0), "B already has the rate")
 }
-
-func TestSharedLimiter_Wait_honours_cancellation(t *testing.T) {
-	clock := componenttest.NewManualClock(t0)
-	l := engines(clock, componenttest.NewMemShared(), 1)[0]
-	k, plan := key{"S", "op"}, ratelimit.Plan{Rate: 0.001, Burst: 1}
-	_, err := l.Wait(context.Background(), k, plan)
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	_, err = l.Wait(ctx, k, plan)
-	assert.ErrorIs(t, err, context.Canceled)
-}

@@ -80,8 +80,18 @@ func EnsurePipeline(ctx context.Context, js jetstream.JetStream, n Names, pipeli
 		_, err := js.CreateOrUpdatePushConsumer(ctx, n.Stream(pipeline), consumer)
 		return err
 	}, func(ctx context.Context) bool {
-		_, err := js.PushConsumer(ctx, n.Stream(pipeline), durable)
-		return err == nil
+		// Consumer names come from the cluster's meta leader, which knows
+		// a consumer as soon as it is assigned.
+		st, err := js.Stream(ctx, n.Stream(pipeline))
+		if err != nil {
+			return false
+		}
+		names := st.ConsumerNames(ctx)
+		found := false
+		for name := range names.Name() {
+			found = found || name == durable
+		}
+		return found && names.Err() == nil
 	})
 }
 
@@ -90,7 +100,7 @@ func EnsureStream(ctx context.Context, js jetstream.JetStream, cfg jetstream.Str
 	err = retryCreate(ctx, "stream "+cfg.Name, func(ctx context.Context) error {
 		st, err = js.CreateOrUpdateStream(ctx, cfg)
 		return err
-	}, streamExists(js, cfg.Name))
+	}, streamExists(js, cfg.Name, cfg.Subjects))
 	return st, err
 }
 
@@ -152,14 +162,20 @@ func ensureBucket(ctx context.Context, js jetstream.JetStream, cfg jetstream.Key
 	err = retryCreate(ctx, "bucket "+cfg.Bucket, func(ctx context.Context) error {
 		kv, err = js.CreateOrUpdateKeyValue(ctx, cfg)
 		return err
-	}, streamExists(js, "KV_"+cfg.Bucket))
+	}, streamExists(js, "KV_"+cfg.Bucket, []string{"$KV." + cfg.Bucket + ".>"}))
 	return kv, err
 }
 
-// streamExists returns a function telling whether a stream exists.
-func streamExists(js jetstream.JetStream, name string) func(ctx context.Context) bool {
+// streamExists returns a function telling whether a stream exists: it
+// asks which stream has the stream's first subject, which the cluster's
+// meta leader answers as soon as the stream is assigned (stream info waits
+// for the stream's own leader).
+func streamExists(js jetstream.JetStream, name string, subjects []string) func(ctx context.Context) bool {
 	return func(ctx context.Context) bool {
-		_, err := js.Stream(ctx, name)
-		return err == nil
+		if len(subjects) == 0 {
+			return false
+		}
+		got, err := js.StreamNameBySubject(ctx, subjects[0])
+		return err == nil && got == name
 	}
 }

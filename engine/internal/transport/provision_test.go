@@ -28,6 +28,22 @@ func provision(t *testing.T, nc *nats.Conn, project string, lim transport.Limits
 	return transport.Provision(ctx, nc, js, transport.Names{Project: project}, pipelines, lim)
 }
 
+// provisionWhile starts provisioning project, then calls do (starting
+// the cluster's nodes), and returns once provisioning has ended.
+func provisionWhile(t *testing.T, nc *nats.Conn, project string, do func()) (transport.Project, error) {
+	t.Helper()
+	var prov transport.Project
+	var err error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		prov, err = provision(t, nc, project, transport.Limits{})
+	}()
+	do()
+	<-done
+	return prov, err
+}
+
 // provisionTogether starts n provisionings of project at the same moment,
 // each on its own connection, and returns their results.
 func provisionTogether(t *testing.T, c *natstest.Cluster, project string, n int) ([]transport.Project, []error) {
@@ -76,40 +92,36 @@ func allEqual(m map[string]int, want int) map[string]int {
 
 func TestProvision_engines_started_together_on_a_cluster_all_come_up(t *testing.T) {
 	// Ten tries in a row for two and for three engines, each on fresh
-	// names (about 30 s, three minutes under the race detector); -short
-	// makes it two.
+	// names, two and three engines side by side on clusters of their own;
+	// -short makes it two tries.
 	tries := 10
 	if testing.Short() {
 		tries = 2
 	}
-	c := natstest.StartCluster(t, 3)
-	nc := c.Connect()
 	for _, engines := range []int{2, 3} {
-		for try := range tries {
-			project := fmt.Sprintf("together-%d-%d", engines, try)
-			projects, errs := provisionTogether(t, c, project, engines)
-			for i, err := range errs {
-				require.NoError(t, err, "engine %d of %d, try %d", i+1, engines, try+1)
-				assert.Equal(t, 3, projects[i].Replicas)
+		t.Run(fmt.Sprintf("%d engines", engines), func(t *testing.T) {
+			t.Parallel()
+			c := natstest.StartCluster(t, 3)
+			nc := c.Connect()
+			for try := range tries {
+				project := fmt.Sprintf("together-%d", try)
+				projects, errs := provisionTogether(t, c, project, engines)
+				for i, err := range errs {
+					require.NoError(t, err, "engine %d, try %d", i+1, try+1)
+					assert.Equal(t, 3, projects[i].Replicas)
+				}
+				got := replicasOf(t, nc, project)
+				assert.Equal(t, allEqual(got, 3), got, "try %d", try+1)
 			}
-			got := replicasOf(t, nc, project)
-			assert.Equal(t, allEqual(got, 3), got, "try %d", try+1)
-		}
+		})
 	}
 }
 
 func TestProvision_started_while_the_cluster_forms_succeeds_once_it_has_formed(t *testing.T) {
 	c := natstest.NewCluster(t, 3)
 	nc := c.Connect() // retries until a node is up
-	done := make(chan error, 1)
-	var prov transport.Project
-	go func() {
-		var err error
-		prov, err = provision(t, nc, "forming", transport.Limits{})
-		done <- err
-	}()
-	c.StartAll()
-	require.NoError(t, <-done)
+	prov, err := provisionWhile(t, nc, "forming", c.StartAll)
+	require.NoError(t, err)
 	// The count depends on how many nodes had joined when the first engine
 	// probed; every object has it.
 	assert.GreaterOrEqual(t, prov.Replicas, 2)
@@ -123,15 +135,8 @@ func TestProvision_comes_up_after_a_cluster_restart(t *testing.T) {
 	_, err := provision(t, nc, "restart", transport.Limits{})
 	require.NoError(t, err)
 	c.StopAll()
-	done := make(chan error, 1)
-	var prov transport.Project
-	go func() {
-		var err error
-		prov, err = provision(t, nc, "restart", transport.Limits{})
-		done <- err
-	}()
-	c.StartAll()
-	require.NoError(t, <-done)
+	prov, err := provisionWhile(t, nc, "restart", c.StartAll)
+	require.NoError(t, err)
 	assert.Equal(t, 3, prov.Replicas, "the existing buckets' replicas are kept")
 }
 

@@ -88,7 +88,7 @@ var errAppeared = errors.New("created meanwhile")
 // two engines creating the same stream or consumer at the same moment one
 // gets no answer at all (nats.go issue #949): while a call waits, exists is
 // polled, and once the object is there the call is abandoned and made
-// again at once, this time as an update that is answered.
+// again at once, this time as an update that is answered (and waited for).
 func retryCreate(ctx context.Context, what string, fn func(ctx context.Context) error, exists func(ctx context.Context) bool) error {
 	wait := retryBase
 	for attempt := 1; ; attempt++ {
@@ -97,6 +97,10 @@ func retryCreate(ctx context.Context, what string, fn func(ctx context.Context) 
 			return nil
 		}
 		if errors.Is(err, errAppeared) {
+			// Made again as an update, which is answered: wait for it,
+			// however slow (an update of a stream that existed all along
+			// may take longer than a poll).
+			exists = nil
 			continue
 		}
 		if !Transient(err) || ctx.Err() != nil {
