@@ -22,7 +22,7 @@ const ReplicasSetting = "transport.replicas"
 
 // ErrReplicas is wrapped by the error of a replica count the cluster cannot
 // hold.
-var ErrReplicas = errors.New("replica count the cluster cannot hold")
+var ErrReplicas = errors.New("too many replicas")
 
 // ResolveReplicas returns the replica count of the project's streams and
 // buckets. configured is transport.replicas (0: unset).
@@ -70,7 +70,7 @@ func ResolveReplicas(ctx context.Context, nc *nats.Conn, js jetstream.JetStream,
 	switch {
 	case configured == 0 && existing > 0:
 		return existing, nil
-	case configured > 0 && configured == existing:
+	case configured == 1 || configured > 0 && configured == existing:
 		return configured, nil
 	case configured > 0:
 		return configured, checkPlacement(ctx, js, n, cluster, configured)
