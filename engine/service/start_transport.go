@@ -74,6 +74,7 @@ func (e *Engine) startTransport(ctx context.Context) error {
 		return err
 	}
 	conn.Replicas = prov.Replicas
+	e.log.Info("streams and buckets ready", "replicas", prov.Replicas)
 	e.stateKV, e.replays, e.shared = prov.State, prov.Replays, transport.NewShared(prov.Shared)
 	e.dlq = dlq.NewStore(js, prov.DLQ, e.names.DLQRoot())
 	if n, err := e.dlq.MoveLegacy(ctx, e.names.LegacyDLQStream()); err != nil {
