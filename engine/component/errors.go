@@ -42,6 +42,9 @@ type RetryableError struct {
 	// After, when positive, is the earliest useful time to retry (for
 	// example from a rate-limit signal).
 	After time.Duration
+	// Waiting says the message waits for something that has not happened
+	// yet elsewhere (see Waiting), not for a connection to recover.
+	Waiting bool
 }
 
 func (e *RetryableError) Error() string { return e.Err.Error() }
@@ -73,6 +76,26 @@ func IsRetryable(err error) bool {
 	}
 	var r *RetryableError
 	return errors.As(err, &r)
+}
+
+// Waiting marks err as retryable because the message waits for something
+// that has not happened yet elsewhere (a refund whose order has not reached
+// the target yet), not because a connection failed. The engine retries it
+// like a Retryable error, but it does not count against the connection's
+// circuit breaker (the connection answered), and the pipeline's
+// errors.max_wait bounds how long the message is retried before it is
+// dead-lettered. Waiting(nil) is nil.
+func Waiting(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &RetryableError{Err: err, Waiting: true}
+}
+
+// IsWaiting reports whether err is retryable and marked Waiting.
+func IsWaiting(err error) bool {
+	var r *RetryableError
+	return IsRetryable(err) && errors.As(err, &r) && r.Waiting
 }
 
 // RetryDelay returns the delay a retryable error asked for, or 0.

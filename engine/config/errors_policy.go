@@ -13,7 +13,11 @@ type ErrorPolicy struct {
 	Timeout              component.Duration `yaml:"timeout"`
 	Retry                RetryPolicy        `yaml:"retry"`
 	UnclassifiedAttempts int                `yaml:"unclassified_attempts"`
-	Circuit              CircuitPolicy      `yaml:"circuit"`
+	// MaxWait bounds how long a message whose failure is
+	// component.Waiting is retried, from when it was received (or
+	// replayed); 0 retries it without limit.
+	MaxWait component.Duration `yaml:"max_wait"`
+	Circuit CircuitPolicy      `yaml:"circuit"`
 }
 
 // RetryPolicy is the backoff for retryable errors.
@@ -70,6 +74,9 @@ func (p ErrorPolicy) withDefaults(d ErrorPolicy) ErrorPolicy {
 	}
 	if p.UnclassifiedAttempts == 0 {
 		p.UnclassifiedAttempts = d.UnclassifiedAttempts
+	}
+	if p.MaxWait == 0 {
+		p.MaxWait = d.MaxWait
 	}
 	if p.Circuit.Failures == 0 {
 		p.Circuit.Failures = d.Circuit.Failures

@@ -20,6 +20,9 @@ import (
 // Replay metadata keys.
 const (
 	metaReplayOf = "pw-replay-of"
+	// metaReplayedAt is when a replay was published: a waiting message's
+	// errors.max_wait counts from there.
+	metaReplayedAt = "pw-replayed-at"
 	// metaReplayMode is "resume" on a replay that re-enters at the failed
 	// step; a rerun goes through every step and carries none.
 	metaReplayMode = "pw-replay-mode"
@@ -146,6 +149,7 @@ func (a *Admin) replayMessage(rec *DeadLetter, id, mode string, body json.RawMes
 	delete(msg.Metadata, metaReplayMode)
 	msg.SetMeta(transport.MetaReplayID, id)
 	msg.SetMeta(metaReplayOf, strconv.FormatUint(rec.Seq, 10))
+	msg.SetMeta(metaReplayedAt, a.clock.Now().UTC().Format(time.RFC3339Nano))
 	if mode == ReplayRerun {
 		return msg, nil
 	}

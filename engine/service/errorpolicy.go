@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/internal/policy"
 	"github.com/pipewright/pipewright/engine/internal/transport"
 )
@@ -24,8 +25,19 @@ func (p *pipelineRunner) errorPolicy() policy.Handler {
 		policy.Tally(transport.NewState(p.e.stateKV, p.pl.Name+"/attempts"), log),
 		policy.Budget(p.pl.Errors.UnclassifiedAttempts, log, obs),
 		policy.Classify(log, obs),
+		policy.MaxWait(p.pl.Errors.MaxWait.D(), waitingSince, p.e.clock.Now, log),
 		policy.Timeout(p.pl.Errors.Timeout.D()),
 	)
+}
+
+// waitingSince is when a message began waiting: when it was replayed, else
+// when it was received.
+func waitingSince(msg *component.Message) (time.Time, bool) {
+	t, err := time.Parse(time.RFC3339Nano, msg.Meta(metaReplayedAt))
+	if err != nil {
+		t, err = time.Parse(time.RFC3339Nano, msg.Meta(component.MetaReceivedAt))
+	}
+	return t, err == nil
 }
 
 // circuitWait is how long a message waits for an open circuit before it is

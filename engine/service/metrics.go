@@ -36,7 +36,7 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 	m.duplicates = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pipewright_messages_duplicate_total", Help: "Messages a source published again that the stream already held (same id within the duplicate window): discarded, not processed twice."}, []string{"pipeline"})
 	m.out = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pipewright_messages_out_total", Help: "Messages a sink completed."}, []string{"pipeline", "sink"})
 	m.dropped = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pipewright_messages_dropped_total", Help: "Messages a filter step dropped."}, []string{"pipeline", "step"})
-	m.failed = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pipewright_messages_failed_total", Help: "Failures by step and class (permanent, retryable, unclassified, exhausted)."}, []string{"pipeline", "step", "class"})
+	m.failed = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pipewright_messages_failed_total", Help: "Failures by step and class (permanent, retryable, unclassified, exhausted, expired)."}, []string{"pipeline", "step", "class"})
 	m.retried = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pipewright_messages_retried_total", Help: "Messages handed back to the stream for a later attempt."}, []string{"pipeline"})
 	m.deadLettered = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pipewright_messages_dead_lettered_total", Help: "Messages sent to the dead-letter stream."}, []string{"pipeline", "step"})
 	m.resolved = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pipewright_dlq_resolved_total", Help: "Dead letters resolved, by how (replayed, filtered, replaced, delivered, operator)."}, []string{"pipeline", "how"})

@@ -54,7 +54,7 @@ func (s *sinkRunner) write(ctx context.Context, msgs []*component.Message) []err
 	if s.circuit != nil {
 		for _, err := range errs {
 			switch {
-			case err == nil || component.IsPermanent(err):
+			case err == nil || component.IsPermanent(err) || component.IsWaiting(err):
 				s.circuit.Success()
 			case component.IsRetryable(err):
 				s.circuit.Failure(err)

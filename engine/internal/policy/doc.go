@@ -18,6 +18,8 @@
 //	            they survive restarts and are the same on every replica
 //	Budget      lets unclassified failures retry until the budget is spent
 //	Classify    sorts failures into permanent, retryable and unclassified
+//	MaxWait     makes a failure that waited longer than errors.max_wait
+//	            for something elsewhere (component.Waiting) expired
 //	Timeout     bounds steps and sinks together
 //
 // A middleware returns nil when the delivery is settled (the transport

@@ -8,8 +8,8 @@ import (
 	"github.com/pipewright/pipewright/engine/component"
 )
 
-// Class is how a failure is handled; the permanent and exhausted classes
-// are what a dead letter records.
+// Class is how a failure is handled; the permanent, exhausted and expired
+// classes are what a dead letter records.
 type Class string
 
 // Failure classes.
@@ -22,6 +22,9 @@ const (
 	Unclassified Class = "unclassified"
 	// Exhausted: unclassified with the budget spent; dead-lettered.
 	Exhausted Class = "exhausted"
+	// Expired: waiting (component.Waiting) longer than the pipeline's
+	// errors.max_wait; dead-lettered.
+	Expired Class = "expired"
 )
 
 // Failure is one failed part of a delivery: the message at a step, or one
