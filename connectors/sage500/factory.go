@@ -10,11 +10,12 @@ import (
 
 // Component type names.
 const (
-	TypeConnection component.Type = "sage500"
-	TypeSalesOrder component.Type = "sage500.sales_order"
-	TypeJournal    component.Type = "sage500.journal"
-	TypeExec       component.Type = "sage500.exec"
-	TypeQuery      component.Type = "sage500.query"
+	TypeConnection     component.Type = "sage500"
+	TypeSalesOrder     component.Type = "sage500.sales_order"
+	TypeJournal        component.Type = "sage500.journal"
+	TypeCustomerReturn component.Type = "sage500.customer_return"
+	TypeExec           component.Type = "sage500.exec"
+	TypeQuery          component.Type = "sage500.query"
 )
 
 // The configs' capabilities the loader relies on.
@@ -25,6 +26,8 @@ var (
 	_ component.ConnectionValidator = (*SalesOrderConfig)(nil)
 	_ component.Validator           = (*JournalConfig)(nil)
 	_ component.ConnectionValidator = (*JournalConfig)(nil)
+	_ component.Validator           = (*CustomerReturnConfig)(nil)
+	_ component.ConnectionValidator = (*CustomerReturnConfig)(nil)
 	_ component.Validator           = (*ExecConfig)(nil)
 	_ component.ConnectionValidator = (*ExecConfig)(nil)
 	_ component.Validator           = (*QuerySourceConfig)(nil)
@@ -44,7 +47,7 @@ func mustSchema(name string) []byte {
 
 // Factories returns the factories of every sage500 component type.
 func Factories() []component.Factory {
-	return []component.Factory{NewConnectionFactory(), NewSalesOrderFactory(), NewJournalFactory(), NewExecFactory(), NewQueryFactory()}
+	return []component.Factory{NewConnectionFactory(), NewSalesOrderFactory(), NewJournalFactory(), NewCustomerReturnFactory(), NewExecFactory(), NewQueryFactory()}
 }
 
 // factory is what every factory shares.

@@ -63,7 +63,20 @@ func (f *fakeSage) respond(q string, args []driver.NamedValue) (sqlrec.Result, e
 		}
 		return sqlrec.Result{Out: map[int]any{3: 1, 4: 1, 5: failed, 6: 1}}, nil
 	case strings.Contains(q, "OUTPUT inserted.[NextTranNo]"):
+		if args[2].Value == int64(811) {
+			return one([]string{"NextTranNo", "TranTypeID"}, int64(8), "CR"), nil
+		}
 		return one([]string{"NextTranNo", "TranTypeID"}, int64(43), "SO"), nil
+	case strings.Contains(q, "FROM [tsoShipment_ext] WITH"):
+		if f.existing {
+			return one([]string{"ShipKey"}, int64(88)), nil
+		}
+		return sqlrec.Result{}, nil
+	case strings.HasPrefix(q, "SELECT o.[SOKey], o.[CustKey]"):
+		return one([]string{"SOKey", "CustKey", "ShipToAddrKey", "DfltShipToCAddrKey", "TranID"}, int64(77), int64(5), int64(41), int64(41), "SO-0000000042"), nil
+	case strings.Contains(q, "JOIN [tsoSOLine_ext] lx"):
+		return one([]string{"SOLineKey", "ItemKey", "UnitMeasKey", "SOLineDistKey", "WhseKey", "QtyShip", "QtyRtrnCredit"},
+			int64(9001), int64(20), int64(1), int64(9101), int64(1), []byte("3.00000000"), []byte("0.00000000")), nil
 	case strings.Contains(q, "x WITH (UPDLOCK, HOLDLOCK)"), strings.Contains(q, "[tglJournalHdr_ext] WITH"):
 		if f.existing {
 			return one([]string{"SOKey", "Status", "TranNo"}, int64(77), int64(1), "0000000042"), nil
@@ -152,6 +165,8 @@ func TestSQLServer_sink_statements(t *testing.T) {
 			func(t *testing.T) *component.Message { return orderMsg(t, "112-0000001-0000001", noPhone) }},
 		{"journal", &fakeSage{}, sage500.NewJournalFactory(), journalOptions,
 			func(t *testing.T) *component.Message { return journalMsg(t, "23456789012") }},
+		{"customer_return", &fakeSage{}, sage500.NewCustomerReturnFactory(), returnOptions,
+			func(t *testing.T) *component.Message { return returnMsg(t, "112-0000001-0000001/R1", "112-0000001-0000001") }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.golden, func(t *testing.T) {

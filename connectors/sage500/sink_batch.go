@@ -12,7 +12,8 @@ import (
 // writeBatch writes a batch one message at a time with write and reports
 // per-message outcomes. After a retryable error (the database is down or
 // busy) the rest of the batch is not attempted and gets the same error, so
-// it waits in the stream.
+// it waits in the stream; a message that waits for something else
+// (component.Waiting) holds up no other.
 func writeBatch(ctx context.Context, m *sinkMetrics, batch []*component.Message, write func(context.Context, *component.Message) error) error {
 	errs := map[int]error{}
 	for i, msg := range batch {
@@ -23,7 +24,7 @@ func writeBatch(ctx context.Context, m *sinkMetrics, batch []*component.Message,
 			continue
 		}
 		errs[i] = err
-		if component.IsRetryable(err) || ctx.Err() != nil {
+		if (component.IsRetryable(err) && !component.IsWaiting(err)) || ctx.Err() != nil {
 			for j := i + 1; j < len(batch); j++ {
 				errs[j] = err
 			}

@@ -67,8 +67,10 @@ func seed(ctx context.Context, t *tx) error {
 	s := &seeder{ctx: ctx, t: t, keys: map[string]int64{}}
 	s.row("tciTranTypeCompany", map[string]any{"TranType": int64(801), "TranTypeID": "SO"})
 	s.row("tciTranTypeCompany", map[string]any{"TranType": int64(810), "TranTypeID": "SH"})
+	s.row("tciTranTypeCompany", map[string]any{"TranType": int64(811), "TranTypeID": "CR"})
 	s.row("tciBatchTypCompany", map[string]any{"BatchType": int64(301), "BatchTypeID": "GJ"})
 	s.row("tciBatchTypCompany", map[string]any{"BatchType": int64(801), "BatchTypeID": "SH"})
+	s.row("tciBatchTypCompany", map[string]any{"BatchType": int64(802), "BatchTypeID": "CR"})
 	for _, a := range accounts {
 		s.keyed("tglAccount", "GLAcctKey", a[0], map[string]any{"GLAcctNo": a[0], "Description": a[1]})
 	}
