@@ -82,6 +82,8 @@ func TestContract_every_served_operation_answers_per_the_model(t *testing.T) {
 		{"patchListingsItem", "", "PATCH", listing + "WB-0001-BK?marketplaceIds=ATVPDKIKX0DER", map[string]any{"productType": "PRODUCT"}, 400},
 		{"putListingsItem", "", "PUT", listing + "NEW-SKU-1?marketplaceIds=ATVPDKIKX0DER", map[string]any{"productType": "PRODUCT", "requirements": "LISTING_OFFER_ONLY", "attributes": map[string]any{"condition_type": []any{map[string]any{"value": "new_new"}}}}, 200},
 		{"putListingsItem", "", "PUT", "/listings/2021-08-01/items/SOMEONE-ELSE/NEW-SKU-1?marketplaceIds=ATVPDKIKX0DER", map[string]any{"productType": "PRODUCT", "attributes": map[string]any{}}, 403},
+		{"listFinancialEvents", "", "GET", "/finances/v0/financialEvents?MaxResultsPerPage=5&PostedAfter=" + after, nil, 200},
+		{"listFinancialEvents", "", "GET", "/finances/v0/financialEvents", nil, 400},
 		{"getInventorySummaries", "", "GET", "/fba/inventory/v1/summaries?details=true&granularityType=Marketplace&granularityId=ATVPDKIKX0DER&marketplaceIds=ATVPDKIKX0DER", nil, 200},
 		{"getInventorySummaries", "", "GET", "/fba/inventory/v1/summaries?granularityType=Marketplace&granularityId=ATVPDKIKX0DER&marketplaceIds=A1PA6795UKMFR9", nil, 400},
 		{"createRestrictedDataToken", "", "POST", "/tokens/2021-03-01/restrictedDataToken", map[string]any{"restrictedResources": []any{map[string]any{"method": "GET", "path": "/orders/v0/orders/{orderId}", "dataElements": []string{"shippingAddress"}}}}, 200},

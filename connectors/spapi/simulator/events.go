@@ -27,6 +27,7 @@ const (
 	evFeedProcess   eventKind = "feed-process"         // a feed is processed
 	evSettlement    eventKind = "settlement"           // a settlement period closes
 	evRedeliver     eventKind = "redeliver"            // a failed push is queued again
+	evRefund        eventKind = "refund"               // an order's planned refund is posted
 )
 
 type event struct {
@@ -101,6 +102,10 @@ func (s *Server) run(e *event) {
 		}
 	case evSettlement:
 		s.closeSettlementPeriod(e.start, e.at)
+	case evRefund:
+		if o := s.orders[e.ref]; o != nil {
+			s.refund(o, e.at)
+		}
 	case evRedeliver:
 		if n := s.noteByID[e.ref]; n != nil {
 			s.enqueue(n)

@@ -21,6 +21,7 @@ const (
 // generate creates the next generated order and schedules the one after.
 func (s *Server) generate(at time.Time) {
 	o := s.buildOrder(s.rng, at, OrderSpec{})
+	o.RefundPlan = refundPlanOf(o)
 	s.addOrder(o)
 	s.planLifecycle(s.rng, o)
 	s.schedule(&event{at: at.Add(s.orderGap()), kind: evGenerate})
@@ -74,6 +75,7 @@ func (s *Server) authorize(o *Order, plan *lifecyclePlan, at time.Time) {
 	o.Status = StatusUnshipped
 	o.touch(at)
 	s.orderChanged(o, changeTypeStatus, "Payment authorized", false)
+	s.scheduleRefund(o, o.LastUpdated, true)
 	switch {
 	case o.FulfilledBy == FulfilledByAmazon:
 		s.schedule(&event{at: o.LastUpdated.Add(plan.ShipAfter), kind: evShipByAmazon, ref: o.ID})
@@ -129,6 +131,7 @@ func (s *Server) addPackage(o *Order, p Package, at time.Time) {
 	at = o.touch(at)
 	if o.Status == StatusShipped {
 		o.ShippedAt = at
+		s.scheduleRefund(o, at, false)
 	}
 	s.orderChanged(o, changeTypeStatus, "Shipment confirmed", false)
 }

@@ -52,6 +52,11 @@ type Order struct {
 	BuyerCancelRequested bool
 	// ShippedAt is when the last unit shipped (zero until then).
 	ShippedAt time.Time
+	// RefundPlan is how a generated order will be refunded (see
+	// refunds.go); "" for none, or once it was.
+	RefundPlan string `json:",omitempty"`
+	// Refunds are the order's refunds, oldest first.
+	Refunds []Refund `json:",omitempty"`
 	// history holds every change, oldest first, so that a paginated listing
 	// can see orders as they were when it started.
 	history []change
@@ -198,6 +203,11 @@ func (o *Order) clone() Order {
 	for i, it := range o.Items {
 		it.PromotionIDs = slices.Clone(it.PromotionIDs)
 		c.Items[i] = it
+	}
+	c.Refunds = make([]Refund, len(o.Refunds))
+	for i, r := range o.Refunds {
+		r.Items = slices.Clone(r.Items)
+		c.Refunds[i] = r
 	}
 	c.Packages = make([]Package, len(o.Packages))
 	for i, p := range o.Packages {

@@ -35,6 +35,8 @@ func (s *Server) routes() {
 	s.serve("patchListingsItem", false, s.patchListingsItem)
 	s.serve("putListingsItem", false, s.putListingsItem)
 
+	s.serve("listFinancialEvents", false, s.listFinancialEvents)
+
 	s.serve("getInventorySummaries", false, s.getInventorySummaries)
 	s.serve("createRestrictedDataToken", false, s.createRestrictedDataToken)
 
