@@ -166,7 +166,9 @@ func TestSQLServer_sink_statements(t *testing.T) {
 		{"journal", &fakeSage{}, sage500.NewJournalFactory(), journalOptions,
 			func(t *testing.T) *component.Message { return journalMsg(t, "23456789012") }},
 		{"customer_return", &fakeSage{}, sage500.NewCustomerReturnFactory(), returnOptions,
-			func(t *testing.T) *component.Message { return returnMsg(t, "112-0000001-0000001/R1", "112-0000001-0000001") }},
+			func(t *testing.T) *component.Message {
+				return returnMsg(t, "112-0000001-0000001/R1", "112-0000001-0000001")
+			}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.golden, func(t *testing.T) {
