@@ -47,6 +47,10 @@ func (lookupKind) schema() string {
     "required": {
       "description": "A lookup that finds nothing is a permanent error (default true); when false the variable is null.",
       "type": "boolean"
+    },
+    "wait": {
+      "description": "A lookup that finds nothing waits instead: the message is retried until the row is there (written later by another flow, e.g. the order of a refund), for at most the pipeline's errors.max_wait, then dead-lettered. Needs required (the default).",
+      "type": "boolean"
     }
   }
 }`
@@ -67,12 +71,16 @@ func (lookupKind) compile(c *stepContext, n *yaml.Node) stepRunner {
 		Params     map[string]component.Expr `yaml:"params"`
 		As         string                    `yaml:"as"`
 		Required   *bool                     `yaml:"required"`
+		Wait       bool                      `yaml:"wait"`
 	}
 	if err := n.Decode(&d); err != nil {
 		c.problem("", "%v", err)
 		return nil
 	}
-	s := &LookupStep{Connection: d.Connection, Query: d.Query, As: d.As, Required: d.Required == nil || *d.Required}
+	s := &LookupStep{Connection: d.Connection, Query: d.Query, As: d.As, Required: d.Required == nil || *d.Required, Wait: d.Wait}
+	if s.Wait && !s.Required {
+		c.problem("/wait", "wait needs required: a lookup that may find nothing has nothing to wait for")
+	}
 	switch err := expr.CheckVarName(d.As); {
 	case builtinVars[d.As]:
 		c.problem("/as", "%q is a built-in variable: choose another name", d.As)
@@ -137,6 +145,8 @@ type LookupStep struct {
 	Params     []*expr.Program
 	As         string
 	Required   bool
+	// Wait makes a lookup that finds nothing a component.Waiting failure.
+	Wait bool
 }
 
 func (s *LookupStep) keepsBody() {}
@@ -159,6 +169,9 @@ func (s *LookupStep) run(ctx context.Context, st *Step, env *StepEnv, msg *compo
 	result, err := env.Lookup(ctx, LookupQuery{Step: st.Name, Connection: s.Connection, Query: s.Query, Params: params})
 	if err != nil {
 		return StepResult{}, fmt.Errorf("query %s on %s: %w", s.Query, s.Connection, err)
+	}
+	if result == nil && s.Wait {
+		return StepResult{}, component.Waiting(fmt.Errorf("query %s on %s found nothing (yet) for %s", s.Query, s.Connection, describeParams(s.ParamNames, params)))
 	}
 	if result == nil && s.Required {
 		return StepResult{}, component.Permanentf("query %s on %s found nothing for %s", s.Query, s.Connection, describeParams(s.ParamNames, params))

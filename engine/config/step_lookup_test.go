@@ -36,6 +36,7 @@ func TestLoad_a_lookup_binds_only_a_name_that_can_be_a_variable(t *testing.T) {
 		`[{lookup: {connection: db, query: customer, as: msg}}, {filter: msg.x > 1}]`:                                                 `client/p.yaml:3:56: "msg" is a built-in variable: choose another name`,
 		`[{lookup: {connection: db, query: customer, as: in}}, {filter: msg.x > 1}]`:                                                  `client/p.yaml:3:56: variable name "in" is reserved: choose another name`,
 		`[{lookup: {connection: db, query: customer, as: c}}, {lookup: {connection: db, query: customer, as: c}}, {filter: c.x > 1}]`: `client/p.yaml:3:108: variable "c" is already bound by an earlier lookup`,
+		`[{lookup: {connection: db, query: customer, as: c, required: false, wait: true}}]`:                                           `client/p.yaml:3:82: wait needs required: a lookup that may find nothing has nothing to wait for`,
 		`[{lookup: {connection: db, query: customer, as: 1c}}, {filter: c.x > 1}]`:                                                    "client/p.yaml:3:56: \"1c\" does not match pattern '^[a-z_][a-zA-Z0-9_]*$'\nclient/p.yaml:3:71: undeclared reference to 'c' (in container '')",
 	} {
 		t.Run(steps, func(t *testing.T) {

@@ -44,8 +44,9 @@ type Record struct {
 	StepIndex int `json:"step_index"`
 	// Sink names the sink that failed (empty for steps).
 	Sink string `json:"sink,omitempty"`
-	// Class is "permanent" (retrying cannot help) or "exhausted" (an
-	// unclassified error kept failing for the retry budget).
+	// Class is "permanent" (retrying cannot help), "exhausted" (an
+	// unclassified error kept failing for the retry budget) or "expired"
+	// (a waiting message waited longer than errors.max_wait).
 	Class string `json:"class"`
 	Error string `json:"error"`
 	// Reason is Error with its variable parts (ids, numbers, SKUs, quoted
