@@ -100,6 +100,11 @@ func TestDocs_examples_run(t *testing.T) {
 		assert.ElementsMatch(t, keysOf(want), keysOf(got))
 		assert.ElementsMatch(t, keysOf(want["lines"].([]any)[0].(map[string]any)), keysOf(got["lines"].([]any)[0].(map[string]any)))
 	})
+	t.Run("customer return", func(t *testing.T) { // of the shipped sales-order example
+		sink := newSink(t, sage500.NewCustomerReturnFactory(), conn, optionsOf(t, blocks["customer-return-sink"], "sink", "sage500.customer_return"))
+		require.NoError(t, writeOne(t, sink, component.NewMessage("doc", jsonBody(t, blocks["customer-return-document"]))))
+		assert.Equal(t, int64(1), queryInt(t, conn.DB(), `SELECT COUNT(*) FROM tsoShipment WHERE TranType = 811`))
+	})
 }
 
 func TestDocs_list_every_document_field(t *testing.T) {

@@ -70,6 +70,8 @@ func TestContract_every_served_operation_answers_per_the_model(t *testing.T) {
 		{"getFeeds", "", "GET", "/feeds/2021-06-30/feeds", nil, 400},
 		{"getFeedDocument", "", "GET", "/feeds/2021-06-30/documents/" + feed["resultFeedDocumentId"].(string), nil, 200},
 		{"getFeedDocument", "", "GET", "/feeds/2021-06-30/documents/amzn1.tortuga.none", nil, 404},
+		{"createReport", "", "POST", "/reports/2021-06-30/reports", map[string]any{"reportType": simulator.ReturnsReportType, "marketplaceIds": []string{"ATVPDKIKX0DER"}}, 202},
+		{"createReport", "", "POST", "/reports/2021-06-30/reports", map[string]any{"reportType": simulator.SettlementReportType, "marketplaceIds": []string{"ATVPDKIKX0DER"}}, 400},
 		{"getReports", "", "GET", "/reports/2021-06-30/reports?reportTypes=" + simulator.SettlementReportType, nil, 200},
 		{"getReports", "", "GET", "/reports/2021-06-30/reports?pageSize=500&reportTypes=" + simulator.SettlementReportType, nil, 400},
 		{"getReport", "", "GET", "/reports/2021-06-30/reports/" + report.ID, nil, 200},

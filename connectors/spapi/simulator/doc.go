@@ -10,7 +10,8 @@
 // One http.Handler serves Login with Amazon (/auth/o2/token: the
 // refresh_token and client_credentials grants), the SP-API paths (Orders
 // v2026-01-01 searchOrders and getOrder; Orders v0 confirmShipment, getOrders,
-// getOrder and getOrderItems; Feeds; Reports; Listings Items; FBA Inventory;
+// getOrder and getOrderItems; Feeds; Reports, createReport for the returns
+// report; Finances v0 listFinancialEvents; Listings Items; FBA Inventory;
 // Tokens; Notifications destinations and subscriptions) and the pre-signed
 // document URLs that Feeds and Reports hand out. Routes and default rate
 // limits come from the embedded models (connectors/spapi/models); query
@@ -36,7 +37,11 @@
 // subscription fee, the reserve held and released and a negative balance
 // charged to the seller's card, all of them categories of Amazon's
 // catalogue (connectors/spapi/settlement); its rows add up to its total
-// exactly. Config.History starts the world with a backlog.
+// exactly. Some orders are refunded (before shipment, after shipment with
+// a return, partly, in full; see refunds.go): listFinancialEvents lists the
+// refunds as refund events and the returns report
+// (GET_FLAT_FILE_RETURNS_DATA_BY_RETURN_DATE) their returns.
+// Config.History starts the world with a backlog.
 //
 // Everything due by the clock's now happens before a request is answered,
 // so a test that moves a manual clock and then calls the API sees a
@@ -49,8 +54,9 @@
 // operation with the token bucket the client uses
 // (connectors/internal/ratelimit), answering 429 in Amazon's shape,
 // and Config.Faults injects errors, 5xx, latency, malformed bodies, a 429
-// storm and unknown SKUs. CreateOrder, Orders, Listings, Feeds, Reports,
-// Notifications and Stats let tests and demos set up and inspect the world.
+// storm and unknown SKUs. CreateOrder, ShipOrder, PostRefund, Orders,
+// Listings, Feeds, Reports, Notifications and Stats let tests and demos set
+// up and inspect the world.
 //
 // With Config.StateFile the world survives restarts: it is saved every
 // Config.SaveEvery and on Close (events are data, and the random sources'

@@ -28,6 +28,7 @@ const (
 	evSettlement    eventKind = "settlement"           // a settlement period closes
 	evRedeliver     eventKind = "redeliver"            // a failed push is queued again
 	evRefund        eventKind = "refund"               // an order's planned refund is posted
+	evReportDone    eventKind = "report-done"          // a requested report is ready
 )
 
 type event struct {
@@ -106,6 +107,8 @@ func (s *Server) run(e *event) {
 		if o := s.orders[e.ref]; o != nil {
 			s.refund(o, e.at)
 		}
+	case evReportDone:
+		s.finishReport(e.ref)
 	case evRedeliver:
 		if n := s.noteByID[e.ref]; n != nil {
 			s.enqueue(n)

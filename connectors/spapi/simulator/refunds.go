@@ -1,6 +1,7 @@
 package simulator
 
 import (
+	"cmp"
 	"fmt"
 	"hash/fnv"
 	"time"
@@ -169,3 +170,60 @@ func (s *Server) refundItem(o *Order, i, n, quantity int, principal decimal.Deci
 
 // maxRefundCommission caps Amazon's refund administration fee.
 var maxRefundCommission = cents(500)
+
+// RefundSpec is a refund a test or demo posts with PostRefund.
+type RefundSpec struct {
+	// Return brings the first line's units back, with Reason and
+	// Condition (default: the first of each the simulator knows); without
+	// it the refund is a partial one of a fifth of the first line's item
+	// price (a tenth before shipment), no units.
+	Return            bool
+	Reason, Condition string
+}
+
+// PostRefund posts a refund of an order at the clock's now. A return needs
+// a shipped order; a partial refund an unshipped or shipped one.
+func (s *Server) PostRefund(orderID string, spec RefundSpec) (Refund, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.advance()
+	o := s.orders[orderID]
+	if o == nil {
+		return Refund{}, fmt.Errorf("posting a refund: no order %s", orderID)
+	}
+	plan := refundBeforeShipment
+	switch {
+	case spec.Return:
+		plan = refundReturn
+	case o.Status == StatusShipped:
+		plan = refundPartial
+	}
+	saved, n := o.RefundPlan, len(o.Refunds)
+	o.RefundPlan = plan
+	s.refund(o, now)
+	if len(o.Refunds) == n {
+		o.RefundPlan = saved
+		return Refund{}, fmt.Errorf("posting a refund: order %s is %s, which a %s refund does not fit", orderID, o.Status, plan)
+	}
+	o.RefundPlan = saved
+	r := &o.Refunds[n]
+	if ret := r.Items[0].Return; ret != nil {
+		ret.Reason, ret.Condition = cmp.Or(spec.Reason, returnReasons[0]), cmp.Or(spec.Condition, returnConditions[0])
+	}
+	return o.clone().Refunds[n], nil
+}
+
+// ShipOrder ships every unit of an unshipped order at the clock's now, in
+// one package, as Amazon does for FBA orders (a test's shortcut for a
+// confirmShipment).
+func (s *Server) ShipOrder(orderID string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.advance()
+	o := s.orders[orderID]
+	if o == nil || o.Status != StatusUnshipped {
+		return fmt.Errorf("shipping order %s: want an unshipped order", orderID)
+	}
+	s.shipByAmazon(o, now)
+	return nil
+}

@@ -3,7 +3,9 @@ package simulator_test
 import (
 	"bytes"
 	"encoding/json"
+	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -126,4 +128,32 @@ func exactJSON(t *testing.T, r reply) map[string]any {
 	var m map[string]any
 	require.NoError(t, d.Decode(&m))
 	return m
+}
+
+func TestReturnsReport_lists_the_returns_of_its_window(t *testing.T) {
+	s := refundWorld(t)
+	want := 0
+	for _, o := range s.srv.Orders() {
+		for _, r := range o.Refunds {
+			for _, it := range r.Items {
+				if it.Return != nil && o.MarketplaceID == "ATVPDKIKX0DER" {
+					want++
+				}
+			}
+		}
+	}
+	require.Positive(t, want)
+	r := s.call(http.MethodPost, "/reports/2021-06-30/reports", map[string]any{"reportType": simulator.ReturnsReportType,
+		"marketplaceIds": []string{"ATVPDKIKX0DER"}, "dataStartTime": epoch.Add(-time.Hour).Format(time.RFC3339)})
+	require.Equal(t, http.StatusAccepted, r.status, string(r.body))
+	id := r.json(t)["reportId"].(string)
+	assert.Equal(t, "IN_QUEUE", s.get("/reports/2021-06-30/reports/" + id).json(t)["processingStatus"])
+	s.advance(time.Minute)
+	report := s.get("/reports/2021-06-30/reports/" + id).json(t)
+	require.Equal(t, "DONE", report["processingStatus"])
+	data, ok := s.srv.Document(report["reportDocumentId"].(string))
+	require.True(t, ok)
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	assert.True(t, strings.HasPrefix(lines[0], "Order ID\tOrder date\tReturn request date"))
+	assert.Len(t, lines, want+1, "one row per returned line")
 }

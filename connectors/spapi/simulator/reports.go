@@ -2,8 +2,9 @@ package simulator
 
 import "time"
 
-// Reports API 2021-06-30: getReports, getReport, getReportDocument. The
-// simulator's reports are the settlement reports it generates every
+// Reports API 2021-06-30: getReports, getReport, getReportDocument, and
+// createReport for the returns report (returns_report.go). The other
+// reports are the settlement reports the simulator generates every
 // settlement period; like Amazon's they cannot be requested.
 
 // SettlementReportType is the report type of V2 settlement reports.

@@ -27,6 +27,7 @@ func (s *Server) routes() {
 	s.serve("getFeeds", false, s.getFeeds)
 	s.serve("getFeedDocument", false, s.getFeedDocument)
 
+	s.serve("createReport", false, s.createReport)
 	s.serve("getReports", false, s.getReports)
 	s.serve("getReport", false, s.getReport)
 	s.serve("getReportDocument", false, s.getReportDocument)
