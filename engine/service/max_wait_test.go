@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/componenttest"
@@ -41,4 +42,17 @@ func TestEngine_a_waiting_message_is_retried_then_dead_lettered_after_max_wait(t
 	})
 	assert.Equal(t, "expired", recs[0].Class)
 	assert.Equal(t, "waited longer than 1h0m0s (errors.max_wait): order o1 is not in the ERP yet", recs[0].Error)
+
+	// A replay waits max_wait again, counted from the replay.
+	before := tg.attempts()
+	_, err := e.Admin().Replay(context.Background(), recs[0].Seq, runtime.ReplayRequest{})
+	require.NoError(t, err)
+	componenttest.WaitFor(t, "the replay to be retried", func() bool { return tg.attempts() >= before+4 })
+	recs, _ = e.Admin().List(context.Background(), runtime.DeadLetterFilter{})
+	assert.Len(t, recs, 1, "the replay is not expired by the original's age")
+	clock.Advance(time.Hour)
+	componenttest.WaitFor(t, "the replay's dead letter", func() bool {
+		recs, _ = e.Admin().List(context.Background(), runtime.DeadLetterFilter{})
+		return len(recs) == 2
+	})
 }
