@@ -2,6 +2,8 @@ package sage500
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -92,6 +94,23 @@ func (w keyedWriter) run(ctx context.Context, key string, write func(context.Con
 	w.metrics.outcomes.WithLabelValues(outcome).Inc()
 	w.log.Debug("sage500 "+w.what+" written", "key", key, "outcome", outcome)
 	return nil
+}
+
+// once creates the document of key with create unless findByKey (which
+// locks the key's row of the extension table) finds it: then it is a
+// duplicate, acknowledged without writing.
+func (w keyedWriter) once(ctx context.Context, key, findByKey string, create func(context.Context, *txn) error) error {
+	return w.run(ctx, key, func(ctx context.Context, t *txn) (string, error) {
+		var found int64
+		err := t.QueryRowContext(ctx, findByKey, t.c.dialect.Arg(key)).Scan(&found)
+		switch {
+		case err == nil:
+			return "duplicate", nil
+		case !errors.Is(err, sql.ErrNoRows):
+			return "", fmt.Errorf("looking the %s up: %w", w.what, t.c.dialect.Classify(err))
+		}
+		return "created", create(ctx, t)
+	})
 }
 
 // rawKey names a message in an error before its document is read: the key

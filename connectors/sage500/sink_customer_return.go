@@ -88,17 +88,7 @@ func (s *returnSink) writeOne(ctx context.Context, msg *component.Message) error
 	if err != nil {
 		return s.reject(msg, s.cfg.KeyField, err)
 	}
-	return s.run(ctx, doc.key, func(ctx context.Context, t *txn) (string, error) {
-		var shipKey int64
-		err := t.QueryRowContext(ctx, s.sql.findByKey, t.c.dialect.Arg(doc.key)).Scan(&shipKey)
-		switch {
-		case err == nil:
-			return "duplicate", nil
-		case !errors.Is(err, sql.ErrNoRows):
-			return "", fmt.Errorf("looking the return up: %w", t.c.dialect.Classify(err))
-		}
-		return "created", s.create(ctx, t, doc)
-	})
+	return s.once(ctx, doc.key, s.sql.findByKey, func(ctx context.Context, t *txn) error { return s.create(ctx, t, doc) })
 }
 
 // returnOrder is the original order of a return.

@@ -2,8 +2,6 @@ package sage500
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 
 	"github.com/govalues/decimal"
@@ -65,17 +63,7 @@ func (s *journalSink) writeOne(ctx context.Context, msg *component.Message) erro
 	if err != nil {
 		return s.reject(msg, s.cfg.KeyField, err)
 	}
-	return s.run(ctx, doc.key, func(ctx context.Context, t *txn) (string, error) {
-		var hdr int64
-		err := t.QueryRowContext(ctx, s.sql.findByKey, t.c.dialect.Arg(doc.key)).Scan(&hdr)
-		switch {
-		case err == nil:
-			return "duplicate", nil
-		case !errors.Is(err, sql.ErrNoRows):
-			return "", fmt.Errorf("looking the journal up: %w", t.c.dialect.Classify(err))
-		}
-		return "created", s.create(ctx, t, doc)
-	})
+	return s.once(ctx, doc.key, s.sql.findByKey, func(ctx context.Context, t *txn) error { return s.create(ctx, t, doc) })
 }
 
 func (s *journalSink) create(ctx context.Context, t *txn, doc *journalDoc) error {
