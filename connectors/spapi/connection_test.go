@@ -61,7 +61,7 @@ func TestFactories_refuse_a_connection_not_started(t *testing.T) {
 			}
 		}
 	}
-	require.Len(t, create, 4, "orders, settlements, call and feed")
+	require.Len(t, create, 5, "orders, settlements, refunds, call and feed")
 	for typ, fn := range create {
 		t.Run(string(typ), func(t *testing.T) {
 			set := componenttest.NewSettings(t, "test/"+string(typ))

@@ -17,6 +17,7 @@ func Factories() []component.Factory {
 		NewOrdersFactory(),
 		NewNotificationsFactory(),
 		NewSettlementsFactory(),
+		NewRefundsFactory(),
 		NewCallFactory(),
 		NewFeedFactory(),
 	}
