@@ -88,7 +88,7 @@ func (w *world) checkShipments(p *problems, cutoff time.Time) int {
 	rows, err := w.db().Query(`SELECT DISTINCT s.ShipKey, m.ShipMethID, x.AmazonOrderId, x.FulfillmentChannel, s.CreateDate
 		FROM tsoShipment s JOIN tciShipMethod m ON m.ShipMethKey = s.ShipMethKey
 		JOIN tsoShipLine l ON l.ShipKey = s.ShipKey JOIN tsoSOLine sl ON sl.SOLineKey = l.SOLineKey
-		JOIN tsoSalesOrder_ext x ON x.SOKey = sl.SOKey`)
+		JOIN tsoSalesOrder_ext x ON x.SOKey = sl.SOKey WHERE s.TranType = 810`)
 	require.NoError(t, err)
 	defer rows.Close()
 	checked := 0

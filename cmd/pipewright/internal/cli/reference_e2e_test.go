@@ -25,7 +25,9 @@ func TestReference_end_to_end(t *testing.T) {
 	t.Parallel() // mostly waits for simulated time to pass
 	w := newWorld(t, 150, simulator.Faults{})
 	w.start()
-	w.runFor(3 * time.Hour)
+	w.runFor(2 * time.Hour)
+	w.postReturns()
+	w.runFor(time.Hour)
 	w.report(t)
 }
 
@@ -75,12 +77,17 @@ func (w *world) report(t *testing.T) {
 	shipments := w.settle("shipments", func(p *problems) int { return w.checkShipments(p, cutoff) })
 	prices := w.settle("prices", w.checkPrices)
 	settlements := w.settle("settlements", func(p *problems) int { return w.checkSettlements(p, cutoff) })
-	t.Logf("checked %d orders, %d shipments, %d listing quantities, %d prices, %d settlements", orders, shipments, inventory, prices, settlements)
+	refunds := w.settle("refunds", func(p *problems) int { return w.checkRefunds(p, cutoff) })
+	stock := w.settle("restock", w.checkRestock)
+	t.Logf("checked %d orders, %d shipments, %d listing quantities, %d prices, %d settlements, %d refunds, %d item stocks",
+		orders, shipments, inventory, prices, settlements, refunds, stock)
 	assert.Greater(t, orders, 50, "orders checked")
 	assert.Greater(t, shipments, 10, "shipments checked")
 	assert.Greater(t, inventory, 5, "listing quantities checked")
 	assert.Greater(t, prices, 10, "prices checked")
 	assert.Greater(t, settlements, 1, "settlements checked")
+	assert.Greater(t, refunds, 5, "refunds checked")
+	assert.Greater(t, stock, 5, "item stocks checked")
 	recs, err := w.engine.Admin().List(context.Background(), service.DeadLetterFilter{})
 	require.NoError(t, err)
 	for _, r := range recs {

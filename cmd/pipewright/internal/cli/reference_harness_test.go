@@ -44,6 +44,8 @@ type world struct {
 	// reload it when a file changes, as `run -watch` does; 0: the engine
 	// reloads only when asked (Engine.Reload, as on SIGHUP).
 	watch time.Duration
+	// initialStock is the demo database's stock before the engine ran.
+	initialStock map[binKey]int64
 }
 
 const hookToken = "e2e-hook-token"
@@ -81,6 +83,7 @@ func newWorld(t *testing.T, scale float64, faults simulator.Faults) *world {
 	p := w.load()
 	_, err = sage500.ApplyFields(context.Background(), p.Connections["sage"].Config.(*sage500.ConnectionConfig))
 	require.NoError(t, err)
+	w.initialStock = w.stock()
 	return w
 }
 
