@@ -45,14 +45,14 @@ func TestEngine_a_waiting_message_is_retried_then_dead_lettered_after_max_wait(t
 
 	// A replay waits max_wait again, counted from the replay.
 	before := tg.attempts()
-	_, err := e.Admin().Replay(context.Background(), recs[0].Seq, runtime.ReplayRequest{})
+	_, err := e.Admin().Replay(context.Background(), recs[0].Seq, service.ReplayRequest{})
 	require.NoError(t, err)
 	componenttest.WaitFor(t, "the replay to be retried", func() bool { return tg.attempts() >= before+4 })
-	recs, _ = e.Admin().List(context.Background(), runtime.DeadLetterFilter{})
+	recs, _ = e.Admin().List(context.Background(), service.DeadLetterFilter{})
 	assert.Len(t, recs, 1, "the replay is not expired by the original's age")
 	clock.Advance(time.Hour)
 	componenttest.WaitFor(t, "the replay's dead letter", func() bool {
-		recs, _ = e.Admin().List(context.Background(), runtime.DeadLetterFilter{})
+		recs, _ = e.Admin().List(context.Background(), service.DeadLetterFilter{})
 		return len(recs) == 2
 	})
 }
