@@ -3,7 +3,7 @@ GO        ?= go
 BIN       := bin/pipewright
 PIPELINES := $(sort $(dir $(wildcard pipelines/*/pipewright.yaml)))
 
-.PHONY: all build deps test quick unit race vet fmt-check pipelines run bench clean clean-data
+.PHONY: all build deps test quick unit race vet fmt-check pipelines run bench clean clean-data schemas
 
 all: build
 
@@ -39,6 +39,13 @@ deps:
 ## (their tests run once, not a second time without it); without cgo they
 ## run plainly with the rest.
 test: vet fmt-check unit race pipelines
+
+## schemas: regenerate every component's options schema (schema/*.json
+## beside its factory) from its config struct: doc comments, `schema` tags
+## and NewConfig's defaults (engine/component/schemagen). `make test` fails
+## while a checked-in schema differs from what this writes.
+schemas:
+	UPDATE_SCHEMAS=1 $(GO) test -count=1 -run 'Schemas_are_generated' ./cmd/pipewright/internal/cli/ ./engine/componenttest/
 
 ## quick: the inner loop: every test but the long ones (engine processes,
 ## simulated hours of the reference directory), no race detector.

@@ -15,32 +15,23 @@ import (
 )
 
 // SinkConfig configures the file sink.
+//
+// Appends each message body as one JSON line. Every batch is written before
+// it is acknowledged; a failed write (a full disk) is taken back and
+// retried, so the file never holds a partial record, and writing resumes by
+// itself once the cause is gone.
 type SinkConfig struct {
-	// Path is the file to append JSON lines to; relative paths are under the
-	// engine's data directory.
-	Path string `yaml:"path"`
-	// Sync makes every batch reach the disk (fsync) before it is
-	// acknowledged, surviving a machine crash, not only a process crash.
+	// File to append to; a relative path is under the engine's data
+	// directory.
+	Path string `yaml:"path" schema:"required,minLength=1"`
+	// fsync every batch before acknowledging it (survives a machine crash;
+	// slower).
 	Sync bool `yaml:"sync"`
-	// Key, when set, makes the sink idempotent: an expression over the
-	// message giving its key; a message whose key is already in the file is
-	// skipped and acknowledged as done. The keys are read back from the file
-	// at start, so redeliveries after a crash are not written twice.
+	// CEL expression giving a message's key: the sink then writes each key
+	// once (idempotent), skipping keys already in the file. Evaluated on the
+	// body as it is written, so it can only use msg.
 	Key component.Expr `yaml:"key"`
 }
-
-const sinkSchema = `{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "description": "Appends each message body as one JSON line. Every batch is written before it is acknowledged; a failed write (a full disk) is taken back and retried, so the file never holds a partial record, and writing resumes by itself once the cause is gone.",
-  "type": "object",
-  "additionalProperties": false,
-  "required": ["path"],
-  "properties": {
-    "path": {"type": "string", "minLength": 1, "description": "File to append to; a relative path is under the engine's data directory."},
-    "sync": {"type": "boolean", "description": "fsync every batch before acknowledging it (survives a machine crash; slower)."},
-    "key": {"type": "string", "description": "CEL expression giving a message's key: the sink then writes each key once (idempotent), skipping keys already in the file. Evaluated on the body as it is written, so it can only use msg."}
-  }
-}`
 
 type sinkFactory struct{ open openFunc }
 
@@ -51,7 +42,9 @@ func NewSinkFactory() component.SinkFactory { return sinkFactory{open: openAppen
 
 func (sinkFactory) Type() component.Type           { return "file" }
 func (sinkFactory) Kind() component.Kind           { return component.KindSink }
-func (sinkFactory) Schema() []byte                 { return []byte(sinkSchema) }
+func (sinkFactory) Schema() []byte {
+	return component.EmbeddedSchema(schemaFiles, component.KindSink, "file")
+}
 func (sinkFactory) NewConfig() any                 { return &SinkConfig{} }
 func (sinkFactory) ConnectionType() component.Type { return "" }
 

@@ -11,13 +11,10 @@ import (
 	"github.com/pipewright/pipewright/engine/component"
 )
 
-const stdoutSchema = `{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "description": "Prints each message body as one JSON line on standard output.",
-  "type": "object",
-  "additionalProperties": false,
-  "properties": {}
-}`
+// StdoutConfig configures the stdout sink: it has no options.
+//
+// Prints each message body as one JSON line on standard output.
+type StdoutConfig struct{}
 
 type stdoutFactory struct{ out io.Writer }
 
@@ -28,8 +25,10 @@ func NewStdoutFactory() component.SinkFactory { return stdoutFactory{out: os.Std
 
 func (stdoutFactory) Type() component.Type           { return "stdout" }
 func (stdoutFactory) Kind() component.Kind           { return component.KindSink }
-func (stdoutFactory) Schema() []byte                 { return []byte(stdoutSchema) }
-func (stdoutFactory) NewConfig() any                 { return &struct{}{} }
+func (stdoutFactory) Schema() []byte {
+	return component.EmbeddedSchema(schemaFiles, component.KindSink, "stdout")
+}
+func (stdoutFactory) NewConfig() any                 { return &StdoutConfig{} }
 func (stdoutFactory) ConnectionType() component.Type { return "" }
 
 func (f stdoutFactory) CreateSink(context.Context, component.SinkSettings, any) (component.Sink, error) {

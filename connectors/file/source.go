@@ -20,8 +20,10 @@ func NewSourceFactory() component.SourceFactory { return sourceFactory{} }
 
 func (sourceFactory) Type() component.Type           { return "file" }
 func (sourceFactory) Kind() component.Kind           { return component.KindSource }
-func (sourceFactory) Schema() []byte                 { return []byte(sourceSchema) }
-func (sourceFactory) NewConfig() any                 { return &SourceConfig{} }
+func (sourceFactory) Schema() []byte {
+	return component.EmbeddedSchema(schemaFiles, component.KindSource, "file")
+}
+func (sourceFactory) NewConfig() any                 { return NewSourceConfig() }
 func (sourceFactory) ConnectionType() component.Type { return "" }
 
 func (sourceFactory) CreateSource(_ context.Context, set component.SourceSettings, cfg any) (component.Source, error) {

@@ -11,25 +11,33 @@ import (
 )
 
 // WebhookConfig configures the http.webhook source.
+//
+// Receives JSON webhooks on a path of the engine's HTTP server. Every
+// authenticated, valid request becomes one message, durably published before
+// the sender is answered 202; refused requests (401, 400, 405, 413) publish
+// nothing, and a failed publish is answered 503 so that the sender retries.
 type WebhookConfig struct {
 	// Options are the path, authentication, body limit and body schema.
 	webhook.Options `yaml:",inline"`
-	// ID is a CEL expression giving each message's id (the de-duplication
-	// key), e.g. msg.NotificationMetadata.NotificationId; it must give a
-	// string or an integer.
-	ID component.Expr `yaml:"id"`
-	// IDHeader names a request header holding the message id instead
-	// (e.g. X-Request-Id). Without ID and IDHeader, ids are random.
-	IDHeader string `yaml:"id_header"`
-	// MetadataHeaders are request headers copied into the message metadata
-	// under their lower-case names.
-	MetadataHeaders []string `yaml:"metadata_headers"`
+	// CEL expression for the message id (the de-duplication key: a request
+	// repeated with the same id is published once), over msg (the body) and
+	// meta, e.g. msg.NotificationMetadata.NotificationId; must give a string
+	// or an integer, else the request is answered 400. Default: id_header,
+	// else a random id.
+	ID component.Expr `yaml:"id" schema:"minLength=1"`
+	// Request header holding the message id, e.g. X-Request-Id; a request
+	// without it is answered 400. Not together with id.
+	IDHeader string `yaml:"id_header" pattern:"^[A-Za-z0-9][A-Za-z0-9_.-]*$"`
+	// Request headers copied into the message metadata under their
+	// lower-case names (several values joined with ", "). Credential headers
+	// (the auth headers, Authorization, Cookie) are refused.
+	MetadataHeaders []string `yaml:"metadata_headers" schema:"uniqueItems" pattern:"^[A-Za-z0-9][A-Za-z0-9_.-]*$"`
 }
 
 // alwaysSecret are headers that carry credentials whatever the auth mode.
 var alwaysSecret = []string{"Authorization", "Proxy-Authorization", "Cookie"}
 
-// Validate checks the options and fills in the defaults.
+// Validate checks the options.
 func (c *WebhookConfig) Validate() error {
 	if err := c.Options.Validate(); err != nil {
 		return err
@@ -61,17 +69,3 @@ func (c *WebhookConfig) Validate() error {
 func isOneOf(header string, names []string) bool {
 	return slices.ContainsFunc(names, func(n string) bool { return strings.EqualFold(header, n) })
 }
-
-const webhookSchema = `{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "description": "Receives JSON webhooks on a path of the engine's HTTP server. Every authenticated, valid request becomes one message, durably published before the sender is answered 202; refused requests (401, 400, 405, 413) publish nothing, and a failed publish is answered 503 so that the sender retries.",
-  "type": "object",
-  "additionalProperties": false,
-  "required": [` + webhook.SchemaRequired + `],
-  "properties": {
-    ` + webhook.SchemaProperties + `,
-    "id": {"type": "string", "minLength": 1, "description": "CEL expression for the message id (the de-duplication key: a request repeated with the same id is published once), over msg (the body) and meta, e.g. msg.NotificationMetadata.NotificationId; must give a string or an integer, else the request is answered 400. Default: id_header, else a random id."},
-    "id_header": {"type": "string", "pattern": "` + webhook.HeaderPattern + `", "description": "Request header holding the message id, e.g. X-Request-Id; a request without it is answered 400. Not together with id."},
-    "metadata_headers": {"type": "array", "uniqueItems": true, "items": {"type": "string", "pattern": "` + webhook.HeaderPattern + `"}, "description": "Request headers copied into the message metadata under their lower-case names (several values joined with \", \"). Credential headers (the auth headers, Authorization, Cookie) are refused."}
-  }
-}`

@@ -24,7 +24,9 @@ func NewWebhookFactory() component.SourceFactory { return webhookFactory{} }
 
 func (webhookFactory) Type() component.Type           { return "http.webhook" }
 func (webhookFactory) Kind() component.Kind           { return component.KindSource }
-func (webhookFactory) Schema() []byte                 { return []byte(webhookSchema) }
+func (webhookFactory) Schema() []byte {
+	return component.EmbeddedSchema(schemaFiles, component.KindSource, "http.webhook")
+}
 func (webhookFactory) NewConfig() any                 { return &WebhookConfig{} }
 func (webhookFactory) ConnectionType() component.Type { return "" }
 

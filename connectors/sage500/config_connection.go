@@ -9,54 +9,89 @@ import (
 	"strings"
 	"time"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/pipewright/pipewright/connectors/sage500/internal/catalog"
 	"github.com/pipewright/pipewright/connectors/sage500/internal/sqltext"
 	"github.com/pipewright/pipewright/engine/component"
 )
 
 // ConnectionConfig is the options of a sage500 connection.
+//
+// A Sage 500 database: a company on SQL Server, or the embedded SQLite demo
+// database.
 type ConnectionConfig struct {
-	// DSN is sqlserver://user:password@host/instance?database=NAME for a
-	// Sage 500 company on SQL Server, or sqlite:PATH for the demo database.
-	DSN string `yaml:"dsn"`
-	// CompanyID is the Sage company (tsmCompany.CompanyID, 3 characters).
-	CompanyID string `yaml:"company_id"`
-	// UserID is written as CreateUserID/UpdateUserID (default "pipewright").
-	UserID string `yaml:"user_id"`
-	// TimeZone is the zone of Sage's datetime columns (default UTC).
+	// sqlserver://USER:PASSWORD@HOST/INSTANCE?database=NAME for a Sage 500
+	// company on SQL Server (go-mssqldb), or sqlite:PATH for the demo
+	// database (WAL, IMMEDIATE write transactions, a busy timeout and
+	// synchronous=FULL are added unless given after ?, e.g.
+	// sqlite:PATH?_synchronous=NORMAL). Usually ${env:...}. Its password
+	// (USER:PASSWORD@, or a password= parameter) is a secret, never logged;
+	// the rest of the DSN stays readable in messages.
+	DSN string `yaml:"dsn" schema:"required,secret=dsn"`
+	// The Sage company (CompanyID) every read and write is scoped to; bound
+	// as @company_id in named SQL.
+	CompanyID string `yaml:"company_id" schema:"required,minLength=1,maxLength=3"`
+	// Written to CreateUserID and UpdateUserID.
+	UserID string `yaml:"user_id" schema:"minLength=1,maxLength=30"`
+	// IANA time zone of Sage's datetime columns: times are written and read
+	// as wall-clock times in it.
 	TimeZone string `yaml:"time_zone"`
-	// Timeout bounds each database operation, e.g. one order's transaction.
+	// Upper bound of one database operation (one order's transaction, one
+	// lookup, one poll).
 	Timeout component.Duration `yaml:"timeout"`
-	// Pool limits the connection pool.
+	// Connection pool limits.
 	Pool PoolConfig `yaml:"pool"`
-	// CustomFields declares extension fields per entity.
+	// Custom fields per entity. Each entity's fields are columns of its
+	// extension table <SageTable>_ext keyed by the entity's surrogate key
+	// (e.g. tsoSalesOrder_ext.SOKey); `pipewright sage500 fields --apply`
+	// creates them.
 	CustomFields map[string][]FieldConfig `yaml:"custom_fields"`
-	// Queries are named SQL queries for lookups and the sage500.query source.
-	Queries map[string]QueryConfig `yaml:"queries"`
-	// Statements are named SQL statements for the sage500.exec sink.
-	Statements map[string]StatementConfig `yaml:"statements"`
-	// LookupCache configures the lookup result cache.
+	// Named SQL queries for the lookup step and the sage500.query source.
+	// Parameters are written @name; @company_id is bound by the connection.
+	Queries map[string]QueryConfig `yaml:"queries" keys:"^[A-Za-z_][A-Za-z0-9_]*$"`
+	// Named SQL statements for the sage500.exec sink, with @name parameters;
+	// @company_id is bound by the connection.
+	Statements map[string]StatementConfig `yaml:"statements" keys:"^[A-Za-z_][A-Za-z0-9_]*$"`
+	// Cache of lookup results, keyed by query and parameters.
 	LookupCache LookupCacheConfig `yaml:"lookup_cache"`
+}
+
+// JSONSchemaExtend lists the entities custom_fields may name, from the
+// connector's entity table, each holding the generated field list.
+func (ConnectionConfig) JSONSchemaExtend(s map[string]any) {
+	custom := s["properties"].(map[string]any)["custom_fields"].(map[string]any)
+	fields := custom["additionalProperties"].(map[string]any)
+	props := map[string]any{}
+	for _, e := range entities {
+		props[e.Name] = map[string]any{
+			"type": "array", "items": fields["items"],
+			"description": fmt.Sprintf("Fields of %s (extension table %s, key %s).", e.Table, e.ExtTable(), e.Key),
+		}
+	}
+	custom["properties"] = props
+	custom["additionalProperties"] = false
 }
 
 // PoolConfig limits the connection pool.
 type PoolConfig struct {
-	// MaxOpen is the most connections open at once.
-	MaxOpen int `yaml:"max_open"`
-	// MaxIdle is the most idle connections kept.
-	MaxIdle int `yaml:"max_idle"`
-	// MaxLifetime is how long a connection is reused before it is replaced.
+	// Most connections open at once.
+	MaxOpen int `yaml:"max_open" schema:"minimum=1"`
+	// Most idle connections kept.
+	MaxIdle int `yaml:"max_idle" schema:"minimum=0"`
+	// How long a connection is reused before it is replaced.
 	MaxLifetime component.Duration `yaml:"max_lifetime"`
 }
 
 // FieldConfig is one custom field: a column of the entity's extension table.
 type FieldConfig struct {
-	// Name is the column name, e.g. AmazonOrderId.
-	Name string `yaml:"name"`
-	// Type is the SQL type (see catalog.ParseType), e.g. varchar(19).
-	Type string `yaml:"type"`
-	// Unique asks for a unique index over the rows that have a value; a
-	// sink's key field must be unique.
+	// Column name, e.g. AmazonOrderId.
+	Name string `yaml:"name" schema:"required" pattern:"^[A-Za-z_][A-Za-z0-9_]*$"`
+	// SQL type: varchar(N), int, smallint, float, datetime or decimal(P,S)
+	// (P up to 19).
+	Type string `yaml:"type" schema:"required"`
+	// Create a unique index (over the rows that have a value). A sink's key
+	// field must be unique.
 	Unique bool `yaml:"unique"`
 }
 
@@ -65,27 +100,45 @@ type FieldConfig struct {
 // result columns the database cannot tell (expressions such as SUM on
 // SQLite), e.g. QtyOnHand: decimal(16,8).
 type QueryConfig struct {
-	SQL    string            `yaml:"sql"`
-	Result string            `yaml:"result"`
-	Types  map[string]string `yaml:"types"`
-	// Columns names the result columns when the select list cannot tell
-	// them (SELECT *, an expression without an alias); validation checks
-	// the columns expressions read from a lookup against them.
+	// The query, with @name parameters.
+	SQL string `yaml:"sql" schema:"required"`
+	// For lookups: row returns the only matching row as an object (null
+	// when none, an error when several); rows returns every row as a list.
+	Result string `yaml:"result" schema:"enum=row|rows"`
+	// SQL types of result columns the database does not report, such as
+	// SUM(QtyOnHand) on SQLite: decimal(P,S) makes them decimals at that
+	// scale on both databases.
+	Types map[string]string `yaml:"types"`
+	// The result columns, for a select list that does not tell them
+	// (SELECT *, an expression without an alias). Otherwise validation reads
+	// them from the select list and checks every column an expression reads
+	// from the lookup's result.
 	Columns []string `yaml:"columns"`
+}
+
+// UnmarshalYAML decodes a query, result defaulting to row.
+func (q *QueryConfig) UnmarshalYAML(n *yaml.Node) error {
+	type plain QueryConfig
+	p := plain{Result: "row"}
+	if err := n.Decode(&p); err != nil {
+		return err
+	}
+	*q = QueryConfig(p)
+	return nil
 }
 
 // StatementConfig is a named statement.
 type StatementConfig struct {
-	// SQL is the statement, with @name parameters.
-	SQL string `yaml:"sql"`
+	// The statement, with @name parameters.
+	SQL string `yaml:"sql" schema:"required"`
 }
 
 // LookupCacheConfig configures the lookup cache; a TTL of 0 disables it.
 type LookupCacheConfig struct {
-	// TTL is how long a result is reused.
+	// How long a result is reused; 0s disables the cache.
 	TTL component.Duration `yaml:"ttl"`
-	// MaxEntries is the most results kept.
-	MaxEntries int `yaml:"max_entries"`
+	// Most results kept.
+	MaxEntries int `yaml:"max_entries" schema:"minimum=0"`
 }
 
 // Built-in query parameters, bound by the connector when a query uses them.

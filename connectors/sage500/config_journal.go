@@ -8,12 +8,18 @@ import (
 )
 
 // JournalConfig is the options of a sage500.journal sink.
+//
+// Creates a Sage 500 GL journal (tciBatchLog/tglBatch, tglJournalLog,
+// tglJournalHdr, tglJournalDetl) from a document of debit and credit lines
+// with account numbers; refuses unbalanced journals; idempotent by an
+// external key.
 type JournalConfig struct {
-	// KeyField is the unique journal custom field holding the journal's
-	// external key (e.g. SettlementId): a second delivery is acknowledged.
-	KeyField string `yaml:"key_field"`
-	// JournalID is the tglJournal.JrnlID journals are numbered in.
-	JournalID string `yaml:"journal_id"`
+	// The journal custom field holding the journal's external key (e.g.
+	// SettlementId); it must be declared unique on the connection. A second
+	// delivery with the same value is acknowledged without writing.
+	KeyField string `yaml:"key_field" schema:"required" pattern:"^[A-Za-z_][A-Za-z0-9_]*$"`
+	// The tglJournal.JrnlID the journal is numbered in.
+	JournalID string `yaml:"journal_id" schema:"minLength=1,maxLength=2"`
 }
 
 // NewJournalConfig returns the defaults: the general journal GJ.

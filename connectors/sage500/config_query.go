@@ -7,55 +7,83 @@ import (
 	"strconv"
 	"time"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/pipewright/pipewright/connectors/sage500/internal/sqltext"
 	"github.com/pipewright/pipewright/engine/component"
 )
 
 // QuerySourceConfig is the options of a sage500.query source.
+//
+// Polls a named query of the connection and publishes its rows, or documents
+// of rows grouped by key, following a watermark column with a durable
+// cursor.
 type QuerySourceConfig struct {
-	// Query names one of the connection's queries. It must select the rows
-	// whose watermark column is >= @watermark, ordered by that column (with
-	// ChangeTracking: the changes of CHANGETABLE(CHANGES table, @watermark),
-	// ordered by their version).
-	Query string `yaml:"query"`
-	// Key are the columns identifying a row, or a document when grouping.
-	Key []string `yaml:"key"`
-	// Watermark is the result column the cursor follows (a datetime such as
-	// UpdateDate, an increasing number, or the change version). With the
-	// key it makes the message ID, so it is the row's version too.
-	Watermark string `yaml:"watermark"`
-	// Start is the watermark of the first poll: a date, an RFC 3339 time
-	// or an integer (default 1900-01-01; with ChangeTracking, a change
-	// version, by default the current one at the first poll).
+	// The name of a query under the connection's queries. It must keep the
+	// rows whose watermark column is >= @watermark and ORDER BY that column;
+	// with change_tracking it reads CHANGETABLE(CHANGES <table>, @watermark)
+	// and orders by the change version.
+	Query string `yaml:"query" schema:"required" pattern:"^[A-Za-z_][A-Za-z0-9_]*$"`
+	// Result columns identifying a row, or a document when grouping. The
+	// message ID is the query, the key and the watermark (the row's
+	// version).
+	Key []string `yaml:"key" schema:"required,minItems=1"`
+	// Result column the cursor follows and the version in the message ID: a
+	// datetime (e.g. UpdateDate, to see rows again when they change), an
+	// increasing number, or the change version (SYS_CHANGE_VERSION) with
+	// change_tracking. What each poll reads again is skipped by ID, so
+	// nothing is lost or repeated.
+	Watermark string `yaml:"watermark" schema:"required"`
+	// Where the source begins and the floor it never reads before: a date,
+	// an RFC 3339 time or an integer (default 1900-01-01). With
+	// change_tracking, a change version; left out, the current version at
+	// the first poll. A stored cursor behind a raised start moves up to it.
 	Start string `yaml:"start"`
-	// Lookback is how far behind the cursor each poll reads again, for rows
-	// committed late: a duration for a datetime watermark (default
-	// DefaultTimeLookback), a number for a numeric one (default 0). What it
-	// re-reads is published only if its key and version were not.
-	Lookback string `yaml:"lookback"`
-	// ChangeTracking names the table whose SQL Server change tracking the
-	// query reads (SQL Server only): versions are assigned at commit, so no
-	// change is missed and no lookback is needed.
-	ChangeTracking string `yaml:"change_tracking"`
-	// Every is the polling interval.
+	// How far behind the cursor each poll reads again, for rows committed
+	// after the cursor passed their watermark (a long transaction, a clock
+	// behind, a back-dated row): a duration for a datetime watermark
+	// (default 15m), a number for a numeric one (default 0). What it reads
+	// again is published only if its key and version were not; the source
+	// remembers those in its state.
+	Lookback string `yaml:"lookback" schema:"type=string|number"`
+	// SQL Server only: the table whose change tracking the query reads (e.g.
+	// tsoShipment). Change versions are assigned at commit, so no committed
+	// change is missed and no lookback is needed. Needs change tracking on
+	// the database and the table, ALLOW_SNAPSHOT_ISOLATION, and VIEW CHANGE
+	// TRACKING for the user.
+	ChangeTracking string `yaml:"change_tracking" pattern:"^[A-Za-z_][A-Za-z0-9_]*$"`
+	// Polling interval (engine clock).
 	Every component.Duration `yaml:"every"`
-	// MaxRows is how many rows one poll publishes at most, rounded up to
-	// the end of the last watermark value read.
-	MaxRows int `yaml:"max_rows"`
-	// Params are literal values for the query's other parameters.
-	Params map[string]any `yaml:"params"`
-	// Group turns the rows sharing a key into one document.
+	// Rows published per poll, at most; the poll reads on to the end of the
+	// last watermark value and polls again at once when rows are left.
+	MaxRows int `yaml:"max_rows" schema:"minimum=1"`
+	// Literal values for the query's other @name parameters (@watermark and
+	// @company_id are bound by the source).
+	Params map[string]any `yaml:"params" keys:"^[A-Za-z_][A-Za-z0-9_]*$" schema:"type=string|number|boolean"`
+	// Group the rows sharing a key into one document (e.g. a shipment with
+	// its lines).
 	Group *GroupConfig `yaml:"group"`
 }
 
 // GroupConfig shapes grouped documents: the key and header columns of the
 // first row at the top, every row's other columns in a list.
 type GroupConfig struct {
-	// Header are the columns taken once, from the first row, besides the
-	// key columns.
+	// Columns taken once, from the first row, besides the key columns.
 	Header []string `yaml:"header"`
-	// Lines is the field holding the list of rows (default "lines").
+	// Field holding the list of rows, each with the columns not in key or
+	// header.
 	Lines string `yaml:"lines"`
+}
+
+// UnmarshalYAML decodes a group, lines defaulting to "lines".
+func (g *GroupConfig) UnmarshalYAML(n *yaml.Node) error {
+	type plain GroupConfig
+	p := plain{Lines: "lines"}
+	if err := n.Decode(&p); err != nil {
+		return err
+	}
+	*g = GroupConfig(p)
+	return nil
 }
 
 // NewQuerySourceConfig returns the defaults.
@@ -132,7 +160,7 @@ func (c *QuerySourceConfig) Validate() error {
 		add("max_rows", "want at least 1")
 	}
 	if c.Group != nil && c.Group.Lines == "" {
-		c.Group.Lines = "lines"
+		add("group.lines", "want the name of the field holding the rows")
 	}
 	for name, v := range c.Params {
 		if _, err := bindable(v); err != nil {

@@ -18,26 +18,36 @@ const (
 )
 
 // SalesOrderConfig is the options of a sage500.sales_order sink.
+//
+// Creates Sage 500 sales orders from documents of header, ship-to address,
+// lines and custom fields in Sage's column names; idempotent by a unique
+// custom field; applies allowed status changes to orders it already wrote.
 type SalesOrderConfig struct {
-	// Mode is "direct" (write Sage's tables in one transaction) or
-	// "staging" (StgSalesOrder/StgSOLine and spSOapiSalesOrdIns, SQL Server
-	// only).
-	Mode string `yaml:"mode"`
-	// KeyField is the unique sales_order custom field that identifies an
-	// order (e.g. AmazonOrderId): a second delivery is acknowledged as done.
-	KeyField string `yaml:"key_field"`
-	// StatusTransitions are the status changes a later message for an
-	// existing order may make.
+	// direct writes Sage's tables in one transaction per order with Sage's
+	// key allocation; staging loads StgSalesOrder/StgSOLine and runs Sage's
+	// spSOapiSalesOrdIns (SQL Server only).
+	Mode string `yaml:"mode" schema:"enum=direct|staging"`
+	// The sales_order custom field that identifies an order (e.g.
+	// AmazonOrderId); it must be declared unique on the connection. A second
+	// delivery with the same value is acknowledged without writing.
+	KeyField string `yaml:"key_field" schema:"required" pattern:"^[A-Za-z_][A-Za-z0-9_]*$"`
+	// Status changes a later message for an existing order may make (Sage
+	// statuses: 0 unacknowledged, 1 open, 2 inactive, 3 canceled, 4 closed, 5
+	// incomplete, 6 pending approval). Cancellation (3) is refused with a
+	// permanent error once anything has shipped.
 	StatusTransitions []TransitionConfig `yaml:"status_transitions"`
-	// OnUnlistedTransition is "error" (a permanent error) or "ignore"
-	// (acknowledge and count) for a status change no transition allows.
-	OnUnlistedTransition string `yaml:"on_unlisted_transition"`
+	// What a status change no transition lists does: error (a permanent
+	// error, the message goes to the dead-letter stream) or ignore
+	// (acknowledged and counted).
+	OnUnlistedTransition string `yaml:"on_unlisted_transition" schema:"enum=error|ignore"`
 }
 
 // TransitionConfig allows changing an order's status from one of From to To.
 type TransitionConfig struct {
-	From []int `yaml:"from"`
-	To   int   `yaml:"to"`
+	// Statuses the order may be in.
+	From []int `yaml:"from" schema:"required,minimum=0,maximum=6"`
+	// The status it changes to.
+	To int `yaml:"to" schema:"required,minimum=0,maximum=6"`
 }
 
 // NewSalesOrderConfig returns the defaults: direct mode, cancellation of

@@ -34,16 +34,11 @@ var (
 	_ component.ConnectionValidator = (*QuerySourceConfig)(nil)
 )
 
-//go:embed schema/*.json
-var schemas embed.FS
-
-func mustSchema(name string) []byte {
-	b, err := schemas.ReadFile("schema/" + name + ".json")
-	if err != nil {
-		panic(err)
-	}
-	return b
-}
+// schemaFiles holds the options schemas generated from the config structs
+// (make schemas, see engine/component/schemagen); the factories return them.
+//
+//go:embed schema
+var schemaFiles embed.FS
 
 // Factories returns the factories of every sage500 component type.
 func Factories() []component.Factory {
@@ -54,13 +49,12 @@ func Factories() []component.Factory {
 type factory struct {
 	typ       component.Type
 	kind      component.Kind
-	schema    string
 	newConfig func() any
 }
 
 func (f factory) Type() component.Type { return f.typ }
 func (f factory) Kind() component.Kind { return f.kind }
-func (f factory) Schema() []byte       { return mustSchema(f.schema) }
+func (f factory) Schema() []byte       { return component.EmbeddedSchema(schemaFiles, f.kind, f.typ) }
 func (f factory) NewConfig() any       { return f.newConfig() }
 
 // ConnectionType is the connection every sage500 source and sink uses.
@@ -72,7 +66,7 @@ var _ component.ConnectionFactory = connectionFactory{}
 
 // NewConnectionFactory returns the factory of sage500 connections.
 func NewConnectionFactory() component.ConnectionFactory {
-	return connectionFactory{factory{TypeConnection, component.KindConnection, "connection", func() any { return NewConnectionConfig() }}}
+	return connectionFactory{factory{TypeConnection, component.KindConnection, func() any { return NewConnectionConfig() }}}
 }
 
 func (connectionFactory) CreateConnection(_ context.Context, set component.Settings, cfg any) (component.Connection, error) {

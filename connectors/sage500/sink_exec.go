@@ -11,14 +11,18 @@ import (
 )
 
 // ExecConfig is the options of a sage500.exec sink.
+//
+// Runs one of the connection's named statements per message, e.g. a
+// write-back such as "shipment confirmed".
 type ExecConfig struct {
-	// Statement names one of the connection's statements.
-	Statement string `yaml:"statement"`
-	// Params are the statement's @name parameters as CEL expressions over
-	// the message; @company_id is bound by the connection.
-	Params map[string]component.Expr `yaml:"params"`
-	// MinRowsAffected makes fewer affected rows a permanent error.
-	MinRowsAffected int64 `yaml:"min_rows_affected"`
+	// The name of a statement under the connection's statements.
+	Statement string `yaml:"statement" schema:"required" pattern:"^[A-Za-z_][A-Za-z0-9_]*$"`
+	// One CEL expression per @name parameter of the statement (all of them,
+	// none other; @company_id is bound by the connection).
+	Params map[string]component.Expr `yaml:"params" keys:"^[A-Za-z_][A-Za-z0-9_]*$"`
+	// Fewer affected rows make the message fail permanently (e.g. 1 for an
+	// update that must find its row).
+	MinRowsAffected int64 `yaml:"min_rows_affected" schema:"minimum=0"`
 }
 
 // NewExecConfig returns the defaults.
@@ -73,7 +77,7 @@ var _ component.ConcurrentSink = (*execSink)(nil)
 
 // NewExecFactory returns the factory of sage500.exec sinks.
 func NewExecFactory() component.SinkFactory {
-	return sinkFactory{factory{TypeExec, component.KindSink, "exec", func() any { return NewExecConfig() }}, newExecSink}
+	return sinkFactory{factory{TypeExec, component.KindSink, func() any { return NewExecConfig() }}, newExecSink}
 }
 
 func newExecSink(set component.SinkSettings, conn *Connection, cfg any) (component.Sink, error) {

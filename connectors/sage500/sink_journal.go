@@ -29,7 +29,7 @@ var _ component.ConcurrentSink = (*journalSink)(nil)
 // NewJournalFactory returns the factory of sage500.journal sinks.
 func NewJournalFactory() component.SinkFactory {
 	return sinkFactory{
-		factory{TypeJournal, component.KindSink, "journal", func() any { return NewJournalConfig() }},
+		factory{TypeJournal, component.KindSink, func() any { return NewJournalConfig() }},
 		newJournalSink,
 	}
 }

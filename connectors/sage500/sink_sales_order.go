@@ -24,7 +24,7 @@ var _ component.ConcurrentSink = (*salesOrderSink)(nil)
 // NewSalesOrderFactory returns the factory of sage500.sales_order sinks.
 func NewSalesOrderFactory() component.SinkFactory {
 	return sinkFactory{
-		factory{TypeSalesOrder, component.KindSink, "sales_order", func() any { return NewSalesOrderConfig() }},
+		factory{TypeSalesOrder, component.KindSink, func() any { return NewSalesOrderConfig() }},
 		newSalesOrderSink,
 	}
 }

@@ -34,7 +34,7 @@ var _ component.Poller = (*querySource)(nil)
 
 // NewQueryFactory returns the factory of sage500.query sources.
 func NewQueryFactory() component.SourceFactory {
-	return sourceFactory{factory{TypeQuery, component.KindSource, "query", func() any { return NewQuerySourceConfig() }}}
+	return sourceFactory{factory{TypeQuery, component.KindSource, func() any { return NewQuerySourceConfig() }}}
 }
 
 func newQuerySource(set component.SourceSettings, conn *Connection, cfg *QuerySourceConfig) (*querySource, error) {

@@ -18,20 +18,21 @@ var _ component.SourceFactory = sourceFactory{}
 // NewSourceFactory returns the factory of the schedule source.
 func NewSourceFactory() component.SourceFactory { return sourceFactory{} }
 
-func (sourceFactory) Type() component.Type           { return "schedule" }
-func (sourceFactory) Kind() component.Kind           { return component.KindSource }
-func (sourceFactory) Schema() []byte                 { return []byte(sourceSchema) }
-func (sourceFactory) NewConfig() any                 { return &Config{} }
+func (sourceFactory) Type() component.Type { return "schedule" }
+func (sourceFactory) Kind() component.Kind { return component.KindSource }
+func (sourceFactory) Schema() []byte {
+	return component.EmbeddedSchema(schemaFiles, component.KindSource, "schedule")
+}
+func (sourceFactory) NewConfig() any                 { return NewConfig() }
 func (sourceFactory) ConnectionType() component.Type { return "" }
 
 func (sourceFactory) CreateSource(_ context.Context, set component.SourceSettings, cfg any) (component.Source, error) {
 	c := cfg.(*Config)
-	if c.plan == nil {
-		if err := c.Validate(); err != nil {
-			return nil, err
-		}
+	p, loc, err := c.schedule()
+	if err != nil {
+		return nil, err
 	}
-	s := &source{cfg: c, set: set}
+	s := &source{cfg: c, set: set, plan: p, loc: loc}
 	if err := s.registerMetrics(); err != nil {
 		return nil, err
 	}
@@ -48,6 +49,8 @@ type source struct {
 	component.Lifecycle
 	cfg   *Config
 	set   component.SourceSettings
+	plan  plan
+	loc   *time.Location
 	ticks *prometheus.CounterVec
 	last  prometheus.Gauge
 	// begun is set by the first poll; from is the tick the next one
@@ -91,18 +94,18 @@ func (s *source) poll(ctx context.Context, cursor []byte) (component.Batch, erro
 	var due time.Time
 	if !s.begun {
 		s.begun, s.from = true, later(last, now)
-		if missed, ok := s.cfg.plan.prev(now); ok && s.cfg.CatchUp && !last.IsZero() && missed.After(last) {
+		if missed, ok := s.plan.prev(now); ok && s.cfg.CatchUp && !last.IsZero() && missed.After(last) {
 			s.set.Logger.Info("catching up the latest tick missed while stopped", "scheduled_at", missed)
 			due = missed
 		}
-	} else if latest, ok := s.cfg.plan.prev(now); ok && latest.After(s.from) {
-		if next, _ := s.cfg.plan.next(s.from); latest.After(next) {
+	} else if latest, ok := s.plan.prev(now); ok && latest.After(s.from) {
+		if next, _ := s.plan.next(s.from); latest.After(next) {
 			s.set.Logger.Warn("woke up late; skipping to the latest due tick", "skipped_from", next, "scheduled_at", latest)
 		}
 		due = latest
 	}
 	if due.IsZero() {
-		next, ok := s.cfg.plan.next(s.from)
+		next, ok := s.plan.next(s.from)
 		if !ok {
 			return component.Batch{}, component.Permanentf("the schedule has no tick after %s", s.from)
 		}

@@ -38,7 +38,7 @@ func (s *source) tick(ctx context.Context, at time.Time) (component.Batch, error
 // message without the template's part and a permanent error.
 func (s *source) message(ctx context.Context, at time.Time) (*component.Message, error) {
 	id := s.set.Pipeline + "@" + at.UTC().Format(time.RFC3339Nano)
-	scheduled := at.In(s.cfg.loc).Format(time.RFC3339Nano)
+	scheduled := at.In(s.loc).Format(time.RFC3339Nano)
 	msg := component.NewMessage(id, map[string]any{"scheduled_at": scheduled})
 	msg.SetMeta(component.MetaKey, id)
 	msg.SetMeta(component.MetaReceivedAt, s.set.Clock.Now().UTC().Format(time.RFC3339Nano))

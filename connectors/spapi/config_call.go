@@ -11,46 +11,41 @@ import (
 )
 
 // CallConfig is the options of the spapi.call sink.
+//
+// Calls any SP-API operation of the embedded models per message
+// (confirmShipment, patchListingsItem...). 2xx is done; 429, 5xx and
+// timeouts are retried; other 4xx and Listings answers with status INVALID
+// are permanent.
 type CallConfig struct {
-	// Operation is the operation's name (see models.LookupOperation).
-	Operation string `yaml:"operation"`
-	// Path gives each path parameter.
+	// Operation name: the operationId, or <api>/<version>/<operationId> when
+	// several APIs define it (e.g. orders/v0/getOrder).
+	Operation string `yaml:"operation" schema:"required"`
+	// Path parameters by name (CEL expressions).
 	Path map[string]component.Expr `yaml:"path"`
-	// Query gives query parameters: a string, or a list for array
-	// parameters.
+	// Query parameters by name; a list for array parameters (CEL
+	// expressions).
 	Query map[string]component.Expr `yaml:"query"`
-	// Body builds the JSON request body.
+	// The JSON request body (YAML whose string leaves are CEL expressions).
 	Body component.Template `yaml:"body"`
-	// DoneOn lists error answers that mean the call's effect is already in
-	// place (a shipment confirmed before a crash, say): the message is done
-	// instead of dead-lettered.
+	// Error answers that mean the call's effect is already in place (for
+	// example confirmShipment of a package confirmed before a crash): the
+	// message is done, not dead-lettered. Each needs the HTTP status and
+	// text that one of Amazon's error messages contains (case-insensitive).
 	DoneOn []DoneOn `yaml:"done_on"`
 }
 
 // DoneOn matches an SP-API error answer by status and message.
+//
+// An error answer that counts as done.
 type DoneOn struct {
-	// Status is the HTTP status (a 4xx other than 408 and 429).
-	Status int `yaml:"status"`
-	// Message is text one of Amazon's error messages (or details) must
-	// contain, compared case-insensitively.
-	Message string `yaml:"message"`
+	// The HTTP status: a 4xx other than 408 and 429 (those are retried).
+	Status int `yaml:"status" schema:"required,minimum=400"`
+	// Text one of Amazon's error messages or details contains
+	// (case-insensitive).
+	Message string `yaml:"message" schema:"required"`
 }
 
 func newCallConfig() *CallConfig { return &CallConfig{} }
-
-func callSchema() jsonSchema {
-	return object("Calls any SP-API operation of the embedded models per message (confirmShipment, patchListingsItem...). 2xx is done; 429, 5xx and timeouts are retried; other 4xx and Listings answers with status INVALID are permanent.", jsonSchema{
-		"operation": str("Operation name: the operationId, or <api>/<version>/<operationId> when several APIs define it (e.g. orders/v0/getOrder)."),
-		"path":      mapOf("Path parameters by name.", celExpr("A path parameter value")),
-		"query":     mapOf("Query parameters by name; a list for array parameters.", celExpr("A query parameter value")),
-		"body":      celTemplate("The JSON request body"),
-		"done_on": list("Error answers that mean the call's effect is already in place (for example confirmShipment of a package confirmed before a crash): the message is done, not dead-lettered. Each needs the HTTP status and text that one of Amazon's error messages contains (case-insensitive).",
-			object("An error answer that counts as done.", jsonSchema{
-				"status":  integer("The HTTP status: a 4xx other than 408 and 429 (those are retried).", 400),
-				"message": str("Text one of Amazon's error messages or details contains (case-insensitive)."),
-			}, "status", "message")),
-	}, "operation")
-}
 
 // Validate checks the operation and its parameter names against the model.
 func (c *CallConfig) Validate() error {

@@ -13,15 +13,20 @@ import (
 // QueryConfig is a named lookup of the connection's queries option: an
 // operation called with parameters given literally or from the lookup
 // step's parameters.
+//
+// A lookup.
 type QueryConfig struct {
-	// Operation is the operation's name (see models.LookupOperation); it
-	// must be a GET operation.
-	Operation string `yaml:"operation"`
-	// Params gives the operation's path and query parameters by name.
+	// Operation name, e.g. getListingsItem or getInventorySummaries: the
+	// operationId, or <api>/<version>/<operationId> when several APIs define
+	// it. GET operations only.
+	Operation string `yaml:"operation" schema:"required"`
+	// Path and query parameters by name (as the operation's model names
+	// them).
 	Params map[string]QueryParam `yaml:"params"`
-	// Result is a JSON pointer to the part of the response body to return
-	// ("" for the whole body).
-	Result string `yaml:"result"`
+	// JSON pointer to the part of the response body to return, e.g.
+	// /payload/inventorySummaries (default: the whole body). A part that is
+	// absent gives null.
+	Result string `yaml:"result" pattern:"^(/.*)?$"`
 }
 
 // QueryParam is the value of a lookup query's parameter: a scalar or a
@@ -29,6 +34,16 @@ type QueryConfig struct {
 // (@seller_id is the connection's seller); other elements are literal, and
 // a literal of an array parameter is split at commas.
 type QueryParam []string
+
+// JSONSchema declares a scalar or a list of scalars.
+func (QueryParam) JSONSchema() map[string]any {
+	scalar := []any{"string", "number", "boolean"}
+	return map[string]any{
+		"type":        append(scalar, "array"),
+		"items":       map[string]any{"type": scalar, "description": "A literal or @name."},
+		"description": `A literal value, "@name" for the lookup step's parameter name (@seller_id: the connection's seller), or a list of these; literals of array parameters may be comma-separated.`,
+	}
+}
 
 // UnmarshalYAML reads a scalar or a list of scalars as their text.
 func (p *QueryParam) UnmarshalYAML(n *yaml.Node) error {
@@ -53,26 +68,6 @@ func (p *QueryParam) UnmarshalYAML(n *yaml.Node) error {
 // paramSellerID is the pre-bound lookup parameter holding the connection's
 // seller id.
 const paramSellerID = "seller_id"
-
-func querySchema() jsonSchema {
-	scalar := []string{"string", "number", "boolean"}
-	queries := mapOf("Named lookups for the lookup step: a GET operation called with parameters given literally or from the step's params.",
-		object("A lookup.", jsonSchema{
-			"operation": str("Operation name, e.g. getListingsItem or getInventorySummaries: the operationId, or <api>/<version>/<operationId> when several APIs define it. GET operations only."),
-			"params": mapOf("Path and query parameters by name (as the operation's model names them).", jsonSchema{
-				"type":        append(scalar, "array"),
-				"items":       jsonSchema{"type": scalar, "description": "A literal or @name."},
-				"description": `A literal value, "@name" for the lookup step's parameter name (@seller_id: the connection's seller), or a list of these; literals of array parameters may be comma-separated.`,
-			}),
-			"result": jsonSchema{"type": "string", "pattern": "^(/.*)?$",
-				"description": "JSON pointer to the part of the response body to return, e.g. /payload/inventorySummaries (default: the whole body). A part that is absent gives null."},
-		}, "operation"))
-	queries["propertyNames"] = jsonSchema{"pattern": queryNamePattern}
-	return queries
-}
-
-// queryNamePattern matches query names.
-const queryNamePattern = `^[A-Za-z_][A-Za-z0-9_-]*$`
 
 // ValidateLookup checks that query is defined and that params are exactly
 // the @names its parameters use besides the pre-bound @seller_id.

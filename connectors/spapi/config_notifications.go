@@ -11,12 +11,24 @@ import (
 )
 
 // NotificationsConfig is the options of the spapi.notifications source.
+//
+// SP-API notifications (raw SQS JSON or EventBridge event), validated
+// against Amazon's schema of their type; message id = NotificationId.
 type NotificationsConfig struct {
 	// Options are the shared webhook options: path, auth, max_body, schema.
 	webhook.Options `yaml:",inline"`
-	// Types are the notification types accepted (default: every type with
-	// a schema except ORDER_CHANGE, which spapi.orders takes).
+	// Notification types to accept (default: all but ORDER_CHANGE).
 	Types []string `yaml:"types"`
+}
+
+// JSONSchemaExtend lists the notification types of the embedded models.
+func (NotificationsConfig) JSONSchemaExtend(s map[string]any) {
+	types := s["properties"].(map[string]any)["types"].(map[string]any)
+	enum := []any{}
+	for _, t := range models.NotificationTypes() {
+		enum = append(enum, t)
+	}
+	types["items"] = map[string]any{"type": "string", "enum": enum, "description": "A notification type."}
 }
 
 func newNotificationsConfig() *NotificationsConfig {
@@ -27,12 +39,6 @@ func newNotificationsConfig() *NotificationsConfig {
 		}
 	}
 	return &NotificationsConfig{Types: types}
-}
-
-func notificationsSchema() jsonSchema {
-	props := webhookProperties()
-	props["types"] = list("Notification types to accept (default: all but ORDER_CHANGE).", strEnum("A notification type.", models.NotificationTypes()...))
-	return object("SP-API notifications (raw SQS JSON or EventBridge event), validated against Amazon's schema of their type; message id = NotificationId.", props, webhookRequired()...)
 }
 
 // Validate checks the options.

@@ -11,32 +11,38 @@ import (
 )
 
 // OrdersConfig is the options of the spapi.orders source.
+//
+// Amazon orders (Orders API v2026-01-01): searchOrders polling, plus
+// ORDER_CHANGE notifications fetched with getOrder. Each order version is
+// one message, id <orderId>@<lastUpdatedTime>.
 type OrdersConfig struct {
 	// Marketplaces to poll (default: the connection's).
-	Marketplaces []string `yaml:"marketplaces"`
-	// IncludedData are the blocks searchOrders and getOrder return besides
-	// the order and its items.
+	Marketplaces MarketplaceIDs `yaml:"marketplaces"`
+	// Blocks to include (default RECIPIENT, PROCEEDS, PROMOTION,
+	// FULFILLMENT): BUYER, RECIPIENT, PROCEEDS, EXPENSE, PROMOTION,
+	// CANCELLATION, FULFILLMENT, PACKAGES, TAX, PAYMENT, FULFILLMENT_ORDERS.
 	IncludedData []string `yaml:"included_data"`
-	// FulfillmentStatuses filters the poll (default: every status).
+	// Only orders in these fulfillment statuses (default: all), e.g.
+	// UNSHIPPED.
 	FulfillmentStatuses []string `yaml:"fulfillment_statuses"`
-	// Poll configures searchOrders polling.
+	// searchOrders polling, the safety net even with notifications.
 	Poll PollConfig `yaml:"poll"`
-	// Notifications, when set, takes ORDER_CHANGE notifications on a webhook
-	// path (the shared webhook options: path, auth, max_body, schema) and
-	// fetches each changed order with getOrder.
+	// ORDER_CHANGE notifications (raw SQS JSON or EventBridge event) on a
+	// webhook path; each changed order is fetched once with getOrder.
 	Notifications *webhook.Options `yaml:"notifications"`
 }
 
 // PollConfig configures the searchOrders poller (see orders_poll.go).
 type PollConfig struct {
-	// Enabled turns polling on.
+	// Poll (default true).
 	Enabled bool `yaml:"enabled"`
-	// Every is the time between the starts of poll cycles.
+	// Time between poll cycles (default 5m); a cycle pages to the end, each
+	// page waiting for a rate-limit token.
 	Every component.Duration `yaml:"every"`
-	// Overlap is how far before the cursor a cycle starts again, for
-	// updates that become visible late.
+	// How far before the cursor a cycle starts again, for late-visible
+	// updates (default 5m).
 	Overlap component.Duration `yaml:"overlap"`
-	// Lookback is where the first cycle starts, before now.
+	// Where the first cycle starts, before now (default 24h).
 	Lookback component.Duration `yaml:"lookback"`
 }
 
@@ -51,21 +57,6 @@ func newOrdersConfig() *OrdersConfig {
 		Poll: PollConfig{Enabled: true, Every: component.Duration(5 * time.Minute),
 			Overlap: component.Duration(5 * time.Minute), Lookback: component.Duration(24 * time.Hour)},
 	}
-}
-
-func ordersSchema() jsonSchema {
-	return object("Amazon orders (Orders API v2026-01-01): searchOrders polling, plus ORDER_CHANGE notifications fetched with getOrder. Each order version is one message, id <orderId>@<lastUpdatedTime>.", jsonSchema{
-		"marketplaces":         marketplaceList("Marketplaces to poll (default: the connection's)."),
-		"included_data":        list("Blocks to include (default RECIPIENT, PROCEEDS, PROMOTION, FULFILLMENT): BUYER, RECIPIENT, PROCEEDS, EXPENSE, PROMOTION, CANCELLATION, FULFILLMENT, PACKAGES, TAX, PAYMENT, FULFILLMENT_ORDERS.", str("A block name.")),
-		"fulfillment_statuses": list("Only orders in these fulfillment statuses (default: all).", str("A status, e.g. UNSHIPPED.")),
-		"poll": object("searchOrders polling, the safety net even with notifications.", jsonSchema{
-			"enabled":  boolean("Poll (default true)."),
-			"every":    duration("Time between poll cycles (default 5m); a cycle pages to the end, each page waiting for a rate-limit token."),
-			"overlap":  duration("How far before the cursor a cycle starts again, for late-visible updates (default 5m)."),
-			"lookback": duration("Where the first cycle starts, before now (default 24h)."),
-		}),
-		"notifications": webhookSchema("ORDER_CHANGE notifications (raw SQS JSON or EventBridge event); each changed order is fetched once with getOrder."),
-	})
 }
 
 // Validate checks the options against the Orders API model.

@@ -7,13 +7,19 @@ import (
 )
 
 // SettlementsConfig is the options of the spapi.settlements source.
+//
+// Settlement reports (GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2) found with
+// getReports, downloaded and parsed; one message per settlement, id =
+// settlement id. Reports that do not parse or reconcile go to the
+// dead-letter stream.
 type SettlementsConfig struct {
-	// Every is the time between getReports polls.
+	// Time between polls (default 1h).
 	Every component.Duration `yaml:"every"`
-	// Lookback is how far back the first poll looks (Amazon keeps 90 days).
+	// How far back the first poll looks (default 720h; at most 2160h,
+	// Amazon's retention).
 	Lookback component.Duration `yaml:"lookback"`
-	// Marketplaces filters the reports (default: no filter).
-	Marketplaces []string `yaml:"marketplaces"`
+	// Only reports of these marketplaces (default: all).
+	Marketplaces MarketplaceIDs `yaml:"marketplaces"`
 }
 
 // maxLookback is Amazon's report retention.
@@ -21,14 +27,6 @@ const maxLookback = 90 * 24 * time.Hour
 
 func newSettlementsConfig() *SettlementsConfig {
 	return &SettlementsConfig{Every: component.Duration(time.Hour), Lookback: component.Duration(30 * 24 * time.Hour)}
-}
-
-func settlementsSchema() jsonSchema {
-	return object("Settlement reports (GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2) found with getReports, downloaded and parsed; one message per settlement, id = settlement id. Reports that do not parse or reconcile go to the dead-letter stream.", jsonSchema{
-		"every":        duration("Time between polls (default 1h)."),
-		"lookback":     duration("How far back the first poll looks (default 720h; at most 2160h, Amazon's retention)."),
-		"marketplaces": marketplaceList("Only reports of these marketplaces (default: all)."),
-	})
 }
 
 // Validate checks the options.

@@ -41,7 +41,7 @@ type connectionFactory struct{ factory }
 
 // NewConnectionFactory returns the factory of the "spapi" connection.
 func NewConnectionFactory() component.ConnectionFactory {
-	return connectionFactory{factory{typ: ConnectionType, kind: component.KindConnection, schema: connectionSchema,
+	return connectionFactory{factory{typ: ConnectionType, kind: component.KindConnection,
 		newConfig: func() any { return newConnectionConfig() }}}
 }
 

@@ -27,7 +27,6 @@ func Factories() []component.Factory {
 type factory struct {
 	typ       component.Type
 	kind      component.Kind
-	schema    func() jsonSchema
 	newConfig func() any
 }
 
@@ -38,7 +37,7 @@ func (f factory) Type() component.Type { return f.typ }
 func (f factory) Kind() component.Kind { return f.kind }
 
 // Schema returns the JSON Schema of the options.
-func (f factory) Schema() []byte { return schemaDocument(f.schema()) }
+func (f factory) Schema() []byte { return component.EmbeddedSchema(schemaFiles, f.kind, f.typ) }
 
 // NewConfig returns a config holding the defaults.
 func (f factory) NewConfig() any { return f.newConfig() }

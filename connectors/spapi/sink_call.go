@@ -24,7 +24,7 @@ var _ component.SinkFactory = callFactory{}
 
 // NewCallFactory returns the factory of the spapi.call sink.
 func NewCallFactory() component.SinkFactory {
-	return callFactory{factory{typ: "spapi.call", kind: component.KindSink, schema: callSchema,
+	return callFactory{factory{typ: "spapi.call", kind: component.KindSink,
 		newConfig: func() any { return newCallConfig() }}}
 }
 

@@ -21,7 +21,7 @@ var _ component.SinkFactory = feedFactory{}
 
 // NewFeedFactory returns the factory of the spapi.feed sink.
 func NewFeedFactory() component.SinkFactory {
-	return feedFactory{factory{typ: "spapi.feed", kind: component.KindSink, schema: feedSchema,
+	return feedFactory{factory{typ: "spapi.feed", kind: component.KindSink,
 		newConfig: func() any { return newFeedConfig() }}}
 }
 

@@ -21,7 +21,7 @@ var _ component.SourceFactory = notificationsFactory{}
 // NewNotificationsFactory returns the factory of the spapi.notifications
 // source.
 func NewNotificationsFactory() component.SourceFactory {
-	return notificationsFactory{factory{typ: "spapi.notifications", kind: component.KindSource, schema: notificationsSchema,
+	return notificationsFactory{factory{typ: "spapi.notifications", kind: component.KindSource,
 		newConfig: func() any { return newNotificationsConfig() }}}
 }
 

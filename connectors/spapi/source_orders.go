@@ -30,7 +30,7 @@ var _ component.SourceFactory = ordersFactory{}
 
 // NewOrdersFactory returns the factory of the spapi.orders source.
 func NewOrdersFactory() component.SourceFactory {
-	return ordersFactory{factory{typ: "spapi.orders", kind: component.KindSource, schema: ordersSchema,
+	return ordersFactory{factory{typ: "spapi.orders", kind: component.KindSource,
 		newConfig: func() any { return newOrdersConfig() }}}
 }
 

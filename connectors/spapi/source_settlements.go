@@ -33,7 +33,7 @@ var _ component.SourceFactory = settlementsFactory{}
 
 // NewSettlementsFactory returns the factory of the spapi.settlements source.
 func NewSettlementsFactory() component.SourceFactory {
-	return settlementsFactory{factory{typ: "spapi.settlements", kind: component.KindSource, schema: settlementsSchema,
+	return settlementsFactory{factory{typ: "spapi.settlements", kind: component.KindSource,
 		newConfig: func() any { return newSettlementsConfig() }}}
 }
 

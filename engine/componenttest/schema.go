@@ -46,7 +46,7 @@ func compareSchema(t *testing.T, path string, schema map[string]any, typ reflect
 	}
 	assert.Equal(t, false, schema["additionalProperties"], "%s rejects unknown keys", path)
 	props, _ := schema["properties"].(map[string]any)
-	var tags []string
+	tags := []string{}
 	var walk func(reflect.Type)
 	walk = func(st reflect.Type) {
 		for i := 0; i < st.NumField(); i++ {

@@ -22,7 +22,7 @@ func newAuthenticator(a *Auth) authenticator {
 	case a.HMAC != nil:
 		return newHMACAuth(a.HMAC)
 	case a.Token != "":
-		return tokenAuth{header: a.Header, sum: sha256.Sum256([]byte(a.Token))}
+		return tokenAuth{header: a.TokenHeader(), sum: sha256.Sum256([]byte(a.Token))}
 	}
 	return noAuth{}
 }

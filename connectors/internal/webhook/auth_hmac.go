@@ -22,9 +22,9 @@ type hmacAuth struct {
 func newHMACAuth(c *HMAC) hmacAuth {
 	return hmacAuth{
 		secret:          []byte(c.Secret),
-		signatureHeader: c.SignatureHeader,
-		timestampHeader: c.TimestampHeader,
-		tolerance:       c.Tolerance.D(),
+		signatureHeader: c.SignatureHeaderName(),
+		timestampHeader: c.TimestampHeaderName(),
+		tolerance:       c.Window(),
 	}
 }
 

@@ -38,6 +38,11 @@ func ParseByteSize(s string) (ByteSize, error) {
 	return ByteSize(n * unit), nil
 }
 
+// JSONSchema declares a size: an integer, or a string with a unit.
+func (ByteSize) JSONSchema() map[string]any {
+	return map[string]any{"type": []any{"integer", "string"}, "pattern": ByteSizePattern}
+}
+
 // UnmarshalYAML accepts an integer or a string with a unit.
 func (b *ByteSize) UnmarshalYAML(n *yaml.Node) error {
 	if n.Kind != yaml.ScalarNode {

@@ -59,15 +59,12 @@ type Endpoint struct {
 func New(opts *Options, set component.Settings, connector string, handle HandleFunc) (*Endpoint, error) {
 	e := &Endpoint{
 		path:      opts.Path,
-		maxBody:   int64(opts.MaxBody),
+		maxBody:   int64(opts.BodyLimit()),
 		auth:      newAuthenticator(&opts.Auth),
 		handle:    handle,
 		clock:     set.Clock,
 		wallClock: time.Now,
 		log:       set.Logger.With("path", opts.Path),
-	}
-	if e.maxBody == 0 {
-		e.maxBody = int64(DefaultMaxBody)
 	}
 	if opts.Schema != "" {
 		s, err := compileSchema(opts.Schema, set.Dir)

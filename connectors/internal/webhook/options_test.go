@@ -1,6 +1,7 @@
 package webhook_test
 
 import (
+	"reflect"
 	"testing"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 
 	"github.com/pipewright/pipewright/connectors/internal/webhook"
 	"github.com/pipewright/pipewright/engine/component"
+	"github.com/pipewright/pipewright/engine/component/schemagen"
 	"github.com/pipewright/pipewright/engine/componenttest"
 )
 
@@ -21,28 +23,24 @@ func (optionsFactory) Type() component.Type { return "test.webhook" }
 func (optionsFactory) Kind() component.Kind { return component.KindSource }
 func (optionsFactory) NewConfig() any       { return &webhook.Options{} }
 func (optionsFactory) Schema() []byte {
-	return []byte(`{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "type": "object",
-  "additionalProperties": false,
-  "required": [` + webhook.SchemaRequired + `],
-  "properties": {` + webhook.SchemaProperties + `}
-}`)
+	schema, err := schemagen.Generate(optionsFactory{})
+	if err != nil {
+		panic(err)
+	}
+	return schema
 }
 
-func TestOptions_defaults(t *testing.T) {
+func TestOptions_decode_as_written(t *testing.T) {
 	tests := []struct {
 		name    string
 		options string
 		want    webhook.Options
 	}{
 		{"token", "path: /hooks/a\nauth: {token: s3cret}", webhook.Options{
-			Path: "/hooks/a", MaxBody: 1 << 20, Auth: webhook.Auth{Header: "X-Hook-Token", Token: "s3cret"},
+			Path: "/hooks/a", Auth: webhook.Auth{Token: "s3cret"},
 		}},
 		{"hmac", "path: /hooks/a/b\nauth: {hmac: {secret: k}}\nmax_body: 64KiB", webhook.Options{
-			Path: "/hooks/a/b", MaxBody: 64 << 10, Auth: webhook.Auth{HMAC: &webhook.HMAC{
-				Secret: "k", SignatureHeader: "X-Signature", TimestampHeader: "X-Timestamp", Tolerance: component.Duration(5 * time.Minute),
-			}},
+			Path: "/hooks/a/b", MaxBody: 64 << 10, Auth: webhook.Auth{HMAC: &webhook.HMAC{Secret: "k"}},
 		}},
 		{"none and a size in bytes", "path: /hooks/dev\nauth: {none: true}\nmax_body: 2048\nschema: s.json", webhook.Options{
 			Path: "/hooks/dev", MaxBody: 2048, Schema: "s.json", Auth: webhook.Auth{None: true},
@@ -57,6 +55,29 @@ func TestOptions_defaults(t *testing.T) {
 			assert.Equal(t, &tt.want, cfg)
 		})
 	}
+}
+
+func TestOptions_unset_options_mean_their_defaults(t *testing.T) {
+	token := componenttest.DecodeConfig(t, optionsFactory{}, "path: /hooks/a\nauth: {token: s3cret}").(*webhook.Options)
+	assert.Equal(t, webhook.ByteSize(1<<20), token.BodyLimit())
+	assert.Equal(t, "X-Hook-Token", token.Auth.TokenHeader())
+	hmac := componenttest.DecodeConfig(t, optionsFactory{}, "path: /hooks/a\nauth: {hmac: {secret: k}}").(*webhook.Options)
+	assert.Equal(t, "X-Signature", hmac.Auth.HMAC.SignatureHeaderName())
+	assert.Equal(t, "X-Timestamp", hmac.Auth.HMAC.TimestampHeaderName())
+	assert.Equal(t, 5*time.Minute, hmac.Auth.HMAC.Window())
+	set := componenttest.DecodeConfig(t, optionsFactory{}, "path: /hooks/a\nmax_body: 2KiB\nauth: {hmac: {secret: k, signature_header: X-S, timestamp_header: X-T, tolerance: 1m}}").(*webhook.Options)
+	assert.Equal(t, webhook.ByteSize(2048), set.BodyLimit())
+	assert.Equal(t, []string{"X-S", "X-T"}, set.AuthHeaders())
+	assert.Equal(t, time.Minute, set.Auth.HMAC.Window())
+}
+
+// TestOptions_patterns_are_the_schema_patterns: the patterns Validate
+// checks are the ones the schema tags declare.
+func TestOptions_patterns_are_the_schema_patterns(t *testing.T) {
+	path, _ := reflect.TypeOf(webhook.Options{}).FieldByName("Path")
+	header, _ := reflect.TypeOf(webhook.Auth{}).FieldByName("Header")
+	assert.Equal(t, webhook.PathPattern, path.Tag.Get("pattern"))
+	assert.Equal(t, webhook.HeaderPattern, header.Tag.Get("pattern"))
 }
 
 func TestOptions_rejects_invalid_options(t *testing.T) {

@@ -12,26 +12,21 @@ import (
 )
 
 // WarehouseConfig configures the demo.warehouse source.
+//
+// DEMO ONLY: ships open sales orders in the SQLite Sage 500 demo database
+// after a delay (shipments, lines, tracking numbers), as the client's
+// warehouse staff would in Sage, and publishes one message per round that
+// shipped something. Refuses to run on anything but the SQLite demo
+// database.
 type WarehouseConfig struct {
-	// Enabled turns the demo warehouse on (off against a real Sage).
+	// Run the demo warehouse (default false).
 	Enabled bool `yaml:"enabled"`
-	// Every is how often it looks for orders to ship (engine clock).
+	// How often to look for orders to ship (default 30s of engine time).
 	Every component.Duration `yaml:"every"`
-	// Delay is how old an open order must be before it is shipped.
+	// How long after its creation an order is shipped (default 2m of engine
+	// time).
 	Delay component.Duration `yaml:"delay"`
 }
-
-const warehouseSchema = `{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "description": "DEMO ONLY: ships open sales orders in the SQLite Sage 500 demo database after a delay (shipments, lines, tracking numbers), as the client's warehouse staff would in Sage, and publishes one message per round that shipped something. Refuses to run on anything but the SQLite demo database.",
-  "type": "object",
-  "additionalProperties": false,
-  "properties": {
-    "enabled": {"type": "boolean", "description": "Run the demo warehouse (default false)."},
-    "every": {"type": "string", "pattern": "` + component.DurationPattern + `", "description": "How often to look for orders to ship (default 30s of engine time)."},
-    "delay": {"type": "string", "pattern": "` + component.DurationPattern + `", "description": "How long after its creation an order is shipped (default 2m of engine time)."}
-  }
-}`
 
 // ValidateConnection refuses the demo warehouse on anything but a SQLite
 // database when it is enabled: it ships orders, which in a real Sage would
@@ -57,9 +52,11 @@ func NewWarehouseFactory() component.SourceFactory { return warehouseFactory{} }
 // Factories returns the demo components for the binary's registry.
 func Factories() []component.Factory { return []component.Factory{NewWarehouseFactory()} }
 
-func (warehouseFactory) Type() component.Type           { return "demo.warehouse" }
-func (warehouseFactory) Kind() component.Kind           { return component.KindSource }
-func (warehouseFactory) Schema() []byte                 { return []byte(warehouseSchema) }
+func (warehouseFactory) Type() component.Type { return "demo.warehouse" }
+func (warehouseFactory) Kind() component.Kind { return component.KindSource }
+func (warehouseFactory) Schema() []byte {
+	return component.EmbeddedSchema(schemaFiles, component.KindSource, "demo.warehouse")
+}
 func (warehouseFactory) ConnectionType() component.Type { return "sage500" }
 func (warehouseFactory) NewConfig() any {
 	return &WarehouseConfig{Every: component.Duration(30 * time.Second), Delay: component.Duration(2 * time.Minute)}

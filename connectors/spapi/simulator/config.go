@@ -117,12 +117,12 @@ type Faults struct {
 // Credentials are the LWA application credentials and the seller's refresh
 // token the simulator accepts.
 type Credentials struct {
-	// ClientID is the LWA client id of the application.
-	ClientID string `yaml:"client_id"`
-	// ClientSecret is the LWA client secret of the application.
-	ClientSecret string `yaml:"client_secret"`
-	// RefreshToken is the seller's authorization of the application.
-	RefreshToken string `yaml:"refresh_token"`
+	// LWA client id of the application.
+	ClientID string `yaml:"client_id" schema:"secret"`
+	// LWA client secret of the application.
+	ClientSecret string `yaml:"client_secret" schema:"secret"`
+	// The seller's refresh token.
+	RefreshToken string `yaml:"refresh_token" schema:"secret"`
 }
 
 // Envelope names for NotifyConfig.Envelope.

@@ -26,8 +26,10 @@ func NewConnectionFactory() component.ConnectionFactory { return connectionFacto
 
 func (connectionFactory) Type() component.Type { return ConnectionType }
 func (connectionFactory) Kind() component.Kind { return component.KindConnection }
-func (connectionFactory) Schema() []byte       { return connectionSchema }
-func (connectionFactory) NewConfig() any       { return newConnectionConfig() }
+func (connectionFactory) Schema() []byte {
+	return component.EmbeddedSchema(schemaFiles, component.KindConnection, ConnectionType)
+}
+func (connectionFactory) NewConfig() any { return newConnectionConfig() }
 
 // CreateConnection returns an unstarted simulator connection.
 func (connectionFactory) CreateConnection(_ context.Context, set component.Settings, cfg any) (component.Connection, error) {

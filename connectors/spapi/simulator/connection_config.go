@@ -1,7 +1,6 @@
 package simulator
 
 import (
-	_ "embed"
 	"errors"
 	"fmt"
 	"time"
@@ -13,87 +12,98 @@ import (
 const ConnectionType component.Type = "spapi.simulator"
 
 // ConnectionConfig is the options of an spapi.simulator connection: the
-// simulator run inside the engine, on the engine's clock, for demos. An
-// spapi connection uses it like Amazon, through its endpoint and
-// lwa_endpoint (http://LISTEN and http://LISTEN/auth/o2/token) and
-// credentials the simulator accepts.
+// simulator run inside the engine, on the engine's clock, for demos.
+//
+// DEMO: the SP-API simulator run inside the engine on the engine's clock:
+// Amazon's Orders, Feeds, Reports, Listings, FBA Inventory, Tokens and
+// Notifications with their rate limits and error shapes, generating orders
+// and settlements. Point an spapi connection at it with endpoint
+// http://LISTEN and lwa_endpoint http://LISTEN/auth/o2/token and the
+// credentials it accepts. No component names it.
 type ConnectionConfig struct {
-	// Enabled starts the simulator (default true); false leaves it off, as
-	// in production.
+	// Run the simulator (default true); false leaves it off, as in
+	// production.
 	Enabled bool `yaml:"enabled"`
-	// Listen is the simulator's address (default 127.0.0.1:8790, the
-	// address `pipewright sandbox` uses; port 0: a free one).
+	// Address the simulator listens on (default 127.0.0.1:8790, as
+	// pipewright sandbox; port 0: a free one).
 	Listen string `yaml:"listen"`
-	// Seed seeds the order generator.
-	Seed int64 `yaml:"seed"`
-	// OrdersPerHour is the generator's rate in engine time (0: off).
-	OrdersPerHour float64 `yaml:"orders_per_hour"`
-	// History is simulated time already run at start (a backlog).
+	// Seed of the order generator (default 1).
+	Seed int64 `yaml:"seed" schema:"minimum=0"`
+	// Orders generated per hour of engine time (default 30; 0 turns the
+	// generator off).
+	OrdersPerHour float64 `yaml:"orders_per_hour" schema:"minimum=0"`
+	// Simulated time already run when the simulator starts, so there is a
+	// backlog of orders (default 0s).
 	History component.Duration `yaml:"history"`
-	// EnforceRateLimits answers 429 beyond Amazon's rate limits.
+	// Answer 429 beyond Amazon's rate limits (default true).
 	EnforceRateLimits bool `yaml:"enforce_rate_limits"`
-	// SettlementPeriod is the settlement report period in engine time.
+	// Settlement report period in engine time (default 24h; 0s: no
+	// settlements).
 	SettlementPeriod component.Duration `yaml:"settlement_period"`
-	// SettlementLocaleDE writes EUR settlement reports in the German locale.
+	// Write EUR settlement reports in the German locale (default false).
 	SettlementLocaleDE bool `yaml:"settlement_locale_de"`
-	// SellerID is the simulated seller's merchant token.
-	SellerID string `yaml:"seller_id"`
-	// Marketplaces are the marketplaces the seller sells on (default every
-	// marketplace of the demo catalogue).
-	Marketplaces []string `yaml:"marketplaces"`
-	// Credentials are the LWA credentials the simulator accepts (default
-	// the demo credentials).
+	// The simulated seller's merchant token (default A1DEMOSELLER00).
+	SellerID string `yaml:"seller_id" pattern:"^[A-Z0-9]{5,20}$"`
+	// Marketplace ids the seller sells on, of the demo catalogue (default
+	// all: ATVPDKIKX0DER, A2EUQ1WTGCTBG2, A1F83G8C2ARO7P, A1PA6795UKMFR9).
+	Marketplaces []string `yaml:"marketplaces" pattern:"^[A-Z0-9]{9,15}$"`
+	// LWA credentials the simulator's token endpoint accepts (secrets;
+	// default the demo credentials).
 	Credentials Credentials `yaml:"credentials"`
-	// Notify configures the ORDER_CHANGE push.
+	// Where the simulator pushes ORDER_CHANGE notifications.
 	Notify NotifyOptions `yaml:"notify"`
-	// Faults injects failures.
+	// Failures the simulator injects.
 	Faults FaultOptions `yaml:"faults"`
-	// Persist keeps the simulated world in the data directory
-	// (spapi-simulator/<connection>.json.gz) across restarts.
+	// Keep the simulated world (orders, listings, feeds, reports,
+	// notifications still to push) in the data directory,
+	// spapi-simulator/<connection>.json.gz, so a restart goes on where it
+	// stopped (default true).
 	Persist bool `yaml:"persist"`
 }
 
 // NotifyOptions configures the simulator's ORDER_CHANGE push.
 type NotifyOptions struct {
-	// URL receives the notifications ("": no push). A path such as
-	// /hooks/amazon/orders is below the engine's public URL.
+	// URL receiving the notifications (default: none). A path such as
+	// /hooks/amazon/orders is below the engine's public URL
+	// (server.public_url, else derived from the listen address).
 	URL string `yaml:"url"`
-	// Envelope is sqs (the raw notification) or eventbridge.
-	Envelope string `yaml:"envelope"`
-	// Header carries Token on every push.
+	// sqs (raw notification, default) or eventbridge (event with the
+	// notification as detail).
+	Envelope string `yaml:"envelope" schema:"enum=sqs|eventbridge"`
+	// Header carrying token on every push.
 	Header string `yaml:"header"`
-	// Token is the header's value (a secret).
-	Token string `yaml:"token"`
-	// HMACSecret signs every push as webhook auth.hmac verifies it (a
-	// secret).
-	HMACSecret string `yaml:"hmac_secret"`
-	// SignatureHeader carries the signature.
+	// Token sent in header (secret).
+	Token string `yaml:"token" schema:"secret"`
+	// Secret signing every push with HMAC-SHA256 of "<unix seconds>.<body>",
+	// as webhook auth.hmac verifies it (secret).
+	HMACSecret string `yaml:"hmac_secret" schema:"secret"`
+	// Header carrying sha256=<hex signature> (default X-Signature, as
+	// webhook auth.hmac).
 	SignatureHeader string `yaml:"signature_header"`
-	// TimestampHeader carries the signed wall-clock Unix time.
+	// Header carrying the wall-clock Unix time signed with the body (default
+	// X-Timestamp, as webhook auth.hmac).
 	TimestampHeader string `yaml:"timestamp_header"`
 }
 
 // FaultOptions injects failures into the simulator's answers. Rates are
 // fractions of calls (or order lines) between 0 and 1.
 type FaultOptions struct {
-	// ErrorRate fails calls with a random retryable error.
-	ErrorRate float64 `yaml:"error_rate"`
-	// ServerErrorRate fails calls with 500 or 503.
-	ServerErrorRate float64 `yaml:"server_error_rate"`
-	// Latency is added to every call.
+	// Fraction of calls failing with a random retryable error (default 0).
+	ErrorRate float64 `yaml:"error_rate" schema:"minimum=0,maximum=1"`
+	// Fraction of calls failing with 500 or 503 (default 0).
+	ServerErrorRate float64 `yaml:"server_error_rate" schema:"minimum=0,maximum=1"`
+	// Latency added to every call (default 0s).
 	Latency component.Duration `yaml:"latency"`
-	// MalformedRate answers successful calls with a truncated body.
-	MalformedRate float64 `yaml:"malformed_rate"`
-	// StormAfter starts a 429 storm this long after the simulator starts.
+	// Fraction of successful calls answered with a truncated body (default
+	// 0).
+	MalformedRate float64 `yaml:"malformed_rate" schema:"minimum=0,maximum=1"`
+	// Start of a 429 storm, after the simulator starts (default none).
 	StormAfter component.Duration `yaml:"storm_after"`
-	// StormFor is the storm's length (0: no storm).
+	// Length of the 429 storm (default 0s: none).
 	StormFor component.Duration `yaml:"storm_for"`
-	// UnknownSKURate gives order lines a SKU not in the catalogue.
-	UnknownSKURate float64 `yaml:"unknown_sku_rate"`
+	// Fraction of order lines with a SKU not in the catalogue (default 0).
+	UnknownSKURate float64 `yaml:"unknown_sku_rate" schema:"minimum=0,maximum=1"`
 }
-
-//go:embed connection.schema.json
-var connectionSchema []byte
 
 func newConnectionConfig() *ConnectionConfig {
 	d := DefaultConfig()
