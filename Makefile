@@ -45,7 +45,7 @@ test: vet fmt-check unit race pipelines
 ## and NewConfig's defaults (engine/component/schemagen). `make test` fails
 ## while a checked-in schema differs from what this writes.
 schemas:
-	UPDATE_SCHEMAS=1 $(GO) test -count=1 -run 'Schemas_are_generated' ./cmd/pipewright/internal/cli/ ./engine/componenttest/
+	UPDATE_SCHEMAS=1 $(GO) test -count=1 -run '(?i)schemas_are_generated' ./cmd/pipewright/internal/cli/ ./engine/componenttest/
 
 ## quick: the inner loop: every test but the long ones (engine processes,
 ## simulated hours of the reference directory), no race detector.

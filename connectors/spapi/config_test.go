@@ -133,12 +133,12 @@ func lookupYAML(q string) string {
 // The defaults of the shared webhook options apply to the intakes.
 func TestConfigs_webhook_defaults(t *testing.T) {
 	cfg := componenttest.DecodeConfig(t, spapi.NewOrdersFactory(), "notifications: {path: /hooks/a, auth: {hmac: {secret: k}}}").(*spapi.OrdersConfig)
-	want := &webhook.Options{Path: "/hooks/a", MaxBody: webhook.DefaultMaxBody, Auth: webhook.Auth{HMAC: &webhook.HMAC{
-		Secret: "k", SignatureHeader: "X-Signature", TimestampHeader: "X-Timestamp", Tolerance: component.Duration(5 * time.Minute),
-	}}}
-	assert.Equal(t, want, cfg.Notifications)
+	hmac := cfg.Notifications.Auth.HMAC
+	assert.Equal(t, webhook.DefaultMaxBody, cfg.Notifications.BodyLimit())
+	assert.Equal(t, []string{"X-Signature", "X-Timestamp"}, cfg.Notifications.AuthHeaders())
+	assert.Equal(t, 5*time.Minute, hmac.Window())
 	n := componenttest.DecodeConfig(t, spapi.NewNotificationsFactory(), "{path: /hooks/n, auth: {token: t}}").(*spapi.NotificationsConfig)
-	assert.Equal(t, "X-Hook-Token", n.Auth.Header)
+	assert.Equal(t, "X-Hook-Token", n.Auth.TokenHeader())
 }
 
 // flatten unwraps joined errors.

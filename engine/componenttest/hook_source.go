@@ -10,30 +10,18 @@ import (
 )
 
 // HookSourceConfig configures the test.hook source.
+//
+// TEST: publishes each JSON request body, then answers 202.
 type HookSourceConfig struct {
-	// Path is served on the engine's HTTP server.
-	Path string `yaml:"path"`
-	// Header carries Token; requests without it are refused.
+	// Path served on the engine's HTTP server.
+	Path string `yaml:"path" schema:"required" pattern:"^/hooks/"`
+	// Header carrying token (default X-Hook-Token).
 	Header string `yaml:"header"`
-	// Token is the header's value (a secret); empty: no check.
-	Token string `yaml:"token"`
-	// ID is an expression giving a message's id (default: a random one).
+	// Value the header must carry (a secret; empty: no check).
+	Token string `yaml:"token" schema:"secret"`
+	// CEL expression giving a message's id (default: a random one).
 	ID component.Expr `yaml:"id"`
 }
-
-const hookSourceSchema = `{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "description": "TEST: publishes each JSON request body, then answers 202.",
-  "type": "object",
-  "additionalProperties": false,
-  "required": ["path"],
-  "properties": {
-    "path": {"type": "string", "pattern": "^/hooks/", "description": "Path served on the engine's HTTP server."},
-    "header": {"type": "string", "description": "Header carrying token (default X-Hook-Token)."},
-    "token": {"type": "string", "x-secret": true, "description": "Value the header must carry (a secret; empty: no check)."},
-    "id": {"type": "string", "description": "CEL expression giving a message's id (default: a random one)."}
-  }
-}`
 
 type hookSourceFactory struct{}
 
@@ -47,9 +35,11 @@ type hookSourceFactory struct{}
 // answers 503 after Shutdown.
 func NewHookSourceFactory() component.SourceFactory { return hookSourceFactory{} }
 
-func (hookSourceFactory) Type() component.Type           { return "test.hook" }
-func (hookSourceFactory) Kind() component.Kind           { return component.KindSource }
-func (hookSourceFactory) Schema() []byte                 { return []byte(hookSourceSchema) }
+func (hookSourceFactory) Type() component.Type { return "test.hook" }
+func (hookSourceFactory) Kind() component.Kind { return component.KindSource }
+func (hookSourceFactory) Schema() []byte {
+	return component.EmbeddedSchema(schemaFiles, component.KindSource, "test.hook")
+}
 func (hookSourceFactory) NewConfig() any                 { return &HookSourceConfig{Header: "X-Hook-Token"} }
 func (hookSourceFactory) ConnectionType() component.Type { return "" }
 

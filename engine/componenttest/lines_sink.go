@@ -10,25 +10,15 @@ import (
 )
 
 // LinesSinkConfig configures the test.lines sink.
+//
+// TEST: appends each message body as one JSON line.
 type LinesSinkConfig struct {
-	// Path is the file to append to, relative to the data directory.
-	Path string `yaml:"path"`
-	// Key, when set, writes each key once while the sink runs: a message
-	// whose key it wrote already is skipped.
+	// File to append to, relative to the data directory.
+	Path string `yaml:"path" schema:"required,minLength=1"`
+	// CEL expression giving a message's key; each key is written once while
+	// the sink runs.
 	Key component.Expr `yaml:"key"`
 }
-
-const linesSinkSchema = `{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "description": "TEST: appends each message body as one JSON line.",
-  "type": "object",
-  "additionalProperties": false,
-  "required": ["path"],
-  "properties": {
-    "path": {"type": "string", "minLength": 1, "description": "File to append to, relative to the data directory."},
-    "key": {"type": "string", "description": "CEL expression giving a message's key; each key is written once while the sink runs."}
-  }
-}`
 
 type linesSinkFactory struct{}
 
@@ -37,9 +27,11 @@ type linesSinkFactory struct{}
 // one JSON line to path under the data directory before Write returns.
 func NewLinesSinkFactory() component.SinkFactory { return linesSinkFactory{} }
 
-func (linesSinkFactory) Type() component.Type           { return "test.lines" }
-func (linesSinkFactory) Kind() component.Kind           { return component.KindSink }
-func (linesSinkFactory) Schema() []byte                 { return []byte(linesSinkSchema) }
+func (linesSinkFactory) Type() component.Type { return "test.lines" }
+func (linesSinkFactory) Kind() component.Kind { return component.KindSink }
+func (linesSinkFactory) Schema() []byte {
+	return component.EmbeddedSchema(schemaFiles, component.KindSink, "test.lines")
+}
 func (linesSinkFactory) NewConfig() any                 { return &LinesSinkConfig{} }
 func (linesSinkFactory) ConnectionType() component.Type { return "" }
 

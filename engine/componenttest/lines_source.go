@@ -15,28 +15,17 @@ import (
 )
 
 // LinesSourceConfig configures the test.lines source.
+//
+// TEST: publishes every JSON line of the files matching path, resuming after
+// restarts.
 type LinesSourceConfig struct {
-	// Path is a glob of files, relative to the pipeline directory.
-	Path string `yaml:"path"`
-	// BatchSize is how many lines are published together (default 100).
-	BatchSize int `yaml:"batch_size"`
-	// Watch keeps looking for new lines every interval; zero stops at the
-	// end of the files.
+	// Glob of files relative to the pipeline directory.
+	Path string `yaml:"path" schema:"required,minLength=1"`
+	// Lines published together (default 100).
+	BatchSize int `yaml:"batch_size" schema:"minimum=1"`
+	// Look for new lines every interval (default: stop at the end).
 	Watch component.Duration `yaml:"watch"`
 }
-
-const linesSourceSchema = `{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "description": "TEST: publishes every JSON line of the files matching path, resuming after restarts.",
-  "type": "object",
-  "additionalProperties": false,
-  "required": ["path"],
-  "properties": {
-    "path": {"type": "string", "minLength": 1, "description": "Glob of files relative to the pipeline directory."},
-    "batch_size": {"type": "integer", "minimum": 1, "description": "Lines published together (default 100)."},
-    "watch": {"type": "string", "pattern": "` + component.DurationPattern + `", "description": "Look for new lines every interval (default: stop at the end)."}
-  }
-}`
 
 type linesSourceFactory struct{}
 
@@ -49,9 +38,11 @@ type linesSourceFactory struct{}
 // stopped. A line that is not JSON is dead-lettered.
 func NewLinesSourceFactory() component.SourceFactory { return linesSourceFactory{} }
 
-func (linesSourceFactory) Type() component.Type           { return "test.lines" }
-func (linesSourceFactory) Kind() component.Kind           { return component.KindSource }
-func (linesSourceFactory) Schema() []byte                 { return []byte(linesSourceSchema) }
+func (linesSourceFactory) Type() component.Type { return "test.lines" }
+func (linesSourceFactory) Kind() component.Kind { return component.KindSource }
+func (linesSourceFactory) Schema() []byte {
+	return component.EmbeddedSchema(schemaFiles, component.KindSource, "test.lines")
+}
 func (linesSourceFactory) NewConfig() any                 { return &LinesSourceConfig{BatchSize: 100} }
 func (linesSourceFactory) ConnectionType() component.Type { return "" }
 

@@ -8,16 +8,17 @@ import (
 
 // NopSinkConfig configures the test.nop sink. Its options do nothing: they
 // are one of each kind the loader handles, for loader tests.
+//
+// TEST: drops every message.
 type NopSinkConfig struct {
-	// Mode is an enum option: quiet or strict.
-	Mode string `yaml:"mode"`
-	// Flag is a boolean option.
+	// An enum option (default quiet); strict wants a note.
+	Mode string `yaml:"mode" schema:"enum=quiet|strict"`
+	// A boolean option.
 	Flag bool `yaml:"flag"`
-	// Note is a string option; strict mode wants one (a check of
-	// Validate, reported at the option).
+	// A string option.
 	Note string `yaml:"note"`
-	// Token is a secret option.
-	Token string `yaml:"token"`
+	// A secret option.
+	Token string `yaml:"token" schema:"secret"`
 }
 
 // Validate wants a note in strict mode.
@@ -28,28 +29,17 @@ func (c *NopSinkConfig) Validate() error {
 	return nil
 }
 
-const nopSinkSchema = `{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "description": "TEST: drops every message.",
-  "type": "object",
-  "additionalProperties": false,
-  "properties": {
-    "mode": {"type": "string", "enum": ["quiet", "strict"], "description": "An enum option (default quiet); strict wants a note."},
-    "flag": {"type": "boolean", "description": "A boolean option."},
-    "note": {"type": "string", "description": "A string option."},
-    "token": {"type": "string", "x-secret": true, "description": "A secret option."}
-  }
-}`
-
 type nopSinkFactory struct{}
 
 // NewNopSinkFactory returns the factory of the test.nop sink, which
 // acknowledges and drops every message.
 func NewNopSinkFactory() component.SinkFactory { return nopSinkFactory{} }
 
-func (nopSinkFactory) Type() component.Type           { return "test.nop" }
-func (nopSinkFactory) Kind() component.Kind           { return component.KindSink }
-func (nopSinkFactory) Schema() []byte                 { return []byte(nopSinkSchema) }
+func (nopSinkFactory) Type() component.Type { return "test.nop" }
+func (nopSinkFactory) Kind() component.Kind { return component.KindSink }
+func (nopSinkFactory) Schema() []byte {
+	return component.EmbeddedSchema(schemaFiles, component.KindSink, "test.nop")
+}
 func (nopSinkFactory) NewConfig() any                 { return &NopSinkConfig{Mode: "quiet"} }
 func (nopSinkFactory) ConnectionType() component.Type { return "" }
 
