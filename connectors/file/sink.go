@@ -40,8 +40,8 @@ var _ component.SinkFactory = sinkFactory{}
 // NewSinkFactory returns the factory of the file sink.
 func NewSinkFactory() component.SinkFactory { return sinkFactory{open: openAppend} }
 
-func (sinkFactory) Type() component.Type           { return "file" }
-func (sinkFactory) Kind() component.Kind           { return component.KindSink }
+func (sinkFactory) Type() component.Type { return "file" }
+func (sinkFactory) Kind() component.Kind { return component.KindSink }
 func (sinkFactory) Schema() []byte {
 	return component.EmbeddedSchema(schemaFiles, component.KindSink, "file")
 }

@@ -23,8 +23,8 @@ var _ component.SinkFactory = stdoutFactory{}
 // NewStdoutFactory returns the factory of the stdout sink.
 func NewStdoutFactory() component.SinkFactory { return stdoutFactory{out: os.Stdout} }
 
-func (stdoutFactory) Type() component.Type           { return "stdout" }
-func (stdoutFactory) Kind() component.Kind           { return component.KindSink }
+func (stdoutFactory) Type() component.Type { return "stdout" }
+func (stdoutFactory) Kind() component.Kind { return component.KindSink }
 func (stdoutFactory) Schema() []byte {
 	return component.EmbeddedSchema(schemaFiles, component.KindSink, "stdout")
 }

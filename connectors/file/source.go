@@ -18,8 +18,8 @@ var _ component.SourceFactory = sourceFactory{}
 // NewSourceFactory returns the factory of the file source.
 func NewSourceFactory() component.SourceFactory { return sourceFactory{} }
 
-func (sourceFactory) Type() component.Type           { return "file" }
-func (sourceFactory) Kind() component.Kind           { return component.KindSource }
+func (sourceFactory) Type() component.Type { return "file" }
+func (sourceFactory) Kind() component.Kind { return component.KindSource }
 func (sourceFactory) Schema() []byte {
 	return component.EmbeddedSchema(schemaFiles, component.KindSource, "file")
 }

@@ -22,8 +22,8 @@ var _ component.SourceFactory = webhookFactory{}
 // NewWebhookFactory returns the factory of the http.webhook source.
 func NewWebhookFactory() component.SourceFactory { return webhookFactory{} }
 
-func (webhookFactory) Type() component.Type           { return "http.webhook" }
-func (webhookFactory) Kind() component.Kind           { return component.KindSource }
+func (webhookFactory) Type() component.Type { return "http.webhook" }
+func (webhookFactory) Kind() component.Kind { return component.KindSource }
 func (webhookFactory) Schema() []byte {
 	return component.EmbeddedSchema(schemaFiles, component.KindSource, "http.webhook")
 }

@@ -99,6 +99,8 @@ type FieldConfig struct {
 // nil); "rows" returns every row as a list. Types gives the SQL type of
 // result columns the database cannot tell (expressions such as SUM on
 // SQLite), e.g. QtyOnHand: decimal(16,8).
+//
+// A named query: its SQL and, for lookups, the shape of its result.
 type QueryConfig struct {
 	// The query, with @name parameters.
 	SQL string `yaml:"sql" schema:"required"`

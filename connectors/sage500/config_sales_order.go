@@ -43,6 +43,8 @@ type SalesOrderConfig struct {
 }
 
 // TransitionConfig allows changing an order's status from one of From to To.
+//
+// A status change: from any status of from to the status to.
 type TransitionConfig struct {
 	// Statuses the order may be in.
 	From []int `yaml:"from" schema:"required,minimum=0,maximum=6"`

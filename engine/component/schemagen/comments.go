@@ -130,29 +130,22 @@ func describeType(name, doc string) string {
 }
 
 // describe turns the doc comment of the Go name into a description: the
-// lines of a paragraph joined, without a leading name and "is" or "are".
+// lines of a paragraph joined, without a leading "<name> is" or "<name>
+// are" ("BatchSize is how many ..." becomes "How many ...").
 func describe(name, doc string) string {
 	var paras []string
 	for _, p := range strings.Split(strings.TrimSpace(doc), "\n\n") {
 		paras = append(paras, strings.Join(strings.Fields(p), " "))
 	}
 	text := strings.Join(paras, "\n\n")
-	rest, ok := strings.CutPrefix(text, name+" ")
-	if !ok {
-		return text
-	}
-	for _, verb := range []string{"is ", "are "} {
-		if r, ok := strings.CutPrefix(rest, verb); ok {
-			rest = r
-			break
+	for _, verb := range []string{" is ", " are "} {
+		if rest, ok := strings.CutPrefix(text, name+verb); ok && rest != "" {
+			runes := []rune(rest)
+			runes[0] = unicode.ToUpper(runes[0])
+			return string(runes)
 		}
 	}
-	runes := []rune(rest)
-	if len(runes) == 0 {
-		return text
-	}
-	runes[0] = unicode.ToUpper(runes[0])
-	return string(runes)
+	return text
 }
 
 // modulePath returns the path of a go.mod file's module line.

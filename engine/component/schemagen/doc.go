@@ -11,10 +11,9 @@
 //     JSONSchema() map[string]any method declares its own schema.
 //   - Descriptions are the doc comments, read from the package's Go source:
 //     a field's for its property, the config type's for the whole schema
-//     (its paragraphs after the first, when it has several: the first is
-//     for Go readers). A
-//     comment starting with the Go name drops it, and a following "is" or
-//     "are" ("BatchSize is how many messages ..." becomes "How many messages
+//     (its paragraphs after the first when it has several: the first is for
+//     Go readers). A leading "<GoName> is" or "<GoName> are" is dropped
+//     ("BatchSize is how many messages ..." becomes "How many messages
 //     ..."). A property without a doc comment is an error.
 //   - Constraints come from the `schema` struct tag, comma-separated:
 //     required, secret or secret=dsn (the component.SecretKeyword
@@ -24,10 +23,12 @@
 //     regular expression, the `keys` tag one that a map's keys match. On a
 //     list or a map, minItems, maxItems and uniqueItems constrain the list
 //     and every other constraint its elements.
-//   - Defaults are the values NewConfig returns (never of a secret); for
-//     the elements of lists
-//     and maps and the target of a nil pointer, what decoding {} gives (zero
-//     values unless the type's UnmarshalYAML starts from defaults).
+//   - Defaults are the values NewConfig returns (never a secret's); for the
+//     elements of lists and maps and the target of a nil pointer, what
+//     decoding {} gives (zero values unless the type's UnmarshalYAML starts
+//     from defaults). Zero values are not declared defaults.
+//   - A list's or map's element of a named struct type is described by the
+//     type's doc comment, as the whole schema is by the config type's.
 //   - A struct with a JSONSchemaExtend(map[string]any) method adds what tags
 //     cannot say (oneOf, dependentRequired) to its generated schema.
 //
