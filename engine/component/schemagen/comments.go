@@ -75,8 +75,9 @@ func (x *docIndex) lookup(pkgPath, name string) (typeDocs, error) {
 	return d, nil
 }
 
-// parseDocs reads the doc comments of the struct types declared in dir's
-// non-test Go files.
+// parseDocs reads the doc comments of the types the package in dir
+// declares, in its Go files and its internal test files (so that the
+// generator's own tests can declare configs).
 func parseDocs(dir string) (map[string]typeDocs, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
 	if err != nil {
@@ -85,12 +86,12 @@ func parseDocs(dir string) (map[string]typeDocs, error) {
 	types := map[string]typeDocs{}
 	fset := token.NewFileSet()
 	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
 		f, err := parser.ParseFile(fset, name, nil, parser.ParseComments|parser.SkipObjectResolution)
 		if err != nil {
 			return nil, err
+		}
+		if strings.HasSuffix(f.Name.Name, "_test") {
+			continue // an external test package: other types than the path's
 		}
 		for _, decl := range f.Decls {
 			gen, ok := decl.(*ast.GenDecl)
