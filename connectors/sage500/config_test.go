@@ -2,10 +2,6 @@ package sage500_test
 
 import (
 	"context"
-	"encoding/json"
-	"maps"
-	"reflect"
-	"slices"
 	"strings"
 	"testing"
 
@@ -16,87 +12,6 @@ import (
 	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/componenttest"
 )
-
-// schemaKeys lists the property paths a JSON schema declares, following
-// $ref, array items and additionalProperties objects ("*" for a map key).
-func schemaKeys(t *testing.T, root map[string]any, node map[string]any, prefix string, out map[string]bool) {
-	if ref, ok := node["$ref"].(string); ok {
-		node = root["$defs"].(map[string]any)[strings.TrimPrefix(ref, "#/$defs/")].(map[string]any)
-	}
-	if items, ok := node["items"].(map[string]any); ok {
-		schemaKeys(t, root, items, prefix, out)
-	}
-	if ap, ok := node["additionalProperties"].(map[string]any); ok && ap["type"] == "object" {
-		schemaKeys(t, root, ap, prefix+"*.", out)
-	}
-	props, _ := node["properties"].(map[string]any)
-	for name, p := range props {
-		pm := p.(map[string]any)
-		assert.NotEmpty(t, pm["description"], "%s%s has a description", prefix, name)
-		out[prefix+name] = true
-		schemaKeys(t, root, pm, prefix+name+".", out)
-	}
-}
-
-// structKeys lists the yaml paths of a config struct the same way.
-func structKeys(typ reflect.Type, prefix string, out map[string]bool) {
-	for typ.Kind() == reflect.Pointer || typ.Kind() == reflect.Slice {
-		typ = typ.Elem()
-	}
-	if typ.Kind() == reflect.Map && typ.Elem().Kind() != reflect.Struct && typ.Elem().Kind() != reflect.Slice {
-		return
-	}
-	if typ.Kind() == reflect.Map {
-		if typ.Elem().Kind() == reflect.Struct {
-			prefix += "*."
-		}
-		structKeys(typ.Elem(), prefix, out)
-		return
-	}
-	if typ.Kind() != reflect.Struct || typ == reflect.TypeOf(component.Expr{}) {
-		return
-	}
-	for i := range typ.NumField() {
-		tag := strings.Split(typ.Field(i).Tag.Get("yaml"), ",")[0]
-		if tag == "" || tag == "-" {
-			continue
-		}
-		out[prefix+tag] = true
-		structKeys(typ.Field(i).Type, prefix+tag+".", out)
-	}
-}
-
-func TestFactories_schemas_match_the_config_structs(t *testing.T) {
-	for _, f := range sage500.Factories() {
-		t.Run(string(f.Type()), func(t *testing.T) {
-			var root map[string]any
-			require.NoError(t, json.Unmarshal(f.Schema(), &root))
-			assert.Equal(t, false, root["additionalProperties"])
-			fromSchema, fromStruct := map[string]bool{}, map[string]bool{}
-			schemaKeys(t, root, root, "", fromSchema)
-			structKeys(reflect.TypeOf(f.NewConfig()), "", fromStruct)
-			if f.Type() == sage500.TypeConnection {
-				// custom_fields is a map of entity to fields in Go, one
-				// property per entity in the schema.
-				for k := range fromSchema {
-					if strings.HasPrefix(k, "custom_fields.") {
-						delete(fromSchema, k)
-					}
-				}
-				for k := range fromStruct {
-					if strings.HasPrefix(k, "custom_fields.") {
-						delete(fromStruct, k)
-					}
-				}
-			}
-			assert.Equal(t, sorted(fromStruct), sorted(fromSchema))
-			assert.NotContains(t, fromSchema, "connection", "the engine owns connection")
-			assert.NotContains(t, fromSchema, "type", "the engine owns type")
-		})
-	}
-}
-
-func sorted(m map[string]bool) []string { return slices.Sorted(maps.Keys(m)) }
 
 func TestConfigs_reject_bad_options_with_their_path(t *testing.T) {
 	base := connOptions(t, "sqlite:x.db")

@@ -15,13 +15,6 @@ import (
 	"github.com/pipewright/pipewright/engine/componenttest"
 )
 
-// The schema and the config struct are one declaration in two forms.
-func TestFactories_schemas_match_config_structs(t *testing.T) {
-	for _, f := range spapi.Factories() {
-		t.Run(string(f.Type()), func(t *testing.T) { componenttest.SchemaMatchesConfig(t, f) })
-	}
-}
-
 func TestConfigs_decode(t *testing.T) {
 	tests := []struct {
 		factory component.Factory

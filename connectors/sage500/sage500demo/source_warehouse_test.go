@@ -43,6 +43,3 @@ func TestWarehouseConfig_refuses_a_connection_that_is_not_SQLite(t *testing.T) {
 	}
 }
 
-func TestWarehouseFactory_schema_matches_the_config(t *testing.T) {
-	componenttest.SchemaMatchesConfig(t, sage500demo.NewWarehouseFactory())
-}

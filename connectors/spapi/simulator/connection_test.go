@@ -117,6 +117,3 @@ func TestConnectionConfig_reports_what_the_schema_cannot(t *testing.T) {
 	}
 }
 
-func TestConnectionConfig_schema_matches_the_struct(t *testing.T) {
-	componenttest.SchemaMatchesConfig(t, simulator.NewConnectionFactory())
-}

@@ -51,13 +51,25 @@ func jsonValue(v reflect.Value) any {
 		out := map[string]any{}
 		for i := range v.NumField() {
 			name, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("yaml"), ",")
-			if name != "" && name != "-" && v.Type().Field(i).IsExported() && !v.Field(i).IsZero() {
+			if name != "" && name != "-" && v.Type().Field(i).IsExported() && !absent(v.Field(i)) {
 				out[name] = jsonValue(v.Field(i))
 			}
 		}
 		return out
 	}
 	return v.Interface()
+}
+
+// absent reports whether a field of a default object is left out: an
+// empty string, list, map or object; numbers and booleans are kept (a
+// status 0 is a value).
+func absent(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		return v.Type() == durationType && v.IsZero()
+	}
+	return v.IsZero()
 }
 
 // shortDuration writes a duration the way people do: 30m, not 30m0s.

@@ -39,6 +39,9 @@ type exampleConfig struct {
 	Params map[string]any `yaml:"params" keys:"^[a-z_]+$" schema:"type=string|number"`
 	// Limits are named limits.
 	Limits map[string]exampleLimit `yaml:"limits"`
+	// Steps are steps; the default's step 0 is kept, its empty note left
+	// out.
+	Steps []exampleStep `yaml:"steps"`
 	// Group, when set, groups.
 	Group *exampleGroup `yaml:"group"`
 	// Size2 is a size with its own schema.
@@ -58,6 +61,14 @@ func (exampleConfig) JSONSchemaExtend(s map[string]any) {
 type exampleLimit struct {
 	// Rate is the rate.
 	Rate float64 `yaml:"rate" schema:"required,exclusiveMinimum=0"`
+}
+
+// exampleStep is a step.
+type exampleStep struct {
+	// At is where.
+	At int `yaml:"at"`
+	// Note is a note.
+	Note string `yaml:"note"`
 }
 
 // exampleGroup is a group whose decoding starts from defaults.
@@ -105,7 +116,7 @@ func (exampleFactory) CreateSource(context.Context, component.SourceSettings, an
 }
 
 func newExampleConfig() any {
-	return &exampleConfig{Size: 10, Every: component.Duration(90 * time.Minute), Token: "demo", Mode: "safe", Statuses: []int{1}}
+	return &exampleConfig{Size: 10, Every: component.Duration(90 * time.Minute), Token: "demo", Mode: "safe", Statuses: []int{1}, Steps: []exampleStep{{At: 0}}}
 }
 
 // undocumentedConfig has an option without a doc comment.
