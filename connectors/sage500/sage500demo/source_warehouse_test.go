@@ -42,4 +42,3 @@ func TestWarehouseConfig_refuses_a_connection_that_is_not_SQLite(t *testing.T) {
 		})
 	}
 }
-

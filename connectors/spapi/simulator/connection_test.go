@@ -116,4 +116,3 @@ func TestConnectionConfig_reports_what_the_schema_cannot(t *testing.T) {
 		})
 	}
 }
-
