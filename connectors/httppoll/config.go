@@ -8,27 +8,34 @@ import (
 )
 
 // Config configures the http.poll source.
+//
+// Polls a JSON HTTP API with a cursor: GET url with the cursor as a query
+// parameter, one message per item of the response, the next cursor read from
+// the response; the cursor is stored once the items are published.
 type Config struct {
-	// URL is fetched with GET each poll.
-	URL string `yaml:"url"`
-	// CursorParam is the query parameter carrying the cursor.
-	CursorParam string `yaml:"cursor_param"`
-	// Start is the cursor of the first poll; empty sends none.
+	// URL fetched with GET; the cursor parameter is added to its query.
+	URL string `yaml:"url" schema:"required,secret=dsn"`
+	// Query parameter carrying the cursor (default cursor).
+	CursorParam string `yaml:"cursor_param" schema:"minLength=1"`
+	// Cursor of the first poll (default: none sent).
 	Start string `yaml:"start"`
-	// Items is a JSON pointer to the array of items ("": the response).
-	Items string `yaml:"items"`
-	// NextCursor is a JSON pointer to the next cursor in a response.
-	NextCursor string `yaml:"next_cursor"`
-	// ID is a JSON pointer to an item's id, the message id.
-	ID string `yaml:"id"`
-	// Every is the time between rounds of polls.
+	// JSON pointer to the array of items (default: the response is the
+	// array).
+	Items string `yaml:"items" pattern:"^(/.*)?$"`
+	// JSON pointer to the next cursor; a poll whose response has one, new
+	// and with items, is followed by the next at once.
+	NextCursor string `yaml:"next_cursor" schema:"required" pattern:"^/"`
+	// JSON pointer to an item's id (the message id, for de-duplication): an
+	// item read again has the same one.
+	ID string `yaml:"id" schema:"required" pattern:"^(/.*)?$"`
+	// Time between rounds of polls (default 1m).
 	Every component.Duration `yaml:"every"`
-	// Timeout bounds one request.
+	// Bound of one request (default 30s).
 	Timeout component.Duration `yaml:"timeout"`
-	// AuthHeader names the header carrying AuthSecret.
-	AuthHeader string `yaml:"auth_header"`
-	// AuthSecret, when set, is sent in AuthHeader: "Bearer ${env:TOKEN}".
-	AuthSecret string `yaml:"auth_secret"`
+	// Header carrying auth_secret (default Authorization).
+	AuthHeader string `yaml:"auth_header" schema:"minLength=1"`
+	// Sent in auth_header with every request, e.g. Bearer ${env:API_TOKEN}.
+	AuthSecret string `yaml:"auth_secret" schema:"secret"`
 }
 
 func newConfig() *Config {
@@ -43,23 +50,3 @@ func (c *Config) Validate() error {
 	}
 	return nil
 }
-
-const schema = `{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "description": "Polls a JSON HTTP API with a cursor: GET url with the cursor as a query parameter, one message per item of the response, the next cursor read from the response; the cursor is stored once the items are published.",
-  "type": "object",
-  "additionalProperties": false,
-  "required": ["url", "next_cursor", "id"],
-  "properties": {
-    "url": {"type": "string", "x-secret": "dsn", "description": "URL fetched with GET; the cursor parameter is added to its query."},
-    "cursor_param": {"type": "string", "minLength": 1, "description": "Query parameter carrying the cursor (default cursor)."},
-    "start": {"type": "string", "description": "Cursor of the first poll (default: none sent)."},
-    "items": {"type": "string", "pattern": "^(/.*)?$", "description": "JSON pointer to the array of items (default: the response is the array)."},
-    "next_cursor": {"type": "string", "pattern": "^/", "description": "JSON pointer to the next cursor; a poll whose response has one, new and with items, is followed by the next at once."},
-    "id": {"type": "string", "pattern": "^(/.*)?$", "description": "JSON pointer to an item's id (the message id, for de-duplication): an item read again has the same one."},
-    "every": {"type": "string", "pattern": "` + component.DurationPattern + `", "description": "Time between rounds of polls (default 1m)."},
-    "timeout": {"type": "string", "pattern": "` + component.DurationPattern + `", "description": "Bound of one request (default 30s)."},
-    "auth_header": {"type": "string", "minLength": 1, "description": "Header carrying auth_secret (default Authorization)."},
-    "auth_secret": {"type": "string", "x-secret": true, "description": "Sent in auth_header with every request, e.g. Bearer ${env:API_TOKEN}."}
-  }
-}`

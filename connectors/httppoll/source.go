@@ -26,9 +26,11 @@ type factory struct{}
 // NewFactory returns the factory of the http.poll source.
 func NewFactory() component.SourceFactory { return factory{} }
 
-func (factory) Type() component.Type           { return "http.poll" }
-func (factory) Kind() component.Kind           { return component.KindSource }
-func (factory) Schema() []byte                 { return []byte(schema) }
+func (factory) Type() component.Type { return "http.poll" }
+func (factory) Kind() component.Kind { return component.KindSource }
+func (factory) Schema() []byte {
+	return component.EmbeddedSchema(schemaFiles, component.KindSource, "http.poll")
+}
 func (factory) NewConfig() any                 { return newConfig() }
 func (factory) ConnectionType() component.Type { return "" }
 
