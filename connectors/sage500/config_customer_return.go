@@ -9,16 +9,25 @@ import (
 )
 
 // CustomerReturnConfig is the options of a sage500.customer_return sink.
+//
+// Creates a Sage 500 customer return (SO tran type 811 in tsoShipment,
+// tsoShipmentLog, tsoShipLine, tsoShipLineDist; batch type 802) against the
+// original sales order, found by a sales-order custom field; adds the
+// returned quantities to the order lines' QtyRtrnCredit and puts restocked
+// quantities back in the warehouse's default bin; idempotent by an external
+// key. A return whose order (or shipment) is not in Sage yet fails as
+// waiting (see errors.max_wait).
 type CustomerReturnConfig struct {
-	// KeyField is the unique shipment custom field holding the return's
-	// external key (e.g. AmazonRefundId): a second delivery is acknowledged.
-	KeyField string `yaml:"key_field"`
-	// OrderKeyField is the unique sales-order custom field the original
-	// order is found by (e.g. AmazonOrderId).
-	OrderKeyField string `yaml:"order_key_field"`
-	// LineKeyField is the order-line custom field the returned lines are
-	// found by (e.g. AmazonOrderItemId).
-	LineKeyField string `yaml:"line_key_field"`
+	// The shipment custom field holding the return's external key (e.g.
+	// AmazonRefundId); it must be declared unique on the connection. A
+	// second delivery with the same value is acknowledged without writing.
+	KeyField string `yaml:"key_field" schema:"required" pattern:"^[A-Za-z_][A-Za-z0-9_]*$"`
+	// The unique sales_order custom field the document's order value is
+	// looked up in (e.g. AmazonOrderId).
+	OrderKeyField string `yaml:"order_key_field" schema:"required" pattern:"^[A-Za-z_][A-Za-z0-9_]*$"`
+	// The order_line custom field each document line's line value is looked
+	// up in on the order (e.g. AmazonOrderItemId).
+	LineKeyField string `yaml:"line_key_field" schema:"required" pattern:"^[A-Za-z_][A-Za-z0-9_]*$"`
 }
 
 // NewCustomerReturnConfig returns a config with no defaults: every field

@@ -46,7 +46,7 @@ var _ component.ConcurrentSink = (*returnSink)(nil)
 // sinks.
 func NewCustomerReturnFactory() component.SinkFactory {
 	return sinkFactory{
-		factory{TypeCustomerReturn, component.KindSink, "customer_return", func() any { return NewCustomerReturnConfig() }},
+		factory{TypeCustomerReturn, component.KindSink, func() any { return NewCustomerReturnConfig() }},
 		newReturnSink,
 	}
 }

@@ -31,7 +31,7 @@ var _ component.SourceFactory = refundsFactory{}
 
 // NewRefundsFactory returns the factory of the spapi.refunds source.
 func NewRefundsFactory() component.SourceFactory {
-	return refundsFactory{factory{typ: "spapi.refunds", kind: component.KindSource, schema: refundsSchema,
+	return refundsFactory{factory{typ: "spapi.refunds", kind: component.KindSource,
 		newConfig: func() any { return newRefundsConfig() }}}
 }
 
