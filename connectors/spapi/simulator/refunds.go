@@ -160,16 +160,21 @@ func (s *Server) refundItem(o *Order, i, n, quantity int, principal decimal.Deci
 			it.Tax, it.ShippingTax = line.Tax, line.ShippingTax
 		}
 	}
-	it.Commission = share(sum(it.Principal, it.Shipping), referralRate)
-	it.RefundCommission = share(it.Commission, decimal.MustParse("0.20"))
-	if it.RefundCommission.Cmp(maxRefundCommission) > 0 {
-		it.RefundCommission = maxRefundCommission
-	}
+	it.Commission, it.RefundCommission = refundFees(it.Principal, it.Shipping)
 	return it
 }
 
-// maxRefundCommission caps Amazon's refund administration fee.
-var maxRefundCommission = cents(500)
+// refundFees are the referral fee Amazon returns on a refund of principal
+// and shipping, and the part of it Amazon keeps (its refund administration
+// fee: 20%, at most 5.00).
+func refundFees(principal, shipping decimal.Decimal) (commission, kept decimal.Decimal) {
+	commission = share(sum(principal, shipping), referralRate)
+	kept = share(commission, keptCommissionRate)
+	if kept.Cmp(keptCommissionMax) > 0 {
+		kept = keptCommissionMax
+	}
+	return commission, kept
+}
 
 // RefundSpec is a refund a test or demo posts with PostRefund.
 type RefundSpec struct {

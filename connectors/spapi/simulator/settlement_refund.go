@@ -51,10 +51,7 @@ func settledRefunds(o *Order) []settledRefund {
 		if !o.TaxIncluded {
 			r.Tax, r.ShippingTax = it.Tax, it.ShippingTax
 		}
-		r.Commission = share(sum(r.Principal, r.Shipping), referralRate)
-		if r.RefundCommission = share(r.Commission, keptCommissionRate); r.RefundCommission.Cmp(keptCommissionMax) > 0 {
-			r.RefundCommission = keptCommissionMax
-		}
+		r.Commission, r.RefundCommission = refundFees(r.Principal, r.Shipping)
 		out[i] = r
 	}
 	return out
