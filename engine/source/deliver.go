@@ -56,7 +56,7 @@ func (l *loop) publishOnce(ctx context.Context, msgs []*component.Message) error
 	return nil
 }
 
-// commit calls the batch's Ack and stores its cursor.
+// commit calls the batch's Ack and stores its cursor (see store).
 func (l *loop) commit(ctx context.Context, b component.Batch) error {
 	ctx = context.WithoutCancel(ctx)
 	if b.Ack != nil {
@@ -67,9 +67,5 @@ func (l *loop) commit(ctx context.Context, b component.Batch) error {
 	if b.Cursor == nil {
 		return nil
 	}
-	if err := l.r.set.State.Put(ctx, l.key, b.Cursor); err != nil {
-		return fmt.Errorf("storing the cursor: %w", err)
-	}
-	l.cursor = b.Cursor
-	return nil
+	return l.store(ctx, b.Cursor)
 }

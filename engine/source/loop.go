@@ -1,7 +1,6 @@
 package source
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"log/slog"
@@ -13,10 +12,6 @@ import (
 // defaultCursorKey is the State key of a loop's cursor unless it names one.
 const defaultCursorKey = "cursor"
 
-// notOwnedWait is how long a loop without an interval waits before asking
-// its Owner again.
-const notOwnedWait = time.Minute
-
 // loop runs one component.Poll.
 type loop struct {
 	r      *Runner
@@ -26,6 +21,7 @@ type loop struct {
 	log    *slog.Logger
 	clock  component.Clock
 	cursor []byte
+	rev    uint64 // the cursor's revision in a RevisionedState
 }
 
 func newLoop(r *Runner, spec component.Poll) *loop {
@@ -54,9 +50,6 @@ func (l *loop) run(ctx context.Context) {
 			l.log.Warn("releasing the source failed", "error", err)
 		}
 	}()
-	if !l.retry(ctx, "reading the cursor", func() error { return l.load(ctx) }) {
-		return
-	}
 	n := next{at: l.clock.Now(), timed: true}
 	for l.wait(ctx, n) {
 		var ok bool
@@ -66,26 +59,17 @@ func (l *loop) run(ctx context.Context) {
 	}
 }
 
-// load reads the stored cursor (none yet is a nil cursor).
-func (l *loop) load(ctx context.Context) error {
-	v, err := l.r.set.State.Get(ctx, l.key)
-	switch {
-	case errors.Is(err, component.ErrNotFound):
-		l.cursor = nil
-	case err != nil:
-		return err
-	default:
-		l.cursor = v
-	}
-	return nil
-}
-
 // round polls, and polls again at once while batches ask for more; it
-// returns when the next round starts, or false when the loop ends.
+// returns when the next round starts, or false when the loop ends. It asks
+// the Owner before every poll, and reads the cursor again at its start: a
+// cursor another instance moved while this one did not own the source.
 func (l *loop) round(ctx context.Context) (next, bool) {
 	start := l.clock.Now()
 	if !l.owned(ctx) {
-		return next{at: start.Add(cmp.Or(l.spec.Every, notOwnedWait)), timed: true}, true
+		return l.notOwned(start), true
+	}
+	if !l.retry(ctx, "reading the cursor", func() error { return l.load(ctx) }) {
+		return next{}, false
 	}
 	failures := 0
 	for ctx.Err() == nil {
@@ -107,6 +91,9 @@ func (l *loop) round(ctx context.Context) (next, bool) {
 		switch {
 		case ctx.Err() != nil:
 			return next{}, false
+		case errors.Is(err, errCursorMoved):
+			l.log.Warn("another instance moved the cursor; this one leaves the source to it for this round", "error", err)
+			return l.notOwned(start), true
 		case err != nil:
 			failures++
 			d := backoff(failures, l.spec.Every, err)
@@ -121,8 +108,22 @@ func (l *loop) round(ctx context.Context) (next, bool) {
 		default:
 			failures = 0
 		}
+		if !l.owned(ctx) {
+			return l.notOwned(start), true
+		}
 	}
 	return next{}, false
+}
+
+// notOwned is when a loop that did not own its source in a round that
+// started at start asks again: after the Owner's recheck interval, or the
+// loop's own when shorter.
+func (l *loop) notOwned(start time.Time) next {
+	d := l.r.recheck
+	if l.spec.Every > 0 {
+		d = min(d, l.spec.Every)
+	}
+	return next{at: start.Add(d), timed: true}
 }
 
 // after is when the round after one that started at start and ended with

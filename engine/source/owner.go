@@ -2,21 +2,26 @@ package source
 
 import "context"
 
-// Owner decides which engine instance polls a source when several run
-// against one NATS: the runner asks it before every poll. It is the one
-// place a lease (a JetStream KV entry with a TTL, say) plugs in; until
-// then every instance owns every source and the stream's de-duplication
-// by message ID keeps their output single.
+// Owner decides which engine instance polls a source loop when several run
+// against one NATS: the runner asks it before every poll of the loop (id
+// is the source's ID, plus "/" and the loop's name when it has one). The
+// engine's Owner is a lease in JetStream KV (transport.Leases), renewed in
+// the background, so that a loop that polls rarely keeps it; routes of a
+// pushing source are served on every instance regardless.
+//
+// Acquire and Release may be called from several loops at once.
 type Owner interface {
 	// Acquire reports whether this instance may poll the loop id now,
-	// taking or renewing its claim. It is called before every poll; false
-	// skips the poll until the next round. An error counts as false.
+	// taking or renewing its claim. False skips the poll; the loop asks
+	// again after the runner's Recheck. An error counts as false, so that
+	// an instance that cannot tell never polls beside the owner.
 	Acquire(ctx context.Context, id string) (bool, error)
-	// Release gives the claim up when the loop stops.
+	// Release gives the claim up when the loop stops, so that another
+	// instance takes it at once.
 	Release(ctx context.Context, id string) error
 }
 
-// NopOwner owns every source.
+// NopOwner owns every source: for a single engine, and for tests.
 type NopOwner struct{}
 
 var _ Owner = NopOwner{}

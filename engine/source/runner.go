@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/pipewright/pipewright/engine/component"
 )
@@ -14,18 +15,26 @@ import (
 type Options struct {
 	// Owner is asked before every poll; nil is NopOwner.
 	Owner Owner
+	// Recheck is how long a loop that does not own its source waits before
+	// asking the Owner again (or its interval, when shorter); default
+	// DefaultRecheck. With a lease, a fraction of the lease time.
+	Recheck time.Duration
 }
+
+// DefaultRecheck is Options.Recheck unless set.
+const DefaultRecheck = 5 * time.Second
 
 // Runner is a source as the engine runs it: the source's own Start and
 // Shutdown, plus the loops of a component.Poller and the routes of a
 // component.Pusher. A source that is neither runs as it is.
 type Runner struct {
-	set    component.SourceSettings
-	src    component.Source
-	owner  Owner
-	routes []*route
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	set     component.SourceSettings
+	src     component.Source
+	owner   Owner
+	recheck time.Duration
+	routes  []*route
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
 }
 
 var _ component.Source = (*Runner)(nil)
@@ -35,7 +44,10 @@ func New(set component.SourceSettings, src component.Source, opts Options) *Runn
 	if opts.Owner == nil {
 		opts.Owner = NopOwner{}
 	}
-	return &Runner{set: set, src: src, owner: opts.Owner}
+	if opts.Recheck <= 0 {
+		opts.Recheck = DefaultRecheck
+	}
+	return &Runner{set: set, src: src, owner: opts.Owner, recheck: opts.Recheck}
 }
 
 // Source returns the source the runner runs.
