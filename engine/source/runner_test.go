@@ -344,6 +344,23 @@ func TestRunner_polls_only_what_this_instance_owns(t *testing.T) {
 	assert.Equal(t, []string{"p/source"}, released)
 }
 
+func TestRunner_asks_again_after_the_recheck_interval_not_the_loop_s(t *testing.T) {
+	r := newRig(t)
+	o := &owner{}
+	c := &counter{}
+	run := source.New(r.settings(), &poller{polls: []component.Poll{{Every: time.Hour, Read: c.read}}}, source.Options{Owner: o, Recheck: 10 * time.Second})
+	require.NoError(t, run.Start(context.Background()))
+	t.Cleanup(func() { _ = run.Shutdown(context.Background()) })
+	r.idle(1)
+	o.mu.Lock()
+	o.owns = true
+	o.mu.Unlock()
+	r.clock.Advance(10 * time.Second)
+	r.eventually("publish m1", "put cursor=1")
+	acquired, _ := o.calls()
+	assert.Equal(t, 2, acquired)
+}
+
 func TestRunner_starts_a_round_on_wake(t *testing.T) {
 	r := newRig(t)
 	wake := make(chan struct{}, 1)
