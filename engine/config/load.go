@@ -183,6 +183,9 @@ func (l *loader) load() {
 	if !pf.isBad("/alerts") {
 		l.checkAlerts(pf)
 	}
+	if !pf.isBad("/transport") {
+		l.checkTransport(pf)
+	}
 	l.loadTests()
 	l.checkEnv()
 	l.add(l.compiler.problems...)

@@ -71,6 +71,9 @@ type Transport struct {
 	MaxAckPending   int                `yaml:"max_ack_pending"`
 	BatchSize       int                `yaml:"batch_size"`
 	MaxBytes        int64              `yaml:"max_bytes"`
+	// SourceLease is how long an engine's claim on a polling source lasts
+	// without a renewal (0: the runtime's default, 15s).
+	SourceLease component.Duration `yaml:"source_lease"`
 }
 
 // Server configures the engine's HTTP server.

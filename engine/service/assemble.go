@@ -7,8 +7,8 @@ import (
 	"sort"
 	"time"
 
-	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/config"
+	"github.com/pipewright/pipewright/engine/source"
 )
 
 // running is what runs now, by key (see connKey and componentKey): the
@@ -45,7 +45,7 @@ func (g *generation) running() *running {
 // the current one.
 type sourceRunner struct {
 	key, id string
-	src     component.Source
+	src     *source.Runner
 	http    *registrar
 	started bool
 }

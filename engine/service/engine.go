@@ -77,8 +77,12 @@ type Engine struct {
 	stateKV jetstream.KeyValue
 	replays jetstream.KeyValue
 	shared  *transport.Shared
-	dlq     *dlq.Store
-	admin   *Admin
+	// leases decide which instance polls each source loop; sharedKV is
+	// the bucket they live in.
+	leases   *transport.Leases
+	sharedKV jetstream.KeyValue
+	dlq      *dlq.Store
+	admin    *Admin
 	// activity is the record per business key (nil when off); flows the
 	// pipelines' last success and error.
 	activity *activity.Store
@@ -192,7 +196,7 @@ func (e *Engine) start(ctx context.Context) error {
 	e.lock.noteHTTP(e.http.addr())
 	e.checkNotificationDestinations(g)
 	e.watch()
-	e.log.Info("engine started", "project", p.Name, "version", version, "pipelines", len(g.order),
+	e.log.Info("engine started", "project", p.Name, "instance", e.instance, "version", version, "pipelines", len(g.order),
 		"http", e.http.addr(), "public_url", e.publicURL(), "data_dir", e.dataDir, "transport", e.transportDesc())
 	return nil
 }
@@ -243,6 +247,9 @@ func (e *Engine) Shutdown(ctx context.Context) error {
 		if r != nil {
 			errs = append(errs, e.stopAll(ctx, r))
 		}
+		if e.leases != nil {
+			e.leases.Stop() // the sources released theirs
+		}
 		e.admin.stop()
 		if e.conn != nil {
 			e.conn.Close()
@@ -280,8 +287,9 @@ loop:
 	return errors.Join(e.secrets.err(runErr), e.Shutdown(stopCtx))
 }
 
-func newInstanceID() string {
-	var b [8]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
+// randomHex is n random bytes in hex.
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }

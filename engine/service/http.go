@@ -51,6 +51,7 @@ func newHTTPServer(e *Engine) *httpServer {
 	s.mux.HandleFunc("GET /status", s.statusPage)
 	s.registerDLQAPI()
 	s.registerOpsAPI()
+	s.registerOwnersAPI()
 	return s
 }
 

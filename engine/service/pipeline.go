@@ -137,7 +137,7 @@ func (e *Engine) buildSource(ctx context.Context, p *pipelineRunner, key string)
 		e.http.release(sr.http)
 		return nil, fmt.Errorf("creating %s (%s): %w", id, cc.Type, err)
 	}
-	sr.src = source.New(set, src, source.Options{})
+	sr.src = source.New(set, src, source.Options{Owner: e.leases, Recheck: e.leases.Recheck()})
 	return sr, nil
 }
 

@@ -76,6 +76,9 @@ func (e *Engine) startTransport(ctx context.Context) error {
 	conn.Replicas = prov.Replicas
 	e.log.Info("streams and buckets ready", "replicas", prov.Replicas)
 	e.stateKV, e.replays, e.shared = prov.State, prov.Replays, transport.NewShared(prov.Shared)
+	if err := e.startLeases(prov.Shared); err != nil {
+		return err
+	}
 	e.dlq = dlq.NewStore(js, prov.DLQ, e.names.DLQRoot())
 	if n, err := e.dlq.MoveLegacy(ctx, e.names.LegacyDLQStream()); err != nil {
 		return err

@@ -33,6 +33,8 @@ type Runner struct {
 	owner   Owner
 	recheck time.Duration
 	routes  []*route
+	mu      sync.Mutex
+	loops   []string // the Owner's ids of the loops started (mu)
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 }
@@ -53,6 +55,16 @@ func New(set component.SourceSettings, src component.Source, opts Options) *Runn
 // Source returns the source the runner runs.
 func (r *Runner) Source() component.Source { return r.src }
 
+// Loops returns the ids under which the started runner asks its Owner for
+// its loops (the source's ID, plus "/" and the loop's name when it has
+// one), in the order the source declared them; none for a source that
+// does not poll or was not started. It is safe for concurrent use.
+func (r *Runner) Loops() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.loops...)
+}
+
 // Start starts the source, then serves its routes and starts its loops.
 // ctx only bounds starting: the loops run until Shutdown. When a route
 // cannot be registered, what was started is stopped again.
@@ -71,6 +83,9 @@ func (r *Runner) Start(ctx context.Context) error {
 	r.cancel = cancel
 	for _, spec := range p.Polls() {
 		l := newLoop(r, spec)
+		r.mu.Lock()
+		r.loops = append(r.loops, l.id)
+		r.mu.Unlock()
 		r.wg.Add(1)
 		go func() {
 			defer r.wg.Done()

@@ -30,8 +30,10 @@ type LeaseOptions struct {
 	TTL time.Duration
 	// Logger receives the lease changes (default: discarded).
 	Logger *slog.Logger
-	// OnChange is called when this instance starts or stops holding a
-	// lease; it must not block.
+	// OnChange is called with false the first time a loop asks for a
+	// lease it does not get, and then whenever this instance starts or
+	// stops holding it (a holder that cannot renew counts as not holding);
+	// it must not block.
 	OnChange func(id string, held bool)
 }
 
@@ -86,6 +88,8 @@ type lease struct {
 	holder string
 	// quit stops the lease's renewer (nil while none runs).
 	quit chan struct{}
+	// reported: OnChange was told about the lease.
+	reported bool
 }
 
 // NewLeases returns the leases of one engine instance over the shared
@@ -141,6 +145,14 @@ func (ls *Leases) Acquire(ctx context.Context, id string) (bool, error) {
 	l := ls.lease(id)
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	own, err := ls.acquire(ctx, l)
+	if !l.reported && !own {
+		ls.changed(l, false)
+	}
+	return own, err
+}
+
+func (ls *Leases) acquire(ctx context.Context, l *lease) (bool, error) {
 	if l.held {
 		if l.ok && time.Now().Before(l.until) {
 			return true, nil
@@ -195,13 +207,15 @@ func (ls *Leases) drop(l *lease, why string) {
 		l.quit = nil
 	}
 	if wasOK {
-		ls.changed(l.id, false)
+		ls.changed(l, false)
 	}
 	ls.log.Debug("this instance no longer holds the source's lease", "loop", l.id, "why", why)
 }
 
-func (ls *Leases) changed(id string, held bool) {
+// changed tells OnChange (l.mu held).
+func (ls *Leases) changed(l *lease, held bool) {
+	l.reported = true
 	if ls.opts.OnChange != nil {
-		ls.opts.OnChange(id, held)
+		ls.opts.OnChange(l.id, held)
 	}
 }

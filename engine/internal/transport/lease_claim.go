@@ -98,7 +98,7 @@ func (ls *Leases) renew(ctx context.Context, l *lease) (bool, error) {
 	case err != nil:
 		if l.ok {
 			l.ok = false
-			ls.changed(l.id, false)
+			ls.changed(l, false)
 			ls.log.Warn("cannot renew the source's lease; not polling until it can", "loop", l.id, "error", err)
 		}
 		return false, fmt.Errorf("renewing the lease of %s: %w", l.id, err)
@@ -114,7 +114,7 @@ func (ls *Leases) confirmed(l *lease, sent time.Time) {
 	l.until = sent.Add(ls.validity())
 	if !l.ok {
 		l.ok = true
-		ls.changed(l.id, true)
+		ls.changed(l, true)
 	}
 }
 

@@ -2,6 +2,7 @@ package transport_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -129,22 +130,23 @@ func TestLeases_an_instance_that_cannot_reach_NATS_does_not_own_and_is_taken_ove
 func TestLeases_report_changes_of_ownership(t *testing.T) {
 	c := natstest.StartServer(t)
 	changes := make(chan string, 10)
-	ls, err := transport.NewLeases(sharedBucket(t, c.Connect()), transport.LeaseOptions{Holder: "a", TTL: testTTL,
-		OnChange: func(id string, held bool) {
-			if held {
-				changes <- "+" + id
-			} else {
-				changes <- "-" + id
-			}
-		}})
-	require.NoError(t, err)
-	t.Cleanup(ls.Stop)
-	require.True(t, acquire(t, ls, "orders/source/search"))
-	require.True(t, acquire(t, ls, "orders/source/search"))
-	require.NoError(t, ls.Release(context.Background(), "orders/source/search"))
-	assert.Equal(t, "+orders/source/search", <-changes)
-	assert.Equal(t, "-orders/source/search", <-changes)
-	assert.Empty(t, changes, "a renewal is no change")
+	leases := func(holder string) *transport.Leases {
+		ls, err := transport.NewLeases(sharedBucket(t, c.Connect()), transport.LeaseOptions{Holder: holder, TTL: testTTL,
+			OnChange: func(id string, held bool) { changes <- fmt.Sprintf("%s %s %v", holder, id, held) }})
+		require.NoError(t, err)
+		t.Cleanup(ls.Stop)
+		return ls
+	}
+	a, b := leases("a"), leases("b")
+	require.True(t, acquire(t, a, "orders/source/search"))
+	require.True(t, acquire(t, a, "orders/source/search"))
+	require.False(t, acquire(t, b, "orders/source/search"))
+	require.False(t, acquire(t, b, "orders/source/search"))
+	require.NoError(t, a.Release(context.Background(), "orders/source/search"))
+	assert.Equal(t, "a orders/source/search true", <-changes)
+	assert.Equal(t, "b orders/source/search false", <-changes, "the first answer of a loop that does not own")
+	assert.Equal(t, "a orders/source/search false", <-changes)
+	assert.Empty(t, changes, "a renewal or a second refusal is no change")
 }
 
 func TestLeases_refuse_a_loop_id_that_is_not_a_key(t *testing.T) {
