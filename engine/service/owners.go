@@ -105,7 +105,10 @@ func (e *Engine) startLeases(shared jetstream.KeyValue) error {
 	info := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "pipewright_engine_instance_info",
 		Help: "Always 1: the instance id this engine writes into the source leases it holds."}, []string{"instance"})
 	info.WithLabelValues(e.instance).Set(1)
-	ls, err := transport.NewLeases(shared, transport.LeaseOptions{Holder: e.instance, TTL: e.project().Transport.SourceLease.D(), Logger: e.log,
+	// On the embedded server with no port open, only this engine (which
+	// holds the data directory) can reach the bucket.
+	sole := e.transportURL() == "" && e.project().Transport.Listen == ""
+	ls, err := transport.NewLeases(shared, transport.LeaseOptions{Holder: e.instance, TTL: e.project().Transport.SourceLease.D(), Sole: sole, Logger: e.log,
 		OnChange: func(id string, held bool) {
 			v := 0.0
 			if held {

@@ -28,6 +28,11 @@ type LeaseOptions struct {
 	// DefaultLeaseTTL). The holder renews it every TTL/3; another engine
 	// takes it over once it saw the same revision for TTL on its own clock.
 	TTL time.Duration
+	// Sole says no other engine can reach the bucket (an embedded server
+	// with no port open, its data directory locked): a lease another
+	// holder left is a dead process's, taken over at once instead of after
+	// TTL, so a restart after a crash polls without waiting.
+	Sole bool
 	// Logger receives the lease changes (default: discarded).
 	Logger *slog.Logger
 	// OnChange is called with false the first time a loop asks for a

@@ -38,6 +38,9 @@ func (ls *Leases) claim(ctx context.Context, l *lease) (bool, error) {
 		l.rev, l.held, l.since = e.Revision(), true, rec.Since
 		return ls.renew(ctx, l)
 	}
+	if ls.opts.Sole {
+		return ls.write(ctx, l, e.Revision(), rec.Holder)
+	}
 	now := time.Now()
 	if e.Revision() != l.rev || l.seen.IsZero() {
 		l.rev, l.seen, l.holder = e.Revision(), now, rec.Holder
@@ -75,7 +78,7 @@ func (ls *Leases) write(ctx context.Context, l *lease, rev uint64, holder string
 	if holder == "" {
 		ls.log.Info("this instance owns the source", "loop", l.id, "instance", ls.opts.Holder)
 	} else {
-		ls.log.Info("this instance took the source over: the lease expired", "loop", l.id, "instance", ls.opts.Holder, "from", holder)
+		ls.log.Info("this instance took the source over from a holder that stopped renewing", "loop", l.id, "instance", ls.opts.Holder, "from", holder)
 	}
 	ls.startRenewer(l)
 	return true, nil

@@ -155,3 +155,15 @@ func TestLeases_refuse_a_loop_id_that_is_not_a_key(t *testing.T) {
 	_, err := a.Acquire(context.Background(), "orders source")
 	assert.ErrorContains(t, err, "state key")
 }
+
+func TestLeases_of_a_sole_engine_take_a_dead_process_s_lease_over_at_once(t *testing.T) {
+	c := natstest.StartServer(t)
+	dead, _ := engineLeases(t, c, "dead")
+	require.True(t, acquire(t, dead, "orders/source"))
+	dead.Stop()
+
+	ls, err := transport.NewLeases(sharedBucket(t, c.Connect()), transport.LeaseOptions{Holder: "restarted", TTL: time.Hour, Sole: true})
+	require.NoError(t, err)
+	t.Cleanup(ls.Stop)
+	assert.True(t, acquire(t, ls, "orders/source"), "no wait for an hour-long lease to expire")
+}

@@ -60,8 +60,9 @@ sink: { file: { path: out.jsonl, key: msg.id } }
 // TestTwoEngines_share_one_pipeline_on_external_NATS starts a NATS server
 // and two engine processes pointed at it. Only once both have joined the
 // pipeline's queue group does the input arrive (a file dropped into the
-// folder engine A watches): they split the messages between them, every
-// message is processed, and none by both.
+// folder both watch; the engine holding the source's lease reads it): they
+// split the messages between them, every message is processed, and none
+// by both.
 func TestTwoEngines_share_one_pipeline_on_external_NATS(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts engine processes")
@@ -83,11 +84,10 @@ steps:
 sink: { file: { path: out.jsonl } }
 `,
 	})
-	require.NoError(t, os.Mkdir(filepath.Join(dir, "inA"), 0o755))
-	require.NoError(t, os.Mkdir(filepath.Join(dir, "inB"), 0o755)) // stays empty
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "in"), 0o755))
 	dataA, dataB := t.TempDir(), t.TempDir()
-	a := startProc(t, dir, dataA, "NATS_URL="+ns.ClientURL(), "INPUT=inA")
-	b := startProc(t, dir, dataB, "NATS_URL="+ns.ClientURL(), "INPUT=inB")
+	a := startProc(t, dir, dataA, "NATS_URL="+ns.ClientURL(), "INPUT=in")
+	b := startProc(t, dir, dataB, "NATS_URL="+ns.ClientURL(), "INPUT=in")
 	componenttest.WaitFor(t, "both engines' workers in the queue group", func() bool {
 		members := queueMembers(t, ns, "_pw.deliver.pw_shared_p")
 		return len(members) == 2 && members[0] >= 8
@@ -96,7 +96,7 @@ sink: { file: { path: out.jsonl } }
 	// The input appears at once (renamed into the watched folder).
 	tmp := filepath.Join(dir, "in.tmp")
 	require.NoError(t, os.WriteFile(tmp, []byte(inputLines(n)), 0o644))
-	require.NoError(t, os.Rename(tmp, filepath.Join(dir, "inA", "in.jsonl")))
+	require.NoError(t, os.Rename(tmp, filepath.Join(dir, "in", "in.jsonl")))
 
 	outA, outB := filepath.Join(dataA, "out.jsonl"), filepath.Join(dataB, "out.jsonl")
 	componenttest.WaitFor(t, "every message in a sink", func() bool { return lines(t, outA)+lines(t, outB) >= n })
