@@ -14,10 +14,15 @@ type overviewData struct {
 	Flows       []service.FlowStatus
 	Connections []service.ConnectionState
 	Config      service.ConfigState
-	OpenTotal   uint64
-	Failing     int // flows with open dead letters
-	Down        int // connections not up
-	Error       string
+	// Owners are who polls each flow's source, by pipeline; Instance is
+	// this engine.
+	Owners    map[string][]service.SourceOwner
+	Instance  string
+	Lease     string
+	OpenTotal uint64
+	Failing   int // flows with open dead letters
+	Down      int // connections not up
+	Error     string
 }
 
 func (overviewData) title() (string, string) { return "Overview", "overview" }
@@ -44,6 +49,15 @@ func (c *Console) overview(w http.ResponseWriter, r *http.Request, info reqInfo)
 		}
 	}
 	d.Flows = flows
+	d.Instance = c.e.Instance()
+	if owners, err := c.e.SourceOwners(ctx); err != nil {
+		d.Error = "cannot read who polls the sources: " + err.Error()
+	} else {
+		d.Lease, d.Owners = owners.Lease, map[string][]service.SourceOwner{}
+		for _, so := range owners.Sources {
+			d.Owners[so.Pipeline] = append(d.Owners[so.Pipeline], so)
+		}
+	}
 	c.render(w, r, http.StatusOK, "overview", info, d)
 }
 

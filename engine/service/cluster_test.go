@@ -49,8 +49,8 @@ sink: { test.lines: { path: out.jsonl } }
 		require.NoError(t, err, name)
 		assert.Equal(t, 3, st.CachedInfo().Config.Replicas, name)
 	}
-	// Both engines read every input line (one owner per source comes
-	// later); the stream's duplicate window stores each once.
+	// The engine holding the source's lease reads the input; both
+	// process it.
 	seen := func() map[string]bool {
 		ids := map[string]bool{}
 		for _, d := range data {
