@@ -30,6 +30,8 @@ func TestBrowser_operator_fixes_and_replays_dead_letters(t *testing.T) {
 
 	b.open(s.url("/"))
 	b.waitText("#flows", "5 open")
+	b.waitText(`#flows td.owner[data-flow="orders"]`, "this engine")
+	b.waitText("#instance", s.engine.Instance())
 	b.shot("overview")
 
 	b.click(`#flows a[href="/console/flows/orders"]`)

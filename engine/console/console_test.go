@@ -140,3 +140,16 @@ func TestConsole_overview_shows_the_running_version_and_a_refused_reload_with_it
 	assert.Contains(t, page, version, "the running version keeps running")
 	assert.Regexp(t, `orders\.yaml:\d+:\d+: `, page, "the problem, located")
 }
+
+func TestConsole_overview_shows_which_engine_polls_each_flow_s_source(t *testing.T) {
+	s := newShop(t, nil, order("113-1", "B", "Jane"))
+	s.start()
+	s.openRecords(1)
+	code, page := fetch(t, s.url("/console/"))
+	require.Equal(t, http.StatusOK, code)
+	assert.Contains(t, page, `id="instance">engine <b>`+s.engine.Instance()+`</b>`)
+	owner := regexp.MustCompile(`(?s)<td class="owner" data-flow="orders">(.*?)</td>`).FindStringSubmatch(page)
+	require.NotNil(t, owner, "an owner cell for the orders flow")
+	assert.Contains(t, owner[1], "this engine")
+	assert.Contains(t, owner[1], s.engine.Instance())
+}
