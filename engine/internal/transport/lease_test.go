@@ -20,17 +20,21 @@ import (
 // soon; nothing asserts how soon.
 const testTTL = 1500 * time.Millisecond
 
-// sharedBucket returns the project's shared bucket on a connection of
-// its own.
-func sharedBucket(t *testing.T, nc *nats.Conn) jetstream.KeyValue {
+// buckets returns project's buckets on the connection nc.
+func buckets(t *testing.T, nc *nats.Conn, project string) transport.Buckets {
 	t.Helper()
 	js, err := jetstream.New(nc)
 	require.NoError(t, err)
 	ctx, cancel := context.WithTimeout(context.Background(), componenttest.WaitLimit)
 	defer cancel()
-	b, err := transport.EnsureBuckets(ctx, js, transport.Names{Project: "lease"}, transport.Limits{})
+	b, err := transport.EnsureBuckets(ctx, js, transport.Names{Project: project}, transport.Limits{})
 	require.NoError(t, err)
-	return b.Shared
+	return b
+}
+
+// sharedBucket returns the shared bucket of the leases' project on nc.
+func sharedBucket(t *testing.T, nc *nats.Conn) jetstream.KeyValue {
+	return buckets(t, nc, "lease").Shared
 }
 
 // engineLeases are the leases of one engine instance, on a connection of

@@ -2,8 +2,6 @@ package transport
 
 import (
 	"context"
-	"errors"
-	"fmt"
 
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -26,14 +24,7 @@ func (s *Shared) Get(ctx context.Context, key string) ([]byte, uint64, error) {
 	if err := checkKey(key); err != nil {
 		return nil, 0, err
 	}
-	e, err := s.kv.Get(ctx, key)
-	if errors.Is(err, jetstream.ErrKeyNotFound) {
-		return nil, 0, component.ErrNotFound
-	}
-	if err != nil {
-		return nil, 0, component.Retryable(fmt.Errorf("shared state get %s: %w", key, err))
-	}
-	return e.Value(), e.Revision(), nil
+	return getRevision(ctx, s.kv, key, "shared state get "+key)
 }
 
 // Set stores value under key if its revision is still revision (0: the
@@ -42,18 +33,5 @@ func (s *Shared) Set(ctx context.Context, key string, value []byte, revision uin
 	if err := checkKey(key); err != nil {
 		return 0, err
 	}
-	var rev uint64
-	var err error
-	if revision == 0 {
-		rev, err = s.kv.Create(ctx, key, value)
-	} else {
-		rev, err = s.kv.Update(ctx, key, value, revision)
-	}
-	if errors.Is(err, jetstream.ErrKeyExists) {
-		return 0, component.ErrConflict
-	}
-	if err != nil {
-		return 0, component.Retryable(fmt.Errorf("shared state set %s: %w", key, err))
-	}
-	return rev, nil
+	return putRevision(ctx, s.kv, key, value, revision, "shared state set "+key)
 }

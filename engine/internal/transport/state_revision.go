@@ -17,14 +17,7 @@ func (s *State) GetRevision(ctx context.Context, k string) ([]byte, uint64, erro
 	if err != nil {
 		return nil, 0, err
 	}
-	e, err := s.kv.Get(ctx, key)
-	if errors.Is(err, jetstream.ErrKeyNotFound) {
-		return nil, 0, component.ErrNotFound
-	}
-	if err != nil {
-		return nil, 0, component.Retryable(fmt.Errorf("state get %s: %w", k, err))
-	}
-	return e.Value(), e.Revision(), nil
+	return getRevision(ctx, s.kv, key, "state get "+k)
 }
 
 // PutRevision stores value under key if its revision is still revision (0:
@@ -35,17 +28,37 @@ func (s *State) PutRevision(ctx context.Context, k string, value []byte, revisio
 	if err != nil {
 		return 0, err
 	}
+	return putRevision(ctx, s.kv, key, value, revision, "state put "+k)
+}
+
+// getRevision reads key of kv with its revision; what names the read in
+// errors.
+func getRevision(ctx context.Context, kv jetstream.KeyValue, key, what string) ([]byte, uint64, error) {
+	e, err := kv.Get(ctx, key)
+	if errors.Is(err, jetstream.ErrKeyNotFound) {
+		return nil, 0, component.ErrNotFound
+	}
+	if err != nil {
+		return nil, 0, component.Retryable(fmt.Errorf("%s: %w", what, err))
+	}
+	return e.Value(), e.Revision(), nil
+}
+
+// putRevision writes key of kv with compare-and-set on revision (0: a
+// create); what names the write in errors.
+func putRevision(ctx context.Context, kv jetstream.KeyValue, key string, value []byte, revision uint64, what string) (uint64, error) {
 	var rev uint64
+	var err error
 	if revision == 0 {
-		rev, err = s.kv.Create(ctx, key, value)
+		rev, err = kv.Create(ctx, key, value)
 	} else {
-		rev, err = s.kv.Update(ctx, key, value, revision)
+		rev, err = kv.Update(ctx, key, value, revision)
 	}
 	if isConflict(err) {
 		return 0, component.ErrConflict
 	}
 	if err != nil {
-		return 0, component.Retryable(fmt.Errorf("state put %s: %w", k, err))
+		return 0, component.Retryable(fmt.Errorf("%s: %w", what, err))
 	}
 	return rev, nil
 }

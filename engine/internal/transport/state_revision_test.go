@@ -4,31 +4,18 @@ import (
 	"context"
 	"testing"
 
-	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/pipewright/pipewright/engine/component"
-	"github.com/pipewright/pipewright/engine/componenttest"
 	"github.com/pipewright/pipewright/engine/internal/transport"
 	"github.com/pipewright/pipewright/engine/natstest"
 )
 
-func stateBucket(t *testing.T, c *natstest.Cluster) jetstream.KeyValue {
-	t.Helper()
-	js, err := jetstream.New(c.Connect())
-	require.NoError(t, err)
-	ctx, cancel := context.WithTimeout(context.Background(), componenttest.WaitLimit)
-	defer cancel()
-	b, err := transport.EnsureBuckets(ctx, js, transport.Names{Project: "cas"}, transport.Limits{})
-	require.NoError(t, err)
-	return b.State
-}
-
 func TestState_puts_a_revision_only_over_the_revision_it_read(t *testing.T) {
 	ctx := context.Background()
 	c := natstest.StartServer(t)
-	kv := stateBucket(t, c)
+	kv := buckets(t, c.Connect(), "cas").State
 	mine, theirs := transport.NewState(kv, "orders/source"), transport.NewState(kv, "orders/source")
 
 	_, rev, err := mine.GetRevision(ctx, "cursor")
