@@ -5,5 +5,7 @@
 // from the project and pipeline names (with retries while a cluster forms or
 // restarts, or other engines create the same objects, and a replica count
 // resolved from the cluster), implements component.State and
-// component.SharedState over KV, and converts messages to and from the wire.
+// component.SharedState over KV, keeps the source leases that make each
+// polling source run on one engine at a time (Leases), and converts
+// messages to and from the wire.
 package transport

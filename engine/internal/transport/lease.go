@@ -182,6 +182,8 @@ func (ls *Leases) Release(ctx context.Context, id string) error {
 		return nil
 	}
 	ls.drop(l, "released")
+	ctx, cancel := context.WithTimeout(ctx, ls.Recheck())
+	defer cancel()
 	err := ls.kv.Delete(ctx, l.key, jetstream.LastRevision(l.rev))
 	l.rev = 0
 	if err != nil && !isConflict(err) {
