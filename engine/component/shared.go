@@ -15,8 +15,9 @@ var ErrConflict = errors.New("the key changed since it was read")
 // engines coordinate on: a rate limit shared by a seller's calls from every
 // engine, for example. Keys are project-wide, not private to the
 // component: start them with the component type (for example
-// "spapi.ratelimit.<seller>.<operation>"); they are made of letters, digits
-// and "-_=./". Values are opaque bytes. It is safe for concurrent use.
+// "spapi.ratelimit.<seller>.<operation>"; keys starting with "lease." are
+// the engine's source leases); they are made of letters, digits and
+// "-_=./". Values are opaque bytes. It is safe for concurrent use.
 //
 // Errors other than ErrNotFound and ErrConflict mean the store cannot be
 // reached now (NATS briefly unreachable, a cluster electing a leader); a
