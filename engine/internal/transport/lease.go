@@ -48,11 +48,13 @@ type LeaseOptions struct {
 //
 // A lease is held while its renewals succeed: a background renewer
 // updates every held lease every TTL/3, independently of the loops'
-// schedules, so a source polling hourly keeps its lease. A holder that
-// cannot reach NATS, or whose renewal is overdue, reports the source as
-// not owned at once (Acquire returns false), so that it never polls beside
-// a new owner; it keeps the revision and resumes when a renewal goes
-// through, unless another engine took the lease over meanwhile.
+// schedules, so a source polling hourly keeps its lease. A holder whose
+// renewal fails (NATS unreachable) reports the source as not owned from
+// then on (Acquire returns false), and one that has not renewed for 2/3 of
+// TTL tries again before it answers: it stops polling before any other
+// engine can take the lease over. It keeps the revision and resumes when a
+// renewal goes through, unless another engine took the lease over
+// meanwhile.
 //
 // Another engine's lease expires when its revision has not changed for TTL
 // as that engine observes it (on its monotonic clock, so clocks of
