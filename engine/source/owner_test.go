@@ -20,9 +20,13 @@ import (
 	"github.com/pipewright/pipewright/engine/source"
 )
 
-// leaseTTL is the lease time of these tests: short, so that takeovers come
-// soon; nothing asserts how soon.
-const leaseTTL = 2 * time.Second
+// Lease times of these tests: short where a lease must expire (nothing
+// asserts how soon), long where a stalled machine must not make one
+// expire.
+const (
+	shortLease = 2 * time.Second
+	longLease  = 9 * time.Second
+)
 
 // shared is one source polled by several engine instances: it counts the
 // polls in progress across all of them, and records every poll and every
@@ -116,8 +120,8 @@ type instance struct {
 }
 
 // start starts instance name on a connection of its own to c, polling
-// the shared source every every.
-func start(t *testing.T, c *natstest.Cluster, s *shared, name string, every time.Duration) *instance {
+// the shared source every every under leases of ttl.
+func start(t *testing.T, c *natstest.Cluster, s *shared, name string, every, ttl time.Duration) *instance {
 	t.Helper()
 	js, err := jetstream.New(c.Connect())
 	require.NoError(t, err)
@@ -126,7 +130,7 @@ func start(t *testing.T, c *natstest.Cluster, s *shared, name string, every time
 	b, err := transport.EnsureBuckets(ctx, js, transport.Names{Project: "owners"}, transport.Limits{})
 	require.NoError(t, err)
 	log := componenttest.Logger(t).With("instance", name)
-	ls, err := transport.NewLeases(b.Shared, transport.LeaseOptions{Holder: name, TTL: leaseTTL, Logger: log})
+	ls, err := transport.NewLeases(b.Shared, transport.LeaseOptions{Holder: name, TTL: ttl, Logger: log})
 	require.NoError(t, err)
 	t.Cleanup(ls.Stop)
 	in := &instance{name: name, owner: &crashable{Leases: ls}, state: transport.NewState(b.State, "p/source")}
@@ -182,7 +186,9 @@ func without(ins []*instance, gone *instance) []*instance {
 func TestRunner_instances_sharing_a_NATS_poll_a_source_one_at_a_time_and_hand_it_over_when_they_stop(t *testing.T) {
 	c := natstest.StartServer(t)
 	s := &shared{published: map[string]int{}}
-	ins := []*instance{start(t, c, s, "a", 2*time.Millisecond), start(t, c, s, "b", 2*time.Millisecond), start(t, c, s, "c", 2*time.Millisecond)}
+	// Stopped instances release their leases: the next owner needs no expiry.
+	ins := []*instance{start(t, c, s, "a", 2*time.Millisecond, longLease), start(t, c, s, "b", 2*time.Millisecond, longLease),
+		start(t, c, s, "c", 2*time.Millisecond, longLease)}
 
 	first := ownerOf(t, s, ins, 20)
 	assert.Len(t, s.by(), 1, "only the owner polled: %v", s.by())
@@ -200,7 +206,7 @@ func TestRunner_instances_sharing_a_NATS_poll_a_source_one_at_a_time_and_hand_it
 func TestRunner_a_crashed_owner_s_source_is_taken_over_after_its_lease_expires_even_when_it_polls_hourly(t *testing.T) {
 	c := natstest.StartServer(t)
 	s := &shared{published: map[string]int{}}
-	ins := []*instance{start(t, c, s, "a", time.Hour), start(t, c, s, "b", time.Hour)}
+	ins := []*instance{start(t, c, s, "a", time.Hour, shortLease), start(t, c, s, "b", time.Hour, shortLease)}
 	first := ownerOf(t, s, ins, 1)
 
 	first.crash(t)
@@ -217,17 +223,17 @@ func TestRunner_a_crashed_owner_s_source_is_taken_over_after_its_lease_expires_e
 func TestRunner_keeps_the_lease_of_a_source_that_polls_hourly(t *testing.T) {
 	c := natstest.StartServer(t)
 	s := &shared{published: map[string]int{}}
-	a := start(t, c, s, "a", time.Hour)
+	a := start(t, c, s, "a", time.Hour, 3*time.Second)
 	ownerOf(t, s, []*instance{a}, 1)
-	start(t, c, s, "b", time.Hour)
+	start(t, c, s, "b", time.Hour, 3*time.Second)
 
 	kv := leaseBucket(t, c)
 	e, err := kv.Get(context.Background(), transport.LeasePrefix+"p/source")
 	require.NoError(t, err)
 	rev := e.Revision()
-	componenttest.WaitFor(t, "the lease to be renewed twice its lease time", func() bool {
+	componenttest.WaitFor(t, "the lease to be renewed for longer than its lease time", func() bool {
 		e, err := kv.Get(context.Background(), transport.LeasePrefix+"p/source")
-		return err == nil && e.Revision() >= rev+6
+		return err == nil && e.Revision() >= rev+5
 	})
 	assert.Equal(t, map[string]int{"a": 1}, s.by(), "b did not poll: a's lease is renewed between its polls")
 }
