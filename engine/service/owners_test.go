@@ -58,7 +58,7 @@ func TestEngine_engines_sharing_a_NATS_poll_each_source_on_one_of_them_and_all_t
 	dir := writeDir(t, `
 -- pipewright.yaml --
 project: owned
-transport: { url: "${env:NATS_URL}", source_lease: 1s }
+transport: { url: "${env:NATS_URL}", source_lease: 10s }
 -- orders.yaml --
 pipeline: orders
 source: { test.lines: { path: in.jsonl, watch: 50ms } }
@@ -111,7 +111,7 @@ sink: { test.lines: { path: hooks.jsonl } }
 	require.NoError(t, json.NewDecoder(resp.Body).Decode(&api))
 	resp.Body.Close()
 	assert.Equal(t, other.Instance(), api.Instance)
-	assert.Equal(t, "1s", api.Lease)
+	assert.Equal(t, "10s", api.Lease)
 	assert.Contains(t, api.Sources, service.SourceOwner{Pipeline: "hooks", Pushed: true})
 
 	stopEngine(t, holder)

@@ -16,9 +16,13 @@ import (
 	"github.com/pipewright/pipewright/engine/natstest"
 )
 
-// testTTL is the lease time of these tests: short, so that takeovers come
-// soon; nothing asserts how soon.
-const testTTL = 1500 * time.Millisecond
+// Lease times of these tests: short where a lease must expire (nothing
+// asserts how soon), long where a stalled machine must not make one
+// expire.
+const (
+	shortTTL = 1500 * time.Millisecond
+	longTTL  = 9 * time.Second
+)
 
 // buckets returns project's buckets on the connection nc.
 func buckets(t *testing.T, nc *nats.Conn, project string) transport.Buckets {
@@ -39,10 +43,10 @@ func sharedBucket(t *testing.T, nc *nats.Conn) jetstream.KeyValue {
 
 // engineLeases are the leases of one engine instance, on a connection of
 // its own; they stop renewing when the test ends.
-func engineLeases(t *testing.T, c *natstest.Cluster, holder string) (*transport.Leases, *nats.Conn) {
+func engineLeases(t *testing.T, c *natstest.Cluster, holder string, ttl time.Duration) (*transport.Leases, *nats.Conn) {
 	t.Helper()
 	nc := c.Connect()
-	ls, err := transport.NewLeases(sharedBucket(t, nc), transport.LeaseOptions{Holder: holder, TTL: testTTL, Logger: componenttest.Logger(t)})
+	ls, err := transport.NewLeases(sharedBucket(t, nc), transport.LeaseOptions{Holder: holder, TTL: ttl, Logger: componenttest.Logger(t)})
 	require.NoError(t, err)
 	t.Cleanup(ls.Stop)
 	return ls, nc
@@ -72,8 +76,8 @@ func holderOf(t *testing.T, kv jetstream.KeyValue, id string) string {
 
 func TestLeases_one_instance_holds_a_loop_and_another_takes_it_at_once_after_release(t *testing.T) {
 	c := natstest.StartServer(t)
-	a, _ := engineLeases(t, c, "a")
-	b, _ := engineLeases(t, c, "b")
+	a, _ := engineLeases(t, c, "a", longTTL)
+	b, _ := engineLeases(t, c, "b", longTTL)
 	kv := sharedBucket(t, c.Connect())
 
 	require.True(t, acquire(t, a, "orders/source"), "a free lease is claimed")
@@ -91,7 +95,7 @@ func TestLeases_one_instance_holds_a_loop_and_another_takes_it_at_once_after_rel
 
 func TestLeases_are_renewed_in_the_background_without_being_asked(t *testing.T) {
 	c := natstest.StartServer(t)
-	a, _ := engineLeases(t, c, "a")
+	a, _ := engineLeases(t, c, "a", shortTTL)
 	kv := sharedBucket(t, c.Connect())
 	require.True(t, acquire(t, a, "settlements/source"))
 	e, err := kv.Get(context.Background(), transport.LeasePrefix+"settlements/source")
@@ -105,8 +109,8 @@ func TestLeases_are_renewed_in_the_background_without_being_asked(t *testing.T) 
 
 func TestLeases_of_an_instance_that_stopped_renewing_are_taken_over_after_they_expire(t *testing.T) {
 	c := natstest.StartServer(t)
-	a, _ := engineLeases(t, c, "a")
-	b, _ := engineLeases(t, c, "b")
+	a, _ := engineLeases(t, c, "a", shortTTL)
+	b, _ := engineLeases(t, c, "b", shortTTL)
 	kv := sharedBucket(t, c.Connect())
 	require.True(t, acquire(t, a, "orders/source"))
 
@@ -121,8 +125,8 @@ func TestLeases_of_an_instance_that_stopped_renewing_are_taken_over_after_they_e
 
 func TestLeases_an_instance_that_cannot_reach_NATS_does_not_own_and_is_taken_over(t *testing.T) {
 	c := natstest.StartServer(t)
-	a, anc := engineLeases(t, c, "a")
-	b, _ := engineLeases(t, c, "b")
+	a, anc := engineLeases(t, c, "a", shortTTL)
+	b, _ := engineLeases(t, c, "b", shortTTL)
 	require.True(t, acquire(t, a, "orders/source"))
 
 	anc.Close()
@@ -135,7 +139,7 @@ func TestLeases_report_changes_of_ownership(t *testing.T) {
 	c := natstest.StartServer(t)
 	changes := make(chan string, 10)
 	leases := func(holder string) *transport.Leases {
-		ls, err := transport.NewLeases(sharedBucket(t, c.Connect()), transport.LeaseOptions{Holder: holder, TTL: testTTL,
+		ls, err := transport.NewLeases(sharedBucket(t, c.Connect()), transport.LeaseOptions{Holder: holder, TTL: longTTL,
 			OnChange: func(id string, held bool) { changes <- fmt.Sprintf("%s %s %v", holder, id, held) }})
 		require.NoError(t, err)
 		t.Cleanup(ls.Stop)
@@ -155,14 +159,14 @@ func TestLeases_report_changes_of_ownership(t *testing.T) {
 
 func TestLeases_refuse_a_loop_id_that_is_not_a_key(t *testing.T) {
 	c := natstest.StartServer(t)
-	a, _ := engineLeases(t, c, "a")
+	a, _ := engineLeases(t, c, "a", longTTL)
 	_, err := a.Acquire(context.Background(), "orders source")
 	assert.ErrorContains(t, err, "state key")
 }
 
 func TestLeases_of_a_sole_engine_take_a_dead_process_s_lease_over_at_once(t *testing.T) {
 	c := natstest.StartServer(t)
-	dead, _ := engineLeases(t, c, "dead")
+	dead, _ := engineLeases(t, c, "dead", shortTTL)
 	require.True(t, acquire(t, dead, "orders/source"))
 	dead.Stop()
 
