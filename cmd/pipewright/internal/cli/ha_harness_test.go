@@ -74,7 +74,21 @@ func newHAWorld(t *testing.T, dir string, scale float64, nats *natstest.Cluster,
 		h.data = append(h.data, t.TempDir())
 	}
 	h.serveFront()
+	t.Cleanup(func() {
+		if t.Failed() {
+			h.logEngines()
+		}
+	})
 	return h
+}
+
+// logEngines logs what each engine wrote to stderr (warnings and errors).
+func (h *haWorld) logEngines() {
+	for i := range h.engines {
+		if p := h.engine(i); p != nil {
+			h.t.Logf("engine %d (%s) stderr:\n%s", i+1, h.data[i], p.stderr.String())
+		}
+	}
 }
 
 // launch starts engine i (again) and returns at once.
@@ -259,9 +273,10 @@ func streamInfo(js jetstream.JetStream, stream string) (*jetstream.StreamInfo, e
 	return st.Info(ctx)
 }
 
-// ordersOwner returns the engine that owns the orders source, by the
-// owner metric each running engine serves (-1: none does). Without one
-// owner per source, every engine runs it: the first is returned.
+// ordersOwner returns the engine that polls the orders source's search
+// loop, by the owner metric each running engine serves (-1: none does).
+// Without one owner per source, every engine polls it: the first is
+// returned.
 func (h *haWorld) ordersOwner() int {
 	if !oneOwnerPerSource {
 		return 0
@@ -273,15 +288,16 @@ func (h *haWorld) ordersOwner() int {
 			continue
 		default:
 		}
-		if p.owns("orders") {
+		if p.owns("orders", "search") {
 			return i
 		}
 	}
 	return -1
 }
 
-// owns reports whether the engine says it owns pipeline's source.
-func (p *engineProc) owns(pipeline string) bool {
+// owns reports whether the engine says it polls a loop of pipeline's
+// source.
+func (p *engineProc) owns(pipeline, loop string) bool {
 	resp, err := http.Get("http://" + p.addr + "/metrics")
 	if err != nil {
 		return false
@@ -292,7 +308,8 @@ func (p *engineProc) owns(pipeline string) bool {
 		return false
 	}
 	for line := range strings.Lines(string(body)) {
-		if strings.HasPrefix(line, ownerMetric+"{") && strings.Contains(line, `pipeline="`+pipeline+`"`) && strings.TrimSpace(line[strings.LastIndexByte(line, ' ')+1:]) == "1" {
+		if strings.HasPrefix(line, ownerMetric+"{") && strings.Contains(line, `pipeline="`+pipeline+`"`) && strings.Contains(line, `loop="`+loop+`"`) &&
+			strings.TrimSpace(line[strings.LastIndexByte(line, ' ')+1:]) == "1" {
 			return true
 		}
 	}
@@ -300,4 +317,4 @@ func (p *engineProc) owns(pipeline string) bool {
 }
 
 // ownerMetric is 1 on the engine that owns a pipeline's source.
-const ownerMetric = "pipewright_source_owner"
+const ownerMetric = "pipewright_source_owned"
