@@ -82,6 +82,13 @@ func newHAWorld(t *testing.T, dir string, scale float64, nats *natstest.Cluster,
 	return h
 }
 
+// logPhase logs a step of the scenario with the simulated time and the
+// calls the simulator saw so far, to read a failure's engine logs against.
+func (h *haWorld) logPhase(format string, args ...any) {
+	h.t.Logf("%s (simulated %s): %s; calls so far: %v", time.Now().UTC().Format(time.RFC3339), h.clock.Now().UTC().Format(time.RFC3339),
+		fmt.Sprintf(format, args...), h.sim.Stats().Calls)
+}
+
 // logEngines logs what each engine wrote to stderr (warnings and errors).
 func (h *haWorld) logEngines() {
 	for i := range h.engines {
