@@ -179,7 +179,8 @@ func assertCallsAlike(t *testing.T, got, single map[string]int, ops []string) {
 }
 
 // nextEdge returns the first time at or after t half way between two
-// multiples of 5 minutes (the sources' ticks are multiples of 5 minutes).
+// multiples of 5 minutes: scheduled ticks (the hourly reconcile) fall on
+// multiples of their interval, far from such an edge.
 func nextEdge(t time.Time) time.Time {
 	e := t.Truncate(5 * time.Minute).Add(150 * time.Second)
 	if e.Before(t) {
