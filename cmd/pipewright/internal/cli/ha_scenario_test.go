@@ -131,7 +131,7 @@ func TestHA_three_engines_on_a_NATS_cluster_do_the_work_of_one(t *testing.T) {
 	})
 	t.Run("the listings on Amazon follow Sage's stock and prices", func(t *testing.T) {
 		if !feedsSurviveFailover {
-			t.Skip("the spapi.feed sink stops sending feeds after a NATS node failover (see feedsSurviveFailover)")
+			t.Skip("the spapi.feed sink stops sending feeds after the failovers (see feedsSurviveFailover)")
 		}
 		inventory := ha.checkInventory(20 * time.Minute)
 		prices := ha.settle("prices", ha.checkPrices)
