@@ -55,3 +55,11 @@ func resumeDemoClock(dataDir string, scale float64) (clock *component.ScaledCloc
 		<-stopped
 	}
 }
+
+// sharedDemoClock returns run's accelerated clock when it starts from a
+// given origin (-time-origin): the clock read origin at that instant of
+// real time and has run scale times faster since, so every engine (and a
+// simulator) given the same origin and scale reads the same time.
+func sharedDemoClock(origin time.Time, scale float64) *component.ScaledClock {
+	return component.NewScaledClock(origin.Add(time.Duration(float64(time.Since(origin))*scale)), scale)
+}

@@ -8,3 +8,7 @@ var OneLine = oneLine
 
 // ResumeDemoClock exposes run's accelerated clock to the black-box tests.
 var ResumeDemoClock = resumeDemoClock
+
+// SharedDemoClock exposes run's accelerated clock from a shared origin to
+// the black-box tests.
+var SharedDemoClock = sharedDemoClock

@@ -49,6 +49,15 @@ func startProc(t *testing.T, dir, data string, env ...string) *engineProc {
 // startProcArgs is startProc with extra flags for run.
 func startProcArgs(t *testing.T, dir, data string, args []string, env ...string) *engineProc {
 	t.Helper()
+	p := launchProc(t, dir, data, args, env...)
+	p.waitHealthy(t)
+	return p
+}
+
+// launchProc starts the engine and returns at once: engines launched one
+// after the other this way start at the same moment.
+func launchProc(t *testing.T, dir, data string, args []string, env ...string) *engineProc {
+	t.Helper()
 	p := &engineProc{addr: freeAddr(t), stderr: &componenttest.SyncBuffer{}, exited: make(chan struct{})}
 	args = append(append([]string{"run", "-listen", p.addr, "-data", data, "-workers", "8"}, args...), dir)
 	p.cmd = exec.Command(os.Args[0], args...)
@@ -60,6 +69,13 @@ func startProcArgs(t *testing.T, dir, data string, args []string, env ...string)
 		close(p.exited)
 	}()
 	t.Cleanup(p.kill)
+	return p
+}
+
+// waitHealthy waits until the engine answers /healthz, and fails the test
+// if it exits first.
+func (p *engineProc) waitHealthy(t *testing.T) {
+	t.Helper()
 	componenttest.WaitFor(t, "the engine to answer /healthz", func() bool {
 		select {
 		case <-p.exited:
@@ -73,7 +89,6 @@ func startProcArgs(t *testing.T, dir, data string, args []string, env ...string)
 		resp.Body.Close()
 		return true
 	})
-	return p
 }
 
 // kill ends the process with SIGKILL (if it still runs) and waits for it.

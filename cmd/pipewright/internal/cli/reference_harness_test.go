@@ -29,8 +29,12 @@ const referenceDir = "../../../../pipelines/sage500-amazon"
 type world struct {
 	t *testing.T
 	// dir is the directory run (default: the reference directory).
-	dir    string
-	clock  component.Clock
+	dir   string
+	clock component.Clock
+	// origin is the real time at which clock read the real time: engine
+	// processes run -time-origin origin to share it.
+	origin time.Time
+	scale  float64
 	sim    *simulator.Server
 	env    map[string]string
 	dbPath string
@@ -53,7 +57,9 @@ const hookToken = "e2e-hook-token"
 func newWorld(t *testing.T, scale float64, faults simulator.Faults) *world {
 	t.Helper()
 	tmp := t.TempDir()
-	w := &world{t: t, dir: referenceDir, clock: component.NewScaledClock(time.Now(), scale), data: filepath.Join(tmp, "data"), dbPath: filepath.Join(tmp, "sage500.db")}
+	origin := time.Now()
+	w := &world{t: t, dir: referenceDir, clock: component.NewScaledClock(origin, scale), origin: origin, scale: scale,
+		data: filepath.Join(tmp, "data"), dbPath: filepath.Join(tmp, "sage500.db")}
 	listen := freeAddr(t)
 	w.hook = "http://" + listen + "/hooks/amazon/orders"
 	cfg := simulator.DefaultConfig()

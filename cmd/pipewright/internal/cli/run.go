@@ -52,6 +52,7 @@ Examples:
 			format := fs.String("log-format", "json", "log format: json or text")
 			logMessages := fs.Bool("log-messages", false, "log one line per message a sink completed (demos; too much for busy production)")
 			timeScale := fs.Float64("time-scale", 1, "run the engine clock this many times faster than real time (demos and tests only)")
+			timeOrigin := fs.String("time-origin", "", "with -time-scale: the instant (RFC 3339) the accelerated clock started at, reading the real time then; engines given the same origin and scale share one clock (empty: resume the data directory's clock)")
 			watch := fs.Duration("watch", 2*time.Second, "poll the directory for changes this often and reload (0: reload on SIGHUP or 'pipewright reload' only)")
 			return func(args []string) error {
 				if len(args) != 1 {
@@ -86,7 +87,18 @@ Examples:
 				defer signal.Stop(hup)
 				opts := service.Options{Project: p, DataDir: *data, Listen: *listen, Logger: logger, Workers: *workers, LogMessages: *logMessages,
 					Load: e.loadProject, WatchEvery: *watch, ReloadOn: hup, Addons: []service.Addon{console.New(), alerts.New()}}
-				if *timeScale != 1 {
+				var origin time.Time
+				if *timeOrigin != "" {
+					if origin, err = time.Parse(time.RFC3339Nano, *timeOrigin); err != nil {
+						return usagef("bad -time-origin %q: want an RFC 3339 time", *timeOrigin)
+					}
+				}
+				switch {
+				case !origin.IsZero():
+					opts.Clock = sharedDemoClock(origin, *timeScale)
+					logger.Warn("the engine clock runs faster than real time (demo mode) from a shared origin",
+						"time_scale", *timeScale, "origin", origin.UTC().Format(time.RFC3339Nano), "now", opts.Clock.Now().UTC().Format(time.RFC3339))
+				case *timeScale != 1:
 					clock, stopClock := resumeDemoClock(cmp.Or(*data, p.DataDir, "data"), *timeScale)
 					defer stopClock()
 					opts.Clock = clock
