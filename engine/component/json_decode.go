@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -16,10 +17,20 @@ import (
 // other numbers become decimal.Decimal when they fit its 19 digits (exactly as
 // written, so "12.30" keeps its scale) and float64 otherwise. Trailing
 // non-space bytes are an error.
+//
+// The strings of the result (object keys, and string values without
+// escapes) share the memory of one copy of data: a value of the result
+// that is kept holds the whole copy.
 func DecodeJSON(data []byte) (any, error) {
-	d := decoder{data: data}
+	pairs := pairPool.Get().(*[]pair)
+	d := decoder{data: data, src: string(data), pairs: (*pairs)[:0]}
 	d.skipSpace()
 	v, err := d.value(0)
+	if cap(d.pairs) <= maxPooledPairs {
+		clear(d.pairs[:cap(d.pairs)]) // drop references to the values before reuse
+		*pairs = d.pairs[:0]
+		pairPool.Put(pairs)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -34,7 +45,23 @@ const maxDepth = 1000
 
 type decoder struct {
 	data []byte
+	src  string // data as a string, that strings of the result are cut from
 	pos  int
+	// pairs holds the members of the objects being decoded (the innermost
+	// last), so that each map is made at its final size.
+	pairs []pair
+}
+
+// pairPool holds the decoders' member stacks between documents.
+var pairPool = sync.Pool{New: func() any { s := make([]pair, 0, 64); return &s }}
+
+// maxPooledPairs bounds the member stacks kept for reuse.
+const maxPooledPairs = 4096
+
+// pair is an object member.
+type pair struct {
+	key string
+	val any
 }
 
 // SyntaxError is a JSON syntax error at a byte offset.
@@ -99,12 +126,12 @@ func (d *decoder) literal(word string) error {
 
 func (d *decoder) object(depth int) (any, error) {
 	d.pos++ // '{'
-	m := make(map[string]any)
 	d.skipSpace()
 	if d.pos < len(d.data) && d.data[d.pos] == '}' {
 		d.pos++
-		return m, nil
+		return map[string]any{}, nil
 	}
+	base := len(d.pairs) // an error abandons the decoder, pairs and all
 	for {
 		d.skipSpace()
 		if d.pos >= len(d.data) || d.data[d.pos] != '"' {
@@ -124,7 +151,7 @@ func (d *decoder) object(depth int) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		m[k] = v
+		d.pairs = append(d.pairs, pair{k, v})
 		d.skipSpace()
 		if d.pos >= len(d.data) {
 			return nil, d.errorf("unexpected end of input in an object")
@@ -134,6 +161,12 @@ func (d *decoder) object(depth int) (any, error) {
 			d.pos++
 		case '}':
 			d.pos++
+			members := d.pairs[base:]
+			m := make(map[string]any, len(members))
+			for _, p := range members {
+				m[p.key] = p.val
+			}
+			d.pairs = d.pairs[:base]
 			return m, nil
 		default:
 			return nil, d.errorf("want ',' or '}' in an object")
@@ -202,7 +235,7 @@ func (d *decoder) number() (any, error) {
 			return nil, d.errorf("invalid number: no exponent digits")
 		}
 	}
-	text := string(d.data[start:d.pos])
+	text := d.src[start:d.pos]
 	if integral {
 		if n, err := strconv.ParseInt(text, 10, 64); err == nil {
 			return n, nil
@@ -268,12 +301,12 @@ func (d *decoder) str() (string, error) {
 		c := d.data[d.pos]
 		switch {
 		case c == '"':
-			s := d.data[start:d.pos]
+			s := d.src[start:d.pos]
 			d.pos++
-			if !utf8.Valid(s) {
-				return string([]rune(string(s))), nil // invalid bytes become U+FFFD
+			if !utf8.ValidString(s) {
+				return string([]rune(s)), nil // invalid bytes become U+FFFD
 			}
-			return string(s), nil
+			return s, nil
 		case c == '\\':
 			return d.strEscaped(start)
 		case c < 0x20:

@@ -12,7 +12,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/pipewright/pipewright/connectors/file"
 	"github.com/pipewright/pipewright/engine/config"
+	"github.com/pipewright/pipewright/engine/registry"
 	"github.com/pipewright/pipewright/engine/service"
 )
 
@@ -28,10 +30,12 @@ func BenchmarkEngine_order_workload(b *testing.B) {
 	gen.Stderr = os.Stderr
 	require.NoError(b, gen.Run())
 	n := 50000
+	reg, err := registry.New(file.Factories()...)
+	require.NoError(b, err)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		data := filepath.Join(tmp, "data", time.Now().Format("150405.000000"))
-		p, err := config.Load(dir, config.Options{Registry: testRegistry(b, newTarget()), LookupEnv: func(k string) (string, bool) {
+		p, err := config.Load(dir, config.Options{Registry: reg, LookupEnv: func(k string) (string, bool) {
 			switch k {
 			case "BENCH_INPUT":
 				return input, true
