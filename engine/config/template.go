@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 
@@ -27,28 +28,63 @@ type tnode struct {
 	node     *yaml.Node // the node it was compiled from
 }
 
-// Eval builds the output for one message.
+// Eval builds the output for one message. An error names where in the
+// template it happened (ShipTo.City, Lines[0]).
 func (t *Template) Eval(a *expr.Activation) (any, error) {
-	return t.root.eval(a, "")
+	v, err := t.root.eval(a)
+	if err != nil {
+		return nil, err.(*templateError).located()
+	}
+	return v, nil
 }
 
-func (n *tnode) eval(a *expr.Activation, path string) (any, error) {
+// templateError is the error of a leaf with the path up to it, built on
+// the way back up (in reverse), so that evaluating builds no paths.
+type templateError struct {
+	rev []string // ".key" or "[i]", innermost first
+	err error
+}
+
+func (e *templateError) Error() string { return e.located().Error() }
+func (e *templateError) Unwrap() error { return e.err }
+
+// located is the error as "path: error", or the error alone at the root.
+func (e *templateError) located() error {
+	if len(e.rev) == 0 {
+		return e.err
+	}
+	var path strings.Builder
+	for i := len(e.rev) - 1; i >= 0; i-- {
+		seg := e.rev[i]
+		if path.Len() == 0 {
+			seg = strings.TrimPrefix(seg, ".")
+		}
+		path.WriteString(seg)
+	}
+	return fmt.Errorf("%s: %w", path.String(), e.err)
+}
+
+// within adds a path segment to an error from a child node.
+func within(err error, seg string) error {
+	e := err.(*templateError)
+	e.rev = append(e.rev, seg)
+	return e
+}
+
+func (n *tnode) eval(a *expr.Activation) (any, error) {
 	switch {
 	case n.prog != nil:
 		v, err := n.prog.Eval(a)
 		if err != nil {
-			if path == "" {
-				return nil, err
-			}
-			return nil, fmt.Errorf("%s: %w", path, err)
+			return nil, &templateError{err: err}
 		}
 		return v, nil
 	case n.isObj:
 		m := make(map[string]any, len(n.keys))
 		for i, k := range n.keys {
-			v, err := n.vals[i].eval(a, joinPath(path, k))
+			v, err := n.vals[i].eval(a)
 			if err != nil {
-				return nil, err
+				return nil, within(err, "."+k)
 			}
 			m[k] = v
 		}
@@ -56,9 +92,9 @@ func (n *tnode) eval(a *expr.Activation, path string) (any, error) {
 	case n.isArr:
 		l := make([]any, len(n.items))
 		for i, it := range n.items {
-			v, err := it.eval(a, fmt.Sprintf("%s[%d]", path, i))
+			v, err := it.eval(a)
 			if err != nil {
-				return nil, err
+				return nil, within(err, fmt.Sprintf("[%d]", i))
 			}
 			l[i] = v
 		}
@@ -97,11 +133,4 @@ func (n *tnode) valueType() expr.ValueType {
 		return expr.TypeDyn
 	}
 	return expr.TypeOf(n.lit)
-}
-
-func joinPath(path, key string) string {
-	if path == "" {
-		return key
-	}
-	return path + "." + key
 }
