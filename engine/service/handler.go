@@ -34,11 +34,11 @@ func (p *pipelineRunner) handle(wm *message.Message) error {
 // newDelivery reads a stream message. A message that cannot be decoded is
 // returned raw, with the error.
 func newDelivery(wm *message.Message) (*policy.Delivery, error) {
-	delivered, _ := strconv.Atoi(wm.Metadata.Get(metaDelivered))
-	seq, _ := strconv.ParseUint(wm.Metadata.Get(transport.MetaStreamSeq), 10, 64)
-	from, _ := strconv.Atoi(wm.Metadata.Get(transport.MetaResumeStep))
-	d := &policy.Delivery{Seq: seq, Delivered: max(delivered, 1), Attempt: 1,
-		Start: policy.Start{Step: from, Sink: wm.Metadata.Get(metaResumeSink)}}
+	delivered := metaUint(wm, metaDelivered)
+	seq := metaUint(wm, transport.MetaStreamSeq)
+	from := metaUint(wm, transport.MetaResumeStep)
+	d := &policy.Delivery{Seq: seq, Delivered: max(int(delivered), 1), Attempt: 1,
+		Start: policy.Start{Step: int(from), Sink: wm.Metadata.Get(metaResumeSink)}}
 	msg, err := transport.FromWire(wm)
 	if err != nil {
 		d.Msg = &component.Message{ID: wm.UUID, Metadata: map[string]string(wm.Metadata), Body: string(wm.Payload)}
@@ -47,6 +47,18 @@ func newDelivery(wm *message.Message) (*policy.Delivery, error) {
 	delete(msg.Metadata, metaResumeSink)
 	d.Msg = msg
 	return d, nil
+}
+
+// metaUint is the number in a metadata entry; 0 when it is absent (most
+// are, on a first delivery: checked first, as a failed parse allocates its
+// error) or not a number.
+func metaUint(wm *message.Message, key string) uint64 {
+	s := wm.Metadata.Get(key)
+	if s == "" {
+		return 0
+	}
+	n, _ := strconv.ParseUint(s, 10, 64)
+	return n
 }
 
 // process runs a delivery through the steps and sinks. What the sinks

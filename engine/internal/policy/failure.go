@@ -58,6 +58,9 @@ func (fs Failures) Error() string {
 
 // FailuresOf returns the failures err holds (none for nil or another error).
 func FailuresOf(err error) Failures {
+	if err == nil {
+		return nil // without a search that allocates
+	}
 	var fs Failures
 	errors.As(err, &fs)
 	return fs
