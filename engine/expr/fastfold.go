@@ -42,6 +42,9 @@ type foldShape struct {
 	// native is the body when it can be evaluated from the element's Go
 	// value (inplace.go), else nil.
 	native *nativeBody
+	// object is the body when it is an object literal whose elements are
+	// built as Go maps (fastfold_object.go), else nil.
+	object *objectBody
 	// root marks the comprehension that is the whole expression.
 	root bool
 }
@@ -76,6 +79,9 @@ func foldShapes(checked *ast.AST) map[int64]foldShape {
 		if shape.filterID == 0 && shape.iter2 == "" {
 			shape.native = nativeBodyOf(checked, body, shape.iter1, shape.kind)
 		}
+		if shape.kind == mapFold && shape.root {
+			shape.object = objectBodyOf(body)
+		}
 		shapes[e.ID()] = shape
 	})
 	return shapes
@@ -106,7 +112,8 @@ func isFalse(e ast.Expr) bool { return e.Kind() == ast.LiteralKind && e.AsLitera
 // newFastFold plans a fold of the given shape from its planned parts, or
 // returns nil when a part is missing.
 func newFastFold(fold interpreter.InterpretableV2, shape foldShape, planned map[int64]interpreter.InterpretableV2) interpreter.InterpretableV2 {
-	f := &fastFold{InterpretableV2: fold, shape: shape, rng: planned[shape.rangeID], body: planned[shape.body]}
+	f := &fastFold{InterpretableV2: fold, shape: shape, rng: planned[shape.rangeID], body: planned[shape.body],
+		objectVals: objectVals(shape.object, planned)}
 	if shape.filterID != 0 {
 		if f.filter = planned[shape.filterID]; f.filter == nil {
 			return nil
@@ -123,6 +130,9 @@ type fastFold struct {
 	interpreter.InterpretableV2 // CEL's fold, for other ranges
 	shape                       foldShape
 	rng, filter, body           interpreter.InterpretableV2
+	// objectVals are the planned values of an object body, when the fold
+	// builds its elements as Go maps.
+	objectVals []interpreter.InterpretableV2
 }
 
 // Exec implements interpreter.InterpretableV2.
@@ -156,7 +166,11 @@ func (f *fastFold) Exec(frame *interpreter.ExecutionFrame) ref.Val {
 				continue
 			}
 		}
-		if failed == nil {
+		switch {
+		case failed != nil:
+		case f.objectVals != nil:
+			failed = acc.addObject(f.shape.object.keys, f.objectVals, child)
+		default:
 			failed = acc.add(f.body.Exec(child))
 		}
 	}

@@ -37,15 +37,50 @@ func TestFastPaths_replace_the_common_comprehensions(t *testing.T) {
 	env, err := NewEnv(Options{})
 	require.NoError(t, err)
 	for src, want := range map[string]string{
-		`msg.items.map(i, i.sku)`:       "*expr.fastFold",
-		`msg.items.sum(i, money(i.p))`:  "*expr.fastFold",
-		`msg.items.filter(i, i.q > 1)`:  "*expr.fastFold",
-		`cel.bind(x, msg.items, x)`:     "*expr.fastBind",
-		`msg.items.exists(i, i.q == 1)`: "*interpreter.evalFold",
+		`msg.items.map(i, i.sku)`:          "*expr.fastFold",
+		`msg.items.sum(i, money(i.p))`:     "*expr.fastFold",
+		`msg.items.filter(i, i.q > 1)`:     "*expr.fastFold",
+		`cel.bind(x, msg.items, x)`:        "*expr.fastBind",
+		`msg.items.exists(i, i.q == 1)`:    "*interpreter.evalFold",
+		`msg.items.map(i, {"sku": i.sku})`: "*expr.fastFold",
 	} {
 		t.Run(src, func(t *testing.T) {
 			checked, types := planned(t, env, src)
 			assert.Equal(t, want, types[checked.NativeRep().Expr().ID()])
+		})
+	}
+}
+
+func TestFastPaths_build_object_bodies_as_Go_maps(t *testing.T) {
+	env, err := NewEnv(Options{})
+	require.NoError(t, err)
+	for src, want := range map[string]bool{
+		`msg.items.map(i, {"sku": i.sku, "n": 1})`:                     true,
+		`msg.items.transformList(n, i, {"n": n, "sku": i.sku.trim()})`: true,
+		`msg.items.map(i, {"sku": i.sku}).size()`:                      false, // not the result
+		`msg.items.map(i, {i.sku: 1})`:                                 false, // a key that is not a literal
+		`msg.items.map(i, {"sku": i.sku, ?"o": optional.of(1)})`:       false, // an optional entry
+		`msg.items.map(i, [i.sku])`:                                    false,
+	} {
+		t.Run(src, func(t *testing.T) {
+			checked, iss := env.compileAST(src)
+			require.NoError(t, iss.Err())
+			var fold *fastFold // the fold that gives the result
+			dec := planDecorator(checked.NativeRep(), true)
+			_, err := env.cel.Program(checked, cel.CustomDecoratorV2(func(i interpreter.InterpretableV2) (interpreter.InterpretableV2, error) {
+				i, err := dec(i)
+				if f, ok := i.(*fastFold); ok && f.shape.root {
+					fold = f
+				}
+				return i, err
+			}))
+			require.NoError(t, err)
+			if !want {
+				assert.True(t, fold == nil || fold.objectVals == nil)
+				return
+			}
+			require.NotNil(t, fold)
+			assert.NotNil(t, fold.objectVals)
 		})
 	}
 }
