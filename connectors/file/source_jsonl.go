@@ -30,8 +30,7 @@ func (s *source) jsonLine(ctx context.Context, rec record, b *batcher) error {
 		return nil
 	}
 	if s.cfg.ID.IsZero() {
-		if !json.Valid(line) {
-			_, err := component.DecodeJSON(line) // for the position of the mistake
+		if err := component.CheckJSON(line); err != nil {
 			return b.reject(ctx, rec, err)
 		}
 		raw := bytes.Clone(line) // passed on as read, not decoded here

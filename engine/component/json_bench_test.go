@@ -1,6 +1,7 @@
 package component_test
 
 import (
+	"encoding/json"
 	"os"
 	"testing"
 
@@ -35,6 +36,34 @@ func BenchmarkEncodeJSON_order(b *testing.B) {
 	for b.Loop() {
 		if _, err := component.EncodeJSON(v); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCheckJSON_order checks one order as the file source checks
+// every JSON line it passes on.
+func BenchmarkCheckJSON_order(b *testing.B) {
+	data, err := os.ReadFile("testdata/order.json")
+	require.NoError(b, err)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := component.CheckJSON(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCheckJSON_order_encoding_json is BenchmarkCheckJSON_order
+// with encoding/json's Valid, which the file source used before.
+func BenchmarkCheckJSON_order_encoding_json(b *testing.B) {
+	data, err := os.ReadFile("testdata/order.json")
+	require.NoError(b, err)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if !json.Valid(data) {
+			b.Fatal("invalid")
 		}
 	}
 }

@@ -24,13 +24,28 @@ import (
 func DecodeJSON(data []byte) (any, error) {
 	pairs := pairPool.Get().(*[]pair)
 	d := decoder{data: data, src: string(data), pairs: (*pairs)[:0]}
-	d.skipSpace()
-	v, err := d.value(0)
+	v, err := d.document()
 	if cap(d.pairs) <= maxPooledPairs {
 		clear(d.pairs[:cap(d.pairs)]) // drop references to the values before reuse
 		*pairs = d.pairs[:0]
 		pairPool.Put(pairs)
 	}
+	return v, err
+}
+
+// CheckJSON reports whether DecodeJSON accepts data, with DecodeJSON's
+// error when it does not, without building the value: what a source that
+// passes JSON on as read checks.
+func CheckJSON(data []byte) error {
+	d := decoder{data: data, check: true}
+	_, err := d.document()
+	return err
+}
+
+// document decodes data as one value with nothing but spaces around it.
+func (d *decoder) document() (any, error) {
+	d.skipSpace()
+	v, err := d.value(0)
 	if err != nil {
 		return nil, err
 	}
@@ -50,6 +65,9 @@ type decoder struct {
 	// pairs holds the members of the objects being decoded (the innermost
 	// last), so that each map is made at its final size.
 	pairs []pair
+	// check only checks the syntax and the numbers' range: values are
+	// not built (and src is empty).
+	check bool
 }
 
 // pairPool holds the decoders' member stacks between documents.
@@ -151,7 +169,9 @@ func (d *decoder) object(depth int) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		d.pairs = append(d.pairs, pair{k, v})
+		if !d.check {
+			d.pairs = append(d.pairs, pair{k, v})
+		}
 		d.skipSpace()
 		if d.pos >= len(d.data) {
 			return nil, d.errorf("unexpected end of input in an object")
@@ -161,6 +181,9 @@ func (d *decoder) object(depth int) (any, error) {
 			d.pos++
 		case '}':
 			d.pos++
+			if d.check {
+				return nil, nil
+			}
 			members := d.pairs[base:]
 			m := make(map[string]any, len(members))
 			for _, p := range members {
@@ -176,7 +199,10 @@ func (d *decoder) object(depth int) (any, error) {
 
 func (d *decoder) array(depth int) (any, error) {
 	d.pos++ // '['
-	a := make([]any, 0, 4)
+	var a []any
+	if !d.check {
+		a = make([]any, 0, 4)
+	}
 	d.skipSpace()
 	if d.pos < len(d.data) && d.data[d.pos] == ']' {
 		d.pos++
@@ -188,7 +214,9 @@ func (d *decoder) array(depth int) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		a = append(a, v)
+		if !d.check {
+			a = append(a, v)
+		}
 		d.skipSpace()
 		if d.pos >= len(d.data) {
 			return nil, d.errorf("unexpected end of input in an array")
@@ -235,7 +263,15 @@ func (d *decoder) number() (any, error) {
 			return nil, d.errorf("invalid number: no exponent digits")
 		}
 	}
-	text := d.src[start:d.pos]
+	var text string
+	switch {
+	case d.check && integral && d.pos-start <= 18:
+		return nil, nil // fits an int64
+	case d.check:
+		text = string(d.data[start:d.pos])
+	default:
+		text = d.src[start:d.pos]
+	}
 	if integral {
 		if n, err := strconv.ParseInt(text, 10, 64); err == nil {
 			return n, nil
@@ -301,8 +337,11 @@ func (d *decoder) str() (string, error) {
 		c := d.data[d.pos]
 		switch {
 		case c == '"':
-			s := d.src[start:d.pos]
 			d.pos++
+			if d.check {
+				return "", nil
+			}
+			s := d.src[start : d.pos-1]
 			if !utf8.ValidString(s) {
 				return string([]rune(s)), nil // invalid bytes become U+FFFD
 			}

@@ -2,6 +2,7 @@ package component_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -72,6 +73,7 @@ func FuzzJSON_round_trip(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		v, err := component.DecodeJSON(data)
+		require.Equal(t, err, component.CheckJSON(data), "CheckJSON agrees with DecodeJSON")
 		var std any
 		stdErr := json.Unmarshal(data, &std)
 		if (err == nil) != (stdErr == nil) {
@@ -86,4 +88,25 @@ func FuzzJSON_round_trip(f *testing.F) {
 		require.NoError(t, json.Unmarshal(out, &back), "output is not JSON: %s", out)
 		assert.Equal(t, std, back, "the value changed on the way through")
 	})
+}
+
+func TestCheckJSON_accepts_what_DecodeJSON_accepts(t *testing.T) {
+	for _, in := range []string{
+		// accepted
+		`42`, `-7`, `12.30`, `1.5e2`, `92233720368547758080`, `-999999999999999999`, `0.12345678901234567890123`,
+		`"a\"b\\c\n\u00e9\ud83d\ude00"`, `"\ud83d!"`, "\"\xff\"", `{"a":[1,true,null,"x"],"b":{}}`, " \n[ 1 , 2 ]\t", `[]`, `{}`,
+		// refused
+		``, `{`, `[1,]`, `{"a" 1}`, `01`, `1.`, `"abc`, `tru`, `{"a":1} x`, "\"a\x01\"", `"\x"`, `-`, `1e`, `1e400`, `{"a":1e999}`,
+		strings.Repeat("[", 1002) + strings.Repeat("]", 1002),
+	} {
+		t.Run(in, func(t *testing.T) {
+			_, want := component.DecodeJSON([]byte(in))
+			got := component.CheckJSON([]byte(in))
+			if want == nil {
+				assert.NoError(t, got)
+				return
+			}
+			assert.Equal(t, want, got, "the same error, at the same offset")
+		})
+	}
 }
