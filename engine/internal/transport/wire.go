@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"encoding/json"
 	"fmt"
 
 	"github.com/ThreeDotsLabs/watermill/message"
@@ -24,13 +25,18 @@ const (
 
 // ToWire encodes a message: the body as JSON payload, metadata as headers,
 // vars (when any) as JSON in a metadata entry. The watermill UUID is the
-// message ID, which the publisher sends as Nats-Msg-Id.
+// message ID, which the publisher sends as Nats-Msg-Id. A json.RawMessage
+// body (JSON a source passes on as read) is the payload as it is, not a
+// copy.
 func ToWire(m *component.Message) (*message.Message, error) {
-	payload, err := component.EncodeJSON(m.Body)
-	if err != nil {
-		return nil, component.Permanentf("encoding message %s: %v", m.ID, err)
+	payload, raw := m.Body.(json.RawMessage)
+	if !raw {
+		var err error
+		if payload, err = component.EncodeJSON(m.Body); err != nil {
+			return nil, component.Permanentf("encoding message %s: %v", m.ID, err)
+		}
 	}
-	wm := message.NewMessage(m.ID, payload)
+	wm := message.NewMessage(m.ID, message.Payload(payload))
 	for k, v := range m.Metadata {
 		wm.Metadata.Set(k, v)
 	}
