@@ -80,7 +80,11 @@ func foldShapes(checked *ast.AST) map[int64]foldShape {
 			shape.native = nativeBodyOf(checked, body, shape.iter1, shape.kind)
 		}
 		if shape.kind == mapFold && shape.root {
-			shape.object = objectBodyOf(body)
+			elem := shape.iter1
+			if shape.iter2 != "" {
+				elem = shape.iter2
+			}
+			shape.object = objectBodyOf(checked, body, elem)
 		}
 		shapes[e.ID()] = shape
 	})
@@ -156,7 +160,8 @@ func (f *fastFold) Exec(frame *interpreter.ExecutionFrame) ref.Val {
 	// there (`accu + [body]` gives the accumulator's error).
 	var failed ref.Val
 	for i := range n {
-		vars.set(i, rng.at(i))
+		elem := rng.at(i)
+		vars.set(i, elem)
 		if f.filter != nil {
 			keep := f.filter.Exec(child)
 			if keep != types.True {
@@ -169,7 +174,7 @@ func (f *fastFold) Exec(frame *interpreter.ExecutionFrame) ref.Val {
 		switch {
 		case failed != nil:
 		case f.objectVals != nil:
-			failed = acc.addObject(f.shape.object.keys, f.objectVals, child)
+			failed = acc.addObject(f.shape.object, f.objectVals, elem, child)
 		default:
 			failed = acc.add(f.body.Exec(child))
 		}

@@ -16,20 +16,27 @@ import (
 //	items.transformList(n, i, {"LineNum": n + 1, "ItemCode": i.SellerSKU, ...})
 //
 // builds each element as a map[string]any from the values of the entries,
-// instead of a CEL map that is then converted entry by entry. The entries
-// are evaluated in order and the first error is the element's, as CEL's
-// map literal does (pipewright evaluates no unknowns).
+// instead of a CEL map that is then converted entry by entry. An entry that
+// only reads a field of a message's own element, possibly through money()
+// (inplace.go), takes the Go value; others, and those whose field is
+// missing or not what they expect, are evaluated by CEL. The entries are
+// evaluated in order and the first error is the element's, as CEL's map
+// literal does (pipewright evaluates no unknowns).
 
 // objectBody is an object literal body: its keys and the ids of its
 // values.
 type objectBody struct {
 	keys   []string
 	valIDs []int64
+	// native holds, per entry, its value when evaluated from the Go
+	// element (inplace.go), else nil.
+	native []*nativeBody
 }
 
 // objectBodyOf recognises an object literal whose keys are distinct string
-// literals and whose entries are not optional, or returns nil.
-func objectBodyOf(body ast.Expr) *objectBody {
+// literals and whose entries are not optional, or returns nil. elem is the
+// variable holding the element.
+func objectBodyOf(checked *ast.AST, body ast.Expr, elem string) *objectBody {
 	if body.Kind() != ast.MapKind {
 		return nil
 	}
@@ -51,6 +58,7 @@ func objectBodyOf(body ast.Expr) *objectBody {
 		seen[string(key)] = true
 		o.keys = append(o.keys, string(key))
 		o.valIDs = append(o.valIDs, entry.Value().ID())
+		o.native = append(o.native, nativeBodyOf(checked, entry.Value(), elem, mapFold))
 	}
 	return o
 }
@@ -70,11 +78,18 @@ func objectVals(o *objectBody, planned map[int64]interpreter.InterpretableV2) []
 	return vals
 }
 
-// addObject adds the object the body builds for one element, or returns
-// the error to stop with (as add does for the body's CEL value).
-func (a *foldAcc) addObject(keys []string, vals []interpreter.InterpretableV2, frame *interpreter.ExecutionFrame) ref.Val {
+// addObject adds the object the body builds for elem, or returns the
+// error to stop with (as add does for the body's CEL value).
+func (a *foldAcc) addObject(o *objectBody, vals []interpreter.InterpretableV2, elem any, frame *interpreter.ExecutionFrame) ref.Val {
+	keys := o.keys
 	m := make(map[string]any, len(keys))
 	for i, val := range vals {
+		if nb := o.native[i]; nb != nil {
+			if v, ok := nb.goValue(elem); ok {
+				m[keys[i]] = v
+				continue
+			}
+		}
 		v := val.Exec(frame)
 		if types.IsUnknownOrError(v) {
 			return v
@@ -87,4 +102,22 @@ func (a *foldAcc) addObject(keys []string, vals []interpreter.InterpretableV2, f
 	}
 	a.values = append(a.values, m)
 	return nil
+}
+
+// goValue evaluates a one-term body for elem as a message value; false
+// means "let CEL do it".
+func (b *nativeBody) goValue(elem any) (any, bool) {
+	switch t := b.terms[0]; {
+	case t.dec != nil:
+		return b.decimal(elem)
+	case t.unary == nil:
+		return walk(elem, t.path)
+	default:
+		val, ok := t.value(elem)
+		if !ok {
+			return nil, false
+		}
+		v, err := toValue(val)
+		return v, err == nil
+	}
 }
