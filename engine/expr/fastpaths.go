@@ -14,6 +14,9 @@ import (
 //     list append to a slice or add decimals, without CEL's general fold;
 //   - inplace.go: fold bodies that only read fields of the element, possibly
 //     through money(), are evaluated from the Go values;
+//   - fastfold_object.go: a fold giving the result whose body is an object
+//     literal builds each element as a Go map, its field-reading entries
+//     from the Go values;
 //   - bind.go: cel.bind binds its variable without a fold.
 //
 // They are on unless Options.Plain is set, and only for programs without
