@@ -29,7 +29,9 @@ type SinkConfig struct {
 	Sync bool `yaml:"sync"`
 	// CEL expression giving a message's key: the sink then writes each key
 	// once (idempotent), skipping keys already in the file. Evaluated on the
-	// body as it is written, so it can only use msg.
+	// body as it is written, so it can only use msg. Without a key, the sink
+	// writes each message id once (a redelivery after a lost
+	// acknowledgement is dropped) within transport.sink_dedup_window.
 	Key component.Expr `yaml:"key"`
 }
 
@@ -55,7 +57,9 @@ func (f sinkFactory) CreateSink(_ context.Context, set component.SinkSettings, c
 		path = filepath.Join(set.DataDir, path)
 	}
 	fs := &fileSink{path: path, sync: c.Sync, open: f.open, log: set.Logger}
-	if !c.Key.IsZero() {
+	if c.Key.IsZero() {
+		fs.repeats = component.NewRepeats(set)
+	} else {
 		fs.key, fs.keys = &c.Key, map[string]bool{}
 	}
 	return fs, nil
@@ -70,7 +74,8 @@ type fileSink struct {
 	path    string
 	sync    bool
 	key     *component.Expr
-	keys    map[string]bool // written keys, when key is set
+	keys    map[string]bool    // written keys, when key is set
+	repeats *component.Repeats // without a key: drops message ids written before
 	open    openFunc
 	log     *slog.Logger
 	mu      sync.Mutex
@@ -180,7 +185,9 @@ func (s *fileSink) Write(ctx context.Context, batch []*component.Message) error 
 		}
 	}
 	if s.key == nil {
-		return s.writeBatch(batch)
+		return s.repeats.Write(ctx, batch, func(_ context.Context, batch []*component.Message) error {
+			return s.writeBatch(batch)
+		})
 	}
 	batch, m := s.dedupe(ctx, batch)
 	written := s.writeBatch(batch)

@@ -75,6 +75,7 @@ type Engine struct {
 	conn    *transport.Conn
 	js      jetstream.JetStream
 	stateKV jetstream.KeyValue
+	seenKV  jetstream.KeyValue // message ids sinks completed (component.SeenIDs)
 	replays jetstream.KeyValue
 	shared  *transport.Shared
 	// leases decide which instance polls each source loop; sharedKV is

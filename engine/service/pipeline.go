@@ -163,6 +163,14 @@ func (p *pipelineRunner) lookup(ctx context.Context, q config.LookupQuery) (any,
 // negative acknowledgements. It has a connection of its own, which it
 // drains when the router closes it (so the engine's connection stays open
 // for the sinks' shutdown).
+//
+// Acknowledgements are synchronous (AckSync: the consumer leader confirms
+// each one, or the subscriber logs that it could not): a pipeline's
+// consumer is where its sinks' work is acknowledged, and a fire-and-forget
+// ack lost in a NATS failover means the work is done again. An ack can
+// still be lost (a timeout while the leader changes); the message then
+// comes again after AckWait, and the sinks that are not idempotent by a
+// business key drop it by message id (component.Repeats).
 func (e *Engine) subscribe(pipeline string) (message.Subscriber, error) {
 	durable := e.names.Durable(pipeline)
 	ackWait := e.limits().AckWait
@@ -179,7 +187,7 @@ func (e *Engine) subscribe(pipeline string) (message.Subscriber, error) {
 		CloseTimeout:      ackWait,
 		NakDelay:          pipelineBackoff{e: e, pipeline: pipeline},
 		JetStream: wmnats.JetStreamConfig{
-			AckAsync:         true,
+			AckAsync:         false,
 			DurablePrefix:    durable,
 			SubscribeOptions: []nats.SubOpt{nats.Bind(e.names.Stream(pipeline), durable), nats.ManualAck()},
 		},
