@@ -77,7 +77,7 @@ func (feedFactory) CreateSink(_ context.Context, set component.SinkSettings, cfg
 // buffer and starts the feed loop.
 func (s *feedSink) Start(ctx context.Context) error {
 	var records []*feedRecord
-	if err := loadAll(ctx, s.set.State, feedPrefix, func(_ string, r *feedRecord) { records = append(records, r) }); err != nil {
+	if err := loadAll(ctx, s.set.State, feedPrefix, func(k string, r *feedRecord) { s.keepSeq(k); records = append(records, r) }); err != nil {
 		return fmt.Errorf("spapi.feed: %w", err)
 	}
 	for _, r := range records {
@@ -186,7 +186,8 @@ type feedMessage struct {
 // countBuffer recomputes the buffer statistics from State.
 func (s *feedSink) countBuffer(ctx context.Context) error {
 	count, size, oldest := 0, 0, time.Time{}
-	err := loadAll(ctx, s.set.State, bufPrefix, func(_ string, e *bufEntry) {
+	err := loadAll(ctx, s.set.State, bufPrefix, func(k string, e *bufEntry) {
+		s.keepSeq(k)
 		if count == 0 || e.At.Before(oldest) {
 			oldest = e.At
 		}

@@ -92,6 +92,10 @@ func (r *Repeats) Write(ctx context.Context, batch []*Message, write func(contex
 	}
 	if len(fresh) > 0 {
 		werr := write(ctx, fresh)
+		var be *BatchError
+		if werr != nil && len(fresh) == len(batch) && !errors.As(werr, &be) {
+			return werr // one error for the whole batch, as the sink said it
+		}
 		for k, i := range index {
 			if err := ErrFor(werr, k); err != nil {
 				errs[i] = err
