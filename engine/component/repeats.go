@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -72,22 +73,39 @@ func (r *Repeats) Write(ctx context.Context, batch []*Message, write func(contex
 	errs := map[int]error{}
 	first := map[string]int{} // ID -> index of its first message in batch
 	same := map[int]int{}     // index -> index of an earlier message with its ID
-	var fresh []*Message
-	var index []int // fresh position -> batch position
+	var check []int           // indexes of the first message of each ID
 	for i, m := range batch {
 		if j, ok := first[m.ID]; ok && m.ID != "" {
 			same[i] = j
 			continue
 		}
 		first[m.ID] = i
-		seen, err := r.check(ctx, m.ID)
-		switch {
-		case err != nil:
+		check = append(check, i)
+	}
+	seen := make([]bool, len(batch))
+	var mu sync.Mutex
+	concurrently(len(check), func(k int) {
+		i := check[k]
+		if batch[i].ID == "" {
+			return
+		}
+		ok, err := r.seen.Seen(ctx, batch[i].ID)
+		mu.Lock()
+		defer mu.Unlock()
+		seen[i] = ok
+		if err != nil {
 			errs[i] = err
-		case seen:
-			r.drop(m)
+		}
+	})
+	var fresh []*Message
+	var index []int // fresh position -> batch position
+	for _, i := range check {
+		switch {
+		case errs[i] != nil:
+		case seen[i]:
+			r.drop(batch[i])
 		default:
-			fresh, index = append(fresh, m), append(index, i)
+			fresh, index = append(fresh, batch[i]), append(index, i)
 		}
 	}
 	if len(fresh) > 0 {
@@ -96,13 +114,15 @@ func (r *Repeats) Write(ctx context.Context, batch []*Message, write func(contex
 		if werr != nil && len(fresh) == len(batch) && !errors.As(werr, &be) {
 			return werr // one error for the whole batch, as the sink said it
 		}
+		var done []int
 		for k, i := range index {
 			if err := ErrFor(werr, k); err != nil {
 				errs[i] = err
 			} else {
-				r.record(ctx, batch[i])
+				done = append(done, i)
 			}
 		}
+		concurrently(len(done), func(k int) { r.record(ctx, batch[done[k]]) })
 	}
 	for i, j := range same {
 		if errs[j] != nil {
@@ -117,11 +137,28 @@ func (r *Repeats) Write(ctx context.Context, batch []*Message, write func(contex
 	return nil
 }
 
-func (r *Repeats) check(ctx context.Context, id string) (bool, error) {
-	if id == "" {
-		return false, nil
+// inFlight bounds the SeenIDs calls Repeats makes at once: a batch's
+// checks and records go out together, so a batch costs about one round
+// trip to the bucket each way rather than one per message.
+const inFlight = 64
+
+// concurrently calls f(0) ... f(n-1), at most inFlight at a time, and
+// returns when every call has.
+func concurrently(n int, f func(k int)) {
+	if n == 1 {
+		f(0)
+		return
 	}
-	return r.seen.Seen(ctx, id)
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, inFlight)
+	for k := range n {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			f(k)
+		})
+	}
+	wg.Wait()
 }
 
 func (r *Repeats) record(ctx context.Context, m *Message) {
