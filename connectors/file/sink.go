@@ -116,7 +116,8 @@ func (s *fileSink) openFile(ctx context.Context) error {
 }
 
 // recover drops a torn last line (a crash in the middle of a write) and,
-// for an idempotent sink, reads back the keys already written.
+// for an idempotent sink, reads back the keys already written, or records
+// the ids of the noted batch's lines that are in the file.
 func (s *fileSink) recover(ctx context.Context) error {
 	f, err := os.OpenFile(s.path, os.O_RDWR, 0)
 	if errors.Is(err, os.ErrNotExist) {
@@ -126,11 +127,16 @@ func (s *fileSink) recover(ctx context.Context) error {
 		return err
 	}
 	defer f.Close()
+	note := s.readNote()
 	r := bufio.NewReaderSize(f, 1<<20)
 	var good int64
+	noted := 0 // complete lines of the noted batch
 	for {
 		line, err := r.ReadBytes('\n')
 		if len(line) > 0 && line[len(line)-1] == '\n' {
+			if note != nil && good >= note.Size {
+				noted++
+			}
 			good += int64(len(line))
 			if err := s.remember(ctx, line); err != nil {
 				return component.Permanentf("%s at byte %d: %w", s.path, good, err)
@@ -143,7 +149,11 @@ func (s *fileSink) recover(ctx context.Context) error {
 			return err
 		}
 	}
-	return f.Truncate(good)
+	if err := f.Truncate(good); err != nil {
+		return err
+	}
+	s.recordNoted(ctx, note, noted)
+	return nil
 }
 
 func (s *fileSink) remember(ctx context.Context, line []byte) error {
@@ -198,6 +208,9 @@ func (s *fileSink) Write(ctx context.Context, batch []*component.Message) error 
 func (s *fileSink) writeBatch(batch []*component.Message) error {
 	data, perMsg := appendLines(s.buf[:0], batch)
 	s.buf = data[:0]
+	if err := s.note(batch, perMsg); err != nil {
+		return s.failed(err)
+	}
 	if err := appendAll(s.f, data, s.sync); err != nil {
 		if errors.Is(err, errTorn) {
 			_ = s.f.Close() // opening it again drops the torn record

@@ -18,7 +18,8 @@ import (
 // the ID once the sink completed it.
 //
 // What remains: a crash after the write and before the ID is recorded
-// writes the message again on redelivery (the window is one key/value put),
+// writes the message again on redelivery (the window is one key/value
+// put), unless the sink can tell at start what it wrote and calls Record;
 // and an ID is forgotten after the window of the SeenIDs (the project's
 // transport.sink_dedup_window).
 //
@@ -159,6 +160,20 @@ func concurrently(n int, f func(k int)) {
 		})
 	}
 	wg.Wait()
+}
+
+// Record records ids as completed, for a sink that finds out at start
+// what it completed before a crash without recording it (the file sink
+// notes each batch before it appends it). Empty ids are skipped; the
+// errors are returned joined.
+func (r *Repeats) Record(ctx context.Context, ids ...string) error {
+	errs := make([]error, len(ids))
+	concurrently(len(ids), func(k int) {
+		if ids[k] != "" {
+			errs[k] = r.seen.Record(ctx, ids[k])
+		}
+	})
+	return errors.Join(errs...)
 }
 
 func (r *Repeats) record(ctx context.Context, m *Message) {
