@@ -76,8 +76,10 @@ type Engine struct {
 	js      jetstream.JetStream
 	stateKV jetstream.KeyValue
 	seenKV  jetstream.KeyValue // message ids sinks completed (component.SeenIDs)
-	replays jetstream.KeyValue
-	shared  *transport.Shared
+	// inFlight holds the stream messages being handled, for ackSync.
+	inFlight deliveries
+	replays  jetstream.KeyValue
+	shared   *transport.Shared
 	// leases decide which instance polls each source loop; sharedKV is
 	// the bucket they live in.
 	leases   *transport.Leases
