@@ -49,43 +49,54 @@ func TestSource_conformance(t *testing.T) {
 	})
 }
 
+// The sink is idempotent both ways: by key when it has one, else by
+// message id.
 func TestSink_conformance(t *testing.T) {
-	connectortest.TestSink(t, func(t *testing.T) connectortest.SinkSpec {
-		d := &disk{free: -1}
-		var mu sync.Mutex
-		var path string
-		f := file.NewSinkFactoryOpening(d.open)
-		return connectortest.SinkSpec{
-			New: func(t testing.TB, set component.SinkSettings) component.Sink {
-				cfg := componenttest.DecodeConfig(t, f, "path: out.jsonl\nsync: true").(*file.SinkConfig)
+	for _, keyed := range []bool{true, false} {
+		name := map[bool]string{true: "by_key", false: "by_message_id"}[keyed]
+		t.Run(name, func(t *testing.T) {
+			connectortest.TestSink(t, func(t *testing.T) connectortest.SinkSpec { return sinkSpec(keyed) })
+		})
+	}
+}
+
+func sinkSpec(keyed bool) connectortest.SinkSpec {
+	d := &disk{free: -1}
+	var mu sync.Mutex
+	var path string
+	f := file.NewSinkFactoryOpening(d.open)
+	return connectortest.SinkSpec{
+		New: func(t testing.TB, set component.SinkSettings) component.Sink {
+			cfg := componenttest.DecodeConfig(t, f, "path: out.jsonl\nsync: true").(*file.SinkConfig)
+			if keyed {
 				cfg.Key = component.NewExpr("msg.id")
 				cfg.Key.Bind(component.ProgramFunc(func(_ context.Context, m *component.Message) (any, error) {
 					return m.Body.(map[string]any)["id"], nil
 				}))
-				mu.Lock()
-				path = filepath.Join(set.DataDir, "out.jsonl")
-				mu.Unlock()
-				s, err := f.CreateSink(context.Background(), set, cfg)
-				require.NoError(t, err)
-				return s
-			},
-			Message: func(i int) *component.Message { return records(i, i)[0] },
-			Want:    func(i int) string { return fmt.Sprintf(`{"id":"r%d"}`, i) },
-			Written: func(t testing.TB) []string {
-				mu.Lock()
-				defer mu.Unlock()
-				return readLines(t, path)
-			},
-			Bad: func() *component.Message {
-				return component.NewMessage("bad", map[string]any{"id": "bad", "v": make(chan int)})
-			},
-			Break: func(testing.TB) func() {
-				d.setFree(0)
-				return func() { d.setFree(-1) }
-			},
-			Features: connectortest.SinkFeatures{Idempotent: true},
-		}
-	})
+			}
+			mu.Lock()
+			path = filepath.Join(set.DataDir, "out.jsonl")
+			mu.Unlock()
+			s, err := f.CreateSink(context.Background(), set, cfg)
+			require.NoError(t, err)
+			return s
+		},
+		Message: func(i int) *component.Message { return records(i, i)[0] },
+		Want:    func(i int) string { return fmt.Sprintf(`{"id":"r%d"}`, i) },
+		Written: func(t testing.TB) []string {
+			mu.Lock()
+			defer mu.Unlock()
+			return readLines(t, path)
+		},
+		Bad: func() *component.Message {
+			return component.NewMessage("bad", map[string]any{"id": "bad", "v": make(chan int)})
+		},
+		Break: func(testing.TB) func() {
+			d.setFree(0)
+			return func() { d.setFree(-1) }
+		},
+		Features: connectortest.SinkFeatures{Idempotent: true, IdempotentAcrossRestarts: true},
+	}
 }
 
 func TestStdout_conformance(t *testing.T) {

@@ -29,7 +29,9 @@ type SinkConfig struct {
 	Sync bool `yaml:"sync"`
 	// CEL expression giving a message's key: the sink then writes each key
 	// once (idempotent), skipping keys already in the file. Evaluated on the
-	// body as it is written, so it can only use msg.
+	// body as it is written, so it can only use msg. Without a key, the sink
+	// writes each message id once (a redelivery after a lost
+	// acknowledgement is dropped) within transport.sink_dedup_window.
 	Key component.Expr `yaml:"key"`
 }
 
@@ -55,7 +57,9 @@ func (f sinkFactory) CreateSink(_ context.Context, set component.SinkSettings, c
 		path = filepath.Join(set.DataDir, path)
 	}
 	fs := &fileSink{path: path, sync: c.Sync, open: f.open, log: set.Logger}
-	if !c.Key.IsZero() {
+	if c.Key.IsZero() {
+		fs.repeats = component.NewRepeats(set)
+	} else {
 		fs.key, fs.keys = &c.Key, map[string]bool{}
 	}
 	return fs, nil
@@ -70,7 +74,8 @@ type fileSink struct {
 	path    string
 	sync    bool
 	key     *component.Expr
-	keys    map[string]bool // written keys, when key is set
+	keys    map[string]bool    // written keys, when key is set
+	repeats *component.Repeats // without a key: drops message ids written before
 	open    openFunc
 	log     *slog.Logger
 	mu      sync.Mutex
@@ -111,7 +116,8 @@ func (s *fileSink) openFile(ctx context.Context) error {
 }
 
 // recover drops a torn last line (a crash in the middle of a write) and,
-// for an idempotent sink, reads back the keys already written.
+// for an idempotent sink, reads back the keys already written, or records
+// the ids of the noted batch's lines that are in the file.
 func (s *fileSink) recover(ctx context.Context) error {
 	f, err := os.OpenFile(s.path, os.O_RDWR, 0)
 	if errors.Is(err, os.ErrNotExist) {
@@ -121,11 +127,16 @@ func (s *fileSink) recover(ctx context.Context) error {
 		return err
 	}
 	defer f.Close()
+	note := s.readNote()
 	r := bufio.NewReaderSize(f, 1<<20)
 	var good int64
+	noted := 0 // complete lines of the noted batch
 	for {
 		line, err := r.ReadBytes('\n')
 		if len(line) > 0 && line[len(line)-1] == '\n' {
+			if note != nil && good >= note.Size {
+				noted++
+			}
 			good += int64(len(line))
 			if err := s.remember(ctx, line); err != nil {
 				return component.Permanentf("%s at byte %d: %w", s.path, good, err)
@@ -138,7 +149,11 @@ func (s *fileSink) recover(ctx context.Context) error {
 			return err
 		}
 	}
-	return f.Truncate(good)
+	if err := f.Truncate(good); err != nil {
+		return err
+	}
+	s.recordNoted(ctx, note, noted)
+	return nil
 }
 
 func (s *fileSink) remember(ctx context.Context, line []byte) error {
@@ -180,7 +195,9 @@ func (s *fileSink) Write(ctx context.Context, batch []*component.Message) error 
 		}
 	}
 	if s.key == nil {
-		return s.writeBatch(batch)
+		return s.repeats.Write(ctx, batch, func(_ context.Context, batch []*component.Message) error {
+			return s.writeBatch(batch)
+		})
 	}
 	batch, m := s.dedupe(ctx, batch)
 	written := s.writeBatch(batch)
@@ -191,6 +208,9 @@ func (s *fileSink) Write(ctx context.Context, batch []*component.Message) error 
 func (s *fileSink) writeBatch(batch []*component.Message) error {
 	data, perMsg := appendLines(s.buf[:0], batch)
 	s.buf = data[:0]
+	if err := s.note(batch, perMsg); err != nil {
+		return s.failed(err)
+	}
 	if err := appendAll(s.f, data, s.sync); err != nil {
 		if errors.Is(err, errTorn) {
 			_ = s.f.Close() // opening it again drops the torn record

@@ -74,8 +74,10 @@ func TestCall_confirmShipment_reaches_the_simulators_order(t *testing.T) {
 	shipped, _ := e.sim.Order(o.ID)
 	assert.Equal(t, simulator.StatusShipped, shipped.Status)
 
-	// A second confirmation of the same package is refused: permanent.
-	err = sink.Write(context.Background(), []*component.Message{msg})
+	// A second confirmation of the same package (another message: a new
+	// version of the shipment) is refused: permanent.
+	again := component.NewMessage("s-1-v2", msg.Body)
+	err = sink.Write(context.Background(), []*component.Message{again})
 	require.Error(t, err)
 	assert.True(t, component.IsPermanent(component.ErrFor(err, 0)), "%v", err)
 	assert.Contains(t, err.Error(), "HTTP 400")
@@ -135,6 +137,43 @@ body: {}`, map[string]func(map[string]any) any{
 	l, ok := e.sim.Listing(demo.Products[1].SellerSKU)
 	require.True(t, ok)
 	assert.Contains(t, l.Attributes, "fulfillment_availability")
+}
+
+// Without done_on, a redelivered message (its acknowledgement was lost in
+// a failover) is not called again; another message with the same content
+// is, also by a restarted sink.
+func TestCall_without_done_on_calls_a_redelivered_message_once(t *testing.T) {
+	e := newEnv(t, componenttest.NewManualClock(epoch), "", "")
+	yaml := `
+operation: patchListingsItem
+path: {sellerId: msg.seller, sku: msg.sku}
+query: {marketplaceIds: msg.marketplaces}
+body: {}`
+	bindings := map[string]func(map[string]any) any{
+		"path.sellerId":        func(map[string]any) any { return demo.SellerID },
+		"path.sku":             func(b map[string]any) any { return b["sku"] },
+		"query.marketplaceIds": func(map[string]any) any { return []any{"ATVPDKIKX0DER"} },
+		"body": func(b map[string]any) any {
+			return map[string]any{"productType": "PRODUCT", "patches": []any{map[string]any{
+				"op": "replace", "path": "/attributes/item_name", "value": []any{map[string]any{"value": "Mug"}},
+			}}}
+		},
+	}
+	body := map[string]any{"sku": demo.Products[1].SellerSKU}
+	calls := func() int { return e.sim.Stats().Calls["patchListingsItem"] }
+
+	sink := newCallSink(t, e, yaml, bindings)
+	require.NoError(t, sink.Write(context.Background(), []*component.Message{component.NewMessage("m-1", body)}))
+	require.Equal(t, 1, calls())
+	require.NoError(t, sink.Write(context.Background(), []*component.Message{component.NewMessage("m-1", body)}), "a redelivery is done")
+	assert.Equal(t, 1, calls(), "not called again")
+	assert.Equal(t, 1.0, e.counter(t, "pipewright_sink_duplicates_dropped_total"))
+
+	restarted := newCallSink(t, e, yaml, bindings) // same State
+	require.NoError(t, restarted.Write(context.Background(), []*component.Message{
+		component.NewMessage("m-1", body), component.NewMessage("m-2", body),
+	}))
+	assert.Equal(t, 2, calls(), "m-1 not called again after a restart; m-2, equal in content, called")
 }
 
 // During a 429 storm every call is throttled; the client backs off, hands

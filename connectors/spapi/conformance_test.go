@@ -158,67 +158,76 @@ func (g *gate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	g.h.ServeHTTP(w, r)
 }
 
+// The call sink is idempotent both ways: by done_on (Amazon's "already
+// confirmed" answer) when it has one, else by message id.
 func TestCall_conformance(t *testing.T) {
-	connectortest.TestSink(t, func(t *testing.T) connectortest.SinkSpec {
-		clock := componenttest.NewManualClock(epoch)
-		e := newEnv(t, clock, "", "")
-		g := &gate{h: e.sim.Handler()}
-		srv := httptest.NewServer(g)
-		t.Cleanup(srv.Close)
-		conn := startConnection(t, clock, fmt.Sprintf(`
+	for _, doneOn := range []string{"\ndone_on: [{status: 400, message: HAS ALREADY BEEN CONFIRMED}]", ""} {
+		name := map[bool]string{true: "by_done_on", false: "by_message_id"}[doneOn != ""]
+		t.Run(name, func(t *testing.T) {
+			connectortest.TestSink(t, func(t *testing.T) connectortest.SinkSpec { return callSpec(t, doneOn) })
+		})
+	}
+}
+
+func callSpec(t *testing.T, doneOn string) connectortest.SinkSpec {
+	clock := componenttest.NewManualClock(epoch)
+	e := newEnv(t, clock, "", "")
+	g := &gate{h: e.sim.Handler()}
+	srv := httptest.NewServer(g)
+	t.Cleanup(srv.Close)
+	conn := startConnection(t, clock, fmt.Sprintf(`
 endpoint: %s
 lwa_endpoint: %s/auth/o2/token
 credentials: {client_id: %q, client_secret: %q, refresh_token: %q}
 seller_id: %s
 marketplaces: [ATVPDKIKX0DER]
 retry: {max_attempts: 1}`, srv.URL, srv.URL, simulator.DemoClientID, simulator.DemoClientSecret, simulator.DemoRefreshToken, demo.SellerID))
-		var orders []simulator.Order
-		for range 4 {
-			o, err := e.sim.CreateOrder(simulator.OrderSpec{FulfilledBy: simulator.FulfilledByMerchant, MarketplaceID: "ATVPDKIKX0DER",
-				Items: []simulator.ItemSpec{{SKU: demo.Products[0].SellerSKU, Quantity: 1}}})
+	var orders []simulator.Order
+	for range 4 {
+		o, err := e.sim.CreateOrder(simulator.OrderSpec{FulfilledBy: simulator.FulfilledByMerchant, MarketplaceID: "ATVPDKIKX0DER",
+			Items: []simulator.ItemSpec{{SKU: demo.Products[0].SellerSKU, Quantity: 1}}})
+		require.NoError(t, err)
+		orders = append(orders, o)
+	}
+	confirm := func(o simulator.Order, market string) *component.Message {
+		return component.NewMessage("ship-"+o.ID, map[string]any{"orderId": o.ID, "marketplaceId": market, "itemId": o.Items[0].ID, "quantity": int64(1)})
+	}
+	f := spapi.NewCallFactory()
+	return connectortest.SinkSpec{
+		New: func(t testing.TB, set component.SinkSettings) component.Sink {
+			cfg := componenttest.DecodeConfig(t, f, confirmYAML+doneOn).(*spapi.CallConfig)
+			for path, fn := range confirmBindings() {
+				if path == "body" {
+					bindTemplate(&cfg.Body, fn)
+				} else {
+					ex := cfg.Path["orderId"]
+					bind(&ex, fn)
+					cfg.Path["orderId"] = ex
+				}
+			}
+			set.Connection, set.Clock = conn, clock
+			s, err := f.CreateSink(context.Background(), set, cfg)
 			require.NoError(t, err)
-			orders = append(orders, o)
-		}
-		confirm := func(o simulator.Order, market string) *component.Message {
-			return component.NewMessage("ship-"+o.ID, map[string]any{"orderId": o.ID, "marketplaceId": market, "itemId": o.Items[0].ID, "quantity": int64(1)})
-		}
-		f := spapi.NewCallFactory()
-		return connectortest.SinkSpec{
-			New: func(t testing.TB, set component.SinkSettings) component.Sink {
-				cfg := componenttest.DecodeConfig(t, f, confirmYAML+"\ndone_on: [{status: 400, message: HAS ALREADY BEEN CONFIRMED}]").(*spapi.CallConfig)
-				for path, fn := range confirmBindings() {
-					if path == "body" {
-						bindTemplate(&cfg.Body, fn)
-					} else {
-						ex := cfg.Path["orderId"]
-						bind(&ex, fn)
-						cfg.Path["orderId"] = ex
-					}
+			return s
+		},
+		Message: func(i int) *component.Message { return confirm(orders[i], orders[i].MarketplaceID) },
+		Want:    func(i int) string { return orders[i].ID },
+		Written: func(testing.TB) []string {
+			var out []string
+			for _, o := range orders {
+				if len(e.sim.Confirmations(o.ID)) > 0 {
+					out = append(out, o.ID)
 				}
-				set.Connection, set.Clock = conn, clock
-				s, err := f.CreateSink(context.Background(), set, cfg)
-				require.NoError(t, err)
-				return s
-			},
-			Message: func(i int) *component.Message { return confirm(orders[i], orders[i].MarketplaceID) },
-			Want:    func(i int) string { return orders[i].ID },
-			Written: func(testing.TB) []string {
-				var out []string
-				for _, o := range orders {
-					if len(e.sim.Confirmations(o.ID)) > 0 {
-						out = append(out, o.ID)
-					}
-				}
-				return out
-			},
-			Bad: func() *component.Message { return confirm(orders[3], "A1F83G8C2ARO7P") },
-			Break: func(testing.TB) func() {
-				g.down.Store(true)
-				return func() { g.down.Store(false) }
-			},
-			Features: connectortest.SinkFeatures{Idempotent: true},
-		}
-	})
+			}
+			return out
+		},
+		Bad: func() *component.Message { return confirm(orders[3], "A1F83G8C2ARO7P") },
+		Break: func(testing.TB) func() {
+			g.down.Store(true)
+			return func() { g.down.Store(false) }
+		},
+		Features: connectortest.SinkFeatures{Idempotent: true, IdempotentAcrossRestarts: true},
+	}
 }
 
 // breakableState is a State whose writes fail while broken.
@@ -267,6 +276,7 @@ func TestFeed_conformance(t *testing.T) {
 				state.broken.Store(true)
 				return func() { state.broken.Store(false) }
 			},
+			Features: connectortest.SinkFeatures{Idempotent: true, IdempotentAcrossRestarts: true}, // by message id
 		}
 	})
 }

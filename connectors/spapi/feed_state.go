@@ -3,6 +3,8 @@ package spapi
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/pipewright/pipewright/engine/component"
@@ -74,6 +76,19 @@ type feedRecord struct {
 	FeedID    string     `json:"feed_id,omitempty"`
 	// ResultDocumentID is the processing report's document.
 	ResultDocumentID string `json:"result_document_id,omitempty"`
+}
+
+// keepSeq makes the next seqKey follow key's sequence: a restarted sink
+// whose clock has not passed it (a clock set back, a test's manual clock)
+// must not reuse a key in State.
+func (s *feedSink) keepSeq(key string) {
+	seq, err := strconv.ParseInt(key[strings.LastIndexByte(key, '/')+1:], 10, 64)
+	if err != nil {
+		return
+	}
+	s.mu.Lock()
+	s.seq = max(s.seq, seq)
+	s.mu.Unlock()
 }
 
 // seqKey returns a key under prefix that sorts after every key issued

@@ -117,3 +117,25 @@ func TestFeed_restart_resumes_a_feed_in_flight(t *testing.T) {
 	assert.Len(t, e.sim.Feeds(), 1, "not submitted twice")
 	assert.Equal(t, "inv-2", e.dead.Msgs[0].ID)
 }
+
+// A redelivered message (its acknowledgement was lost in a failover) is
+// buffered once, also by a restarted sink; another message with the same
+// content is buffered.
+func TestFeed_buffers_a_redelivered_message_once(t *testing.T) {
+	e := newEnv(t, componenttest.NewManualClock(epoch), "", "")
+	set := e.sinkSettings()
+	msg := func(id string) *component.Message {
+		return component.NewMessage(id, map[string]any{"sku": demo.Products[0].SellerSKU, "quantity": int64(11)})
+	}
+	sink := newFeedSink(t, set)
+	require.NoError(t, sink.Write(context.Background(), []*component.Message{msg("inv-1")}))
+	require.NoError(t, sink.Write(context.Background(), []*component.Message{msg("inv-1")}), "a redelivery is done")
+	assert.Len(t, stateKeys(t, set.State, "buf/"), 1, "buffered once")
+	require.NoError(t, sink.Shutdown(context.Background()))
+
+	again := newFeedSink(t, set)
+	t.Cleanup(func() { _ = again.Shutdown(context.Background()) })
+	require.NoError(t, again.Write(context.Background(), []*component.Message{msg("inv-1"), msg("inv-1b")}))
+	assert.Len(t, stateKeys(t, set.State, "buf/"), 2, "inv-1 not again after a restart; inv-1b, equal in content, buffered")
+	assert.Equal(t, 2.0, e.counter(t, "pipewright_sink_duplicates_dropped_total"))
+}

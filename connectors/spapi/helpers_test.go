@@ -34,6 +34,9 @@ type env struct {
 	pub   *componenttest.Publisher
 	dead  *componenttest.DeadLetters
 	reg   *prometheus.Registry // the metrics of the env's sources and sinks
+	// sinkState is the State of every sink of the env, so a sink created
+	// again sees what the one before stored, as in the engine.
+	sinkState *componenttest.MemState
 }
 
 // pushToken makes the simulator push with the token s3cret in X-Hook-Token.
@@ -45,7 +48,8 @@ const pushToken = "header: X-Hook-Token, token: s3cret"
 // notifications to /hooks/orders of the env's hook server.
 func newEnv(t testing.TB, clock component.Clock, options, push string) *env {
 	t.Helper()
-	e := &env{t: t, clock: clock, mux: componenttest.NewMux(), pub: &componenttest.Publisher{}, dead: &componenttest.DeadLetters{}, reg: prometheus.NewRegistry()}
+	e := &env{t: t, clock: clock, mux: componenttest.NewMux(), pub: &componenttest.Publisher{}, dead: &componenttest.DeadLetters{}, reg: prometheus.NewRegistry(),
+		sinkState: componenttest.NewMemState()}
 	e.hooks = httptest.NewServer(e.mux)
 	t.Cleanup(e.hooks.Close)
 	if push != "" {
@@ -134,7 +138,9 @@ func (e *env) sourceSettings() component.SourceSettings {
 }
 
 func (e *env) sinkSettings() component.SinkSettings {
-	return component.SinkSettings{Settings: e.settings("test/sink"), DeadLetter: e.dead}
+	set := component.SinkSettings{Settings: e.settings("test/sink"), DeadLetter: e.dead}
+	set.State = e.sinkState
+	return set
 }
 
 // start starts a component and shuts it down at the end of the test.

@@ -35,6 +35,9 @@ type callSink struct {
 	api  *client.Client
 	log  *slog.Logger
 	done prometheus.Counter // calls answered with a done_on error
+	// repeats drops a redelivered message id when no done_on makes a
+	// repeated call harmless.
+	repeats *component.Repeats
 	component.StartFunc
 	component.ShutdownFunc
 }
@@ -57,12 +60,23 @@ func (callFactory) CreateSink(_ context.Context, set component.SinkSettings, cfg
 		Name: "pipewright_spapi_calls_already_done_total",
 		Help: "Calls answered with an error that done_on says means the effect is already in place.",
 	}).WithLabelValues()
-	return &callSink{cfg: c, op: op, api: conn.api(), log: set.Logger, done: done}, nil
+	s := &callSink{cfg: c, op: op, api: conn.api(), log: set.Logger, done: done}
+	if len(c.DoneOn) == 0 {
+		s.repeats = component.NewRepeats(set)
+	}
+	return s, nil
 }
 
 // Write calls the operation for each message, in order; the outcome of
-// each is reported in a *component.BatchError.
+// each is reported in a *component.BatchError. Without done_on, a message
+// id called before is not called again (a redelivery after a lost
+// acknowledgement).
 func (s *callSink) Write(ctx context.Context, batch []*component.Message) error {
+	return s.repeats.Write(ctx, batch, s.callEach)
+}
+
+// callEach calls the operation for each message of batch.
+func (s *callSink) callEach(ctx context.Context, batch []*component.Message) error {
 	errs := map[int]error{}
 	for i, m := range batch {
 		if err := s.call(ctx, m); err != nil {

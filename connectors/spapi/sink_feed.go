@@ -35,6 +35,7 @@ type feedSink struct {
 	markets []string
 	ops     struct{ createDoc, createFeed, getFeed, getDoc *models.Operation }
 	outcome *prometheus.CounterVec
+	repeats *component.Repeats // drops a redelivered message id
 
 	mu     sync.Mutex
 	seq    int64
@@ -56,6 +57,7 @@ func (feedFactory) CreateSink(_ context.Context, set component.SinkSettings, cfg
 		return nil, err
 	}
 	s := &feedSink{cfg: c, set: set, api: conn.api(), seller: conn.SellerID(), markets: c.Marketplaces, wake: make(chan struct{}, 1),
+		repeats: component.NewRepeats(set),
 		outcome: metric.CounterVec(set.Metrics, prometheus.CounterOpts{
 			Name: "pipewright_spapi_feed_messages_total",
 			Help: "Messages of JSON_LISTINGS_FEEDs by outcome (accepted, rejected, failed).",
@@ -75,7 +77,7 @@ func (feedFactory) CreateSink(_ context.Context, set component.SinkSettings, cfg
 // buffer and starts the feed loop.
 func (s *feedSink) Start(ctx context.Context) error {
 	var records []*feedRecord
-	if err := loadAll(ctx, s.set.State, feedPrefix, func(_ string, r *feedRecord) { records = append(records, r) }); err != nil {
+	if err := loadAll(ctx, s.set.State, feedPrefix, func(k string, r *feedRecord) { s.keepSeq(k); records = append(records, r) }); err != nil {
 		return fmt.Errorf("spapi.feed: %w", err)
 	}
 	for _, r := range records {
@@ -99,10 +101,16 @@ func (s *feedSink) Shutdown(context.Context) error {
 	return nil
 }
 
-// Write turns each message into a feed message and buffers it durably. A
+// Write turns each message into a feed message and buffers it durably,
+// once per message id (a redelivery of a buffered message is dropped). A
 // message whose SKU or patches do not evaluate, or that does not match
 // Amazon's feed message schema, fails permanently on its own.
 func (s *feedSink) Write(ctx context.Context, batch []*component.Message) error {
+	return s.repeats.Write(ctx, batch, s.buffer)
+}
+
+// buffer writes the feed messages of batch to the buffer in State.
+func (s *feedSink) buffer(ctx context.Context, batch []*component.Message) error {
 	errs := map[int]error{}
 	for i, m := range batch {
 		e, err := s.entry(ctx, m)
@@ -178,7 +186,8 @@ type feedMessage struct {
 // countBuffer recomputes the buffer statistics from State.
 func (s *feedSink) countBuffer(ctx context.Context) error {
 	count, size, oldest := 0, 0, time.Time{}
-	err := loadAll(ctx, s.set.State, bufPrefix, func(_ string, e *bufEntry) {
+	err := loadAll(ctx, s.set.State, bufPrefix, func(k string, e *bufEntry) {
+		s.keepSeq(k)
 		if count == 0 || e.At.Before(oldest) {
 			oldest = e.At
 		}

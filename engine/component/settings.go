@@ -65,6 +65,10 @@ type SinkSettings struct {
 	// DeadLetter records messages that fail after Write returned (for example
 	// a rejection in an asynchronous feed report).
 	DeadLetter DeadLetterer
+	// Seen holds the IDs of the messages the sink completed, for a sink
+	// that drops repeats by message ID (see Repeats); nil outside the
+	// engine (NewRepeats then keeps them in State).
+	Seen SeenIDs
 }
 
 // Publisher durably publishes messages into a pipeline. Publish returns only

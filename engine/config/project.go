@@ -68,6 +68,7 @@ type Transport struct {
 	Replicas        int                `yaml:"replicas"`
 	DuplicateWindow component.Duration `yaml:"duplicate_window"`
 	AckWait         component.Duration `yaml:"ack_wait"`
+	SinkDedupWindow component.Duration `yaml:"sink_dedup_window"`
 	MaxAckPending   int                `yaml:"max_ack_pending"`
 	BatchSize       int                `yaml:"batch_size"`
 	MaxBytes        int64              `yaml:"max_bytes"`

@@ -16,7 +16,7 @@
 //   - a sink's Write makes a batch durable before returning nil, says
 //     which messages failed and how (permanent or retryable), never calls
 //     an unavailable target or a cancelled write permanent, and, when it
-//     claims to, writes a redelivered message once.
+//     claims to, writes a redelivered message once (also after a restart).
 //
 // Sources run under the engine's own runner (engine/source), so the suite
 // tests a source as the engine runs it.

@@ -38,6 +38,10 @@ type SinkFeatures struct {
 	// Idempotent: a message written again (a redelivery, a replay) is not
 	// written twice.
 	Idempotent bool
+	// IdempotentAcrossRestarts: also a new instance on the same settings
+	// (State, data directory), as after an engine restart, does not write
+	// a redelivered message twice.
+	IdempotentAcrossRestarts bool
 }
 
 // TestSink runs the conformance suite on the sink newSpec describes;
@@ -50,6 +54,7 @@ func TestSink(t *testing.T, newSpec func(t *testing.T) SinkSpec) {
 		{"shutdown_without_start", sinkShutdownWithoutStart},
 		{"writes_a_batch_before_returning", writesABatchBeforeReturning},
 		{"writes_a_redelivered_message_once", writesARedeliveryOnce},
+		{"writes_a_redelivered_message_once_after_a_restart", writesARedeliveryOnceAfterARestart},
 		{"refuses_bad_data_permanently", refusesBadDataPermanently},
 		{"calls_an_unavailable_target_retryable", callsAnUnavailableTargetRetryable},
 		{"a_cancelled_write_is_never_permanent", aCancelledWriteIsNeverPermanent},
@@ -107,6 +112,22 @@ func writesARedeliveryOnce(t *testing.T, spec SinkSpec) {
 	s := startSink(t, spec)
 	require.NoError(t, s.Write(context.Background(), batch(spec, 0, 2)))
 	require.NoError(t, s.Write(context.Background(), batch(spec, 0, 3)), "a redelivered batch with one new message")
+	assert.ElementsMatch(t, wants(spec, 0, 3), spec.Written(t))
+}
+
+func writesARedeliveryOnceAfterARestart(t *testing.T, spec SinkSpec) {
+	if !spec.Features.IdempotentAcrossRestarts {
+		t.Skip("the sink does not promise to write a redelivery once after a restart")
+	}
+	set := sinkSettings(t)
+	first := spec.New(t, set)
+	require.NoError(t, first.Start(context.Background()), "Start")
+	require.NoError(t, first.Write(context.Background(), batch(spec, 0, 2)))
+	require.NoError(t, first.Shutdown(context.Background()))
+	again := spec.New(t, set)
+	require.NoError(t, again.Start(context.Background()), "Start after the restart")
+	t.Cleanup(func() { _ = again.Shutdown(context.Background()) })
+	require.NoError(t, again.Write(context.Background(), batch(spec, 0, 3)), "a redelivered batch with one new message")
 	assert.ElementsMatch(t, wants(spec, 0, 3), spec.Written(t))
 }
 

@@ -162,7 +162,7 @@ func TestSink_suite_passes_an_idempotent_sink(t *testing.T) {
 					s.down = false
 				}
 			},
-			Features: connectortest.SinkFeatures{Idempotent: true},
+			Features: connectortest.SinkFeatures{Idempotent: true, IdempotentAcrossRestarts: true},
 		}
 	})
 }

@@ -75,8 +75,11 @@ type Engine struct {
 	conn    *transport.Conn
 	js      jetstream.JetStream
 	stateKV jetstream.KeyValue
-	replays jetstream.KeyValue
-	shared  *transport.Shared
+	seenKV  jetstream.KeyValue // message ids sinks completed (component.SeenIDs)
+	// inFlight holds the stream messages being handled, for ackSync.
+	inFlight deliveries
+	replays  jetstream.KeyValue
+	shared   *transport.Shared
 	// leases decide which instance polls each source loop; sharedKV is
 	// the bucket they live in.
 	leases   *transport.Leases

@@ -229,7 +229,7 @@ func writeDir(t *testing.T, archive string) string {
 }
 
 func testRegistry(t testing.TB, tg *target) *registry.Registry {
-	fs := append(componenttest.Factories(), targetConnFactory{t: tg}, targetSinkFactory{})
+	fs := append(componenttest.Factories(), targetConnFactory{t: tg}, targetSinkFactory{}, onceSinkFactory{})
 	reg, err := registry.New(fs...)
 	require.NoError(t, err)
 	return reg

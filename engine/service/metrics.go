@@ -26,7 +26,9 @@ type metrics struct {
 	e2eSeconds   *prometheus.HistogramVec
 	circuitState *prometheus.GaugeVec
 	reloads      *prometheus.CounterVec
-	reg          *prometheus.Registry
+	// ackUnconfirmed counts acknowledgements the server did not confirm.
+	ackUnconfirmed *prometheus.CounterVec
+	reg            *prometheus.Registry
 }
 
 func newMetrics(reg *prometheus.Registry) *metrics {
@@ -46,7 +48,8 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 		Buckets: prometheus.ExponentialBuckets(0.001, 4, 12)}, []string{"pipeline"})
 	m.circuitState = prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "pipewright_circuit_open", Help: "1 while a connection's circuit breaker is open."}, []string{"connection"})
 	m.reloads = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pipewright_config_reloads_total", Help: "Reloads of the pipeline directory by outcome: applied, unchanged or refused."}, []string{"status"})
-	for _, c := range []prometheus.Collector{m.in, m.duplicates, m.out, m.dropped, m.failed, m.retried, m.deadLettered, m.stepSeconds, m.e2eSeconds, m.circuitState, m.reloads,
+	m.ackUnconfirmed = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pipewright_acks_unconfirmed_total", Help: "Acknowledgements NATS did not confirm (a node failing over): the message may come again, and sinks drop a repeat by message id."}, []string{"pipeline"})
+	for _, c := range []prometheus.Collector{m.in, m.duplicates, m.out, m.dropped, m.failed, m.retried, m.deadLettered, m.stepSeconds, m.e2eSeconds, m.circuitState, m.reloads, m.ackUnconfirmed,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{})} {
 		f(c)
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strconv"
 	"time"
 
 	wmnats "github.com/ThreeDotsLabs/watermill-nats/v2/pkg/nats"
@@ -163,6 +162,9 @@ func (p *pipelineRunner) lookup(ctx context.Context, q config.LookupQuery) (any,
 // negative acknowledgements. It has a connection of its own, which it
 // drains when the router closes it (so the engine's connection stays open
 // for the sinks' shutdown).
+// The engine acknowledges processed messages itself, synchronously (see
+// ack.go); the subscriber sends negative acknowledgements, and a plain ack
+// for a message whose synchronous one was not confirmed.
 func (e *Engine) subscribe(pipeline string) (message.Subscriber, error) {
 	durable := e.names.Durable(pipeline)
 	ackWait := e.limits().AckWait
@@ -171,7 +173,7 @@ func (e *Engine) subscribe(pipeline string) (message.Subscriber, error) {
 		return nil, err
 	}
 	sub, err := wmnats.NewSubscriberWithNatsConn(nc, wmnats.SubscriberSubscriptionConfig{
-		Unmarshaler:       deliveryUnmarshaler{},
+		Unmarshaler:       deliveryUnmarshaler{inFlight: &e.inFlight},
 		SubjectCalculator: wmnats.DefaultSubjectCalculator,
 		QueueGroupPrefix:  durable,
 		SubscribersCount:  e.opts.Workers,
@@ -188,22 +190,6 @@ func (e *Engine) subscribe(pipeline string) (message.Subscriber, error) {
 		nc.Close()
 	}
 	return sub, err
-}
-
-// deliveryUnmarshaler decodes like the NATS marshaler and records the
-// delivery count and stream sequence from the JetStream metadata.
-type deliveryUnmarshaler struct{ wmnats.NATSMarshaler }
-
-func (u deliveryUnmarshaler) Unmarshal(m *nats.Msg) (*message.Message, error) {
-	wm, err := u.NATSMarshaler.Unmarshal(m)
-	if err != nil {
-		return nil, err
-	}
-	if md, err := m.Metadata(); err == nil {
-		wm.Metadata.Set(metaDelivered, strconv.FormatUint(md.NumDelivered, 10))
-		wm.Metadata.Set(transport.MetaStreamSeq, strconv.FormatUint(md.Sequence.Stream, 10))
-	}
-	return wm, nil
 }
 
 func sortedKeys[T any](m map[string]T) []string {

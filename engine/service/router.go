@@ -67,6 +67,7 @@ func (e *Engine) addHandler(pipeline string) error {
 // wait for an open circuit), so it is marked for the Watermill logger.
 func (e *Engine) dispatch(pipeline string) message.NoPublishHandlerFunc {
 	return func(wm *message.Message) error {
+		defer e.forget(wm)
 		g := e.acquire()
 		defer g.release()
 		p := g.pipelines[pipeline]
@@ -76,6 +77,7 @@ func (e *Engine) dispatch(pipeline string) message.NoPublishHandlerFunc {
 		if err := p.handle(wm); err != nil {
 			return reported{err}
 		}
+		e.ackSync(pipeline, wm)
 		return nil
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/config"
+	"github.com/pipewright/pipewright/engine/internal/transport"
 )
 
 // sinkRunner is a started sink with its connection's circuit (nil without
@@ -26,6 +27,9 @@ func (e *Engine) buildSink(ctx context.Context, p *pipelineRunner, cc *config.Co
 	set := component.SinkSettings{
 		Settings:   e.settings(p.dir, id, p.pl.Name),
 		DeadLetter: &deadLetterer{p: p, step: "sink:" + cc.Name, index: len(p.pl.Steps), sink: cc.Name},
+	}
+	if e.seenKV != nil {
+		set.Seen = component.NewStateSeenIDs(transport.NewState(e.seenKV, id))
 	}
 	sr := &sinkRunner{key: key, id: id}
 	if cc.Connection != "" {

@@ -25,6 +25,7 @@ func (e *Engine) limits() transport.Limits {
 	lim := transport.Limits{
 		DuplicateWindow: t.DuplicateWindow.D(),
 		AckWait:         t.AckWait.D(),
+		SinkDedupWindow: t.SinkDedupWindow.D(),
 		MaxAckPending:   t.MaxAckPending,
 		MaxBytes:        t.MaxBytes,
 		Replicas:        t.Replicas,
@@ -75,7 +76,7 @@ func (e *Engine) startTransport(ctx context.Context) error {
 	}
 	conn.Replicas = prov.Replicas
 	e.log.Info("streams and buckets ready", "replicas", prov.Replicas)
-	e.stateKV, e.replays, e.shared = prov.State, prov.Replays, transport.NewShared(prov.Shared)
+	e.stateKV, e.seenKV, e.replays, e.shared = prov.State, prov.Seen, prov.Replays, transport.NewShared(prov.Shared)
 	if err := e.startLeases(prov.Shared); err != nil {
 		return err
 	}

@@ -46,6 +46,10 @@ func (n Names) StateBucket() string { return "pw_" + lower(n.Project) + "_state"
 // SharedBucket holds what the project's engines coordinate on.
 func (n Names) SharedBucket() string { return "pw_" + lower(n.Project) + "_shared" }
 
+// SeenBucket holds the message ids sinks completed, for their
+// de-duplication (component.SeenIDs), each for the sink de-dup window.
+func (n Names) SeenBucket() string { return "pw_" + lower(n.Project) + "_seen" }
+
 // ReplayBucket holds the outcomes of dead-letter replays for a while.
 func (n Names) ReplayBucket() string { return "pw_" + lower(n.Project) + "_replays" }
 

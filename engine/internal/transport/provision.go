@@ -13,6 +13,9 @@ type Limits struct {
 	DuplicateWindow time.Duration
 	// AckWait is how long a delivery may stay unacknowledged (default 60s).
 	AckWait time.Duration
+	// SinkDedupWindow is how long the seen-id bucket remembers a message
+	// id a sink completed (default 24h; see DefaultSinkDedupWindow).
+	SinkDedupWindow time.Duration
 	// MaxAckPending bounds the messages in flight per consumer (default 4096).
 	MaxAckPending int
 	// MaxBytes bounds each pipeline stream; publishers get an error (and
@@ -23,6 +26,15 @@ type Limits struct {
 	Replicas int
 }
 
+// DefaultSinkDedupWindow is how long a sink's completed message ids are
+// remembered by default. A message whose acknowledgement was lost comes
+// again after AckWait (60s by default; the consumer redelivers without a
+// count limit, and every redelivery of one message carries its id), or,
+// when no engine runs, as soon as one starts again: a day covers the
+// redelivery after a lost acknowledgement many times over, and an outage
+// of every engine of up to a day.
+const DefaultSinkDedupWindow = 24 * time.Hour
+
 // WithDefaults fills the zero fields with the defaults.
 func (l Limits) WithDefaults() Limits {
 	if l.DuplicateWindow == 0 {
@@ -30,6 +42,9 @@ func (l Limits) WithDefaults() Limits {
 	}
 	if l.AckWait == 0 {
 		l.AckWait = 60 * time.Second
+	}
+	if l.SinkDedupWindow == 0 {
+		l.SinkDedupWindow = DefaultSinkDedupWindow
 	}
 	if l.MaxAckPending == 0 {
 		l.MaxAckPending = 4096
@@ -131,6 +146,9 @@ type Buckets struct {
 	Replays jetstream.KeyValue
 	// Shared holds what engines coordinate on (component.SharedState).
 	Shared jetstream.KeyValue
+	// Seen holds the message ids sinks completed (component.SeenIDs); a
+	// key expires SinkDedupWindow after it was written.
+	Seen jetstream.KeyValue
 }
 
 // EnsureBuckets creates or updates the project's buckets.
@@ -148,6 +166,8 @@ func EnsureBuckets(ctx context.Context, js jetstream.JetStream, n Names, lim Lim
 			Description: "pipewright dead-letter replay outcomes"}},
 		{&b.Shared, jetstream.KeyValueConfig{Bucket: n.SharedBucket(), History: 1,
 			Description: "pipewright state the engines of the project coordinate on (shared rate limits)"}},
+		{&b.Seen, jetstream.KeyValueConfig{Bucket: n.SeenBucket(), History: 1, TTL: lim.SinkDedupWindow,
+			Description: "pipewright message ids sinks completed, for de-duplication"}},
 	} {
 		one.cfg.Storage, one.cfg.Replicas = jetstream.FileStorage, lim.Replicas
 		if *one.kv, err = ensureBucket(ctx, js, one.cfg); err != nil {

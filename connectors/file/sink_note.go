@@ -1,0 +1,94 @@
+package file
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+
+	"github.com/pipewright/pipewright/engine/component"
+)
+
+// A file sink without a key drops a message id it wrote before
+// (component.Repeats), and records the ids after each append. A crash
+// between the two would leave ids of lines in the file unrecorded, and
+// their redelivery written again. So before each append the sink notes in
+// <path>.pending the file's size and the ids of the batch's lines, in
+// order; opening the file (at start, or after a failed write it could not
+// take back) records the ids of the noted lines that are complete in the
+// file.
+
+// batchNote is the content of the .pending file.
+type batchNote struct {
+	Size int64    `json:"size"` // of the file before the batch
+	IDs  []string `json:"ids"`  // of the batch's lines, in order
+}
+
+func (s *fileSink) notePath() string { return s.path + ".pending" }
+
+// note writes the note of batch (perMsg: its encoding failures, which
+// have no line), synced with the file when the sink syncs.
+func (s *fileSink) note(batch []*component.Message, perMsg error) error {
+	if s.repeats == nil {
+		return nil
+	}
+	st, err := s.f.Stat()
+	if err != nil {
+		return err
+	}
+	n := batchNote{Size: st.Size()}
+	for i, m := range batch {
+		if component.ErrFor(perMsg, i) == nil {
+			n.IDs = append(n.IDs, m.ID)
+		}
+	}
+	data, err := json.Marshal(n)
+	if err != nil {
+		return err
+	}
+	f, err := os.Create(s.notePath())
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if err == nil && s.sync {
+		err = f.Sync()
+	}
+	return errors.Join(err, f.Close())
+}
+
+// readNote returns the note of the last batch, or nil (none, unreadable,
+// or a sink with a key).
+func (s *fileSink) readNote() *batchNote {
+	if s.repeats == nil {
+		return nil
+	}
+	data, err := os.ReadFile(s.notePath())
+	if err != nil {
+		return nil
+	}
+	n := &batchNote{}
+	if json.Unmarshal(data, n) != nil {
+		s.log.Warn("file sink ignores an unreadable note of its last batch", "path", s.notePath())
+		return nil
+	}
+	return n
+}
+
+// recordNoted records the ids of the first lines of the noted batch,
+// which are complete in the file, and removes the note. When they cannot
+// be recorded the note stays for the next opening.
+func (s *fileSink) recordNoted(ctx context.Context, n *batchNote, lines int) {
+	if n == nil {
+		return
+	}
+	ids := n.IDs[:min(lines, len(n.IDs))]
+	if err := s.repeats.Record(ctx, ids...); err != nil {
+		s.log.Warn("file sink cannot record the ids of its last batch; their redelivery would be written again",
+			"path", s.path, "ids", len(ids), "error", err)
+		return
+	}
+	if err := os.Remove(s.notePath()); err != nil && !errors.Is(err, os.ErrNotExist) {
+		s.log.Warn("file sink cannot remove the note of its last batch", "path", s.notePath(), "error", err)
+	}
+}

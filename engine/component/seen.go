@@ -1,0 +1,54 @@
+package component
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+)
+
+// SeenIDs remembers the IDs of the messages a sink completed, so that a
+// sink that is not idempotent by a business key can drop a redelivery (an
+// acknowledgement lost in a failover) instead of writing it again. The
+// engine keeps them in a key/value bucket that forgets an ID after the
+// project's transport.sink_dedup_window, which is longer than the
+// redelivery horizon. It is safe for concurrent use; errors are retryable.
+type SeenIDs interface {
+	// Seen reports whether id was recorded (and not forgotten yet).
+	Seen(ctx context.Context, id string) (bool, error)
+	// Record remembers id as completed.
+	Record(ctx context.Context, id string) error
+}
+
+// NewStateSeenIDs returns SeenIDs kept in st under "seen/<hash of the id>";
+// they last as long as st keeps them (the engine's seen-ID bucket expires
+// them, a component's own State never does).
+func NewStateSeenIDs(st State) SeenIDs { return stateSeenIDs{st: st} }
+
+type stateSeenIDs struct{ st State }
+
+// seenKey is a valid State key for any message ID: IDs hold characters
+// keys may not ("#", ":", spaces), and may be long.
+func seenKey(id string) string {
+	sum := sha256.Sum256([]byte(id))
+	return "seen/" + base64.RawURLEncoding.EncodeToString(sum[:16])
+}
+
+func (s stateSeenIDs) Seen(ctx context.Context, id string) (bool, error) {
+	_, err := s.st.Get(ctx, seenKey(id))
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, ErrNotFound):
+		return false, nil
+	}
+	return false, Retryable(fmt.Errorf("reading seen message id %s: %w", id, err))
+}
+
+func (s stateSeenIDs) Record(ctx context.Context, id string) error {
+	if err := s.st.Put(ctx, seenKey(id), []byte(id)); err != nil {
+		return Retryable(fmt.Errorf("recording message id %s: %w", id, err))
+	}
+	return nil
+}
