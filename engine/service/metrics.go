@@ -26,6 +26,7 @@ type metrics struct {
 	e2eSeconds   *prometheus.HistogramVec
 	circuitState *prometheus.GaugeVec
 	reloads      *prometheus.CounterVec
+	held         *prometheus.GaugeVec
 	reg          *prometheus.Registry
 }
 
@@ -46,7 +47,8 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 		Buckets: prometheus.ExponentialBuckets(0.001, 4, 12)}, []string{"pipeline"})
 	m.circuitState = prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "pipewright_circuit_open", Help: "1 while a connection's circuit breaker is open."}, []string{"connection"})
 	m.reloads = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pipewright_config_reloads_total", Help: "Reloads of the pipeline directory by outcome: applied, unchanged or refused."}, []string{"status"})
-	for _, c := range []prometheus.Collector{m.in, m.duplicates, m.out, m.dropped, m.failed, m.retried, m.deadLettered, m.stepSeconds, m.e2eSeconds, m.circuitState, m.reloads,
+	m.held = prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "pipewright_source_held", Help: "1 while a pipeline's polling sources wait for its consumers to catch up (transport.max_ahead)."}, []string{"pipeline"})
+	for _, c := range []prometheus.Collector{m.in, m.duplicates, m.out, m.dropped, m.failed, m.retried, m.deadLettered, m.stepSeconds, m.e2eSeconds, m.circuitState, m.reloads, m.held,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{})} {
 		f(c)
 	}
