@@ -23,13 +23,14 @@ const (
 )
 
 // aheadGate bounds how far a pipeline's poll sources run ahead of its
-// consumers (see source.Backpressure). Its estimate of the backlog is the
+// consumers (see source.Backpressure). The backlog is what the pipeline's
+// stream holds: every message not yet acknowledged. Its estimate of it is the
 // last reading plus what was published since: an upper bound, as the
 // consumers only take messages away, so the backlog is read only when the
 // estimate reaches the high mark; a source then waits until the backlog has
 // drained to the low mark. The publish itself is untouched: every message
 // is durable before the source moves on, held back or not. When the
-// backlog cannot be read (no consumer, NATS busy), the source is not held.
+// backlog cannot be read (NATS busy), the source is not held.
 type aheadGate struct {
 	backlog   func(ctx context.Context) (uint64, error)
 	high, low uint64
@@ -127,7 +128,7 @@ func (e *Engine) aheadGate(pipeline string) *aheadGate {
 		max = defaultMaxAhead
 	}
 	held := e.metrics.held.WithLabelValues(pipeline)
-	return newAheadGate(max, e.consumerBacklog(pipeline), func(on bool) {
+	return newAheadGate(max, e.streamBacklog(pipeline), func(on bool) {
 		if on {
 			held.Set(1)
 		} else {
@@ -136,25 +137,26 @@ func (e *Engine) aheadGate(pipeline string) *aheadGate {
 	})
 }
 
-// consumerBacklog returns a function reading the backlog of a pipeline's
-// consumer (messages waiting plus in flight) with one request, keeping the
-// consumer's handle between calls. The gate calls it from one goroutine at
-// a time.
-func (e *Engine) consumerBacklog(pipeline string) func(context.Context) (uint64, error) {
-	var cons jetstream.PushConsumer
+// streamBacklog returns a function reading how many messages a pipeline's
+// stream holds (work-queue retention: every message not yet acknowledged,
+// whether waiting, in flight or waiting for a retry) with one request,
+// keeping the stream's handle between calls. The gate calls it from one
+// goroutine at a time.
+func (e *Engine) streamBacklog(pipeline string) func(context.Context) (uint64, error) {
+	var st jetstream.Stream
 	return func(ctx context.Context) (uint64, error) {
-		if cons == nil {
-			c, err := e.js.PushConsumer(ctx, e.names.Stream(pipeline), e.names.Durable(pipeline))
+		if st == nil {
+			s, err := e.js.Stream(ctx, e.names.Stream(pipeline))
 			if err != nil {
 				return 0, err
 			}
-			cons = c
+			st = s
 		}
-		info, err := cons.Info(ctx)
+		info, err := st.Info(ctx)
 		if err != nil {
-			cons = nil
+			st = nil
 			return 0, err
 		}
-		return info.NumPending + uint64(info.NumAckPending), nil
+		return info.State.Msgs, nil
 	}
 }
