@@ -75,6 +75,9 @@ type Transport struct {
 	// SourceLease is how long an engine's claim on a polling source lasts
 	// without a renewal (0: the runtime's default, 15s).
 	SourceLease component.Duration `yaml:"source_lease"`
+	// MaxAhead bounds how many messages a pipeline's poll sources may run
+	// ahead of its consumers (0: the default; -1: no bound).
+	MaxAhead int `yaml:"max_ahead"`
 }
 
 // Server configures the engine's HTTP server.

@@ -28,6 +28,7 @@ type metrics struct {
 	reloads      *prometheus.CounterVec
 	// ackUnconfirmed counts acknowledgements the server did not confirm.
 	ackUnconfirmed *prometheus.CounterVec
+	held           *prometheus.GaugeVec
 	reg            *prometheus.Registry
 }
 
@@ -49,7 +50,8 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 	m.circuitState = prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "pipewright_circuit_open", Help: "1 while a connection's circuit breaker is open."}, []string{"connection"})
 	m.reloads = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pipewright_config_reloads_total", Help: "Reloads of the pipeline directory by outcome: applied, unchanged or refused."}, []string{"status"})
 	m.ackUnconfirmed = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pipewright_acks_unconfirmed_total", Help: "Acknowledgements NATS did not confirm (a node failing over): the message may come again, and sinks drop a repeat by message id."}, []string{"pipeline"})
-	for _, c := range []prometheus.Collector{m.in, m.duplicates, m.out, m.dropped, m.failed, m.retried, m.deadLettered, m.stepSeconds, m.e2eSeconds, m.circuitState, m.reloads, m.ackUnconfirmed,
+	m.held = prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "pipewright_source_held", Help: "1 while a pipeline's polling sources wait for its consumers to catch up (transport.max_ahead)."}, []string{"pipeline"})
+	for _, c := range []prometheus.Collector{m.in, m.duplicates, m.out, m.dropped, m.failed, m.retried, m.deadLettered, m.stepSeconds, m.e2eSeconds, m.circuitState, m.reloads, m.ackUnconfirmed, m.held,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{})} {
 		f(c)
 	}

@@ -121,9 +121,10 @@ func (e *Engine) buildSource(ctx context.Context, p *pipelineRunner, key string)
 	cc := p.pl.Source
 	id := p.pl.Name + "/source"
 	sr := &sourceRunner{key: key, id: id, http: e.http.registrar(id)}
+	gate := e.aheadGate(p.pl.Name)
 	set := component.SourceSettings{
 		Settings:   e.settings(p.dir, id, p.pl.Name),
-		Publisher:  &sourcePublisher{e: e, pipeline: p.pl.Name},
+		Publisher:  &sourcePublisher{e: e, pipeline: p.pl.Name, gate: gate},
 		HTTP:       sr.http,
 		DeadLetter: &deadLetterer{p: p, step: "source", index: 0},
 		MaxPayload: e.conn.NC.MaxPayload(),
@@ -136,7 +137,11 @@ func (e *Engine) buildSource(ctx context.Context, p *pipelineRunner, key string)
 		e.http.release(sr.http)
 		return nil, fmt.Errorf("creating %s (%s): %w", id, cc.Type, err)
 	}
-	sr.src = source.New(set, src, source.Options{Owner: e.leases, Recheck: e.leases.Recheck()})
+	opts := source.Options{Owner: e.leases, Recheck: e.leases.Recheck()}
+	if gate != nil {
+		opts.Backpressure = gate
+	}
+	sr.src = source.New(set, src, opts)
 	return sr, nil
 }
 

@@ -21,6 +21,7 @@ import (
 type sourcePublisher struct {
 	e        *Engine
 	pipeline string
+	gate     *aheadGate // nil: no bound on how far the source runs ahead
 }
 
 var _ component.Publisher = (*sourcePublisher)(nil)
@@ -57,6 +58,9 @@ func (s *sourcePublisher) Publish(ctx context.Context, msgs ...*component.Messag
 		case <-ctx.Done():
 			return component.Retryable(ctx.Err())
 		}
+	}
+	if s.gate != nil {
+		s.gate.published(len(msgs) - duplicates)
 	}
 	s.e.metrics.in.WithLabelValues(s.pipeline).Add(float64(len(msgs) - duplicates))
 	s.e.metrics.duplicates.WithLabelValues(s.pipeline).Add(float64(duplicates))

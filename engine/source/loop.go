@@ -73,6 +73,9 @@ func (l *loop) round(ctx context.Context) (next, bool) {
 	}
 	failures := 0
 	for ctx.Err() == nil {
+		if l.r.bp.Wait(ctx) != nil {
+			return next{}, false
+		}
 		b, err := l.spec.Read(ctx, l.cursor)
 		switch {
 		case ctx.Err() != nil:

@@ -19,6 +19,8 @@ type Options struct {
 	// asking the Owner again (or its interval, when shorter); default
 	// DefaultRecheck. With a lease, a fraction of the lease time.
 	Recheck time.Duration
+	// Backpressure is waited for before every poll; nil is NoBackpressure.
+	Backpressure Backpressure
 }
 
 // DefaultRecheck is Options.Recheck unless set.
@@ -32,6 +34,7 @@ type Runner struct {
 	src     component.Source
 	owner   Owner
 	recheck time.Duration
+	bp      Backpressure
 	routes  []*route
 	mu      sync.Mutex
 	loops   []string // the Owner's ids of the loops started (mu)
@@ -49,7 +52,10 @@ func New(set component.SourceSettings, src component.Source, opts Options) *Runn
 	if opts.Recheck <= 0 {
 		opts.Recheck = DefaultRecheck
 	}
-	return &Runner{set: set, src: src, owner: opts.Owner, recheck: opts.Recheck}
+	if opts.Backpressure == nil {
+		opts.Backpressure = NoBackpressure{}
+	}
+	return &Runner{set: set, src: src, owner: opts.Owner, recheck: opts.Recheck, bp: opts.Backpressure}
 }
 
 // Source returns the source the runner runs.

@@ -1,0 +1,162 @@
+package service
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/pipewright/pipewright/engine/source"
+)
+
+// defaultMaxAhead is transport.max_ahead unless set: the messages a
+// pipeline's poll sources may run ahead of its consumers.
+const defaultMaxAhead = 10000
+
+// How often a held source asks for the backlog: soon while the consumers
+// drain it, less often while they do not (a stopped sink, a removed
+// pipeline's consumer).
+const (
+	aheadPollMin = 20 * time.Millisecond
+	aheadPollMax = time.Second
+)
+
+// aheadGate bounds how far a pipeline's poll sources run ahead of its
+// consumers (see source.Backpressure). The backlog is what the pipeline's
+// stream holds: every message not yet acknowledged. Its estimate of it is the
+// last reading plus what was published since: an upper bound, as the
+// consumers only take messages away, so the backlog is read only when the
+// estimate reaches the high mark; a source then waits until the backlog has
+// drained to the low mark. The publish itself is untouched: every message
+// is durable before the source moves on, held back or not. When the
+// backlog cannot be read (NATS busy), the source is not held.
+type aheadGate struct {
+	backlog   func(ctx context.Context) (uint64, error)
+	high, low uint64
+	held      func(bool) // told when a source starts and stops waiting
+
+	mu       sync.Mutex
+	estimate uint64
+	known    bool
+
+	slow chan struct{} // one waiter reads the backlog at a time
+}
+
+var _ source.Backpressure = (*aheadGate)(nil)
+
+func newAheadGate(max int, backlog func(context.Context) (uint64, error), held func(bool)) *aheadGate {
+	return &aheadGate{backlog: backlog, high: uint64(max), low: uint64(max / 2), held: held, slow: make(chan struct{}, 1)}
+}
+
+// Wait returns at once while the estimate is below the high mark, else
+// once the backlog is below it, or has drained to the low mark when it was
+// not; ctx's error when ctx ends first.
+func (g *aheadGate) Wait(ctx context.Context) error {
+	if g.below() {
+		return nil
+	}
+	select {
+	case g.slow <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-g.slow }()
+	if g.below() { // read by the waiter before this one
+		return nil
+	}
+	n, ok := g.read(ctx)
+	if !ok || n < g.high {
+		return ctx.Err()
+	}
+	g.held(true)
+	defer g.held(false)
+	delay := aheadPollMin
+	timer := time.NewTimer(delay)
+	defer timer.Stop()
+	for n > g.low {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-timer.C:
+		}
+		prev := n
+		if n, ok = g.read(ctx); !ok {
+			return ctx.Err()
+		}
+		if n < prev {
+			delay = aheadPollMin
+		} else {
+			delay = min(2*delay, aheadPollMax)
+		}
+		timer.Reset(delay)
+	}
+	return nil
+}
+
+// published adds n messages published to the estimate.
+func (g *aheadGate) published(n int) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.estimate += uint64(n)
+}
+
+func (g *aheadGate) below() bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.known && g.estimate < g.high
+}
+
+// read reads the backlog into the estimate; false when it cannot be read
+// (the estimate is then unknown, and read again by the next Wait).
+func (g *aheadGate) read(ctx context.Context) (uint64, bool) {
+	n, err := g.backlog(ctx)
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.estimate, g.known = n, err == nil
+	return n, err == nil
+}
+
+// aheadGate returns the gate of a pipeline's poll sources, nil when
+// transport.max_ahead is -1.
+func (e *Engine) aheadGate(pipeline string) *aheadGate {
+	max := e.project().Transport.MaxAhead
+	switch {
+	case max < 0:
+		return nil
+	case max == 0:
+		max = defaultMaxAhead
+	}
+	held := e.metrics.held.WithLabelValues(pipeline)
+	return newAheadGate(max, e.streamBacklog(pipeline), func(on bool) {
+		if on {
+			held.Set(1)
+		} else {
+			held.Set(0)
+		}
+	})
+}
+
+// streamBacklog returns a function reading how many messages a pipeline's
+// stream holds (work-queue retention: every message not yet acknowledged,
+// whether waiting, in flight or waiting for a retry) with one request,
+// keeping the stream's handle between calls. The gate calls it from one
+// goroutine at a time.
+func (e *Engine) streamBacklog(pipeline string) func(context.Context) (uint64, error) {
+	var st jetstream.Stream
+	return func(ctx context.Context) (uint64, error) {
+		if st == nil {
+			s, err := e.js.Stream(ctx, e.names.Stream(pipeline))
+			if err != nil {
+				return 0, err
+			}
+			st = s
+		}
+		info, err := st.Info(ctx)
+		if err != nil {
+			st = nil
+			return 0, err
+		}
+		return info.State.Msgs, nil
+	}
+}
