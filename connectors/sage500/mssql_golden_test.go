@@ -66,6 +66,9 @@ func (f *fakeSage) respond(q string, args []driver.NamedValue) (sqlrec.Result, e
 		if args[2].Value == int64(811) {
 			return one([]string{"NextTranNo", "TranTypeID"}, int64(8), "CR"), nil
 		}
+		if args[2].Value == int64(810) {
+			return one([]string{"NextTranNo", "TranTypeID"}, int64(7), "SH"), nil
+		}
 		return one([]string{"NextTranNo", "TranTypeID"}, int64(43), "SO"), nil
 	case strings.Contains(q, "FROM [tsoShipment_ext] WITH"):
 		if f.existing {
@@ -161,6 +164,8 @@ func TestSQLServer_sink_statements(t *testing.T) {
 			func(t *testing.T) *component.Message { return orderMsg(t, "112-0000001-0000001") }},
 		{"sales_order_cancel", &fakeSage{existing: true}, sage500.NewSalesOrderFactory(), salesOrderOptions,
 			func(t *testing.T) *component.Message { return orderMsg(t, "112-0000001-0000001", cancel) }},
+		{"sales_order_shipped", &fakeSage{}, sage500.NewSalesOrderFactory(), salesOrderOptions + "shipped: true\n",
+			func(t *testing.T) *component.Message { return orderMsg(t, "112-0000001-0000001") }},
 		{"sales_order_staging", &fakeSage{imported: true}, sage500.NewSalesOrderFactory(), salesOrderOptions + "mode: staging\n",
 			func(t *testing.T) *component.Message { return orderMsg(t, "112-0000001-0000001", noPhone) }},
 		{"journal", &fakeSage{}, sage500.NewJournalFactory(), journalOptions,
