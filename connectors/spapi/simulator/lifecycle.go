@@ -43,6 +43,7 @@ func (s *Server) addOrder(o *Order) {
 		s.reserveStock(o, it)
 	}
 	s.orderChanged(o, changeTypeStatus, "Order created", false)
+	s.fbaOrderChanged(o, o.Created)
 }
 
 // lifecyclePlan is a generated order's future, drawn when it is created so
@@ -85,9 +86,11 @@ func (s *Server) authorize(o *Order, plan *lifecyclePlan, at time.Time) {
 }
 
 func (s *Server) cancelOrder(o *Order, at time.Time, reason string) {
+	s.releaseFBAStock(o, at)
 	o.Status = StatusCancelled
 	o.touch(at)
 	s.orderChanged(o, changeTypeStatus, reason, false)
+	s.fbaOrderChanged(o, o.LastUpdated)
 }
 
 // buyerRequestsCancel flags a merchant order the buyer wants cancelled;
@@ -118,6 +121,7 @@ func (s *Server) shipByAmazon(o *Order, at time.Time) {
 		it.QuantityShipped = it.Quantity
 	}
 	s.addPackage(o, p, at)
+	s.fbaOrderChanged(o, o.LastUpdated)
 }
 
 // addPackage records a shipped package and moves the order to
