@@ -57,15 +57,17 @@ type fbaQuantityJSON struct {
 	PendingCustomerOrderInTransit int `json:"PendingCustomerOrderInTransit"`
 }
 
-// fbaOrderChanged raises a notification for each SKU of an FBA order whose
-// stock the order's change moved. The caller holds s.mu.
+// fbaOrderChanged marks the stock of each SKU of an FBA order changed (the
+// order reserved, shipped or gave back units) and raises a notification
+// for it. The caller holds s.mu.
 func (s *Server) fbaOrderChanged(o *Order, at time.Time) {
 	if o.FulfilledBy != FulfilledByAmazon {
 		return
 	}
 	var skus []string
 	for _, it := range o.Items {
-		if s.fbaStock[fbaKey(o.MarketplaceID, it.SKU)] != nil && !slices.Contains(skus, it.SKU) {
+		if f := s.fbaStock[fbaKey(o.MarketplaceID, it.SKU)]; f != nil && !slices.Contains(skus, it.SKU) {
+			f.updated = at
 			skus = append(skus, it.SKU)
 		}
 	}
