@@ -15,10 +15,13 @@ import (
 	"github.com/pipewright/pipewright/connectors/spapi/simulator"
 )
 
-// fbaLag is how long the FBA inventory flow may take to bring a change of
-// Amazon's FBA stock to Sage (simulated time): stock changed more recently
-// is not compared.
-const fbaLag = 15 * time.Minute
+// fbaLag is how long Sage may take to hold a change of Amazon's FBA stock
+// (simulated time): stock changed more recently is not compared. The
+// notification flow usually brings it within seconds, but two
+// notifications of one SKU processed at once may write their readings in
+// the wrong order; the hourly full read (fba-reconcile) sets it right, so
+// the guarantee is one full read.
+const fbaLag = 75 * time.Minute
 
 // checkFBA runs the FBA checks and returns how many FBA orders and FBA
 // item stocks they covered.
