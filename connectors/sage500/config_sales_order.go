@@ -40,6 +40,14 @@ type SalesOrderConfig struct {
 	// error, the message goes to the dead-letter stream) or ignore
 	// (acknowledged and counted).
 	OnUnlistedTransition string `yaml:"on_unlisted_transition" schema:"enum=error|ignore"`
+	// Write new orders as shipped already, by someone else (e.g. Amazon's
+	// fulfilment network for FBA orders): closed, every line shipped in
+	// full on one committed customer shipment (810) from the order's
+	// warehouse. The shipment moves no stock: that warehouse's quantities
+	// are kept by whoever shipped (e.g. a sage500.inventory_adjustment
+	// flow). The document's Status is not used, except that a canceled
+	// order (3) is not written. Direct mode only.
+	Shipped bool `yaml:"shipped"`
 }
 
 // TransitionConfig allows changing an order's status from one of From to To.
@@ -98,6 +106,9 @@ func (c *SalesOrderConfig) ValidateConnection(connCfg any) error {
 	}
 	if name, _, _ := parseDSN(cc.DSN); c.Mode == "staging" && name != "sqlserver" {
 		errs = append(errs, component.FieldErrorf("mode", "staging mode needs SQL Server: it loads StgSalesOrder/StgSOLine and runs Sage's spSOapiSalesOrdIns, which the SQLite demo database does not have; use mode: direct"))
+	}
+	if c.Shipped && c.Mode == "staging" {
+		errs = append(errs, component.FieldErrorf("shipped", "shipped orders are written in direct mode: Sage's import API imports orders, not their shipments"))
 	}
 	return errors.Join(errs...)
 }

@@ -100,6 +100,12 @@ func TestDocs_examples_run(t *testing.T) {
 		assert.ElementsMatch(t, keysOf(want), keysOf(got))
 		assert.ElementsMatch(t, keysOf(want["lines"].([]any)[0].(map[string]any)), keysOf(got["lines"].([]any)[0].(map[string]any)))
 	})
+	t.Run("inventory adjustment", func(t *testing.T) {
+		sink := newSink(t, sage500.NewInventoryAdjustmentFactory(), conn, optionsOf(t, blocks["inventory-adjustment-sink"], "sink", "sage500.inventory_adjustment"))
+		require.NoError(t, writeOne(t, sink, component.NewMessage("doc", jsonBody(t, blocks["inventory-adjustment-document"]))))
+		assert.Equal(t, int64(42), queryInt(t, conn.DB(), `SELECT CAST(b.QtyOnHand AS INT) FROM timWhseBinInvt b JOIN timWhseBin wb ON wb.WhseBinKey = b.WhseBinKey
+JOIN timWarehouse w ON w.WhseKey = wb.WhseKey JOIN timItem i ON i.ItemKey = b.ItemKey WHERE w.WhseID = 'EAST' AND wb.DfltBin = 1 AND i.ItemID = 'WB-0001-BK'`))
+	})
 	t.Run("customer return", func(t *testing.T) { // of the shipped sales-order example
 		sink := newSink(t, sage500.NewCustomerReturnFactory(), conn, optionsOf(t, blocks["customer-return-sink"], "sink", "sage500.customer_return"))
 		require.NoError(t, writeOne(t, sink, component.NewMessage("doc", jsonBody(t, blocks["customer-return-document"]))))

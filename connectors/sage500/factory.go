@@ -15,7 +15,9 @@ const (
 	TypeJournal        component.Type = "sage500.journal"
 	TypeCustomerReturn component.Type = "sage500.customer_return"
 	TypeExec           component.Type = "sage500.exec"
-	TypeQuery          component.Type = "sage500.query"
+	// TypeInventoryAdjustment sets on-hand quantities (sink).
+	TypeInventoryAdjustment component.Type = "sage500.inventory_adjustment"
+	TypeQuery               component.Type = "sage500.query"
 )
 
 // The configs' capabilities the loader relies on.
@@ -28,6 +30,8 @@ var (
 	_ component.ConnectionValidator = (*JournalConfig)(nil)
 	_ component.Validator           = (*CustomerReturnConfig)(nil)
 	_ component.ConnectionValidator = (*CustomerReturnConfig)(nil)
+	_ component.Validator           = (*InventoryAdjustmentConfig)(nil)
+	_ component.ConnectionValidator = (*InventoryAdjustmentConfig)(nil)
 	_ component.Validator           = (*ExecConfig)(nil)
 	_ component.ConnectionValidator = (*ExecConfig)(nil)
 	_ component.Validator           = (*QuerySourceConfig)(nil)
@@ -42,7 +46,7 @@ var schemaFiles embed.FS
 
 // Factories returns the factories of every sage500 component type.
 func Factories() []component.Factory {
-	return []component.Factory{NewConnectionFactory(), NewSalesOrderFactory(), NewJournalFactory(), NewCustomerReturnFactory(), NewExecFactory(), NewQueryFactory()}
+	return []component.Factory{NewConnectionFactory(), NewSalesOrderFactory(), NewJournalFactory(), NewCustomerReturnFactory(), NewInventoryAdjustmentFactory(), NewExecFactory(), NewQueryFactory()}
 }
 
 // factory is what every factory shares.

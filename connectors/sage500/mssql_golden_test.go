@@ -66,6 +66,9 @@ func (f *fakeSage) respond(q string, args []driver.NamedValue) (sqlrec.Result, e
 		if args[2].Value == int64(811) {
 			return one([]string{"NextTranNo", "TranTypeID"}, int64(8), "CR"), nil
 		}
+		if args[2].Value == int64(810) {
+			return one([]string{"NextTranNo", "TranTypeID"}, int64(7), "SH"), nil
+		}
 		return one([]string{"NextTranNo", "TranTypeID"}, int64(43), "SO"), nil
 	case strings.Contains(q, "FROM [tsoShipment_ext] WITH"):
 		if f.existing {
@@ -82,6 +85,8 @@ func (f *fakeSage) respond(q string, args []driver.NamedValue) (sqlrec.Result, e
 			return one([]string{"SOKey", "Status", "TranNo"}, int64(77), int64(1), "0000000042"), nil
 		}
 		return sqlrec.Result{}, nil
+	case strings.HasPrefix(q, "SELECT [ItemKey] FROM [timItem]"):
+		return one([]string{"ItemKey"}, int64(100)), nil
 	case strings.Contains(q, "FROM [tarCustomer]"):
 		return one([]string{"CustKey", "CustClassKey", "DfltBillToAddrKey", "DfltShipToAddrKey", "CurrID", "ShipMethKey", "WhseKey"},
 			int64(5), int64(1), int64(7), int64(7), "USD", int64(2), int64(1)), nil
@@ -105,6 +110,10 @@ func (f *fakeSage) respond(q string, args []driver.NamedValue) (sqlrec.Result, e
 		return one([]string{"Key"}, int64(3)), nil
 	case strings.Contains(q, "INFORMATION_SCHEMA.COLUMNS"), strings.Contains(q, "sys.indexes"):
 		return sqlrec.Result{}, nil
+	case strings.HasPrefix(q, "SELECT w.[WhseKey], b.[WhseBinKey]"):
+		return one([]string{"WhseKey", "WhseBinKey"}, int64(4), int64(41)), nil
+	case strings.HasPrefix(q, "SELECT [QtyOnHand] FROM [timWhseBinInvt]"):
+		return one([]string{"QtyOnHand"}, []byte("12.00000000")), nil
 	case strings.HasPrefix(q, "SELECT c.CustID"):
 		return one([]string{"CustID", "CustName", "CurrID", "WhseID"}, "AMZUS", "Amazon.com channel", "USD", "MAIN"), nil
 	case strings.HasPrefix(q, "SELECT s.ShipKey"):
@@ -161,8 +170,14 @@ func TestSQLServer_sink_statements(t *testing.T) {
 			func(t *testing.T) *component.Message { return orderMsg(t, "112-0000001-0000001") }},
 		{"sales_order_cancel", &fakeSage{existing: true}, sage500.NewSalesOrderFactory(), salesOrderOptions,
 			func(t *testing.T) *component.Message { return orderMsg(t, "112-0000001-0000001", cancel) }},
+		{"sales_order_shipped", &fakeSage{}, sage500.NewSalesOrderFactory(), salesOrderOptions + "shipped: true\n",
+			func(t *testing.T) *component.Message { return orderMsg(t, "112-0000001-0000001") }},
 		{"sales_order_staging", &fakeSage{imported: true}, sage500.NewSalesOrderFactory(), salesOrderOptions + "mode: staging\n",
 			func(t *testing.T) *component.Message { return orderMsg(t, "112-0000001-0000001", noPhone) }},
+		{"inventory_adjustment", &fakeSage{}, sage500.NewInventoryAdjustmentFactory(), "",
+			func(t *testing.T) *component.Message {
+				return adjustmentMsg(t, "fba", `{"WhseID": "FBAUS", "ItemID": "WB-0001-BK", "QtyOnHand": 9}`)
+			}},
 		{"journal", &fakeSage{}, sage500.NewJournalFactory(), journalOptions,
 			func(t *testing.T) *component.Message { return journalMsg(t, "23456789012") }},
 		{"customer_return", &fakeSage{}, sage500.NewCustomerReturnFactory(), returnOptions,

@@ -33,6 +33,9 @@ func (s *salesOrderSink) createDirect(ctx context.Context, t *txn, doc *orderDoc
 	if err != nil {
 		return err
 	}
+	if s.cfg.Shipped {
+		markShipped(o)
+	}
 	d := t.c.dialect
 	soKey, err := dialect.NextKey(ctx, d, t, "tsoSalesOrdLog")
 	if err != nil {
@@ -93,6 +96,9 @@ func (s *salesOrderSink) createDirect(ctx context.Context, t *txn, doc *orderDoc
 	}
 	if err == nil && len(exts) > 0 {
 		err = t.insertRows(ctx, s.conn.fields["order_line"].table, exts)
+	}
+	if err == nil && s.cfg.Shipped {
+		_, err = writeShipment(ctx, t, shipmentOf(o))
 	}
 	return err
 }

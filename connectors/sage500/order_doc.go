@@ -109,6 +109,9 @@ func (s *salesOrderSink) parseOrderDoc(body any) (*orderDoc, error) {
 		return nil, fmt.Errorf("order.custom.%s: the order's key is required", s.cfg.KeyField)
 	}
 	doc.key = key
+	if s.cfg.Shipped && doc.status != statusCanceled {
+		doc.status = statusClosed
+	}
 	return doc, nil
 }
 

@@ -28,7 +28,7 @@ func (s *salesOrderSink) resolve(ctx context.Context, t *txn, doc *orderDoc) (*r
 	if status < 0 {
 		status = statusOpen
 	}
-	if status != statusOpen && status != statusUnacknowledged {
+	if status != statusOpen && status != statusUnacknowledged && !(s.cfg.Shipped && status == statusClosed) {
 		return nil, component.Permanentf("order.header.Status: a new order is created unacknowledged (0) or open (1), not %d (%s)", status, statusName(status))
 	}
 	shipMeth, err := r.optKey("ship method", "order.header.ShipMethID", doc.shipMethID, cust.ShipMethKey)

@@ -85,7 +85,17 @@ var ShipMethods = []ShipMethod{
 }
 
 // Warehouses are the demo database's warehouses (Sage WhseID, varchar(6)).
-var Warehouses = []struct{ WhseID, Desc string }{
+// FBA ones stand for Amazon's fulfilment centres of a marketplace: they
+// start empty, and the reference directory's FBA inventory flow keeps their
+// quantities equal to Amazon's.
+var Warehouses = []struct {
+	WhseID, Desc string
+	FBA          bool
+}{
 	{WhseID: "MAIN", Desc: "Main warehouse, Columbus OH"},
 	{WhseID: "EAST", Desc: "East warehouse, Newark NJ"},
+	{WhseID: "FBAUS", Desc: "Amazon FBA, Amazon.com", FBA: true},
+	{WhseID: "FBACA", Desc: "Amazon FBA, Amazon.ca", FBA: true},
+	{WhseID: "FBAUK", Desc: "Amazon FBA, Amazon.co.uk", FBA: true},
+	{WhseID: "FBADE", Desc: "Amazon FBA, Amazon.de", FBA: true},
 }

@@ -49,8 +49,12 @@ var channels = map[string]struct {
 
 // warehouseAddrs are the warehouses' addresses, by WhseID.
 var warehouseAddrs = map[string]address{
-	"MAIN": {"Demo Seller main warehouse", "1200 Logistics Pkwy", "Columbus", "OH", "43215", "USA"},
-	"EAST": {"Demo Seller east warehouse", "85 Port St", "Newark", "NJ", "07114", "USA"},
+	"MAIN":  {"Demo Seller main warehouse", "1200 Logistics Pkwy", "Columbus", "OH", "43215", "USA"},
+	"EAST":  {"Demo Seller east warehouse", "85 Port St", "Newark", "NJ", "07114", "USA"},
+	"FBAUS": {"Amazon fulfilment (US)", "410 Terry Ave N", "Seattle", "WA", "98109", "USA"},
+	"FBACA": {"Amazon fulfilment (CA)", "40 King St W", "Toronto", "ON", "M5H3Y2", "CAN"},
+	"FBAUK": {"Amazon fulfilment (UK)", "1 Principal Place", "London", "", "EC2A2FA", "GBR"},
+	"FBADE": {"Amazon fulfilment (DE)", "Marcel-Breuer-Str. 12", "Muenchen", "BY", "80807", "DEU"},
 }
 
 // seeder writes the demo rows, allocating keys the way the sinks do.
@@ -161,6 +165,9 @@ func (s *seeder) seedItems() {
 		})
 		s.row("timItemDescription", map[string]any{"ItemKey": item, "ShortDesc": shorten(p.Title, 40), "LongDesc": p.Title})
 		for _, w := range demo.Warehouses {
+			if w.FBA {
+				continue // filled by the FBA inventory flow
+			}
 			s.row("timWhseBinInvt", map[string]any{
 				"WhseBinKey": s.key("timWhseBin", w.WhseID+"/A-01"), "ItemKey": item, "QtyOnHand": decimal.MustNew(int64(p.Stock), 0),
 			})

@@ -26,7 +26,12 @@ WHERE o.{SOKey} = ? AND d.{QtyOpenToShip} > 0 ORDER BY d.{WhseKey}, l.{SOLineNo}
 	closeOrder: `UPDATE {tsoSalesOrder} SET {Status} = 4, {CloseDate} = ?, {OpenAmt} = 0, {OpenAmtHC} = 0, {UpdateDate} = ?, {UpdateUserID} = ?, {UpdateCounter} = {UpdateCounter} + 1 WHERE {SOKey} = ?`,
 	takeStock: `UPDATE {timWhseBinInvt} SET {QtyOnHand} = CASE WHEN {QtyOnHand} > ? THEN {QtyOnHand} - ? ELSE 0 END WHERE {ItemKey} = ?
 AND {WhseBinKey} IN (SELECT {WhseBinKey} FROM {timWhseBin} WHERE {WhseKey} = ? AND {DfltBin} = 1)`,
-	untracked:  `SELECT {ShipKey} FROM {tsoShipment} WHERE {CompanyID} = ? AND {TranType} = 810 AND ({ShipTrackNo} IS NULL OR {ShipTrackNo} = '') AND {CreateDate} <= ? ORDER BY {ShipKey}`,
+	// Only the demo warehouse's own shipments (its batches): shipments
+	// others wrote without tracking (Amazon's, for FBA orders) stay as
+	// they are.
+	untracked: `SELECT s.{ShipKey} FROM {tsoShipment} s JOIN {tciBatchLog} b ON b.{BatchKey} = s.{BatchKey}
+WHERE s.{CompanyID} = ? AND s.{TranType} = 810 AND (s.{ShipTrackNo} IS NULL OR s.{ShipTrackNo} = '') AND s.{CreateDate} <= ?
+AND b.{BatchCmnt} = 'demo warehouse' ORDER BY s.{ShipKey}`,
 	shipMethod: `SELECT m.{ShipMethID} FROM {tsoShipment} s LEFT JOIN {tciShipMethod} m ON m.{ShipMethKey} = s.{ShipMethKey} WHERE s.{ShipKey} = ?`,
 	track: `UPDATE {tsoShipment} SET {ShipTrackNo} = ?, {UpdateDate} = ?, {UpdateUserID} = ?, {UpdateCounter} = {UpdateCounter} + 1
 WHERE {ShipKey} = ? AND ({ShipTrackNo} IS NULL OR {ShipTrackNo} = '')`,

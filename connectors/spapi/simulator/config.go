@@ -72,8 +72,12 @@ type Config struct {
 // it POSTs each notification to URL and redelivers it until the endpoint
 // answers 2xx.
 type NotifyConfig struct {
-	// URL receives the notifications; empty keeps them only for inspection.
+	// URL receives the ORDER_CHANGE notifications; empty keeps them only
+	// for inspection.
 	URL string
+	// FBAInventoryURL receives the FBA_INVENTORY_AVAILABILITY_CHANGES
+	// notifications; empty keeps them only for inspection.
+	FBAInventoryURL string
 	// Envelope is "sqs" (the raw notification JSON, as SQS holds it) or
 	// "eventbridge" (an EventBridge event with the notification as detail).
 	Envelope string

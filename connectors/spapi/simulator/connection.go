@@ -62,15 +62,17 @@ func (c *Connection) Start(ctx context.Context) error {
 		c.set.Logger.Info("sp-api simulator is off")
 		return nil
 	}
-	notify := c.cfg.Notify.URL
-	if strings.HasPrefix(notify, "/") {
-		notify = strings.TrimSuffix(c.set.PublicURL, "/") + notify
+	below := func(u string) string {
+		if strings.HasPrefix(u, "/") {
+			return strings.TrimSuffix(c.set.PublicURL, "/") + u
+		}
+		return u
 	}
 	stateFile := ""
 	if c.cfg.Persist {
 		stateFile = filepath.Join(c.set.DataDir, "spapi-simulator", strings.TrimPrefix(c.set.ID, "connection/")+".json.gz")
 	}
-	cfg := c.cfg.config(c.set.Clock, notify, stateFile)
+	cfg := c.cfg.config(c.set.Clock, below(c.cfg.Notify.URL), below(c.cfg.Notify.FBAInventoryURL), stateFile)
 	cfg.Logger = c.set.Logger
 	srv, err := New(cfg)
 	if err != nil {
@@ -79,7 +81,7 @@ func (c *Connection) Start(ctx context.Context) error {
 	if err := srv.Start(context.WithoutCancel(ctx)); err != nil {
 		return err
 	}
-	c.srv, c.notify = srv, notify
+	c.srv, c.notify = srv, cfg.Notify.URL
 	return nil
 }
 

@@ -67,6 +67,9 @@ type NotifyOptions struct {
 	// /hooks/amazon/orders is below the engine's public URL
 	// (server.public_url, else derived from the listen address).
 	URL string `yaml:"url"`
+	// URL receiving FBA_INVENTORY_AVAILABILITY_CHANGES notifications
+	// (default: none); a path is below the engine's public URL too.
+	FBAInventoryURL string `yaml:"fba_inventory_url"`
 	// sqs (raw notification, default) or eventbridge (event with the
 	// notification as detail).
 	Envelope string `yaml:"envelope" schema:"enum=sqs|eventbridge"`
@@ -135,7 +138,7 @@ func (c *ConnectionConfig) Validate() error {
 
 // config returns the simulator's Config on the engine's clock; notify is
 // the resolved notification URL and stateFile the world's file ("": none).
-func (c *ConnectionConfig) config(clock component.Clock, notify, stateFile string) Config {
+func (c *ConnectionConfig) config(clock component.Clock, notify, fbaNotify, stateFile string) Config {
 	cfg := DefaultConfig()
 	cfg.Listen, cfg.Seed, cfg.Clock = c.Listen, c.Seed, clock
 	cfg.OrdersPerHour, cfg.EnforceRateLimits = c.OrdersPerHour, c.EnforceRateLimits
@@ -144,6 +147,7 @@ func (c *ConnectionConfig) config(clock component.Clock, notify, stateFile strin
 	cfg.SellerID, cfg.Marketplaces, cfg.Credentials = c.SellerID, c.Marketplaces, c.Credentials
 	n := c.Notify
 	cfg.Notify.URL, cfg.Notify.Envelope, cfg.Notify.Header, cfg.Notify.Token = notify, n.Envelope, n.Header, n.Token
+	cfg.Notify.FBAInventoryURL = fbaNotify
 	cfg.Notify.HMACSecret, cfg.Notify.SignatureHeader, cfg.Notify.TimestampHeader = n.HMACSecret, n.SignatureHeader, n.TimestampHeader
 	f := c.Faults
 	cfg.Faults = Faults{

@@ -29,7 +29,11 @@
 // notification, pushed to Config.Notify.URL (raw, as SQS holds it, or in an
 // EventBridge envelope; with a token header or an HMAC signature over
 // "<unix time>.<body>") and redelivered after a failure like an
-// unacknowledged SQS message. Feeds go IN_QUEUE, IN_PROGRESS, DONE over
+// unacknowledged SQS message. FBA orders keep an FBA stock per SKU and
+// marketplace (fulfillable, and reserved for FBA orders not shipped yet),
+// which getInventorySummaries serves; each change raises an
+// FBA_INVENTORY_AVAILABILITY_CHANGES notification, pushed to
+// Config.Notify.FBAInventoryURL the same way. Feeds go IN_QUEUE, IN_PROGRESS, DONE over
 // simulated time; JSON_LISTINGS_FEED patches change the listings and the
 // processing report lists per-message issues. Every settlement period a V2
 // settlement report per marketplace settles the order lines that shipped,

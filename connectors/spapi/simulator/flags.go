@@ -26,6 +26,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.SaveEvery, "save-every", c.SaveEvery, "how often the world is saved to -state (real time; 0: 30s)")
 
 	fs.StringVar(&c.Notify.URL, "notify-url", c.Notify.URL, "URL that receives ORDER_CHANGE notifications (empty: none)")
+	fs.StringVar(&c.Notify.FBAInventoryURL, "notify-fba-inventory-url", c.Notify.FBAInventoryURL, "URL that receives FBA_INVENTORY_AVAILABILITY_CHANGES notifications (empty: none)")
 	fs.StringVar(&c.Notify.Envelope, "notify-envelope", c.Notify.Envelope, `notification envelope: "sqs" (raw) or "eventbridge"`)
 	fs.StringVar(&c.Notify.Header, "notify-header", c.Notify.Header, "auth header sent with each notification")
 	fs.StringVar(&c.Notify.Token, "notify-token", c.Notify.Token, "value of the auth header")

@@ -127,7 +127,7 @@ func (s *Server) Reports() []Report {
 // Notifications returns every ORDER_CHANGE notification raised, oldest
 // first, with its delivery state.
 func (s *Server) Notifications() []Notification {
-	return snapshot(s, func() []*Notification { return s.notes }, func(n *Notification) Notification { return *n })
+	return s.notificationsOf("ORDER_CHANGE")
 }
 
 // Stats returns the call counts so far.

@@ -20,8 +20,8 @@ import (
 func money(v float64) string { return fmt.Sprintf("%.2f", v) }
 
 // checkOrders: every order that was last updated before cutoff and is
-// payable is one Sage sales order whose total is Amazon's; no order is in
-// Sage twice.
+// payable (FBA orders: shipped) is one Sage sales order whose total is
+// Amazon's; no order is in Sage twice.
 func (w *world) checkOrders(p *problems, cutoff time.Time) int {
 	t := w.t
 	type sageOrder struct {
@@ -52,6 +52,10 @@ func (w *world) checkOrders(p *problems, cutoff time.Time) int {
 		case o.Status == simulator.StatusPending:
 			if inSage {
 				p.addf("pending order %s is in Sage", o.ID)
+			}
+		case o.FulfilledBy == simulator.FulfilledByAmazon && o.Status != simulator.StatusShipped && o.Status != simulator.StatusCancelled:
+			if inSage {
+				p.addf("FBA order %s is in Sage before Amazon shipped it (%s)", o.ID, o.Status)
 			}
 		case o.Status == simulator.StatusCancelled:
 			if inSage && so.status != 3 && so.status != 4 {
@@ -191,11 +195,13 @@ func listingPrice(l simulator.Listing, market string) string {
 }
 
 // sageAvailability is the inventory flow's rule read from the database:
-// on hand less committed less the safety stock of 2, at least 0.
+// on hand in the seller's own warehouses (not the FBA ones) less committed
+// less the safety stock of 2, at least 0.
 func (w *world) sageAvailability() map[string]int64 {
 	t := w.t
 	rows, err := w.db().Query(`SELECT i.ItemID,
-		COALESCE((SELECT SUM(b.QtyOnHand - b.PendQtyDecrease) FROM timWhseBinInvt b JOIN timWhseBin wb ON wb.WhseBinKey = b.WhseBinKey WHERE b.ItemKey = i.ItemKey AND wb.ExclFromAvail = 0), 0),
+		COALESCE((SELECT SUM(b.QtyOnHand - b.PendQtyDecrease) FROM timWhseBinInvt b JOIN timWhseBin wb ON wb.WhseBinKey = b.WhseBinKey
+			JOIN timWarehouse w ON w.WhseKey = wb.WhseKey WHERE b.ItemKey = i.ItemKey AND wb.ExclFromAvail = 0 AND w.WhseID NOT LIKE 'FBA%'), 0),
 		COALESCE((SELECT SUM(d.QtyOpenToShip) FROM tsoSOLineDist d JOIN tsoSOLine l ON l.SOLineKey = d.SOLineKey WHERE l.ItemKey = i.ItemKey AND d.Status = 1), 0)
 		FROM timItem i`)
 	require.NoError(t, err)

@@ -79,8 +79,9 @@ func (w *world) report(t *testing.T) {
 	settlements := w.settle("settlements", func(p *problems) int { return w.checkSettlements(p, cutoff) })
 	refunds := w.settle("refunds", func(p *problems) int { return w.checkRefunds(p, cutoff) })
 	stock := w.settle("restock", w.checkRestock)
-	t.Logf("checked %d orders, %d shipments, %d listing quantities, %d prices, %d settlements, %d refunds, %d item stocks",
-		orders, shipments, inventory, prices, settlements, refunds, stock)
+	fbaOrders, fbaStock := w.checkFBA(cutoff)
+	t.Logf("checked %d orders, %d shipments, %d listing quantities, %d prices, %d settlements, %d refunds, %d item stocks, %d FBA orders, %d FBA item stocks",
+		orders, shipments, inventory, prices, settlements, refunds, stock, fbaOrders, fbaStock)
 	assert.Greater(t, orders, 50, "orders checked")
 	assert.Greater(t, shipments, 10, "shipments checked")
 	assert.Greater(t, inventory, 5, "listing quantities checked")
@@ -88,6 +89,8 @@ func (w *world) report(t *testing.T) {
 	assert.Greater(t, settlements, 1, "settlements checked")
 	assert.Greater(t, refunds, 5, "refunds checked")
 	assert.Greater(t, stock, 5, "item stocks checked")
+	assert.Greater(t, fbaOrders, 3, "FBA orders checked")
+	assert.Greater(t, fbaStock, 10, "FBA item stocks checked")
 	recs, err := w.engine.Admin().List(context.Background(), service.DeadLetterFilter{})
 	require.NoError(t, err)
 	for _, r := range recs {

@@ -79,7 +79,7 @@ func TestReference_find_an_order_by_its_amazon_order_id(t *testing.T) {
 	assert.Contains(t, orders, "as order", "found as the orders flow's order")
 	assert.Contains(t, orders, "dead letter</span> <a href=\"/console/dead-letters/"+strconv.FormatUint(rec.Seq, 10)+"\">", "the dead letter")
 	assert.Regexp(t, `replay</span> of <a href="/console/dead-letters/`+strconv.FormatUint(rec.Seq, 10)+`">\d+</a>: <b>ok</b>`, orders, "its replay")
-	assert.Contains(t, orders, "delivered</span> to main: sage500.sales_order (sage)", "the sales order")
+	assert.Contains(t, orders, "delivered</span> to merchant: sage500.sales_order (sage)", "the sales order")
 	assert.Contains(t, orders, "resolved: replayed", "the dead letter resolved by the replay")
 	assert.Contains(t, shipments, "delivered</span> to main: spapi.call (amazon)", "the shipment confirmation")
 	assert.Contains(t, shipments, "as order")

@@ -69,6 +69,7 @@ func newWorld(t *testing.T, scale float64, faults simulator.Faults) *world {
 	cfg.History = 90 * time.Minute
 	cfg.SettlementPeriod = 30 * time.Minute
 	cfg.Notify.URL = w.hook
+	cfg.Notify.FBAInventoryURL = "http://" + listen + "/hooks/amazon/fba-inventory"
 	cfg.Notify.Header, cfg.Notify.Token = "X-Hook-Token", hookToken
 	cfg.Faults = faults
 	sim, err := simulator.New(cfg)
