@@ -3,7 +3,11 @@ package simulator
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
+
+	"github.com/pipewright/pipewright/connectors/spapi/models"
 
 	"github.com/pipewright/pipewright/engine/component"
 )
@@ -67,6 +71,10 @@ type NotifyOptions struct {
 	// /hooks/amazon/orders is below the engine's public URL
 	// (server.public_url, else derived from the listen address).
 	URL string `yaml:"url"`
+	// URLs receiving the notifications of other types, by type, e.g.
+	// FULFILLMENT_ORDER_STATUS: /hooks/amazon/mcf (paths as url; a type
+	// not listed is not pushed).
+	Types map[string]string `yaml:"types"`
 	// sqs (raw notification, default) or eventbridge (event with the
 	// notification as detail).
 	Envelope string `yaml:"envelope" schema:"enum=sqs|eventbridge"`
@@ -125,6 +133,12 @@ func (c *ConnectionConfig) Validate() error {
 	if (c.Notify.Header == "") != (c.Notify.Token == "") {
 		errs = append(errs, component.FieldErrorf("notify", "give header and token together, or neither"))
 	}
+	for _, typ := range sortedKeys(c.Notify.Types) {
+		if typ == models.OrderChange || !slices.Contains(models.NotificationTypes(), typ) {
+			errs = append(errs, component.FieldErrorf("notify.types."+typ, "want a notification type other than ORDER_CHANGE (its URL is url), one of %s",
+				strings.Join(slices.DeleteFunc(models.NotificationTypes(), func(t string) bool { return t == models.OrderChange }), ", ")))
+		}
+	}
 	for key, v := range map[string]string{"client_id": c.Credentials.ClientID, "client_secret": c.Credentials.ClientSecret, "refresh_token": c.Credentials.RefreshToken} {
 		if v == "" {
 			errs = append(errs, component.FieldErrorf("credentials."+key, "must not be empty"))
@@ -134,8 +148,9 @@ func (c *ConnectionConfig) Validate() error {
 }
 
 // config returns the simulator's Config on the engine's clock; notify is
-// the resolved notification URL and stateFile the world's file ("": none).
-func (c *ConnectionConfig) config(clock component.Clock, notify, stateFile string) Config {
+// the resolved notification URL, types the resolved URLs by type and
+// stateFile the world's file ("": none).
+func (c *ConnectionConfig) config(clock component.Clock, notify string, types map[string]string, stateFile string) Config {
 	cfg := DefaultConfig()
 	cfg.Listen, cfg.Seed, cfg.Clock = c.Listen, c.Seed, clock
 	cfg.OrdersPerHour, cfg.EnforceRateLimits = c.OrdersPerHour, c.EnforceRateLimits
@@ -144,6 +159,7 @@ func (c *ConnectionConfig) config(clock component.Clock, notify, stateFile strin
 	cfg.SellerID, cfg.Marketplaces, cfg.Credentials = c.SellerID, c.Marketplaces, c.Credentials
 	n := c.Notify
 	cfg.Notify.URL, cfg.Notify.Envelope, cfg.Notify.Header, cfg.Notify.Token = notify, n.Envelope, n.Header, n.Token
+	cfg.Notify.TypeURLs = types
 	cfg.Notify.HMACSecret, cfg.Notify.SignatureHeader, cfg.Notify.TimestampHeader = n.HMACSecret, n.SignatureHeader, n.TimestampHeader
 	f := c.Faults
 	cfg.Faults = Faults{

@@ -2,6 +2,7 @@ package simulator
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -106,7 +107,11 @@ func (s *Server) push(ctx context.Context, n *Notification) error {
 	if cfg.Envelope == EnvelopeEventBridge {
 		body = s.eventBridgeEvent(n)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, cfg.URL, bytes.NewReader(body))
+	target := cfg.URL
+	if n.Type != "" {
+		target = cfg.TypeURLs[n.Type]
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
 	if err != nil {
 		return fmt.Errorf("building push: %w", err)
 	}
@@ -149,7 +154,7 @@ func (s *Server) eventBridgeEvent(n *Notification) []byte {
 	}
 	s.mu.Unlock()
 	event := map[string]any{
-		"version": "0", "id": n.ID, "detail-type": "ORDER_CHANGE",
+		"version": "0", "id": n.ID, "detail-type": cmp.Or(n.Type, "ORDER_CHANGE"),
 		"source":  "aws.partner/sellingpartnerapi.amazon.com/" + applicationID,
 		"account": "123456789012", "time": n.LastUpdated.UTC().Format(time.RFC3339), "region": region,
 		"resources": []string{}, "detail": json.RawMessage(n.Body),

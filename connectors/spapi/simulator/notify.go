@@ -9,10 +9,15 @@ import (
 // carry no prices or addresses: a client treats them as a trigger to fetch
 // the order.
 
-// Notification is an ORDER_CHANGE notification the simulator raised.
+// Notification is a notification the simulator raised: ORDER_CHANGE, or
+// FULFILLMENT_ORDER_STATUS (fulfillment_notify.go).
 type Notification struct {
 	// ID is NotificationMetadata.NotificationId.
-	ID         string
+	ID string
+	// Type is the notification type; empty means ORDER_CHANGE.
+	Type string `json:",omitempty"`
+	// OrderID is the Amazon order id (ORDER_CHANGE) or the
+	// sellerFulfillmentOrderId (FULFILLMENT_ORDER_STATUS).
 	OrderID    string
 	ChangeType string
 	Status     Status
