@@ -153,52 +153,19 @@ func (s *returnSink) lineOf(ctx context.Context, t *txn, o returnOrder, doc *ret
 
 // insert writes the return's rows and moves the quantities.
 func (s *returnSink) insert(ctx context.Context, t *txn, o returnOrder, doc *returnDoc, lines []returnedLine) error {
-	d := t.c.dialect
 	tranDate := doc.tranDate
 	if tranDate.IsZero() {
 		tranDate = today(t.now, t.c.loc)
 	}
-	shipKey, err := dialect.NextKey(ctx, d, t, "tsoShipment")
-	if err != nil {
-		return err
-	}
-	no, typeID, err := dialect.NextTranNo(ctx, d, t, t.c.cfg.CompanyID, tranTypeCustomerReturn)
-	if err != nil {
-		return err
-	}
-	batchKey, err := d.NewBatch(ctx, t, dialect.Batch{Company: t.c.cfg.CompanyID, ModuleNo: moduleSO, ModuleID: "SO", BatchType: batchTypeCustomerReturn,
-		User: t.c.cfg.UserID, Comment: doc.tranCmnt, PostDate: tranDate, Now: t.now})
-	if err != nil {
-		return err
-	}
-	lineKeys, err := d.NextKeys(ctx, t, "tsoShipLine", len(lines))
-	if err != nil {
-		return err
-	}
-	distKeys, err := d.NextKeys(ctx, t, "tsoShipLineDist", len(lines))
-	if err != nil {
-		return err
-	}
-	tranNo := fmt.Sprintf("%010d", no)
-	rows := []tableRow{
-		{"tsoShipment", map[string]any{"ShipKey": shipKey, "TranType": int64(tranTypeCustomerReturn), "TranNo": tranNo, "TranID": typeID + "-" + tranNo,
-			"TranDate": tranDate, "PostDate": tranDate, "BatchKey": batchKey, "CustKey": o.custKey, "WhseKey": nullable(lines[0].whseKey),
-			"ShipToAddrKey": o.addrKey, "ShipToCustAddrKey": nullable(o.custAddrKey), "AmtShipped": doc.amt, "FreightAmt": doc.freight,
-			"TranCmnt": doc.tranCmnt, "UpdateDate": t.now}},
-		{"tsoShipmentLog", map[string]any{"ShipKey": shipKey, "TranNo": tranNo, "TranType": int64(tranTypeCustomerReturn), "TranDate": tranDate,
-			"TranStatus": int64(shipLogCommitted)}},
-	}
+	rows := shipmentRows{tranType: tranTypeCustomerReturn, batchType: batchTypeCustomerReturn, tranDate: tranDate, comment: doc.tranCmnt,
+		header: map[string]any{"CustKey": o.custKey, "WhseKey": nullable(lines[0].whseKey), "ShipToAddrKey": o.addrKey,
+			"ShipToCustAddrKey": nullable(o.custAddrKey), "AmtShipped": doc.amt, "FreightAmt": doc.freight, "TranCmnt": doc.tranCmnt, "UpdateDate": t.now}}
 	for i, l := range lines {
-		rows = append(rows,
-			tableRow{"tsoShipLine", map[string]any{"ShipLineKey": lineKeys[i], "ShipKey": shipKey, "ShipLineNo": int64(i + 1), "SOLineKey": l.lineKey,
-				"ItemKey": l.itemKey, "ItemShippedKey": l.itemKey, "ShipUnitMeasKey": nullable(l.uom), "ShipDate": tranDate}},
-			tableRow{"tsoShipLineDist", map[string]any{"ShipLineDistKey": distKeys[i], "ShipLineKey": lineKeys[i], "SOLineDistKey": l.distKey,
-				"QtyShipped": doc.lines[i].qty}})
+		rows.lines = append(rows.lines, shipmentLine{lineKey: l.lineKey, itemKey: l.itemKey, uom: l.uom, distKey: l.distKey, qty: doc.lines[i].qty})
 	}
-	for _, r := range rows {
-		if err := t.insert(ctx, catalog.MustLookup(r.table), r.vals); err != nil {
-			return err
-		}
+	shipKey, err := insertShipment(ctx, t, rows)
+	if err != nil {
+		return err
 	}
 	if err := s.moveQuantities(ctx, t, doc, lines); err != nil {
 		return err
