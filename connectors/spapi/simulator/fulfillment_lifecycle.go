@@ -7,11 +7,11 @@ import (
 
 // How long a fulfillment order stays in each status, in simulated time,
 // before Amazon moves it on: Received -> Planning -> Processing ->
-// Complete. Cancelling is possible for the first 90 minutes.
+// Complete. Cancelling is possible for the first 45 minutes.
 const (
-	fulfillmentPlanAfter     = 30 * time.Minute
-	fulfillmentProcessAfter  = time.Hour
-	fulfillmentCompleteAfter = 2 * time.Hour
+	fulfillmentPlanAfter     = 15 * time.Minute
+	fulfillmentProcessAfter  = 30 * time.Minute
+	fulfillmentCompleteAfter = time.Hour
 )
 
 // fulfillmentCenters are the fulfillment centers shipments leave from, by

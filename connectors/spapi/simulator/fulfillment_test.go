@@ -44,7 +44,7 @@ func TestFulfillmentOrders_move_from_received_to_complete_with_tracked_packages(
 	steps := []struct {
 		after  time.Duration
 		status string
-	}{{0, "Received"}, {30 * time.Minute, "Planning"}, {time.Hour, "Processing"}, {2 * time.Hour, "Complete"}}
+	}{{0, "Received"}, {15 * time.Minute, "Planning"}, {30 * time.Minute, "Processing"}, {time.Hour, "Complete"}}
 	var p map[string]any
 	for _, st := range steps {
 		s.advance(st.after)
@@ -81,13 +81,13 @@ func TestFulfillmentOrders_cancel_until_processing_then_refused_with_the_status(
 	for _, id := range []string{"EARLY", "LATE"} {
 		require.Equal(t, http.StatusOK, s.call(http.MethodPost, fulfillmentOrders, fulfillmentOrder(id)).status)
 	}
-	s.advance(45 * time.Minute) // Planning
+	s.advance(20 * time.Minute) // Planning
 	assert.Equal(t, http.StatusOK, s.call(http.MethodPut, fulfillmentOrders+"/EARLY/cancel", nil).status)
 	status, p := fulfillmentStatus(t, s, "EARLY")
 	assert.Equal(t, "Cancelled", status)
 	assert.Equal(t, float64(2), p["fulfillmentOrderItems"].([]any)[0].(map[string]any)["cancelledQuantity"])
 
-	s.advance(time.Hour) // LATE is Processing
+	s.advance(30 * time.Minute) // LATE is Processing
 	r := s.call(http.MethodPut, fulfillmentOrders+"/LATE/cancel", nil)
 	assert.Equal(t, http.StatusBadRequest, r.status)
 	assert.Contains(t, string(r.body), "its status is Processing")
@@ -122,7 +122,7 @@ func TestFulfillmentOrders_push_status_notifications_valid_per_the_schema_to_the
 	require.NoError(t, s.srv.Start(t.Context()))
 	t.Cleanup(func() { _ = s.srv.Close() })
 	require.Equal(t, http.StatusOK, s.call(http.MethodPost, fulfillmentOrders, fulfillmentOrder("SOA-SO-0000000003")).status)
-	s.advance(4 * time.Hour)
+	s.advance(2 * time.Hour)
 	require.Eventually(t, func() bool { return mcf.count() == 4 }, componenttest.WaitLimit, time.Millisecond, "Received, Planning, Processing, Complete")
 	assert.Zero(t, orders.count(), "the ORDER_CHANGE URL gets no other type")
 	mcf.mu.Lock()
