@@ -19,7 +19,7 @@ const ConnectionType component.Type = "spapi.simulator"
 // simulator run inside the engine, on the engine's clock, for demos.
 //
 // DEMO: the SP-API simulator run inside the engine on the engine's clock:
-// Amazon's Orders, Feeds, Reports, Listings, FBA Inventory, Tokens and
+// Amazon's Orders, Feeds, Reports, Listings, FBA Inventory, Fulfillment Outbound, Tokens and
 // Notifications with their rate limits and error shapes, generating orders
 // and settlements. Point an spapi connection at it with endpoint
 // http://LISTEN and lwa_endpoint http://LISTEN/auth/o2/token and the
@@ -54,7 +54,7 @@ type ConnectionConfig struct {
 	// LWA credentials the simulator's token endpoint accepts (secrets;
 	// default the demo credentials).
 	Credentials Credentials `yaml:"credentials"`
-	// Where the simulator pushes ORDER_CHANGE notifications.
+	// Where the simulator pushes notifications.
 	Notify NotifyOptions `yaml:"notify"`
 	// Failures the simulator injects.
 	Faults FaultOptions `yaml:"faults"`
@@ -65,7 +65,7 @@ type ConnectionConfig struct {
 	Persist bool `yaml:"persist"`
 }
 
-// NotifyOptions configures the simulator's ORDER_CHANGE push.
+// NotifyOptions configures the simulator's notification pushes.
 type NotifyOptions struct {
 	// URL receiving the notifications (default: none). A path such as
 	// /hooks/amazon/orders is below the engine's public URL
