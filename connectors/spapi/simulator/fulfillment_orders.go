@@ -204,12 +204,11 @@ func (s *Server) listAllFulfillmentOrders(c *call) response {
 		}
 	}
 	slices.SortStableFunc(match, func(a, b *FulfillmentOrder) int { return a.StatusUpdated.Compare(b.StatusUpdated) })
-	out := map[string]any{"fulfillmentOrders": []any{}}
 	list := []any{}
 	for i := start; i < len(match) && i < start+fulfillmentPageSize; i++ {
 		list = append(list, match[i].header())
 	}
-	out["fulfillmentOrders"] = list
+	out := map[string]any{"fulfillmentOrders": list}
 	if start+fulfillmentPageSize < len(match) {
 		out["nextToken"] = fmt.Sprint(start + fulfillmentPageSize)
 	}
@@ -219,14 +218,13 @@ func (s *Server) listAllFulfillmentOrders(c *call) response {
 // FulfillmentOrders returns copies of the fulfillment orders in creation
 // order (for tests and demos).
 func (s *Server) FulfillmentOrders() []FulfillmentOrder {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.advance()
-	out := make([]FulfillmentOrder, len(s.fulfillmentList))
-	for i, f := range s.fulfillmentList {
-		out[i] = *f
-		out[i].Items = slices.Clone(f.Items)
-		out[i].Shipments = slices.Clone(f.Shipments)
-	}
-	return out
+	return snapshot(s, func() []*FulfillmentOrder { return s.fulfillmentList }, func(f *FulfillmentOrder) FulfillmentOrder {
+		c := *f
+		c.Items, c.Shipments = slices.Clone(f.Items), slices.Clone(f.Shipments)
+		for i := range c.Shipments {
+			c.Shipments[i].Packages = slices.Clone(f.Shipments[i].Packages)
+			c.Shipments[i].Items = slices.Clone(f.Shipments[i].Items)
+		}
+		return c
+	})
 }
