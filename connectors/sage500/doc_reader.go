@@ -117,6 +117,24 @@ func (r *fieldReader) custom(fs *fieldSet) (map[string]any, error) {
 	return fs.coerce(r.path+".custom", m, r.loc)
 }
 
+// keyedCustom reads the object's custom fields and finishes it, then
+// returns the fields and the document's key, the custom field keyField,
+// which is required (what names the document in the error).
+func (r *fieldReader) keyedCustom(fs *fieldSet, keyField, what string) (map[string]any, string, error) {
+	custom, err := r.custom(fs)
+	if err == nil {
+		err = r.finish()
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	key, _ := custom[keyField].(string)
+	if key == "" {
+		return nil, "", fmt.Errorf("%s.custom.%s: the %s's key is required", what, keyField, what)
+	}
+	return custom, key, nil
+}
+
 // object returns a nested object's reader.
 func (r *fieldReader) object(name string) *fieldReader {
 	r.used[name] = true

@@ -111,6 +111,14 @@ JOIN timWarehouse w ON w.WhseKey = wb.WhseKey JOIN timItem i ON i.ItemKey = b.It
 		require.NoError(t, writeOne(t, sink, component.NewMessage("doc", jsonBody(t, blocks["customer-return-document"]))))
 		assert.Equal(t, int64(1), queryInt(t, conn.DB(), `SELECT COUNT(*) FROM tsoShipment WHERE TranType = 811`))
 	})
+	t.Run("shipment", func(t *testing.T) { // of a second, open copy of the sales-order example
+		orders := newSink(t, sage500.NewSalesOrderFactory(), conn, optionsOf(t, blocks["sales-order-sink"], "sink", "sage500.sales_order"))
+		second := jsonBody(t, strings.ReplaceAll(blocks["sales-order-document"], "112-3456789-0123456", "112-3456789-0000002"))
+		require.NoError(t, writeOne(t, orders, component.NewMessage("doc2", second)))
+		sink := newSink(t, sage500.NewShipmentFactory(), conn, optionsOf(t, blocks["shipment-sink"], "sink", "sage500.shipment"))
+		require.NoError(t, writeOne(t, sink, component.NewMessage("doc", jsonBody(t, blocks["shipment-document"]))))
+		assert.Equal(t, int64(1), queryInt(t, conn.DB(), `SELECT COUNT(*) FROM tsoShipment WHERE TranType = 810 AND ShipTrackNo = '1ZMCF0050000000124'`))
+	})
 }
 
 func TestDocs_list_every_document_field(t *testing.T) {

@@ -14,6 +14,7 @@ const (
 	TypeSalesOrder     component.Type = "sage500.sales_order"
 	TypeJournal        component.Type = "sage500.journal"
 	TypeCustomerReturn component.Type = "sage500.customer_return"
+	TypeShipment       component.Type = "sage500.shipment"
 	TypeExec           component.Type = "sage500.exec"
 	// TypeInventoryAdjustment sets on-hand quantities (sink).
 	TypeInventoryAdjustment component.Type = "sage500.inventory_adjustment"
@@ -32,6 +33,8 @@ var (
 	_ component.ConnectionValidator = (*CustomerReturnConfig)(nil)
 	_ component.Validator           = (*InventoryAdjustmentConfig)(nil)
 	_ component.ConnectionValidator = (*InventoryAdjustmentConfig)(nil)
+	_ component.Validator           = (*ShipmentConfig)(nil)
+	_ component.ConnectionValidator = (*ShipmentConfig)(nil)
 	_ component.Validator           = (*ExecConfig)(nil)
 	_ component.ConnectionValidator = (*ExecConfig)(nil)
 	_ component.Validator           = (*QuerySourceConfig)(nil)
@@ -46,7 +49,7 @@ var schemaFiles embed.FS
 
 // Factories returns the factories of every sage500 component type.
 func Factories() []component.Factory {
-	return []component.Factory{NewConnectionFactory(), NewSalesOrderFactory(), NewJournalFactory(), NewCustomerReturnFactory(), NewInventoryAdjustmentFactory(), NewExecFactory(), NewQueryFactory()}
+	return []component.Factory{NewConnectionFactory(), NewSalesOrderFactory(), NewJournalFactory(), NewCustomerReturnFactory(), NewInventoryAdjustmentFactory(), NewShipmentFactory(), NewExecFactory(), NewQueryFactory()}
 }
 
 // factory is what every factory shares.

@@ -46,7 +46,7 @@ func testApplyFields_twice_leaves_the_schema_unchanged_the_second_time(t *testin
 	ctx := context.Background()
 	diff, err := conn.DiffFields(ctx)
 	require.NoError(t, err)
-	assert.Len(t, diff.Changes, 7, "four tables, three unique indexes:\n%s", diff)
+	assert.Len(t, diff.Changes, 8, "four tables, four unique indexes:\n%s", diff)
 
 	first, err := conn.ApplyFields(ctx)
 	require.NoError(t, err)

@@ -53,14 +53,8 @@ func (s *journalSink) parseJournalDoc(body any) (*journalDoc, error) {
 		doc.lines = append(doc.lines, line)
 	}
 	var err error
-	if doc.custom, err = r.custom(s.conn.fields["journal"]); err != nil {
+	if doc.custom, doc.key, err = r.keyedCustom(s.conn.fields["journal"], s.cfg.KeyField, "journal"); err != nil {
 		return nil, err
-	}
-	if err := r.finish(); err != nil {
-		return nil, err
-	}
-	if doc.key, _ = doc.custom[s.cfg.KeyField].(string); doc.key == "" {
-		return nil, fmt.Errorf("journal.custom.%s: the journal's key is required", s.cfg.KeyField)
 	}
 	if doc.debits.Cmp(doc.credits) != 0 {
 		return nil, fmt.Errorf("the journal is unbalanced: debits %s, credits %s (difference %s)", doc.debits, doc.credits, difference(doc.debits, doc.credits))

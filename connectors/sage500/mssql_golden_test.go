@@ -63,8 +63,11 @@ func (f *fakeSage) respond(q string, args []driver.NamedValue) (sqlrec.Result, e
 		}
 		return sqlrec.Result{Out: map[int]any{3: 1, 4: 1, 5: failed, 6: 1}}, nil
 	case strings.Contains(q, "OUTPUT inserted.[NextTranNo]"):
-		if args[2].Value == int64(811) {
+		switch args[2].Value {
+		case int64(811):
 			return one([]string{"NextTranNo", "TranTypeID"}, int64(8), "CR"), nil
+		case int64(810):
+			return one([]string{"NextTranNo", "TranTypeID"}, int64(12), "SH"), nil
 		}
 		if args[2].Value == int64(810) {
 			return one([]string{"NextTranNo", "TranTypeID"}, int64(7), "SH"), nil
@@ -75,6 +78,11 @@ func (f *fakeSage) respond(q string, args []driver.NamedValue) (sqlrec.Result, e
 			return one([]string{"ShipKey"}, int64(88)), nil
 		}
 		return sqlrec.Result{}, nil
+	case strings.HasPrefix(q, "SELECT o.[SOKey], o.[CustKey]") && strings.Contains(q, "o.[Status]"):
+		return one([]string{"SOKey", "CustKey", "ShipToAddrKey", "DfltShipToCAddrKey", "Status", "DfltShipMethKey"}, int64(77), int64(5), int64(41), int64(41), int64(1), int64(2)), nil
+	case strings.Contains(q, "l.[UnitPrice], d.[SOLineDistKey]"):
+		return one([]string{"SOLineKey", "ItemKey", "UnitMeasKey", "UnitPrice", "SOLineDistKey", "WhseKey", "QtyOpenToShip"},
+			int64(9000)+args[1].Value.(int64), int64(20), int64(1), []byte("24.99000"), int64(9100)+args[1].Value.(int64), int64(1), []byte("3.00000000")), nil
 	case strings.HasPrefix(q, "SELECT o.[SOKey], o.[CustKey]"):
 		return one([]string{"SOKey", "CustKey", "ShipToAddrKey", "DfltShipToCAddrKey", "TranID"}, int64(77), int64(5), int64(41), int64(41), "SO-0000000042"), nil
 	case strings.Contains(q, "JOIN [tsoSOLine_ext] lx"):
@@ -184,6 +192,8 @@ func TestSQLServer_sink_statements(t *testing.T) {
 			func(t *testing.T) *component.Message {
 				return returnMsg(t, "112-0000001-0000001/R1", "112-0000001-0000001")
 			}},
+		{"shipment", &fakeSage{}, sage500.NewShipmentFactory(), shipmentOptions,
+			func(t *testing.T) *component.Message { return shipmentMsg(t, "T50000000123/1", "SO-0000000042") }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.golden, func(t *testing.T) {

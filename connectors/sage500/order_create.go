@@ -98,7 +98,7 @@ func (s *salesOrderSink) createDirect(ctx context.Context, t *txn, doc *orderDoc
 		err = t.insertRows(ctx, s.conn.fields["order_line"].table, exts)
 	}
 	if err == nil && s.cfg.Shipped {
-		_, err = writeShipment(ctx, t, shipmentOf(o))
+		_, err = insertShipment(ctx, t, shipmentOf(o, t.now))
 	}
 	return err
 }

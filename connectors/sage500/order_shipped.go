@@ -7,13 +7,8 @@ import (
 	"github.com/govalues/decimal"
 )
 
-// Sage's numbers for a customer shipment (README §1.1; S10).
-const (
-	tranTypeCustomerShipment = 810
-	batchTypeProcessShipment = 801
-	// lineClosed is tsoSOLine.Status and tsoSOLineDist.Status 2 (README §1.1).
-	lineClosed = 2
-)
+// lineClosed is tsoSOLine.Status and tsoSOLineDist.Status 2 (README §1.1).
+const lineClosed = 2
 
 // markShipped turns a new order's rows into those of an order shipped in
 // full (the shipped option): the header closed with nothing open, each
@@ -30,20 +25,23 @@ func markShipped(o *rows) {
 // shipmentOf is the customer shipment of a shipped order's rows (keys
 // allocated): every line in full, from the first line's warehouse, dated
 // the order's date.
-func shipmentOf(o *rows) shipmentRows {
+func shipmentOf(o *rows, now time.Time) shipmentRows {
 	h := o.header
 	key := func(v any) sql.NullInt64 {
 		k, ok := v.(int64)
 		return sql.NullInt64{Int64: k, Valid: ok}
 	}
 	sh := shipmentRows{
-		tranType: tranTypeCustomerShipment, batchType: batchTypeProcessShipment, tranDate: h["TranDate"].(time.Time),
-		custKey: h["CustKey"].(int64), addrKey: h["DfltShipToAddrKey"].(int64), custAddrKey: key(h["DfltShipToCAddrKey"]),
-		whseKey: key(o.lines[0].dist["WhseKey"]), shipMethKey: key(h["DfltShipMethKey"]),
-		amt: h["SalesAmt"].(decimal.Decimal), freight: h["FreightAmt"].(decimal.Decimal),
+		tranType: tranTypeCustomerShipment, batchType: batchTypeShipments, tranDate: h["TranDate"].(time.Time),
+		header: map[string]any{"CustKey": h["CustKey"].(int64), "ShipToAddrKey": h["DfltShipToAddrKey"].(int64),
+			"ShipToCustAddrKey": nullable(key(h["DfltShipToCAddrKey"])), "WhseKey": nullable(key(o.lines[0].dist["WhseKey"])),
+			"AmtShipped": h["SalesAmt"].(decimal.Decimal), "FreightAmt": h["FreightAmt"].(decimal.Decimal), "TranCmnt": "", "UpdateDate": now},
+	}
+	if k := key(h["DfltShipMethKey"]); k.Valid {
+		sh.header["ShipMethKey"] = k.Int64
 	}
 	if c, ok := h["TranCmnt"].(string); ok {
-		sh.cmnt = c
+		sh.comment, sh.header["TranCmnt"] = c, c
 	}
 	for _, l := range o.lines {
 		sh.lines = append(sh.lines, shipmentLine{lineKey: l.line["SOLineKey"].(int64), itemKey: l.line["ItemKey"].(int64),

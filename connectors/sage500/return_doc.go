@@ -56,14 +56,8 @@ func (s *returnSink) parseReturnDoc(body any) (*returnDoc, error) {
 		doc.lines = append(doc.lines, line)
 	}
 	var err error
-	if doc.custom, err = r.custom(s.conn.fields["shipment"]); err != nil {
+	if doc.custom, doc.key, err = r.keyedCustom(s.conn.fields["shipment"], s.cfg.KeyField, "return"); err != nil {
 		return nil, err
-	}
-	if err := r.finish(); err != nil {
-		return nil, err
-	}
-	if doc.key, _ = doc.custom[s.cfg.KeyField].(string); doc.key == "" {
-		return nil, fmt.Errorf("return.custom.%s: the return's key is required", s.cfg.KeyField)
 	}
 	return doc, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/govalues/decimal"
@@ -12,78 +13,72 @@ import (
 	"github.com/pipewright/pipewright/connectors/sage500/internal/dialect"
 )
 
-// shipmentRows is a committed document of Sage's shipment tables: a
-// customer shipment (810) or a customer return (811) against order lines
-// (README §6).
+// shipmentRows is a document of Sage's shipment tables (README §6): a
+// customer shipment (810) or a customer return (811) with its lines, each
+// against an order line's distribution.
 type shipmentRows struct {
 	tranType, batchType int
 	tranDate            time.Time
-	custKey, addrKey    int64
-	custAddrKey         sql.NullInt64
-	whseKey             sql.NullInt64
-	shipMethKey         sql.NullInt64
-	amt, freight        decimal.Decimal
-	cmnt                string
-	lines               []shipmentLine
+	comment             string
+	// header holds the tsoShipment columns besides the keys, numbers,
+	// dates and batch (CustKey, WhseKey, ShipToAddrKey, AmtShipped...).
+	header map[string]any
+	lines  []shipmentLine
 }
 
-// shipmentLine is one order line (its distribution) and the quantity the
-// document moves on it.
+// shipmentLine is one tsoShipLine and its tsoShipLineDist.
 type shipmentLine struct {
-	lineKey, itemKey, distKey int64
-	uom                       sql.NullInt64
-	qty                       decimal.Decimal
+	lineKey, itemKey int64
+	uom              sql.NullInt64
+	distKey          int64
+	qty              decimal.Decimal
 }
 
-// writeShipment writes the document's tsoShipment, tsoShipmentLog
-// (committed), tsoShipLine and tsoShipLineDist rows in a new SO batch of
-// its batch type, with keys from Sage's allocator and the tran type's next
-// number, and returns its ShipKey. It moves no quantities.
-func writeShipment(ctx context.Context, t *txn, sh shipmentRows) (int64, error) {
+// insertShipment allocates the shipment's keys, its transaction number
+// (tciTranTypeCompany) and an SO batch of its batch type, then writes
+// tsoShipment, tsoShipmentLog (committed) and a tsoShipLine and
+// tsoShipLineDist per line. It returns the ShipKey.
+func insertShipment(ctx context.Context, t *txn, r shipmentRows) (int64, error) {
 	d := t.c.dialect
 	shipKey, err := dialect.NextKey(ctx, d, t, "tsoShipment")
 	if err != nil {
 		return 0, err
 	}
-	no, typeID, err := dialect.NextTranNo(ctx, d, t, t.c.cfg.CompanyID, sh.tranType)
+	no, typeID, err := dialect.NextTranNo(ctx, d, t, t.c.cfg.CompanyID, r.tranType)
 	if err != nil {
 		return 0, err
 	}
-	batchKey, err := d.NewBatch(ctx, t, dialect.Batch{Company: t.c.cfg.CompanyID, ModuleNo: moduleSO, ModuleID: "SO", BatchType: sh.batchType,
-		User: t.c.cfg.UserID, Comment: sh.cmnt, PostDate: sh.tranDate, Now: t.now})
+	batchKey, err := d.NewBatch(ctx, t, dialect.Batch{Company: t.c.cfg.CompanyID, ModuleNo: moduleSO, ModuleID: "SO", BatchType: r.batchType,
+		User: t.c.cfg.UserID, Comment: r.comment, PostDate: r.tranDate, Now: t.now})
 	if err != nil {
 		return 0, err
 	}
-	lineKeys, err := d.NextKeys(ctx, t, "tsoShipLine", len(sh.lines))
+	lineKeys, err := d.NextKeys(ctx, t, "tsoShipLine", len(r.lines))
 	if err != nil {
 		return 0, err
 	}
-	distKeys, err := d.NextKeys(ctx, t, "tsoShipLineDist", len(sh.lines))
+	distKeys, err := d.NextKeys(ctx, t, "tsoShipLineDist", len(r.lines))
 	if err != nil {
 		return 0, err
 	}
 	tranNo := fmt.Sprintf("%010d", no)
-	hdr := map[string]any{"ShipKey": shipKey, "TranType": int64(sh.tranType), "TranNo": tranNo, "TranID": typeID + "-" + tranNo,
-		"TranDate": sh.tranDate, "PostDate": sh.tranDate, "BatchKey": batchKey, "CustKey": sh.custKey, "WhseKey": nullable(sh.whseKey),
-		"ShipToAddrKey": sh.addrKey, "ShipToCustAddrKey": nullable(sh.custAddrKey),
-		"AmtShipped": sh.amt, "FreightAmt": sh.freight, "TranCmnt": sh.cmnt, "UpdateDate": t.now}
-	if sh.shipMethKey.Valid {
-		hdr["ShipMethKey"] = sh.shipMethKey.Int64
-	}
+	hdr := map[string]any{"ShipKey": shipKey, "TranType": int64(r.tranType), "TranNo": tranNo, "TranID": typeID + "-" + tranNo,
+		"TranDate": r.tranDate, "PostDate": r.tranDate, "BatchKey": batchKey}
+	maps.Copy(hdr, r.header)
 	rows := []tableRow{
 		{"tsoShipment", hdr},
-		{"tsoShipmentLog", map[string]any{"ShipKey": shipKey, "TranNo": tranNo, "TranType": int64(sh.tranType), "TranDate": sh.tranDate,
+		{"tsoShipmentLog", map[string]any{"ShipKey": shipKey, "TranNo": tranNo, "TranType": int64(r.tranType), "TranDate": r.tranDate,
 			"TranStatus": int64(shipLogCommitted)}},
 	}
-	for i, l := range sh.lines {
+	for i, l := range r.lines {
 		rows = append(rows,
 			tableRow{"tsoShipLine", map[string]any{"ShipLineKey": lineKeys[i], "ShipKey": shipKey, "ShipLineNo": int64(i + 1), "SOLineKey": l.lineKey,
-				"ItemKey": l.itemKey, "ItemShippedKey": l.itemKey, "ShipUnitMeasKey": nullable(l.uom), "ShipDate": sh.tranDate}},
+				"ItemKey": l.itemKey, "ItemShippedKey": l.itemKey, "ShipUnitMeasKey": nullable(l.uom), "ShipDate": r.tranDate}},
 			tableRow{"tsoShipLineDist", map[string]any{"ShipLineDistKey": distKeys[i], "ShipLineKey": lineKeys[i], "SOLineDistKey": l.distKey,
 				"QtyShipped": l.qty}})
 	}
-	for _, r := range rows {
-		if err := t.insert(ctx, catalog.MustLookup(r.table), r.vals); err != nil {
+	for _, row := range rows {
+		if err := t.insert(ctx, catalog.MustLookup(row.table), row.vals); err != nil {
 			return 0, err
 		}
 	}

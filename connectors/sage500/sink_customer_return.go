@@ -157,13 +157,13 @@ func (s *returnSink) insert(ctx context.Context, t *txn, o returnOrder, doc *ret
 	if tranDate.IsZero() {
 		tranDate = today(t.now, t.c.loc)
 	}
-	sh := shipmentRows{tranType: tranTypeCustomerReturn, batchType: batchTypeCustomerReturn, tranDate: tranDate,
-		custKey: o.custKey, addrKey: o.addrKey, custAddrKey: o.custAddrKey, whseKey: lines[0].whseKey,
-		amt: doc.amt, freight: doc.freight, cmnt: doc.tranCmnt}
+	rows := shipmentRows{tranType: tranTypeCustomerReturn, batchType: batchTypeCustomerReturn, tranDate: tranDate, comment: doc.tranCmnt,
+		header: map[string]any{"CustKey": o.custKey, "WhseKey": nullable(lines[0].whseKey), "ShipToAddrKey": o.addrKey,
+			"ShipToCustAddrKey": nullable(o.custAddrKey), "AmtShipped": doc.amt, "FreightAmt": doc.freight, "TranCmnt": doc.tranCmnt, "UpdateDate": t.now}}
 	for i, l := range lines {
-		sh.lines = append(sh.lines, shipmentLine{lineKey: l.lineKey, itemKey: l.itemKey, distKey: l.distKey, uom: l.uom, qty: doc.lines[i].qty})
+		rows.lines = append(rows.lines, shipmentLine{lineKey: l.lineKey, itemKey: l.itemKey, uom: l.uom, distKey: l.distKey, qty: doc.lines[i].qty})
 	}
-	shipKey, err := writeShipment(ctx, t, sh)
+	shipKey, err := insertShipment(ctx, t, rows)
 	if err != nil {
 		return err
 	}

@@ -38,7 +38,7 @@ func schemaExamples(t *testing.T) []example {
 		require.NoError(t, err)
 		out = append(out, example{file: ex.Schema, body: ex.Body, typ: h.Type})
 	}
-	require.Len(t, out, 9)
+	require.Len(t, out, 10)
 	return out
 }
 
@@ -84,7 +84,7 @@ func newNotifications(t *testing.T, yaml string) (string, *componenttest.Publish
 	return srv.URL + "/hooks/n", pub
 }
 
-const allTypes = "[ORDER_CHANGE, FBA_INVENTORY_AVAILABILITY_CHANGES, LISTINGS_ITEM_STATUS_CHANGE, LISTINGS_ITEM_ISSUES_CHANGE, LISTINGS_ITEM_MFN_QUANTITY_CHANGE, REPORT_PROCESSING_FINISHED, FEED_PROCESSING_FINISHED]"
+const allTypes = "[ORDER_CHANGE, FBA_INVENTORY_AVAILABILITY_CHANGES, LISTINGS_ITEM_STATUS_CHANGE, LISTINGS_ITEM_ISSUES_CHANGE, LISTINGS_ITEM_MFN_QUANTITY_CHANGE, REPORT_PROCESSING_FINISHED, FEED_PROCESSING_FINISHED, FULFILLMENT_ORDER_STATUS]"
 
 func TestNotifications_accept_every_schema_example(t *testing.T) {
 	for _, envelope := range []string{"sqs", "eventbridge"} {

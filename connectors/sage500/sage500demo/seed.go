@@ -89,6 +89,7 @@ func seed(ctx context.Context, t *tx) error {
 		s.seedCustomer(m)
 	}
 	s.seedItems()
+	s.seedMCF()
 	return s.err
 }
 

@@ -15,6 +15,7 @@ import (
 var warehouseSQL = struct{ openOrders, openLines, shipDist, closeLine, closeOrder, takeStock, untracked, shipMethod, track string }{
 	openOrders: `SELECT o.{SOKey} FROM {tsoSalesOrder} o WHERE o.{CompanyID} = ? AND o.{TranType} = 801 AND o.{Status} = 1 AND o.{CreateDate} <= ?
 AND EXISTS (SELECT 1 FROM {tsoSOLine} l JOIN {tsoSOLineDist} d ON d.{SOLineKey} = l.{SOLineKey} WHERE l.{SOKey} = o.{SOKey} AND d.{QtyOpenToShip} > 0)
+AND NOT EXISTS (SELECT 1 FROM {tciShipMethod} m WHERE m.{ShipMethKey} = o.{DfltShipMethKey} AND m.{ShipMethID} IN (?, ?, ?))
 ORDER BY o.{SOKey}`,
 	openLines: `SELECT o.{CustKey}, o.{DfltShipToAddrKey}, o.{DfltShipToCAddrKey}, l.{SOLineKey}, l.{ItemKey}, l.{UnitMeasKey}, d.{SOLineDistKey},
 d.{QtyOpenToShip}, d.{WhseKey}, COALESCE(d.{ShipMethKey}, o.{DfltShipMethKey}), m.{ShipMethID}, d.{ExtAmt}

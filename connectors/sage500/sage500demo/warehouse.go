@@ -52,7 +52,8 @@ func (opts *ShipOptions) writer(db *sql.DB) (*writer, error) {
 }
 
 // ShipOpenOrders is the demo warehouse: for every open sales order of the
-// demo database created at least Delay before Now, it ships what is open,
+// demo database created at least Delay before Now, except those Amazon
+// fulfils (ship methods MCFShipMethods), it ships what is open,
 // one order per transaction: a tsoShipment per warehouse with a tracking
 // number of the ship method's carrier (deterministic, from the shipment
 // key; later, with TrackingDelay), its log row, shipment lines and
@@ -67,7 +68,7 @@ func ShipOpenOrders(ctx context.Context, db *sql.DB, opts ShipOptions) (int, err
 	if err != nil {
 		return 0, err
 	}
-	orders, err := w.queryKeys(ctx, warehouseSQL.openOrders, opts.CompanyID, opts.Now.Add(-opts.Delay))
+	orders, err := w.queryKeys(ctx, warehouseSQL.openOrders, opts.CompanyID, opts.Now.Add(-opts.Delay), MCFShipMethods[0], MCFShipMethods[1], MCFShipMethods[2])
 	if err != nil {
 		return 0, fmt.Errorf("finding open orders: %w", err)
 	}

@@ -20,6 +20,7 @@ const (
 	ListingsItemMFNQuantityChange  = "LISTINGS_ITEM_MFN_QUANTITY_CHANGE"
 	ReportProcessingFinished       = "REPORT_PROCESSING_FINISHED"
 	FeedProcessingFinished         = "FEED_PROCESSING_FINISHED"
+	FulfillmentOrderStatus         = "FULFILLMENT_ORDER_STATUS"
 )
 
 // notificationSchemas maps a notification type (and, where Amazon has
@@ -34,13 +35,14 @@ var notificationSchemas = map[string]string{
 	ListingsItemMFNQuantityChange:            "ListingsItemMfnQuantityChange.json",
 	ReportProcessingFinished:                 "ReportProcessingFinishedNotification.json",
 	FeedProcessingFinished:                   "FeedProcessingFinishedNotification.json",
+	FulfillmentOrderStatus:                   "FulfillmentOrderStatusNotification.json",
 }
 
 // NotificationTypes returns the notification types ValidateNotification
 // knows.
 func NotificationTypes() []string {
 	return []string{OrderChange, FBAInventoryAvailabilityChange, ListingsItemStatusChange, ListingsItemIssuesChange,
-		ListingsItemMFNQuantityChange, ReportProcessingFinished, FeedProcessingFinished}
+		ListingsItemMFNQuantityChange, ReportProcessingFinished, FeedProcessingFinished, FulfillmentOrderStatus}
 }
 
 // NotificationHeader is the envelope of a notification. Amazon writes its

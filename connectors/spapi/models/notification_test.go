@@ -36,7 +36,7 @@ func TestValidateNotification_accepts_every_schema_example(t *testing.T) {
 			n++
 		}
 	}
-	assert.Equal(t, 9, n)
+	assert.Equal(t, 10, n)
 }
 
 func TestValidateNotification_rejects_bad_notifications(t *testing.T) {

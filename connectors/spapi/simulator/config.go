@@ -92,6 +92,11 @@ type NotifyConfig struct {
 	HMACSecret      string
 	SignatureHeader string
 	TimestampHeader string
+	// TypeURLs receive the notifications of other types than ORDER_CHANGE,
+	// by type (FULFILLMENT_ORDER_STATUS); a type without one is kept only
+	// for inspection, as Amazon sends a type only to the destination
+	// subscribed to it.
+	TypeURLs map[string]string
 	// Redelivery is the simulated time before a failed push is retried,
 	// like an SQS visibility timeout. 0 means 30s.
 	Redelivery time.Duration

@@ -50,6 +50,8 @@ type Connection struct {
 	mu     sync.Mutex
 	srv    *Server
 	notify string
+	// typeURLs are the resolved URLs of other notification types.
+	typeURLs map[string]string
 }
 
 // Start starts the simulator when it is enabled. A relative notify URL is
@@ -62,17 +64,16 @@ func (c *Connection) Start(ctx context.Context) error {
 		c.set.Logger.Info("sp-api simulator is off")
 		return nil
 	}
-	below := func(u string) string {
-		if strings.HasPrefix(u, "/") {
-			return strings.TrimSuffix(c.set.PublicURL, "/") + u
-		}
-		return u
+	notify := c.resolve(c.cfg.Notify.URL)
+	types := map[string]string{}
+	for typ, u := range c.cfg.Notify.Types {
+		types[typ] = c.resolve(u)
 	}
 	stateFile := ""
 	if c.cfg.Persist {
 		stateFile = filepath.Join(c.set.DataDir, "spapi-simulator", strings.TrimPrefix(c.set.ID, "connection/")+".json.gz")
 	}
-	cfg := c.cfg.config(c.set.Clock, below(c.cfg.Notify.URL), below(c.cfg.Notify.FBAInventoryURL), stateFile)
+	cfg := c.cfg.config(c.set.Clock, notify, c.resolve(c.cfg.Notify.FBAInventoryURL), types, stateFile)
 	cfg.Logger = c.set.Logger
 	srv, err := New(cfg)
 	if err != nil {
@@ -81,8 +82,17 @@ func (c *Connection) Start(ctx context.Context) error {
 	if err := srv.Start(context.WithoutCancel(ctx)); err != nil {
 		return err
 	}
-	c.srv, c.notify = srv, cfg.Notify.URL
+	c.srv, c.notify = srv, notify
+	c.typeURLs = types
 	return nil
+}
+
+// resolve makes a notification path a URL below the engine's public URL.
+func (c *Connection) resolve(u string) string {
+	if strings.HasPrefix(u, "/") {
+		return strings.TrimSuffix(c.set.PublicURL, "/") + u
+	}
+	return u
 }
 
 // Shutdown stops the simulator and saves its world (with persist). It is
@@ -103,10 +113,17 @@ func (c *Connection) Shutdown(context.Context) error {
 func (c *Connection) NotificationURLs() []string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.srv == nil || c.notify == "" {
+	if c.srv == nil {
 		return nil
 	}
-	return []string{c.notify}
+	var urls []string
+	if c.notify != "" {
+		urls = append(urls, c.notify)
+	}
+	for _, typ := range sortedKeys(c.typeURLs) {
+		urls = append(urls, c.typeURLs[typ])
+	}
+	return urls
 }
 
 // Server returns the running simulator, or nil when it is off or not

@@ -3,7 +3,11 @@ package simulator
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
+
+	"github.com/pipewright/pipewright/connectors/spapi/models"
 
 	"github.com/pipewright/pipewright/engine/component"
 )
@@ -15,7 +19,7 @@ const ConnectionType component.Type = "spapi.simulator"
 // simulator run inside the engine, on the engine's clock, for demos.
 //
 // DEMO: the SP-API simulator run inside the engine on the engine's clock:
-// Amazon's Orders, Feeds, Reports, Listings, FBA Inventory, Tokens and
+// Amazon's Orders, Feeds, Reports, Listings, FBA Inventory, Fulfillment Outbound, Tokens and
 // Notifications with their rate limits and error shapes, generating orders
 // and settlements. Point an spapi connection at it with endpoint
 // http://LISTEN and lwa_endpoint http://LISTEN/auth/o2/token and the
@@ -50,7 +54,7 @@ type ConnectionConfig struct {
 	// LWA credentials the simulator's token endpoint accepts (secrets;
 	// default the demo credentials).
 	Credentials Credentials `yaml:"credentials"`
-	// Where the simulator pushes ORDER_CHANGE notifications.
+	// Where the simulator pushes notifications.
 	Notify NotifyOptions `yaml:"notify"`
 	// Failures the simulator injects.
 	Faults FaultOptions `yaml:"faults"`
@@ -61,7 +65,7 @@ type ConnectionConfig struct {
 	Persist bool `yaml:"persist"`
 }
 
-// NotifyOptions configures the simulator's ORDER_CHANGE push.
+// NotifyOptions configures the simulator's notification pushes.
 type NotifyOptions struct {
 	// URL receiving the notifications (default: none). A path such as
 	// /hooks/amazon/orders is below the engine's public URL
@@ -70,6 +74,10 @@ type NotifyOptions struct {
 	// URL receiving FBA_INVENTORY_AVAILABILITY_CHANGES notifications
 	// (default: none); a path is below the engine's public URL too.
 	FBAInventoryURL string `yaml:"fba_inventory_url"`
+	// URLs receiving the notifications of other types, by type, e.g.
+	// FULFILLMENT_ORDER_STATUS: /hooks/amazon/mcf (paths as url; a type
+	// not listed is not pushed).
+	Types map[string]string `yaml:"types"`
 	// sqs (raw notification, default) or eventbridge (event with the
 	// notification as detail).
 	Envelope string `yaml:"envelope" schema:"enum=sqs|eventbridge"`
@@ -128,6 +136,12 @@ func (c *ConnectionConfig) Validate() error {
 	if (c.Notify.Header == "") != (c.Notify.Token == "") {
 		errs = append(errs, component.FieldErrorf("notify", "give header and token together, or neither"))
 	}
+	for _, typ := range sortedKeys(c.Notify.Types) {
+		if typ == models.OrderChange || !slices.Contains(models.NotificationTypes(), typ) {
+			errs = append(errs, component.FieldErrorf("notify.types."+typ, "want a notification type other than ORDER_CHANGE (its URL is url), one of %s",
+				strings.Join(slices.DeleteFunc(models.NotificationTypes(), func(t string) bool { return t == models.OrderChange }), ", ")))
+		}
+	}
 	for key, v := range map[string]string{"client_id": c.Credentials.ClientID, "client_secret": c.Credentials.ClientSecret, "refresh_token": c.Credentials.RefreshToken} {
 		if v == "" {
 			errs = append(errs, component.FieldErrorf("credentials."+key, "must not be empty"))
@@ -137,8 +151,9 @@ func (c *ConnectionConfig) Validate() error {
 }
 
 // config returns the simulator's Config on the engine's clock; notify is
-// the resolved notification URL and stateFile the world's file ("": none).
-func (c *ConnectionConfig) config(clock component.Clock, notify, fbaNotify, stateFile string) Config {
+// the resolved notification URL, fbaNotify the resolved FBA inventory URL,
+// types the resolved URLs by type and stateFile the world's file ("": none).
+func (c *ConnectionConfig) config(clock component.Clock, notify, fbaNotify string, types map[string]string, stateFile string) Config {
 	cfg := DefaultConfig()
 	cfg.Listen, cfg.Seed, cfg.Clock = c.Listen, c.Seed, clock
 	cfg.OrdersPerHour, cfg.EnforceRateLimits = c.OrdersPerHour, c.EnforceRateLimits
@@ -148,6 +163,7 @@ func (c *ConnectionConfig) config(clock component.Clock, notify, fbaNotify, stat
 	n := c.Notify
 	cfg.Notify.URL, cfg.Notify.Envelope, cfg.Notify.Header, cfg.Notify.Token = notify, n.Envelope, n.Header, n.Token
 	cfg.Notify.FBAInventoryURL = fbaNotify
+	cfg.Notify.TypeURLs = types
 	cfg.Notify.HMACSecret, cfg.Notify.SignatureHeader, cfg.Notify.TimestampHeader = n.HMACSecret, n.SignatureHeader, n.TimestampHeader
 	f := c.Faults
 	cfg.Faults = Faults{

@@ -83,6 +83,13 @@ func TestConnection_notify_url_may_be_relative_to_the_engine(t *testing.T) {
 	}
 }
 
+func TestConnection_notification_types_have_their_own_urls_below_the_engine(t *testing.T) {
+	set := settings(t)
+	set.PublicURL = "http://127.0.0.1:9999/"
+	c := startConnection(t, set, "persist: false\nnotify: {url: /hooks/amazon/orders, types: {FULFILLMENT_ORDER_STATUS: /hooks/amazon/mcf}}\n")
+	assert.Equal(t, []string{"http://127.0.0.1:9999/hooks/amazon/orders", "http://127.0.0.1:9999/hooks/amazon/mcf"}, c.NotificationURLs())
+}
+
 // With persist, the world is kept in the data directory under the
 // connection's name, and a restarted simulator goes on with it.
 func TestConnection_persist_keeps_the_world_in_the_data_directory(t *testing.T) {
@@ -105,6 +112,8 @@ func TestConnectionConfig_reports_what_the_schema_cannot(t *testing.T) {
 		{"marketplace outside the catalogue", "marketplaces: [ATVPDKIKX0DER, A1VC38T7YXB528]", "marketplaces.1", "not a marketplace of the demo catalogue"},
 		{"header without token", "notify: {url: /hooks/a, header: X-Hook-Token}", "notify", "header and token together"},
 		{"empty credential", "credentials: {client_id: ''}", "credentials.client_id", "must not be empty"},
+		{"order change by type", "notify: {types: {ORDER_CHANGE: /hooks/b}}", "notify.types.ORDER_CHANGE", "other than ORDER_CHANGE"},
+		{"unknown type", "notify: {types: {FULFILMENT_ORDER_STATUS: /hooks/b}}", "notify.types.FULFILMENT_ORDER_STATUS", "FULFILLMENT_ORDER_STATUS"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

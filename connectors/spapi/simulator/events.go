@@ -29,6 +29,7 @@ const (
 	evRedeliver     eventKind = "redeliver"            // a failed push is queued again
 	evRefund        eventKind = "refund"               // an order's planned refund is posted
 	evReportDone    eventKind = "report-done"          // a requested report is ready
+	evFulfillment   eventKind = "fulfillment"          // a fulfillment order moves to its next status
 )
 
 type event struct {
@@ -109,6 +110,10 @@ func (s *Server) run(e *event) {
 		}
 	case evReportDone:
 		s.finishReport(e.ref)
+	case evFulfillment:
+		if f := s.fulfillment[e.ref]; f != nil {
+			s.advanceFulfillment(f, e.at)
+		}
 	case evRedeliver:
 		if n := s.noteByID[e.ref]; n != nil {
 			s.enqueue(n)

@@ -146,5 +146,8 @@ func (s *Server) pushURL(n *Notification) string {
 	if n.typ() == FBAInventoryChanges {
 		return s.cfg.Notify.FBAInventoryURL
 	}
+	if n.Type != "" {
+		return s.cfg.Notify.TypeURLs[n.Type]
+	}
 	return s.cfg.Notify.URL
 }

@@ -124,8 +124,8 @@ func (s *Server) Reports() []Report {
 	})
 }
 
-// Notifications returns every ORDER_CHANGE notification raised, oldest
-// first, with its delivery state.
+// Notifications returns every notification raised (ORDER_CHANGE, and
+// FULFILLMENT_ORDER_STATUS: Type), oldest first, with its delivery state.
 func (s *Server) Notifications() []Notification {
 	return s.notificationsOf("ORDER_CHANGE")
 }

@@ -10,14 +10,17 @@ import (
 // the order.
 
 // Notification is a notification the simulator raised: ORDER_CHANGE, or
-// FBA_INVENTORY_AVAILABILITY_CHANGES (fba_notify.go).
+// FBA_INVENTORY_AVAILABILITY_CHANGES (fba_notify.go) or
+// FULFILLMENT_ORDER_STATUS (fulfillment_notify.go).
 type Notification struct {
 	// ID is NotificationMetadata.NotificationId.
 	ID string
 	// Type is the notification type; empty means ORDER_CHANGE.
 	Type string `json:",omitempty"`
 	// SKU is the seller SKU of an FBA inventory change.
-	SKU        string `json:",omitempty"`
+	SKU string `json:",omitempty"`
+	// OrderID is the Amazon order id (ORDER_CHANGE) or the
+	// sellerFulfillmentOrderId (FULFILLMENT_ORDER_STATUS).
 	OrderID    string
 	ChangeType string
 	Status     Status

@@ -41,6 +41,11 @@ func (s *Server) routes() {
 	s.serve("getInventorySummaries", false, s.getInventorySummaries)
 	s.serve("createRestrictedDataToken", false, s.createRestrictedDataToken)
 
+	s.serve("createFulfillmentOrder", false, s.createFulfillmentOrder)
+	s.serve("getFulfillmentOrder", false, s.getFulfillmentOrder)
+	s.serve("listAllFulfillmentOrders", false, s.listAllFulfillmentOrders)
+	s.serve("cancelFulfillmentOrder", false, s.cancelFulfillmentOrder)
+
 	s.serve("createDestination", true, s.createDestination)
 	s.serve("getDestinations", true, s.getDestinations)
 	s.serve("getDestination", true, s.getDestination)

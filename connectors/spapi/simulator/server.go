@@ -30,36 +30,38 @@ type Server struct {
 	mux      *http.ServeMux
 	ops      []*models.Operation
 
-	mu          sync.Mutex
-	events      eventQueue
-	seq         uint64
-	wake        chan struct{}
-	rng         *rand.Rand // the generator's
-	manualRNG   *rand.Rand // CreateOrder's
-	faultRNG    *rand.Rand
-	idRNG       *rand.Rand
-	rngSrc      [4]*rand.PCG // the sources of the four, saved with the world
-	orders      map[string]*Order
-	orderList   []*Order
-	listings    map[string]*Listing
-	fbaStock    map[string]*fbaItem
-	documents   map[string]*document
-	feeds       map[string]*Feed
-	feedList    []*Feed
-	reports     []*Report
-	tokens      map[string]*accessToken
-	buckets     map[string]*ratelimit.Bucket
-	dests       []*destination
-	subs        map[string]*subscription
-	notes       []*Notification
-	noteByID    map[string]*Notification
-	outbox      []*Notification
-	pushing     map[string]*Notification // taken from the outbox, being pushed
-	pushFailing bool                     // the last push failed
-	kick        chan struct{}
-	stats       Stats
-	ids         uint64 // numeric ids (feeds, reports, settlements)
-	requests    atomic.Uint64
+	mu              sync.Mutex
+	events          eventQueue
+	seq             uint64
+	wake            chan struct{}
+	rng             *rand.Rand // the generator's
+	manualRNG       *rand.Rand // CreateOrder's
+	faultRNG        *rand.Rand
+	idRNG           *rand.Rand
+	rngSrc          [4]*rand.PCG // the sources of the four, saved with the world
+	orders          map[string]*Order
+	orderList       []*Order
+	listings        map[string]*Listing
+	fbaStock        map[string]*fbaItem
+	fulfillment     map[string]*FulfillmentOrder // Multi-Channel Fulfillment orders by sellerFulfillmentOrderId
+	fulfillmentList []*FulfillmentOrder
+	documents       map[string]*document
+	feeds           map[string]*Feed
+	feedList        []*Feed
+	reports         []*Report
+	tokens          map[string]*accessToken
+	buckets         map[string]*ratelimit.Bucket
+	dests           []*destination
+	subs            map[string]*subscription
+	notes           []*Notification
+	noteByID        map[string]*Notification
+	outbox          []*Notification
+	pushing         map[string]*Notification // taken from the outbox, being pushed
+	pushFailing     bool                     // the last push failed
+	kick            chan struct{}
+	stats           Stats
+	ids             uint64 // numeric ids (feeds, reports, settlements)
+	requests        atomic.Uint64
 
 	runMu    sync.Mutex
 	httpSrv  *http.Server
@@ -88,8 +90,9 @@ func New(cfg Config) (*Server, error) {
 		cfg: cfg, clock: cfg.Clock, mux: http.NewServeMux(),
 		wake: make(chan struct{}, 1), kick: make(chan struct{}, 1),
 		orders: map[string]*Order{}, listings: map[string]*Listing{}, fbaStock: map[string]*fbaItem{},
-		pushing:   map[string]*Notification{},
-		documents: map[string]*document{}, feeds: map[string]*Feed{}, tokens: map[string]*accessToken{},
+		fulfillment: map[string]*FulfillmentOrder{},
+		pushing:     map[string]*Notification{},
+		documents:   map[string]*document{}, feeds: map[string]*Feed{}, tokens: map[string]*accessToken{},
 		buckets: map[string]*ratelimit.Bucket{}, subs: map[string]*subscription{}, noteByID: map[string]*Notification{},
 		stats:    Stats{Calls: map[string]int{}, Throttled: map[string]int{}},
 		pushHTTP: &http.Client{Timeout: 10 * time.Second},

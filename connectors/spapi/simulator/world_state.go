@@ -38,6 +38,8 @@ type worldFile struct {
 	Destinations  []*destination           `json:"destinations"`
 	Subscriptions map[string]*subscription `json:"subscriptions"`
 	Notes         []*Notification          `json:"notifications"`
+	// Fulfillment are the Multi-Channel Fulfillment orders.
+	Fulfillment []*FulfillmentOrder `json:"fulfillment_orders,omitempty"`
 	// Pending are the ids of notifications still to be pushed.
 	Pending []string `json:"pending"`
 	Stats   Stats    `json:"stats"`
@@ -96,7 +98,8 @@ func (s *Server) rngs() map[string]*rand.PCG {
 func (s *Server) encodeWorld() ([]byte, error) {
 	w := worldFile{Format: worldFormat, SavedAt: s.clock.Now(), Started: s.started, Seq: s.seq, IDs: s.ids,
 		RNG: map[string][]byte{}, Feeds: s.feedList, Reports: s.reports, Tokens: map[string]savedToken{},
-		Destinations: s.dests, Subscriptions: s.subs, Notes: s.notes, Stats: s.stats}
+		Destinations: s.dests, Subscriptions: s.subs, Notes: s.notes, Stats: s.stats,
+		Fulfillment: s.fulfillmentList}
 	for name, src := range s.rngs() {
 		state, err := src.MarshalBinary()
 		if err != nil {
@@ -208,6 +211,10 @@ func (s *Server) decodeWorld(data []byte) error {
 		if n := s.noteByID[id]; n != nil {
 			s.outbox = append(s.outbox, n)
 		}
+	}
+	s.fulfillment, s.fulfillmentList = map[string]*FulfillmentOrder{}, w.Fulfillment
+	for _, f := range w.Fulfillment {
+		s.fulfillment[f.ID] = f
 	}
 	s.events = nil
 	for _, e := range w.Events {

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/pipewright/pipewright/connectors/sage500/sage500demo"
 	"github.com/pipewright/pipewright/connectors/spapi/simulator"
 	"github.com/pipewright/pipewright/engine/service"
 )
@@ -80,8 +81,9 @@ func (w *world) report(t *testing.T) {
 	refunds := w.settle("refunds", func(p *problems) int { return w.checkRefunds(p, cutoff) })
 	stock := w.settle("restock", w.checkRestock)
 	fbaOrders, fbaStock := w.checkFBA(cutoff)
-	t.Logf("checked %d orders, %d shipments, %d listing quantities, %d prices, %d settlements, %d refunds, %d item stocks, %d FBA orders, %d FBA item stocks",
-		orders, shipments, inventory, prices, settlements, refunds, stock, fbaOrders, fbaStock)
+	mcf := w.settle("mcf", func(p *problems) int { return w.checkMCF(p, cutoff) })
+	t.Logf("checked %d orders, %d shipments, %d listing quantities, %d prices, %d settlements, %d refunds, %d item stocks, %d FBA orders, %d FBA item stocks, %d MCF orders",
+		orders, shipments, inventory, prices, settlements, refunds, stock, fbaOrders, fbaStock, mcf)
 	assert.Greater(t, orders, 50, "orders checked")
 	assert.Greater(t, shipments, 10, "shipments checked")
 	assert.Greater(t, inventory, 5, "listing quantities checked")
@@ -91,6 +93,7 @@ func (w *world) report(t *testing.T) {
 	assert.Greater(t, stock, 5, "item stocks checked")
 	assert.Greater(t, fbaOrders, 3, "FBA orders checked")
 	assert.Greater(t, fbaStock, 10, "FBA item stocks checked")
+	assert.Equal(t, sage500demo.MCFOrders, mcf, "Multi-Channel Fulfillment orders shipped and checked")
 	recs, err := w.engine.Admin().List(context.Background(), service.DeadLetterFilter{})
 	require.NoError(t, err)
 	for _, r := range recs {

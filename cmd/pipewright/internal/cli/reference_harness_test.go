@@ -71,6 +71,7 @@ func newWorld(t *testing.T, scale float64, faults simulator.Faults) *world {
 	cfg.Notify.URL = w.hook
 	cfg.Notify.FBAInventoryURL = "http://" + listen + "/hooks/amazon/fba-inventory"
 	cfg.Notify.Header, cfg.Notify.Token = "X-Hook-Token", hookToken
+	cfg.Notify.TypeURLs = mcfNotifyURLs(listen)
 	cfg.Faults = faults
 	sim, err := simulator.New(cfg)
 	require.NoError(t, err)
@@ -87,6 +88,7 @@ func newWorld(t *testing.T, scale float64, faults simulator.Faults) *world {
 		"HOOK_TOKEN":         hookToken,
 	}
 	require.NoError(t, sage500demo.CreateDB(context.Background(), w.dbPath))
+	w.seedMCFOrders()
 	p := w.load()
 	_, err = sage500.ApplyFields(context.Background(), p.Connections["sage"].Config.(*sage500.ConnectionConfig))
 	require.NoError(t, err)

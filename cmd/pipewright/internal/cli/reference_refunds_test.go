@@ -188,7 +188,8 @@ func (w *world) sumBy(query string) map[binKey]int64 {
 
 // checkRestock: stock moves only for restocked returns. In each
 // warehouse, an item's stock is what it was before the run, less what the
-// demo warehouse shipped (810), plus the units of customer returns whose
+// demo warehouse shipped (810; not Amazon's MCF packages, which take no
+// stock), plus the units of customer returns whose
 // return reason tables/return_restock.csv restocks. (Where the shipments
 // alone would have emptied the bin the warehouse stops at zero, and the
 // item is not checked.)
@@ -196,7 +197,8 @@ func (w *world) checkRestock(p *problems) int {
 	rules := readRestockRules(w)
 	shipped := w.sumBy(`SELECT l.ItemKey, s.WhseKey, CAST(SUM(d.QtyShipped) AS int) FROM tsoShipment s
 		JOIN tsoShipLine l ON l.ShipKey = s.ShipKey JOIN tsoShipLineDist d ON d.ShipLineKey = l.ShipLineKey
-		WHERE s.TranType = 810 GROUP BY l.ItemKey, s.WhseKey`)
+		WHERE s.TranType = 810 AND NOT EXISTS (SELECT 1 FROM tsoShipment_ext x WHERE x.ShipKey = s.ShipKey AND x.AmazonPackageId IS NOT NULL)
+		GROUP BY l.ItemKey, s.WhseKey`)
 	restocked := map[binKey]int64{}
 	rows, err := w.db().Query(`SELECT x.AmazonRefundId, lx.AmazonOrderItemId, l.ItemKey, sd.WhseKey, CAST(d.QtyShipped AS int)
 		FROM tsoShipment s JOIN tsoShipment_ext x ON x.ShipKey = s.ShipKey

@@ -57,11 +57,27 @@ func createDemoDB(e *env, path string) error {
 	if errors.Is(err, fs.ErrExist) {
 		return fmt.Errorf("%s already exists: remove it first to create a fresh demo database", path)
 	}
+	if err == nil {
+		err = seedMCFOrders(path)
+	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "created the Sage 500 demo database %s\n", path)
+	fmt.Fprintf(e.stdout, "created the Sage 500 demo database %s (with %d web store orders for Amazon Multi-Channel Fulfillment)\n", path, sage500demo.MCFOrders)
 	return nil
+}
+
+// seedMCFOrders adds the demo's web store orders that Amazon fulfils.
+func seedMCFOrders(path string) error {
+	db, err := sage500demo.OpenDB(path)
+	if err != nil {
+		return err
+	}
+	err = sage500demo.SeedMCFOrders(context.Background(), db)
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 func customFields(e *env, dir string, apply bool) error {
