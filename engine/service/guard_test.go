@@ -188,4 +188,3 @@ func TestGuard_a_flagged_value_is_delivered_counted_and_reported(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, recs, "a flag holds nothing")
 }
-
