@@ -73,11 +73,7 @@ func (w *Watcher) guardAlert(name string, b *guardBacklog) Alert {
 	if n := b.held + b.flagged - len(b.examples); n > 0 {
 		fmt.Fprintf(&t, "… and %d more\n", n)
 	}
-	path := "flows/" + name
-	if b.held > 0 {
-		path += "?class=held"
-	}
-	t.WriteString(w.link(path))
+	t.WriteString(w.link("flows/" + name))
 	return Alert{Subject: fmt.Sprintf("[pipewright] flow %s: %s", name, summary), Text: strings.TrimSpace(t.String())}
 }
 
