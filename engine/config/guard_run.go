@@ -31,6 +31,9 @@ type GuardFinding struct {
 type HeldError struct {
 	Step     string
 	Findings []GuardFinding
+	// Marks are state writes to make when the hold is stored: the held
+	// values of a hold_once guard.
+	Marks []StateWrite
 }
 
 func (e *HeldError) Error() string {
@@ -80,6 +83,7 @@ func (s *GuardStep) run(ctx context.Context, st *Step, env *StepEnv, msg *compon
 	}
 	out := StepResult{Msg: msg}
 	var held []GuardFinding
+	var marks []StateWrite
 	vars := make(map[string]any, len(msg.Vars)+len(guardVars))
 	maps.Copy(vars, msg.Vars)
 	data.Vars = vars
@@ -91,6 +95,16 @@ func (s *GuardStep) run(ctx context.Context, st *Step, env *StepEnv, msg *compon
 			return StepResult{}, err
 		}
 		sk := GuardKey(st.Name, key)
+		heldKey, mark := HeldKey(st.Name, key), []byte(value.String())
+		if s.HoldOnce && !approved {
+			prev, found, err := s.read(ctx, env, heldKey)
+			if err != nil {
+				return StepResult{}, err
+			}
+			if found && string(prev) == string(mark) {
+				return StepResult{Msg: msg, Dropped: true}, nil // already held for review
+			}
+		}
 		h, err := s.history(ctx, env, sk)
 		if err != nil {
 			return StepResult{}, err
@@ -112,15 +126,22 @@ func (s *GuardStep) run(ctx context.Context, st *Step, env *StepEnv, msg *compon
 				f.Step, f.Key = st.Name, key
 				if f.Action == GuardHold {
 					held = append(held, f)
+					if s.HoldOnce {
+						marks = append(marks, StateWrite{Key: heldKey, Value: mark})
+					}
 				} else {
 					out.Flags = append(out.Flags, f)
 				}
 			}
 		}
 		out.Writes = append(out.Writes, StateWrite{Key: sk, Merge: s.remember(value)})
+		if s.HoldOnce {
+			// Delivered: the key holds no value for review any more.
+			out.Writes = append(out.Writes, StateWrite{Key: heldKey, Value: []byte{}})
+		}
 	}
 	if len(held) > 0 {
-		return StepResult{}, component.Permanent(&HeldError{Step: st.Name, Findings: held})
+		return StepResult{}, component.Permanent(&HeldError{Step: st.Name, Findings: held, Marks: marks})
 	}
 	return out, nil
 }
@@ -147,17 +168,23 @@ func (s *GuardStep) observe(act *expr.Activation, vars map[string]any) (string, 
 	return key, d, nil
 }
 
+// read reads a state key of the guard (nothing without state).
+func (s *GuardStep) read(ctx context.Context, env *StepEnv, key string) ([]byte, bool, error) {
+	if env.State == nil {
+		return nil, false, nil
+	}
+	data, found, err := env.State(ctx, key)
+	if err != nil {
+		return nil, false, component.Retryable(fmt.Errorf("reading guard state %s: %w", key, err))
+	}
+	return data, found, nil
+}
+
 // history reads the values remembered for a key.
 func (s *GuardStep) history(ctx context.Context, env *StepEnv, stateKey string) (*history.History, error) {
-	if env.State == nil {
-		return &history.History{}, nil
-	}
-	data, found, err := env.State(ctx, stateKey)
-	if err != nil {
-		return nil, component.Retryable(fmt.Errorf("reading guard history %s: %w", stateKey, err))
-	}
-	if !found {
-		return &history.History{}, nil
+	data, found, err := s.read(ctx, env, stateKey)
+	if err != nil || !found {
+		return &history.History{}, err
 	}
 	h, err := history.Decode(data)
 	if err != nil {
@@ -237,6 +264,9 @@ func decimalOf(v any) (decimal.Decimal, error) {
 // GuardKey is the state key of a guard step's history for key:
 // "guard/<step>/<key>", escaped like ChangedKey.
 func GuardKey(step, key string) string { return stateKey("guard", step, key) }
+
+// HeldKey is the state key of the value a hold_once guard holds for key.
+func HeldKey(step, key string) string { return stateKey("guard-held", step, key) }
 
 // Test support: a case's history section gives, by guard step and key,
 // the values remembered, oldest first; the case's state serves them.

@@ -45,6 +45,10 @@ func (guardKind) schema() string {
       "$ref": "#/$defs/expr",
       "description": "Only messages for which this is true are guarded (a bool, e.g. sage_order == null for new orders only); the others pass and are not remembered."
     },
+    "hold_once": {
+      "description": "A value held for a key is held once: while it waits for review, and after it is rejected, the same value for the same key is dropped (counted), not held again; for flows that send the same value again and again (a scheduled price poll). Default false.",
+      "type": "boolean"
+    },
     "window": {
       "description": "How many values are kept per key (default %d, at most %d); the statistics are of these.",
       "type": "integer",
@@ -99,8 +103,9 @@ type guardDoc struct {
 	Key     component.Expr `yaml:"key"`
 	Value   component.Expr `yaml:"value"`
 	ForEach component.Expr `yaml:"for_each"`
-	When    component.Expr `yaml:"when"`
-	Window  int            `yaml:"window"`
+	When     component.Expr `yaml:"when"`
+	HoldOnce bool           `yaml:"hold_once"`
+	Window   int            `yaml:"window"`
 	Rules   []struct {
 		Name       string         `yaml:"name"`
 		Hold       component.Expr `yaml:"hold"`
@@ -122,7 +127,7 @@ func (guardKind) compile(c *stepContext, n *yaml.Node) stepRunner {
 			return nil
 		}
 	}
-	s := &GuardStep{Window: doc.Window, When: c.exprIf(doc.When), ForEach: c.exprIf(doc.ForEach)}
+	s := &GuardStep{Window: doc.Window, HoldOnce: doc.HoldOnce, When: c.exprIf(doc.When), ForEach: c.exprIf(doc.ForEach)}
 	if s.Window == 0 {
 		s.Window = DefaultGuardWindow
 	}
@@ -178,7 +183,9 @@ const (
 type GuardStep struct {
 	Key, Value, ForEach, When *expr.Program
 	Window                    int
-	Rules                     []GuardRule
+	// HoldOnce drops a value already held for its key (see the schema).
+	HoldOnce bool
+	Rules    []GuardRule
 }
 
 // GuardRule is one rule of a guard step: when When is true, Action.

@@ -45,6 +45,10 @@ func (p *pipelineRunner) deadLetter(ctx context.Context, original *component.Mes
 	if len(input.Vars) > 0 {
 		rec.Vars = rawJSON(input.Vars)
 	}
+	if f.Class == policy.Held && input.ID != "" {
+		// Each held element of a split waits for its own review.
+		rec.ID = input.ID
+	}
 	// Use a fresh context: a timed-out message must still be recorded.
 	storeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()

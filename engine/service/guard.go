@@ -74,12 +74,19 @@ func (p *pipelineRunner) reportFlags(flags []config.GuardFinding) {
 	}
 }
 
-// reportHold counts and files for alerts a message a guard held as dead
-// letter seq.
+// reportHold remembers the values a hold_once guard held, and counts and
+// files for alerts a message a guard held as dead letter seq.
 func (p *pipelineRunner) reportHold(f *policy.Failure, seq uint64) {
 	var held *config.HeldError
 	if !errors.As(f.Err, &held) {
 		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), commitTimeout)
+	defer cancel()
+	for _, m := range held.Marks {
+		if err := p.state.Put(ctx, m.Key, m.Value); err != nil {
+			p.e.log.Warn("cannot remember a held value; it may be held again", "pipeline", p.pl.Name, "key", m.Key, "error", err)
+		}
 	}
 	for _, g := range held.Findings {
 		p.e.metrics.guard.WithLabelValues(p.pl.Name, g.Step, g.Rule, g.Action).Inc()
