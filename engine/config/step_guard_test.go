@@ -236,3 +236,49 @@ sink: { test.nop: {} }
 		})
 	}
 }
+
+func TestGuard_hold_once_drops_a_value_already_held_for_its_key(t *testing.T) {
+	p, err := loadTxtar(t, `
+-- client/pipewright.yaml --
+project: t
+-- client/prices.yaml --
+pipeline: prices
+source: { test.lines: { path: in.jsonl } }
+steps:
+  - name: price-guard
+    guard:
+      key: msg.sku
+      value: msg.price
+      hold_once: true
+      rules:
+        - name: price-move
+          min_history: 1
+          hold: (value - history.last).abs() * 2 > history.last
+          message: '"moves"'
+sink: { test.nop: {} }
+`, nil)
+	require.NoError(t, err)
+	st := guardStep(t, p, "prices")
+	state := memState{}
+	env := &config.StepEnv{Globals: &config.Globals{Tables: p.Tables, Clock: component.FixedClock(config.DefaultTestTime)}, State: state.read}
+	ctx := context.Background()
+	res, err := st.Run(ctx, env, priceMsg("20.00"))
+	require.NoError(t, err)
+	state.commit(t, res.Writes)
+
+	_, err = st.Run(ctx, env, priceMsg("2.00"))
+	var held *config.HeldError
+	require.ErrorAs(t, err, &held)
+	state.commit(t, held.Marks) // the runtime stores the marks with the hold
+
+	res, err = st.Run(ctx, env, priceMsg("2.00"))
+	require.NoError(t, err)
+	assert.True(t, res.Dropped, "the same value again is not held twice")
+	_, err = st.Run(ctx, env, priceMsg("2.50"))
+	require.ErrorAs(t, err, &held, "another bad value is checked afresh")
+
+	res, err = st.Run(ctx, env, priceMsg("21.00"))
+	require.NoError(t, err)
+	state.commit(t, res.Writes) // delivered: nothing waits for review for the key
+	assert.Empty(t, state[config.HeldKey("price-guard", "A")])
+}

@@ -26,8 +26,13 @@ func TestReference_a_price_drop_of_90_percent_reaches_amazon_only_once_approved(
 	w := newWorld(t, 150, simulator.Faults{})
 	w.start()
 	w.settle("prices", w.checkPrices)
-
+	// The simulator's catalogue starts with Sage's prices: wait until the
+	// flow sent them, so that the guard knows the last price of each.
 	const item = "DG-0012-RD"
+	componenttest.WaitFor(t, "the prices sent", func() bool {
+		return w.metric("pipewright_messages_out_total", map[string]string{"pipeline": "prices"}) >= float64(w.pricedItems())
+	})
+
 	var old float64
 	require.NoError(t, w.db().QueryRow(`SELECT StdPrice FROM timItem WHERE ItemID = ?`, item).Scan(&old))
 	low := math.Round(old*10) / 100 // a tenth, in cents
@@ -72,6 +77,14 @@ func (w *world) heldPrice(item string) *service.DeadLetter {
 		return found != nil
 	})
 	return found
+}
+
+// pricedItems counts the items the prices flow prices (each has a
+// listing at least; the feed sends a poll's prices in one batch).
+func (w *world) pricedItems() int {
+	var n int
+	require.NoError(w.t, w.db().QueryRow(`SELECT COUNT(*) FROM timItem WHERE StdPrice > 0 AND Status = 1 AND AvailForSale = 1`).Scan(&n))
+	return n
 }
 
 // listingPrice is the US offer price of a listing on the simulator.
