@@ -100,13 +100,13 @@ var historyShape = &expr.Shape{Source: "guard history", Columns: map[string]expr
 
 // guardDoc is a guard step's value as written.
 type guardDoc struct {
-	Key     component.Expr `yaml:"key"`
-	Value   component.Expr `yaml:"value"`
-	ForEach component.Expr `yaml:"for_each"`
+	Key      component.Expr `yaml:"key"`
+	Value    component.Expr `yaml:"value"`
+	ForEach  component.Expr `yaml:"for_each"`
 	When     component.Expr `yaml:"when"`
 	HoldOnce bool           `yaml:"hold_once"`
 	Window   int            `yaml:"window"`
-	Rules   []struct {
+	Rules    []struct {
 		Name       string         `yaml:"name"`
 		Hold       component.Expr `yaml:"hold"`
 		Flag       component.Expr `yaml:"flag"`
