@@ -238,25 +238,7 @@ sink: { test.nop: {} }
 }
 
 func TestGuard_hold_once_drops_a_value_already_held_for_its_key(t *testing.T) {
-	p, err := loadTxtar(t, `
--- client/pipewright.yaml --
-project: t
--- client/prices.yaml --
-pipeline: prices
-source: { test.lines: { path: in.jsonl } }
-steps:
-  - name: price-guard
-    guard:
-      key: msg.sku
-      value: msg.price
-      hold_once: true
-      rules:
-        - name: price-move
-          min_history: 1
-          hold: (value - history.last).abs() * 2 > history.last
-          message: '"moves"'
-sink: { test.nop: {} }
-`, nil)
+	p, err := loadTxtar(t, strings.Replace(guardProject, "      window: 10\n", "      window: 10\n      hold_once: true\n", 1), nil)
 	require.NoError(t, err)
 	st := guardStep(t, p, "prices")
 	state := memState{}

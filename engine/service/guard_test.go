@@ -42,6 +42,17 @@ dead_letters:
 
 func delivered(tg *target, id string) bool { return tg.body(id) != nil }
 
+// firstPriceDelivered runs the guarded prices until A's first price, 20.00,
+// is delivered, and stops the engine.
+func firstPriceDelivered(t *testing.T) (dir, data string, tg *target) {
+	dir, data, tg = writeDir(t, guardedPrices), t.TempDir(), newTarget()
+	writeInput(t, dir, "1.jsonl", 1, func(int) string { return `{"id":"p1","sku":"A","price":"20.00"}` })
+	e := startEngine(t, dir, data, tg, nil)
+	componenttest.WaitFor(t, "the first price delivered", func() bool { return delivered(tg, "p1") })
+	stopEngine(t, e)
+	return dir, data, tg
+}
+
 func heldRecords(t *testing.T, e *service.Engine, n int) []*service.DeadLetter {
 	t.Helper()
 	var recs []*service.DeadLetter
@@ -53,20 +64,14 @@ func heldRecords(t *testing.T, e *service.Engine, n int) []*service.DeadLetter {
 }
 
 func TestGuard_a_price_drop_is_held_across_a_restart_and_delivered_only_once_approved(t *testing.T) {
-	dir := writeDir(t, guardedPrices)
-	tg := newTarget()
-	data := t.TempDir()
-	writeInput(t, dir, "1.jsonl", 1, func(int) string { return `{"id":"p1","sku":"A","price":"20.00"}` })
-	e := startEngine(t, dir, data, tg, nil)
-	componenttest.WaitFor(t, "the first price delivered", func() bool { return delivered(tg, "p1") })
-	stopEngine(t, e)
+	dir, data, tg := firstPriceDelivered(t)
 
 	// A 90% drop, a second bad value of the same burst, and a normal change
 	// of another SKU.
 	writeInput(t, dir, "2.jsonl", 3, func(i int) string {
 		return []string{`{"id":"p2","sku":"A","price":"2.00"}`, `{"id":"p3","sku":"A","price":"1.90"}`, `{"id":"q1","sku":"B","price":"7.00"}`}[i]
 	})
-	e = startEngine(t, dir, data, tg, nil)
+	e := startEngine(t, dir, data, tg, nil)
 	componenttest.WaitFor(t, "the normal change delivered", func() bool { return delivered(tg, "q1") })
 	held := heldRecords(t, e, 2)
 	for _, r := range held {
@@ -131,15 +136,9 @@ func TestGuard_a_price_drop_is_held_across_a_restart_and_delivered_only_once_app
 }
 
 func TestGuard_a_rejected_message_is_dropped_and_the_decision_recorded(t *testing.T) {
-	dir := writeDir(t, guardedPrices)
-	tg := newTarget()
-	data := t.TempDir()
-	writeInput(t, dir, "1.jsonl", 1, func(int) string { return `{"id":"p1","sku":"A","price":"20.00"}` })
-	e := startEngine(t, dir, data, tg, nil)
-	componenttest.WaitFor(t, "the first price delivered", func() bool { return delivered(tg, "p1") })
-	stopEngine(t, e)
+	dir, data, tg := firstPriceDelivered(t)
 	writeInput(t, dir, "2.jsonl", 1, func(int) string { return `{"id":"p2","sku":"A","price":"200.00"}` })
-	e = startEngine(t, dir, data, tg, nil)
+	e := startEngine(t, dir, data, tg, nil)
 	rec := heldRecords(t, e, 1)[0]
 
 	a := e.Admin()

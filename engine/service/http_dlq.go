@@ -148,6 +148,12 @@ func (s *httpServer) dlqReplay(w http.ResponseWriter, r *http.Request) {
 	}
 	wait, _ := time.ParseDuration(q.Get("wait"))
 	o, err := s.e.Admin().ReplayAndWait(r.Context(), seq, req, wait)
+	s.writeOutcome(w, r, o, err)
+}
+
+// writeOutcome answers a replay's outcome (its new dead letter presented
+// as the request asks), or the error.
+func (s *httpServer) writeOutcome(w http.ResponseWriter, r *http.Request, o *ReplayOutcome, err error) {
 	if err != nil {
 		writeAdminErr(w, err)
 		return

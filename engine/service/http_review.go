@@ -35,14 +35,7 @@ func (s *httpServer) dlqApprove(w http.ResponseWriter, r *http.Request) {
 	}
 	wait, _ := time.ParseDuration(r.URL.Query().Get("wait"))
 	o, err := s.e.Admin().Approve(r.Context(), seq, body.By, body.Note, wait)
-	if err != nil {
-		writeAdminErr(w, err)
-		return
-	}
-	if o.DeadLetter != nil {
-		o.DeadLetter = s.present(r, o.DeadLetter, false)
-	}
-	writeJSON(w, http.StatusOK, o)
+	s.writeOutcome(w, r, o, err)
 }
 
 func (s *httpServer) dlqReject(w http.ResponseWriter, r *http.Request) {
