@@ -31,6 +31,8 @@ func (s engineSource) OpenGroups(ctx context.Context) ([]*service.DeadLetterGrou
 
 func (s engineSource) ConnectionStates() []service.ConnectionState { return s.e.ConnectionStates() }
 
+func (s engineSource) GuardEvents(after uint64) []service.GuardEvent { return s.e.GuardEvents(after) }
+
 // Start begins watching.
 func (a *Addon) Start(_ context.Context, e *service.Engine) error {
 	p := e.Project()

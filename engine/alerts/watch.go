@@ -21,6 +21,9 @@ type Source interface {
 	OpenGroups(ctx context.Context) ([]*service.DeadLetterGroup, error)
 	// ConnectionStates returns the connections.
 	ConnectionStates() []service.ConnectionState
+	// GuardEvents returns what data-quality guards held or flagged after
+	// event seq, oldest first.
+	GuardEvents(after uint64) []service.GuardEvent
 }
 
 // Watcher checks the conditions and notifies. Check is not safe for
@@ -33,6 +36,10 @@ type Watcher struct {
 	log       *slog.Logger
 	console   string
 	subjects  map[string]*subject
+	// guardSeen is the last guard event read; guardPending what guards
+	// found per pipeline that no alert told yet.
+	guardSeen    uint64
+	guardPending map[string]*guardBacklog
 }
 
 // subject is one pipeline's or connection's alert state.
@@ -48,7 +55,7 @@ type subject struct {
 // NewWatcher returns a watcher of src that tells notifiers. consoleURL
 // (may be "") is linked from alerts.
 func NewWatcher(cfg config.Alerts, src Source, ns []Notifier, clock component.Clock, log *slog.Logger, consoleURL string) *Watcher {
-	w := &Watcher{src: src, clock: clock, log: log, subjects: map[string]*subject{}}
+	w := &Watcher{src: src, clock: clock, log: log, subjects: map[string]*subject{}, guardPending: map[string]*guardBacklog{}}
 	w.Configure(cfg, ns, consoleURL)
 	return w
 }
@@ -81,6 +88,7 @@ func (w *Watcher) Check(ctx context.Context) {
 		w.checkDeadLetters(ctx, now, groups)
 	}
 	w.checkConnections(ctx, now, w.src.ConnectionStates())
+	w.checkGuards(ctx, now)
 }
 
 func (w *Watcher) threshold(pipeline string) int {

@@ -26,6 +26,26 @@ type fakeEngine struct {
 	mu     sync.Mutex
 	groups []*service.DeadLetterGroup
 	conns  []service.ConnectionState
+	guard  []service.GuardEvent
+}
+
+func (f *fakeEngine) GuardEvents(after uint64) []service.GuardEvent {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []service.GuardEvent
+	for _, ev := range f.guard {
+		if ev.Seq > after {
+			out = append(out, ev)
+		}
+	}
+	return out
+}
+
+func (f *fakeEngine) addGuardEvent(ev service.GuardEvent) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	ev.Seq = uint64(len(f.guard) + 1)
+	f.guard = append(f.guard, ev)
 }
 
 func (f *fakeEngine) OpenGroups(context.Context) ([]*service.DeadLetterGroup, error) {

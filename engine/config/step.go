@@ -42,15 +42,21 @@ type StepResult struct {
 	Dropped bool
 	Routes  []string
 	Split   []*component.Message
-	// Write is a value to store once the message is delivered (a changed
-	// step's new value), or nil.
-	Write *StateWrite
+	// Writes are values to store once the message is delivered (a changed
+	// step's new value, a guard's observations).
+	Writes []StateWrite
+	// Flags are the guard rules the message broke that let it pass: they
+	// are counted and alerted once it is delivered.
+	Flags []GuardFinding
 }
 
-// StateWrite is a value to store under a key of the pipeline's state.
+// StateWrite is a value to store under a key of the pipeline's state:
+// Value, or what Merge makes of the stored value (nil when there is none),
+// read and written atomically.
 type StateWrite struct {
 	Key   string
 	Value []byte
+	Merge func(prev []byte) ([]byte, error)
 }
 
 // StepEnv is what a running step reaches beyond its message: the globals
@@ -63,6 +69,9 @@ type StepEnv struct {
 	Lookup LookupFunc
 	// State reads the pipeline's stored state; nil reads nothing stored.
 	State StateFunc
+	// Approved tells guards which held messages an operator approved; nil
+	// approves none.
+	Approved ApprovedFunc
 }
 
 // LookupFunc runs a lookup step's query with evaluated parameters and

@@ -75,9 +75,9 @@ func (s *ChangedStep) run(ctx context.Context, st *Step, env *StepEnv, msg *comp
 	if err != nil {
 		return StepResult{}, component.Permanentf("value: %v", err)
 	}
-	stateKey := ChangedKey(st.Name, key)
+	sk := ChangedKey(st.Name, key)
 	if env.State != nil {
-		last, found, err := env.State(ctx, stateKey)
+		last, found, err := env.State(ctx, sk)
 		if err != nil {
 			return StepResult{}, component.Retryable(fmt.Errorf("reading the last value of %q: %w", key, err))
 		}
@@ -85,15 +85,20 @@ func (s *ChangedStep) run(ctx context.Context, st *Step, env *StepEnv, msg *comp
 			return StepResult{Msg: msg, Dropped: true}, nil
 		}
 	}
-	return StepResult{Msg: msg, Write: &StateWrite{Key: stateKey, Value: enc}}, nil
+	return StepResult{Msg: msg, Writes: []StateWrite{{Key: sk, Value: enc}}}, nil
 }
 
 // ChangedKey is the state key of a changed step's last value for key:
 // "changed/<step>/<key>", with characters a key/value store does not take
 // escaped as =XX.
-func ChangedKey(step, key string) string {
+func ChangedKey(step, key string) string { return stateKey("changed", step, key) }
+
+// stateKey is "<kind>/<step>/<key>" with the key's characters that a
+// key/value store does not take escaped as =XX.
+func stateKey(kind, step, key string) string {
 	var b strings.Builder
-	b.WriteString("changed/")
+	b.WriteString(kind)
+	b.WriteByte('/')
 	b.WriteString(step)
 	b.WriteByte('/')
 	for i := 0; i < len(key); i++ {

@@ -21,6 +21,7 @@ var stepKinds = []stepKind{
 	splitKind{},
 	assertKind{},
 	changedKind{},
+	guardKind{},
 }
 
 // stepKind is one kind of step, as an OTel Collector factory is one type

@@ -38,6 +38,8 @@ type TestCase struct {
 	Mocks    map[string]Mock
 	// Delivered are changed steps' last delivered values: step -> key -> value.
 	Delivered map[string]map[string]any
+	// History are guard steps' remembered values: step -> key -> values.
+	History map[string]map[string][]any
 	// Env replaces env values for this case.
 	Env    map[string]string
 	Expect Expect

@@ -50,6 +50,7 @@ func (c *Console) Start(_ context.Context, e *service.Engine) error {
 		"GET " + Prefix + "dead-letters/{seq}":          c.guard(c.deadLetter),
 		"POST " + Prefix + "dead-letters/{seq}/replay":  c.guard(c.replay),
 		"POST " + Prefix + "dead-letters/{seq}/resolve": c.guard(c.resolve),
+		"POST " + Prefix + "dead-letters/{seq}/review":  c.guard(c.review),
 		"GET " + Prefix + "bulk":                        c.guard(c.bulkForm),
 		"POST " + Prefix + "bulk":                       c.guard(c.bulkStart),
 		"GET " + Prefix + "jobs/{id}":                   c.guard(c.job),

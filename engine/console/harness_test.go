@@ -51,6 +51,16 @@ pipeline: orders
 description: Shop orders to the ERP.
 source: { test.lines: { path: "in/*.jsonl", watch: 100ms } }
 steps:
+  # Orders that give a quantity are held above 100 units.
+  - name: quantity-guard
+    guard:
+      when: has(msg.qty)
+      key: msg.sku
+      value: msg.qty
+      rules:
+        - name: big-order
+          hold: value > 100
+          message: '"order " + msg.order + ": " + string(value) + " units of " + key'
   - name: canonical
     map:
       output:

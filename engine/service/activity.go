@@ -198,6 +198,9 @@ func (a *Admin) recordResolved(rec *DeadLetter) {
 	now := a.clock.Now().UTC()
 	ev := activity.Event{ID: fmt.Sprintf("resolved/%d/%d", rec.Seq, now.UnixNano()), At: now, Pipeline: rec.Pipeline,
 		Kind: activity.Resolved, MessageID: rec.ID, Seq: rec.Seq, How: dlq.ResolvedOperator}
+	if rec.Resolution != nil {
+		ev.How = rec.Resolution.How
+	}
 	var keys []activity.Key
 	if pl, ok := a.project.Pipeline(rec.Pipeline); ok {
 		if body, err := component.DecodeJSON(rec.Original); err == nil {

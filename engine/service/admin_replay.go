@@ -80,6 +80,17 @@ var removedMarker = []byte(`"` + dlq.Removed + `"`)
 // open until the outcome is known: a delivery resolves it, a new failure
 // resolves it as replaced by the new record.
 func (a *Admin) Replay(ctx context.Context, seq uint64, req ReplayRequest) (string, error) {
+	return a.replay(ctx, seq, req, func(r *DeadLetter) error {
+		if r.Held() {
+			return &StateError{Seq: seq, Why: "is held for review: approve or reject it"}
+		}
+		return nil
+	})
+}
+
+// replay replays record seq; check may refuse the record, or change it
+// before it is stored with the pending replay.
+func (a *Admin) replay(ctx context.Context, seq uint64, req ReplayRequest, check func(*DeadLetter) error) (string, error) {
 	mode := ReplayRerun
 	if req.Body != nil || req.Resume {
 		mode = ReplayResume
@@ -97,6 +108,9 @@ func (a *Admin) Replay(ctx context.Context, seq uint64, req ReplayRequest) (stri
 		}
 		if !a.defines(r.Pipeline) {
 			return fmt.Errorf("dead letter %d belongs to pipeline %q, which this directory does not define", seq, r.Pipeline)
+		}
+		if err := check(r); err != nil {
+			return err
 		}
 		r.Replay = &dlq.ReplayState{ID: id, Mode: mode, Status: ReplayPending, At: now}
 		return nil
@@ -117,7 +131,7 @@ func (a *Admin) Replay(ctx context.Context, seq uint64, req ReplayRequest) (stri
 		err = a.publish(ctx, rec.Pipeline, msg)
 	}
 	if err != nil {
-		_, _ = a.store.Update(context.WithoutCancel(ctx), seq, func(r *DeadLetter) error { r.Replay = nil; return nil })
+		_, _ = a.store.Update(context.WithoutCancel(ctx), seq, func(r *DeadLetter) error { r.Replay, r.Review = nil, nil; return nil })
 		return "", err
 	}
 	return id, nil
@@ -217,6 +231,11 @@ func (a *Admin) ReplayAndWait(ctx context.Context, seq uint64, req ReplayRequest
 	if err != nil {
 		return nil, err
 	}
+	return a.waitReplay(ctx, id, wait)
+}
+
+// waitReplay waits up to wait for a replay's outcome (see ReplayAndWait).
+func (a *Admin) waitReplay(ctx context.Context, id string, wait time.Duration) (*ReplayOutcome, error) {
 	if a.offline {
 		wait = 0
 	}

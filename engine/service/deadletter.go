@@ -45,6 +45,10 @@ func (p *pipelineRunner) deadLetter(ctx context.Context, original *component.Mes
 	if len(input.Vars) > 0 {
 		rec.Vars = rawJSON(input.Vars)
 	}
+	if f.Class == policy.Held && input.ID != "" {
+		// Each held element of a split waits for its own review.
+		rec.ID = input.ID
+	}
 	// Use a fresh context: a timed-out message must still be recorded.
 	storeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
@@ -57,6 +61,12 @@ func (p *pipelineRunner) deadLetter(ctx context.Context, original *component.Mes
 	p.e.admin.keys.add(p.pl.Name, rec.Key)
 	p.e.metrics.failed.WithLabelValues(p.pl.Name, f.Step, class).Inc()
 	p.e.metrics.deadLettered.WithLabelValues(p.pl.Name, f.Step).Inc()
+	if f.Class == policy.Held {
+		p.reportHold(f, seq)
+		p.e.log.Warn("message held for review", "pipeline", p.pl.Name, "step", f.Step, "id", original.ID,
+			"correlation_id", rec.CorrelationID, "dlq_seq", seq, "reason", rec.Error)
+		return seq, nil
+	}
 	p.e.log.Error("message dead-lettered", "pipeline", p.pl.Name, "step", f.Step, "id", original.ID,
 		"correlation_id", rec.CorrelationID, "dlq_seq", seq, "class", class, "attempts", attempt, "error", rec.Error)
 	return seq, nil

@@ -97,6 +97,8 @@ type Engine struct {
 
 	registry *prometheus.Registry
 	metrics  *metrics
+	// findings are the guards' recent holds and flags, for alerts.
+	findings findingLog
 
 	// cur is the generation messages are processed by.
 	cur      atomic.Pointer[generation]

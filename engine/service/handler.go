@@ -80,7 +80,7 @@ func (p *pipelineRunner) process(ctx context.Context, d *policy.Delivery) error 
 		d.Outcome.Dropped = res.Dropped
 		for _, se := range res.Failed {
 			f := stepFailure(msg, se)
-			f.Class = policy.Permanent // flow keeps only permanent ones here
+			f.Class = policy.ClassOf(se.Err) // flow keeps only permanent ones (and holds) here
 			fs = append(fs, f)
 		}
 		outputs = res.Outputs

@@ -21,6 +21,8 @@ import (
 //	DELETE /api/dlq/{seq}           drop it for good
 //	POST   /api/dlq/{seq}/replay    replay it (?wait=10s&resume=true; body: an edited step input)
 //	POST   /api/dlq/{seq}/resolve   resolve it ({"note": "..."})
+//	POST   /api/dlq/{seq}/approve   approve a held message ({"by": "...", "note": "..."}; ?wait=10s): it continues past its guard
+//	POST   /api/dlq/{seq}/reject    reject a held message ({"by": "...", "note": "..."}): it is dropped
 //	POST   /api/dlq/replay          bulk replay ({"filter": {...}, "rate": 5}): a job
 //	POST   /api/dlq/resolve         bulk resolve ({"filter": {...}, "note": "..."}): a job
 //	GET    /api/dlq/jobs[/{id}]     bulk jobs and their progress
@@ -37,6 +39,8 @@ func (s *httpServer) registerDLQAPI() {
 	s.mux.Handle("DELETE /api/dlq/{seq}", s.admin(s.dlqDrop))
 	s.mux.Handle("POST /api/dlq/{seq}/replay", s.admin(s.dlqReplay))
 	s.mux.Handle("POST /api/dlq/{seq}/resolve", s.admin(s.dlqResolve))
+	s.mux.Handle("POST /api/dlq/{seq}/approve", s.admin(s.dlqApprove))
+	s.mux.Handle("POST /api/dlq/{seq}/reject", s.admin(s.dlqReject))
 	s.mux.Handle("POST /api/dlq/replay", s.admin(s.dlqBulk(BulkReplay)))
 	s.mux.Handle("POST /api/dlq/resolve", s.admin(s.dlqBulk(BulkResolve)))
 	s.mux.Handle("GET /api/dlq/jobs", s.admin(s.dlqJobs))
@@ -144,6 +148,12 @@ func (s *httpServer) dlqReplay(w http.ResponseWriter, r *http.Request) {
 	}
 	wait, _ := time.ParseDuration(q.Get("wait"))
 	o, err := s.e.Admin().ReplayAndWait(r.Context(), seq, req, wait)
+	s.writeOutcome(w, r, o, err)
+}
+
+// writeOutcome answers a replay's outcome (its new dead letter presented
+// as the request asks), or the error.
+func (s *httpServer) writeOutcome(w http.ResponseWriter, r *http.Request, o *ReplayOutcome, err error) {
 	if err != nil {
 		writeAdminErr(w, err)
 		return

@@ -15,7 +15,7 @@ import (
 // error (text the error contains), since and until (RFC 3339 times, or a
 // duration such as 24h meaning that long ago), limit.
 func FilterFromQuery(q url.Values) (DeadLetterFilter, error) {
-	f := DeadLetterFilter{Pipeline: q.Get("pipeline"), Step: q.Get("step"), Group: q.Get("group"),
+	f := DeadLetterFilter{Pipeline: q.Get("pipeline"), Step: q.Get("step"), Class: q.Get("class"), Group: q.Get("group"),
 		Key: q.Get("key"), ErrorContains: q.Get("error")}
 	switch st := q.Get("status"); st {
 	case "", StatusOpen:

@@ -22,6 +22,7 @@ type metrics struct {
 	retried      *prometheus.CounterVec
 	deadLettered *prometheus.CounterVec
 	resolved     *prometheus.CounterVec
+	guard        *prometheus.CounterVec
 	stepSeconds  *prometheus.HistogramVec
 	e2eSeconds   *prometheus.HistogramVec
 	circuitState *prometheus.GaugeVec
@@ -39,10 +40,11 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 	m.duplicates = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pipewright_messages_duplicate_total", Help: "Messages a source published again that the stream already held (same id within the duplicate window): discarded, not processed twice."}, []string{"pipeline"})
 	m.out = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pipewright_messages_out_total", Help: "Messages a sink completed."}, []string{"pipeline", "sink"})
 	m.dropped = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pipewright_messages_dropped_total", Help: "Messages a filter step dropped."}, []string{"pipeline", "step"})
-	m.failed = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pipewright_messages_failed_total", Help: "Failures by step and class (permanent, retryable, unclassified, exhausted, expired)."}, []string{"pipeline", "step", "class"})
+	m.failed = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pipewright_messages_failed_total", Help: "Failures by step and class (permanent, retryable, unclassified, exhausted, expired, held)."}, []string{"pipeline", "step", "class"})
 	m.retried = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pipewright_messages_retried_total", Help: "Messages handed back to the stream for a later attempt."}, []string{"pipeline"})
 	m.deadLettered = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pipewright_messages_dead_lettered_total", Help: "Messages sent to the dead-letter stream."}, []string{"pipeline", "step"})
-	m.resolved = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pipewright_dlq_resolved_total", Help: "Dead letters resolved, by how (replayed, filtered, replaced, delivered, operator)."}, []string{"pipeline", "how"})
+	m.resolved = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pipewright_dlq_resolved_total", Help: "Dead letters resolved, by how (replayed, filtered, replaced, delivered, operator, approved, rejected)."}, []string{"pipeline", "how"})
+	m.guard = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pipewright_guard_findings_total", Help: "Guard rules broken, by step, rule and action: held (stopped for review) or flagged (delivered, alerted)."}, []string{"pipeline", "step", "rule", "action"})
 	m.stepSeconds = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "pipewright_step_duration_seconds", Help: "Time spent in each step.",
 		Buckets: prometheus.ExponentialBuckets(0.00001, 4, 10)}, []string{"pipeline", "step"})
 	m.e2eSeconds = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "pipewright_end_to_end_seconds", Help: "From receipt by the source to completion by the sink.",
@@ -51,7 +53,7 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 	m.reloads = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pipewright_config_reloads_total", Help: "Reloads of the pipeline directory by outcome: applied, unchanged or refused."}, []string{"status"})
 	m.ackUnconfirmed = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pipewright_acks_unconfirmed_total", Help: "Acknowledgements NATS did not confirm (a node failing over): the message may come again, and sinks drop a repeat by message id."}, []string{"pipeline"})
 	m.held = prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "pipewright_source_held", Help: "1 while a pipeline's polling sources wait for its consumers to catch up (transport.max_ahead)."}, []string{"pipeline"})
-	for _, c := range []prometheus.Collector{m.in, m.duplicates, m.out, m.dropped, m.failed, m.retried, m.deadLettered, m.stepSeconds, m.e2eSeconds, m.circuitState, m.reloads, m.ackUnconfirmed, m.held,
+	for _, c := range []prometheus.Collector{m.in, m.duplicates, m.out, m.dropped, m.failed, m.retried, m.deadLettered, m.guard, m.stepSeconds, m.e2eSeconds, m.circuitState, m.reloads, m.ackUnconfirmed, m.held,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{})} {
 		f(c)
 	}

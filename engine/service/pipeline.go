@@ -34,8 +34,9 @@ type pipelineRunner struct {
 	deps []*circuit
 	// handler is process wrapped in the error policy.
 	handler policy.Handler
-	// state holds what the steps remember (changed steps' last values).
-	state component.State
+	// state holds what the steps remember (changed steps' last values,
+	// guards' histories).
+	state *transport.State
 	// dir is the pipeline directory.
 	dir string
 }
@@ -54,13 +55,20 @@ func (p *pipelineRunner) readState(ctx context.Context, key string) ([]byte, boo
 // outlive the message's context: a shutdown that cancels it right after
 // the sink completed must not forget what was delivered.
 func (p *pipelineRunner) commit(ctx context.Context, o flow.Output) {
+	p.reportFlags(o.Flags)
 	if len(o.After) == 0 {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), commitTimeout)
 	defer cancel()
 	for _, w := range o.After {
-		if err := p.state.Put(ctx, w.Key, w.Value); err != nil {
+		var err error
+		if w.Merge != nil {
+			err = p.state.Update(ctx, w.Key, w.Merge)
+		} else {
+			err = p.state.Put(ctx, w.Key, w.Value)
+		}
+		if err != nil {
 			p.e.log.Warn("cannot remember a delivered value; it will be sent again", "pipeline", p.pl.Name, "key", w.Key, "error", err)
 		}
 	}
@@ -99,7 +107,7 @@ func (e *Engine) buildPipeline(ctx context.Context, have *running, g *generation
 		p.deps = append(p.deps, deps[name])
 	}
 	p.state = transport.NewState(e.stateKV, pl.Name+"/steps")
-	p.exec = flow.New(pl, &config.StepEnv{Globals: g.project.Globals, Lookup: p.lookup, State: p.readState}, e.metrics.stepObserver(pl.Name))
+	p.exec = flow.New(pl, &config.StepEnv{Globals: g.project.Globals, Lookup: p.lookup, State: p.readState, Approved: p.approved}, e.metrics.stepObserver(pl.Name))
 	p.handler = p.errorPolicy()
 	key := componentKey(g.project, pl, pl.Source)
 	src := have.sources[key]

@@ -72,6 +72,9 @@ func (p *pipelineRunner) resolveReplayed(ctx context.Context, o *ReplayOutcome) 
 		if r.Replay != nil && r.Replay.ID == o.ReplayID {
 			r.Replay.Status = o.Status
 		}
+		if o.Status == ReplayOK && r.Review != nil && r.Review.Decision == dlq.Approved {
+			res.How, res.By, res.Note = dlq.ResolvedApproved, r.Review.By, r.Review.Note
+		}
 		if r.Open() {
 			r.Status, r.Resolution = dlq.StatusResolved, res
 		}

@@ -27,6 +27,21 @@ const (
 	ResolvedDelivered = "delivered"
 	// ResolvedOperator: an operator resolved it, with a note.
 	ResolvedOperator = "operator"
+	// ResolvedApproved: a reviewer approved a held message and it was
+	// delivered.
+	ResolvedApproved = "approved"
+	// ResolvedRejected: a reviewer rejected a held message; it was dropped.
+	ResolvedRejected = "rejected"
+)
+
+// ClassHeld is the class of a record a data-quality guard holds for
+// review.
+const ClassHeld = "held"
+
+// Review decisions (Review.Decision).
+const (
+	Approved = "approved"
+	Rejected = "rejected"
 )
 
 // Record is one dead letter.
@@ -46,7 +61,8 @@ type Record struct {
 	Sink string `json:"sink,omitempty"`
 	// Class is "permanent" (retrying cannot help), "exhausted" (an
 	// unclassified error kept failing for the retry budget) or "expired"
-	// (a waiting message waited longer than errors.max_wait).
+	// (a waiting message waited longer than errors.max_wait) or "held" (a
+	// data-quality guard holds it for review: approve or reject it).
 	Class string `json:"class"`
 	Error string `json:"error"`
 	// Reason is Error with its variable parts (ids, numbers, SKUs, quoted
@@ -69,6 +85,8 @@ type Record struct {
 	Resolution *Resolution `json:"resolution,omitempty"`
 	// Replay is the latest replay of this record.
 	Replay *ReplayState `json:"replay,omitempty"`
+	// Review is a reviewer's decision on a held record.
+	Review *Review `json:"review,omitempty"`
 	// PersonalDataRemovedAt is set once the retention removed the
 	// pipeline's personal data from the bodies and the error text.
 	PersonalDataRemovedAt *time.Time        `json:"personal_data_removed_at,omitempty"`
@@ -98,6 +116,19 @@ type Resolution struct {
 	// ReplacedBy is the record of the replay's new failure (How "replaced").
 	ReplacedBy uint64 `json:"replaced_by,omitempty"`
 }
+
+// Review is a reviewer's decision on a held record: who decided, when,
+// and why.
+type Review struct {
+	// Decision is Approved or Rejected.
+	Decision string    `json:"decision"`
+	By       string    `json:"by"`
+	At       time.Time `json:"at"`
+	Note     string    `json:"note,omitempty"`
+}
+
+// Held reports whether the record is a message held for review.
+func (r *Record) Held() bool { return r.Class == ClassHeld }
 
 // ReplayState is the latest replay of a record.
 type ReplayState struct {
@@ -130,6 +161,8 @@ type Filter struct {
 	Status   string
 	Pipeline string
 	Step     string
+	// Class is a record class ("held" for messages held for review).
+	Class string
 	// Group is a group id (GroupID).
 	Group string
 	// Key is a business key.
@@ -149,6 +182,8 @@ func (f Filter) Match(r *Record) bool {
 	case f.Pipeline != "" && r.Pipeline != f.Pipeline:
 		return false
 	case f.Step != "" && r.Step != f.Step:
+		return false
+	case f.Class != "" && r.Class != f.Class:
 		return false
 	case f.Group != "" && r.Group != f.Group:
 		return false

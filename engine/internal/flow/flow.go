@@ -39,8 +39,11 @@ type Output struct {
 	Sink string
 	Msg  *component.Message
 	// After are state writes to make once the sink completed the message
-	// (the values changed steps let through).
+	// (the values changed steps let through, guards' observations).
 	After []config.StateWrite
+	// Flags are the guard rules the message broke that let it pass, to
+	// count and alert once the sink completed it.
+	Flags []config.GuardFinding
 }
 
 // StepError is a failure at a step, with the message as it entered the
@@ -69,13 +72,31 @@ type Result struct {
 // that is not permanent: the whole message should be retried.
 func (e *Executor) Process(ctx context.Context, msg *component.Message, from int) (*Result, error) {
 	res := &Result{}
-	if err := e.run(ctx, msg, from, res, nil); err != nil {
+	if err := e.run(ctx, msg, from, res, pending{}); err != nil {
 		return nil, err
 	}
 	return res, nil
 }
 
-func (e *Executor) run(ctx context.Context, msg *component.Message, from int, res *Result, after []config.StateWrite) error {
+// pending is what the steps before produced for after delivery.
+type pending struct {
+	writes []config.StateWrite
+	flags  []config.GuardFinding
+}
+
+// with returns p and what out adds, sharing nothing with p's slices (split
+// siblings each extend their own copy).
+func (p pending) with(out config.StepResult) pending {
+	if len(out.Writes) > 0 {
+		p.writes = append(append([]config.StateWrite(nil), p.writes...), out.Writes...)
+	}
+	if len(out.Flags) > 0 {
+		p.flags = append(append([]config.GuardFinding(nil), p.flags...), out.Flags...)
+	}
+	return p
+}
+
+func (e *Executor) run(ctx context.Context, msg *component.Message, from int, res *Result, after pending) error {
 	for i := from; i < len(e.pl.Steps); i++ {
 		st := e.pl.Steps[i]
 		var start time.Time
@@ -100,7 +121,7 @@ func (e *Executor) run(ctx context.Context, msg *component.Message, from int, re
 			return nil
 		case out.Routes != nil:
 			for _, sink := range out.Routes {
-				res.Outputs = append(res.Outputs, Output{Sink: sink, Msg: msg, After: after})
+				res.Outputs = append(res.Outputs, Output{Sink: sink, Msg: msg, After: after.writes, Flags: after.flags})
 			}
 			return nil
 		case out.Split != nil:
@@ -111,12 +132,10 @@ func (e *Executor) run(ctx context.Context, msg *component.Message, from int, re
 			}
 			return nil
 		}
-		if out.Write != nil {
-			after = append(append([]config.StateWrite(nil), after...), *out.Write)
-		}
+		after = after.with(out)
 		msg = out.Msg
 	}
-	res.Outputs = append(res.Outputs, Output{Sink: config.MainSink, Msg: msg, After: after})
+	res.Outputs = append(res.Outputs, Output{Sink: config.MainSink, Msg: msg, After: after.writes, Flags: after.flags})
 	return nil
 }
 

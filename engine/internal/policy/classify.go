@@ -23,7 +23,7 @@ func Classify(log *slog.Logger, obs Observer) Middleware {
 				if f.Class == "" {
 					f.Class = ClassOf(f.Err)
 				}
-				if f.Class != Permanent {
+				if f.Class != Permanent && f.Class != Held {
 					obs.Failed(d, f)
 				}
 			}

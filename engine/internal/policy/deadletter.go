@@ -6,7 +6,7 @@ import "context"
 // error means the record was not stored.
 type DeadLetterStore func(ctx context.Context, d *Delivery, f *Failure) (DeadLettered, error)
 
-// DeadLetter stores the permanent, exhausted and expired failures the handler
+// DeadLetter stores the permanent, exhausted, expired and held failures the handler
 // returns, noting each record in d.Outcome. What is left (retryable and
 // unclassified failures under the budget) is returned, and the delivery
 // goes back to the stream; without any, the delivery is settled (nil). A
@@ -22,7 +22,7 @@ func DeadLetter(store DeadLetterStore) Middleware {
 			}
 			var rest Failures
 			for _, f := range fs {
-				if f.Class != Permanent && f.Class != Exhausted && f.Class != Expired {
+				if !f.Class.stored() {
 					rest = append(rest, f)
 					continue
 				}

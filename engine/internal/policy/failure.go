@@ -25,7 +25,19 @@ const (
 	// Expired: waiting (component.Waiting) longer than the pipeline's
 	// errors.max_wait; dead-lettered.
 	Expired Class = "expired"
+	// Held: a data-quality guard holds the message for review; stored
+	// like a dead letter, to be approved or rejected.
+	Held Class = "held"
 )
+
+// holder is implemented by errors that hold a message for review (a
+// guard's decision).
+type holder interface{ Held() bool }
+
+// stored reports whether failures of class c become dead-letter records.
+func (c Class) stored() bool {
+	return c == Permanent || c == Exhausted || c == Expired || c == Held
+}
 
 // Failure is one failed part of a delivery: the message at a step, or one
 // output at a sink.
@@ -66,10 +78,13 @@ func FailuresOf(err error) Failures {
 	return fs
 }
 
-// ClassOf classifies an error: marked permanent or retryable, a timeout
-// (retryable), or unclassified.
+// ClassOf classifies an error: a hold for review, marked permanent or
+// retryable, a timeout (retryable), or unclassified.
 func ClassOf(err error) Class {
+	var h holder
 	switch {
+	case errors.As(err, &h) && h.Held():
+		return Held
 	case component.IsPermanent(err):
 		return Permanent
 	case component.IsRetryable(err), errors.Is(err, context.DeadlineExceeded):

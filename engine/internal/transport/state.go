@@ -99,3 +99,39 @@ func (s *State) Keys(ctx context.Context, prefix string) ([]string, error) {
 	}
 	return keys, nil
 }
+
+// Update stores what change makes of key's value (nil when there is none),
+// atomically: a concurrent write makes it read again and start over.
+func (s *State) Update(ctx context.Context, k string, change func(prev []byte) ([]byte, error)) error {
+	key, err := s.key(k)
+	if err != nil {
+		return err
+	}
+	for range 20 {
+		var prev []byte
+		var rev uint64
+		e, err := s.kv.Get(ctx, key)
+		switch {
+		case err == nil:
+			prev, rev = e.Value(), e.Revision()
+		case !errors.Is(err, jetstream.ErrKeyNotFound):
+			return component.Retryable(fmt.Errorf("state get %s: %w", k, err))
+		}
+		next, err := change(prev)
+		if err != nil {
+			return err
+		}
+		if rev == 0 {
+			_, err = s.kv.Create(ctx, key, next)
+		} else {
+			_, err = s.kv.Update(ctx, key, next, rev)
+		}
+		if err == nil {
+			return nil
+		}
+		if !errors.Is(err, jetstream.ErrKeyExists) && !errors.Is(err, jetstream.ErrKeyRevisionMismatch) {
+			return component.Retryable(fmt.Errorf("state update %s: %w", k, err))
+		}
+	}
+	return component.Retryable(fmt.Errorf("state update %s: kept changing under the update", k))
+}

@@ -16,8 +16,8 @@ import (
 func init() {
 	register(&command{
 		name:    "dlq",
-		summary: "review, replay, resolve or drop dead letters",
-		usage:   "list|groups|show|replay|resolve|drop DIR [SEQ]",
+		summary: "review, replay, resolve or drop dead letters; approve or reject held messages",
+		usage:   "list|groups|show|replay|resolve|approve|reject|drop DIR [SEQ]",
 		help: `
 Dlq works on the dead letters of a pipeline directory. It talks to the
 running engine's API (server.listen, -server, or the address the engine
@@ -44,6 +44,12 @@ never opens a data directory that a running engine holds.
                       with a progress bar; -all without filters
   resolve DIR SEQ     mark a record resolved: -note says what was done
   resolve DIR         resolve every open record the filters select (-note)
+  approve DIR SEQ     let a message a guard held for review (class held;
+                      list them with -class held) continue past the guard,
+                      and print the outcome; -by names the reviewer
+                      (default: $USER), -note says why
+  reject DIR SEQ      drop a held message: the record is resolved as
+                      rejected, with -by and -note
   drop DIR SEQ        delete a record for good
 
 Examples:
@@ -53,12 +59,16 @@ Examples:
   pipewright dlq replay pipelines/sage500-amazon 42
   pipewright dlq replay -group 3f9a1c2b7d -rate 2 pipelines/sage500-amazon
   pipewright dlq resolve -note "refunded on Amazon" pipelines/sage500-amazon 42
+  pipewright dlq list -class held pipelines/sage500-amazon
+  pipewright dlq approve -note "clearance sale" pipelines/sage500-amazon 43
+  pipewright dlq reject -note "typo in Sage, fixed there" pipelines/sage500-amazon 44
   pipewright dlq drop pipelines/sage500-amazon 42`,
 		run: func(e *env, fs *flag.FlagSet) func([]string) error {
 			o := &dlqOpts{}
 			fs.StringVar(&o.status, "status", "", "list: open (default), resolved or all")
 			fs.StringVar(&o.pipeline, "pipeline", "", "only this pipeline")
 			fs.StringVar(&o.step, "step", "", "only this step")
+			fs.StringVar(&o.class, "class", "", "only this class (permanent, exhausted, expired, held)")
 			fs.StringVar(&o.group, "group", "", "only this reason group (an id from dlq groups)")
 			fs.StringVar(&o.key, "key", "", "only this business key")
 			fs.StringVar(&o.errText, "error", "", "only errors containing this text")
@@ -71,7 +81,8 @@ Examples:
 			fs.DurationVar(&o.wait, "wait", 10*time.Second, "replay: how long to wait for the outcome")
 			fs.Float64Var(&o.rate, "rate", 0, "bulk replay: replays per second (default: the pipelines' replay_rate)")
 			fs.BoolVar(&o.all, "all", false, "bulk replay or resolve: take every open record")
-			fs.StringVar(&o.note, "note", "", "resolve: what was done (required)")
+			fs.StringVar(&o.note, "note", "", "resolve: what was done (required); approve, reject: why")
+			fs.StringVar(&o.by, "by", os.Getenv("USER"), "approve, reject: who decides")
 			fs.StringVar(&o.server, "server", "", "engine address (default: server.listen of the project)")
 			fs.StringVar(&o.data, "data", "", "data directory of a stopped engine (default: data_dir)")
 			return func(args []string) error { return runDLQ(e, o, args) }
@@ -80,17 +91,17 @@ Examples:
 }
 
 type dlqOpts struct {
-	status, pipeline, step, group, key, errText, since, until string
-	body, note, server, data                                  string
-	json, mask, resume, all                                   bool
-	rate                                                      float64
-	wait                                                      time.Duration
+	status, pipeline, step, class, group, key, errText, since, until string
+	body, note, by, server, data                                     string
+	json, mask, resume, all                                          bool
+	rate                                                             float64
+	wait                                                             time.Duration
 }
 
 // query is the filter as the API's query parameters.
 func (o *dlqOpts) query() url.Values {
 	q := url.Values{}
-	for k, v := range map[string]string{"status": o.status, "pipeline": o.pipeline, "step": o.step, "group": o.group,
+	for k, v := range map[string]string{"status": o.status, "pipeline": o.pipeline, "step": o.step, "class": o.class, "group": o.group,
 		"key": o.key, "error": o.errText, "since": o.since, "until": o.until} {
 		if v != "" {
 			q.Set(k, v)
@@ -110,7 +121,7 @@ func runDLQ(e *env, o *dlqOpts, args []string) error {
 		if len(args) != 2 {
 			return usagef("%s takes no sequence number", op)
 		}
-	case op == "show" || op == "replay" || op == "resolve" || op == "drop":
+	case op == "show" || op == "replay" || op == "resolve" || op == "drop" || op == "approve" || op == "reject":
 		if len(args) != 3 {
 			return usagef("%s needs a sequence number", op)
 		}
@@ -123,6 +134,9 @@ func runDLQ(e *env, o *dlqOpts, args []string) error {
 	}
 	if op == "resolve" && o.note == "" {
 		return usagef("resolve needs -note saying what was done")
+	}
+	if (op == "approve" || op == "reject") && o.by == "" {
+		return usagef("%s needs -by naming who decides", op)
 	}
 	if _, err := service.FilterFromQuery(o.query()); err != nil {
 		return usagef("%v", err)
@@ -162,6 +176,15 @@ func runDLQ(e *env, o *dlqOpts, args []string) error {
 		}
 		fmt.Fprintf(e.stdout, "resolved %d (%s)\n", rec.Seq, rec.Reason)
 		return nil
+	case op == "approve":
+		return dlqApprove(ctx, e, b, o, seq)
+	case op == "reject":
+		rec, err := b.reject(ctx, seq, o.by, o.note)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "rejected %d by %s (%s)\n", rec.Seq, rec.Review.By, rec.Reason)
+		return nil
 	case seq == 0:
 		return dlqBulk(ctx, e, b, o, op)
 	}
@@ -184,6 +207,20 @@ func dlqReplay(ctx context.Context, e *env, b dlqBackend, o *dlqOpts, seq uint64
 	if err != nil {
 		return err
 	}
+	return printOutcome(e, out, seq)
+}
+
+func dlqApprove(ctx context.Context, e *env, b dlqBackend, o *dlqOpts, seq uint64) error {
+	out, err := b.approve(ctx, seq, o.by, o.note, o.wait)
+	if err != nil {
+		return err
+	}
+	return printOutcome(e, out, seq)
+}
+
+// printOutcome prints a replay's outcome; a replay that failed again is
+// an error (exit 1).
+func printOutcome(e *env, out *service.ReplayOutcome, seq uint64) error {
 	if err := printJSON(e.stdout, out); err != nil {
 		return err
 	}

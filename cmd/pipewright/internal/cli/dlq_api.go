@@ -92,6 +92,18 @@ func (b *apiBackend) resolve(ctx context.Context, seq uint64, note string) (*ser
 	return &rec, b.do(ctx, http.MethodPost, fmt.Sprintf("/api/dlq/%d/resolve", seq), body, &rec)
 }
 
+func (b *apiBackend) approve(ctx context.Context, seq uint64, by, note string, wait time.Duration) (*service.ReplayOutcome, error) {
+	body, _ := json.Marshal(map[string]string{"by": by, "note": note})
+	var o service.ReplayOutcome
+	return &o, b.do(ctx, http.MethodPost, fmt.Sprintf("/api/dlq/%d/approve?wait=%s", seq, wait), body, &o)
+}
+
+func (b *apiBackend) reject(ctx context.Context, seq uint64, by, note string) (*service.DeadLetter, error) {
+	body, _ := json.Marshal(map[string]string{"by": by, "note": note})
+	var rec service.DeadLetter
+	return &rec, b.do(ctx, http.MethodPost, fmt.Sprintf("/api/dlq/%d/reject", seq), body, &rec)
+}
+
 func (b *apiBackend) replay(ctx context.Context, seq uint64, req service.ReplayRequest, wait time.Duration, mask bool) (*service.ReplayOutcome, error) {
 	q := boolParam(boolParam(url.Values{"wait": {wait.String()}}, "resume", req.Resume), "mask", mask)
 	var o service.ReplayOutcome

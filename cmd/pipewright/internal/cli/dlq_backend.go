@@ -22,6 +22,9 @@ type dlqBackend interface {
 	get(ctx context.Context, seq uint64, mask bool) (*service.DeadLetter, error)
 	drop(ctx context.Context, seq uint64) error
 	resolve(ctx context.Context, seq uint64, note string) (*service.DeadLetter, error)
+	// approve and reject decide on a message a guard held for review.
+	approve(ctx context.Context, seq uint64, by, note string, wait time.Duration) (*service.ReplayOutcome, error)
+	reject(ctx context.Context, seq uint64, by, note string) (*service.DeadLetter, error)
 	replay(ctx context.Context, seq uint64, req service.ReplayRequest, wait time.Duration, mask bool) (*service.ReplayOutcome, error)
 	// bulk runs a bulk action to its end, telling progress of each change.
 	bulk(ctx context.Context, action string, body service.BulkBody, progress func(service.Job)) (service.Job, error)
@@ -106,6 +109,14 @@ func (b adminBackend) drop(ctx context.Context, seq uint64) error { return b.a.D
 
 func (b adminBackend) resolve(ctx context.Context, seq uint64, note string) (*service.DeadLetter, error) {
 	return b.a.Resolve(ctx, seq, note)
+}
+
+func (b adminBackend) approve(ctx context.Context, seq uint64, by, note string, wait time.Duration) (*service.ReplayOutcome, error) {
+	return b.a.Approve(ctx, seq, by, note, wait)
+}
+
+func (b adminBackend) reject(ctx context.Context, seq uint64, by, note string) (*service.DeadLetter, error) {
+	return b.a.Reject(ctx, seq, by, note)
 }
 
 func (b adminBackend) replay(ctx context.Context, seq uint64, req service.ReplayRequest, wait time.Duration, mask bool) (*service.ReplayOutcome, error) {

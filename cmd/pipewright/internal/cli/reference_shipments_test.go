@@ -111,7 +111,7 @@ func (w *shipWorld) waitClock(at time.Time) {
 
 // metric sums the engine's samples of a metric whose labels contain want
 // (a label value ending in "*" matches by prefix).
-func (w *shipWorld) metric(name string, want map[string]string) float64 {
+func (w *world) metric(name string, want map[string]string) float64 {
 	families, err := w.engine.Registry().Gather()
 	require.NoError(w.t, err)
 	sum := 0.0
