@@ -1,4 +1,4 @@
-package config_test
+package inproc_test
 
 import (
 	"context"
@@ -20,11 +20,11 @@ import (
 func BenchmarkMapStep_bench_order(b *testing.B) {
 	reg, err := registry.New(file.Factories()...)
 	require.NoError(b, err)
-	p, err := config.Load("../../bench/pipeline", config.Options{Registry: reg,
+	p, err := config.Load("../pipeline", config.Options{Registry: reg,
 		LookupEnv: func(string) (string, bool) { return "", false }})
 	require.NoError(b, err)
 	pl := p.Pipelines[0]
-	payload, err := os.ReadFile("../component/testdata/order.json")
+	payload, err := os.ReadFile("../../engine/component/testdata/order.json")
 	require.NoError(b, err)
 	env := &config.StepEnv{Globals: p.Globals}
 	ctx := context.Background()
