@@ -50,7 +50,11 @@ func (s *State) Get(ctx context.Context, k string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	e, err := s.kv.Get(ctx, key)
+	var e jetstream.KeyValueEntry
+	err = kvRetry(ctx, func(ctx context.Context) (err error) {
+		e, err = s.kv.Get(ctx, key)
+		return err
+	})
 	if errors.Is(err, jetstream.ErrKeyNotFound) {
 		return nil, component.ErrNotFound
 	}
@@ -66,7 +70,11 @@ func (s *State) Put(ctx context.Context, k string, value []byte) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.kv.Put(ctx, key, value); err != nil {
+	err = kvRetry(ctx, func(ctx context.Context) error {
+		_, err := s.kv.Put(ctx, key, value)
+		return err
+	})
+	if err != nil {
 		return component.Retryable(fmt.Errorf("state put %s: %w", k, err))
 	}
 	return nil
@@ -78,24 +86,36 @@ func (s *State) Delete(ctx context.Context, k string) error {
 	if err != nil {
 		return err
 	}
-	if err := s.kv.Purge(ctx, key); err != nil && !errors.Is(err, jetstream.ErrKeyNotFound) {
+	err = kvRetry(ctx, func(ctx context.Context) error { return s.kv.Purge(ctx, key) })
+	if err != nil && !errors.Is(err, jetstream.ErrKeyNotFound) {
 		return component.Retryable(fmt.Errorf("state delete %s: %w", k, err))
 	}
 	return nil
 }
 
-// Keys lists the component's keys that start with prefix.
+// Keys lists the component's keys that start with prefix. A listing that
+// does not finish within an attempt (a watcher stalled by a leader change)
+// is abandoned and made again; only a complete listing is returned.
 func (s *State) Keys(ctx context.Context, prefix string) ([]string, error) {
-	lister, err := s.kv.ListKeysFiltered(ctx, s.prefix+">")
+	var keys []string
+	err := kvRetry(ctx, func(ctx context.Context) error {
+		keys = nil
+		lister, err := s.kv.ListKeysFiltered(ctx, s.prefix+">")
+		if err != nil {
+			return err
+		}
+		for k := range lister.Keys() {
+			k = strings.TrimPrefix(k, s.prefix)
+			if strings.HasPrefix(k, prefix) {
+				keys = append(keys, k)
+			}
+		}
+		// The lister ends its channel early when ctx ends: that list is
+		// not the whole one.
+		return ctx.Err()
+	})
 	if err != nil {
 		return nil, component.Retryable(fmt.Errorf("state keys: %w", err))
-	}
-	var keys []string
-	for k := range lister.Keys() {
-		k = strings.TrimPrefix(k, s.prefix)
-		if strings.HasPrefix(k, prefix) {
-			keys = append(keys, k)
-		}
 	}
 	return keys, nil
 }

@@ -34,7 +34,11 @@ func (s *State) PutRevision(ctx context.Context, k string, value []byte, revisio
 // getRevision reads key of kv with its revision; what names the read in
 // errors.
 func getRevision(ctx context.Context, kv jetstream.KeyValue, key, what string) ([]byte, uint64, error) {
-	e, err := kv.Get(ctx, key)
+	var e jetstream.KeyValueEntry
+	err := kvRetry(ctx, func(ctx context.Context) (err error) {
+		e, err = kv.Get(ctx, key)
+		return err
+	})
 	if errors.Is(err, jetstream.ErrKeyNotFound) {
 		return nil, 0, component.ErrNotFound
 	}
@@ -48,12 +52,14 @@ func getRevision(ctx context.Context, kv jetstream.KeyValue, key, what string) (
 // create); what names the write in errors.
 func putRevision(ctx context.Context, kv jetstream.KeyValue, key string, value []byte, revision uint64, what string) (uint64, error) {
 	var rev uint64
-	var err error
-	if revision == 0 {
-		rev, err = kv.Create(ctx, key, value)
-	} else {
-		rev, err = kv.Update(ctx, key, value, revision)
-	}
+	err := kvRetry(ctx, func(ctx context.Context) (err error) {
+		if revision == 0 {
+			rev, err = kv.Create(ctx, key, value)
+		} else {
+			rev, err = kv.Update(ctx, key, value, revision)
+		}
+		return err
+	})
 	if isConflict(err) {
 		return 0, component.ErrConflict
 	}
