@@ -16,7 +16,7 @@ import (
 // on main, its checks skip, naming it.
 const (
 	// oneOwnerPerSource: a KV lease per source loop (ha-owner).
-	oneOwnerPerSource = false
+	oneOwnerPerSource = true
 	// dropsRepeats: synchronous acks, and sinks not idempotent by business
 	// key drop a repeat by message id (ha-dedup).
 	dropsRepeats = false
