@@ -26,7 +26,7 @@ const (
 	// during the failovers, after State calls timed out ("spapi.feed step
 	// failed ... state keys: context deadline exceeded"), and the listing
 	// quantities on Amazon stayed where they were.
-	feedsSurviveFailover = false
+	feedsSurviveFailover = true
 )
 
 // Three engine processes run the reference directory (plus a ledger
