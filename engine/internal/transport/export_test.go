@@ -12,3 +12,11 @@ func ShortenStateRetries(t *testing.T, attempt, retryFor time.Duration) {
 	stateAttempt, stateRetryFor = attempt, retryFor
 	t.Cleanup(func() { stateAttempt, stateRetryFor = oldAttempt, oldFor })
 }
+
+// HoldLease takes the mutex of the lease of loop id as a renewal does
+// across its NATS call; the returned func lets it go.
+func HoldLease(ls *Leases, id string) (release func()) {
+	l := ls.lease(id)
+	l.mu.Lock()
+	return l.mu.Unlock
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -76,13 +77,18 @@ type Leases struct {
 }
 
 // lease is one loop's lease as this instance knows it. Its mutex is held
-// across the NATS calls on the key, so the renewer and the loop never race.
+// across the NATS calls on the key, so the renewer and the loop never race;
+// trusted lets the loop's Acquire answer without waiting for a renewal in
+// flight.
 type lease struct {
-	mu   sync.Mutex
-	id   string
-	key  string
-	rev  uint64 // the revision this instance wrote (held) or last saw (not held)
-	held bool   // this instance wrote rev and no one wrote since, as far as it knows
+	// trusted is until while held and ok, as time since monoStart (0
+	// otherwise): Acquire reads it without the mutex.
+	trusted atomic.Int64
+	mu      sync.Mutex
+	id      string
+	key     string
+	rev     uint64 // the revision this instance wrote (held) or last saw (not held)
+	held    bool   // this instance wrote rev and no one wrote since, as far as it knows
 	// ok: held and the last renewal went through; until: when a holder
 	// stops trusting that renewal.
 	ok    bool
@@ -150,6 +156,12 @@ func (ls *Leases) Acquire(ctx context.Context, id string) (bool, error) {
 		return false, err
 	}
 	l := ls.lease(id)
+	if t := l.trusted.Load(); t != 0 && int64(time.Since(monoStart)) < t {
+		// Held, and its last renewal is still trusted: no need to wait
+		// behind a renewal whose NATS call is slow (a loaded cluster, a
+		// leader election), which would stall the owner's loop.
+		return true, nil
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	own, err := ls.acquire(ctx, l)
@@ -210,6 +222,7 @@ func (ls *Leases) Stop() {
 // drop marks l as not held (l.mu held) and stops its renewer.
 func (ls *Leases) drop(l *lease, why string) {
 	wasOK := l.ok
+	l.trusted.Store(0)
 	l.held, l.ok, l.holder, l.seen = false, false, "", time.Time{}
 	if l.quit != nil {
 		close(l.quit)
@@ -220,6 +233,10 @@ func (ls *Leases) drop(l *lease, why string) {
 	}
 	ls.log.Debug("this instance no longer holds the source's lease", "loop", l.id, "why", why)
 }
+
+// monoStart is the origin of lease.trusted: a reading of the monotonic
+// clock, so that a wall clock that jumps never extends a claim.
+var monoStart = time.Now()
 
 // changed tells OnChange (l.mu held).
 func (ls *Leases) changed(l *lease, held bool) {

@@ -99,6 +99,7 @@ func (ls *Leases) renew(ctx context.Context, l *lease) (bool, error) {
 		l.rev = 0
 		return false, nil
 	case err != nil:
+		l.trusted.Store(0)
 		if l.ok {
 			l.ok = false
 			ls.changed(l, false)
@@ -115,6 +116,7 @@ func (ls *Leases) renew(ctx context.Context, l *lease) (bool, error) {
 // confirmed records a write of l sent at sent that went through (l.mu held).
 func (ls *Leases) confirmed(l *lease, sent time.Time) {
 	l.until = sent.Add(ls.validity())
+	l.trusted.Store(int64(l.until.Sub(monoStart)))
 	if !l.ok {
 		l.ok = true
 		ls.changed(l, true)

@@ -175,3 +175,28 @@ func TestLeases_of_a_sole_engine_take_a_dead_process_s_lease_over_at_once(t *tes
 	t.Cleanup(ls.Stop)
 	assert.True(t, acquire(t, ls, "orders/source"), "no wait for an hour-long lease to expire")
 }
+
+func TestLeases_answer_the_holder_while_a_renewal_waits_for_NATS(t *testing.T) {
+	ctx := context.Background()
+	c := natstest.StartServer(t)
+	ls, err := transport.NewLeases(sharedBucket(t, c.Connect()), transport.LeaseOptions{Holder: "a", TTL: time.Hour})
+	require.NoError(t, err)
+	t.Cleanup(ls.Stop)
+	own, err := ls.Acquire(ctx, "settlements/source")
+	require.NoError(t, err)
+	require.True(t, own, "claimed")
+
+	release := transport.HoldLease(ls, "settlements/source")
+	defer release()
+	answer := make(chan bool, 1)
+	go func() {
+		own, _ := ls.Acquire(ctx, "settlements/source")
+		answer <- own
+	}()
+	select {
+	case own := <-answer:
+		assert.True(t, own, "the holder polls on its last renewal")
+	case <-time.After(componenttest.WaitLimit):
+		t.Fatal("Acquire waited for the renewal in flight")
+	}
+}
