@@ -3,7 +3,7 @@ GO        ?= go
 BIN       := bin/pipewright
 PIPELINES := $(sort $(dir $(wildcard pipelines/*/pipewright.yaml)))
 
-.PHONY: all build deps test quick unit race vet fmt-check pipelines run bench clean clean-data schemas
+.PHONY: all build deps test ha-scenario quick unit race vet fmt-check pipelines run bench clean clean-data schemas
 
 all: build
 
@@ -46,6 +46,11 @@ test: vet fmt-check unit race pipelines
 ## while a checked-in schema differs from what this writes.
 schemas:
 	UPDATE_SCHEMAS=1 $(GO) test -count=1 -run '(?i)schemas_are_generated' ./cmd/pipewright/internal/cli/ ./engine/componenttest/
+
+## ha-scenario: the three-engine HA scenario on an in-process 3-node NATS
+## cluster (issue 14); not yet part of `make test` (see README, Tests).
+ha-scenario:
+	PIPEWRIGHT_HA_SCENARIO=1 $(GO) test -count=1 -run TestHA_three -v ./cmd/pipewright/internal/cli/
 
 ## quick: the inner loop: every test but the long ones (engine processes,
 ## simulated hours of the reference directory), no race detector.
