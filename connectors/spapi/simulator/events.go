@@ -111,7 +111,7 @@ func (s *Server) run(e *event) {
 	case evReportDone:
 		s.finishReport(e.ref)
 	case evFulfillment:
-		if f := s.fulfillment[e.ref]; f != nil {
+		if f := s.fulfillment[e.ref]; f != nil && !s.heldFulfillment(f) {
 			s.advanceFulfillment(f, e.at)
 		}
 	case evRedeliver:

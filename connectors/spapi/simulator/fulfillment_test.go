@@ -161,3 +161,39 @@ func TestFulfillmentOrders_survive_a_restart_of_a_persisted_world(t *testing.T) 
 	require.Len(t, fos, 1)
 	assert.Equal(t, "Complete", fos[0].Status, "the saved lifecycle events went on")
 }
+
+func TestFulfillmentOrders_a_held_order_stays_in_its_status_until_released(t *testing.T) {
+	for _, status := range []string{"Received", "Planning", "Processing"} {
+		t.Run(status, func(t *testing.T) {
+			s := newSim(t)
+			const id = "SOA-SO-0000000009"
+			s.srv.HoldFulfillment(id, status) // before the order exists
+			require.Equal(t, http.StatusOK, s.call(http.MethodPost, fulfillmentOrders, fulfillmentOrder(id)).status)
+			for range 4 {
+				s.advance(2 * time.Hour)
+				got, _ := fulfillmentStatus(t, s, id)
+				require.Equal(t, status, got, "held")
+			}
+			s.srv.ReleaseFulfillment(id)
+			s.srv.Sync()
+			got, _ := fulfillmentStatus(t, s, id)
+			assert.NotEqual(t, status, got, "moves on at once when released")
+			s.advance(2 * time.Hour)
+			got, _ = fulfillmentStatus(t, s, id)
+			assert.Equal(t, "Complete", got, "then on the usual schedule")
+		})
+	}
+}
+
+func TestFulfillmentOrders_a_held_order_can_still_be_cancelled(t *testing.T) {
+	s := newSim(t)
+	const id = "SOA-SO-0000000010"
+	s.srv.HoldFulfillment(id, "Received")
+	require.Equal(t, http.StatusOK, s.call(http.MethodPost, fulfillmentOrders, fulfillmentOrder(id)).status)
+	s.advance(time.Hour)
+	require.Equal(t, http.StatusOK, s.call(http.MethodPut, fulfillmentOrders+"/"+id+"/cancel", nil).status)
+	s.srv.ReleaseFulfillment(id)
+	s.advance(2 * time.Hour)
+	got, _ := fulfillmentStatus(t, s, id)
+	assert.Equal(t, "Cancelled", got, "the hold's due move does not revive a cancelled order")
+}

@@ -45,6 +45,7 @@ type Server struct {
 	fbaStock        map[string]*fbaItem
 	fulfillment     map[string]*FulfillmentOrder // Multi-Channel Fulfillment orders by sellerFulfillmentOrderId
 	fulfillmentList []*FulfillmentOrder
+	holds           map[string]*fulfillmentHold // held fulfillment orders by id (fulfillment_hold.go)
 	documents       map[string]*document
 	feeds           map[string]*Feed
 	feedList        []*Feed
@@ -94,6 +95,7 @@ func New(cfg Config) (*Server, error) {
 		pushing:     map[string]*Notification{},
 		documents:   map[string]*document{}, feeds: map[string]*Feed{}, tokens: map[string]*accessToken{},
 		buckets: map[string]*ratelimit.Bucket{}, subs: map[string]*subscription{}, noteByID: map[string]*Notification{},
+		holds:    map[string]*fulfillmentHold{},
 		stats:    Stats{Calls: map[string]int{}, Throttled: map[string]int{}},
 		pushHTTP: &http.Client{Timeout: 10 * time.Second},
 	}
