@@ -216,15 +216,21 @@ func TestReference_mcf_cancellations(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, 60, simulator.Faults{})
 	w.env["DEMO_WAREHOUSE"] = "false"
-	w.start()
 	orders := w.mcfOrders()
 	require.Len(t, orders, sage500demo.MCFOrders)
 	early, late := orders[0].tranID, orders[1].tranID
+	// Amazon keeps the early order Received and the late one Processing
+	// until the test has seen what the cancellation did: no race with
+	// the simulated clock.
+	w.sim.HoldFulfillment("SOA-"+early, simulator.FulfillmentReceived)
+	w.sim.HoldFulfillment("SOA-"+late, simulator.FulfillmentProcessing)
+	w.start()
 
 	require.Eventually(t, func() bool { return w.fulfillmentStatus("SOA-"+early) != "" }, componenttest.WaitLimit, 50*time.Millisecond, "%s reaches Amazon", early)
 	w.cancelInSage(early)
 	require.Eventually(t, func() bool { return w.fulfillmentStatus("SOA-"+early) == simulator.FulfillmentCancelled },
 		componenttest.WaitLimit, 50*time.Millisecond, "%s is cancelled at Amazon", early)
+	w.sim.ReleaseFulfillment("SOA-" + early)
 
 	require.Eventually(t, func() bool { return w.fulfillmentStatus("SOA-"+late) == simulator.FulfillmentProcessing },
 		componenttest.WaitLimit, 50*time.Millisecond, "%s is being picked", late)
@@ -241,6 +247,7 @@ func TestReference_mcf_cancellations(t *testing.T) {
 		return reason != ""
 	}, componenttest.WaitLimit, 100*time.Millisecond, "the late cancellation is a dead letter")
 	assert.Contains(t, reason, "Amazon can no longer cancel fulfillment order SOA-"+late+": it is Processing")
+	w.sim.ReleaseFulfillment("SOA-" + late)
 
 	w.runFor(2 * time.Hour)
 	assert.Equal(t, simulator.FulfillmentComplete, w.fulfillmentStatus("SOA-"+late), "Amazon ships what it could not cancel")
