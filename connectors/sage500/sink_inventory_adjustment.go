@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/govalues/decimal"
 
@@ -20,7 +21,8 @@ type adjustmentSink struct {
 	component.StartFunc
 	component.ShutdownFunc
 	keyedWriter
-	sql adjustmentSQL
+	sql   adjustmentSQL
+	state component.State // the last AsOf applied per warehouse and item (adjustment_asof.go)
 }
 
 type adjustmentSQL struct{ bin, item, onHand, set string }
@@ -38,12 +40,12 @@ func NewInventoryAdjustmentFactory() component.SinkFactory {
 
 func newAdjustmentSink(set component.SinkSettings, conn *Connection, _ any) (component.Sink, error) {
 	w, err := newKeyedWriter(set, conn, "inventory adjustment", "inventory_adjustment", "inventory_adjustments",
-		"Inventory adjustment messages by outcome: adjusted (on hand changed), unchanged (Sage already held the quantity), rejected.")
+		"Inventory adjustment messages by outcome: adjusted (on hand changed), unchanged (Sage already held the quantity), stale (older than the reading last applied), rejected.")
 	if err != nil {
 		return nil, err
 	}
 	r := func(s string) string { return dialect.Render(conn.dialect, s) }
-	return &adjustmentSink{keyedWriter: w, sql: adjustmentSQL{
+	return &adjustmentSink{keyedWriter: w, state: set.State, sql: adjustmentSQL{
 		bin: r(`SELECT w.{WhseKey}, b.{WhseBinKey} FROM {timWarehouse} w
 LEFT JOIN {timWhseBin} b ON b.{WhseKey} = w.{WhseKey} AND b.{DfltBin} = 1
 WHERE w.{CompanyID} = ? AND w.{WhseID} = ?`),
@@ -65,6 +67,7 @@ func (s *adjustmentSink) Write(ctx context.Context, batch []*component.Message) 
 type adjustmentDoc struct {
 	whseID, itemID string
 	qty            decimal.Decimal
+	asOf           time.Time // zero: not given
 }
 
 func (s *adjustmentSink) parseDoc(body any) (adjustmentDoc, error) {
@@ -79,6 +82,12 @@ func (s *adjustmentSink) parseDoc(body any) (adjustmentDoc, error) {
 	}
 	if r.err == nil && doc.qty.IsNeg() {
 		r.failf("QtyOnHand: want a quantity of 0 or more, got %s", doc.qty)
+	}
+	r.used["AsOf"] = true
+	if t, err := parseAsOf(r.m["AsOf"]); err != nil {
+		r.failf("%v", err)
+	} else {
+		doc.asOf = t
 	}
 	return doc, r.finish()
 }
@@ -111,6 +120,14 @@ func (s *adjustmentSink) adjust(ctx context.Context, t *txn, doc adjustmentDoc) 
 	}
 	var held decimal.Decimal
 	err = t.QueryRowContext(ctx, s.sql.onHand, dialect.Args(d, binKey.Int64, itemKey)...).Scan(&held)
+	if err == nil || errors.Is(err, sql.ErrNoRows) {
+		if stale, serr := s.stale(ctx, doc); serr != nil || stale {
+			return "stale", serr
+		}
+		if aerr := s.applied(ctx, doc); aerr != nil {
+			return "", aerr
+		}
+	}
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		if doc.qty.IsZero() {

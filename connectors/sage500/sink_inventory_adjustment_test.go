@@ -1,6 +1,7 @@
 package sage500_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -31,6 +32,37 @@ WHERE w.WhseID = 'MAIN' AND wb.DfltBin = 1 AND i.ItemID = 'WB-0001-BK'`)
 	})
 }
 
+func TestInventoryAdjustmentSink_ignores_a_reading_older_than_the_one_it_applied(t *testing.T) {
+	forEachTarget(t, func(t *testing.T, tg target) {
+		conn := newConn(t, tg)
+		sink := newSink(t, sage500.NewInventoryAdjustmentFactory(), conn, "")
+		onHand := func() int64 {
+			return queryInt(t, conn.DB(), `SELECT CAST(b.QtyOnHand AS INT) FROM timWhseBinInvt b JOIN timWhseBin wb ON wb.WhseBinKey = b.WhseBinKey
+JOIN timWarehouse w ON w.WhseKey = wb.WhseKey JOIN timItem i ON i.ItemKey = b.ItemKey
+WHERE w.WhseID = 'MAIN' AND wb.DfltBin = 1 AND i.ItemID = 'WB-0001-BK'`)
+		}
+		steps := []struct {
+			qty, asOf string
+			want      int64
+		}{
+			{"9", "2026-03-02T10:00:05Z", 9},
+			{"4", "2026-03-02T10:00:01.500Z", 9},  // older: written late, ignored
+			{"8", "2026-03-02T10:00:05Z", 8},      // as old as the last: applied
+			{"3", "2026-03-02T05:00:06-05:00", 3}, // newer, in another zone
+			{"6", "", 6},                          // no AsOf: always applied
+			{"2", "2026-03-02T10:00:00Z", 6},      // still older than the last AsOf
+		}
+		for i, st := range steps {
+			body := `{"WhseID": "MAIN", "ItemID": "WB-0001-BK", "QtyOnHand": ` + st.qty
+			if st.asOf != "" {
+				body += `, "AsOf": "` + st.asOf + `"`
+			}
+			require.NoError(t, writeOne(t, sink, adjustmentMsg(t, fmt.Sprint(i), body+"}")))
+			assert.Equal(t, st.want, onHand(), "step %d: %s as of %s", i, st.qty, st.asOf)
+		}
+	})
+}
+
 func TestInventoryAdjustmentSink_writes_the_first_stock_row_of_an_item_in_a_bin(t *testing.T) {
 	forEachTarget(t, func(t *testing.T, tg target) {
 		conn := newConn(t, tg)
@@ -51,6 +83,7 @@ func TestInventoryAdjustmentSink_rejects_documents_it_cannot_apply_naming_why(t 
 		{"unknown item", `{"WhseID": "MAIN", "ItemID": "NO-SUCH", "QtyOnHand": 1}`, `adjustment.ItemID: unknown item "NO-SUCH"`},
 		{"negative", `{"WhseID": "MAIN", "ItemID": "WB-0001-BK", "QtyOnHand": -1}`, "QtyOnHand: want a quantity of 0 or more"},
 		{"no quantity", `{"WhseID": "MAIN", "ItemID": "WB-0001-BK"}`, "QtyOnHand is required"},
+		{"bad as-of", `{"WhseID": "MAIN", "ItemID": "WB-0001-BK", "QtyOnHand": 1, "AsOf": "yesterday"}`, "AsOf: want an RFC 3339 time"},
 		{"unknown field", `{"WhseID": "MAIN", "ItemID": "WB-0001-BK", "QtyOnHand": 1, "Bin": "A"}`, "Bin"},
 	}
 	conn := newConn(t, sqliteTarget(t))
