@@ -178,6 +178,10 @@ func (p *pipelineRunner) lookup(ctx context.Context, q config.LookupQuery) (any,
 // The engine acknowledges processed messages itself, synchronously (see
 // ack.go); the subscriber sends negative acknowledgements, and a plain ack
 // for a message whose synchronous one was not confirmed.
+// subscribeWait bounds each JetStream API request a pipeline's subscriber
+// makes (binding to its durable consumer).
+const subscribeWait = 30 * time.Second
+
 func (e *Engine) subscribe(pipeline string) (message.Subscriber, error) {
 	durable := e.names.Durable(pipeline)
 	ackWait := e.limits().AckWait
@@ -194,6 +198,11 @@ func (e *Engine) subscribe(pipeline string) (message.Subscriber, error) {
 		CloseTimeout:      ackWait,
 		NakDelay:          pipelineBackoff{e: e, pipeline: pipeline},
 		JetStream: wmnats.JetStreamConfig{
+			// Binding looks the consumer up: on a cluster that has only
+			// just elected its leaders, or a busy machine, that answer can
+			// take longer than nats.go's 5 s default, and a failed
+			// subscription stops the engine's start.
+			ConnectOptions:   []nats.JSOpt{nats.MaxWait(subscribeWait)},
 			AckAsync:         true,
 			DurablePrefix:    durable,
 			SubscribeOptions: []nats.SubOpt{nats.Bind(e.names.Stream(pipeline), durable), nats.ManualAck()},
