@@ -100,6 +100,7 @@ func TestDeadLetters_retention_removes_personal_data_then_resolved_records(t *te
 	assert.Equal(t, map[string]any{"name": "Jane Roe", "email": "jane@example.com"}, mustField(t, recs[0].Original, "buyer"), "masking changes a copy")
 	_, err := a.Resolve(ctx, recs[1].Seq, "order cancelled by the buyer")
 	require.NoError(t, err)
+	assert.Equal(t, 1.0, counter(t, e, "pipewright_dlq_resolved_total"), "the resolution is exported")
 
 	res, err := a.Sweep(ctx, time.Now().Add(29*24*time.Hour))
 	require.NoError(t, err)

@@ -53,7 +53,7 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 	m.reloads = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pipewright_config_reloads_total", Help: "Reloads of the pipeline directory by outcome: applied, unchanged or refused."}, []string{"status"})
 	m.ackUnconfirmed = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pipewright_acks_unconfirmed_total", Help: "Acknowledgements NATS did not confirm (a node failing over): the message may come again, and sinks drop a repeat by message id."}, []string{"pipeline"})
 	m.held = prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "pipewright_source_held", Help: "1 while a pipeline's polling sources wait for its consumers to catch up (transport.max_ahead)."}, []string{"pipeline"})
-	for _, c := range []prometheus.Collector{m.in, m.duplicates, m.out, m.dropped, m.failed, m.retried, m.deadLettered, m.guard, m.stepSeconds, m.e2eSeconds, m.circuitState, m.reloads, m.ackUnconfirmed, m.held,
+	for _, c := range []prometheus.Collector{m.in, m.duplicates, m.out, m.dropped, m.failed, m.retried, m.deadLettered, m.resolved, m.guard, m.stepSeconds, m.e2eSeconds, m.circuitState, m.reloads, m.ackUnconfirmed, m.held,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{})} {
 		f(c)
 	}
