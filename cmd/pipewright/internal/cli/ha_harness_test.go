@@ -282,12 +282,7 @@ func streamInfo(js jetstream.JetStream, stream string) (*jetstream.StreamInfo, e
 
 // ordersOwner returns the engine that polls the orders source's search
 // loop, by the owner metric each running engine serves (-1: none does).
-// Without one owner per source, every engine polls it: the first is
-// returned.
 func (h *haWorld) ordersOwner() int {
-	if !oneOwnerPerSource {
-		return 0
-	}
 	for i := range h.engines {
 		p := h.engine(i)
 		select {

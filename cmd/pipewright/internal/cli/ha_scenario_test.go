@@ -13,23 +13,6 @@ import (
 	"github.com/pipewright/pipewright/engine/natstest"
 )
 
-// The parts of issue 14 some checks of the scenario need. Until a part is
-// on main, its checks skip, naming it.
-const (
-	// oneOwnerPerSource: a KV lease per source loop (ha-owner).
-	oneOwnerPerSource = true
-	// dropsRepeats: synchronous acks, and sinks not idempotent by business
-	// key drop a repeat by message id (ha-dedup).
-	dropsRepeats = true
-	// feedsSurviveFailover: the spapi.feed sink goes on sending feeds after
-	// its State timed out while a NATS node failed over. Found by this
-	// test: in 3 of 5 runs the inventory and price feeds stopped for good
-	// during the failovers, after State calls timed out ("spapi.feed step
-	// failed ... state keys: context deadline exceeded"), and the listing
-	// quantities on Amazon stayed where they were.
-	feedsSurviveFailover = true
-)
-
 // Three engine processes run the reference directory (plus a ledger
 // pipeline to a file sink without a key) on a 3-node NATS cluster against
 // one simulated Amazon and one Sage database, for simulated hours; one
@@ -72,13 +55,11 @@ func TestHA_three_engines_on_a_NATS_cluster_do_the_work_of_one(t *testing.T) {
 	killed := time.Now()
 	ha.logPhase("engine %d killed", victim+1)
 	ha.engine(victim).kill()
-	if oneOwnerPerSource {
-		componenttest.WaitFor(t, "another engine to own the orders source", func() bool {
-			owner := ha.ordersOwner()
-			return owner >= 0 && owner != victim
-		})
-		t.Logf("the orders source was taken over %s after its owner was killed", time.Since(killed).Round(time.Millisecond))
-	}
+	componenttest.WaitFor(t, "another engine to own the orders source", func() bool {
+		owner := ha.ordersOwner()
+		return owner >= 0 && owner != victim
+	})
+	t.Logf("the orders source was taken over %s after its owner was killed", time.Since(killed).Round(time.Millisecond))
 	ha.runFor(10 * time.Minute)
 	ha.launch(victim).waitHealthy(t)
 	ha.runFor(10 * time.Minute)
@@ -125,30 +106,18 @@ func TestHA_three_engines_on_a_NATS_cluster_do_the_work_of_one(t *testing.T) {
 	t.Logf("ledger: %d lines for %d ids", sumValues(ledger), len(ledger))
 
 	t.Run("the simulator's calls per operation are a single engine's", func(t *testing.T) {
-		if !oneOwnerPerSource {
-			t.Skip("needs one owner per source (ha-owner): every engine polls every source")
-		}
 		assertCallsAlike(t, haHour, singleHour, polledOperations)
 	})
 	t.Run("the simulator throttles no more calls than with a single engine", func(t *testing.T) {
-		if !oneOwnerPerSource {
-			t.Skip("needs one owner per source (ha-owner): three engines poll three times as often")
-		}
 		assert.LessOrEqual(t, sumValues(haStats.Throttled), sumValues(singleStats.Throttled))
 	})
 	t.Run("the listings on Amazon follow Sage's stock and prices", func(t *testing.T) {
-		if !feedsSurviveFailover {
-			t.Skip("the spapi.feed sink stops sending feeds after the failovers (see feedsSurviveFailover)")
-		}
 		inventory := ha.checkInventory(20 * time.Minute)
 		prices := ha.settle("prices", ha.checkPrices)
 		assert.Greater(t, inventory, 5, "listing quantities checked")
 		assert.Greater(t, prices, 10, "prices checked")
 	})
 	t.Run("the ledger's file sink wrote no line twice", func(t *testing.T) {
-		if !dropsRepeats {
-			t.Skip("needs synchronous acks and de-duplication by message id in the file sink (ha-dedup)")
-		}
 		for id, n := range ledger {
 			assert.Equal(t, 1, n, "ledger line %s", id)
 		}
