@@ -18,7 +18,17 @@ const feedContentType = "application/json; charset=UTF-8"
 // loop advances the feeds in flight and cuts a new feed when the buffer
 // reaches a bound, then sleeps until the next getFeed check or window end.
 func (s *feedSink) loop(ctx context.Context) {
+	// The buffer is counted again from State when the loop starts (this
+	// engine just took it over) and after each timed wait: other engines
+	// buffer messages too, and only this loop's owner cuts feeds.
+	recount := true
 	for {
+		if recount {
+			if err := s.countBuffer(ctx); err != nil && ctx.Err() == nil {
+				s.set.Logger.Warn("spapi.feed: counting the buffer failed", "error", err)
+			}
+		}
+		recount = false
 		inFlight, err := s.step(ctx)
 		if err != nil && ctx.Err() == nil {
 			s.set.Logger.Warn("spapi.feed step failed", "error", err)
@@ -37,6 +47,7 @@ func (s *feedSink) loop(ctx context.Context) {
 			return
 		case <-s.wake:
 		case <-s.set.Clock.After(wait):
+			recount = true
 		}
 	}
 }

@@ -75,12 +75,12 @@ func TestHA_three_engines_on_a_NATS_cluster_do_the_work_of_one(t *testing.T) {
 	ha.dropLedger(2, perBatch)
 	ha.runFor(10 * time.Minute)
 	ha.dropLedger(3, perBatch)
-	componenttest.WaitFor(t, "every ledger line with a node down", func() bool {
+	ha.waitFor("every ledger line with a node down", func() bool {
 		return len(ledgerMissing(ha.ledgerLines(), 3, perBatch)) == 0
 	})
 	ha.logPhase("node n%d started", leader+1)
 	ha.nats.Start(leader)
-	componenttest.WaitFor(t, fmt.Sprintf("node n%d to catch up", leader+1), func() bool { return ha.caughtUp(js, leader) })
+	ha.waitFor(fmt.Sprintf("node n%d to catch up", leader+1), func() bool { return ha.caughtUp(js, leader) })
 	ha.dropLedger(4, perBatch)
 	ha.runFor(40 * time.Minute)
 	haStats, singleStats := ha.sim.Stats(), single.sim.Stats()
@@ -98,7 +98,7 @@ func TestHA_three_engines_on_a_NATS_cluster_do_the_work_of_one(t *testing.T) {
 	assert.Greater(t, shipments, 10, "shipments checked")
 	assert.Greater(t, settlements, 1, "settlements checked")
 	var ledger map[string]int
-	componenttest.WaitFor(t, "every ledger line", func() bool {
+	ha.waitFor("every ledger line", func() bool {
 		ledger = ha.ledgerLines()
 		return len(ledgerMissing(ledger, 4, perBatch)) == 0
 	})
