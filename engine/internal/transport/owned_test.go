@@ -2,6 +2,7 @@ package transport_test
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -63,33 +64,18 @@ type ownedInstance struct {
 	name   string
 	leases *transport.Leases
 	nc     *nats.Conn
-	owner  *crashable
 	cancel context.CancelFunc
 	done   chan struct{}
-}
-
-// crashable is an Owner whose Release does nothing once it crashed, as
-// when the process was killed.
-type crashable struct {
-	*transport.Leases
-	crashed atomic.Bool
-}
-
-func (c *crashable) Release(ctx context.Context, id string) error {
-	if c.crashed.Load() {
-		return nil
-	}
-	return c.Leases.Release(ctx, id)
 }
 
 func runOwned(t *testing.T, c *natstest.Cluster, r *loopRuns, name string, ttl time.Duration) *ownedInstance {
 	t.Helper()
 	ls, nc := engineLeases(t, c, name, ttl)
 	ctx, cancel := context.WithCancel(context.Background())
-	in := &ownedInstance{name: name, leases: ls, nc: nc, owner: &crashable{Leases: ls}, cancel: cancel, done: make(chan struct{})}
+	in := &ownedInstance{name: name, leases: ls, nc: nc, cancel: cancel, done: make(chan struct{})}
 	go func() {
 		defer close(in.done)
-		component.RunOwned(ctx, in.owner, feedLoop, componenttest.Logger(t), r.loop(name))
+		component.RunOwned(ctx, ls, feedLoop, componenttest.Logger(t), r.loop(name))
 	}()
 	t.Cleanup(in.stop)
 	return in
@@ -101,9 +87,10 @@ func (in *ownedInstance) stop() {
 	<-in.done
 }
 
-// crash ends the instance as a killed process: no renewal, no release.
+// crash ends the instance as a killed process: its connection is gone,
+// so its lease is neither renewed nor released.
 func (in *ownedInstance) crash() {
-	in.owner.crashed.Store(true)
+	in.nc.Close()
 	in.leases.Stop()
 	in.stop()
 }
@@ -111,27 +98,18 @@ func (in *ownedInstance) crash() {
 // loopOwner waits until one of ins ran n rounds and returns it.
 func loopOwner(t *testing.T, r *loopRuns, ins []*ownedInstance, n int) *ownedInstance {
 	t.Helper()
-	var got *ownedInstance
+	i := -1
 	componenttest.WaitFor(t, "an instance to run the loop", func() bool {
 		by := r.byInstance()
-		for _, in := range ins {
-			if by[in.name] >= n {
-				got = in
-			}
-		}
-		return got != nil
+		i = slices.IndexFunc(ins, func(in *ownedInstance) bool { return by[in.name] >= n })
+		return i >= 0
 	})
-	return got
+	return ins[i]
 }
 
+// others returns ins but gone.
 func others(ins []*ownedInstance, gone *ownedInstance) []*ownedInstance {
-	var out []*ownedInstance
-	for _, in := range ins {
-		if in != gone {
-			out = append(out, in)
-		}
-	}
-	return out
+	return slices.DeleteFunc(slices.Clone(ins), func(in *ownedInstance) bool { return in == gone })
 }
 
 func TestRunOwned_runs_a_background_loop_on_one_instance_at_a_time_and_hands_it_over_when_it_stops(t *testing.T) {
