@@ -23,18 +23,74 @@ import (
 // (else the test log).
 func (h *haWorld) waitFor(what string, cond func() bool) {
 	h.t.Helper()
-	deadline := time.Now().Add(componenttest.WaitLimit)
-	for !cond() {
+	if !h.waitDone(what, func() int {
+		if cond() {
+			return 0
+		}
+		return 1
+	}) {
+		h.t.FailNow()
+	}
+}
+
+// waitDone waits until left() is 0, as long as it keeps falling: it gives
+// up once left() has not fallen for componenttest.WaitLimit, records the
+// diagnostics (see waitFor), fails the test and returns false. A busy
+// machine does the work slowly; a stall does none. After diagnostics the
+// engines are gone: later waits give up at once.
+func (h *haWorld) waitDone(what string, left func() int) bool {
+	h.t.Helper()
+	fewest, deadline := -1, time.Time{}
+	for {
+		n := left()
+		if n == 0 {
+			return true
+		}
+		if h.diagnosed {
+			h.t.Errorf("%s: %d left after the engines were stopped for diagnostics", what, n)
+			return false
+		}
+		if fewest < 0 || n < fewest {
+			fewest, deadline = n, time.Now().Add(componenttest.WaitLimit)
+		}
 		if time.Now().After(deadline) {
 			h.diagnose(what)
-			h.t.Fatalf("timed out after %s waiting for %s", componenttest.WaitLimit, what)
+			h.t.Errorf("%s: no progress for %s (%d left)", what, componenttest.WaitLimit, n)
+			return false
 		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(200 * time.Millisecond)
 	}
+}
+
+// settle is world.settle waiting as long as the problems check finds get
+// fewer (see waitDone); it returns the items checked, and on giving up
+// reports the problems left.
+func (h *haWorld) settle(what string, check func(p *problems) int) int {
+	h.t.Helper()
+	var (
+		n    int
+		last problems
+	)
+	defer func() {
+		for i, msg := range last {
+			if i == 20 {
+				h.t.Errorf("%s: ... and %d more", what, len(last)-i)
+				break
+			}
+			h.t.Errorf("%s: %s", what, msg)
+		}
+	}()
+	h.waitDone(what, func() int {
+		last = nil
+		n = check(&last)
+		return len(last)
+	})
+	return n
 }
 
 // diagnose records the cluster's and the engines' state (see waitFor).
 func (h *haWorld) diagnose(what string) {
+	h.diagnosed = true
 	var b strings.Builder
 	fmt.Fprintf(&b, "stalled waiting for %s at %s\n", what, time.Now().UTC().Format(time.RFC3339))
 	if h.nats != nil {

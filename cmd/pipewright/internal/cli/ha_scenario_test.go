@@ -74,9 +74,9 @@ func TestHA_three_engines_on_a_NATS_cluster_do_the_work_of_one(t *testing.T) {
 	ha.dropLedger(2, perBatch)
 	ha.runFor(10 * time.Minute)
 	ha.dropLedger(3, perBatch)
-	ha.waitFor("every ledger line with a node down", func() bool {
-		return len(ledgerMissing(ha.ledgerLines(), 3, perBatch)) == 0
-	})
+	if !ha.waitDone("every ledger line with a node down", func() int { return len(ledgerMissing(ha.ledgerLines(), 3, perBatch)) }) {
+		t.FailNow()
+	}
 	ha.logPhase("node n%d started", leader+1)
 	ha.nats.Start(leader)
 	ha.waitFor(fmt.Sprintf("node n%d to catch up", leader+1), func() bool { return ha.caughtUp(js, leader) })
@@ -97,10 +97,12 @@ func TestHA_three_engines_on_a_NATS_cluster_do_the_work_of_one(t *testing.T) {
 	assert.Greater(t, shipments, 10, "shipments checked")
 	assert.Greater(t, settlements, 1, "settlements checked")
 	var ledger map[string]int
-	ha.waitFor("every ledger line", func() bool {
+	if !ha.waitDone("every ledger line", func() int {
 		ledger = ha.ledgerLines()
-		return len(ledgerMissing(ledger, 4, perBatch)) == 0
-	})
+		return len(ledgerMissing(ledger, 4, perBatch))
+	}) {
+		t.FailNow()
+	}
 	assert.Len(t, ledger, 4*perBatch, "nothing but the ledger's input")
 	t.Logf("ledger: %d lines for %d ids", sumValues(ledger), len(ledger))
 
