@@ -48,8 +48,8 @@ schemas:
 	UPDATE_SCHEMAS=1 $(GO) test -count=1 -run '(?i)schemas_are_generated' ./cmd/pipewright/internal/cli/ ./engine/componenttest/
 
 ## ha-scenario: the three-engine HA scenario on an in-process 3-node NATS
-## cluster (issue 14), about 2 to 4 minutes; CI (.ci/run) runs it after
-## `make test`, which stays without it. Its output is the test log only on
+## cluster (issue 14), about 2 to 5 minutes; not in `make test` (its time)
+## nor yet in CI (see README, Tests). Its output is the test log only on
 ## failure; HA_DIAG=dir keeps a stall's diagnostics (cluster, consumers,
 ## engine goroutines) in dir.
 ha-scenario:
