@@ -150,10 +150,15 @@ func (s *feedSink) submit(ctx context.Context, r *feedRecord) error {
 		FeedDocumentID string `json:"feedDocumentId"`
 		URL            string `json:"url"`
 	}
-	if err := s.callJSON(ctx, &client.Request{Operation: s.ops.createDoc, Body: mustJSON(map[string]string{"contentType": feedContentType})}, &created); err != nil {
-		return err
-	}
-	if err := s.api.Upload(ctx, created.URL, feedContentType, doc); err != nil {
+	// An upload URL that expired while the upload waited (rate limits,
+	// retries) is replaced by a new feed document.
+	err = withFreshURL(func() error {
+		if err := s.callJSON(ctx, &client.Request{Operation: s.ops.createDoc, Body: mustJSON(map[string]string{"contentType": feedContentType})}, &created); err != nil {
+			return err
+		}
+		return s.api.Upload(ctx, created.URL, feedContentType, doc)
+	})
+	if err != nil {
 		return err
 	}
 	var feed struct {
