@@ -28,7 +28,9 @@ import (
 // the reason and only then deleted. A message received twice (an engine
 // died between receive and delete) gives the same NotificationId, hence
 // the same message id or pending record, which the stream and the order
-// cache de-duplicate.
+// cache de-duplicate. The renewals are timed on the engine clock: the wall
+// clock in production, and faster than SQS's in an accelerated demo, which
+// only renews more often.
 
 // sqsPollEvery is the round of the SQS loop: it polls again at once after
 // every receive (a batch asks for More), so this only paces a loop whose
