@@ -103,7 +103,7 @@ func (r *rotator) check(ctx context.Context, force bool) error {
 // due reports whether the secret should be rotated: it is older than
 // Every, or Amazon announced its expiry after it was issued.
 func (r *rotator) due(rec secretRecord, now time.Time) bool {
-	return now.Sub(rec.issued()) >= r.cfg.Every.D() || rec.AnnouncedAt.After(rec.issued())
+	return now.Sub(rec.issued()) >= r.cfg.Every.D() || rec.announcedForCurrent()
 }
 
 // rotateNow claims the record, calls rotateApplicationClientSecret and
@@ -168,7 +168,7 @@ func (r *rotator) awaitGeneration(ctx context.Context, gen int) error {
 // release drops this engine's claim after a failed rotation.
 func (r *rotator) release(ctx context.Context, cause error) {
 	ctx = context.WithoutCancel(ctx)
-	_, err := r.store.update(ctx, r.clock.Now(), func(rec *secretRecord) bool {
+	rec, err := r.store.update(ctx, r.clock.Now(), func(rec *secretRecord) bool {
 		if rec.Claim == nil || rec.Claim.Owner != r.owner {
 			return false
 		}
@@ -177,7 +177,11 @@ func (r *rotator) release(ctx context.Context, cause error) {
 	})
 	if err != nil {
 		r.log.Warn("could not release the rotation claim; it lapses after the rotation wait", "error", err)
+		return
 	}
+	r.mu.Lock()
+	r.rec = rec
+	r.mu.Unlock()
 }
 
 // follow switches to the record's secret when it is newer than the one in

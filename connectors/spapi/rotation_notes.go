@@ -117,7 +117,7 @@ func (r *rotator) announced(ctx context.Context, note applicationNote) error {
 		at = r.clock.Now()
 	}
 	_, err := r.store.update(ctx, r.clock.Now(), func(rec *secretRecord) bool {
-		if !at.After(rec.issued()) {
+		if rec.Generation > 0 && !at.After(rec.RotatedAt) {
 			return false // announced for a secret already replaced
 		}
 		rec.AnnouncedAt, rec.Expires = at, p.Expiry

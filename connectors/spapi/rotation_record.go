@@ -57,6 +57,16 @@ func (r *secretRecord) issued() time.Time {
 	return r.FirstSeen
 }
 
+// announcedForCurrent reports whether Amazon announced the expiry of the
+// secret in use: an announcement before the last rotation was answered by
+// it (one for the configured secret always counts: its issue is unknown).
+func (r *secretRecord) announcedForCurrent() bool {
+	if r.AnnouncedAt.IsZero() {
+		return false
+	}
+	return r.Generation == 0 || r.AnnouncedAt.After(r.RotatedAt)
+}
+
 // secretKey is the SharedState key of clientID's record: a hash, so the
 // client id stays out of key listings.
 func secretKey(clientID string) string {

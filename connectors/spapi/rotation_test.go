@@ -55,7 +55,7 @@ type rotationEnv struct {
 	logs   *logBuffer
 }
 
-func newRotationEnv(t *testing.T) *rotationEnv {
+func newRotationEnv(t *testing.T, enrolled bool) *rotationEnv {
 	t.Helper()
 	qs := sqsserver.New(sqsserver.Options{})
 	require.NoError(t, qs.Start())
@@ -65,7 +65,9 @@ func newRotationEnv(t *testing.T) *rotationEnv {
 	clock := componenttest.NewManualClock(epoch)
 	cfg := simulator.DefaultConfig()
 	cfg.Listen, cfg.Clock, cfg.OrdersPerHour, cfg.SettlementPeriod, cfg.EnforceRateLimits = "127.0.0.1:0", clock, 0, 0, false
-	cfg.SecretRotation.QueueURL = queue
+	if enrolled {
+		cfg.SecretRotation.QueueURL = queue
+	}
 	sim, err := simulator.New(cfg)
 	require.NoError(t, err)
 	require.NoError(t, sim.Start(context.Background()))
@@ -182,7 +184,7 @@ func (c *callers) more(t *testing.T, n int64) {
 }
 
 func TestRotation_engines_keep_calling_across_a_rotation_and_the_old_secret_stops_at_its_expiry(t *testing.T) {
-	e := newRotationEnv(t)
+	e := newRotationEnv(t, true)
 	a, fileA, regA := e.engine(t, "a")
 	_, fileB, _ := e.engine(t, "b")
 	calls := startCallers(a, 4)
@@ -234,6 +236,7 @@ func TestRotation_engines_keep_calling_across_a_rotation_and_the_old_secret_stop
 	assert.Equal(t, e.clock.Now().Sub(epoch).Seconds(), gauge(t, regA, "pipewright_lwa_client_secret_age_seconds"))
 	assert.Equal(t, float64(expires.Unix()), gauge(t, regA, "pipewright_lwa_client_secret_expiry_timestamp_seconds"))
 
+	assert.Empty(t, a.Warnings())
 	logs := e.logs.String()
 	assert.Contains(t, logs, "now using the rotated LWA client secret")
 	assert.NotContains(t, logs, "invalid_client", "LWA never refused the engines' secret")
@@ -249,6 +252,54 @@ func gauge(t *testing.T, reg *prometheus.Registry, name string) float64 {
 	for _, mf := range mfs {
 		if mf.GetName() == name {
 			return mf.GetMetric()[0].GetGauge().GetValue()
+		}
+	}
+	t.Fatalf("no metric %s", name)
+	return 0
+}
+
+func TestRotation_an_expiry_announcement_rotates_once(t *testing.T) {
+	e := newRotationEnv(t, true)
+	_, file, _ := e.engine(t, "a")
+	e.engine(t, "b")
+	require.True(t, e.sim.AnnounceSecretExpiry())
+	var secret string
+	require.Eventually(t, func() bool {
+		secret, _ = e.sim.ClientSecret()
+		got, _ := os.ReadFile(file)
+		return secret != simulator.DemoClientSecret && string(got) == secret+"\n"
+	}, time.Minute, 10*time.Millisecond)
+	// Later checks find the announcement answered: no second rotation.
+	for range 5 {
+		e.clock.Advance(time.Minute)
+	}
+	e.sim.Sync()
+	assert.Equal(t, 1, e.sim.Stats().Calls["rotateApplicationClientSecret"])
+	assert.Contains(t, e.logs.String(), "Amazon announced the LWA client secret's expiry")
+	assert.NotContains(t, e.logs.String(), secret)
+}
+
+func TestRotation_refused_by_Amazon_is_reported_and_keeps_the_secret(t *testing.T) {
+	e := newRotationEnv(t, false) // no queue registered in the developer console
+	a, file, reg := e.engine(t, "a")
+	err := a.RotateSecret(context.Background())
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "Application is not enrolled for rotation notification")
+	got, rerr := os.ReadFile(file)
+	require.NoError(t, rerr)
+	assert.Equal(t, simulator.DemoClientSecret+"\n", string(got))
+	require.Len(t, a.Warnings(), 1)
+	assert.Contains(t, a.Warnings()[0], "The last client-secret rotation failed")
+	assert.Equal(t, 1.0, counterValue(t, reg, "pipewright_lwa_client_secret_rotations_total"))
+}
+
+func counterValue(t *testing.T, reg *prometheus.Registry, name string) float64 {
+	t.Helper()
+	mfs, err := reg.Gather()
+	require.NoError(t, err)
+	for _, mf := range mfs {
+		if mf.GetName() == name {
+			return mf.GetMetric()[0].GetCounter().GetValue()
 		}
 	}
 	t.Fatalf("no metric %s", name)

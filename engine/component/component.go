@@ -95,6 +95,15 @@ type HealthChecker interface {
 	Check(ctx context.Context) error
 }
 
+// Warner is implemented by connections that know of conditions an operator
+// should act on before they cause failures (a credential close to its
+// expiry, a failed credential rotation). The console shows the warnings
+// beside the connection. Warnings must be cheap, safe for concurrent use and
+// free of secrets.
+type Warner interface {
+	Warnings() []string
+}
+
 // NotificationSender is implemented by components that configure a system
 // to push notifications to the engine (a simulator's destination, a
 // subscription they create). The engine checks at start that each URL
