@@ -67,3 +67,14 @@ func (c *RotationConfig) problems() []error {
 	}
 	return errs
 }
+
+// LiveOptions names the option the rotation changes while the connection
+// runs: the client secret, written to the file client_secret reads. A
+// reload (the engine watches that file too) that sees only it changed keeps
+// the connection running on the secret it already switched to.
+func (c *ConnectionConfig) LiveOptions() []string {
+	if c.Credentials.Rotation == nil {
+		return nil
+	}
+	return []string{"credentials.client_secret"}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -14,11 +15,13 @@ import (
 	"github.com/pipewright/pipewright/cmd/pipewright/internal/cli"
 	"github.com/pipewright/pipewright/connectors/spapi/simulator"
 	"github.com/pipewright/pipewright/connectors/spapi/simulator/sqsserver"
+	"github.com/pipewright/pipewright/engine/config"
 )
 
 // rotationDir writes a directory whose spapi connection reads its client
-// secret from a file and rotates it through queue, on sim.
-func rotationDir(t *testing.T, sim *simulator.Server, queue string) string {
+// secret from a file and rotates it through queue, on the simulator at
+// base.
+func rotationDir(t *testing.T, base, queue string) string {
 	t.Helper()
 	dir := t.TempDir()
 	files := map[string]string{
@@ -36,7 +39,7 @@ connections:
       rotation: { queue_url: '%[4]s', secret_file: lwa-client-secret, access_key_id: test, secret_access_key: test-key }
     seller_id: A1DEMOSELLER00
     marketplaces: [ATVPDKIKX0DER]
-`, sim.URL(), simulator.DemoClientID, simulator.DemoRefreshToken, queue),
+`, base, simulator.DemoClientID, simulator.DemoRefreshToken, queue),
 		"p.yaml": "pipeline: p\nsource: { file: { path: in.jsonl } }\nsink: { stdout: {} }\n",
 	}
 	for name, content := range files {
@@ -58,7 +61,7 @@ func TestSpapiRotateSecret_writes_the_new_secret_and_prints_none(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, sim.Start(context.Background()))
 	t.Cleanup(func() { _ = sim.Close() })
-	dir := rotationDir(t, sim, queue)
+	dir := rotationDir(t, sim.URL(), queue)
 
 	var stdout, stderr bytes.Buffer
 	code := cli.Main([]string{"spapi", "rotate-secret", dir}, &stdout, &stderr)
@@ -86,4 +89,25 @@ func TestSpapiRotateSecret_refuses_a_directory_without_rotation(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	assert.Equal(t, 1, cli.Main([]string{"spapi", "rotate-secret", dir}, &stdout, &stderr))
 	assert.Contains(t, stderr.String(), "has no spapi connection with credentials.rotation")
+}
+
+// A reload after a rotation sees client_secret's file changed: the
+// connection keeps running (same fingerprint) on the secret it already
+// switched to; any other change still restarts it.
+func TestSpapiRotation_a_rotated_secret_file_does_not_restart_the_connection(t *testing.T) {
+	dir := rotationDir(t, "http://127.0.0.1:1", "http://127.0.0.1:1/000000000000/lwa-secrets")
+	load := func() string {
+		p, err := config.Load(dir, config.Options{Registry: cli.NewRegistry(io.Discard)})
+		require.NoError(t, err)
+		return p.Connections["amazon"].Fingerprint
+	}
+	before := load()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "lwa-client-secret"), []byte("amzn1.oa2-cs.v1.rotated\n"), 0o600))
+	assert.Equal(t, before, load(), "only the rotated secret changed")
+
+	project := filepath.Join(dir, "pipewright.yaml")
+	data, err := os.ReadFile(project)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(project, bytes.Replace(data, []byte("A1DEMOSELLER00"), []byte("A2OTHERSELLER0"), 1), 0o600))
+	assert.NotEqual(t, before, load(), "another option changed")
 }
