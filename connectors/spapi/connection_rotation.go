@@ -21,7 +21,8 @@ func (c *Connection) startRotation(ctx context.Context) error {
 		return nil
 	}
 	cfg := rc.withDefaults()
-	queue, err := newSQSQueue(cfg)
+	log := c.set.Logger.With("rotation", "lwa-client-secret")
+	queue, err := newRotationReceiver(ctx, cfg, c.set.Clock, log)
 	if err != nil {
 		return err
 	}
@@ -38,7 +39,7 @@ func (c *Connection) startRotation(ctx context.Context) error {
 		cfg: cfg, clientID: c.cfg.Credentials.ClientID, file: file,
 		store: recordStore{shared: shared, key: secretKey(c.cfg.Credentials.ClientID)},
 		use:   tokens.SetClientSecret, rotate: c.callRotate, queue: queue,
-		clock: c.set.Clock, log: c.set.Logger.With("rotation", "lwa-client-secret"), owner: newOwner(),
+		clock: c.set.Clock, log: log, owner: newOwner(),
 		kick: make(chan struct{}, 1), current: c.cfg.Credentials.ClientSecret,
 	}
 	if onDisk, err := readSecretFile(file); err != nil || onDisk != r.current {

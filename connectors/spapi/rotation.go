@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/pipewright/pipewright/connectors/spapi/internal/sqsrecv"
 	"github.com/pipewright/pipewright/engine/component"
 )
 
@@ -30,7 +31,7 @@ type rotator struct {
 	store    recordStore
 	use      func(secret string) // switches the token source
 	rotate   func(ctx context.Context) error
-	queue    secretQueue
+	queue    *sqsrecv.Receiver
 	clock    component.Clock
 	log      *slog.Logger
 	owner    string

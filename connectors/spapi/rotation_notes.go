@@ -28,11 +28,12 @@ type applicationNote struct {
 	} `json:"payload"`
 }
 
-// receiveLoop long-polls the rotation queue until ctx ends.
+// receiveLoop long-polls the rotation queue until ctx ends. Handled
+// messages are deleted; others come back after their visibility timeout.
 func (r *rotator) receiveLoop(ctx context.Context) {
 	pause := time.Second
 	for ctx.Err() == nil {
-		msgs, err := r.queue.receive(ctx)
+		batch, err := r.queue.Receive(ctx)
 		if err != nil {
 			if ctx.Err() != nil {
 				return
@@ -46,27 +47,28 @@ func (r *rotator) receiveLoop(ctx context.Context) {
 			continue
 		}
 		pause = time.Second
-		for _, m := range msgs {
-			if r.handle(ctx, m) {
-				if err := r.queue.remove(ctx, m.handle); err != nil && ctx.Err() == nil {
-					r.log.Warn("could not delete a handled message from the rotation queue; it comes back and is handled again", "message_id", m.id, "error", err)
+		for _, m := range batch.Messages {
+			if r.handle(ctx, m.ID, m.Body) {
+				if err := batch.Delete(ctx, m); err != nil && ctx.Err() == nil {
+					r.log.Warn("could not delete a handled message from the rotation queue; it comes back and is handled again", "message_id", m.ID, "error", err)
 				}
 			}
 		}
+		batch.Close()
 	}
 }
 
 // handle acts on one message and reports whether to delete it. Messages
 // for another application stay on the queue. Nothing here logs a body or
 // a validation error, which may quote the secret.
-func (r *rotator) handle(ctx context.Context, m queueMessage) bool {
-	h, err := models.ValidateNotification(m.body)
+func (r *rotator) handle(ctx context.Context, id string, body []byte) bool {
+	h, err := models.ValidateNotification(body)
 	var note applicationNote
 	if err == nil {
-		err = json.Unmarshal(m.body, &note)
+		err = json.Unmarshal(body, &note)
 	}
 	if err != nil {
-		r.log.Warn("deleting a message of the rotation queue that is not a valid application notification", "message_id", m.id, "type", h.Type)
+		r.log.Warn("deleting a message of the rotation queue that is not a valid application notification", "message_id", id, "type", h.Type)
 		return true
 	}
 	switch {
@@ -75,7 +77,7 @@ func (r *rotator) handle(ctx context.Context, m queueMessage) bool {
 	case h.Type == models.ApplicationOAuthClientSecretExpiry && note.Payload.Expiry != nil && note.Payload.Expiry.ClientID == r.clientID:
 		return r.announced(ctx, note) == nil
 	}
-	r.log.Debug("leaving a message for another application or type on the rotation queue", "message_id", m.id, "type", h.Type)
+	r.log.Debug("leaving a message for another application or type on the rotation queue", "message_id", id, "type", h.Type)
 	return false
 }
 
