@@ -22,7 +22,7 @@ func (c *Connection) startRotation(ctx context.Context) error {
 	}
 	cfg := rc.withDefaults()
 	log := c.set.Logger.With("rotation", "lwa-client-secret")
-	queue, err := newRotationReceiver(ctx, cfg, c.set.Clock, log)
+	queue, err := newRotationReceiver(ctx, cfg, c.cfg.Notifications.SQS.access(), c.set.Clock, log)
 	if err != nil {
 		return err
 	}

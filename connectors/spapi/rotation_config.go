@@ -22,18 +22,12 @@ type RotationConfig struct {
 	Every component.Duration `yaml:"every"`
 	// SQS queue registered in the developer console for the
 	// APPLICATION_OAUTH_CLIENT_NEW_SECRET and
-	// APPLICATION_OAUTH_CLIENT_SECRET_EXPIRY notifications.
+	// APPLICATION_OAUTH_CLIENT_SECRET_EXPIRY notifications (reached with
+	// the connection's notifications.sqs access).
 	QueueURL string `yaml:"queue_url" schema:"required"`
 	// File the new secret is written to (relative to the pipeline
 	// directory): the file credentials.client_secret reads with ${file:...}.
 	SecretFile string `yaml:"secret_file" schema:"required"`
-	// AWS region of the queue (default: the region in the queue URL, else
-	// us-east-1).
-	Region string `yaml:"region"`
-	// AWS access key id allowed to receive from and delete on the queue.
-	AccessKeyID string `yaml:"access_key_id" schema:"secret"`
-	// AWS secret access key of access_key_id.
-	SecretAccessKey string `yaml:"secret_access_key" schema:"secret"`
 	// How long a rotation waits for the new secret to arrive on the queue
 	// before it gives up and tries again later (default 10m).
 	Wait component.Duration `yaml:"wait"`
@@ -61,9 +55,6 @@ func (c *RotationConfig) problems() []error {
 	var errs []error
 	if u, err := url.Parse(c.QueueURL); c.QueueURL != "" && (err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http")) {
 		errs = append(errs, component.FieldErrorf("credentials.rotation.queue_url", "%q is not an SQS queue URL (https://sqs.<region>.amazonaws.com/<account>/<queue>)", c.QueueURL))
-	}
-	if (c.AccessKeyID == "") != (c.SecretAccessKey == "") {
-		errs = append(errs, component.FieldErrorf("credentials.rotation.access_key_id", "give access_key_id and secret_access_key together"))
 	}
 	return errs
 }

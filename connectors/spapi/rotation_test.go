@@ -89,7 +89,8 @@ credentials:
   client_id: %[2]s
   client_secret: %[3]s
   refresh_token: '%[4]s'
-  rotation: {queue_url: '%[5]s', secret_file: lwa-client-secret, access_key_id: test, secret_access_key: test-key, check_every: 1m, wait: 10m}
+  rotation: {queue_url: '%[5]s', secret_file: lwa-client-secret, check_every: 1m, wait: 10m}
+notifications: {sqs: {access_key_id: test, secret_access_key: test-key}}
 seller_id: %[6]s
 marketplaces: [ATVPDKIKX0DER]
 retry: {max_attempts: 3, backoff: 1s, max_backoff: 1s}

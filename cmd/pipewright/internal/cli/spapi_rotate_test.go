@@ -36,7 +36,8 @@ connections:
       client_id: %[2]s
       client_secret: ${file:lwa-client-secret}
       refresh_token: '%[3]s'
-      rotation: { queue_url: '%[4]s', secret_file: lwa-client-secret, access_key_id: test, secret_access_key: test-key }
+      rotation: { queue_url: '%[4]s', secret_file: lwa-client-secret }
+    notifications: { sqs: { access_key_id: test, secret_access_key: test-key } }
     seller_id: A1DEMOSELLER00
     marketplaces: [ATVPDKIKX0DER]
 `, base, simulator.DemoClientID, simulator.DemoRefreshToken, queue),
