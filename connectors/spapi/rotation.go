@@ -42,7 +42,13 @@ type rotator struct {
 	current string       // the secret in use
 	gen     int          // the record generation in use
 	rec     secretRecord // the record as last read
+	retryAt time.Time    // no scheduled rotation before (after a failure)
 }
+
+// retryPause is how long a failed rotation waits before the schedule tries
+// again (rotateApplicationClientSecret allows one call a minute; a
+// misconfigured queue would otherwise be retried every check).
+const retryPause = time.Hour
 
 // newOwner names this engine in rotation claims.
 func newOwner() string {
@@ -89,7 +95,10 @@ func (r *rotator) check(ctx context.Context, force bool) error {
 	if err := r.adoptFile(ctx); err != nil {
 		return err
 	}
-	if !force && !r.due(rec, now) {
+	r.mu.Lock()
+	paused := now.Before(r.retryAt)
+	r.mu.Unlock()
+	if !force && (paused || !r.due(rec, now)) {
 		return nil
 	}
 	if c := rec.Claim; c != nil && now.Sub(c.At) < r.cfg.Wait.D() {
@@ -127,7 +136,10 @@ func (r *rotator) rotateNow(ctx context.Context, rec secretRecord, rev uint64) e
 	if err != nil {
 		r.metrics.rotations.WithLabelValues("failed").Inc()
 		r.release(ctx, err)
-		return fmt.Errorf("rotating the client secret: %w", err)
+		r.mu.Lock()
+		r.retryAt = r.clock.Now().Add(retryPause)
+		r.mu.Unlock()
+		return fmt.Errorf("rotating the client secret (the schedule tries again in %s): %w", retryPause, err)
 	}
 	r.metrics.rotations.WithLabelValues("rotated").Inc()
 	return nil
