@@ -29,8 +29,10 @@ type Connection struct {
 	mu      sync.Mutex
 	client  *client.Client
 	tokens  *lwa.Source
-	rotator *rotator   // nil without credentials.rotation
-	bg      background // the rotation's loops
+	rotator *rotator // nil without credentials.rotation
+	// stopRotation ends the rotation's loops (nil without them). They run
+	// on every engine, not under a lease: each engine follows the secret.
+	stopRotation func()
 }
 
 var (
@@ -108,7 +110,13 @@ func (c *ConnectionConfig) ratePlans() (map[string]ratelimit.Plan, map[string]bo
 // Shutdown stops the client-secret rotation's loops; the client holds no
 // resources beyond idle HTTP connections. It is safe without Start.
 func (c *Connection) Shutdown(context.Context) error {
-	c.bg.stop()
+	c.mu.Lock()
+	stop := c.stopRotation
+	c.stopRotation = nil
+	c.mu.Unlock()
+	if stop != nil {
+		stop()
+	}
 	return nil
 }
 

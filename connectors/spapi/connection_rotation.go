@@ -47,7 +47,13 @@ func (c *Connection) startRotation(ctx context.Context) error {
 	}
 	r.metrics = newRotationMetrics(c.set.Metrics, r)
 	c.rotator = r
-	c.bg.run(ctx, r.run)
+	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		r.run(ctx)
+	}()
+	c.stopRotation = func() { cancel(); <-done }
 	return nil
 }
 
