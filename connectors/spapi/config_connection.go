@@ -101,6 +101,9 @@ type Credentials struct {
 	ClientSecret string `yaml:"client_secret" schema:"secret"`
 	// The seller's refresh token.
 	RefreshToken string `yaml:"refresh_token" schema:"secret"`
+	// Rotate client_secret on a schedule (optional; client_secret must then
+	// read secret_file with ${file:...}).
+	Rotation *RotationConfig `yaml:"rotation"`
 }
 
 // AppConfig names the application for the user agent.
@@ -155,6 +158,9 @@ func (c *ConnectionConfig) Validate() error {
 		if v == "" {
 			errs = append(errs, component.FieldErrorf("credentials."+key, "is required"))
 		}
+	}
+	if r := c.Credentials.Rotation; r != nil {
+		errs = append(errs, r.problems()...)
 	}
 	if c.SellerID == "" {
 		errs = append(errs, component.FieldErrorf("seller_id", "is required"))

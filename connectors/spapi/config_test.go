@@ -78,6 +78,8 @@ func TestConfigs_report_problems_at_their_option(t *testing.T) {
 		{"webhook body limit too large", spapi.NewNotificationsFactory(), "{path: /hooks/n, auth: {token: t}, max_body: 64MiB}", "max_body", "32MiB"},
 		{"webhook without auth", spapi.NewOrdersFactory(), "notifications: {path: /hooks/a, auth: {}}", "/notifications/auth", "missing properties: 'token'"},
 		{"webhook without a path", spapi.NewOrdersFactory(), "notifications: {auth: {token: t}}", "/notifications", "missing properties: 'path'"},
+		{"rotation queue not a URL", spapi.NewConnectionFactory(), "credentials: {client_id: a, client_secret: b, refresh_token: c, rotation: {queue_url: lwa-secrets, secret_file: s}}\nseller_id: A1SELLER\nmarketplaces: [ATVPDKIKX0DER]", "credentials.rotation.queue_url", "is not an SQS queue URL"},
+		{"rotation without its secret file", spapi.NewConnectionFactory(), "credentials: {client_id: a, client_secret: b, refresh_token: c, rotation: {queue_url: 'https://sqs.us-east-1.amazonaws.com/1/q'}}\nseller_id: A1SELLER\nmarketplaces: [ATVPDKIKX0DER]", "/credentials/rotation", "missing properties: 'secret_file'"},
 		{"token and hmac", spapi.NewNotificationsFactory(), "{path: /hooks/n, auth: {token: a, hmac: {secret: b}}}", "/auth", "valid against schemas at indexes 0 and 1"},
 		{"webhook path outside /hooks", spapi.NewNotificationsFactory(), "{path: /n, auth: {token: a}}", "/path", "does not match pattern"},
 		{"hmac without secret", spapi.NewNotificationsFactory(), "{path: /hooks/n, auth: {hmac: {tolerance: 1m}}}", "/auth/hmac", "missing properties: 'secret'"},

@@ -29,6 +29,10 @@ type Connection struct {
 	mu      sync.Mutex
 	client  *client.Client
 	tokens  *lwa.Source
+	rotator *rotator // nil without credentials.rotation
+	// stopRotation ends the rotation's loops (nil without them). They run
+	// on every engine, not under a lease: each engine follows the secret.
+	stopRotation func()
 }
 
 var (
@@ -60,8 +64,10 @@ func (connectionFactory) CreateConnection(_ context.Context, set component.Setti
 }
 
 // Start builds the client on the configured endpoints. It calls nothing:
-// Check and the components' first calls reach SP-API.
-func (c *Connection) Start(context.Context) error {
+// Check and the components' first calls reach SP-API. With
+// credentials.rotation it starts the client-secret rotation (rotation.go),
+// which receives from its queue in the background.
+func (c *Connection) Start(ctx context.Context) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	cfg := c.cfg
@@ -84,7 +90,7 @@ func (c *Connection) Start(context.Context) error {
 		RateLimits: plans, PerMarketplace: perMarket, RestrictedDataTokens: cfg.RestrictedDataTokens,
 		Metrics: c.set.Metrics, Logger: c.set.Logger,
 	})
-	return nil
+	return c.startRotation(ctx)
 }
 
 // ratePlans turns the rate-limit overrides into client options.
@@ -101,9 +107,18 @@ func (c *ConnectionConfig) ratePlans() (map[string]ratelimit.Plan, map[string]bo
 	return plans, perMarket
 }
 
-// Shutdown releases nothing: the client holds no resources beyond idle
-// HTTP connections. It is safe without Start.
-func (c *Connection) Shutdown(context.Context) error { return nil }
+// Shutdown stops the client-secret rotation's loops; the client holds no
+// resources beyond idle HTTP connections. It is safe without Start.
+func (c *Connection) Shutdown(context.Context) error {
+	c.mu.Lock()
+	stop := c.stopRotation
+	c.stopRotation = nil
+	c.mu.Unlock()
+	if stop != nil {
+		stop()
+	}
+	return nil
+}
 
 // Check reports whether SP-API can be used: it obtains an LWA access token
 // (cheap while the cached one is fresh), which proves the endpoint is

@@ -95,6 +95,25 @@ type HealthChecker interface {
 	Check(ctx context.Context) error
 }
 
+// Warner is implemented by connections that know of conditions an operator
+// should act on before they cause failures (a credential close to its
+// expiry, a failed credential rotation). The console shows the warnings
+// beside the connection. Warnings must be cheap, safe for concurrent use and
+// free of secrets.
+type Warner interface {
+	Warnings() []string
+}
+
+// LiveOptions is implemented by a connection's options (its config
+// struct) when some of them change while the connection runs because the
+// connection changes them itself: a client secret it rotates and writes to
+// the file the option reads. LiveOptions returns their paths (keys joined
+// with dots, e.g. "credentials.client_secret"); a reload that changes only
+// those values keeps the connection, and the components using it, running.
+type LiveOptions interface {
+	LiveOptions() []string
+}
+
 // NotificationSender is implemented by components that configure a system
 // to push notifications to the engine (a simulator's destination, a
 // subscription they create). The engine checks at start that each URL

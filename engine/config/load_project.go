@@ -92,7 +92,7 @@ func (l *loader) decodeConnections(f *yamlFile) {
 		if !ok {
 			continue
 		}
-		l.project.Connections[name] = &Connection{Name: name, Type: typ, Factory: factory, Config: cfg, Fingerprint: fingerprint(toJSONValue(n))}
+		l.project.Connections[name] = &Connection{Name: name, Type: typ, Factory: factory, Config: cfg, Fingerprint: connectionFingerprint(cfg, toJSONValue(n))}
 		delete(l.brokenConns, name)
 	}
 }

@@ -84,9 +84,10 @@ activity:
 // erp is a fake ERP: a sink whose writes fail (retryably) while it is
 // down, with a health check that says so.
 type erp struct {
-	mu   sync.Mutex
-	down bool
-	got  map[string]int // order id -> writes
+	mu       sync.Mutex
+	down     bool
+	got      map[string]int // order id -> writes
+	warnings []string       // what the connection asks the operator to act on
 }
 
 func (x *erp) setDown(down bool) {
@@ -117,6 +118,14 @@ type erpConn struct {
 	component.StartFunc
 	component.ShutdownFunc
 	x *erp
+}
+
+// Warnings makes the fake a component.Warner, like an spapi connection
+// whose client secret is due for rotation.
+func (c *erpConn) Warnings() []string {
+	c.x.mu.Lock()
+	defer c.x.mu.Unlock()
+	return c.x.warnings
 }
 
 func (c *erpConn) Check(context.Context) error {

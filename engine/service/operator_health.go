@@ -1,6 +1,10 @@
 package service
 
-import "time"
+import (
+	"time"
+
+	"github.com/pipewright/pipewright/engine/component"
+)
 
 // Connection states (ConnectionState.State), as in ConnectionHealth.
 const (
@@ -27,6 +31,9 @@ type ConnectionState struct {
 	LastError string
 	// Since is when the connection's calls started failing (nil while up).
 	Since *time.Time
+	// Warnings are what the connection asks an operator to act on (see
+	// component.Warner), secrets redacted.
+	Warnings []string
 }
 
 // ConnectionStates returns the running connections by name.
@@ -42,6 +49,13 @@ func (e *Engine) ConnectionStates() []ConnectionState {
 			LastFailure: h.LastFailure, LastError: h.LastError, Since: h.FailingSince}
 		if c := g.project.Connections[h.Name]; c != nil {
 			out[i].Type = string(c.Type)
+		}
+		if lc := g.connections[h.Name]; lc != nil {
+			if w, ok := lc.conn.(component.Warner); ok {
+				for _, text := range w.Warnings() {
+					out[i].Warnings = append(out[i].Warnings, e.secrets.redact(text))
+				}
+			}
 		}
 	}
 	return out

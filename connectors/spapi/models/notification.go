@@ -23,6 +23,16 @@ const (
 	FulfillmentOrderStatus         = "FULFILLMENT_ORDER_STATUS"
 )
 
+// Application notification types: Amazon sends them to the queue registered
+// in the developer console, for the application rather than a seller, and
+// no subscription through the Notifications API exists for them, so
+// NotificationTypes leaves them out. Their schemas are written from
+// Amazon's documentation (Amazon publishes no schema file for them).
+const (
+	ApplicationOAuthClientNewSecret    = "APPLICATION_OAUTH_CLIENT_NEW_SECRET"
+	ApplicationOAuthClientSecretExpiry = "APPLICATION_OAUTH_CLIENT_SECRET_EXPIRY"
+)
+
 // notificationSchemas maps a notification type (and, where Amazon has
 // several, a payload version) to its schema under notifications/.
 var notificationSchemas = map[string]string{
@@ -36,6 +46,16 @@ var notificationSchemas = map[string]string{
 	ReportProcessingFinished:                 "ReportProcessingFinishedNotification.json",
 	FeedProcessingFinished:                   "FeedProcessingFinishedNotification.json",
 	FulfillmentOrderStatus:                   "FulfillmentOrderStatusNotification.json",
+	ApplicationOAuthClientNewSecret:          "ApplicationOAuthClientNewSecretNotification.json",
+	ApplicationOAuthClientSecretExpiry:       "ApplicationOAuthClientSecretExpiryNotification.json",
+}
+
+// WrittenFromDocs are the embedded notification schemas pipewright wrote
+// from Amazon's documentation, where Amazon publishes no schema file; every
+// other embedded file is a verbatim copy of Amazon's.
+var WrittenFromDocs = []string{
+	"notifications/ApplicationOAuthClientNewSecretNotification.json",
+	"notifications/ApplicationOAuthClientSecretExpiryNotification.json",
 }
 
 // NotificationTypes returns the notification types ValidateNotification

@@ -57,7 +57,7 @@ func TestOperations_index_every_model(t *testing.T) {
 		assert.NoError(t, err)
 	}
 	assert.Equal(t, map[string]int{
-		"fba-inventory/v1": 4, "feeds/2021-06-30": 6, "finances/v0": 4, "fulfillment-outbound/2020-07-01": 14, "listings-items/2021-08-01": 5,
+		"application/2023-11-30": 1, "fba-inventory/v1": 4, "feeds/2021-06-30": 6, "finances/v0": 4, "fulfillment-outbound/2020-07-01": 14, "listings-items/2021-08-01": 5,
 		"notifications/v1": 10, "orders/v0": 10, "orders/2026-01-01": 2,
 		"product-pricing/v0": 6, "reports/2021-06-30": 9, "tokens/2021-03-01": 1,
 	}, apis)
@@ -77,7 +77,7 @@ func TestOperation_sandbox_responses_validate_against_the_model(t *testing.T) {
 			n++
 		}
 	}
-	assert.Equal(t, 121, n)
+	assert.Equal(t, 122, n)
 }
 
 func TestOperation_ValidateResponse_reports_violations_with_their_location(t *testing.T) {

@@ -48,6 +48,9 @@ type Config struct {
 	Faults Faults
 	// Credentials are the LWA credentials the token endpoint accepts.
 	Credentials Credentials
+	// SecretRotation registers the queue for client-secret rotation
+	// (rotateApplicationClientSecret) and sets the secrets' lifetimes.
+	SecretRotation SecretRotationConfig
 	// SettlementPeriod is how often settlement reports are generated, in
 	// simulated time (Amazon settles every 14 days; DefaultConfig uses one
 	// day so demos see reports). 0 turns settlements off.

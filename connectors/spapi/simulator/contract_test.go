@@ -19,6 +19,8 @@ import (
 func TestContract_every_served_operation_answers_per_the_model(t *testing.T) {
 	s := newSim(t, func(c *simulator.Config) {
 		c.OrdersPerHour, c.SettlementPeriod, c.EnforceRateLimits = 20, 24*time.Hour, false
+		// Enrolled for rotation; not started, so nothing is sent there.
+		c.SecretRotation.QueueURL = "http://127.0.0.1:1/000000000000/lwa-secrets"
 	})
 	s.advance(40 * time.Hour)
 	o := twoLineOrder(t, s)
@@ -113,6 +115,8 @@ func TestContract_every_served_operation_answers_per_the_model(t *testing.T) {
 		{"deleteSubscriptionById", grantless, "DELETE", "/notifications/v1/subscriptions/ORDER_CHANGE/" + subID, nil, 404},
 		{"deleteDestination", grantless, "DELETE", "/notifications/v1/destinations/" + dest, nil, 200},
 		{"deleteDestination", grantless, "DELETE", "/notifications/v1/destinations/" + dest, nil, 404},
+		{"rotateApplicationClientSecret", grantless, "POST", "/applications/2023-11-30/clientSecret", nil, 204},
+		{"rotateApplicationClientSecret", "", "POST", "/applications/2023-11-30/clientSecret", nil, 403},
 	}
 	for _, st := range steps {
 		token := st.token

@@ -51,12 +51,13 @@ func (s *Server) grant(p url.Values) (any, int) {
 		}
 	}
 	cred := s.cfg.Credentials
-	if !equalSecret(p.Get("client_id"), cred.ClientID) || !equalSecret(p.Get("client_secret"), cred.ClientSecret) {
-		return bad("invalid_client", "Client authentication failed")
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.advance()
+	if !equalSecret(p.Get("client_id"), cred.ClientID) || !s.acceptsSecret(p.Get("client_secret"), now) {
+		return bad("invalid_client", "Client authentication failed")
+	}
+	s.announceDue(now)
 	switch grant {
 	case "refresh_token":
 		if p.Get("refresh_token") == "" {

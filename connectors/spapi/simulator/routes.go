@@ -54,4 +54,6 @@ func (s *Server) routes() {
 	s.serve("getSubscription", false, s.getSubscription)
 	s.serve("getSubscriptionById", true, s.getSubscriptionByID)
 	s.serve("deleteSubscriptionById", true, s.deleteSubscriptionByID)
+
+	s.serve("rotateApplicationClientSecret", true, s.rotateApplicationClientSecret)
 }

@@ -61,6 +61,8 @@ type Server struct {
 	pushFailing     bool                     // the last push failed
 	kick            chan struct{}
 	stats           Stats
+	app             appSecrets // the client secrets LWA accepts (application.go)
+	secretQueue     *secretQueue
 	ids             uint64 // numeric ids (feeds, reports, settlements)
 	requests        atomic.Uint64
 
@@ -108,6 +110,12 @@ func New(cfg Config) (*Server, error) {
 		s.ownClock = true
 	}
 	s.started = s.clock.Now()
+	s.initSecrets()
+	q, err := newSecretQueue(cfg.SecretRotation, cfg.Logger)
+	if err != nil {
+		return nil, fmt.Errorf("simulator config: %w", err)
+	}
+	s.secretQueue = q
 	key := sha256.Sum256(fmt.Appendf(nil, "pipewright-sandbox-%d", cfg.Seed))
 	s.secret = key[:]
 	s.ids = 50_000_000_000 + uint64(s.idRNG.IntN(1_000_000))*1000
@@ -180,6 +188,7 @@ func applyDefaults(c *Config) {
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
+	c.SecretRotation.applyDefaults()
 }
 
 // generateFrom schedules the generator's first order after origin.
@@ -213,7 +222,7 @@ func (s *Server) Start(ctx context.Context) error {
 	s.url = "http://" + ln.Addr().String()
 	s.cfg.Logger.Info("sp-api simulator listening", "url", s.url, "orders_per_hour", s.cfg.OrdersPerHour, "time_scale", s.cfg.TimeScale)
 	s.httpSrv = &http.Server{Handler: s.mux, ReadHeaderTimeout: 10 * time.Second}
-	s.done.Add(3 + pushWorkers)
+	s.done.Add(4 + pushWorkers)
 	go func() {
 		defer s.done.Done()
 		_ = s.httpSrv.Serve(ln) // ErrServerClosed on Close
@@ -221,6 +230,12 @@ func (s *Server) Start(ctx context.Context) error {
 	go func() {
 		defer s.done.Done()
 		s.runEvents(ctx)
+	}()
+	go func() {
+		defer s.done.Done()
+		if s.secretQueue != nil {
+			s.secretQueue.run(ctx)
+		}
 	}()
 	for range pushWorkers {
 		go func() {

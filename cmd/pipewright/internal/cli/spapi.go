@@ -10,8 +10,8 @@ import (
 func init() {
 	register(&command{
 		name:    "spapi",
-		summary: "SP-API tools: inspect a settlement report",
-		usage:   "settlement FILE",
+		summary: "SP-API tools: inspect a settlement report, rotate the LWA client secret",
+		usage:   "settlement FILE | rotate-secret [-connection NAME] DIR",
 		help: `
 Spapi settlement parses a settlement report file the way the spapi.settlements
 source does (tab-separated, by header names: the V2 layout and the older flat
@@ -22,13 +22,29 @@ status is 0 when the report parses and its rows add up to its total, 1
 otherwise: a consultant can check a report a client sends before it reaches
 the engine.
 
+Spapi rotate-secret DIR rotates the LWA client secret of every spapi
+connection of the directory that has credentials.rotation (or only the one
+-connection names): it calls rotateApplicationClientSecret, receives the new
+secret from the queue registered in the developer console and writes it to
+credentials.rotation.secret_file (atomically, mode 0600). It prints no secret.
+A running engine on the same machine picks the new file up within
+credentials.rotation.check_every and shares it with the other engines; the
+old secret keeps working until the expiry Amazon announced (7 days). Engines
+rotate on their own on the schedule; the command is for a rotation now.
+
 Examples:
   pipewright spapi settlement report-2026-11.txt
-  pipewright spapi settlement report.txt.gz | jq '.rows_sum, .problems'`,
-		run: func(e *env, _ *flag.FlagSet) func([]string) error {
+  pipewright spapi settlement report.txt.gz | jq '.rows_sum, .problems'
+  pipewright spapi rotate-secret pipelines/sage500-amazon
+  pipewright spapi rotate-secret -connection amazon pipelines/sage500-amazon`,
+		run: func(e *env, fs *flag.FlagSet) func([]string) error {
+			connection := fs.String("connection", "", "rotate-secret: only this spapi connection")
 			return func(args []string) error {
+				if len(args) == 2 && args[0] == "rotate-secret" {
+					return rotateSecret(e, args[1], *connection)
+				}
 				if len(args) != 2 || args[0] != "settlement" {
-					return usagef("want: settlement FILE")
+					return usagef("want: settlement FILE, or rotate-secret [-connection NAME] DIR")
 				}
 				f, err := os.Open(args[1])
 				if err != nil {

@@ -16,12 +16,13 @@ import (
 // grantless maps the operations that act on the application rather than a
 // seller to the LWA scope of their client-credentials token.
 var grantless = map[string]string{
-	"notifications/v1/createDestination":      "sellingpartnerapi::notifications",
-	"notifications/v1/getDestinations":        "sellingpartnerapi::notifications",
-	"notifications/v1/getDestination":         "sellingpartnerapi::notifications",
-	"notifications/v1/deleteDestination":      "sellingpartnerapi::notifications",
-	"notifications/v1/getSubscriptionById":    "sellingpartnerapi::notifications",
-	"notifications/v1/deleteSubscriptionById": "sellingpartnerapi::notifications",
+	"notifications/v1/createDestination":                   "sellingpartnerapi::notifications",
+	"notifications/v1/getDestinations":                     "sellingpartnerapi::notifications",
+	"notifications/v1/getDestination":                      "sellingpartnerapi::notifications",
+	"notifications/v1/deleteDestination":                   "sellingpartnerapi::notifications",
+	"notifications/v1/getSubscriptionById":                 "sellingpartnerapi::notifications",
+	"notifications/v1/deleteSubscriptionById":              "sellingpartnerapi::notifications",
+	"application/2023-11-30/rotateApplicationClientSecret": "sellingpartnerapi::client_credential:rotation",
 }
 
 // restricted maps the operations that return personal data, and so need a

@@ -57,7 +57,7 @@ type tokenResponse struct {
 }
 
 func (s *Source) fetch(ctx context.Context, scope string) (string, time.Duration, error) {
-	form := url.Values{"client_id": {s.cfg.ClientID}, "client_secret": {s.cfg.ClientSecret}}
+	form := url.Values{"client_id": {s.cfg.ClientID}, "client_secret": {*s.secret.Load()}}
 	if scope == "" {
 		if s.cfg.RefreshToken == "" {
 			return "", 0, &Error{Err: errors.New("no refresh token configured")}

@@ -3,6 +3,7 @@ package lwa
 import (
 	"context"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/pipewright/pipewright/connectors/internal/tokencache"
@@ -34,8 +35,9 @@ type Config struct {
 
 // Source hands out cached access tokens. It is safe for concurrent use.
 type Source struct {
-	cfg   Config
-	cache *tokencache.Cache
+	cfg    Config
+	cache  *tokencache.Cache
+	secret atomic.Pointer[string] // the client secret exchanges send now
 }
 
 // New returns a Source for cfg.
@@ -49,8 +51,17 @@ func New(cfg Config) *Source {
 	if cfg.RenewBefore == 0 {
 		cfg.RenewBefore = time.Minute
 	}
-	return &Source{cfg: cfg, cache: tokencache.New(cfg.Clock, cfg.RenewBefore)}
+	s := &Source{cfg: cfg, cache: tokencache.New(cfg.Clock, cfg.RenewBefore)}
+	s.secret.Store(&cfg.ClientSecret)
+	return s
 }
+
+// SetClientSecret makes every exchange that starts from now on send secret
+// (after a rotation). Cached access tokens stay valid until they expire, and
+// an exchange already in flight completes with the secret it started with:
+// LWA accepts the old secret until its announced expiry, so no call fails.
+// It is safe to call while other goroutines obtain tokens.
+func (s *Source) SetClientSecret(secret string) { s.secret.Store(&secret) }
 
 // Token returns an access token: for the seller (refresh-token grant) when
 // scope is empty, else a grantless token for scope (client-credentials
