@@ -56,12 +56,12 @@ func TestSubscriptions_apply_creates_what_is_missing_once_and_leaves_conflicts(t
 	plan, err := conn.PlanSubscriptions(ctx, needs, targets)
 	require.NoError(t, err)
 	want := map[string]spapi.SubscriptionState{
-		"ORDER_CHANGE":                       spapi.StateMissing,
-		"REPORT_PROCESSING_FINISHED":         spapi.StateMissing,
-		"FEED_PROCESSING_FINISHED":           spapi.StateConflict,
-		"FBA_INVENTORY_AVAILABILITY_CHANGES": spapi.StateUnconfigured,
-		"FULFILLMENT_ORDER_STATUS":           spapi.StateRefused,
-		"LISTINGS_ITEM_STATUS_CHANGE":        spapi.StateMissing,
+		"ORDER_CHANGE":                              spapi.StateMissing,
+		"REPORT_PROCESSING_FINISHED":                spapi.StateMissing,
+		"FEED_PROCESSING_FINISHED":                  spapi.StateConflict,
+		"FBA_INVENTORY_AVAILABILITY_CHANGES":        spapi.StateUnconfigured,
+		"FULFILLMENT_ORDER_STATUS":                  spapi.StateRefused,
+		"LISTINGS_ITEM_STATUS_CHANGE":               spapi.StateMissing,
 		"arn:aws:sqs:us-east-1:123456789012:orders": spapi.StateMissing,
 		"arn:aws:sqs:us-east-1:123456789012:feeds":  spapi.StateMissing,
 		"eventbridge:us-east-1:123456789012":        spapi.StateMissing,
