@@ -49,6 +49,8 @@ type ConnectionConfig struct {
 	// Named lookups for the lookup step: a GET operation called with
 	// parameters given literally or from the step's params.
 	Queries map[string]QueryConfig `yaml:"queries" keys:"^[A-Za-z_][A-Za-z0-9_-]*$"`
+	// Where Amazon delivers notifications (pipewright spapi subscriptions).
+	Notifications ConnectionNotifications `yaml:"notifications"`
 }
 
 // MarketplaceIDs are Amazon marketplace ids, e.g. ATVPDKIKX0DER.
@@ -143,6 +145,7 @@ func (c *ConnectionConfig) Validate() error {
 	}
 	_, qerrs := compileQueries(c.Queries)
 	errs = append(errs, qerrs...)
+	errs = append(errs, c.Notifications.validate("notifications.")...)
 	sort.Slice(errs, func(i, j int) bool { return errs[i].Error() < errs[j].Error() })
 	return errors.Join(errs...)
 }

@@ -1,8 +1,6 @@
 package spapi
 
 import (
-	"errors"
-
 	"github.com/pipewright/pipewright/engine/component"
 )
 
@@ -21,14 +19,36 @@ type EventBridgeConfig struct {
 	AccountID string `yaml:"account_id" schema:"required"`
 }
 
-// Validate checks the region and the account id.
-func (c *EventBridgeConfig) Validate() error {
+// ConnectionNotifications is where Amazon delivers the notifications of a
+// connection's components: `pipewright spapi subscriptions` creates the
+// destinations and subscriptions from it and from the components' queue
+// URLs.
+//
+// Notification destinations.
+type ConnectionNotifications struct {
+	// EventBridge destination of the types Amazon delivers only there
+	// (LISTINGS_ITEM_STATUS_CHANGE, LISTINGS_ITEM_ISSUES_CHANGE, ...).
+	EventBridge *EventBridgeConfig `yaml:"eventbridge"`
+}
+
+// validate checks the options, located under prefix.
+func (c *ConnectionNotifications) validate(prefix string) []error {
+	eb := c.EventBridge
+	if eb == nil {
+		return nil
+	}
 	var errs []error
-	if !awsRegion.MatchString(c.Region) {
-		errs = append(errs, component.FieldErrorf("region", "%q is not an AWS region (e.g. us-east-1)", c.Region))
+	if !awsRegion.MatchString(eb.Region) {
+		errs = append(errs, component.FieldErrorf(prefix+"eventbridge.region", "%q is not an AWS region (e.g. us-east-1)", eb.Region))
 	}
-	if !awsAccount.MatchString(c.AccountID) {
-		errs = append(errs, component.FieldErrorf("account_id", "%q is not a 12-digit AWS account id", c.AccountID))
+	if !awsAccount.MatchString(eb.AccountID) {
+		errs = append(errs, component.FieldErrorf(prefix+"eventbridge.account_id", "%q is not a 12-digit AWS account id", eb.AccountID))
 	}
-	return errors.Join(errs...)
+	return errs
+}
+
+// NotificationTargets returns where the notifications of the connection
+// named name go, besides the components' queues.
+func (c *ConnectionConfig) NotificationTargets(name string) NotificationTargets {
+	return NotificationTargets{Connection: name, EventBridge: c.Notifications.EventBridge}
 }

@@ -156,7 +156,7 @@ func destinationFor(s *SubscriptionStatus, needs []PipelineNeed, t NotificationT
 	urls, hints := map[string][]string{}, []string{}
 	for _, n := range needs {
 		if n.QueueURL == "" {
-			hints = append(hints, fmt.Sprintf("%s of pipeline %s", n.QueueOption, n.Pipeline))
+			hints = append(hints, fmt.Sprintf("%s in pipeline %s", n.QueueOption, n.Pipeline))
 			continue
 		}
 		urls[n.QueueURL] = append(urls[n.QueueURL], n.Pipeline)

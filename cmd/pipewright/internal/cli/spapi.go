@@ -10,8 +10,8 @@ import (
 func init() {
 	register(&command{
 		name:    "spapi",
-		summary: "SP-API tools: inspect a settlement report",
-		usage:   "settlement FILE",
+		summary: "SP-API tools: inspect a settlement report, set up notification subscriptions",
+		usage:   "settlement FILE | subscriptions [-apply] [-json] DIR",
 		help: `
 Spapi settlement parses a settlement report file the way the spapi.settlements
 source does (tab-separated, by header names: the V2 layout and the older flat
@@ -22,24 +22,38 @@ status is 0 when the report parses and its rows add up to its total, 1
 otherwise: a consultant can check a report a client sends before it reaches
 the engine.
 
+` + subscriptionsHelp + `
+
 Examples:
   pipewright spapi settlement report-2026-11.txt
-  pipewright spapi settlement report.txt.gz | jq '.rows_sum, .problems'`,
-		run: func(e *env, _ *flag.FlagSet) func([]string) error {
+  pipewright spapi settlement report.txt.gz | jq '.rows_sum, .problems'
+  pipewright spapi subscriptions pipelines/sage500-amazon
+  pipewright spapi subscriptions -apply pipelines/sage500-amazon
+  pipewright spapi subscriptions -json pipelines/sage500-amazon | jq '.[].subscriptions[] | select(.state != "exists")'`,
+		run: func(e *env, fs *flag.FlagSet) func([]string) error {
+			apply := fs.Bool("apply", false, "subscriptions: create the missing destinations and subscriptions")
+			asJSON := fs.Bool("json", false, "subscriptions: print the result as JSON")
 			return func(args []string) error {
-				if len(args) != 2 || args[0] != "settlement" {
-					return usagef("want: settlement FILE")
+				switch {
+				case len(args) == 2 && args[0] == "settlement":
+					return inspectSettlement(e, args[1])
+				case len(args) == 2 && args[0] == "subscriptions":
+					return subscriptions(e, args[1], *apply, *asJSON)
 				}
-				f, err := os.Open(args[1])
-				if err != nil {
-					return err
-				}
-				defer f.Close()
-				if code := settlement.Inspect(f, e.stdout); code != 0 {
-					return errReported
-				}
-				return nil
+				return usagef("want: settlement FILE, or subscriptions [-apply] [-json] DIR")
 			}
 		},
 	})
+}
+
+func inspectSettlement(e *env, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if code := settlement.Inspect(f, e.stdout); code != 0 {
+		return errReported
+	}
+	return nil
 }
