@@ -15,7 +15,8 @@ import (
 type EventBridgeConfig struct {
 	// AWS region that receives the events, e.g. us-east-1.
 	Region string `yaml:"region" schema:"required"`
-	// 12-digit AWS account id that receives the events (and pays for them).
+	// 12-digit AWS account id that receives the events (and pays for them);
+	// empty: no EventBridge destination (so ${env:NAME:-} can leave it out).
 	AccountID string `yaml:"account_id" schema:"required"`
 }
 
@@ -33,7 +34,7 @@ type ConnectionNotifications struct {
 
 // validate checks the options, located under prefix.
 func (c *ConnectionNotifications) validate(prefix string) []error {
-	eb := c.EventBridge
+	eb := c.eventBridge()
 	if eb == nil {
 		return nil
 	}
@@ -50,5 +51,14 @@ func (c *ConnectionNotifications) validate(prefix string) []error {
 // NotificationTargets returns where the notifications of the connection
 // named name go, besides the components' queues.
 func (c *ConnectionConfig) NotificationTargets(name string) NotificationTargets {
-	return NotificationTargets{Connection: name, EventBridge: c.Notifications.EventBridge}
+	return NotificationTargets{Connection: name, EventBridge: c.Notifications.eventBridge()}
+}
+
+// eventBridge returns the EventBridge destination, nil when none is
+// configured or its account id is empty.
+func (c *ConnectionNotifications) eventBridge() *EventBridgeConfig {
+	if c.EventBridge == nil || c.EventBridge.AccountID == "" {
+		return nil
+	}
+	return c.EventBridge
 }
