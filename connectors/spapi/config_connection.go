@@ -145,7 +145,6 @@ func (c *ConnectionConfig) Validate() error {
 	}
 	_, qerrs := compileQueries(c.Queries)
 	errs = append(errs, qerrs...)
-	errs = append(errs, c.Notifications.validate("notifications.")...)
 	sort.Slice(errs, func(i, j int) bool { return errs[i].Error() < errs[j].Error() })
 	return errors.Join(errs...)
 }

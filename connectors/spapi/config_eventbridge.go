@@ -1,9 +1,5 @@
 package spapi
 
-import (
-	"github.com/pipewright/pipewright/engine/component"
-)
-
 // EventBridgeConfig is the AWS account and region of the EventBridge
 // destination, for the notification types Amazon delivers only to
 // EventBridge (listings, brand and product-type changes). Amazon creates a
@@ -14,10 +10,10 @@ import (
 // EventBridge destination.
 type EventBridgeConfig struct {
 	// AWS region that receives the events, e.g. us-east-1.
-	Region string `yaml:"region" schema:"required"`
+	Region string `yaml:"region" schema:"required" pattern:"^[a-z]{2}(-[a-z]+)+-[0-9]$"`
 	// 12-digit AWS account id that receives the events (and pays for them);
 	// empty: no EventBridge destination (so ${env:NAME:-} can leave it out).
-	AccountID string `yaml:"account_id" schema:"required"`
+	AccountID string `yaml:"account_id" schema:"required" pattern:"^([0-9]{12})?$"`
 }
 
 // ConnectionNotifications is where Amazon delivers the notifications of a
@@ -32,27 +28,18 @@ type ConnectionNotifications struct {
 	EventBridge *EventBridgeConfig `yaml:"eventbridge"`
 }
 
-// validate checks the options, located under prefix.
-func (c *ConnectionNotifications) validate(prefix string) []error {
-	eb := c.eventBridge()
-	if eb == nil {
-		return nil
-	}
-	var errs []error
-	if !awsRegion.MatchString(eb.Region) {
-		errs = append(errs, component.FieldErrorf(prefix+"eventbridge.region", "%q is not an AWS region (e.g. us-east-1)", eb.Region))
-	}
-	if !awsAccount.MatchString(eb.AccountID) {
-		errs = append(errs, component.FieldErrorf(prefix+"eventbridge.account_id", "%q is not a 12-digit AWS account id", eb.AccountID))
-	}
-	return errs
-}
-
 // NotificationTargets returns where the notifications of the connection
 // named name go, besides the components' queues.
 func (c *ConnectionConfig) NotificationTargets(name string) NotificationTargets {
-	return NotificationTargets{Connection: name, EventBridge: c.Notifications.eventBridge()}
+	return NotificationTargets{Connection: name, SQSRegion: c.sqsRegion(), EventBridge: c.Notifications.eventBridge()}
 }
+
+// spapiAWSRegions are the AWS regions of the SP-API regions.
+var spapiAWSRegions = map[string]string{"na": "us-east-1", "eu": "eu-west-1", "fe": "us-west-2"}
+
+// sqsRegion is the region of queues whose URL names none: the AWS region
+// of the connection's SP-API region.
+func (c *ConnectionConfig) sqsRegion() string { return spapiAWSRegions[c.Region] }
 
 // eventBridge returns the EventBridge destination, nil when none is
 // configured or its account id is empty.
