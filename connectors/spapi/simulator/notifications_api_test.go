@@ -10,6 +10,30 @@ import (
 	"github.com/pipewright/pipewright/connectors/spapi/simulator"
 )
 
+// apiStep is a call and the status it must get; an empty token is the
+// seller's.
+type apiStep struct {
+	name   string
+	token  string
+	method string
+	path   string
+	body   any
+	status int
+}
+
+// runSteps makes the calls in order and checks each status.
+func (s *sim) runSteps(t *testing.T, steps []apiStep) {
+	t.Helper()
+	for _, st := range steps {
+		token := st.token
+		if token == "" {
+			token = s.token
+		}
+		r := s.callAs(token, st.method, st.path, st.body)
+		assert.Equal(t, st.status, r.status, "%s (%s %s): %s", st.name, st.method, st.path, r.body)
+	}
+}
+
 func sqsDestination(name, arn string) map[string]any {
 	return map[string]any{"name": name, "resourceSpecification": map[string]any{"sqs": map[string]string{"arn": arn}}}
 }
@@ -31,14 +55,7 @@ func TestNotificationsAPI_answers_as_Amazon_does(t *testing.T) {
 	require.Equal(t, http.StatusOK, bus.status, string(bus.body))
 	busID := bus.json(t)["payload"].(map[string]any)["destinationId"].(string)
 
-	steps := []struct {
-		name   string
-		token  string
-		method string
-		path   string
-		body   any
-		status int
-	}{
+	s.runSteps(t, []apiStep{
 		{"a second destination for the same queue is a conflict", grantless, "POST", "/notifications/v1/destinations", sqsDestination("other name", orders), 409},
 		{"a destination name may repeat", grantless, "POST", "/notifications/v1/destinations", sqsDestination("orders", orders+"-2"), 200},
 		{"one EventBridge destination per AWS account", grantless, "POST", "/notifications/v1/destinations", eventBridgeDestination("bus 2", "123456789012"), 409},
@@ -55,15 +72,7 @@ func TestNotificationsAPI_answers_as_Amazon_does(t *testing.T) {
 		{"a second ORDER_CHANGE subscription is a conflict", "", "POST", "/notifications/v1/subscriptions/ORDER_CHANGE", map[string]any{"payloadVersion": "1.0", "destinationId": sqsID}, 409},
 		{"the subscription", "", "GET", "/notifications/v1/subscriptions/ORDER_CHANGE", nil, 200},
 		{"a destination with subscriptions stays", grantless, "DELETE", "/notifications/v1/destinations/" + sqsID, nil, 409},
-	}
-	for _, st := range steps {
-		token := st.token
-		if token == "" {
-			token = s.token
-		}
-		r := s.callAs(token, st.method, st.path, st.body)
-		assert.Equal(t, st.status, r.status, "%s: %s", st.name, r.body)
-	}
+	})
 	sub := s.call(http.MethodGet, "/notifications/v1/subscriptions/ORDER_CHANGE", nil).json(t)["payload"].(map[string]any)
 	assert.Equal(t, sqsID, sub["destinationId"])
 }
