@@ -4,12 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net/url"
 	"regexp"
 	"slices"
 	"sort"
 	"time"
 
 	"github.com/pipewright/pipewright/connectors/spapi/internal/client"
+	"github.com/pipewright/pipewright/connectors/spapi/internal/sqsrecv"
 	"github.com/pipewright/pipewright/connectors/spapi/models"
 	"github.com/pipewright/pipewright/engine/component"
 )
@@ -49,8 +51,40 @@ type ConnectionConfig struct {
 	// Named lookups for the lookup step: a GET operation called with
 	// parameters given literally or from the step's params.
 	Queries map[string]QueryConfig `yaml:"queries" keys:"^[A-Za-z_][A-Za-z0-9_-]*$"`
-	// Where Amazon delivers notifications (pipewright spapi subscriptions).
+	// Where the notification destinations of this seller live: the AWS
+	// access of the SQS queues the components' notifications.sqs read.
 	Notifications ConnectionNotifications `yaml:"notifications"`
+}
+
+// ConnectionNotifications configures access to notification destinations.
+type ConnectionNotifications struct {
+	// AWS access for SQS queues (default: the region in the queue URL, AWS's
+	// endpoint and the AWS SDK's default credential chain).
+	SQS SQSAccess `yaml:"sqs"`
+	// EventBridge destination of the types Amazon delivers only there
+	// (LISTINGS_ITEM_STATUS_CHANGE, LISTINGS_ITEM_ISSUES_CHANGE, ...), for
+	// pipewright spapi subscriptions.
+	EventBridge *EventBridgeConfig `yaml:"eventbridge"`
+}
+
+// SQSAccess says how to reach SQS.
+type SQSAccess struct {
+	// AWS region of the queues, e.g. us-east-1 (default: the region in the
+	// queue URL).
+	Region string `yaml:"region" pattern:"^[a-z]{2}(-[a-z]+)+-[0-9]+$"`
+	// SQS endpoint replacing AWS's, e.g. a local SQS-compatible server
+	// (empty: AWS's endpoint for the region).
+	Endpoint string `yaml:"endpoint"`
+	// AWS access key id; with secret_access_key. Empty: the AWS SDK's
+	// default chain (AWS_ACCESS_KEY_ID..., shared files, instance role).
+	AccessKeyID string `yaml:"access_key_id" schema:"secret"`
+	// AWS secret access key. Use ${env:...} or ${file:...}.
+	SecretAccessKey string `yaml:"secret_access_key" schema:"secret"`
+}
+
+// access returns the sqsrecv form of a.
+func (a SQSAccess) access() sqsrecv.Access {
+	return sqsrecv.Access{Region: a.Region, Endpoint: a.Endpoint, AccessKeyID: a.AccessKeyID, SecretAccessKey: a.SecretAccessKey}
 }
 
 // MarketplaceIDs are Amazon marketplace ids, e.g. ATVPDKIKX0DER.
@@ -142,6 +176,14 @@ func (c *ConnectionConfig) Validate() error {
 	}
 	if c.Retry.MaxBackoff < c.Retry.Backoff {
 		errs = append(errs, component.FieldErrorf("retry.max_backoff", "is shorter than retry.backoff"))
+	}
+	if a := c.Notifications.SQS; (a.AccessKeyID == "") != (a.SecretAccessKey == "") {
+		errs = append(errs, component.FieldErrorf("notifications.sqs", "give access_key_id and secret_access_key together, or neither (the AWS default credential chain)"))
+	}
+	if e := c.Notifications.SQS.Endpoint; e != "" {
+		if u, err := url.Parse(e); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, component.FieldErrorf("notifications.sqs.endpoint", "want an http(s) URL"))
+		}
 	}
 	_, qerrs := compileQueries(c.Queries)
 	errs = append(errs, qerrs...)

@@ -16,18 +16,6 @@ type EventBridgeConfig struct {
 	AccountID string `yaml:"account_id" schema:"required" pattern:"^([0-9]{12})?$"`
 }
 
-// ConnectionNotifications is where Amazon delivers the notifications of a
-// connection's components: `pipewright spapi subscriptions` creates the
-// destinations and subscriptions from it and from the components' queue
-// URLs.
-//
-// Notification destinations.
-type ConnectionNotifications struct {
-	// EventBridge destination of the types Amazon delivers only there
-	// (LISTINGS_ITEM_STATUS_CHANGE, LISTINGS_ITEM_ISSUES_CHANGE, ...).
-	EventBridge *EventBridgeConfig `yaml:"eventbridge"`
-}
-
 // NotificationTargets returns where the notifications of the connection
 // named name go, besides the components' queues.
 func (c *ConnectionConfig) NotificationTargets(name string) NotificationTargets {
@@ -37,9 +25,15 @@ func (c *ConnectionConfig) NotificationTargets(name string) NotificationTargets 
 // spapiAWSRegions are the AWS regions of the SP-API regions.
 var spapiAWSRegions = map[string]string{"na": "us-east-1", "eu": "eu-west-1", "fe": "us-west-2"}
 
-// sqsRegion is the region of queues whose URL names none: the AWS region
+// sqsRegion is the region of queues whose URL names none (on an
+// SQS-compatible endpoint): notifications.sqs.region, else the AWS region
 // of the connection's SP-API region.
-func (c *ConnectionConfig) sqsRegion() string { return spapiAWSRegions[c.Region] }
+func (c *ConnectionConfig) sqsRegion() string {
+	if r := c.Notifications.SQS.Region; r != "" {
+		return r
+	}
+	return spapiAWSRegions[c.Region]
+}
 
 // eventBridge returns the EventBridge destination, nil when none is
 // configured or its account id is empty.

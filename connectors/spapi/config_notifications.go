@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/pipewright/pipewright/connectors/internal/webhook"
 	"github.com/pipewright/pipewright/connectors/spapi/models"
 	"github.com/pipewright/pipewright/engine/component"
 )
@@ -15,8 +14,9 @@ import (
 // SP-API notifications (raw SQS JSON or EventBridge event), validated
 // against Amazon's schema of their type; message id = NotificationId.
 type NotificationsConfig struct {
-	// Options are the shared webhook options: path, auth, max_body, schema.
-	webhook.Options `yaml:",inline"`
+	// Where notifications arrive: the webhook options (path, auth,
+	// max_body, schema), an SQS queue (sqs), or both.
+	NotificationIntake `yaml:",inline"`
 	// Notification types to accept (default: all but ORDER_CHANGE).
 	Types []string `yaml:"types"`
 }
@@ -43,7 +43,7 @@ func newNotificationsConfig() *NotificationsConfig {
 
 // Validate checks the options.
 func (c *NotificationsConfig) Validate() error {
-	errs := []error{c.Options.Validate()}
+	errs := []error{c.NotificationIntake.Validate()}
 	if len(c.Types) == 0 {
 		errs = append(errs, component.FieldErrorf("types", "name at least one notification type"))
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/pipewright/pipewright/connectors/internal/webhook"
 	"github.com/pipewright/pipewright/connectors/spapi/models"
 	"github.com/pipewright/pipewright/engine/component"
 )
@@ -28,8 +27,9 @@ type OrdersConfig struct {
 	// searchOrders polling, the safety net even with notifications.
 	Poll PollConfig `yaml:"poll"`
 	// ORDER_CHANGE notifications (raw SQS JSON or EventBridge event) on a
-	// webhook path; each changed order is fetched once with getOrder.
-	Notifications *webhook.Options `yaml:"notifications"`
+	// webhook path, from an SQS queue, or both; each changed order is
+	// fetched once with getOrder.
+	Notifications *NotificationIntake `yaml:"notifications"`
 }
 
 // PollConfig configures the searchOrders poller (see orders_poll.go).

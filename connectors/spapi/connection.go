@@ -12,6 +12,7 @@ import (
 	"github.com/pipewright/pipewright/connectors/internal/ratelimit"
 	"github.com/pipewright/pipewright/connectors/spapi/internal/client"
 	"github.com/pipewright/pipewright/connectors/spapi/internal/lwa"
+	"github.com/pipewright/pipewright/connectors/spapi/internal/sqsrecv"
 	"github.com/pipewright/pipewright/connectors/spapi/models"
 	"github.com/pipewright/pipewright/engine/component"
 )
@@ -127,6 +128,15 @@ func (c *Connection) SellerID() string { return c.cfg.SellerID }
 
 // Marketplaces returns the connection's default marketplace ids.
 func (c *Connection) Marketplaces() []string { return c.cfg.Marketplaces }
+
+// sqsAccess returns the AWS access of the SQS intakes; a nil connection
+// (a component that names none) means AWS's defaults.
+func (c *Connection) sqsAccess() sqsrecv.Access {
+	if c == nil {
+		return sqsrecv.Access{}
+	}
+	return c.cfg.Notifications.SQS.access()
+}
 
 // api returns the connection's client (nil before Start).
 func (c *Connection) api() *client.Client {

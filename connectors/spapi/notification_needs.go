@@ -37,14 +37,14 @@ func (c *OrdersConfig) NotificationNeeds() []NotificationNeed {
 	if c.Notifications == nil {
 		return nil
 	}
-	return []NotificationNeed{{Type: models.OrderChange, QueueURL: c.notificationsQueueURL(), QueueOption: "notifications." + queueURLOption}}
+	return []NotificationNeed{{Type: models.OrderChange, QueueURL: c.Notifications.queueURL(), QueueOption: "notifications." + queueURLOption}}
 }
 
 // NotificationNeeds returns the accepted types.
 func (c *NotificationsConfig) NotificationNeeds() []NotificationNeed {
 	needs := make([]NotificationNeed, 0, len(c.Types))
 	for _, t := range c.Types {
-		needs = append(needs, NotificationNeed{Type: t, QueueURL: c.queueURL(), QueueOption: queueURLOption})
+		needs = append(needs, NotificationNeed{Type: t, QueueURL: c.NotificationIntake.queueURL(), QueueOption: queueURLOption})
 	}
 	return needs
 }

@@ -25,37 +25,71 @@ func NewNotificationsFactory() component.SourceFactory {
 		newConfig: func() any { return newNotificationsConfig() }}}
 }
 
-// ConnectionType returns "": the source receives notifications and calls
-// nothing, so it names no connection.
-func (notificationsFactory) ConnectionType() component.Type { return "" }
+// ConnectionOptional marks the connection optional: the source calls no
+// SP-API operation; it names a connection only for the AWS access of an
+// SQS queue (notifications.sqs of the connection).
+func (notificationsFactory) ConnectionOptional() {}
 
 // notificationsSource publishes each accepted notification before the
-// endpoint answers 2xx.
+// endpoint answers 2xx, or before the queue's message is deleted.
 type notificationsSource struct {
 	component.Lifecycle
 	cfg *NotificationsConfig
 	set component.SourceSettings
-	ep  *webhook.Endpoint
+	ep  *webhook.Endpoint // nil without a path
+	sqs *sqsIntake        // nil without a queue
 }
 
-var _ component.Pusher = (*notificationsSource)(nil)
+var (
+	_ component.Pusher             = (*notificationsSource)(nil)
+	_ component.Poller             = (*notificationsSource)(nil)
+	_ component.ConnectionOptional = notificationsFactory{}
+)
 
-// CreateSource returns the source; the engine serves its path.
-func (notificationsFactory) CreateSource(_ context.Context, set component.SourceSettings, cfg any) (component.Source, error) {
+// CreateSource returns the source; the engine serves its path and runs
+// its queue's loop.
+func (notificationsFactory) CreateSource(ctx context.Context, set component.SourceSettings, cfg any) (component.Source, error) {
 	c, err := configAs[NotificationsConfig]("spapi.notifications", cfg)
 	if err != nil {
 		return nil, err
 	}
 	s := &notificationsSource{cfg: c, set: set}
-	if s.ep, err = newIntake(&c.Options, set.Settings, s.publish); err != nil {
-		return nil, fmt.Errorf("spapi.notifications: %w", err)
+	if c.UsesWebhook() {
+		if s.ep, err = newIntake(&c.Options, set.Settings, s.publish); err != nil {
+			return nil, fmt.Errorf("spapi.notifications: %w", err)
+		}
+	}
+	if c.UsesSQS() {
+		conn, _ := set.Connection.(*Connection) // nil without one: AWS's defaults
+		if s.sqs, err = newSQSIntake(ctx, "spapi.notifications", c.SQS, conn.sqsAccess(), set, s.publish); err != nil {
+			return nil, err
+		}
 	}
 	return s, nil
 }
 
-// Routes serves the webhook path.
+// Routes serves the webhook path, if configured.
 func (s *notificationsSource) Routes() map[string]http.Handler {
+	if s.ep == nil {
+		return nil
+	}
 	return map[string]http.Handler{s.cfg.Path: s.ep}
+}
+
+// Polls is the queue's loop, if configured.
+func (s *notificationsSource) Polls() []component.Poll {
+	if s.sqs == nil {
+		return nil
+	}
+	return []component.Poll{s.sqs.poll()}
+}
+
+// Shutdown lets go of the SQS batch the intake may still hold.
+func (s *notificationsSource) Shutdown(context.Context) error {
+	if s.sqs != nil {
+		s.sqs.release()
+	}
+	return nil
 }
 
 // publish publishes a notification of a configured type; id =

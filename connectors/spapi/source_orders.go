@@ -46,7 +46,8 @@ type ordersSource struct {
 	searchOp  *models.Operation
 	getOp     *models.Operation
 	seen      *versionCache
-	intake    *webhook.Endpoint // nil without notifications
+	intake    *webhook.Endpoint // nil without a notification path
+	sqs       *sqsIntake        // nil without a notification queue
 	wake      chan struct{}
 	published *prometheus.CounterVec
 	// round is what the notification loop has left to fetch in its round.
@@ -60,7 +61,7 @@ var (
 
 // CreateSource returns the source; the engine runs its loops and serves
 // its notification path.
-func (ordersFactory) CreateSource(_ context.Context, set component.SourceSettings, cfg any) (component.Source, error) {
+func (ordersFactory) CreateSource(ctx context.Context, set component.SourceSettings, cfg any) (component.Source, error) {
 	c, err := configAs[OrdersConfig]("spapi.orders", cfg)
 	if err != nil {
 		return nil, err
@@ -81,9 +82,14 @@ func (ordersFactory) CreateSource(_ context.Context, set component.SourceSetting
 	if len(s.markets) == 0 {
 		s.markets = conn.Marketplaces()
 	}
-	if c.Notifications != nil {
-		if s.intake, err = newIntake(c.Notifications, set.Settings, s.recordChange); err != nil {
+	if n := c.Notifications; n != nil && n.UsesWebhook() {
+		if s.intake, err = newIntake(&n.Options, set.Settings, s.recordChange); err != nil {
 			return nil, fmt.Errorf("spapi.orders: %w", err)
+		}
+	}
+	if n := c.Notifications; n != nil && n.UsesSQS() {
+		if s.sqs, err = newSQSIntake(ctx, "spapi.orders", n.SQS, conn.sqsAccess(), set, s.recordChange); err != nil {
+			return nil, err
 		}
 	}
 	return s, nil
@@ -97,6 +103,14 @@ func (s *ordersSource) Routes() map[string]http.Handler {
 	return map[string]http.Handler{s.cfg.Notifications.Path: s.intake}
 }
 
+// Shutdown lets go of the SQS batch the intake may still hold.
+func (s *ordersSource) Shutdown(context.Context) error {
+	if s.sqs != nil {
+		s.sqs.release()
+	}
+	return nil
+}
+
 // Polls is the searchOrders poller (unless disabled) and, with
 // notifications, the worker fetching notified orders, woken by the intake.
 func (s *ordersSource) Polls() []component.Poll {
@@ -104,8 +118,11 @@ func (s *ordersSource) Polls() []component.Poll {
 	if s.cfg.Poll.Enabled {
 		polls = append(polls, component.Poll{Name: "search", CursorKey: pollStateKey, Every: s.cfg.Poll.Every.D(), Read: s.search})
 	}
-	if s.intake != nil {
+	if s.cfg.Notifications != nil {
 		polls = append(polls, component.Poll{Name: "notifications", Every: drainEvery, Wake: s.wake, Read: s.drain})
+	}
+	if s.sqs != nil {
+		polls = append(polls, s.sqs.poll())
 	}
 	return polls
 }

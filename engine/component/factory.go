@@ -54,6 +54,13 @@ type SinkFactory interface {
 	CreateSink(ctx context.Context, set SinkSettings, cfg any) (Sink, error)
 }
 
+// ConnectionOptional is implemented by a source or sink factory whose
+// components may name a connection of their ConnectionType but need not:
+// the component works without one, and uses it when named.
+type ConnectionOptional interface {
+	ConnectionOptional()
+}
+
 // Validator is implemented by config structs that check themselves after
 // decoding. Returned errors may wrap FieldError to point at an option.
 type Validator interface {

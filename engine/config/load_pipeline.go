@@ -63,7 +63,8 @@ func (l *loader) component(f *yamlFile, ptr string, kind component.Kind, env *ex
 	if cn := mappingValue(opts, "connection"); cn != nil {
 		cc.Connection = cn.Value
 	}
-	conn := l.checkConnection(f, tptr, cc.Connection, connType, typ)
+	_, optional := factory.(component.ConnectionOptional)
+	conn := l.checkConnection(f, tptr, cc.Connection, connType, typ, optional)
 	cfg, ok := l.decodeOptions(f, tptr, withoutKeys(opts, "connection"), factory)
 	if !ok {
 		return nil
@@ -95,12 +96,14 @@ func connectionTypeOf(f component.Factory) component.Type {
 }
 
 // checkConnection verifies a component's connection reference.
-func (l *loader) checkConnection(f *yamlFile, ptr, name string, want, typ component.Type) *Connection {
+func (l *loader) checkConnection(f *yamlFile, ptr, name string, want, typ component.Type, optional bool) *Connection {
 	switch {
 	case want == "" && name != "":
 		l.add(f.at(ptr+"/connection", "%s takes no connection", typ))
 		return nil
 	case want == "":
+		return nil
+	case name == "" && optional:
 		return nil
 	case name == "":
 		l.add(f.atKey(ptr, "%s needs a connection of type %s: add connection: NAME", typ, want))

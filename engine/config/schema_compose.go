@@ -146,8 +146,10 @@ func componentSchema(f component.Factory, withConnection bool) (map[string]any, 
 			opts["properties"] = props
 		}
 		props["connection"] = map[string]any{"type": "string", "description": "Name of the connection (from the project file) this component uses."}
-		req, _ := opts["required"].([]any)
-		opts["required"] = append(req, "connection")
+		if _, optional := f.(component.ConnectionOptional); !optional {
+			req, _ := opts["required"].([]any)
+			opts["required"] = append(req, "connection")
+		}
 	}
 	return opts, nil
 }

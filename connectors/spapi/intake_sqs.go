@@ -1,0 +1,142 @@
+package spapi
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/pipewright/pipewright/connectors/spapi/internal/sqsrecv"
+	"github.com/pipewright/pipewright/engine/component"
+)
+
+// The SQS intake long-polls a notification queue in a loop the engine
+// runs as one of the source's polls, so in a cluster only the engine that
+// holds the source's lease reads the queue (as for every poller; SQS would
+// hand each message to one reader anyway, but one reader keeps the
+// receive calls, and the visibility renewals, to one engine). Each message
+// is unwrapped and validated as the webhook does and passed to the same
+// handler, which makes it durable (publishes the notification, or records
+// the order to fetch); the batch's Ack then deletes it. While the batch is
+// worked its messages stay hidden (sqsrecv renews their visibility); a
+// message whose handling failed is left to come back after its visibility
+// timeout, and one that is not a valid notification is dead-lettered with
+// the reason and only then deleted. A message received twice (an engine
+// died between receive and delete) gives the same NotificationId, hence
+// the same message id or pending record, which the stream and the order
+// cache de-duplicate.
+
+// sqsPollEvery is the round of the SQS loop: it polls again at once after
+// every receive (a batch asks for More), so this only paces a loop whose
+// poll failed permanently.
+const sqsPollEvery = time.Minute
+
+// sqsIntake reads one queue for a source.
+type sqsIntake struct {
+	recv   *sqsrecv.Receiver
+	set    component.SourceSettings
+	handle notificationFunc
+	typ    string // the source type, in errors and logs
+
+	mu   sync.Mutex
+	held *sqsrecv.Batch // the last batch read, until its Ack
+}
+
+// newSQSIntake returns the intake of q, reaching SQS with access; it calls
+// nothing.
+func newSQSIntake(ctx context.Context, typ string, q *SQSIntake, access sqsrecv.Access, set component.SourceSettings, handle notificationFunc) (*sqsIntake, error) {
+	client, err := sqsrecv.NewClient(ctx, access, q.QueueURL)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", typ, err)
+	}
+	cfg := q.receiverConfig()
+	cfg.Clock, cfg.Logger = set.Clock, set.Logger
+	return &sqsIntake{recv: sqsrecv.New(client, cfg), set: set, handle: handle, typ: typ}, nil
+}
+
+// poll is the loop the engine runs.
+func (in *sqsIntake) poll() component.Poll {
+	return component.Poll{Name: "sqs", CursorKey: "sqs-cursor", Every: sqsPollEvery, Read: in.read}
+}
+
+// read receives a batch and hands each message to the handler; the batch's
+// Ack deletes those that were made durable or dead-lettered.
+func (in *sqsIntake) read(ctx context.Context, _ []byte) (component.Batch, error) {
+	in.release()
+	b, err := in.recv.Receive(ctx)
+	if err != nil {
+		return component.Batch{}, component.Retryable(fmt.Errorf("%s: %w", in.typ, err))
+	}
+	if len(b.Messages) == 0 {
+		b.Close()
+		return component.Batch{More: true}, nil
+	}
+	in.mu.Lock()
+	in.held = b
+	in.mu.Unlock()
+	var done []sqsrecv.Message
+	for _, m := range b.Messages {
+		if err := in.accept(ctx, m); err != nil {
+			if ctx.Err() == nil {
+				in.set.Logger.Warn(in.typ+": handling an SQS notification failed; it comes back after its visibility timeout",
+					"sqs_message_id", m.ID, "error", err)
+			}
+			continue
+		}
+		done = append(done, m)
+	}
+	return component.Batch{More: true, Ack: func(ctx context.Context) error {
+		for _, m := range done {
+			if err := b.Delete(ctx, m); err != nil {
+				in.set.Logger.Warn(in.typ+": the notification is durable but its SQS delete failed; its redelivery will be de-duplicated", "error", err)
+			}
+		}
+		in.release()
+		return nil
+	}}, nil
+}
+
+// accept makes one message durable: through the handler, or, when it is
+// not a notification the source takes, to the dead-letter stream. An
+// error leaves the message in the queue.
+func (in *sqsIntake) accept(ctx context.Context, m sqsrecv.Message) error {
+	n, err := readNotification(m.Body)
+	if err == nil {
+		n.receivedAt = in.set.Clock.Now()
+		_, err = in.handle(ctx, n)
+	}
+	if err == nil || !component.IsPermanent(err) {
+		return err
+	}
+	id := "sqs:" + m.ID
+	if n != nil {
+		id = n.header.ID
+	}
+	var body any = string(m.Body)
+	if json.Valid(m.Body) {
+		body, _ = component.DecodeJSON(m.Body)
+	}
+	dl := component.NewMessage(id, body)
+	dl.SetMeta(MetaSQSMessageID, m.ID)
+	if dlErr := in.set.DeadLetter.DeadLetter(ctx, dl, fmt.Errorf("SQS notification %s: %w", m.ID, err)); dlErr != nil {
+		return fmt.Errorf("dead-lettering SQS message %s: %w", m.ID, dlErr)
+	}
+	return nil
+}
+
+// release stops holding the last batch read: its messages not deleted
+// come back after their visibility timeout.
+func (in *sqsIntake) release() {
+	in.mu.Lock()
+	b := in.held
+	in.held = nil
+	in.mu.Unlock()
+	if b != nil {
+		b.Close()
+	}
+}
+
+// MetaSQSMessageID is the metadata key of a dead-lettered SQS message's
+// SQS message id.
+const MetaSQSMessageID = "spapi-sqs-message-id"
