@@ -114,11 +114,17 @@ func TestSpapiSubscriptions_creates_what_the_reference_directory_needs_once(t *t
 	code, out, _ = pipewright("spapi", "subscriptions", "-json", referenceDir)
 	assert.Equal(t, cli.ExitOK, code)
 	var reports []struct {
-		Connection    string
-		Subscriptions []struct{ Type, State, SubscriptionID string }
+		Connection    string `json:"connection"`
+		Subscriptions []struct {
+			Type           string `json:"type"`
+			State          string `json:"state"`
+			SubscriptionID string `json:"subscription_id"`
+		} `json:"subscriptions"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(out), &reports), out)
 	require.Len(t, reports, 1)
+	assert.Equal(t, "amazon", reports[0].Connection)
+	require.Len(t, reports[0].Subscriptions, 3)
 	for _, s := range reports[0].Subscriptions {
 		assert.Equal(t, "exists", s.State, s.Type)
 		assert.NotEmpty(t, s.SubscriptionID, s.Type)
