@@ -3,6 +3,7 @@ package sqsserver
 import (
 	"context"
 	"fmt"
+	"time"
 )
 
 // CreateQueue creates the queue name with attributes (nil for the
@@ -54,6 +55,20 @@ func (s *Server) Stats(name string) (QueueStats, bool) {
 	}
 	v, f, d := q.counts(s.clock.Now())
 	return QueueStats{Visible: v, InFlight: f, Delayed: d}, true
+}
+
+// OldestSent returns when the oldest message still in queue name (visible,
+// in flight or delayed) was sent, on the server's clock; the zero time when
+// the queue is empty or does not exist. A test waits for it to pass a
+// moment to know every message sent before then was deleted.
+func (s *Server) OldestSent(name string) time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	q := s.queues[name]
+	if q == nil || len(q.msgs) == 0 {
+		return time.Time{}
+	}
+	return q.msgs[0].sent
 }
 
 // HoldDeletes makes DeleteMessage calls wait until ReleaseDeletes. A held
