@@ -11,19 +11,10 @@ import (
 // URL. Like the CreateQueue action it returns the existing queue's URL when
 // the name exists with the same attributes. Call it after Start.
 func (s *Server) CreateQueue(name string, attributes map[string]string) (string, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if q := s.queues[name]; q != nil {
-		if !q.sameAttributes(attributes) {
-			return "", fmt.Errorf("creating queue %s: %w", name, errQueueNameExists(name))
-		}
-		return q.url, nil
-	}
-	q, err := s.newQueue(name, attributes, s.clock.Now())
+	q, err := s.create(name, attributes)
 	if err != nil {
 		return "", fmt.Errorf("creating queue %s: %w", name, err)
 	}
-	s.queues[name] = q
 	return q.url, nil
 }
 
