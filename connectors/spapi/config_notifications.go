@@ -21,8 +21,11 @@ type NotificationsConfig struct {
 	Types []string `yaml:"types"`
 }
 
-// JSONSchemaExtend lists the notification types of the embedded models.
+// JSONSchemaExtend lists the notification types of the embedded models,
+// and makes path and auth optional when sqs is given (as
+// NotificationIntake does where it is not inline).
 func (NotificationsConfig) JSONSchemaExtend(s map[string]any) {
+	NotificationIntake{}.JSONSchemaExtend(s)
 	types := s["properties"].(map[string]any)["types"].(map[string]any)
 	enum := []any{}
 	for _, t := range models.NotificationTypes() {

@@ -32,6 +32,9 @@ included_data: [RECIPIENT, PROCEEDS]
 poll: {every: 2m, overlap: 5m}
 notifications: {path: /hooks/amazon, auth: {header: X-Hook-Token, token: s3cret}}`},
 		{spapi.NewNotificationsFactory(), `{path: /hooks/n, auth: {hmac: {secret: s, tolerance: 2m}}, types: [FEED_PROCESSING_FINISHED]}`},
+		{spapi.NewOrdersFactory(), `notifications: {sqs: {queue_url: "https://sqs.us-east-1.amazonaws.com/123456789012/orders", wait_time: 10s, visibility_timeout: 5m, max_messages: 5}}`},
+		{spapi.NewNotificationsFactory(), `{path: /hooks/n, auth: {token: t}, sqs: {queue_url: "https://sqs.eu-west-1.amazonaws.com/123456789012/n"}}`},
+		{spapi.NewConnectionFactory(), minimalConnection + "notifications: {sqs: {region: eu-west-1, endpoint: 'http://127.0.0.1:9324', access_key_id: a, secret_access_key: b}}"},
 		{spapi.NewSettlementsFactory(), `{every: 6h, lookback: 720h}`},
 		{spapi.NewCallFactory(), `
 operation: confirmShipment
@@ -78,6 +81,15 @@ func TestConfigs_report_problems_at_their_option(t *testing.T) {
 		{"token and hmac", spapi.NewNotificationsFactory(), "{path: /hooks/n, auth: {token: a, hmac: {secret: b}}}", "/auth", "valid against schemas at indexes 0 and 1"},
 		{"webhook path outside /hooks", spapi.NewNotificationsFactory(), "{path: /n, auth: {token: a}}", "/path", "does not match pattern"},
 		{"hmac without secret", spapi.NewNotificationsFactory(), "{path: /hooks/n, auth: {hmac: {tolerance: 1m}}}", "/auth/hmac", "missing properties: 'secret'"},
+		{"FIFO notification queue", spapi.NewOrdersFactory(), "notifications: {sqs: {queue_url: 'https://sqs.us-east-1.amazonaws.com/123456789012/orders.fifo'}}", "notifications.sqs.queue_url", "orders.fifo is a FIFO queue: Amazon delivers SP-API notifications only to standard queues"},
+		{"FIFO queue of spapi.notifications", spapi.NewNotificationsFactory(), "{sqs: {queue_url: 'https://sqs.us-east-1.amazonaws.com/123456789012/n.fifo'}}", "sqs.queue_url", "FIFO queue"},
+		{"queue URL without a queue", spapi.NewOrdersFactory(), "notifications: {sqs: {queue_url: 'https://sqs.us-east-1.amazonaws.com/'}}", "notifications.sqs.queue_url", "want a queue URL"},
+		{"long poll over 20s", spapi.NewOrdersFactory(), "notifications: {sqs: {queue_url: 'https://sqs.us-east-1.amazonaws.com/1/q', wait_time: 30s}}", "notifications.sqs.wait_time", "between 1s and 20s"},
+		{"visibility timeout too short", spapi.NewOrdersFactory(), "notifications: {sqs: {queue_url: 'https://sqs.us-east-1.amazonaws.com/1/q', visibility_timeout: 1s}}", "notifications.sqs.visibility_timeout", "between 2s and 12h"},
+		{"too many messages per receive", spapi.NewOrdersFactory(), "notifications: {sqs: {queue_url: 'https://sqs.us-east-1.amazonaws.com/1/q', max_messages: 11}}", "/notifications/sqs/max_messages", "must be <= 10"},
+		{"an empty queue URL and no path", spapi.NewOrdersFactory(), "notifications: {sqs: {queue_url: ''}}", "notifications.path", "give a webhook path or sqs.queue_url (which is empty)"},
+		{"an AWS key id without its secret", spapi.NewConnectionFactory(), minimalConnection + "notifications: {sqs: {access_key_id: a}}", "notifications.sqs", "together"},
+		{"an SQS endpoint that is not a URL", spapi.NewConnectionFactory(), minimalConnection + "notifications: {sqs: {endpoint: localhost}}", "notifications.sqs.endpoint", "http(s) URL"},
 		{"unknown rate-limit operation", spapi.NewConnectionFactory(), minimalConnection + "rate_limits: {serchOrders: {rate: 1, burst: 1}}", "rate_limits.serchOrders", "unknown SP-API operation"},
 		{"credentials needed", spapi.NewConnectionFactory(), "{seller_id: A1SELLER, marketplaces: [ATVPDKIKX0DER]}", "credentials.client_id", "is required"},
 		{"EventBridge account id not 12 digits", spapi.NewConnectionFactory(), minimalConnection + "notifications: {eventbridge: {region: us-east-1, account_id: '1234'}}", "/notifications/eventbridge/account_id", "does not match pattern"},

@@ -100,6 +100,14 @@ type NotifyConfig struct {
 	// Redelivery is the simulated time before a failed push is retried,
 	// like an SQS visibility timeout. 0 means 30s.
 	Redelivery time.Duration
+	// SQSEndpoint is where notifications for SQS destinations are sent
+	// (SendMessage to <endpoint>/<account>/<queue> of the destination's
+	// ARN), e.g. an in-process sqsserver; empty: such notifications are kept
+	// only for inspection.
+	SQSEndpoint string
+	// SQSAccessKeyID and SQSSecretAccessKey sign the SendMessage calls
+	// (empty: "simulator", which an in-process SQS server accepts).
+	SQSAccessKeyID, SQSSecretAccessKey string
 }
 
 // Faults injects failures into SP-API calls (not into LWA or the document

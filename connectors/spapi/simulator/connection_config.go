@@ -94,6 +94,15 @@ type NotifyOptions struct {
 	// Header carrying the wall-clock Unix time signed with the body (default
 	// X-Timestamp, as webhook auth.hmac).
 	TimestampHeader string `yaml:"timestamp_header"`
+	// SQS endpoint receiving the notifications of types subscribed to an
+	// SQS destination (SendMessage to the queue its ARN names), e.g. an
+	// SQS-compatible server; empty: they are not delivered.
+	SQSEndpoint string `yaml:"sqs_endpoint"`
+	// AWS access key id signing the SendMessage calls (default simulator).
+	SQSAccessKeyID string `yaml:"sqs_access_key_id" schema:"secret"`
+	// AWS secret access key signing the SendMessage calls (default
+	// simulator).
+	SQSSecretAccessKey string `yaml:"sqs_secret_access_key" schema:"secret"`
 }
 
 // FaultOptions injects failures into the simulator's answers. Rates are
@@ -165,6 +174,10 @@ func (c *ConnectionConfig) config(clock component.Clock, notify, fbaNotify strin
 	cfg.Notify.FBAInventoryURL = fbaNotify
 	cfg.Notify.TypeURLs = types
 	cfg.Notify.HMACSecret, cfg.Notify.SignatureHeader, cfg.Notify.TimestampHeader = n.HMACSecret, n.SignatureHeader, n.TimestampHeader
+	cfg.Notify.SQSEndpoint = n.SQSEndpoint
+	if n.SQSAccessKeyID != "" {
+		cfg.Notify.SQSAccessKeyID, cfg.Notify.SQSSecretAccessKey = n.SQSAccessKeyID, n.SQSSecretAccessKey
+	}
 	f := c.Faults
 	cfg.Faults = Faults{
 		ErrorRate: f.ErrorRate, ServerErrorRate: f.ServerErrorRate, Latency: time.Duration(f.Latency),

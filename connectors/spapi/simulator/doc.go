@@ -26,10 +26,12 @@
 // PENDING to UNSHIPPED (a few are cancelled), FBA orders are shipped by the
 // simulator, merchant orders wait for confirmShipment, and some buyers ask
 // to cancel. Every change moves lastUpdatedTime and raises an ORDER_CHANGE
-// notification, pushed to Config.Notify.URL (raw, as SQS holds it, or in an
-// EventBridge envelope; with a token header or an HMAC signature over
-// "<unix time>.<body>") and redelivered after a failure like an
-// unacknowledged SQS message. FBA orders keep an FBA stock per SKU and
+// notification, delivered to the destination its type is subscribed to
+// (an SQS queue at Config.Notify.SQSEndpoint; nothing for a FIFO queue; an
+// EventBridge event POSTed to the type's URL), or else pushed to
+// Config.Notify.URL (raw, as SQS holds it, or in an EventBridge envelope;
+// with a token header or an HMAC signature over "<unix time>.<body>"), and
+// redelivered after a failure like an unacknowledged SQS message. FBA orders keep an FBA stock per SKU and
 // marketplace (fulfillable, and reserved for FBA orders not shipped yet),
 // which getInventorySummaries serves; each change raises an
 // FBA_INVENTORY_AVAILABILITY_CHANGES notification, pushed to

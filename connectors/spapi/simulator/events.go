@@ -116,7 +116,7 @@ func (s *Server) run(e *event) {
 		}
 	case evRedeliver:
 		if n := s.noteByID[e.ref]; n != nil {
-			s.enqueue(n)
+			s.deliver(n) // where it goes now: a subscription may have changed
 		}
 	}
 }

@@ -101,9 +101,7 @@ func (s *Server) fbaInventoryChanged(sku string, at time.Time) {
 	n.Body, _ = encodeJSON(env) // plain structs: cannot fail
 	s.notes = append(s.notes, n)
 	s.noteByID[n.ID] = n
-	if s.cfg.Notify.FBAInventoryURL != "" {
-		s.enqueue(n)
-	}
+	s.deliver(n)
 }
 
 // releaseFBAStock puts a cancelled FBA order's units back into fulfillable

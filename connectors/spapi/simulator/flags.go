@@ -34,6 +34,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Notify.SignatureHeader, "notify-signature-header", c.Notify.SignatureHeader, "header carrying the HMAC signature")
 	fs.StringVar(&c.Notify.TimestampHeader, "notify-timestamp-header", c.Notify.TimestampHeader, "header carrying the signed timestamp")
 	fs.DurationVar(&c.Notify.Redelivery, "notify-redelivery", c.Notify.Redelivery, "simulated time before a failed push is retried")
+	fs.StringVar(&c.Notify.SQSEndpoint, "notify-sqs-endpoint", c.Notify.SQSEndpoint, "SQS endpoint receiving the notifications of types subscribed to an SQS destination (empty: none)")
 
 	fs.Float64Var(&c.Faults.ErrorRate, "fault-error-rate", c.Faults.ErrorRate, "fraction of calls failing with a random retryable error")
 	fs.Float64Var(&c.Faults.ServerErrorRate, "fault-5xx-rate", c.Faults.ServerErrorRate, "fraction of calls answered 500 or 503")

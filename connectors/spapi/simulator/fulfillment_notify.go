@@ -90,7 +90,5 @@ func (s *Server) fulfillmentChanged(f *FulfillmentOrder) {
 	n.Body, _ = encodeJSON(env) // plain structs: cannot fail
 	s.notes = append(s.notes, n)
 	s.noteByID[n.ID] = n
-	if s.cfg.Notify.TypeURLs[n.Type] != "" {
-		s.enqueue(n)
-	}
+	s.deliver(n)
 }

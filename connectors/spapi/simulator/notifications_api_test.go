@@ -34,7 +34,7 @@ func (s *sim) runSteps(t *testing.T, steps []apiStep) {
 	}
 }
 
-func sqsDestination(name, arn string) map[string]any {
+func sqsDestinationNamed(name, arn string) map[string]any {
 	return map[string]any{"name": name, "resourceSpecification": map[string]any{"sqs": map[string]string{"arn": arn}}}
 }
 
@@ -48,7 +48,7 @@ func TestNotificationsAPI_answers_as_Amazon_does(t *testing.T) {
 	s := newSim(t, func(c *simulator.Config) { c.EnforceRateLimits = false })
 	grantless := s.grantless()
 	const orders = "arn:aws:sqs:us-east-1:123456789012:orders"
-	created := s.callAs(grantless, http.MethodPost, "/notifications/v1/destinations", sqsDestination("orders", orders))
+	created := s.callAs(grantless, http.MethodPost, "/notifications/v1/destinations", sqsDestinationNamed("orders", orders))
 	require.Equal(t, http.StatusOK, created.status, string(created.body))
 	sqsID := created.json(t)["payload"].(map[string]any)["destinationId"].(string)
 	bus := s.callAs(grantless, http.MethodPost, "/notifications/v1/destinations", eventBridgeDestination("bus", "123456789012"))
@@ -56,8 +56,8 @@ func TestNotificationsAPI_answers_as_Amazon_does(t *testing.T) {
 	busID := bus.json(t)["payload"].(map[string]any)["destinationId"].(string)
 
 	s.runSteps(t, []apiStep{
-		{"a second destination for the same queue is a conflict", grantless, "POST", "/notifications/v1/destinations", sqsDestination("other name", orders), 409},
-		{"a destination name may repeat", grantless, "POST", "/notifications/v1/destinations", sqsDestination("orders", orders+"-2"), 200},
+		{"a second destination for the same queue is a conflict", grantless, "POST", "/notifications/v1/destinations", sqsDestinationNamed("other name", orders), 409},
+		{"a destination name may repeat", grantless, "POST", "/notifications/v1/destinations", sqsDestinationNamed("orders", orders+"-2"), 200},
 		{"one EventBridge destination per AWS account", grantless, "POST", "/notifications/v1/destinations", eventBridgeDestination("bus 2", "123456789012"), 409},
 		{"an EventBridge destination in another account", grantless, "POST", "/notifications/v1/destinations", eventBridgeDestination("bus 3", "210987654321"), 200},
 		{"a seller token cannot list destinations", "", "GET", "/notifications/v1/destinations", nil, 403},

@@ -8,17 +8,18 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
+	neturl "net/url"
 	"strconv"
 	"time"
 
 	"github.com/pipewright/pipewright/connectors/internal/webhook"
 )
 
-// The push stands in for SQS or EventBridge and the consumer that forwards
-// notifications over HTTP: each notification is POSTed to Notify.URL until
-// the endpoint answers 2xx, a failed one coming back after Notify.Redelivery
-// of simulated time, as an unacknowledged SQS message does.
+// The push delivers each notification where delivery.go routes it: to an
+// SQS queue, or over HTTP (standing in for EventBridge, or for a consumer
+// forwarding an SQS queue), until the send succeeds (SendMessage, or a 2xx
+// answer), a failed one coming back after Notify.Redelivery of simulated
+// time, as an unacknowledged SQS message does.
 
 // pushWorkers is how many pushes may be in flight at once (SQS consumers
 // work in parallel too, so order is not guaranteed).
@@ -98,15 +99,31 @@ func (s *Server) settle(n *Notification, err error) {
 	s.schedule(&event{at: s.clock.Now().Add(s.cfg.Notify.Redelivery), kind: evRedeliver, ref: n.ID})
 }
 
-// push POSTs one notification in the configured envelope, with the auth
-// header or HMAC signature.
+// push delivers one notification where routeOf sends it now.
 func (s *Server) push(ctx context.Context, n *Notification) error {
-	cfg := s.cfg.Notify
-	body := n.Body
-	if cfg.Envelope == EnvelopeEventBridge {
-		body = s.eventBridgeEvent(n)
+	s.mu.Lock()
+	r, why := s.routeOf(n)
+	s.mu.Unlock()
+	switch r.kind {
+	case routeSQS:
+		return s.sendSQS(ctx, r, n)
+	case routeEventBridge:
+		return s.post(ctx, r.url, s.eventBridgeEvent(n))
+	case routeURL:
+		body := n.Body
+		if s.cfg.Notify.Envelope == EnvelopeEventBridge {
+			body = s.eventBridgeEvent(n)
+		}
+		return s.post(ctx, r.url, body)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.pushURL(n), bytes.NewReader(body))
+	return fmt.Errorf("notification has nowhere to go: %s", why)
+}
+
+// post POSTs a notification body to url, with the auth header or HMAC
+// signature.
+func (s *Server) post(ctx context.Context, url string, body []byte) error {
+	cfg := s.cfg.Notify
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return fmt.Errorf("building push: %w", err)
 	}
@@ -124,7 +141,7 @@ func (s *Server) push(ctx context.Context, n *Notification) error {
 	}
 	resp, err := s.pushHTTP.Do(req)
 	if err != nil {
-		var ue *url.Error
+		var ue *neturl.Error
 		if errors.As(err, &ue) {
 			err = ue.Err // the URL may hold a secret: keep it out of the error
 		}

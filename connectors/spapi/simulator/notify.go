@@ -119,9 +119,7 @@ func (s *Server) orderChanged(o *Order, changeType, reason string, buyerCancel b
 	n.Body, _ = encodeJSON(env) // plain structs: cannot fail
 	s.notes = append(s.notes, n)
 	s.noteByID[n.ID] = n
-	if s.cfg.Notify.URL != "" {
-		s.enqueue(n)
-	}
+	s.deliver(n)
 }
 
 func orderSummaryOf(o *Order, buyerCancel bool) orderSummary {

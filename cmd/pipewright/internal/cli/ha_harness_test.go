@@ -65,10 +65,10 @@ type haWorld struct {
 }
 
 // newHAWorld prepares a world on dir with n engine data directories; the
-// engines start with startAll.
-func newHAWorld(t *testing.T, dir string, scale float64, nats *natstest.Cluster, n int) *haWorld {
+// engines start with startAll. opts change the simulator's config.
+func newHAWorld(t *testing.T, dir string, scale float64, nats *natstest.Cluster, n int, opts ...func(*simulator.Config)) *haWorld {
 	t.Helper()
-	h := &haWorld{world: newWorld(t, scale, simulator.Faults{}), nats: nats, engines: make([]*engineProc, n)}
+	h := &haWorld{world: newWorld(t, scale, simulator.Faults{}, opts...), nats: nats, engines: make([]*engineProc, n)}
 	h.dir = dir
 	for range n {
 		h.data = append(h.data, t.TempDir())

@@ -54,7 +54,9 @@ type world struct {
 
 const hookToken = "e2e-hook-token"
 
-func newWorld(t *testing.T, scale float64, faults simulator.Faults) *world {
+// newWorld prepares the reference directory against a simulator with
+// faults; opts change the simulator's config further.
+func newWorld(t *testing.T, scale float64, faults simulator.Faults, opts ...func(*simulator.Config)) *world {
 	t.Helper()
 	tmp := t.TempDir()
 	origin := time.Now()
@@ -73,6 +75,9 @@ func newWorld(t *testing.T, scale float64, faults simulator.Faults) *world {
 	cfg.Notify.Header, cfg.Notify.Token = "X-Hook-Token", hookToken
 	cfg.Notify.TypeURLs = mcfNotifyURLs(listen)
 	cfg.Faults = faults
+	for _, o := range opts {
+		o(&cfg)
+	}
 	sim, err := simulator.New(cfg)
 	require.NoError(t, err)
 	require.NoError(t, sim.Start(context.Background()))

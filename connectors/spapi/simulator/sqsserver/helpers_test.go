@@ -79,6 +79,25 @@ func (f *fixture) deleteMessage(t *testing.T, url string, m types.Message) {
 	require.NoError(t, err)
 }
 
+// longPoll receives in the background with wait seconds (nil: the
+// queue's default) and sends what it got; nil on an error.
+func (f *fixture) longPoll(url string, wait *int32) <-chan []types.Message {
+	got := make(chan []types.Message, 1)
+	go func() {
+		in := &sqs.ReceiveMessageInput{QueueUrl: aws.String(url)}
+		if wait != nil {
+			in.WaitTimeSeconds = *wait
+		}
+		out, err := f.client.ReceiveMessage(context.Background(), in)
+		if err != nil {
+			got <- nil
+			return
+		}
+		got <- out.Messages
+	}()
+	return got
+}
+
 // waitForPoll waits until n long polls wait on the clock.
 func (f *fixture) waitForPoll(t *testing.T, n int) {
 	t.Helper()

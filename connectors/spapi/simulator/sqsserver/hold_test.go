@@ -49,7 +49,11 @@ func TestServer_held_delete_of_a_consumer_that_goes_away_deletes_nothing(t *test
 	require.Eventually(t, func() bool { return f.srv.HeldDeletes() == 0 }, 60*time.Second, 5*time.Millisecond)
 	f.srv.ReleaseDeletes()
 
+	assert.Equal(t, start, f.srv.OldestSent("orders"), "still queued")
+
 	f.clock.Advance(30 * time.Second)
 	again := f.receiveOne(t, url)
 	assert.Equal(t, "2", again.Attributes["ApproximateReceiveCount"], "redelivered after the visibility timeout")
+	f.deleteMessage(t, url, again)
+	assert.True(t, f.srv.OldestSent("orders").IsZero(), "empty")
 }

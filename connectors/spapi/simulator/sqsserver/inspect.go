@@ -3,6 +3,7 @@ package sqsserver
 import (
 	"context"
 	"fmt"
+	"time"
 )
 
 // CreateQueue creates the queue name with attributes (nil for the
@@ -10,19 +11,10 @@ import (
 // URL. Like the CreateQueue action it returns the existing queue's URL when
 // the name exists with the same attributes. Call it after Start.
 func (s *Server) CreateQueue(name string, attributes map[string]string) (string, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if q := s.queues[name]; q != nil {
-		if !q.sameAttributes(attributes) {
-			return "", fmt.Errorf("creating queue %s: %w", name, errQueueNameExists(name))
-		}
-		return q.url, nil
-	}
-	q, err := s.newQueue(name, attributes, s.clock.Now())
+	q, err := s.create(name, attributes)
 	if err != nil {
 		return "", fmt.Errorf("creating queue %s: %w", name, err)
 	}
-	s.queues[name] = q
 	return q.url, nil
 }
 
@@ -54,6 +46,20 @@ func (s *Server) Stats(name string) (QueueStats, bool) {
 	}
 	v, f, d := q.counts(s.clock.Now())
 	return QueueStats{Visible: v, InFlight: f, Delayed: d}, true
+}
+
+// OldestSent returns when the oldest message still in queue name (visible,
+// in flight or delayed) was sent, on the server's clock; the zero time when
+// the queue is empty or does not exist. A test waits for it to pass a
+// moment to know every message sent before then was deleted.
+func (s *Server) OldestSent(name string) time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	q := s.queues[name]
+	if q == nil || len(q.msgs) == 0 {
+		return time.Time{}
+	}
+	return q.msgs[0].sent
 }
 
 // HoldDeletes makes DeleteMessage calls wait until ReleaseDeletes. A held

@@ -64,20 +64,30 @@ func (s *Server) createQueue(_ context.Context, body []byte) (any, *apiError) {
 	if req.QueueName == "" {
 		return nil, errMissingParameter("QueueName")
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if q := s.queues[req.QueueName]; q != nil {
-		if !q.sameAttributes(req.Attributes) {
-			return nil, errQueueNameExists(req.QueueName)
-		}
-		return map[string]string{"QueueUrl": q.url}, nil
-	}
-	q, err := s.newQueue(req.QueueName, req.Attributes, s.clock.Now())
+	q, err := s.create(req.QueueName, req.Attributes)
 	if err != nil {
 		return nil, err
 	}
-	s.queues[q.name] = q
 	return map[string]string{"QueueUrl": q.url}, nil
+}
+
+// create returns queue name, made with attrs unless it exists with the
+// same attributes.
+func (s *Server) create(name string, attrs map[string]string) (*queue, *apiError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if q := s.queues[name]; q != nil {
+		if !q.sameAttributes(attrs) {
+			return nil, errQueueNameExists(name)
+		}
+		return q, nil
+	}
+	q, err := s.newQueue(name, attrs, s.clock.Now())
+	if err != nil {
+		return nil, err
+	}
+	s.queues[name] = q
+	return q, nil
 }
 
 func (s *Server) getQueueURL(_ context.Context, body []byte) (any, *apiError) {

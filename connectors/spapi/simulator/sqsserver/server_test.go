@@ -132,14 +132,7 @@ func TestServer_receive_returns_at_most_max_messages(t *testing.T) {
 func TestServer_long_poll_returns_when_a_message_arrives(t *testing.T) {
 	f := newFixture(t)
 	url := f.queue(t, "orders", nil)
-	got := make(chan []types.Message, 1)
-	go func() {
-		out, err := f.client.ReceiveMessage(context.Background(), &sqs.ReceiveMessageInput{QueueUrl: aws.String(url), WaitTimeSeconds: 20})
-		if err != nil {
-			out = &sqs.ReceiveMessageOutput{}
-		}
-		got <- out.Messages
-	}()
+	got := f.longPoll(url, aws.Int32(20))
 	f.waitForPoll(t, 1)
 	f.send(t, url, "late")
 	msgs := <-got
@@ -152,14 +145,7 @@ func TestServer_long_poll_returns_a_message_whose_visibility_timeout_ends_during
 	url := f.queue(t, "orders", map[string]string{"VisibilityTimeout": "5"})
 	f.send(t, url, "again")
 	f.receiveOne(t, url)
-	got := make(chan []types.Message, 1)
-	go func() {
-		out, err := f.client.ReceiveMessage(context.Background(), &sqs.ReceiveMessageInput{QueueUrl: aws.String(url), WaitTimeSeconds: 20})
-		if err != nil {
-			out = &sqs.ReceiveMessageOutput{}
-		}
-		got <- out.Messages
-	}()
+	got := f.longPoll(url, aws.Int32(20))
 	f.waitForPoll(t, 1)
 	f.clock.Advance(5 * time.Second)
 	assert.Len(t, <-got, 1)
@@ -168,18 +154,10 @@ func TestServer_long_poll_returns_a_message_whose_visibility_timeout_ends_during
 func TestServer_long_poll_ends_empty_after_the_wait_time(t *testing.T) {
 	f := newFixture(t)
 	url := f.queue(t, "orders", map[string]string{"ReceiveMessageWaitTimeSeconds": "20"})
-	got := make(chan int, 1)
-	go func() {
-		out, err := f.client.ReceiveMessage(context.Background(), &sqs.ReceiveMessageInput{QueueUrl: aws.String(url)})
-		if err != nil {
-			got <- -1
-			return
-		}
-		got <- len(out.Messages)
-	}()
+	got := f.longPoll(url, nil)
 	f.waitForPoll(t, 1)
 	f.clock.Advance(20 * time.Second) // the queue's default wait time
-	assert.Equal(t, 0, <-got)
+	assert.Empty(t, <-got)
 }
 
 func TestServer_answers_bad_requests_with_aws_errors(t *testing.T) {
