@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -154,6 +155,8 @@ func TestSpapiSubscriptions_refuses_a_FIFO_queue(t *testing.T) {
 
 	code, out, errOut := pipewright("spapi", "subscriptions", "-apply", referenceDir)
 	assert.Equal(t, cli.ExitFailure, code)
-	assertGolden(t, "fifo.txt", out+errOut)
+	// The intake's options refuse the queue where it is configured (the
+	// line is left out: it moves as orders.yaml changes).
+	assertGolden(t, "fifo.txt", regexp.MustCompile(`orders\.yaml:\d+:\d+`).ReplaceAllString(out+errOut, "orders.yaml:LINE:COL"))
 	assert.Zero(t, sim.Stats().Calls["createSubscription"]+sim.Stats().Calls["createDestination"], "nothing is created for a refused queue")
 }
