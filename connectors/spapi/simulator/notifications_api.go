@@ -10,10 +10,12 @@ import (
 	"github.com/pipewright/pipewright/connectors/spapi/models"
 )
 
-// Notifications API v1: destinations (grantless) and subscriptions. The
-// simulator records them in Amazon's shapes; ORDER_CHANGE notifications
-// carry the ORDER_CHANGE subscription's id once there is one, and go to
-// Config.Notify.URL, which stands in for the destination.
+// Notifications API v1: destinations (grantless) and subscriptions, kept
+// in Amazon's shapes and by Amazon's rules (one destination per queue ARN
+// or EventBridge account, each type on its channel and payload versions,
+// one subscription per type). Notifications carry their type's
+// subscription id once there is one, and go where delivery.go routes
+// them.
 
 type destination struct {
 	Name     string   `json:"name"`
