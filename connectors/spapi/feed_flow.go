@@ -18,7 +18,17 @@ const feedContentType = "application/json; charset=UTF-8"
 // loop advances the feeds in flight and cuts a new feed when the buffer
 // reaches a bound, then sleeps until the next getFeed check or window end.
 func (s *feedSink) loop(ctx context.Context) {
+	// The buffer is counted again from State when the loop starts (this
+	// engine just took it over) and after each timed wait: other engines
+	// buffer messages too, and only this loop's owner cuts feeds.
+	recount := true
 	for {
+		if recount {
+			if err := s.countBuffer(ctx); err != nil && ctx.Err() == nil {
+				s.set.Logger.Warn("spapi.feed: counting the buffer failed", "error", err)
+			}
+		}
+		recount = false
 		inFlight, err := s.step(ctx)
 		if err != nil && ctx.Err() == nil {
 			s.set.Logger.Warn("spapi.feed step failed", "error", err)
@@ -37,6 +47,7 @@ func (s *feedSink) loop(ctx context.Context) {
 			return
 		case <-s.wake:
 		case <-s.set.Clock.After(wait):
+			recount = true
 		}
 	}
 }
@@ -139,10 +150,15 @@ func (s *feedSink) submit(ctx context.Context, r *feedRecord) error {
 		FeedDocumentID string `json:"feedDocumentId"`
 		URL            string `json:"url"`
 	}
-	if err := s.callJSON(ctx, &client.Request{Operation: s.ops.createDoc, Body: mustJSON(map[string]string{"contentType": feedContentType})}, &created); err != nil {
-		return err
-	}
-	if err := s.api.Upload(ctx, created.URL, feedContentType, doc); err != nil {
+	// An upload URL that expired while the upload waited (rate limits,
+	// retries) is replaced by a new feed document.
+	err = withFreshURL(func() error {
+		if err := s.callJSON(ctx, &client.Request{Operation: s.ops.createDoc, Body: mustJSON(map[string]string{"contentType": feedContentType})}, &created); err != nil {
+			return err
+		}
+		return s.api.Upload(ctx, created.URL, feedContentType, doc)
+	})
+	if err != nil {
 		return err
 	}
 	var feed struct {

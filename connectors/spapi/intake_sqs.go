@@ -7,6 +7,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/pipewright/pipewright/connectors/internal/metric"
 	"github.com/pipewright/pipewright/connectors/spapi/internal/sqsrecv"
 	"github.com/pipewright/pipewright/engine/component"
 )
@@ -25,7 +28,9 @@ import (
 // the reason and only then deleted. A message received twice (an engine
 // died between receive and delete) gives the same NotificationId, hence
 // the same message id or pending record, which the stream and the order
-// cache de-duplicate.
+// cache de-duplicate. The renewals are timed on the engine clock: the wall
+// clock in production, and faster than SQS's in an accelerated demo, which
+// only renews more often.
 
 // sqsPollEvery is the round of the SQS loop: it polls again at once after
 // every receive (a batch asks for More), so this only paces a loop whose
@@ -38,6 +43,9 @@ type sqsIntake struct {
 	set    component.SourceSettings
 	handle notificationFunc
 	typ    string // the source type, in errors and logs
+	// messages counts received messages by outcome: durable, dead_lettered,
+	// failed (left for redelivery), deleted, delete_failed.
+	messages *prometheus.CounterVec
 
 	mu   sync.Mutex
 	held *sqsrecv.Batch // the last batch read, until its Ack
@@ -52,7 +60,11 @@ func newSQSIntake(ctx context.Context, typ string, q *SQSIntake, access sqsrecv.
 	}
 	cfg := q.receiverConfig()
 	cfg.Clock, cfg.Logger = set.Clock, set.Logger
-	return &sqsIntake{recv: sqsrecv.New(client, cfg), set: set, handle: handle, typ: typ}, nil
+	return &sqsIntake{recv: sqsrecv.New(client, cfg), set: set, handle: handle, typ: typ,
+		messages: metric.CounterVec(set.Metrics, prometheus.CounterOpts{
+			Name: "pipewright_spapi_sqs_messages_total",
+			Help: "SQS notification messages the intakes handled, by outcome (durable, dead_lettered, failed, deleted, delete_failed).",
+		}, "outcome")}, nil
 }
 
 // poll is the loop the engine runs.
@@ -77,7 +89,9 @@ func (in *sqsIntake) read(ctx context.Context, _ []byte) (component.Batch, error
 	in.mu.Unlock()
 	var done []sqsrecv.Message
 	for _, m := range b.Messages {
-		if err := in.accept(ctx, m); err != nil {
+		outcome, err := in.accept(ctx, m)
+		in.messages.WithLabelValues(outcome).Inc()
+		if err != nil {
 			if ctx.Err() == nil {
 				in.set.Logger.Warn(in.typ+": handling an SQS notification failed; it comes back after its visibility timeout",
 					"sqs_message_id", m.ID, "error", err)
@@ -89,8 +103,11 @@ func (in *sqsIntake) read(ctx context.Context, _ []byte) (component.Batch, error
 	return component.Batch{More: true, Ack: func(ctx context.Context) error {
 		for _, m := range done {
 			if err := b.Delete(ctx, m); err != nil {
+				in.messages.WithLabelValues("delete_failed").Inc()
 				in.set.Logger.Warn(in.typ+": the notification is durable but its SQS delete failed; its redelivery will be de-duplicated", "error", err)
+				continue
 			}
+			in.messages.WithLabelValues("deleted").Inc()
 		}
 		in.release()
 		return nil
@@ -98,16 +115,19 @@ func (in *sqsIntake) read(ctx context.Context, _ []byte) (component.Batch, error
 }
 
 // accept makes one message durable: through the handler, or, when it is
-// not a notification the source takes, to the dead-letter stream. An
-// error leaves the message in the queue.
-func (in *sqsIntake) accept(ctx context.Context, m sqsrecv.Message) error {
+// not a notification the source takes, to the dead-letter stream; it
+// returns the outcome. An error leaves the message in the queue.
+func (in *sqsIntake) accept(ctx context.Context, m sqsrecv.Message) (string, error) {
 	n, err := readNotification(m.Body)
 	if err == nil {
 		n.receivedAt = in.set.Clock.Now()
 		_, err = in.handle(ctx, n)
 	}
-	if err == nil || !component.IsPermanent(err) {
-		return err
+	switch {
+	case err == nil:
+		return "durable", nil
+	case !component.IsPermanent(err):
+		return "failed", err
 	}
 	id := "sqs:" + m.ID
 	if n != nil {
@@ -120,9 +140,9 @@ func (in *sqsIntake) accept(ctx context.Context, m sqsrecv.Message) error {
 	dl := component.NewMessage(id, body)
 	dl.SetMeta(MetaSQSMessageID, m.ID)
 	if dlErr := in.set.DeadLetter.DeadLetter(ctx, dl, fmt.Errorf("SQS notification %s: %w", m.ID, err)); dlErr != nil {
-		return fmt.Errorf("dead-lettering SQS message %s: %w", m.ID, dlErr)
+		return "failed", fmt.Errorf("dead-lettering SQS message %s: %w", m.ID, dlErr)
 	}
-	return nil
+	return "dead_lettered", nil
 }
 
 // release stops holding the last batch read: its messages not deleted

@@ -183,6 +183,8 @@ func TestOrders_notifications_from_sqs_are_fetched_once(t *testing.T) {
 	assert.Equal(t, orderID(o), pub.Messages()[0].ID)
 	assert.Equal(t, "notification", pub.Messages()[0].Meta(spapi.MetaVia))
 	assert.Equal(t, 1, e.sim.Stats().Calls[getOrderOp], "both deliveries collapse to one fetch")
+	require.Eventually(t, func() bool { return e.counter(t, "pipewright_spapi_sqs_messages_total") == 4 }, componenttest.WaitLimit, time.Millisecond,
+		"two messages made durable and deleted")
 	assert.Zero(t, e.dead.Len())
 }
 

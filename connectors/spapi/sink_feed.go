@@ -90,7 +90,7 @@ func (s *feedSink) Start(ctx context.Context) error {
 	if err := s.countBuffer(ctx); err != nil {
 		return fmt.Errorf("spapi.feed: %w", err)
 	}
-	s.loops.run(ctx, s.loop)
+	s.loops.run(ctx, s.set, s.loop)
 	return nil
 }
 

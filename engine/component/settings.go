@@ -39,6 +39,10 @@ type Settings struct {
 	PublicURL string
 	// Connection is the started connection the component named, or nil.
 	Connection Connection
+	// Owner gives a component's background loop a single runner among
+	// the engines of a project (see RunOwned), or is nil where this
+	// engine runs alone.
+	Owner Owner
 }
 
 // SourceSettings is what source factories receive.

@@ -28,6 +28,7 @@ func (e *Engine) buildSink(ctx context.Context, p *pipelineRunner, cc *config.Co
 		Settings:   e.settings(p.dir, id, p.pl.Name),
 		DeadLetter: &deadLetterer{p: p, step: "sink:" + cc.Name, index: len(p.pl.Steps), sink: cc.Name},
 	}
+	set.Owner = e.leases // a sink's background loop runs on one engine
 	if e.seenKV != nil {
 		set.Seen = component.NewStateSeenIDs(transport.NewState(e.seenKV, id))
 	}

@@ -2,12 +2,9 @@ package service
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"time"
-
-	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/pipewright/pipewright/engine/internal/dlq"
 	"github.com/pipewright/pipewright/engine/internal/transport"
@@ -61,9 +58,9 @@ func (e *Engine) startTransport(ctx context.Context) error {
 		return err
 	}
 	e.conn = conn
-	js, err := jetstream.New(conn.NC)
+	js, err := conn.JetStream() // a lost publish ack fails the publish, which is retried
 	if err != nil {
-		return fmt.Errorf("jetstream: %w", err)
+		return err
 	}
 	e.js = js
 	var pipelines []string

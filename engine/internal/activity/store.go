@@ -40,7 +40,9 @@ type Config struct {
 // Open creates or updates the activity stream. Its JetStream context
 // publishes asynchronously; failed writes are logged and forgotten.
 func Open(ctx context.Context, nc *nats.Conn, cfg Config, log *slog.Logger) (*Store, error) {
-	js, err := jetstream.New(nc, jetstream.WithPublishAsyncMaxPending(4096),
+	// A lost acknowledgement (a node failing over) times out instead of
+	// holding one of the 4096 places for good.
+	js, err := jetstream.New(nc, jetstream.WithPublishAsyncMaxPending(4096), jetstream.WithPublishAsyncTimeout(transport.PublishAckWait),
 		jetstream.WithPublishAsyncErrHandler(func(_ jetstream.JetStream, m *nats.Msg, err error) {
 			log.Warn("an activity event was not recorded", "subject", m.Subject, "error", err)
 		}))

@@ -62,6 +62,8 @@ type haWorld struct {
 	engines []*engineProc
 	data    []string
 	next    int // the engine the front tries first
+
+	diagnosed bool // the engines were stopped for a stall's diagnostics
 }
 
 // newHAWorld prepares a world on dir with n engine data directories; the

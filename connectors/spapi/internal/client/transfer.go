@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -11,6 +12,11 @@ import (
 	"github.com/pipewright/pipewright/connectors/internal/httpretry"
 	"github.com/pipewright/pipewright/engine/component"
 )
+
+// ErrURLRefused is wrapped by a transfer that the document store refused
+// with 403: a pre-signed URL that expired (Amazon's live 5 minutes) or
+// whose signature does not hold. Asking Amazon for a new URL is the cure.
+var ErrURLRefused = errors.New("pre-signed URL refused (expired)")
 
 // Document is a downloaded report or feed document.
 type Document struct {
@@ -71,6 +77,9 @@ func (c *Client) transfer(ctx context.Context, method, url, contentType string, 
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
 		return nil, nil, httpretry.Again(fmt.Errorf("document %s: %w", method, err))
+	}
+	if resp.StatusCode == http.StatusForbidden {
+		return nil, nil, component.Permanent(fmt.Errorf("document %s: HTTP 403: %w", method, ErrURLRefused))
 	}
 	if resp.StatusCode >= 300 {
 		err := fmt.Errorf("document %s: HTTP %d", method, resp.StatusCode)

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/pipewright/pipewright/connectors/spapi/internal/client"
 	"github.com/pipewright/pipewright/engine/component"
 )
 
@@ -53,6 +54,7 @@ func TestClient_Download_retries_as_calls_do(t *testing.T) {
 			}
 			require.Error(t, err)
 			assert.True(t, component.IsPermanent(err), "%v", err)
+			assert.ErrorIs(t, err, client.ErrURLRefused, "a 403 asks for a new URL")
 			assert.NotContains(t, err.Error(), "s3cret")
 		})
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
+	"github.com/aws/smithy-go"
 
 	"github.com/pipewright/pipewright/engine/component"
 )
@@ -187,12 +188,18 @@ func (b *Batch) extend(m Message) {
 	if err == nil {
 		return
 	}
+	b.mu.Lock()
+	_, held := b.held[m.handle]
 	var notInflight *types.MessageNotInflight
 	var invalid *types.ReceiptHandleIsInvalid
-	if errors.As(err, &notInflight) || errors.As(err, &invalid) {
-		b.mu.Lock()
-		delete(b.held, m.handle)
-		b.mu.Unlock()
+	var apiErr smithy.APIError
+	gone := errors.As(err, &notInflight) || errors.As(err, &invalid) || (errors.As(err, &apiErr) && apiErr.ErrorCode() == "InvalidParameterValue")
+	if gone {
+		delete(b.held, m.handle) // no longer ours to renew
+	}
+	b.mu.Unlock()
+	if !held {
+		return // deleted while the renewal ran
 	}
 	b.r.cfg.Logger.Warn("extending the visibility of an SQS message failed; it may be received again", "message_id", m.ID, "error", err)
 }
