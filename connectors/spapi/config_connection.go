@@ -61,6 +61,10 @@ type ConnectionNotifications struct {
 	// AWS access for SQS queues (default: the region in the queue URL, AWS's
 	// endpoint and the AWS SDK's default credential chain).
 	SQS SQSAccess `yaml:"sqs"`
+	// EventBridge destination of the types Amazon delivers only there
+	// (LISTINGS_ITEM_STATUS_CHANGE, LISTINGS_ITEM_ISSUES_CHANGE, ...), for
+	// pipewright spapi subscriptions.
+	EventBridge *EventBridgeConfig `yaml:"eventbridge"`
 }
 
 // SQSAccess says how to reach SQS.

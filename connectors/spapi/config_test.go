@@ -94,6 +94,8 @@ func TestConfigs_report_problems_at_their_option(t *testing.T) {
 		{"an SQS endpoint that is not a URL", spapi.NewConnectionFactory(), minimalConnection + "notifications: {sqs: {endpoint: localhost}}", "notifications.sqs.endpoint", "http(s) URL"},
 		{"unknown rate-limit operation", spapi.NewConnectionFactory(), minimalConnection + "rate_limits: {serchOrders: {rate: 1, burst: 1}}", "rate_limits.serchOrders", "unknown SP-API operation"},
 		{"credentials needed", spapi.NewConnectionFactory(), "{seller_id: A1SELLER, marketplaces: [ATVPDKIKX0DER]}", "credentials.client_id", "is required"},
+		{"EventBridge account id not 12 digits", spapi.NewConnectionFactory(), minimalConnection + "notifications: {eventbridge: {region: us-east-1, account_id: '1234'}}", "/notifications/eventbridge/account_id", "does not match pattern"},
+		{"EventBridge without a region", spapi.NewConnectionFactory(), minimalConnection + "notifications: {eventbridge: {account_id: '123456789012'}}", "/notifications/eventbridge", "missing properties: 'region'"},
 		{"lookup of an unknown operation", spapi.NewConnectionFactory(), lookupYAML("{operation: getListingItem}"), "queries.q.operation", `did you mean "getListingsItem"`},
 		{"lookup that changes data", spapi.NewConnectionFactory(), lookupYAML("{operation: patchListingsItem}"), "queries.q.operation", "PATCH operation: lookups only read"},
 		{"lookup parameter unknown", spapi.NewConnectionFactory(), lookupYAML(`{operation: getListingsItem, params: {sellerId: "@seller_id", sku: "@sku", marketplaceIds: X, includeData: offers}}`), "queries.q.params.includeData", `did you mean "includedData"`},

@@ -43,8 +43,8 @@ func (s *Server) routeOf(n *Notification) (route, string) {
 		}
 		return route{}, ""
 	}
-	if sq, ok := d.Resource["sqs"].(map[string]string); ok {
-		return s.sqsRoute(sq["arn"])
+	if sq := d.Resource.SQS; sq != nil {
+		return s.sqsRoute(sq.ARN)
 	}
 	if u := s.pushURL(n); u != "" {
 		return route{kind: routeEventBridge, url: u}, ""

@@ -2,7 +2,6 @@ package simulator_test
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"testing"
 	"time"
@@ -96,25 +95,26 @@ func TestDelivery_sends_nothing_to_a_fifo_queue(t *testing.T) {
 	assert.Zero(t, d.hook.count())
 }
 
-func TestDelivery_posts_an_eventbridge_event_for_an_eventbridge_destination(t *testing.T) {
+// Amazon delivers ORDER_CHANGE only to SQS: a subscription of it to an
+// EventBridge destination is refused, and notifications keep going where
+// they went. (The simulator generates no type Amazon sends to EventBridge
+// yet, so the EventBridge route has no notification to carry.)
+func TestDelivery_refuses_ORDER_CHANGE_to_an_eventbridge_destination(t *testing.T) {
 	d := newDeliverySim(t)
-	d.subscribe(map[string]any{"eventBridge": map[string]string{"region": "us-east-1", "accountId": "123456789012"}})
+	dest := d.callAs(d.grantless(), http.MethodPost, "/notifications/v1/destinations", map[string]any{
+		"name": "bus", "resourceSpecification": map[string]any{"eventBridge": map[string]string{"region": "us-east-1", "accountId": "123456789012"}},
+	})
+	require.Equal(t, http.StatusOK, dest.status, string(dest.body))
+	id := dest.json(t)["payload"].(map[string]any)["destinationId"]
+	sub := d.call(http.MethodPost, "/notifications/v1/subscriptions/ORDER_CHANGE", map[string]any{"payloadVersion": "1.0", "destinationId": id})
+	assert.Equal(t, http.StatusBadRequest, sub.status, string(sub.body))
 	_, err := d.srv.CreateOrder(simulator.OrderSpec{})
 	require.NoError(t, err)
-
 	require.Eventually(t, func() bool { return d.hook.count() == 1 }, componenttest.WaitLimit, time.Millisecond)
 	d.hook.mu.Lock()
 	body := d.hook.bodies[0]
 	d.hook.mu.Unlock()
-	var ev struct {
-		DetailType string          `json:"detail-type"`
-		Detail     json.RawMessage `json:"detail"`
-	}
-	require.NoError(t, json.Unmarshal(body, &ev))
-	assert.Equal(t, "ORDER_CHANGE", ev.DetailType)
-	assert.JSONEq(t, string(d.srv.Notifications()[0].Body), string(ev.Detail))
-	s, _ := d.queues.Stats("orders")
-	assert.Equal(t, sqsserver.QueueStats{}, s, "nothing sent to SQS")
+	assert.JSONEq(t, string(d.srv.Notifications()[0].Body), string(body), "the raw notification, as without a subscription")
 }
 
 func TestDelivery_without_a_subscription_pushes_to_the_configured_url(t *testing.T) {

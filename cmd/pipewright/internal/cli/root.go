@@ -1,6 +1,6 @@
 // Package cli implements the pipewright command: one file per subcommand,
 // errors printed once, exit codes 0 (success), 1 (invalid input, failing
-// tests, failed run) and 2 (usage).
+// tests, failed run), 2 (usage) and 3 (a plan with changes to make).
 package cli
 
 import (
@@ -17,10 +17,19 @@ const (
 	ExitOK      = 0
 	ExitFailure = 1
 	ExitUsage   = 2
+	// ExitPending: a plan has changes to make and nothing is wrong (spapi
+	// subscriptions without -apply).
+	ExitPending = 3
 )
 
 // errReported means the command already printed what went wrong.
 var errReported = errors.New("reported")
+
+// exitCode ends a command with a code other than ExitFailure, after it
+// printed what it found.
+type exitCode int
+
+func (e exitCode) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
 
 // usageError is a command-line mistake: it is printed with the usage.
 type usageError struct{ msg string }
@@ -94,9 +103,12 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	}
 	err = run(positional)
 	var ue usageError
+	var code exitCode
 	switch {
 	case err == nil:
 		return ExitOK
+	case errors.As(err, &code):
+		return int(code)
 	case errors.As(err, &ue):
 		fmt.Fprintf(stderr, "pipewright %s: %s\n", c.name, ue.msg)
 		printUsage(stderr, c, fs)

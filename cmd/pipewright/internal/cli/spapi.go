@@ -10,8 +10,8 @@ import (
 func init() {
 	register(&command{
 		name:    "spapi",
-		summary: "SP-API tools: inspect a settlement report, rotate the LWA client secret",
-		usage:   "settlement FILE | rotate-secret [-connection NAME] DIR",
+		summary: "SP-API tools: inspect a settlement report, set up notification subscriptions, rotate the LWA client secret",
+		usage:   "settlement FILE | subscriptions [-apply] [-json] DIR | rotate-secret [-connection NAME] DIR",
 		help: `
 Spapi settlement parses a settlement report file the way the spapi.settlements
 source does (tab-separated, by header names: the V2 layout and the older flat
@@ -21,6 +21,8 @@ reconciled, the typed rows, and problems, each with its line number. The exit
 status is 0 when the report parses and its rows add up to its total, 1
 otherwise: a consultant can check a report a client sends before it reaches
 the engine.
+
+` + subscriptionsHelp + `
 
 Spapi rotate-secret DIR rotates the LWA client secret of every spapi
 connection of the directory that has credentials.rotation (or only the one
@@ -35,27 +37,38 @@ rotate on their own on the schedule; the command is for a rotation now.
 Examples:
   pipewright spapi settlement report-2026-11.txt
   pipewright spapi settlement report.txt.gz | jq '.rows_sum, .problems'
+  pipewright spapi subscriptions pipelines/sage500-amazon
+  pipewright spapi subscriptions -apply pipelines/sage500-amazon
+  pipewright spapi subscriptions -json pipelines/sage500-amazon | jq '.[].subscriptions[] | select(.state != "exists")'
   pipewright spapi rotate-secret pipelines/sage500-amazon
   pipewright spapi rotate-secret -connection amazon pipelines/sage500-amazon`,
 		run: func(e *env, fs *flag.FlagSet) func([]string) error {
+			apply := fs.Bool("apply", false, "subscriptions: create the missing destinations and subscriptions")
+			asJSON := fs.Bool("json", false, "subscriptions: print the result as JSON")
 			connection := fs.String("connection", "", "rotate-secret: only this spapi connection")
 			return func(args []string) error {
-				if len(args) == 2 && args[0] == "rotate-secret" {
+				switch {
+				case len(args) == 2 && args[0] == "settlement":
+					return inspectSettlement(e, args[1])
+				case len(args) == 2 && args[0] == "subscriptions":
+					return subscriptions(e, args[1], *apply, *asJSON)
+				case len(args) == 2 && args[0] == "rotate-secret":
 					return rotateSecret(e, args[1], *connection)
 				}
-				if len(args) != 2 || args[0] != "settlement" {
-					return usagef("want: settlement FILE, or rotate-secret [-connection NAME] DIR")
-				}
-				f, err := os.Open(args[1])
-				if err != nil {
-					return err
-				}
-				defer f.Close()
-				if code := settlement.Inspect(f, e.stdout); code != 0 {
-					return errReported
-				}
-				return nil
+				return usagef("want: settlement FILE, subscriptions [-apply] [-json] DIR, or rotate-secret [-connection NAME] DIR")
 			}
 		},
 	})
+}
+
+func inspectSettlement(e *env, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if code := settlement.Inspect(f, e.stdout); code != 0 {
+		return errReported
+	}
+	return nil
 }
