@@ -92,6 +92,9 @@ type Server struct {
 	// true); false for engines behind a reverse proxy on the same host.
 	TrustLoopback *bool          `yaml:"trust_loopback"`
 	Console       ConsoleOptions `yaml:"console"`
+	// MemoryLimitMiB is the engine process's soft memory limit in MiB (nil:
+	// GOMEMLIMIT, else the runtime's default; 0: none).
+	MemoryLimitMiB *int64 `yaml:"memory_limit_mib"`
 }
 
 // Health configures what readiness checks besides NATS and circuits; zero

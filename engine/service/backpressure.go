@@ -12,7 +12,7 @@ import (
 
 // defaultMaxAhead is transport.max_ahead unless set: the messages a
 // pipeline's poll sources may run ahead of its consumers.
-const defaultMaxAhead = 10000
+const defaultMaxAhead = 2000
 
 // How often a held source asks for the backlog: soon while the consumers
 // drain it, less often while they do not (a stopped sink, a removed

@@ -16,7 +16,8 @@ type Limits struct {
 	// SinkDedupWindow is how long the seen-id bucket remembers a message
 	// id a sink completed (default 24h; see DefaultSinkDedupWindow).
 	SinkDedupWindow time.Duration
-	// MaxAckPending bounds the messages in flight per consumer (default 4096).
+	// MaxAckPending bounds the messages in flight per consumer (default
+	// DefaultMaxAckPending).
 	MaxAckPending int
 	// MaxBytes bounds each pipeline stream; publishers get an error (and
 	// retry) when it is full. 0: unlimited.
@@ -35,6 +36,13 @@ type Limits struct {
 // of every engine of up to a day.
 const DefaultSinkDedupWindow = 24 * time.Hour
 
+// DefaultMaxAckPending is how many messages a pipeline's consumer hands out
+// before their acknowledgements: enough to keep the engine's workers (32
+// by default) busy while acknowledgements travel, few enough that the
+// deliveries waiting in the subscribers' buffers stay small (each is a
+// whole message in memory).
+const DefaultMaxAckPending = 512
+
 // WithDefaults fills the zero fields with the defaults.
 func (l Limits) WithDefaults() Limits {
 	if l.DuplicateWindow == 0 {
@@ -47,7 +55,7 @@ func (l Limits) WithDefaults() Limits {
 		l.SinkDedupWindow = DefaultSinkDedupWindow
 	}
 	if l.MaxAckPending == 0 {
-		l.MaxAckPending = 4096
+		l.MaxAckPending = DefaultMaxAckPending
 	}
 	if l.MaxBytes == 0 {
 		l.MaxBytes = -1

@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"log/slog"
+	"math"
 	"os"
 	"os/signal"
 	"syscall"
@@ -76,6 +77,9 @@ Examples:
 					return usagef("bad -log-format %q: want json or text", *format)
 				}
 				logger := slog.New(handler)
+				if limit := service.ApplyMemoryLimit(p); limit < math.MaxInt64 {
+					logger.Info("soft memory limit (server.memory_limit_mib)", "mib", limit>>20)
+				}
 				if *timeScale <= 0 {
 					return usagef("bad -time-scale %v: want a positive factor", *timeScale)
 				}
