@@ -96,4 +96,3 @@ func (s *Server) record(n *Notification, env any) {
 func (s *Server) NotificationsOfType(typ string) []Notification {
 	return s.notificationsOf(typ)
 }
-
