@@ -29,6 +29,8 @@ type Connection struct {
 	mu      sync.Mutex
 	client  *client.Client
 	tokens  *lwa.Source
+	// feedNews holds the seller's FEED_PROCESSING_FINISHED announcements.
+	feedNews *announcements
 }
 
 var (
@@ -56,7 +58,7 @@ func (connectionFactory) CreateConnection(_ context.Context, set component.Setti
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("spapi connection: %w", errors.Join(errs...))
 	}
-	return &Connection{cfg: c, set: set, queries: queries}, nil
+	return &Connection{cfg: c, set: set, queries: queries, feedNews: newAnnouncements(set.Shared, c.SellerID)}, nil
 }
 
 // Start builds the client on the configured endpoints. It calls nothing:

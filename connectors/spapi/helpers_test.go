@@ -105,10 +105,18 @@ func onSimulator(sim *simulator.Server) string {
 // clock; the test shuts it down.
 func startConnection(t testing.TB, clock component.Clock, yaml string) *spapi.Connection {
 	t.Helper()
+	return startSharedConnection(t, clock, nil, yaml)
+}
+
+// startSharedConnection starts a connection whose engine shares state
+// with others through shared (nil: none), as the engines of a cluster do.
+func startSharedConnection(t testing.TB, clock component.Clock, shared component.SharedState, yaml string) *spapi.Connection {
+	t.Helper()
 	f := spapi.NewConnectionFactory()
 	cfg := componenttest.DecodeConfig(t, f, yaml)
 	set := componenttest.NewSettings(t, "connection/amazon")
 	set.Clock = clock
+	set.Shared = shared
 	c, err := f.CreateConnection(context.Background(), set, cfg)
 	require.NoError(t, err)
 	require.NoError(t, c.Start(context.Background()))

@@ -73,6 +73,11 @@ type SinkSettings struct {
 	// that drops repeats by message ID (see Repeats); nil outside the
 	// engine (NewRepeats then keeps them in State).
 	Seen SeenIDs
+	// HTTP registers handlers on the engine's HTTP server, for a sink that
+	// is told of its results (an SP-API feed's FEED_PROCESSING_FINISHED
+	// notification); the engine frees the patterns when the sink shuts
+	// down. Nil where there is no server (a pipeline test).
+	HTTP HTTPRegistrar
 }
 
 // Publisher durably publishes messages into a pipeline. Publish returns only
