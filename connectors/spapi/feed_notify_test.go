@@ -87,4 +87,3 @@ func TestFeed_announcement_received_by_another_engine_finishes_the_feed(t *testi
 	runFeed(t, e, clock, sending, set)
 	assert.Zero(t, e.sim.Stats().Calls[getFeedOp])
 }
-
