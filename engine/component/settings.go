@@ -43,6 +43,9 @@ type Settings struct {
 	// the engines of a project (see RunOwned), or is nil where this
 	// engine runs alone.
 	Owner Owner
+	// Listings is the engine's board of listing problems, or nil where
+	// there is none (a pipeline test).
+	Listings ListingBoard
 }
 
 // SourceSettings is what source factories receive.
