@@ -164,9 +164,9 @@ func (e *Engine) openListings() {
 	e.listings = newListingBoard(transport.NewState(e.stateKV, "engine/listings"))
 }
 
-// listingBoard is the board components record into (nil before the
-// transport is up).
-func (e *Engine) listingBoard() component.ListingBoard {
+// Listings is the board components record listing news into (nil before
+// the engine started).
+func (e *Engine) Listings() component.ListingBoard {
 	if e.listings == nil {
 		return nil
 	}
