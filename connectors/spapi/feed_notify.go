@@ -50,7 +50,7 @@ func (s *feedSink) recordFinished(ctx context.Context, n *notification) (string,
 		s.set.Logger.Debug("spapi.feed: notification of another feed type ignored", "feed_id", f.FeedID, "feed_type", f.FeedType)
 		return n.header.ID, nil
 	}
-	if !orderIDPattern.MatchString(f.FeedID) {
+	if !amazonIDPattern.MatchString(f.FeedID) {
 		return "", component.Permanentf("feedId %q is not a feed id", f.FeedID)
 	}
 	an := announcement{FeedID: f.FeedID, ProcessingStatus: f.ProcessingStatus, ResultFeedDocumentID: f.ResultFeedDocumentID, NotificationID: n.header.ID}

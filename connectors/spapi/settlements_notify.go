@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
-	"strings"
 	"time"
 
 	"github.com/pipewright/pipewright/connectors/spapi/internal/client"
@@ -63,7 +61,7 @@ func (s *settlementsSource) recordReport(ctx context.Context, n *notification) (
 		s.set.Logger.Debug("spapi.settlements: notification ignored", "report_id", r.ReportID, "report_type", r.ReportType, "status", r.ProcessingStatus)
 		return n.header.ID, nil
 	}
-	if !orderIDPattern.MatchString(r.ReportID) {
+	if !amazonIDPattern.MatchString(r.ReportID) {
 		return "", component.Permanentf("reportId %q is not a report id", r.ReportID)
 	}
 	if s.processed(ctx, report{ReportID: r.ReportID}) {
@@ -84,38 +82,17 @@ func (s *settlementsSource) recordReport(ctx context.Context, n *notification) (
 	return n.header.ID, nil
 }
 
-// drainNotified processes the next announced report of the round; a
-// round takes every record there is when it starts. A report that fails
-// keeps its record for the next round (and polling finds it too).
+// drainNotified processes the next announced report of the round (see
+// stateRound); a report that fails keeps its record for the next round
+// (and polling finds it too).
 func (s *settlementsSource) drainNotified(ctx context.Context, _ []byte) (component.Batch, error) {
-	if s.notified == nil {
-		keys, err := s.set.State.Keys(ctx, notifiedPrefix)
-		if err != nil {
-			return component.Batch{}, fmt.Errorf("spapi.settlements: listing notified reports: %w", err)
-		}
-		sort.Strings(keys)
-		s.notified = keys
+	b, err := s.notified.next(ctx, s.set.State, s.processNotified, func(id string, err error) {
+		s.set.Logger.Warn("spapi.settlements: processing a notified report failed", "report_id", id, "error", err)
+	})
+	if err != nil && ctx.Err() == nil {
+		return b, fmt.Errorf("spapi.settlements: listing notified reports: %w", err)
 	}
-	for len(s.notified) > 0 && ctx.Err() == nil {
-		key := s.notified[0]
-		s.notified = s.notified[1:]
-		b, err := s.processNotified(ctx, strings.TrimPrefix(key, notifiedPrefix))
-		if err != nil {
-			if ctx.Err() == nil {
-				s.set.Logger.Warn("spapi.settlements: processing a notified report failed", "report", key, "error", err)
-			}
-			continue
-		}
-		if b.Ack != nil {
-			b.More = len(s.notified) > 0
-			if !b.More {
-				s.notified = nil
-			}
-			return b, nil
-		}
-	}
-	s.notified = nil
-	return component.Batch{}, ctx.Err()
+	return b, err
 }
 
 // processNotified processes one announced report: a batch whose Ack marks

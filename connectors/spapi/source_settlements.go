@@ -64,7 +64,7 @@ type settlementsSource struct {
 	intake *webhook.Endpoint
 	wake   chan struct{}
 	// notified is what the notification loop has left in its round.
-	notified []string
+	notified stateRound
 }
 
 var (
@@ -82,7 +82,7 @@ func (settlementsFactory) CreateSource(_ context.Context, set component.SourceSe
 	if err != nil {
 		return nil, err
 	}
-	s := &settlementsSource{cfg: c, set: set, api: conn.api(), wake: make(chan struct{}, 1),
+	s := &settlementsSource{cfg: c, set: set, api: conn.api(), wake: make(chan struct{}, 1), notified: stateRound{prefix: notifiedPrefix},
 		list: models.MustLookupOperation("getReports"), get: models.MustLookupOperation("getReport"), doc: models.MustLookupOperation("getReportDocument")}
 	if c.Notifications != nil {
 		if s.intake, err = newIntake(c.Notifications, set.Settings, s.recordReport); err != nil {
