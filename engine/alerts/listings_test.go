@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/service"
 )
 
@@ -47,4 +48,26 @@ func TestWatcher_tells_new_listing_problems_once_and_their_clearing(t *testing.T
 	require.Len(t, hook.got(), 3)
 	assert.Contains(t, hook.got()[2], "recovered: 1 listing problem(s) cleared")
 	assert.Contains(t, hook.got()[2], "SKU-1@ATVPDKIKX0DER")
+}
+
+// On a running engine, a listing recorded on its board with an issue is
+// alerted; the update that clears it is told as a recovery.
+func TestAddon_alerts_a_listing_problem_on_the_board_and_its_clearing(t *testing.T) {
+	hook := newWebhookReceiver(t)
+	e := startEngine(t, map[string]string{
+		"pipewright.yaml": "project: shop\nalerts:\n  webhook: { url: \"${env:HOOK}\" }\n  check_every: 50ms\n",
+		"orders.yaml":     "pipeline: orders\nsource: { test.lines: { path: in.jsonl } }\nsink: { test.nop: {} }\n",
+		"in.jsonl":        "",
+	}, hook.URL)
+	at := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	require.NoError(t, e.Listings().Record(context.Background(), component.ListingUpdate{SKU: "MUG-01", Marketplace: "ATVPDKIKX0DER",
+		At: at, Severities: []string{"ERROR"}, Actions: []string{"LISTING_SUPPRESSED"}}))
+	require.Eventually(t, func() bool { return len(hook.got()) > 0 }, 90*time.Second, 20*time.Millisecond, "an alert")
+	assert.Contains(t, hook.got()[0], "ERROR SKU MUG-01 in ATVPDKIKX0DER: LISTING_SUPPRESSED")
+
+	require.NoError(t, e.Listings().Record(context.Background(), component.ListingUpdate{SKU: "MUG-01", Marketplace: "ATVPDKIKX0DER",
+		At: at.Add(time.Hour), Severities: []string{}, Actions: []string{}}))
+	require.Eventually(t, func() bool { return len(hook.got()) > 1 }, 90*time.Second, 20*time.Millisecond, "a recovery")
+	assert.Contains(t, hook.got()[1], "recovered: 1 listing problem(s) cleared")
+	assert.Len(t, hook.got(), 2)
 }
