@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -70,25 +71,52 @@ func TestSettlements_start_from_report_notifications_and_poll_less(t *testing.T)
 
 // With polling pushed far out, the settlements of a period reach the
 // pipeline through their notifications alone: the first poll (at start)
-// is the only getReports call.
+// is the only getReports call. With marketplaces, getReport tells each
+// report's marketplace (the notification does not) and only those
+// configured are journaled.
 func TestSettlements_notified_report_is_journaled_without_a_poll(t *testing.T) {
-	clock := componenttest.NewManualClock(epoch)
-	e := newEnv(t, clock, "orders_per_hour: 30\nsettlement_period: 24h\nnotify: {types: {REPORT_PROCESSING_FINISHED: /hooks/reports}, "+pushToken+"}\n", "")
-	f := spapi.NewSettlementsFactory()
-	src, err := componenttest.CreateSource(context.Background(), f, e.sourceSettings(), componenttest.DecodeConfig(t, f,
-		"{every: 1000h, lookback: 720h, notifications: {path: /hooks/reports, auth: {header: X-Hook-Token, token: s3cret}}}"))
-	require.NoError(t, err)
-	start(t, src)
-	drive(t, clock, e.sim, 10*time.Minute, 6*25, func() bool {
-		want := settlementReports(e.sim)
-		return want > 0 && len(e.pub.Messages()) == want
-	})
-	for _, m := range e.pub.Messages() {
-		assert.Equal(t, "notification", m.Meta(spapi.MetaVia), m.ID)
-		assert.NotEmpty(t, m.Meta(spapi.MetaReportDocument), m.ID)
+	tests := []struct {
+		name, option string
+		markets      []string
+		getReport    bool
+	}{
+		{"every marketplace", "", nil, false},
+		{"one marketplace", "marketplaces: [ATVPDKIKX0DER], ", []string{"ATVPDKIKX0DER"}, true},
 	}
-	assert.Equal(t, 1, e.sim.Stats().Calls[getReportsOp])
-	assert.Zero(t, e.dead.Len())
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clock := componenttest.NewManualClock(epoch)
+			e := newEnv(t, clock, "orders_per_hour: 30\nsettlement_period: 24h\nnotify: {types: {REPORT_PROCESSING_FINISHED: /hooks/reports}, "+pushToken+"}\n", "")
+			f := spapi.NewSettlementsFactory()
+			set := e.sourceSettings()
+			src, err := componenttest.CreateSource(context.Background(), f, set, componenttest.DecodeConfig(t, f,
+				"{"+tt.option+"every: 1000h, lookback: 720h, notifications: {path: /hooks/reports, auth: {header: X-Hook-Token, token: s3cret}}}"))
+			require.NoError(t, err)
+			start(t, src)
+			want := func() int {
+				n := 0
+				for _, r := range e.sim.Reports() {
+					if r.Type == spapi.SettlementReportType && (tt.markets == nil || slices.Contains(tt.markets, r.MarketplaceIDs[0])) {
+						n++
+					}
+				}
+				return n
+			}
+			drive(t, clock, e.sim, 10*time.Minute, 6*25, func() bool {
+				return want() > 0 && len(e.pub.Messages()) == want() && len(stateKeys(t, set.State, "notified/")) == 0
+			})
+			for _, m := range e.pub.Messages() {
+				assert.Equal(t, "notification", m.Meta(spapi.MetaVia), m.ID)
+				assert.NotEmpty(t, m.Meta(spapi.MetaReportDocument), m.ID)
+			}
+			assert.Equal(t, 1, e.sim.Stats().Calls[getReportsOp])
+			assert.Equal(t, tt.getReport, e.sim.Stats().Calls["getReport"] > 0)
+			if tt.markets != nil {
+				assert.Less(t, want(), settlementReports(e.sim), "other marketplaces' settlements are left out")
+			}
+			assert.Zero(t, e.dead.Len())
+		})
+	}
 }
 
 // A settlement report is journaled once whichever path sees it first: a
