@@ -4,6 +4,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/pipewright/pipewright/connectors/internal/webhook"
 	"github.com/pipewright/pipewright/engine/component"
 )
 
@@ -30,8 +31,44 @@ type FeedConfig struct {
 	// When buffered messages are sent as a feed: whichever bound is reached
 	// first.
 	Flush FlushConfig `yaml:"flush"`
-	// Time between getFeed checks of a submitted feed (default 1m).
+	// Time between getFeed checks of a submitted feed (default 1m; 15m
+	// with notifications, the safety net for a notification that never
+	// came).
 	PollEvery component.Duration `yaml:"poll_every"`
+	// FEED_PROCESSING_FINISHED notifications (raw SQS JSON or EventBridge
+	// event) on a webhook path: a finished feed's processing report is read
+	// at once, without waiting for getFeed. What the path receives is kept
+	// for every spapi.feed sink of the seller (in a cluster, in the shared
+	// state every engine sees), so one path serves them all.
+	Notifications *webhook.Options `yaml:"notifications"`
+}
+
+// Default getFeed intervals of spapi.feed, and how often a feed in flight
+// is looked up among the announcements (which costs no SP-API call): an
+// announcement received by another engine of a cluster is seen within it.
+const (
+	defaultFeedPollEvery       = time.Minute
+	defaultFeedNotifyPollEvery = 15 * time.Minute
+	announceCheckEvery         = 15 * time.Second
+)
+
+// pollEvery is the configured getFeed interval or its default.
+func (c *FeedConfig) pollEvery() time.Duration {
+	switch {
+	case c.PollEvery > 0:
+		return c.PollEvery.D()
+	case c.Notifications != nil:
+		return defaultFeedNotifyPollEvery
+	}
+	return defaultFeedPollEvery
+}
+
+// checkEvery is how often the loop looks at the feeds in flight.
+func (c *FeedConfig) checkEvery() time.Duration {
+	if c.Notifications != nil {
+		return min(announceCheckEvery, c.pollEvery())
+	}
+	return c.pollEvery()
 }
 
 // FlushConfig bounds a feed: it is sent when any bound is reached.
@@ -52,7 +89,6 @@ func newFeedConfig() *FeedConfig {
 		ProductType: component.NewExpr("'PRODUCT'"),
 		IssueLocale: "en_US",
 		Flush:       FlushConfig{MaxMessages: 10_000, MaxBytes: 10 << 20, Window: component.Duration(5 * time.Minute)},
-		PollEvery:   component.Duration(time.Minute),
 	}
 }
 
@@ -71,8 +107,11 @@ func (c *FeedConfig) Validate() error {
 	if c.Flush.Window <= 0 {
 		errs = append(errs, component.FieldErrorf("flush.window", "must be positive"))
 	}
-	if c.PollEvery <= 0 {
+	if c.PollEvery < 0 {
 		errs = append(errs, component.FieldErrorf("poll_every", "must be positive"))
+	}
+	if c.Notifications != nil {
+		errs = append(errs, underOption("notifications.", c.Notifications.Validate()))
 	}
 	return errors.Join(errs...)
 }

@@ -33,6 +33,8 @@ type Connection struct {
 	// stopRotation ends the rotation's loops (nil without them). They run
 	// on every engine, not under a lease: each engine follows the secret.
 	stopRotation func()
+	// feedNews holds the seller's FEED_PROCESSING_FINISHED announcements.
+	feedNews *announcements
 }
 
 var (
@@ -60,7 +62,7 @@ func (connectionFactory) CreateConnection(_ context.Context, set component.Setti
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("spapi connection: %w", errors.Join(errs...))
 	}
-	return &Connection{cfg: c, set: set, queries: queries}, nil
+	return &Connection{cfg: c, set: set, queries: queries, feedNews: newAnnouncements(set.Shared, c.SellerID)}, nil
 }
 
 // Start builds the client on the configured endpoints. It calls nothing:

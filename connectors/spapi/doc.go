@@ -5,9 +5,13 @@
 // lookup step), the sources
 // spapi.orders (searchOrders polling plus ORDER_CHANGE notifications
 // fetched with getOrder), spapi.notifications
-// (other notification types) and spapi.settlements (settlement reports), and
-// the sinks spapi.call (any operation of the embedded models) and spapi.feed
-// (JSON_LISTINGS_FEED inventory and price patches).
+// (other notification types) and spapi.settlements (settlement reports,
+// fetched at once on REPORT_PROCESSING_FINISHED, polled as a safety net),
+// and the sinks spapi.call (any operation of the embedded models),
+// spapi.feed (JSON_LISTINGS_FEED inventory and price patches; results read
+// on FEED_PROCESSING_FINISHED, getFeed as a safety net) and
+// spapi.listing_issues (LISTINGS_ITEM_* notifications onto the engine's
+// listing board).
 //
 // The connector is generic: it knows Amazon's mechanics (auth, rate limits,
 // pagination, feeds, reports, notifications) and leaves business meaning to

@@ -20,6 +20,7 @@ func Factories() []component.Factory {
 		NewRefundsFactory(),
 		NewCallFactory(),
 		NewFeedFactory(),
+		NewListingIssuesFactory(),
 	}
 }
 

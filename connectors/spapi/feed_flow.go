@@ -40,7 +40,7 @@ func (s *feedSink) loop(ctx context.Context) {
 		}
 		s.mu.Unlock()
 		if inFlight || err != nil {
-			wait = min(wait, s.cfg.PollEvery.D())
+			wait = min(wait, s.cfg.checkEvery())
 		}
 		select {
 		case <-ctx.Done():
@@ -171,6 +171,7 @@ func (s *feedSink) submit(ctx context.Context, r *feedRecord) error {
 	// From here on a shutdown must not lose the feed id.
 	ctx = context.WithoutCancel(ctx)
 	r.Stage, r.FeedID = stageSubmitted, feed.FeedID
+	s.polled[feed.FeedID] = s.set.Clock.Now()
 	s.set.Logger.Info("spapi.feed submitted", "feed_id", feed.FeedID, "messages", len(r.Entries))
 	return putJSON(ctx, s.set.State, r.Key, r)
 }
@@ -195,14 +196,17 @@ func (s *feedSink) document(r *feedRecord) ([]byte, error) {
 	return doc, nil
 }
 
-// check asks getFeed whether the feed finished.
+// check learns whether the feed finished: from its
+// FEED_PROCESSING_FINISHED announcement when one came, else from getFeed
+// once the poll interval passed since the last ask.
 func (s *feedSink) check(ctx context.Context, r *feedRecord) error {
-	var feed struct {
-		ProcessingStatus     string `json:"processingStatus"`
-		ResultFeedDocumentID string `json:"resultFeedDocumentId"`
-	}
-	if err := s.callJSON(ctx, &client.Request{Operation: s.ops.getFeed, Path: map[string]string{"feedId": r.FeedID}}, &feed); err != nil {
+	feed, found, err := s.finished(ctx, r.FeedID)
+	if err != nil || !found {
 		return err
+	}
+	switch feed.ProcessingStatus {
+	case "DONE", "FATAL", "CANCELLED":
+		delete(s.polled, r.FeedID)
 	}
 	switch feed.ProcessingStatus {
 	case "DONE":

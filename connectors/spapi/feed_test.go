@@ -33,8 +33,14 @@ func newFeedSink(t *testing.T, set component.SinkSettings) component.Sink {
 // newFeedSinkOn creates newFeedSink's sink without starting it.
 func newFeedSinkOn(t testing.TB, set component.SinkSettings) component.Sink {
 	t.Helper()
+	return newFeedSinkFrom(t, set, feedYAML)
+}
+
+// newFeedSinkFrom creates newFeedSink's sink with the options yaml.
+func newFeedSinkFrom(t testing.TB, set component.SinkSettings, yaml string) component.Sink {
+	t.Helper()
 	f := spapi.NewFeedFactory()
-	cfg := componenttest.DecodeConfig(t, f, feedYAML).(*spapi.FeedConfig)
+	cfg := componenttest.DecodeConfig(t, f, yaml).(*spapi.FeedConfig)
 	bind(&cfg.SKU, func(b map[string]any) any { return b["sku"] })
 	bind(&cfg.ProductType, func(map[string]any) any { return "PRODUCT" })
 	bindTemplate(&cfg.Patches, func(b map[string]any) any {

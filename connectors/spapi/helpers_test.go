@@ -60,7 +60,7 @@ func newEnv(t testing.TB, clock component.Clock, options, push string) *env {
 			options += def + "\n"
 		}
 	}
-	e.sim = startSimulator(t, clock, options)
+	e.sim = startSimulatorAt(t, clock, e.hooks.URL, options)
 	e.conn = startConnection(t, clock, "retry: {max_attempts: 3, backoff: 1s, max_backoff: 4s}\n"+onSimulator(e.sim))
 	return e
 }
@@ -70,10 +70,18 @@ func newEnv(t testing.TB, clock component.Clock, options, push string) *env {
 // shuts it down.
 func startSimulator(t testing.TB, clock component.Clock, options string) *simulator.Server {
 	t.Helper()
+	return startSimulatorAt(t, clock, "", options)
+}
+
+// startSimulatorAt starts a simulator whose notification paths (notify
+// options such as types: {X: /hooks/x}) are below publicURL.
+func startSimulatorAt(t testing.TB, clock component.Clock, publicURL, options string) *simulator.Server {
+	t.Helper()
 	f := simulator.NewConnectionFactory()
 	cfg := componenttest.DecodeConfig(t, f, "listen: 127.0.0.1:0\npersist: false\n"+options)
 	set := componenttest.NewSettings(t, "connection/amazon-simulator")
 	set.Clock = clock
+	set.PublicURL = publicURL
 	c, err := f.CreateConnection(context.Background(), set, cfg)
 	require.NoError(t, err)
 	require.NoError(t, c.Start(context.Background()))
@@ -97,10 +105,18 @@ func onSimulator(sim *simulator.Server) string {
 // clock; the test shuts it down.
 func startConnection(t testing.TB, clock component.Clock, yaml string) *spapi.Connection {
 	t.Helper()
+	return startSharedConnection(t, clock, nil, yaml)
+}
+
+// startSharedConnection starts a connection whose engine shares state
+// with others through shared (nil: none), as the engines of a cluster do.
+func startSharedConnection(t testing.TB, clock component.Clock, shared component.SharedState, yaml string) *spapi.Connection {
+	t.Helper()
 	f := spapi.NewConnectionFactory()
 	cfg := componenttest.DecodeConfig(t, f, yaml)
 	set := componenttest.NewSettings(t, "connection/amazon")
 	set.Clock = clock
+	set.Shared = shared
 	c, err := f.CreateConnection(context.Background(), set, cfg)
 	require.NoError(t, err)
 	require.NoError(t, c.Start(context.Background()))

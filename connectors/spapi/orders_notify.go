@@ -7,8 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"sort"
-	"strings"
 	"time"
 
 	"github.com/pipewright/pipewright/connectors/spapi/internal/client"
@@ -32,7 +30,9 @@ const (
 	maxStaleFetches = 5
 )
 
-var orderIDPattern = regexp.MustCompile(`^[A-Za-z0-9-]{1,64}$`)
+// amazonIDPattern matches the ids notifications carry (orders, reports,
+// feeds), before they go into State keys and call paths.
+var amazonIDPattern = regexp.MustCompile(`^[A-Za-z0-9-]{1,64}$`)
 
 // pendingFetch is the State record of a notified order change.
 type pendingFetch struct {
@@ -69,7 +69,7 @@ func (s *ordersSource) recordChange(ctx context.Context, n *notification) (strin
 	var oc orderChange
 	_ = json.Unmarshal(n.body, &oc) // validated against the schema already
 	id := oc.Payload.OrderChangeNotification.AmazonOrderID
-	if !orderIDPattern.MatchString(id) {
+	if !amazonIDPattern.MatchString(id) {
 		return "", component.Permanentf("AmazonOrderId %q is not an order id", id)
 	}
 	when, err := time.Parse(time.RFC3339, cmp.Or(oc.Payload.OrderChangeNotification.OrderChangeTrigger.TimeOfOrderChange, oc.EventTime))
@@ -109,37 +109,16 @@ func (s *ordersSource) loadPending(ctx context.Context, id string) (pendingFetch
 	return p, json.Unmarshal(data, &p)
 }
 
-// drain fetches the next pending order of the round; a round takes every
-// record there is when it starts, in order. A fetch that fails leaves its
-// record for the next round.
+// drain fetches the next pending order of the round (see stateRound); a
+// fetch that fails leaves its record for the next round.
 func (s *ordersSource) drain(ctx context.Context, _ []byte) (component.Batch, error) {
-	if s.round == nil {
-		keys, err := s.set.State.Keys(ctx, pendingPrefix)
-		if err != nil {
-			return component.Batch{}, fmt.Errorf("spapi.orders: listing pending fetches: %w", err)
-		}
-		sort.Strings(keys)
-		s.round = keys
+	b, err := s.round.next(ctx, s.set.State, s.fetchPending, func(id string, err error) {
+		s.set.Logger.Warn("spapi.orders: fetching a notified order failed", "order_id", id, "error", err)
+	})
+	if err != nil && ctx.Err() == nil {
+		return b, fmt.Errorf("spapi.orders: listing pending fetches: %w", err)
 	}
-	for len(s.round) > 0 && ctx.Err() == nil {
-		id := strings.TrimPrefix(s.round[0], pendingPrefix)
-		if s.round = s.round[1:]; len(s.round) == 0 {
-			s.round = nil // the next poll starts a new round
-		}
-		b, err := s.fetchPending(ctx, id)
-		if err != nil {
-			if ctx.Err() == nil {
-				s.set.Logger.Warn("spapi.orders: fetching a notified order failed", "order_id", id, "error", err)
-			}
-			continue
-		}
-		if b.Ack != nil {
-			b.More = len(s.round) > 0
-			return b, nil
-		}
-	}
-	s.round = nil
-	return component.Batch{}, ctx.Err()
+	return b, err
 }
 
 // fetchPending handles the pending fetch of one order: one getOrder, and a

@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/pipewright/pipewright/connectors/internal/metric"
+	"github.com/pipewright/pipewright/connectors/internal/webhook"
 	"github.com/pipewright/pipewright/connectors/spapi/internal/client"
 	"github.com/pipewright/pipewright/connectors/spapi/models"
 	"github.com/pipewright/pipewright/engine/component"
@@ -44,6 +45,12 @@ type feedSink struct {
 	oldest time.Time // when the oldest buffered message arrived
 	wake   chan struct{}
 	loops  background
+	// news holds the seller's feed announcements; intake (nil without
+	// notifications) records into it. polled is when getFeed last asked
+	// about each feed in flight (the loop's own).
+	news   *announcements
+	intake *webhook.Endpoint
+	polled map[string]time.Time
 }
 
 // CreateSink returns the sink; Start resumes buffered messages and feeds.
@@ -57,7 +64,7 @@ func (feedFactory) CreateSink(_ context.Context, set component.SinkSettings, cfg
 		return nil, err
 	}
 	s := &feedSink{cfg: c, set: set, api: conn.api(), seller: conn.SellerID(), markets: c.Marketplaces, wake: make(chan struct{}, 1),
-		repeats: component.NewRepeats(set),
+		repeats: component.NewRepeats(set), news: conn.feedNews, polled: map[string]time.Time{},
 		outcome: metric.CounterVec(set.Metrics, prometheus.CounterOpts{
 			Name: "pipewright_spapi_feed_messages_total",
 			Help: "Messages of JSON_LISTINGS_FEEDs by outcome (accepted, rejected, failed).",
@@ -70,6 +77,14 @@ func (feedFactory) CreateSink(_ context.Context, set component.SinkSettings, cfg
 	s.ops.createFeed = models.MustLookupOperation("createFeed")
 	s.ops.getFeed = models.MustLookupOperation("getFeed")
 	s.ops.getDoc = models.MustLookupOperation("getFeedDocument")
+	if c.Notifications != nil {
+		if set.HTTP == nil {
+			return nil, fmt.Errorf("spapi.feed: notifications: the engine gave no HTTP server")
+		}
+		if s.intake, err = newIntake(c.Notifications, set.Settings, s.recordFinished); err != nil {
+			return nil, fmt.Errorf("spapi.feed: %w", err)
+		}
+	}
 	return s, nil
 }
 
@@ -90,6 +105,12 @@ func (s *feedSink) Start(ctx context.Context) error {
 	if err := s.countBuffer(ctx); err != nil {
 		return fmt.Errorf("spapi.feed: %w", err)
 	}
+	if s.intake != nil {
+		if err := s.set.HTTP.Handle(s.cfg.Notifications.Path, s.intake); err != nil {
+			return fmt.Errorf("spapi.feed: %w", err)
+		}
+	}
+	s.news.watch(s.wake)
 	s.loops.run(ctx, s.set, s.loop)
 	return nil
 }
@@ -97,6 +118,7 @@ func (s *feedSink) Start(ctx context.Context) error {
 // Shutdown stops the loop; buffered messages and feeds in flight stay in
 // State for the next start.
 func (s *feedSink) Shutdown(context.Context) error {
+	s.news.unwatch(s.wake)
 	s.loops.stop()
 	return nil
 }

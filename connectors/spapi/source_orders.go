@@ -51,7 +51,7 @@ type ordersSource struct {
 	wake      chan struct{}
 	published *prometheus.CounterVec
 	// round is what the notification loop has left to fetch in its round.
-	round []string
+	round stateRound
 }
 
 var (
@@ -73,7 +73,7 @@ func (ordersFactory) CreateSource(ctx context.Context, set component.SourceSetti
 	s := &ordersSource{
 		cfg: c, set: set, api: conn.api(), markets: c.Marketplaces,
 		searchOp: models.MustLookupOperation("searchOrders"), getOp: models.MustLookupOperation("orders/2026-01-01/getOrder"),
-		seen: newVersionCache(50_000), wake: make(chan struct{}, 1),
+		seen: newVersionCache(50_000), wake: make(chan struct{}, 1), round: stateRound{prefix: pendingPrefix},
 		published: metric.CounterVec(set.Metrics, prometheus.CounterOpts{
 			Name: "pipewright_spapi_orders_published_total",
 			Help: "Order versions published by spapi.orders, by path (poll or notification).",

@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"sort"
 	"time"
 
+	"github.com/pipewright/pipewright/connectors/internal/webhook"
 	"github.com/pipewright/pipewright/connectors/spapi/internal/client"
 	"github.com/pipewright/pipewright/connectors/spapi/models"
 	"github.com/pipewright/pipewright/connectors/spapi/settlement"
@@ -42,21 +44,33 @@ func NewSettlementsFactory() component.SourceFactory {
 // createdTime) and processes the new ones, oldest first, one per poll.
 // Besides the cursor its State holds one key per processed report, written
 // (by the batch's Ack) after the report was published or dead-lettered,
-// so a report is processed once.
+// so a report is processed once, whichever path (a poll or a
+// REPORT_PROCESSING_FINISHED notification, see settlements_notify.go)
+// saw it first.
 type settlementsSource struct {
 	component.Lifecycle
 	cfg  *SettlementsConfig
 	set  component.SourceSettings
 	api  *client.Client
 	list *models.Operation
+	get  *models.Operation
 	doc  *models.Operation
 	// queue is what the round has left to process; listed says a round
 	// is under way.
 	queue  []report
 	listed bool
+	// intake serves the notifications (nil without); wake starts the
+	// notification loop.
+	intake *webhook.Endpoint
+	wake   chan struct{}
+	// notified is what the notification loop has left in its round.
+	notified stateRound
 }
 
-var _ component.Poller = (*settlementsSource)(nil)
+var (
+	_ component.Poller = (*settlementsSource)(nil)
+	_ component.Pusher = (*settlementsSource)(nil)
+)
 
 // CreateSource returns the source; the engine polls it.
 func (settlementsFactory) CreateSource(_ context.Context, set component.SourceSettings, cfg any) (component.Source, error) {
@@ -68,13 +82,32 @@ func (settlementsFactory) CreateSource(_ context.Context, set component.SourceSe
 	if err != nil {
 		return nil, err
 	}
-	return &settlementsSource{cfg: c, set: set, api: conn.api(),
-		list: models.MustLookupOperation("getReports"), doc: models.MustLookupOperation("getReportDocument")}, nil
+	s := &settlementsSource{cfg: c, set: set, api: conn.api(), wake: make(chan struct{}, 1), notified: stateRound{prefix: notifiedPrefix},
+		list: models.MustLookupOperation("getReports"), get: models.MustLookupOperation("getReport"), doc: models.MustLookupOperation("getReportDocument")}
+	if c.Notifications != nil {
+		if s.intake, err = newIntake(c.Notifications, set.Settings, s.recordReport); err != nil {
+			return nil, fmt.Errorf("spapi.settlements: %w", err)
+		}
+	}
+	return s, nil
 }
 
-// Polls is one loop every interval.
+// Routes serves the notification path, if configured.
+func (s *settlementsSource) Routes() map[string]http.Handler {
+	if s.intake == nil {
+		return nil
+	}
+	return map[string]http.Handler{s.cfg.Notifications.Path: s.intake}
+}
+
+// Polls is the getReports poller and, with notifications, the loop
+// fetching notified reports, woken by the intake.
 func (s *settlementsSource) Polls() []component.Poll {
-	return []component.Poll{{CursorKey: settlementCursorKey, Every: s.cfg.Every.D(), Read: s.poll}}
+	polls := []component.Poll{{CursorKey: settlementCursorKey, Every: s.cfg.pollEvery(), Read: s.poll}}
+	if s.intake != nil {
+		polls = append(polls, component.Poll{Name: "notifications", CursorKey: "notified-cursor", Every: drainEvery, Wake: s.wake, Read: s.drainNotified})
+	}
+	return polls
 }
 
 // report is the part of getReports' Report the source uses.
@@ -107,7 +140,7 @@ func (s *settlementsSource) poll(ctx context.Context, cursor []byte) (component.
 			s.queue = s.queue[1:]
 			continue
 		}
-		b, err := s.process(ctx, r)
+		b, err := s.process(ctx, r, "poll")
 		if err != nil {
 			s.queue, s.listed = nil, false
 			return component.Batch{}, fmt.Errorf("report %s: %w", r.ReportID, err)
@@ -162,8 +195,9 @@ func (s *settlementsSource) listReports(ctx context.Context, since time.Time) ([
 }
 
 // process downloads and parses one report: the batch of its message, or
-// an empty one when the report was dead-lettered.
-func (s *settlementsSource) process(ctx context.Context, r report) (component.Batch, error) {
+// an empty one when the report was dead-lettered. via ("poll" or
+// "notification") says which path found it.
+func (s *settlementsSource) process(ctx context.Context, r report, via string) (component.Batch, error) {
 	d, err := fetchDocument(ctx, s.api, s.doc, "reportDocumentId", r.ReportDocumentID)
 	if err != nil {
 		return component.Batch{}, err
@@ -181,6 +215,7 @@ func (s *settlementsSource) process(ctx context.Context, r report) (component.Ba
 	m.SetMeta(component.MetaReceivedAt, s.set.Clock.Now().UTC().Format(time.RFC3339))
 	m.SetMeta(MetaReportID, r.ReportID)
 	m.SetMeta(MetaReportDocument, r.ReportDocumentID)
+	m.SetMeta(MetaVia, via)
 	if err := parsed.Err(); err != nil {
 		return component.Batch{}, s.deadLetter(ctx, r, m, err)
 	}

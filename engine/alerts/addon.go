@@ -33,6 +33,10 @@ func (s engineSource) ConnectionStates() []service.ConnectionState { return s.e.
 
 func (s engineSource) GuardEvents(after uint64) []service.GuardEvent { return s.e.GuardEvents(after) }
 
+func (s engineSource) ListingIssues(ctx context.Context) ([]service.ListingIssue, error) {
+	return s.e.ListingIssues(ctx)
+}
+
 // Start begins watching.
 func (a *Addon) Start(_ context.Context, e *service.Engine) error {
 	p := e.Project()

@@ -1,6 +1,8 @@
 // Package alerts tells people when something needs them: a pipeline's open
-// dead letters reach a threshold, or a connection stays degraded or down
-// for a configured time; and tells them again when it has recovered. It
+// dead letters reach a threshold, a connection stays degraded or down for
+// a configured time, a data-quality guard holds or flags a message, or an
+// Amazon listing gets a problem (the engine's listing board); and tells
+// them again when it has recovered. It
 // posts to a webhook that Slack and Teams accept ({"text": ...}) and/or
 // sends e-mail by SMTP.
 //

@@ -24,6 +24,8 @@ type Source interface {
 	// GuardEvents returns what data-quality guards held or flagged after
 	// event seq, oldest first.
 	GuardEvents(after uint64) []service.GuardEvent
+	// ListingIssues returns the listings with a problem.
+	ListingIssues(ctx context.Context) ([]service.ListingIssue, error)
 }
 
 // Watcher checks the conditions and notifies. Check is not safe for
@@ -40,6 +42,9 @@ type Watcher struct {
 	// found per pipeline that no alert told yet.
 	guardSeen    uint64
 	guardPending map[string]*guardBacklog
+	// listingsTold is the severity told per open listing problem
+	// (SKU@marketplace).
+	listingsTold map[string]string
 }
 
 // subject is one pipeline's or connection's alert state.
@@ -55,7 +60,7 @@ type subject struct {
 // NewWatcher returns a watcher of src that tells notifiers. consoleURL
 // (may be "") is linked from alerts.
 func NewWatcher(cfg config.Alerts, src Source, ns []Notifier, clock component.Clock, log *slog.Logger, consoleURL string) *Watcher {
-	w := &Watcher{src: src, clock: clock, log: log, subjects: map[string]*subject{}, guardPending: map[string]*guardBacklog{}}
+	w := &Watcher{src: src, clock: clock, log: log, subjects: map[string]*subject{}, guardPending: map[string]*guardBacklog{}, listingsTold: map[string]string{}}
 	w.Configure(cfg, ns, consoleURL)
 	return w
 }
@@ -89,6 +94,7 @@ func (w *Watcher) Check(ctx context.Context) {
 	}
 	w.checkConnections(ctx, now, w.src.ConnectionStates())
 	w.checkGuards(ctx, now)
+	w.checkListings(ctx, now)
 }
 
 func (w *Watcher) threshold(pipeline string) int {

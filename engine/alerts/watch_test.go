@@ -27,6 +27,19 @@ type fakeEngine struct {
 	groups []*service.DeadLetterGroup
 	conns  []service.ConnectionState
 	guard  []service.GuardEvent
+	listed []service.ListingIssue
+}
+
+func (f *fakeEngine) ListingIssues(context.Context) ([]service.ListingIssue, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.listed, nil
+}
+
+func (f *fakeEngine) setListings(ls ...service.ListingIssue) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.listed = ls
 }
 
 func (f *fakeEngine) GuardEvents(after uint64) []service.GuardEvent {

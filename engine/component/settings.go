@@ -43,6 +43,9 @@ type Settings struct {
 	// the engines of a project (see RunOwned), or is nil where this
 	// engine runs alone.
 	Owner Owner
+	// Listings is the engine's board of listing problems, or nil where
+	// there is none (a pipeline test).
+	Listings ListingBoard
 }
 
 // SourceSettings is what source factories receive.
@@ -73,6 +76,11 @@ type SinkSettings struct {
 	// that drops repeats by message ID (see Repeats); nil outside the
 	// engine (NewRepeats then keeps them in State).
 	Seen SeenIDs
+	// HTTP registers handlers on the engine's HTTP server, for a sink that
+	// is told of its results (an SP-API feed's FEED_PROCESSING_FINISHED
+	// notification); the engine frees the patterns when the sink shuts
+	// down. Nil where there is no server (a pipeline test).
+	HTTP HTTPRegistrar
 }
 
 // Publisher durably publishes messages into a pipeline. Publish returns only

@@ -56,6 +56,7 @@ func (c *Console) Start(_ context.Context, e *service.Engine) error {
 		"GET " + Prefix + "jobs/{id}":                   c.guard(c.job),
 		"GET " + Prefix + "jobs/{id}/progress":          c.guard(c.jobProgress),
 		"GET " + Prefix + "find":                        c.guard(c.find),
+		"GET " + Prefix + "listings":                    c.guard(c.listings),
 	}
 	for pattern, h := range routes {
 		if err := e.Handle(pattern, securityHeaders(h)); err != nil {

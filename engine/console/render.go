@@ -12,7 +12,7 @@ import (
 
 // pageNames are the templates under templates/, each rendered inside
 // layout.html.
-var pageNames = []string{"overview", "flow", "deadletter", "bulk", "job", "find", "login", "error"}
+var pageNames = []string{"overview", "flow", "deadletter", "bulk", "job", "find", "listings", "login", "error"}
 
 type pages struct{ byName map[string]*template.Template }
 
@@ -51,7 +51,7 @@ func (c *Console) render(w http.ResponseWriter, r *http.Request, status int, nam
 	if t, ok := data.(titled); ok {
 		v.Title, v.Nav = t.title()
 	}
-	if name == "overview" || name == "flow" {
+	if name == "overview" || name == "flow" || name == "listings" {
 		v.Refresh = 15
 	}
 	var buf bytes.Buffer

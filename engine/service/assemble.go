@@ -153,6 +153,7 @@ func (e *Engine) stopSource(ctx context.Context, s *sourceRunner) error {
 }
 
 func (e *Engine) stopSink(ctx context.Context, s *sinkRunner) error {
+	e.http.release(s.http)
 	s.batcher.stop()
 	return s.sink.Shutdown(ctx)
 }

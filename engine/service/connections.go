@@ -33,6 +33,7 @@ func (e *Engine) settings(dir, id, pipeline string) component.Settings {
 		DataDir:   e.dataDir,
 		Dir:       dir,
 		PublicURL: e.publicURL(),
+		Listings:  e.Listings(),
 	}
 }
 

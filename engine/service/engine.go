@@ -99,6 +99,8 @@ type Engine struct {
 	metrics  *metrics
 	// findings are the guards' recent holds and flags, for alerts.
 	findings findingLog
+	// listings is the board of listing problems (listings.go).
+	listings *listingBoard
 
 	// cur is the generation messages are processed by.
 	cur      atomic.Pointer[generation]

@@ -52,6 +52,7 @@ func newHTTPServer(e *Engine) *httpServer {
 	s.registerDLQAPI()
 	s.registerOpsAPI()
 	s.registerOwnersAPI()
+	s.registerListingsAPI()
 	return s
 }
 

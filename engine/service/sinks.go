@@ -19,20 +19,22 @@ type sinkRunner struct {
 	sink    component.Sink
 	circuit *circuit
 	batcher *batcher
+	http    *registrar // the sink's notification paths
 }
 
 // buildSink creates and starts a sink of p.
 func (e *Engine) buildSink(ctx context.Context, p *pipelineRunner, cc *config.ComponentConfig, key string) (*sinkRunner, error) {
 	id := p.pl.Name + "/sink/" + cc.Name
+	sr := &sinkRunner{key: key, id: id, http: e.http.registrar(id)}
 	set := component.SinkSettings{
 		Settings:   e.settings(p.dir, id, p.pl.Name),
 		DeadLetter: &deadLetterer{p: p, step: "sink:" + cc.Name, index: len(p.pl.Steps), sink: cc.Name},
+		HTTP:       sr.http,
 	}
 	set.Owner = e.leases // a sink's background loop runs on one engine
 	if e.seenKV != nil {
 		set.Seen = component.NewStateSeenIDs(transport.NewState(e.seenKV, id))
 	}
-	sr := &sinkRunner{key: key, id: id}
 	if cc.Connection != "" {
 		lc := p.conns[cc.Connection]
 		set.Connection = lc.conn
@@ -40,10 +42,12 @@ func (e *Engine) buildSink(ctx context.Context, p *pipelineRunner, cc *config.Co
 	}
 	sink, err := cc.Factory.(component.SinkFactory).CreateSink(ctx, set, cc.Config)
 	if err != nil {
+		e.http.release(sr.http)
 		return nil, fmt.Errorf("creating %s (%s): %w", id, cc.Type, err)
 	}
 	if err := sink.Start(ctx); err != nil {
 		_ = sink.Shutdown(ctx)
+		e.http.release(sr.http)
 		return nil, fmt.Errorf("starting %s: %w", id, err)
 	}
 	sr.sink = sink

@@ -74,6 +74,7 @@ func (e *Engine) startTransport(ctx context.Context) error {
 	conn.Replicas = prov.Replicas
 	e.log.Info("streams and buckets ready", "replicas", prov.Replicas)
 	e.stateKV, e.seenKV, e.replays, e.shared = prov.State, prov.Seen, prov.Replays, transport.NewShared(prov.Shared)
+	e.openListings()
 	if err := e.startLeases(prov.Shared); err != nil {
 		return err
 	}

@@ -43,7 +43,8 @@ type feedSummary struct {
 
 // processFeed finishes a feed: DONE with a report of per-message issues
 // and the accepted messages applied to the listings, or FATAL when the
-// document as a whole is unusable.
+// document as a whole is unusable; either is announced
+// (FEED_PROCESSING_FINISHED).
 func (s *Server) processFeed(f *Feed, at time.Time) {
 	rep := feedReport{Header: feedReportHeader{SellerID: s.cfg.SellerID, Version: "2.0", FeedID: f.ID}, Issues: []feedIssue{}}
 	f.Status = "DONE"
@@ -65,6 +66,7 @@ func (s *Server) processFeed(f *Feed, at time.Time) {
 		f.Started = at
 	}
 	f.Ended = at
+	s.feedFinished(f)
 }
 
 // runListingsFeed processes each message on its own; it returns why the

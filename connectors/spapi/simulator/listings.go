@@ -226,6 +226,7 @@ func (s *Server) saveListing(sku, productType string, attrs map[string]any, now 
 		l.ProductType = productType
 	}
 	l.Attributes, l.Updated = attrs, now
+	s.listingHealth(l, now)
 	return l
 }
 

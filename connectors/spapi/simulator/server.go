@@ -30,18 +30,21 @@ type Server struct {
 	mux      *http.ServeMux
 	ops      []*models.Operation
 
-	mu              sync.Mutex
-	events          eventQueue
-	seq             uint64
-	wake            chan struct{}
-	rng             *rand.Rand // the generator's
-	manualRNG       *rand.Rand // CreateOrder's
-	faultRNG        *rand.Rand
-	idRNG           *rand.Rand
-	rngSrc          [4]*rand.PCG // the sources of the four, saved with the world
-	orders          map[string]*Order
-	orderList       []*Order
-	listings        map[string]*Listing
+	mu        sync.Mutex
+	events    eventQueue
+	seq       uint64
+	wake      chan struct{}
+	rng       *rand.Rand // the generator's
+	manualRNG *rand.Rand // CreateOrder's
+	faultRNG  *rand.Rand
+	idRNG     *rand.Rand
+	rngSrc    [4]*rand.PCG // the sources of the four, saved with the world
+	orders    map[string]*Order
+	orderList []*Order
+	listings  map[string]*Listing
+	// suppressed marks the listings the pricing check suppressed, by
+	// marketplace/SKU (listing_health.go).
+	suppressed      map[string]bool
 	fbaStock        map[string]*fbaItem
 	fulfillment     map[string]*FulfillmentOrder // Multi-Channel Fulfillment orders by sellerFulfillmentOrderId
 	fulfillmentList []*FulfillmentOrder

@@ -159,12 +159,15 @@ func orderRows(o *Order, i int) []settlementRow {
 	return rows
 }
 
-// publishSettlement stores a settlement as a DONE report with its document.
+// publishSettlement stores a settlement as a DONE report with its document
+// and announces it (REPORT_PROCESSING_FINISHED).
 func (s *Server) publishSettlement(st *settlement, at time.Time) {
 	german := s.cfg.SettlementLocaleDE && st.Currency == "EUR"
 	doc := s.storeResult("amzn1.spdoc.1.4.na.", "text/plain; charset=UTF-8", formatSettlement(st, german))
-	s.reports = append(s.reports, &Report{
+	r := &Report{
 		ID: s.nextID(), Type: SettlementReportType, MarketplaceIDs: []string{st.MarketplaceID},
 		DataStart: st.Start, DataEnd: st.End, Created: at, Status: "DONE", DocumentID: doc,
-	})
+	}
+	s.reports = append(s.reports, r)
+	s.reportFinished(r)
 }

@@ -17,7 +17,8 @@ import (
 
 // A Sage price typed ten times too low is held by the prices flow's guard
 // (held across a restart, polled again without a second hold) and reaches
-// Amazon only once a reviewer approves it.
+// Amazon only once a reviewer approves it; there it suppresses the listing,
+// which the listing board shows.
 func TestReference_a_price_drop_of_90_percent_reaches_amazon_only_once_approved(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the reference directory against the simulator")
@@ -55,6 +56,10 @@ func TestReference_a_price_drop_of_90_percent_reaches_amazon_only_once_approved(
 	require.NoError(t, err)
 	assert.Equal(t, "approved", r.Resolution.How)
 	assert.Equal(t, "e2e reviewer", r.Resolution.By)
+
+	// Amazon takes a tenth of the price for a pricing error: the listing
+	// reaches the listing board.
+	w.checkListingProblem(item)
 }
 
 // heldPrice waits for the one open held price of item.

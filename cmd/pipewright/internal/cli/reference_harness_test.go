@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"maps"
 	"path/filepath"
 	"testing"
 	"time"
@@ -74,6 +75,7 @@ func newWorld(t *testing.T, scale float64, faults simulator.Faults, opts ...func
 	cfg.Notify.FBAInventoryURL = "http://" + listen + "/hooks/amazon/fba-inventory"
 	cfg.Notify.Header, cfg.Notify.Token = "X-Hook-Token", hookToken
 	cfg.Notify.TypeURLs = mcfNotifyURLs(listen)
+	maps.Copy(cfg.Notify.TypeURLs, eventNotifyURLs(listen))
 	cfg.Faults = faults
 	for _, o := range opts {
 		o(&cfg)
