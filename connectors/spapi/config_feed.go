@@ -4,7 +4,6 @@ import (
 	"errors"
 	"time"
 
-	"github.com/pipewright/pipewright/connectors/internal/webhook"
 	"github.com/pipewright/pipewright/engine/component"
 )
 
@@ -40,7 +39,7 @@ type FeedConfig struct {
 	// at once, without waiting for getFeed. What the path receives is kept
 	// for every spapi.feed sink of the seller (in a cluster, in the shared
 	// state every engine sees), so one path serves them all.
-	Notifications *webhook.Options `yaml:"notifications"`
+	Notifications *NotificationIntake `yaml:"notifications"`
 }
 
 // Default getFeed intervals of spapi.feed, and how often a feed in flight

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"time"
 
-	"github.com/pipewright/pipewright/connectors/internal/webhook"
 	"github.com/pipewright/pipewright/engine/component"
 )
 
@@ -28,7 +27,7 @@ type SettlementsConfig struct {
 	// REPORT_PROCESSING_FINISHED notifications (raw SQS JSON or EventBridge
 	// event) on a webhook path; a settlement report they announce is
 	// fetched at once, other report types are acknowledged and ignored.
-	Notifications *webhook.Options `yaml:"notifications"`
+	Notifications *NotificationIntake `yaml:"notifications"`
 }
 
 // Default poll intervals of spapi.settlements: without notifications, and

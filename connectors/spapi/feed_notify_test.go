@@ -2,6 +2,7 @@ package spapi_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -86,4 +87,35 @@ func TestFeed_announcement_received_by_another_engine_finishes_the_feed(t *testi
 	set, sending := engine(componenttest.NewMux())
 	runFeed(t, e, clock, sending, set)
 	assert.Zero(t, e.sim.Stats().Calls[getFeedOp])
+}
+
+// FEED_PROCESSING_FINISHED reaches a feed sink through its SQS queue
+// (Amazon delivers the type only to SQS): the feed's report is read without
+// a getFeed call, and the message is deleted once recorded.
+func TestFeed_results_arrive_through_an_sqs_queue(t *testing.T) {
+	clock := componenttest.NewManualClock(epoch)
+	e := newEnv(t, clock, "", "")
+	q := newQueue(t, clock)
+	e.conn = startConnection(t, clock, "retry: {max_attempts: 3, backoff: 1s, max_backoff: 4s}\n"+onSimulator(e.sim)+q.access())
+	set := e.sinkSettings()
+	sink := newFeedSinkFrom(t, set, strings.Replace(feedNotifyYAML,
+		"notifications: {path: /hooks/feeds, auth: {header: X-Hook-Token, token: s3cret}}",
+		"notifications: {sqs: {queue_url: '"+q.url+"', visibility_timeout: 10s}}", 1))
+	require.NoError(t, sink.Start(context.Background()))
+	t.Cleanup(func() { _ = sink.Shutdown(context.Background()) })
+
+	require.NoError(t, sink.Write(context.Background(), feedMessages()))
+	relayed := map[string]bool{} // Amazon's delivery to the queue
+	drive(t, clock, e.sim, 10*time.Second, 200, func() bool {
+		for _, n := range e.sim.NotificationsOfType(models.FeedProcessingFinished) {
+			if !relayed[n.ID] {
+				relayed[n.ID] = true
+				q.send(t, n.Body)
+			}
+		}
+		return e.dead.Len() == 1 && len(stateKeys(t, set.State, "feed/")) == 0 && q.empty()
+	})
+	assert.Equal(t, "inv-2", e.dead.Msgs[0].ID)
+	assert.Zero(t, e.sim.Stats().Calls[getFeedOp], "the result came by the queue")
+	assert.Len(t, relayed, 1)
 }

@@ -37,10 +37,11 @@ import (
 // poll failed permanently.
 const sqsPollEvery = time.Minute
 
-// sqsIntake reads one queue for a source.
+// sqsIntake reads one queue for a source or a sink.
 type sqsIntake struct {
 	recv   *sqsrecv.Receiver
-	set    component.SourceSettings
+	set    component.Settings
+	dead   component.DeadLetterer
 	handle notificationFunc
 	typ    string // the source type, in errors and logs
 	// messages counts received messages by outcome: durable, dead_lettered,
@@ -53,14 +54,14 @@ type sqsIntake struct {
 
 // newSQSIntake returns the intake of q, reaching SQS with access; it calls
 // nothing.
-func newSQSIntake(ctx context.Context, typ string, q *SQSIntake, access sqsrecv.Access, set component.SourceSettings, handle notificationFunc) (*sqsIntake, error) {
+func newSQSIntake(ctx context.Context, typ string, q *SQSIntake, access sqsrecv.Access, set component.Settings, dead component.DeadLetterer, handle notificationFunc) (*sqsIntake, error) {
 	client, err := sqsrecv.NewClient(ctx, access, q.QueueURL)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", typ, err)
 	}
 	cfg := q.receiverConfig()
 	cfg.Clock, cfg.Logger = set.Clock, set.Logger
-	return &sqsIntake{recv: sqsrecv.New(client, cfg), set: set, handle: handle, typ: typ,
+	return &sqsIntake{recv: sqsrecv.New(client, cfg), set: set, dead: dead, handle: handle, typ: typ,
 		messages: metric.CounterVec(set.Metrics, prometheus.CounterOpts{
 			Name: "pipewright_spapi_sqs_messages_total",
 			Help: "SQS notification messages the intakes handled, by outcome (durable, dead_lettered, failed, deleted, delete_failed).",
@@ -71,6 +72,29 @@ func newSQSIntake(ctx context.Context, typ string, q *SQSIntake, access sqsrecv.
 func (in *sqsIntake) poll() component.Poll {
 	return component.Poll{Name: "sqs", CursorKey: "sqs-cursor", Every: sqsPollEvery, Read: in.read}
 }
+
+// run is the loop of a sink's intake (a sink has no polls for the engine
+// to run): receive, hand over, delete, until ctx ends; a failed receive is
+// tried again after sqsRetryAfter.
+func (in *sqsIntake) run(ctx context.Context) {
+	defer in.release()
+	for ctx.Err() == nil {
+		b, err := in.read(ctx, nil)
+		if err == nil && b.Ack != nil {
+			err = b.Ack(ctx)
+		}
+		if err != nil && ctx.Err() == nil {
+			in.set.Logger.Warn(in.typ+": receiving SQS notifications failed; trying again", "error", err)
+			select {
+			case <-ctx.Done():
+			case <-in.set.Clock.After(sqsRetryAfter):
+			}
+		}
+	}
+}
+
+// sqsRetryAfter is how long a sink's intake waits after a failed receive.
+const sqsRetryAfter = 10 * time.Second
 
 // read receives a batch and hands each message to the handler; the batch's
 // Ack deletes those that were made durable or dead-lettered.
@@ -139,7 +163,7 @@ func (in *sqsIntake) accept(ctx context.Context, m sqsrecv.Message) (string, err
 	}
 	dl := component.NewMessage(id, body)
 	dl.SetMeta(MetaSQSMessageID, m.ID)
-	if dlErr := in.set.DeadLetter.DeadLetter(ctx, dl, fmt.Errorf("SQS notification %s: %w", m.ID, err)); dlErr != nil {
+	if dlErr := in.dead.DeadLetter(ctx, dl, fmt.Errorf("SQS notification %s: %w", m.ID, err)); dlErr != nil {
 		return "failed", fmt.Errorf("dead-lettering SQS message %s: %w", m.ID, dlErr)
 	}
 	return "dead_lettered", nil

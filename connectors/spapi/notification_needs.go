@@ -29,15 +29,35 @@ type NotificationNeeder interface {
 var (
 	_ NotificationNeeder = (*OrdersConfig)(nil)
 	_ NotificationNeeder = (*NotificationsConfig)(nil)
+	_ NotificationNeeder = (*SettlementsConfig)(nil)
+	_ NotificationNeeder = (*FeedConfig)(nil)
 )
 
 // NotificationNeeds returns ORDER_CHANGE when the notifications option is
 // set.
 func (c *OrdersConfig) NotificationNeeds() []NotificationNeed {
-	if c.Notifications == nil {
+	return blockNeeds(c.Notifications, models.OrderChange)
+}
+
+// NotificationNeeds returns REPORT_PROCESSING_FINISHED when the
+// notifications option is set.
+func (c *SettlementsConfig) NotificationNeeds() []NotificationNeed {
+	return blockNeeds(c.Notifications, models.ReportProcessingFinished)
+}
+
+// NotificationNeeds returns FEED_PROCESSING_FINISHED when the
+// notifications option is set.
+func (c *FeedConfig) NotificationNeeds() []NotificationNeed {
+	return blockNeeds(c.Notifications, models.FeedProcessingFinished)
+}
+
+// blockNeeds is the need of a component whose notifications block n (nil:
+// off) receives one type.
+func blockNeeds(n *NotificationIntake, typ string) []NotificationNeed {
+	if n == nil {
 		return nil
 	}
-	return []NotificationNeed{{Type: models.OrderChange, QueueURL: c.Notifications.queueURL(), QueueOption: "notifications." + queueURLOption}}
+	return []NotificationNeed{{Type: typ, QueueURL: n.queueURL(), QueueOption: "notifications." + queueURLOption}}
 }
 
 // NotificationNeeds returns the accepted types.

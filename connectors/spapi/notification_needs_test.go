@@ -24,6 +24,12 @@ func TestNotificationNeeds_follow_the_options(t *testing.T) {
 			[]spapi.NotificationNeed{{Type: "ORDER_CHANGE", QueueOption: "notifications.sqs.queue_url"}}},
 		{"orders from a queue", spapi.NewOrdersFactory(), "notifications: {sqs: {queue_url: '" + queue + "'}}",
 			[]spapi.NotificationNeed{{Type: "ORDER_CHANGE", QueueURL: queue, QueueOption: "notifications.sqs.queue_url"}}},
+		{"settlements polling only", spapi.NewSettlementsFactory(), "every: 1h", nil},
+		{"settlements from a queue", spapi.NewSettlementsFactory(), "notifications: {sqs: {queue_url: '" + queue + "'}}",
+			[]spapi.NotificationNeed{{Type: "REPORT_PROCESSING_FINISHED", QueueURL: queue, QueueOption: "notifications.sqs.queue_url"}}},
+		{"feed results polled", spapi.NewFeedFactory(), feedYAML, nil},
+		{"feed results on a webhook", spapi.NewFeedFactory(), feedYAML + "\nnotifications: {" + hook + "}",
+			[]spapi.NotificationNeed{{Type: "FEED_PROCESSING_FINISHED", QueueOption: "notifications.sqs.queue_url"}}},
 		{"notifications of two types from a queue", spapi.NewNotificationsFactory(), "{" + hook + ", sqs: {queue_url: '" + queue + "'}, types: [FEED_PROCESSING_FINISHED, LISTINGS_ITEM_STATUS_CHANGE]}",
 			[]spapi.NotificationNeed{
 				{Type: "FEED_PROCESSING_FINISHED", QueueURL: queue, QueueOption: "sqs.queue_url"},

@@ -10,7 +10,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/pipewright/pipewright/connectors/internal/metric"
-	"github.com/pipewright/pipewright/connectors/internal/webhook"
 	"github.com/pipewright/pipewright/connectors/spapi/internal/client"
 	"github.com/pipewright/pipewright/connectors/spapi/models"
 	"github.com/pipewright/pipewright/engine/component"
@@ -45,16 +44,16 @@ type feedSink struct {
 	oldest time.Time // when the oldest buffered message arrived
 	wake   chan struct{}
 	loops  background
-	// news holds the seller's feed announcements; intake (nil without
-	// notifications) records into it. polled is when getFeed last asked
-	// about each feed in flight (the loop's own).
-	news   *announcements
-	intake *webhook.Endpoint
-	polled map[string]time.Time
+	// news holds the seller's feed announcements; the intakes record into
+	// it. polled is when getFeed last asked about each feed in flight (the
+	// loop's own).
+	news    *announcements
+	intakes *intakes
+	polled  map[string]time.Time
 }
 
 // CreateSink returns the sink; Start resumes buffered messages and feeds.
-func (feedFactory) CreateSink(_ context.Context, set component.SinkSettings, cfg any) (component.Sink, error) {
+func (feedFactory) CreateSink(ctx context.Context, set component.SinkSettings, cfg any) (component.Sink, error) {
 	c, err := configAs[FeedConfig]("spapi.feed", cfg)
 	if err != nil {
 		return nil, err
@@ -77,13 +76,11 @@ func (feedFactory) CreateSink(_ context.Context, set component.SinkSettings, cfg
 	s.ops.createFeed = models.MustLookupOperation("createFeed")
 	s.ops.getFeed = models.MustLookupOperation("getFeed")
 	s.ops.getDoc = models.MustLookupOperation("getFeedDocument")
-	if c.Notifications != nil {
-		if set.HTTP == nil {
-			return nil, fmt.Errorf("spapi.feed: notifications: the engine gave no HTTP server")
-		}
-		if s.intake, err = newIntake(c.Notifications, set.Settings, s.recordFinished); err != nil {
-			return nil, fmt.Errorf("spapi.feed: %w", err)
-		}
+	if c.Notifications != nil && c.Notifications.UsesWebhook() && set.HTTP == nil {
+		return nil, fmt.Errorf("spapi.feed: notifications: the engine gave no HTTP server")
+	}
+	if s.intakes, err = newIntakes(ctx, "spapi.feed", c.Notifications, conn, set.Settings, set.DeadLetter, s.recordFinished); err != nil {
+		return nil, err
 	}
 	return s, nil
 }
@@ -105,13 +102,17 @@ func (s *feedSink) Start(ctx context.Context) error {
 	if err := s.countBuffer(ctx); err != nil {
 		return fmt.Errorf("spapi.feed: %w", err)
 	}
-	if s.intake != nil {
-		if err := s.set.HTTP.Handle(s.cfg.Notifications.Path, s.intake); err != nil {
+	for path, h := range s.intakes.routes() {
+		if err := s.set.HTTP.Handle(path, h); err != nil {
 			return fmt.Errorf("spapi.feed: %w", err)
 		}
 	}
 	s.news.watch(s.wake)
-	s.loops.run(ctx, s.set, s.loop)
+	loops := []func(context.Context){s.loop}
+	if s.intakes.sqs != nil {
+		loops = append(loops, s.intakes.sqs.run)
+	}
+	s.loops.run(ctx, s.set, loops...)
 	return nil
 }
 

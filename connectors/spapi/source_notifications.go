@@ -61,7 +61,7 @@ func (notificationsFactory) CreateSource(ctx context.Context, set component.Sour
 	}
 	if c.UsesSQS() {
 		conn, _ := set.Connection.(*Connection) // nil without one: AWS's defaults
-		if s.sqs, err = newSQSIntake(ctx, "spapi.notifications", c.SQS, conn.sqsAccess(), set, s.publish); err != nil {
+		if s.sqs, err = newSQSIntake(ctx, "spapi.notifications", c.SQS, conn.sqsAccess(), set.Settings, set.DeadLetter, s.publish); err != nil {
 			return nil, err
 		}
 	}

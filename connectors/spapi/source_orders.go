@@ -2,14 +2,12 @@ package spapi
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/pipewright/pipewright/connectors/internal/metric"
-	"github.com/pipewright/pipewright/connectors/internal/webhook"
 	"github.com/pipewright/pipewright/connectors/spapi/internal/client"
 	"github.com/pipewright/pipewright/connectors/spapi/models"
 	"github.com/pipewright/pipewright/engine/component"
@@ -46,8 +44,7 @@ type ordersSource struct {
 	searchOp  *models.Operation
 	getOp     *models.Operation
 	seen      *versionCache
-	intake    *webhook.Endpoint // nil without a notification path
-	sqs       *sqsIntake        // nil without a notification queue
+	intakes   *intakes
 	wake      chan struct{}
 	published *prometheus.CounterVec
 	// round is what the notification loop has left to fetch in its round.
@@ -82,32 +79,20 @@ func (ordersFactory) CreateSource(ctx context.Context, set component.SourceSetti
 	if len(s.markets) == 0 {
 		s.markets = conn.Marketplaces()
 	}
-	if n := c.Notifications; n != nil && n.UsesWebhook() {
-		if s.intake, err = newIntake(&n.Options, set.Settings, s.recordChange); err != nil {
-			return nil, fmt.Errorf("spapi.orders: %w", err)
-		}
-	}
-	if n := c.Notifications; n != nil && n.UsesSQS() {
-		if s.sqs, err = newSQSIntake(ctx, "spapi.orders", n.SQS, conn.sqsAccess(), set, s.recordChange); err != nil {
-			return nil, err
-		}
+	if s.intakes, err = newIntakes(ctx, "spapi.orders", c.Notifications, conn, set.Settings, set.DeadLetter, s.recordChange); err != nil {
+		return nil, err
 	}
 	return s, nil
 }
 
 // Routes serves the notification path, if configured.
 func (s *ordersSource) Routes() map[string]http.Handler {
-	if s.intake == nil {
-		return nil
-	}
-	return map[string]http.Handler{s.cfg.Notifications.Path: s.intake}
+	return s.intakes.routes()
 }
 
 // Shutdown lets go of the SQS batch the intake may still hold.
 func (s *ordersSource) Shutdown(context.Context) error {
-	if s.sqs != nil {
-		s.sqs.release()
-	}
+	s.intakes.release()
 	return nil
 }
 
@@ -121,10 +106,7 @@ func (s *ordersSource) Polls() []component.Poll {
 	if s.cfg.Notifications != nil {
 		polls = append(polls, component.Poll{Name: "notifications", Every: drainEvery, Wake: s.wake, Read: s.drain})
 	}
-	if s.sqs != nil {
-		polls = append(polls, s.sqs.poll())
-	}
-	return polls
+	return append(polls, s.intakes.polls()...)
 }
 
 // orderBatch makes the batch of order objects (as Amazon returns them);

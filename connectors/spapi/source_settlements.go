@@ -8,7 +8,6 @@ import (
 	"sort"
 	"time"
 
-	"github.com/pipewright/pipewright/connectors/internal/webhook"
 	"github.com/pipewright/pipewright/connectors/spapi/internal/client"
 	"github.com/pipewright/pipewright/connectors/spapi/models"
 	"github.com/pipewright/pipewright/connectors/spapi/settlement"
@@ -59,9 +58,9 @@ type settlementsSource struct {
 	// is under way.
 	queue  []report
 	listed bool
-	// intake serves the notifications (nil without); wake starts the
-	// notification loop.
-	intake *webhook.Endpoint
+	// intakes receive the notifications; wake starts the notification
+	// loop.
+	intakes *intakes
 	wake   chan struct{}
 	// notified is what the notification loop has left in its round.
 	notified stateRound
@@ -73,7 +72,7 @@ var (
 )
 
 // CreateSource returns the source; the engine polls it.
-func (settlementsFactory) CreateSource(_ context.Context, set component.SourceSettings, cfg any) (component.Source, error) {
+func (settlementsFactory) CreateSource(ctx context.Context, set component.SourceSettings, cfg any) (component.Source, error) {
 	c, err := configAs[SettlementsConfig]("spapi.settlements", cfg)
 	if err != nil {
 		return nil, err
@@ -84,30 +83,31 @@ func (settlementsFactory) CreateSource(_ context.Context, set component.SourceSe
 	}
 	s := &settlementsSource{cfg: c, set: set, api: conn.api(), wake: make(chan struct{}, 1), notified: stateRound{prefix: notifiedPrefix},
 		list: models.MustLookupOperation("getReports"), get: models.MustLookupOperation("getReport"), doc: models.MustLookupOperation("getReportDocument")}
-	if c.Notifications != nil {
-		if s.intake, err = newIntake(c.Notifications, set.Settings, s.recordReport); err != nil {
-			return nil, fmt.Errorf("spapi.settlements: %w", err)
-		}
+	if s.intakes, err = newIntakes(ctx, "spapi.settlements", c.Notifications, conn, set.Settings, set.DeadLetter, s.recordReport); err != nil {
+		return nil, err
 	}
 	return s, nil
 }
 
 // Routes serves the notification path, if configured.
 func (s *settlementsSource) Routes() map[string]http.Handler {
-	if s.intake == nil {
-		return nil
-	}
-	return map[string]http.Handler{s.cfg.Notifications.Path: s.intake}
+	return s.intakes.routes()
+}
+
+// Shutdown lets go of the SQS batch the intake may still hold.
+func (s *settlementsSource) Shutdown(context.Context) error {
+	s.intakes.release()
+	return nil
 }
 
 // Polls is the getReports poller and, with notifications, the loop
 // fetching notified reports, woken by the intake.
 func (s *settlementsSource) Polls() []component.Poll {
 	polls := []component.Poll{{CursorKey: settlementCursorKey, Every: s.cfg.pollEvery(), Read: s.poll}}
-	if s.intake != nil {
+	if s.intakes.any() {
 		polls = append(polls, component.Poll{Name: "notifications", CursorKey: "notified-cursor", Every: drainEvery, Wake: s.wake, Read: s.drainNotified})
 	}
-	return polls
+	return append(polls, s.intakes.polls()...)
 }
 
 // report is the part of getReports' Report the source uses.

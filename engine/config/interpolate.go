@@ -91,8 +91,10 @@ func (f *yamlFile) interpolate(dir string, env Lookup, preferDefaults bool) []Pr
 		n.Value = out
 		// A plain scalar, or a quoted one that is a single reference (flow
 		// mappings need the quotes), takes the type of its value: true, 42 ...
-		// An empty value stays an empty string, not null.
-		if out != "" && (n.Style == 0 || n.Style == yaml.TaggedStyle || refPattern.FindString(orig) == orig) {
+		// An empty value stays an empty string, not null; an explicit !!str
+		// (an AWS account id of digits) stays a string.
+		explicitStr := n.Style&yaml.TaggedStyle != 0 && n.Tag == "!!str"
+		if out != "" && !explicitStr && (n.Style == 0 || n.Style == yaml.TaggedStyle || refPattern.FindString(orig) == orig) {
 			n.Tag = ""
 			n.Style = 0
 			n.Tag = n.ShortTag()

@@ -43,6 +43,9 @@ func amazonForSubscriptions(t *testing.T) *simulator.Server {
 		"SQS_ORDERS_QUEUE_URL":        queueURL("pipewright-orders"),
 		"SQS_FBA_INVENTORY_QUEUE_URL": queueURL("pipewright-fba-inventory"),
 		"SQS_MCF_QUEUE_URL":           queueURL("pipewright-mcf"),
+		"SQS_REPORTS_QUEUE_URL":       queueURL("pipewright-reports"),
+		"SQS_FEEDS_QUEUE_URL":         queueURL("pipewright-feeds"),
+		"EVENTBRIDGE_ACCOUNT_ID":      "123456789012",
 	} {
 		t.Setenv(k, v)
 	}
@@ -125,7 +128,7 @@ func TestSpapiSubscriptions_creates_what_the_reference_directory_needs_once(t *t
 	require.NoError(t, json.Unmarshal([]byte(out), &reports), out)
 	require.Len(t, reports, 1)
 	assert.Equal(t, "amazon", reports[0].Connection)
-	require.Len(t, reports[0].Subscriptions, 3)
+	require.Len(t, reports[0].Subscriptions, 7, "orders, FBA stock, MCF, reports, feeds and two listing types")
 	for _, s := range reports[0].Subscriptions {
 		assert.Equal(t, "exists", s.State, s.Type)
 		assert.NotEmpty(t, s.SubscriptionID, s.Type)
