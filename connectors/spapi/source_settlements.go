@@ -61,7 +61,7 @@ type settlementsSource struct {
 	// intakes receive the notifications; wake starts the notification
 	// loop.
 	intakes *intakes
-	wake   chan struct{}
+	wake    chan struct{}
 	// notified is what the notification loop has left in its round.
 	notified stateRound
 }
