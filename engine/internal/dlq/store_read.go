@@ -84,6 +84,10 @@ func (s *Store) scan(ctx context.Context, subject string, headersOnly bool, fn f
 	return scanStream(ctx, s.stream, subject, headersOnly, fn)
 }
 
+// readerIdle is when the server drops a read's consumer whose deletion
+// was lost.
+const readerIdle = 30 * time.Second
+
 func scanStream(ctx context.Context, stream jetstream.Stream, subject string, headersOnly bool, fn func(jetstream.Msg, uint64) error) error {
 	info, err := stream.Info(ctx, jetstream.WithSubjectFilter(subject))
 	if err != nil {
@@ -97,10 +101,14 @@ func scanStream(ctx context.Context, stream jetstream.Stream, subject string, he
 	if remaining == 0 {
 		return nil
 	}
-	cons, err := stream.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{FilterSubjects: []string{subject}, HeadersOnly: headersOnly})
+	cons, err := stream.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{FilterSubjects: []string{subject}, HeadersOnly: headersOnly,
+		InactiveThreshold: readerIdle})
 	if err != nil {
 		return fmt.Errorf("reading dead letters: %w", err)
 	}
+	// Each read (an API call, a console page) has its own consumer: delete
+	// it now rather than leave it on the server for nats.go's 5 minutes.
+	defer func() { _ = stream.DeleteConsumer(context.WithoutCancel(ctx), cons.CachedInfo().Name) }()
 	for remaining > 0 {
 		batch, err := cons.Fetch(int(min(remaining, 500)), jetstream.FetchMaxWait(2*time.Second))
 		if err != nil {
