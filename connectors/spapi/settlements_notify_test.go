@@ -171,3 +171,36 @@ func reportNote(id, reportID, reportType, status, doc string) string {
 	})
 	return string(data)
 }
+
+// REPORT_PROCESSING_FINISHED reaches the settlements source through its
+// SQS queue (Amazon delivers the type only to SQS): every settlement of
+// the period is journaled by notification, getReports runs only at start,
+// and each message is deleted once the report is recorded.
+func TestSettlements_notifications_arrive_through_an_sqs_queue(t *testing.T) {
+	clock := componenttest.NewManualClock(epoch)
+	e := newEnv(t, clock, "orders_per_hour: 30\nsettlement_period: 24h\n", "")
+	q := newQueue(t, clock)
+	e.conn = startConnection(t, clock, "retry: {max_attempts: 3, backoff: 1s, max_backoff: 4s}\n"+onSimulator(e.sim)+q.access())
+	f := spapi.NewSettlementsFactory()
+	set := e.sourceSettings()
+	src, err := componenttest.CreateSource(context.Background(), f, set, componenttest.DecodeConfig(t, f,
+		"{every: 1000h, lookback: 720h, notifications: {sqs: {queue_url: '"+q.url+"', visibility_timeout: 10s}}}"))
+	require.NoError(t, err)
+	start(t, src)
+	relayed := map[string]bool{} // Amazon's delivery to the queue
+	drive(t, clock, e.sim, 10*time.Minute, 6*25, func() bool {
+		for _, n := range e.sim.NotificationsOfType(models.ReportProcessingFinished) {
+			if !relayed[n.ID] {
+				relayed[n.ID] = true
+				q.send(t, n.Body)
+			}
+		}
+		want := settlementReports(e.sim)
+		return want > 0 && len(e.pub.Messages()) == want && q.empty()
+	})
+	for _, m := range e.pub.Messages() {
+		assert.Equal(t, "notification", m.Meta(spapi.MetaVia), m.ID)
+	}
+	assert.Equal(t, 1, e.sim.Stats().Calls[getReportsOp], "the poll at start only")
+	assert.Zero(t, e.dead.Len())
+}
