@@ -164,5 +164,5 @@ func TestClient_parses_every_sandbox_example(t *testing.T) {
 			})
 		}
 	}
-	assert.Equal(t, 121, n)
+	assert.Equal(t, 122, n)
 }
