@@ -41,8 +41,8 @@ func newIntakes(ctx context.Context, typ string, n *NotificationIntake, conn *Co
 	return in, nil
 }
 
-// any says whether a notification can arrive.
-func (in *intakes) any() bool { return in.webhook != nil || in.sqs != nil }
+// active says whether a notification can arrive.
+func (in *intakes) active() bool { return in.webhook != nil || in.sqs != nil }
 
 // routes serves the webhook path, if any.
 func (in *intakes) routes() map[string]http.Handler {

@@ -104,7 +104,7 @@ func (s *settlementsSource) Shutdown(context.Context) error {
 // fetching notified reports, woken by the intake.
 func (s *settlementsSource) Polls() []component.Poll {
 	polls := []component.Poll{{CursorKey: settlementCursorKey, Every: s.cfg.pollEvery(), Read: s.poll}}
-	if s.intakes.any() {
+	if s.intakes.active() {
 		polls = append(polls, component.Poll{Name: "notifications", CursorKey: "notified-cursor", Every: drainEvery, Wake: s.wake, Read: s.drainNotified})
 	}
 	return append(polls, s.intakes.polls()...)
