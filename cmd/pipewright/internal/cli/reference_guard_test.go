@@ -18,7 +18,7 @@ import (
 // A Sage price typed ten times too low is held by the prices flow's guard
 // (held across a restart, polled again without a second hold) and reaches
 // Amazon only once a reviewer approves it; there it suppresses the listing,
-// which the listing board shows until the right price is back.
+// which the listing board shows.
 func TestReference_a_price_drop_of_90_percent_reaches_amazon_only_once_approved(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the reference directory against the simulator")
@@ -58,8 +58,8 @@ func TestReference_a_price_drop_of_90_percent_reaches_amazon_only_once_approved(
 	assert.Equal(t, "e2e reviewer", r.Resolution.By)
 
 	// Amazon takes a tenth of the price for a pricing error: the listing
-	// reaches the listing board, and clears once the right price is back.
-	w.checkListingProblem(item, old)
+	// reaches the listing board.
+	w.checkListingProblem(item)
 }
 
 // heldPrice waits for the one open held price of item.
