@@ -13,6 +13,7 @@
 #   BENCH_ENGINE=path          measure this binary instead of building bin/pipewright
 #   REPLICATED=50000           orders for R3 against R1 (0: skip)
 #   CRASH=200000               orders for the kill -9 run (0: skip)
+#   PROFILE=dir                after each size, one more (unmeasured) run profiled: CPU and heap in dir
 #   QUICK=1                    50,000 orders, 3 rounds, nothing else (about a minute)
 #
 # Figures depend on the machine: compare medians taken in one invocation.
@@ -32,4 +33,4 @@ done
 exec bin/bench-harness \
   -engine "$engine" -base "${BENCH_BASE:-}" \
   -sizes "${SIZES:-50000,200000,400000}" -rounds "${ROUNDS:-3}" \
-  -replicated "${REPLICATED:-50000}" -crash "${CRASH:-200000}"
+  -replicated "${REPLICATED:-50000}" -crash "${CRASH:-200000}" -profile "${PROFILE:-}"

@@ -3,7 +3,8 @@
 // the engine and the hand-written floor alternately, round after round
 // (and a second engine binary, -base, when given), and prints each one's
 // orders/s, CPU-seconds per 100,000 orders and peak resident memory, with
-// the paired ratio of CPU per order; it checks that the engine's output
+// the paired ratio of CPU per order (and, with -profile, the top of a CPU
+// and a heap profile of one more run); it checks that the engine's output
 // holds the floor's documents. Then, unless switched off, it compares
 // replicated (R3) with single-node (R1) transport on an external cluster,
 // and kills the engine with SIGKILL twice during a run to check that
@@ -40,6 +41,7 @@ type options struct {
 	out          string
 	replicated   int
 	crash        int
+	profile      string
 }
 
 func main() {
@@ -57,6 +59,7 @@ func main() {
 	flag.StringVar(&o.out, "out", "bench/out", "inputs, outputs and logs")
 	flag.IntVar(&o.replicated, "replicated", 50000, "orders for the R3 against R1 comparison (0: skip)")
 	flag.IntVar(&o.crash, "crash", 200000, "orders for the kill -9 run (0: skip)")
+	flag.StringVar(&o.profile, "profile", "", "after each size, one more engine run (not measured) with CPU and heap profiles written to this directory")
 	flag.Parse()
 	var err error
 	if o.sizes, err = parseSizes(*sizes); err == nil {
@@ -92,6 +95,11 @@ func (o options) run() error {
 			return err
 		}
 		rep.print(os.Stdout)
+		if o.profile != "" {
+			if err := o.profileRun(n); err != nil {
+				return err
+			}
+		}
 		failed = append(failed, rep.mismatch...)
 		reports = append(reports, rep)
 	}

@@ -95,6 +95,9 @@ type Server struct {
 	// MemoryLimitMiB is the engine process's soft memory limit in MiB (nil:
 	// GOMEMLIMIT, else the runtime's default; 0: none).
 	MemoryLimitMiB *int64 `yaml:"memory_limit_mib"`
+	// Pprof is the address of a separate listener serving Go's runtime
+	// profiles (net/http/pprof) under /debug/pprof/ ("": none).
+	Pprof string `yaml:"pprof"`
 }
 
 // Health configures what readiness checks besides NATS and circuits; zero

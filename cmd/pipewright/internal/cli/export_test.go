@@ -12,3 +12,6 @@ var ResumeDemoClock = resumeDemoClock
 // SharedDemoClock exposes run's accelerated clock from a shared origin to
 // the black-box tests.
 var SharedDemoClock = sharedDemoClock
+
+// StartPprof exposes run's server.pprof listener to the black-box tests.
+var StartPprof = startPprof

@@ -80,6 +80,13 @@ Examples:
 				if limit := service.ApplyMemoryLimit(p); limit < math.MaxInt64 {
 					logger.Info("soft memory limit (server.memory_limit_mib)", "mib", limit>>20)
 				}
+				if p.Server.Pprof != "" {
+					stopPprof, err := startPprof(p.Server.Pprof, logger)
+					if err != nil {
+						return err
+					}
+					defer stopPprof()
+				}
 				if *timeScale <= 0 {
 					return usagef("bad -time-scale %v: want a positive factor", *timeScale)
 				}
