@@ -67,6 +67,15 @@ func (b *Bucket) reserve(now time.Time, n float64) time.Duration {
 	return time.Duration(-b.tokens / b.rate * float64(time.Second))
 }
 
+// giveBack returns a reserved token whose call will not be made (its
+// caller gave up before it was due), up to the burst.
+func (b *Bucket) giveBack(now time.Time) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.refill(now)
+	b.tokens = math.Min(b.burst, b.tokens+1)
+}
+
 func (b *Bucket) untilToken() time.Duration {
 	if b.rate <= 0 {
 		return time.Duration(math.MaxInt64)

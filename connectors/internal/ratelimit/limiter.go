@@ -51,31 +51,59 @@ func (l *Limiter[K]) bucket(key K, plan Plan) *Bucket {
 // arrives.
 const waitMargin = time.Millisecond
 
+// grant is one reserved token: how long until it is due, and the local
+// bucket it was taken from (nil: the shared store).
+type grant struct {
+	wait time.Duration
+	from *Bucket
+}
+
 // Wait takes a token from key's bucket, waiting on the clock until it is
 // due; callers are served in call order. It returns how long it waited. When
-// ctx ends first the reserved token is forfeited and ctx's error returned.
+// ctx ends first, ctx's error is returned and the reserved token goes back
+// to the bucket (a shared one with this engine's next take).
 func (l *Limiter[K]) Wait(ctx context.Context, key K, plan Plan) (time.Duration, error) {
-	d, err := l.Reserve(ctx, key, plan)
-	if err != nil || d <= 0 {
+	g, err := l.reserve(ctx, key, plan)
+	if err != nil || g.wait <= 0 {
 		return 0, err
 	}
-	d += waitMargin
+	d := g.wait + waitMargin
 	select {
 	case <-l.clock.After(d):
 		return d, nil
 	case <-ctx.Done():
+		l.giveBack(key, g)
 		return 0, ctx.Err()
 	}
 }
 
 // Reserve takes a token from key's bucket now or in the future and returns
 // how long the caller must wait before its call (0: at once), without
-// waiting. It fails only when ctx ends.
+// waiting; the token is spent whether or not the call is made. It fails
+// only when ctx ends, and then reserves nothing.
 func (l *Limiter[K]) Reserve(ctx context.Context, key K, plan Plan) (time.Duration, error) {
+	g, err := l.reserve(ctx, key, plan)
+	return g.wait, err
+}
+
+func (l *Limiter[K]) reserve(ctx context.Context, key K, plan Plan) (grant, error) {
+	if err := ctx.Err(); err != nil {
+		return grant{}, err
+	}
 	if l.shared != nil {
 		return l.shared.reserve(ctx, key, plan)
 	}
-	return l.bucket(key, plan).Reserve(l.clock.Now()), nil
+	b := l.bucket(key, plan)
+	return grant{wait: b.Reserve(l.clock.Now()), from: b}, nil
+}
+
+// giveBack returns the token of g, whose call will not be made.
+func (l *Limiter[K]) giveBack(key K, g grant) {
+	if l.shared != nil {
+		l.shared.giveBack(key, g)
+		return
+	}
+	g.from.giveBack(l.clock.Now())
 }
 
 // Adapt sets key's refill rate to rate (as the server announced it, for

@@ -1,12 +1,8 @@
 package ratelimit
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
-	"errors"
-	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -83,9 +79,10 @@ type shared[K comparable] struct {
 	maxPeers int // the most users seen on any bucket
 }
 
-// sharedKey is what this engine knows of one shared bucket. mu serializes
-// this engine's takes from it, so compare-and-set conflicts come only from
-// other engines.
+// sharedKey is what this engine knows of one shared bucket. Its callers
+// queue in it while one compare-and-set is in flight; the next one takes
+// the tokens of all of them (see reserve). mu guards every field and is
+// never held across a round trip to the store.
 type sharedKey struct {
 	mu          sync.Mutex
 	state       state // as last read or written
@@ -94,7 +91,13 @@ type sharedKey struct {
 	pendingRate float64 // a rate to write with the next token (Adapt)
 	fallback    *Bucket // non-nil while the store is unreachable
 	retryAt     time.Time
-	owed        float64 // tokens taken from fallback, charged on return
+	// owed is what this engine owes the shared bucket, settled with its
+	// next compare-and-set: tokens taken from fallback, less tokens given
+	// back by callers that gave up before their call was due.
+	owed     float64
+	plan     Plan      // the plan of the latest caller, for a bucket nobody used
+	queue    []*waiter // callers waiting for the next compare-and-set
+	flushing bool      // a goroutine is taking tokens for queued callers
 }
 
 // state is a shared bucket as stored (JSON).
@@ -121,97 +124,6 @@ func (s *shared[K]) key(k K) *sharedKey {
 		s.keys[k] = ks
 	}
 	return ks
-}
-
-// reserve takes a token from the shared bucket of k, or from the local
-// fallback while the store is unreachable.
-func (s *shared[K]) reserve(ctx context.Context, k K, plan Plan) (time.Duration, error) {
-	ks := s.key(k)
-	ks.mu.Lock()
-	defer ks.mu.Unlock()
-	now := s.clock.Now()
-	if ks.fallback != nil && now.Before(ks.retryAt) {
-		ks.owed++
-		return ks.fallback.Reserve(now), nil
-	}
-	d, err := s.take(ctx, s.keyOf(k), ks, plan, now)
-	if err == nil {
-		if ks.fallback != nil {
-			s.log.Info("shared rate limit reachable again", "bucket", s.keyOf(k))
-			ks.fallback = nil
-		}
-		return d, nil
-	}
-	if ctx.Err() != nil {
-		return 0, ctx.Err()
-	}
-	s.fallBack(k, ks, plan, now, err)
-	ks.owed++
-	return ks.fallback.Reserve(now), nil
-}
-
-// take reserves 1 token (plus those owed) in the store with
-// compare-and-set, reading the bucket again after a conflict.
-func (s *shared[K]) take(ctx context.Context, key string, ks *sharedKey, plan Plan, now time.Time) (time.Duration, error) {
-	for conflicts := 0; ; conflicts++ {
-		if !ks.known || conflicts > 0 {
-			if err := s.read(ctx, key, ks, plan, now); err != nil {
-				return 0, err
-			}
-		}
-		next := ks.state
-		b := next.bucket()
-		if ks.pendingRate > 0 && ks.pendingRate != b.rate {
-			b.refill(now)
-			b.rate = ks.pendingRate
-		}
-		d := b.reserve(now, 1+ks.owed)
-		next.Tokens, next.Rate, next.At = b.tokens, b.rate, b.last.UnixNano()
-		next.Users = s.users(next.Users, now)
-		value, err := json.Marshal(next)
-		if err != nil {
-			return 0, fmt.Errorf("encoding rate-limit bucket %s: %w", key, err)
-		}
-		sctx, cancel := context.WithTimeout(ctx, storeTimeout)
-		rev, err := s.store.Set(sctx, key, value, ks.rev)
-		cancel()
-		if errors.Is(err, component.ErrConflict) {
-			if ctx.Err() != nil {
-				return 0, ctx.Err()
-			}
-			continue
-		}
-		if err != nil {
-			return 0, err
-		}
-		ks.state, ks.rev, ks.owed, ks.pendingRate = next, rev, 0, 0
-		return d, nil
-	}
-}
-
-// read loads the bucket of key into ks; a bucket nobody used yet starts
-// full from plan.
-func (s *shared[K]) read(ctx context.Context, key string, ks *sharedKey, plan Plan, now time.Time) error {
-	rctx, cancel := context.WithTimeout(ctx, storeTimeout)
-	defer cancel()
-	value, rev, err := s.store.Get(rctx, key)
-	if errors.Is(err, component.ErrNotFound) {
-		ks.state = state{Tokens: float64(plan.Burst), At: now.UnixNano(), Rate: plan.Rate, Burst: float64(plan.Burst)}
-		ks.rev, ks.known = 0, true
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	var st state
-	if err := json.Unmarshal(value, &st); err != nil || st.Rate <= 0 || st.Burst < 1 {
-		// Unreadable or damaged: start the bucket again, empty, which is
-		// the safe side.
-		st = state{At: now.UnixNano(), Rate: plan.Rate, Burst: float64(plan.Burst)}
-	}
-	ks.state, ks.rev, ks.known = st, rev, true
-	s.notePeers(len(s.users(st.Users, now)))
-	return nil
 }
 
 // users returns the bucket's recent users with this engine at now.

@@ -77,20 +77,30 @@ func assertWithinRate(t *testing.T, due []time.Time, plan ratelimit.Plan) {
 }
 
 func TestSharedLimiter_engines_together_stay_within_the_rate(t *testing.T) {
-	for _, n := range []int{2, 3} {
-		t.Run(string(rune('0'+n))+" engines", func(t *testing.T) {
+	tests := []struct {
+		name             string
+		engines, callers int
+		rounds           int
+	}{
+		{"1 engine, 16 callers", 1, 16, 100},
+		{"2 engines, 2 callers each", 2, 2, 300},
+		{"3 engines, 2 callers each", 3, 2, 300},
+		{"3 engines, 8 callers each", 3, 8, 100},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
 			clock := componenttest.NewManualClock(t0)
-			ls := engines(clock, componenttest.NewMemShared(), n)
+			ls := engines(clock, componenttest.NewMemShared(), tc.engines)
 			plan := ratelimit.Plan{Rate: 2, Burst: 5}
 			k := key{"S", "confirmShipment"}
 			var mu sync.Mutex
 			var due []time.Time
-			// Every 100 ms of the clock each engine asks for two tokens from
-			// two goroutines at once: ten times what the bucket allows.
-			for range 300 {
+			// Every 100 ms of the clock each engine asks for a token from
+			// each of its callers at once: far more than the bucket allows.
+			for range tc.rounds {
 				var wg sync.WaitGroup
 				for _, l := range ls {
-					for range 2 {
+					for range tc.callers {
 						wg.Go(func() {
 							at := reserveAt(t, clock, l, k, plan)
 							mu.Lock()
@@ -102,7 +112,7 @@ func TestSharedLimiter_engines_together_stay_within_the_rate(t *testing.T) {
 				wg.Wait()
 				clock.Advance(100 * time.Millisecond)
 			}
-			require.Len(t, due, 300*2*n)
+			require.Len(t, due, tc.rounds*tc.callers*tc.engines)
 			assertWithinRate(t, due, plan)
 			// Nothing is wasted either: what the first step asks is served
 			// at once up to the burst, and the last call is due when the
@@ -113,7 +123,7 @@ func TestSharedLimiter_engines_together_stay_within_the_rate(t *testing.T) {
 					atOnce++
 				}
 			}
-			assert.Equal(t, min(2*n, plan.Burst), atOnce)
+			assert.Equal(t, min(tc.callers*tc.engines, plan.Burst), atOnce)
 			last := due[len(due)-1].Sub(t0).Seconds()
 			assert.InDelta(t, float64(len(due)-plan.Burst)/plan.Rate, last, 0.001)
 		})
