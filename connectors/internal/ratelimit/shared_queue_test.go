@@ -78,26 +78,35 @@ func TestSharedLimiter_grants_every_token_once_across_engines_under_conflicts(t 
 	assert.Equal(t, time.Duration(len(want))*time.Second, d, "the next token follows the last one granted")
 }
 
-// gatedStore holds every write until open is closed, and tells entered
-// when a write is waiting.
+// gatedStore holds every write while hold is set until open is closed,
+// and tells entered when a write is held.
 type gatedStore struct {
 	component.SharedState
+	hold    atomic.Bool
 	entered chan struct{}
 	open    chan struct{}
 }
 
+func newGatedStore(hold bool) *gatedStore {
+	s := &gatedStore{SharedState: componenttest.NewMemShared(), entered: make(chan struct{}, 1), open: make(chan struct{})}
+	s.hold.Store(hold)
+	return s
+}
+
 func (s *gatedStore) Set(ctx context.Context, k string, v []byte, rev uint64) (uint64, error) {
-	select {
-	case s.entered <- struct{}{}:
-	default:
+	if s.hold.Load() {
+		select {
+		case s.entered <- struct{}{}:
+		default:
+		}
+		<-s.open
 	}
-	<-s.open
 	return s.SharedState.Set(ctx, k, v, rev)
 }
 
 func TestSharedLimiter_callers_cancelled_while_queued_return_at_once_and_lose_no_token(t *testing.T) {
 	clock := componenttest.NewManualClock(t0)
-	store := &gatedStore{SharedState: componenttest.NewMemShared(), entered: make(chan struct{}, 1), open: make(chan struct{})}
+	store := newGatedStore(true)
 	l := engines(clock, store, 1)[0]
 	plan := ratelimit.Plan{Rate: 1, Burst: 2}
 	k := key{"S", "confirmShipment"}
@@ -164,6 +173,41 @@ func TestLimiter_Wait_gives_back_the_token_of_a_cancelled_waiter(t *testing.T) {
 			assert.Equal(t, time.Second, d)
 		})
 	}
+}
+
+func TestSharedLimiter_a_token_given_back_during_a_write_is_credited_with_the_next(t *testing.T) {
+	clock := componenttest.NewManualClock(t0)
+	store := newGatedStore(false)
+	l := engines(clock, store, 1)[0]
+	plan := ratelimit.Plan{Rate: 1, Burst: 1}
+	k := key{"S", "confirmShipment"}
+	reserve := func() time.Duration {
+		d, err := l.Reserve(context.Background(), k, plan)
+		require.NoError(t, err)
+		return d
+	}
+	assert.Zero(t, reserve())
+	// W waits for the token due in 1 s.
+	ctx, cancel := context.WithCancel(context.Background())
+	errW := make(chan error, 1)
+	go func() {
+		_, err := l.Wait(ctx, k, plan)
+		errW <- err
+	}()
+	require.Eventually(t, func() bool { return clock.Waiters() == 1 }, componenttest.WaitLimit, time.Millisecond)
+	// X's token (due in 2 s) is being written when W gives up.
+	store.hold.Store(true)
+	dueX := make(chan time.Duration, 1)
+	go func() { dueX <- reserve() }()
+	<-store.entered
+	cancel()
+	assert.ErrorIs(t, <-errW, context.Canceled)
+	store.hold.Store(false)
+	close(store.open)
+	assert.Equal(t, 2*time.Second, <-dueX)
+	// W's token goes back with the next write: the next caller is due in
+	// 2 s too, not 3 s.
+	assert.Equal(t, 2*time.Second, reserve())
 }
 
 func TestSharedLimiter_engines_with_many_callers_keep_to_their_shares_while_the_store_is_unreachable(t *testing.T) {
