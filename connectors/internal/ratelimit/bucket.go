@@ -1,9 +1,3 @@
-// Package ratelimit paces calls to a remote API with token buckets: a bucket
-// holds at most burst tokens and refills at rate tokens per second, one
-// token per call (Amazon's SP-API usage-plan model, and the usual shape of
-// an API's published limits). Limiter keeps one bucket per key on the
-// engine's clock for a connector's client; Bucket alone serves a simulator
-// enforcing the same limits, so client and simulator agree exactly.
 package ratelimit
 
 import (

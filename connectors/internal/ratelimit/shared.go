@@ -37,6 +37,10 @@ const peerWindow = 15 * time.Minute
 // sh.Store: a token is taken with a compare-and-set of the bucket's state
 // (tokens, last refill, rate, burst and who used it lately), so the engines
 // sharing the store are served from one bucket per key, in call order.
+// The callers of one bucket on this engine queue while a compare-and-set is
+// in flight, and the next one takes the tokens of all of them (see the
+// package doc). A token given back by a caller that gave up is credited to
+// the bucket with this engine's next take.
 //
 // When the store cannot be read or written (NATS briefly unreachable), the
 // limiter falls back to a local bucket at the shared rate and burst divided
