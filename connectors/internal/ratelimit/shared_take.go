@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/pipewright/pipewright/engine/component"
@@ -78,45 +79,65 @@ func indexOf(q []*waiter, w *waiter) int {
 }
 
 // flush takes tokens for the callers queued in ks, a batch per round trip,
-// until none is left.
+// until none is left. After a conflict (another engine wrote the bucket)
+// the callers queued meanwhile join the batch for the next attempt, and
+// those who gave up leave it.
 func (s *shared[K]) flush(k K, ks *sharedKey) {
 	key := s.keyOf(k)
 	ks.mu.Lock()
 	defer ks.mu.Unlock()
-	for len(ks.queue) > 0 {
-		batch := ks.queue
+	var batch []*waiter
+	conflicted := false
+	for len(ks.queue) > 0 || len(batch) > 0 {
+		batch = append(batch, ks.queue...)
 		ks.queue = nil
+		batch = slices.DeleteFunc(batch, func(w *waiter) bool { return w.cancelled })
+		if len(batch) == 0 {
+			continue
+		}
 		now := s.clock.Now()
 		if ks.fallback != nil && now.Before(ks.retryAt) {
 			s.deliver(ks, batch, s.fromFallback(ks, len(batch), now))
+			batch = nil
 			continue
 		}
-		snap := snapshot{state: ks.state, rev: ks.rev, known: ks.known, rate: ks.pendingRate, owed: ks.owed}
+		snap := snapshot{state: ks.state, rev: ks.rev, known: ks.known && !conflicted, rate: ks.pendingRate, owed: ks.owed}
 		plan := ks.plan
 		ks.mu.Unlock()
 		next, waits, err := s.take(key, snap, plan, len(batch), now)
 		ks.mu.Lock()
-		if err != nil {
+		conflicted = errors.Is(err, component.ErrConflict)
+		switch {
+		case conflicted:
+			continue
+		case err != nil:
 			s.fallBack(k, ks, plan, now, err)
 			s.deliver(ks, batch, s.fromFallback(ks, len(batch), now))
-			continue
+		default:
+			s.taken(ks, key, snap, next, batch, waits)
 		}
-		ks.state, ks.rev, ks.known = next.state, next.rev, true
-		ks.owed -= snap.owed
-		if ks.pendingRate == snap.rate {
-			ks.pendingRate = 0
-		}
-		if ks.fallback != nil {
-			s.log.Info("shared rate limit reachable again", "bucket", key)
-			ks.fallback = nil
-		}
-		gs := make([]grant, len(waits))
-		for i, d := range waits {
-			gs[i] = grant{wait: d}
-		}
-		s.deliver(ks, batch, gs)
+		batch = nil
 	}
 	ks.flushing = false
+}
+
+// taken records a successful compare-and-set from snap to next in ks
+// (ks.mu held) and hands its tokens to batch.
+func (s *shared[K]) taken(ks *sharedKey, key string, snap, next snapshot, batch []*waiter, waits []time.Duration) {
+	ks.state, ks.rev, ks.known = next.state, next.rev, true
+	ks.owed -= snap.owed
+	if ks.pendingRate == snap.rate {
+		ks.pendingRate = 0
+	}
+	if ks.fallback != nil {
+		s.log.Info("shared rate limit reachable again", "bucket", key)
+		ks.fallback = nil
+	}
+	gs := make([]grant, len(waits))
+	for i, d := range waits {
+		gs[i] = grant{wait: d}
+	}
+	s.deliver(ks, batch, gs)
 }
 
 // fromFallback reserves n tokens from the fallback bucket of ks (ks.mu
@@ -161,48 +182,44 @@ func (s *shared[K]) settle(ks *sharedKey, g grant) {
 	}
 }
 
-// take reserves n tokens in the store with compare-and-set, settling what
-// this engine owes, reading the bucket again after a conflict. It returns
-// the bucket as written and how long each of the n callers waits, in
-// order.
+// take reserves n tokens in the store with one compare-and-set from snap
+// (reading the bucket first unless snap knows it), settling what this
+// engine owes. It returns the bucket as written and how long each of the n
+// callers waits, in order, or component.ErrConflict when another engine
+// wrote the bucket first.
 func (s *shared[K]) take(key string, snap snapshot, plan Plan, n int, now time.Time) (snapshot, []time.Duration, error) {
-	for conflicts := 0; ; conflicts++ {
-		if !snap.known || conflicts > 0 {
-			st, rev, err := s.read(key, plan, now)
-			if err != nil {
-				return snapshot{}, nil, err
-			}
-			snap.state, snap.rev, snap.known = st, rev, true
-		}
-		next := snap.state
-		b := next.bucket()
-		b.refill(now)
-		if snap.rate > 0 && snap.rate != b.rate {
-			b.rate = snap.rate
-		}
-		// A credit never lifts the bucket past its burst.
-		b.tokens = min(b.burst, b.tokens-snap.owed)
-		waits := make([]time.Duration, n)
-		for i := range waits {
-			waits[i] = b.reserve(now, 1)
-		}
-		next.Tokens, next.Rate, next.At = b.tokens, b.rate, b.last.UnixNano()
-		next.Users = s.users(next.Users, now)
-		value, err := json.Marshal(next)
-		if err != nil {
-			return snapshot{}, nil, fmt.Errorf("encoding rate-limit bucket %s: %w", key, err)
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
-		rev, err := s.store.Set(ctx, key, value, snap.rev)
-		cancel()
-		if errors.Is(err, component.ErrConflict) {
-			continue
-		}
+	if !snap.known {
+		st, rev, err := s.read(key, plan, now)
 		if err != nil {
 			return snapshot{}, nil, err
 		}
-		return snapshot{state: next, rev: rev, known: true}, waits, nil
+		snap.state, snap.rev = st, rev
 	}
+	next := snap.state
+	b := next.bucket()
+	b.refill(now)
+	if snap.rate > 0 && snap.rate != b.rate {
+		b.rate = snap.rate
+	}
+	// A credit never lifts the bucket past its burst.
+	b.tokens = min(b.burst, b.tokens-snap.owed)
+	waits := make([]time.Duration, n)
+	for i := range waits {
+		waits[i] = b.reserve(now, 1)
+	}
+	next.Tokens, next.Rate, next.At = b.tokens, b.rate, b.last.UnixNano()
+	next.Users = s.users(next.Users, now)
+	value, err := json.Marshal(next)
+	if err != nil {
+		return snapshot{}, nil, fmt.Errorf("encoding rate-limit bucket %s: %w", key, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+	defer cancel()
+	rev, err := s.store.Set(ctx, key, value, snap.rev)
+	if err != nil {
+		return snapshot{}, nil, err
+	}
+	return snapshot{state: next, rev: rev, known: true}, waits, nil
 }
 
 // read loads the bucket of key; a bucket nobody used yet starts full from
