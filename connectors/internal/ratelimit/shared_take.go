@@ -38,8 +38,7 @@ func (s *shared[K]) reserve(ctx context.Context, k K, plan Plan) (grant, error) 
 	ks.mu.Lock()
 	if now := s.clock.Now(); ks.fallback != nil && now.Before(ks.retryAt) {
 		defer ks.mu.Unlock()
-		ks.owed++
-		return grant{wait: ks.fallback.Reserve(now), from: ks.fallback}, nil
+		return s.fromFallback(ks, 1, now)[0], nil
 	}
 	w := &waiter{done: make(chan struct{})}
 	ks.queue = append(ks.queue, w)
@@ -60,22 +59,13 @@ func (s *shared[K]) reserve(ctx context.Context, k K, plan Plan) (grant, error) 
 	case <-w.done: // taken meanwhile: give it back
 		s.settle(ks, w.g)
 	default:
-		if i := indexOf(ks.queue, w); i >= 0 {
-			ks.queue = append(ks.queue[:i], ks.queue[i+1:]...)
+		if i := slices.Index(ks.queue, w); i >= 0 {
+			ks.queue = slices.Delete(ks.queue, i, i+1)
 		} else {
-			w.cancelled = true // in flight: flush gives it back
+			w.cancelled = true // in flight: flush drops it or gives its token back
 		}
 	}
 	return grant{}, ctx.Err()
-}
-
-func indexOf(q []*waiter, w *waiter) int {
-	for i, x := range q {
-		if x == w {
-			return i
-		}
-	}
-	return -1
 }
 
 // flush takes tokens for the callers queued in ks, a batch per round trip,
