@@ -210,6 +210,29 @@ func TestSharedLimiter_a_token_given_back_during_a_write_is_credited_with_the_ne
 	assert.Equal(t, 2*time.Second, reserve())
 }
 
+func TestSharedLimiter_a_rate_announced_during_a_write_goes_with_the_next(t *testing.T) {
+	clock := componenttest.NewManualClock(t0)
+	store := newGatedStore(true)
+	ls := engines(clock, store, 2)
+	a, b := ls[0], ls[1]
+	plan := ratelimit.Plan{Rate: 1, Burst: 1}
+	k := key{"S", "getOrder"}
+	first := make(chan time.Duration, 1)
+	go func() { first <- reserveAt(t, clock, a, k, plan).Sub(t0) }()
+	<-store.entered
+	assert.True(t, a.Adapt(k, plan, 4))
+	store.hold.Store(false)
+	close(store.open)
+	assert.Zero(t, <-first)
+	// The write in flight carried the old rate; A's next one carries 4/s,
+	// and B, reading it, waits a quarter of a second per token.
+	assert.Equal(t, t0.Add(250*time.Millisecond), reserveAt(t, clock, a, k, plan))
+	assert.Equal(t, t0.Add(500*time.Millisecond), reserveAt(t, clock, b, k, plan))
+	got, ok := b.Plan(k)
+	require.True(t, ok)
+	assert.Equal(t, ratelimit.Plan{Rate: 4, Burst: 1}, got)
+}
+
 func TestSharedLimiter_engines_with_many_callers_keep_to_their_shares_while_the_store_is_unreachable(t *testing.T) {
 	clock := componenttest.NewManualClock(t0)
 	store := &flakyStore{SharedState: componenttest.NewMemShared()}
