@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -45,34 +44,17 @@ func TestSharedLimiter_grants_every_token_once_across_engines_under_conflicts(t 
 	ls := engines(clock, store, 3)
 	plan := ratelimit.Plan{Rate: 1, Burst: 1}
 	k := key{"S", "getOrder"}
-	const callers, each = 8, 10
-	var mu sync.Mutex
-	var waits []time.Duration
-	var wg sync.WaitGroup
-	for _, l := range ls {
-		for range callers {
-			wg.Go(func() {
-				for range each {
-					d, err := l.Reserve(context.Background(), k, plan)
-					assert.NoError(t, err)
-					mu.Lock()
-					waits = append(waits, d)
-					mu.Unlock()
-				}
-			})
-		}
-	}
-	wg.Wait()
+	due := slices.Concat(reserveInRounds(t, clock, ls, k, plan, 8, 10, 0)...)
 	require.Positive(t, store.conflicts.Load(), "the store made writes conflict")
 	// The clock stands still: with a burst of 1 and 1 token a second, the
 	// n-th token granted is due n-1 seconds on. A token granted twice would
-	// show as a repeated wait, a token lost as a gap.
-	slices.Sort(waits)
-	want := make([]time.Duration, len(ls)*callers*each)
+	// show as a repeated time, a token lost as a gap.
+	slices.SortFunc(due, func(a, b time.Time) int { return a.Compare(b) })
+	want := make([]time.Time, 3*8*10)
 	for i := range want {
-		want[i] = time.Duration(i) * time.Second
+		want[i] = t0.Add(time.Duration(i) * time.Second)
 	}
-	assert.Equal(t, want, waits)
+	assert.Equal(t, want, due)
 	d, err := ls[0].Reserve(context.Background(), k, plan)
 	require.NoError(t, err)
 	assert.Equal(t, time.Duration(len(want))*time.Second, d, "the next token follows the last one granted")
@@ -248,25 +230,8 @@ func TestSharedLimiter_engines_with_many_callers_keep_to_their_shares_while_the_
 	}
 	store.down.Store(true)
 	outage := clock.Now()
-	var mu sync.Mutex
-	var due []time.Time
-	perEngine := make([][]time.Time, len(ls))
-	for range 50 {
-		var wg sync.WaitGroup
-		for i, l := range ls {
-			for range 8 {
-				wg.Go(func() {
-					at := reserveAt(t, clock, l, k, plan)
-					mu.Lock()
-					due = append(due, at)
-					perEngine[i] = append(perEngine[i], at)
-					mu.Unlock()
-				})
-			}
-		}
-		wg.Wait()
-		clock.Advance(100 * time.Millisecond)
-	}
+	perEngine := reserveInRounds(t, clock, ls, k, plan, 8, 50, 100*time.Millisecond)
+	due := slices.Concat(perEngine...)
 	// Each keeps to a third of the rate and of the burst, and so all three
 	// together to the whole.
 	share := ratelimit.Plan{Rate: plan.Rate / 3, Burst: plan.Burst / 3}

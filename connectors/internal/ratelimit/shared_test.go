@@ -60,6 +60,31 @@ func reserveAt(t *testing.T, clock component.Clock, l *ratelimit.Limiter[key], k
 	return now.Add(d)
 }
 
+// reserveInRounds has each engine of ls ask for callers tokens at once, from
+// as many goroutines, rounds times, advancing clock by step after each
+// round. It returns when each engine's tokens are due.
+func reserveInRounds(t *testing.T, clock *componenttest.ManualClock, ls []*ratelimit.Limiter[key], k key, plan ratelimit.Plan, callers, rounds int, step time.Duration) [][]time.Time {
+	t.Helper()
+	var mu sync.Mutex
+	due := make([][]time.Time, len(ls))
+	for range rounds {
+		var wg sync.WaitGroup
+		for i, l := range ls {
+			for range callers {
+				wg.Go(func() {
+					at := reserveAt(t, clock, l, k, plan)
+					mu.Lock()
+					due[i] = append(due[i], at)
+					mu.Unlock()
+				})
+			}
+		}
+		wg.Wait()
+		clock.Advance(step)
+	}
+	return due
+}
+
 // assertWithinRate checks the token-bucket bound on grants: no interval
 // [a, b] holds more than burst + rate*(b-a) of them.
 func assertWithinRate(t *testing.T, due []time.Time, plan ratelimit.Plan) {
@@ -93,25 +118,9 @@ func TestSharedLimiter_engines_together_stay_within_the_rate(t *testing.T) {
 			ls := engines(clock, componenttest.NewMemShared(), tc.engines)
 			plan := ratelimit.Plan{Rate: 2, Burst: 5}
 			k := key{"S", "confirmShipment"}
-			var mu sync.Mutex
-			var due []time.Time
 			// Every 100 ms of the clock each engine asks for a token from
 			// each of its callers at once: far more than the bucket allows.
-			for range tc.rounds {
-				var wg sync.WaitGroup
-				for _, l := range ls {
-					for range tc.callers {
-						wg.Go(func() {
-							at := reserveAt(t, clock, l, k, plan)
-							mu.Lock()
-							due = append(due, at)
-							mu.Unlock()
-						})
-					}
-				}
-				wg.Wait()
-				clock.Advance(100 * time.Millisecond)
-			}
+			due := slices.Concat(reserveInRounds(t, clock, ls, k, plan, tc.callers, tc.rounds, 100*time.Millisecond)...)
 			require.Len(t, due, tc.rounds*tc.callers*tc.engines)
 			assertWithinRate(t, due, plan)
 			// Nothing is wasted either: what the first step asks is served
