@@ -58,7 +58,7 @@ type haWorld struct {
 	*world
 	nats *natstest.Cluster // nil: the engine's embedded NATS
 	// rounds stands between the engines and the world's Amazon.
-	rounds *roundCounter
+	rounds *pollCounter
 
 	mu      sync.Mutex
 	engines []*engineProc
@@ -74,7 +74,7 @@ func newHAWorld(t *testing.T, dir string, scale float64, nats *natstest.Cluster,
 	t.Helper()
 	h := &haWorld{world: newWorld(t, scale, simulator.Faults{}, opts...), nats: nats, engines: make([]*engineProc, n)}
 	h.dir = dir
-	h.rounds, h.env["SPAPI_ENDPOINT"] = countRounds(t, h.sim.URL())
+	h.rounds, h.env["SPAPI_ENDPOINT"] = countPolls(t, h.sim.URL())
 	for range n {
 		h.data = append(h.data, t.TempDir())
 	}

@@ -1,6 +1,9 @@
 package cli_test
 
 import (
+	"bytes"
+	"encoding/json"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httputil"
@@ -14,71 +17,96 @@ import (
 	"github.com/pipewright/pipewright/connectors/spapi/models"
 )
 
-// windowStarts names, for the SP-API operations that a source calls with
-// the start of the window it reads, that query parameter. Every call of
-// one round of such a source carries the same start: its pages, and a
-// round tried again (a refunds round waiting for its returns report, a
-// publish that failed) read the same window again. A new round starts
-// where the last one ended, so the distinct starts an Amazon sees count
-// the rounds; an engine polling beside the owner shows as more of them.
-var windowStarts = map[string]string{
-	"searchOrders":        "lastUpdatedAfter",
-	"listFinancialEvents": "PostedAfter",
+// pageTokens names, for the SP-API operations that a source calls once per
+// round and then once per further page, the query parameter of a further
+// page: a round's first call has none. How many pages a round reads
+// depends on the world's data, not on how many engines poll.
+var pageTokens = map[string]string{
+	"searchOrders":        "paginationToken",
+	"listFinancialEvents": "NextToken",
 }
 
-// roundCounter stands between a world's engines and its Amazon (a reverse
-// proxy) and records the distinct window starts of each operation of
-// windowStarts.
-type roundCounter struct {
-	ops map[string]string // request path -> operation
-
-	mu     sync.Mutex
-	starts map[string]map[string]bool // operation -> window starts seen
+// pollCounter stands between a world's engines and its Amazon (a reverse
+// proxy) and counts the rounds of the operations of pageTokens, which the
+// simulator's call counts do not tell apart from their other calls: a
+// round's first page is a call without a page token, and a refunds round
+// whose events refund units waits for its returns report and, each time
+// getReport answers that it is not ready, reads its window again
+// (connectors/spapi, refunds_returns.go): the first-page call of
+// listFinancialEvents that follows such an answer is that round again,
+// however many engines poll.
+type pollCounter struct {
+	mu      sync.Mutex
+	rounds  map[string]int // operation -> rounds
+	rereads int            // not-ready answers not yet followed by a listFinancialEvents call
 }
 
-// countRounds serves a roundCounter in front of the simulator at target
-// and returns it with its URL, for SPAPI_ENDPOINT.
-func countRounds(t *testing.T, target string) (*roundCounter, string) {
+// countPolls serves a pollCounter in front of the simulator at target and
+// returns it with its URL, for SPAPI_ENDPOINT.
+func countPolls(t *testing.T, target string) (*pollCounter, string) {
 	t.Helper()
 	u, err := url.Parse(target)
 	require.NoError(t, err)
-	rc := &roundCounter{ops: map[string]string{}, starts: map[string]map[string]bool{}}
-	for op := range windowStarts {
-		rc.ops[models.MustLookupOperation(op).Path] = op
-		rc.starts[op] = map[string]bool{}
-	}
+	pc := &pollCounter{rounds: map[string]int{}}
 	proxy := httputil.NewSingleHostReverseProxy(u)
+	mux := http.NewServeMux()
+	mux.Handle("/", proxy)
+	for op, token := range pageTokens {
+		o := models.MustLookupOperation(op)
+		mux.HandleFunc(o.Method+" "+o.Path, func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Query().Get(token) == "" {
+				pc.firstPage(op)
+			}
+			proxy.ServeHTTP(w, r)
+		})
+	}
+	get := models.MustLookupOperation("getReport")
+	mux.HandleFunc(get.Method+" "+get.Path, func(w http.ResponseWriter, r *http.Request) {
+		tw := &teeWriter{ResponseWriter: w}
+		proxy.ServeHTTP(tw, r)
+		var rep struct {
+			ProcessingStatus string `json:"processingStatus"`
+		}
+		if json.Unmarshal(tw.body.Bytes(), &rep) == nil && (rep.ProcessingStatus == "IN_QUEUE" || rep.ProcessingStatus == "IN_PROGRESS") {
+			pc.mu.Lock()
+			pc.rereads++
+			pc.mu.Unlock()
+		}
+	})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
-	srv := &http.Server{ReadHeaderTimeout: time.Minute, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rc.record(r)
-		proxy.ServeHTTP(w, r)
-	})}
+	srv := &http.Server{ReadHeaderTimeout: time.Minute, Handler: mux}
 	go func() { _ = srv.Serve(ln) }()
 	t.Cleanup(func() { _ = srv.Close() })
-	return rc, "http://" + ln.Addr().String()
+	return pc, "http://" + ln.Addr().String()
 }
 
-func (rc *roundCounter) record(r *http.Request) {
-	op, ok := rc.ops[r.URL.Path]
-	if !ok || r.Method != http.MethodGet {
+// firstPage counts a call of op without a page token: a round, unless it
+// reads a refunds window again after a not-ready returns report.
+func (pc *pollCounter) firstPage(op string) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if op == "listFinancialEvents" && pc.rereads > 0 {
+		pc.rereads--
 		return
 	}
-	if start := r.URL.Query().Get(windowStarts[op]); start != "" {
-		rc.mu.Lock()
-		rc.starts[op][start] = true
-		rc.mu.Unlock()
-	}
+	pc.rounds[op]++
 }
 
-// Rounds returns how many distinct window starts each operation was
-// called with so far.
-func (rc *roundCounter) Rounds() map[string]int {
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	out := map[string]int{}
-	for op, starts := range rc.starts {
-		out[op] = len(starts)
-	}
-	return out
+// Rounds returns the rounds of the operations of pageTokens so far.
+func (pc *pollCounter) Rounds() map[string]int {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	return maps.Clone(pc.rounds)
+}
+
+// teeWriter keeps a copy of the body it writes.
+type teeWriter struct {
+	http.ResponseWriter
+	body bytes.Buffer
+}
+
+func (w *teeWriter) Write(b []byte) (int, error) {
+	w.body.Write(b)
+	return w.ResponseWriter.Write(b)
 }
