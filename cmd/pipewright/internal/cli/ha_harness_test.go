@@ -57,7 +57,8 @@ func haDir(t *testing.T) string {
 type haWorld struct {
 	*world
 	nats *natstest.Cluster // nil: the engine's embedded NATS
-	// rounds stands between the engines and the world's Amazon.
+	// rounds counts the rounds of the world's pollers, in front of its
+	// Amazon.
 	rounds *pollCounter
 
 	mu      sync.Mutex

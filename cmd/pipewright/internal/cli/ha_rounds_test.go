@@ -110,3 +110,6 @@ func (w *teeWriter) Write(b []byte) (int, error) {
 	w.body.Write(b)
 	return w.ResponseWriter.Write(b)
 }
+
+// Unwrap lets the proxy flush through to the connection.
+func (w *teeWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
