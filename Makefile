@@ -48,9 +48,9 @@ schemas:
 	UPDATE_SCHEMAS=1 $(GO) test -count=1 -run '(?i)schemas_are_generated' ./cmd/pipewright/internal/cli/ ./engine/componenttest/
 
 ## ha-scenario: the three-engine HA scenario on an in-process 3-node NATS
-## cluster (issue 14), about 2 to 5 minutes; not in `make test` (its time)
-## nor yet in CI (see README, Tests). Its output is the test log only on
-## failure; HA_DIAG=dir keeps a stall's diagnostics (cluster, consumers,
+## cluster (issue 14), about 2 to 4 minutes; not in `make test` (its time),
+## CI (.ci/run) runs it after `make test`. Its output is the test log only
+## on failure; HA_DIAG=dir keeps a stall's diagnostics (cluster, consumers,
 ## engine goroutines) in dir.
 ha-scenario:
 	PIPEWRIGHT_HA_SCENARIO=1 PIPEWRIGHT_HA_DIAG=$(HA_DIAG) $(GO) test -count=1 -timeout 30m -run TestHA_three ./cmd/pipewright/internal/cli/

@@ -57,6 +57,9 @@ func haDir(t *testing.T) string {
 type haWorld struct {
 	*world
 	nats *natstest.Cluster // nil: the engine's embedded NATS
+	// rounds counts the rounds of the world's pollers, in front of its
+	// Amazon.
+	rounds *pollCounter
 
 	mu      sync.Mutex
 	engines []*engineProc
@@ -72,6 +75,7 @@ func newHAWorld(t *testing.T, dir string, scale float64, nats *natstest.Cluster,
 	t.Helper()
 	h := &haWorld{world: newWorld(t, scale, simulator.Faults{}, opts...), nats: nats, engines: make([]*engineProc, n)}
 	h.dir = dir
+	h.rounds, h.env["SPAPI_ENDPOINT"] = countPolls(t, h.sim.URL())
 	for range n {
 		h.data = append(h.data, t.TempDir())
 	}
@@ -81,6 +85,17 @@ func newHAWorld(t *testing.T, dir string, scale float64, nats *natstest.Cluster,
 			h.logEngines()
 		}
 	})
+	return h
+}
+
+// newSingleBeside prepares a world of one engine on its embedded NATS,
+// with its own Amazon and Sage, on the clock of ha: at every moment both
+// worlds are at the same simulated time, so that their schedules tick
+// together and a window of simulated time is the same in both.
+func newSingleBeside(t *testing.T, ha *haWorld) *haWorld {
+	t.Helper()
+	h := newHAWorld(t, haDir(t), ha.scale, nil, 1, func(c *simulator.Config) { c.Clock = ha.clock })
+	h.clock, h.origin = ha.clock, ha.origin
 	return h
 }
 
