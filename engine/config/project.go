@@ -78,6 +78,17 @@ type Transport struct {
 	// MaxAhead bounds how many messages a pipeline's poll sources may run
 	// ahead of its consumers (0: the default; -1: no bound).
 	MaxAhead int `yaml:"max_ahead"`
+	// Pack sizes the packs a source's batch is published in.
+	Pack Pack `yaml:"pack"`
+}
+
+// Pack bounds the records a source publishes together in one stream
+// message (see the project schema); zero values take the defaults.
+type Pack struct {
+	// Records is the most records in one pack (1: no packing).
+	Records int `yaml:"records"`
+	// Bytes is the most payload bytes in one pack.
+	Bytes int `yaml:"bytes"`
 }
 
 // Server configures the engine's HTTP server.

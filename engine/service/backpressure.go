@@ -23,8 +23,10 @@ const (
 )
 
 // aheadGate bounds how far a pipeline's poll sources run ahead of its
-// consumers (see source.Backpressure). The backlog is what the pipeline's
-// stream holds: every message not yet acknowledged. Its estimate of it is the
+// consumers (see source.Backpressure), in records. The backlog is what the
+// pipeline's stream holds: every message not yet acknowledged, times the
+// records a stream message held on average as the sources published them
+// (a pack holds many). Its estimate of it is the
 // last reading plus what was published since: an upper bound, as the
 // consumers only take messages away, so the backlog is read only when the
 // estimate reaches the high mark; a source then waits until the backlog has
@@ -37,8 +39,11 @@ type aheadGate struct {
 	held      func(bool) // told when a source starts and stops waiting
 
 	mu       sync.Mutex
-	estimate uint64
+	estimate uint64 // records
 	known    bool
+	// records and messages count what the sources published, for the
+	// records a stream message holds on average (packs, see pack.go).
+	records, messages uint64
 
 	slow chan struct{} // one waiter reads the backlog at a time
 }
@@ -94,11 +99,14 @@ func (g *aheadGate) Wait(ctx context.Context) error {
 	return nil
 }
 
-// published adds n messages published to the estimate.
-func (g *aheadGate) published(n int) {
+// published adds records published in messages stream messages to the
+// estimate.
+func (g *aheadGate) published(records, messages int) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	g.estimate += uint64(n)
+	g.estimate += uint64(records)
+	g.records += uint64(records)
+	g.messages += uint64(messages)
 }
 
 func (g *aheadGate) below() bool {
@@ -113,6 +121,9 @@ func (g *aheadGate) read(ctx context.Context) (uint64, bool) {
 	n, err := g.backlog(ctx)
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	if g.messages > 0 {
+		n = n * g.records / g.messages
+	}
 	g.estimate, g.known = n, err == nil
 	return n, err == nil
 }
@@ -160,3 +171,4 @@ func (e *Engine) streamBacklog(pipeline string) func(context.Context) (uint64, e
 		return info.State.Msgs, nil
 	}
 }
+

@@ -64,11 +64,11 @@ func TestAheadGate_reads_the_backlog_only_when_its_estimate_reaches_the_mark(t *
 	require.NoError(t, g.Wait(ctx))
 	assert.Equal(t, 1, f.count(), "the first wait reads the backlog")
 	for range 9 {
-		g.published(10)
+		g.published(10, 10)
 		require.NoError(t, g.Wait(ctx))
 	}
 	assert.Equal(t, 1, f.count(), "90 published since a reading of 0 is below 100: no reading")
-	g.published(10)
+	g.published(10, 10)
 	require.NoError(t, g.Wait(ctx))
 	assert.Equal(t, 2, f.count(), "an estimate of 100 reads the backlog again")
 	assert.Empty(t, h.calls, "a backlog below the mark holds nothing")
@@ -82,7 +82,7 @@ func TestAheadGate_holds_a_source_until_the_backlog_drained_to_half_the_mark(t *
 	require.NoError(t, g.Wait(context.Background()))
 	assert.Equal(t, 5, f.count(), "waits until a reading of at most 50, no further")
 	assert.Equal(t, []bool{true, false}, h.calls)
-	g.published(49)
+	g.published(49, 49)
 	require.NoError(t, g.Wait(context.Background()))
 	assert.Equal(t, 5, f.count(), "the last reading (50) plus 49 published is below the mark")
 }

@@ -40,6 +40,9 @@ type target struct {
 	items  map[string]string
 	cache  map[string]any
 	writes int // every Write, failed or not
+	// failID fails the writes of the message with a body id, with its
+	// errors in order (one per write).
+	failID map[string][]error
 }
 
 func newTarget() *target {
@@ -80,6 +83,14 @@ func (t *target) write(batch []*component.Message) error {
 	}
 	if t.locked {
 		return component.Retryable(errors.New("database is locked (SQLITE_BUSY)"))
+	}
+	for _, m := range batch {
+		body, _ := m.Body.(map[string]any)
+		id, _ := body["id"].(string)
+		if errs := t.failID[id]; len(errs) > 0 {
+			t.failID[id] = errs[1:]
+			return errs[0]
+		}
 	}
 	if len(t.failures) > 0 {
 		err := t.failures[0]

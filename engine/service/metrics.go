@@ -80,7 +80,7 @@ func (m *metrics) observeEndToEnd(pipeline string, msg *component.Message, now t
 // backlog of each pipeline's consumer and the dead-letter depth.
 func (m *metrics) watchStreams(e *Engine) {
 	m.reg.MustRegister(&streamCollector{e: e,
-		backlog: prometheus.NewDesc("pipewright_stream_backlog", "Messages waiting in a pipeline's stream (pending plus in flight).", []string{"pipeline"}, nil),
+		backlog: prometheus.NewDesc("pipewright_stream_backlog", "Stream messages waiting in a pipeline's stream (pending plus in flight); a pack of records (transport.pack) counts once.", []string{"pipeline"}, nil),
 		dlq:     prometheus.NewDesc("pipewright_dlq_depth", "Open dead letters (waiting for review), per pipeline.", []string{"pipeline"}, nil),
 	})
 }

@@ -37,6 +37,8 @@ type pipelineRunner struct {
 	// state holds what the steps remember (changed steps' last values,
 	// guards' histories).
 	state *transport.State
+	// packs holds how far the deliveries of packs got (see pack.go).
+	packs *transport.State
 	// dir is the pipeline directory.
 	dir string
 }
@@ -107,6 +109,7 @@ func (e *Engine) buildPipeline(ctx context.Context, have *running, g *generation
 		p.deps = append(p.deps, deps[name])
 	}
 	p.state = transport.NewState(e.stateKV, pl.Name+"/steps")
+	p.packs = transport.NewState(e.stateKV, pl.Name+"/packs")
 	p.exec = flow.New(pl, &config.StepEnv{Globals: g.project.Globals, Lookup: p.lookup, State: p.readState, Approved: p.approved}, e.metrics.stepObserver(pl.Name))
 	p.handler = p.errorPolicy()
 	key := componentKey(g.project, pl, pl.Source)
@@ -194,7 +197,7 @@ func (e *Engine) subscribe(pipeline string) (message.Subscriber, error) {
 		SubjectCalculator: wmnats.DefaultSubjectCalculator,
 		QueueGroupPrefix:  durable,
 		SubscribersCount:  e.opts.Workers,
-		AckWaitTimeout:    ackWait,
+		AckWaitTimeout:    packAckWait(ackWait),
 		CloseTimeout:      ackWait,
 		NakDelay:          pipelineBackoff{e: e, pipeline: pipeline},
 		JetStream: wmnats.JetStreamConfig{

@@ -3,9 +3,11 @@ package service
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	wmnats "github.com/ThreeDotsLabs/watermill-nats/v2/pkg/nats"
+	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -15,9 +17,10 @@ import (
 
 // sourcePublisher publishes a source's messages into its pipeline stream,
 // stamping the pipeline, correlation id and receipt time. A batch is sent
-// asynchronously (pipelined) in Watermill's NATS wire format with the message
-// id as Nats-Msg-Id, and Publish returns only once JetStream acknowledged
-// every message: durable, de-duplicated, and fast.
+// asynchronously (pipelined) in packs of consecutive records (see pack.go;
+// a pack of one is Watermill's NATS wire format with the message id as
+// Nats-Msg-Id), and Publish returns only once JetStream acknowledged every
+// pack: durable, de-duplicated, and fast.
 type sourcePublisher struct {
 	e        *Engine
 	pipeline string
@@ -28,15 +31,30 @@ var _ component.Publisher = (*sourcePublisher)(nil)
 
 var marshaler = &wmnats.NATSMarshaler{}
 
+// published is one stream message on its way: its acknowledgement and the
+// records it carries.
+type published struct {
+	ack     jetstream.PubAckFuture
+	records int
+}
+
 func (s *sourcePublisher) Publish(ctx context.Context, msgs ...*component.Message) error {
 	if len(msgs) == 0 {
 		return nil
 	}
 	subject := s.e.names.Subject(s.pipeline)
 	now := s.e.clock.Now().UTC().Format(time.RFC3339Nano)
-	futures := make([]jetstream.PubAckFuture, 0, len(msgs))
-	for _, m := range msgs {
-		nm, err := s.wire(subject, now, m)
+	records := make([]*message.Message, len(msgs))
+	for i, m := range msgs {
+		wm, err := s.wire(now, m)
+		if err != nil {
+			return err
+		}
+		records[i] = wm
+	}
+	var sent []published
+	for _, pack := range s.e.packSize().split(records) {
+		nm, err := packMsg(subject, pack)
 		if err != nil {
 			return err
 		}
@@ -44,30 +62,33 @@ func (s *sourcePublisher) Publish(ctx context.Context, msgs ...*component.Messag
 		if err != nil {
 			return component.Retryable(fmt.Errorf("publishing to pipeline %s: %w", s.pipeline, err))
 		}
-		futures = append(futures, f)
+		sent = append(sent, published{ack: f, records: len(pack)})
 	}
-	duplicates := 0
-	for _, f := range futures {
+	duplicates, packs := 0, 0
+	for _, p := range sent {
 		select {
-		case ack := <-f.Ok():
+		case ack := <-p.ack.Ok():
 			if ack.Duplicate {
-				duplicates++
+				duplicates += p.records
+			} else {
+				packs++
 			}
-		case err := <-f.Err():
+		case err := <-p.ack.Err():
 			return component.Retryable(fmt.Errorf("publishing to pipeline %s: %w", s.pipeline, err))
 		case <-ctx.Done():
 			return component.Retryable(ctx.Err())
 		}
 	}
 	if s.gate != nil {
-		s.gate.published(len(msgs) - duplicates)
+		s.gate.published(len(msgs)-duplicates, packs)
 	}
 	s.e.metrics.in.WithLabelValues(s.pipeline).Add(float64(len(msgs) - duplicates))
 	s.e.metrics.duplicates.WithLabelValues(s.pipeline).Add(float64(duplicates))
 	return nil
 }
 
-func (s *sourcePublisher) wire(subject, now string, m *component.Message) (*nats.Msg, error) {
+// wire stamps m and encodes it as one record.
+func (s *sourcePublisher) wire(now string, m *component.Message) (*message.Message, error) {
 	if m.ID == "" {
 		return nil, component.Permanentf("message without an id")
 	}
@@ -78,14 +99,26 @@ func (s *sourcePublisher) wire(subject, now string, m *component.Message) (*nats
 	if m.Meta(component.MetaReceivedAt) == "" {
 		m.SetMeta(component.MetaReceivedAt, now)
 	}
-	wm, err := transport.ToWire(m)
-	if err != nil {
-		return nil, err
+	return transport.ToWire(m)
+}
+
+// packMsg is the stream message of a pack: a single record as it is, with
+// its id as Nats-Msg-Id; several as transport.EncodePack's payload, marked
+// with transport.MetaPack, under the digest of their ids.
+func packMsg(subject string, pack []*message.Message) (*nats.Msg, error) {
+	wm := pack[0]
+	if len(pack) > 1 {
+		ids := make([]string, len(pack))
+		for i, r := range pack {
+			ids[i] = r.UUID
+		}
+		wm = message.NewMessage(transport.PackID(ids), transport.EncodePack(pack))
+		wm.Metadata.Set(transport.MetaPack, strconv.Itoa(len(pack)))
 	}
 	nm, err := marshaler.Marshal(subject, wm)
 	if err != nil {
 		return nil, err
 	}
-	nm.Header.Set(jetstream.MsgIDHeader, m.ID)
+	nm.Header.Set(jetstream.MsgIDHeader, wm.UUID)
 	return nm, nil
 }

@@ -61,8 +61,8 @@ func (e *Engine) addHandler(pipeline string) error {
 	return nil
 }
 
-// dispatch is a pipeline's Watermill handler: the message is processed by
-// the current generation, which it holds until it is settled. Every error
+// dispatch is a pipeline's Watermill handler: the message (a record, or a
+// pack of them) is processed by the current generation, which it holds until it is settled. Every error
 // the pipeline returns is logged already (or deliberately quiet, like a
 // wait for an open circuit), so it is marked for the Watermill logger.
 func (e *Engine) dispatch(pipeline string) message.NoPublishHandlerFunc {
@@ -74,7 +74,11 @@ func (e *Engine) dispatch(pipeline string) message.NoPublishHandlerFunc {
 		if p == nil {
 			return reported{errPipelineRemoved}
 		}
-		if err := p.handle(wm); err != nil {
+		handle := p.handle
+		if isPack(wm) {
+			handle = func(wm *message.Message) error { return p.handlePack(wm, e.inProgress(wm)) }
+		}
+		if err := handle(wm); err != nil {
 			return reported{err}
 		}
 		e.ackSync(pipeline, wm)

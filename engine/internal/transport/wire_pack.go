@@ -1,0 +1,157 @@
+package transport
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/ThreeDotsLabs/watermill/message"
+)
+
+// MetaPack marks a stream message that carries a pack: several records,
+// each a wire message of its own (ID, metadata, payload), in the compact
+// binary form of EncodePack. Its value is the number of records. A message
+// without it is one record in the form of ToWire.
+const MetaPack = "pw-pack"
+
+// packVersion is the first byte of a pack's payload.
+const packVersion = 1
+
+// ErrBadPack is the error of a pack payload that cannot be decoded.
+var ErrBadPack = errors.New("malformed pack")
+
+// EncodePack returns the pack payload of records: a version byte, the
+// record count, then per record its ID, its metadata (sorted by key) and its
+// payload, each length-prefixed (unsigned varints).
+func EncodePack(records []*message.Message) []byte {
+	size := 1 + binary.MaxVarintLen64
+	for _, r := range records {
+		size += PackedSize(r)
+	}
+	b := make([]byte, 0, size)
+	b = append(b, packVersion)
+	b = binary.AppendUvarint(b, uint64(len(records)))
+	keys := make([]string, 0, 8)
+	for _, r := range records {
+		b = appendBytes(b, r.UUID)
+		keys = keys[:0]
+		for k := range r.Metadata {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		b = binary.AppendUvarint(b, uint64(len(keys)))
+		for _, k := range keys {
+			b = appendBytes(b, k)
+			b = appendBytes(b, r.Metadata[k])
+		}
+		b = appendBytes(b, string(r.Payload))
+	}
+	return b
+}
+
+// PackedSize is about the bytes a record takes in a pack (an upper bound).
+func PackedSize(r *message.Message) int {
+	n := binary.MaxVarintLen32*2 + len(r.UUID) + len(r.Payload)
+	for k, v := range r.Metadata {
+		n += binary.MaxVarintLen32*2 + len(k) + len(v)
+	}
+	return n
+}
+
+func appendBytes(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+// DecodePack returns the records of a pack payload. The records' payloads
+// share data's memory.
+func DecodePack(data []byte) ([]*message.Message, error) {
+	d := packReader{b: data}
+	if v := d.byte(); v != packVersion {
+		return nil, fmt.Errorf("%w: version %d", ErrBadPack, v)
+	}
+	n := d.uvarint()
+	if d.err != nil || n == 0 || n > uint64(len(data)) {
+		return nil, fmt.Errorf("%w: record count", ErrBadPack)
+	}
+	records := make([]*message.Message, 0, n)
+	for range n {
+		id := string(d.bytes())
+		nmeta := d.uvarint()
+		if d.err != nil || nmeta > uint64(len(d.b)) {
+			return nil, fmt.Errorf("%w: metadata of record %d", ErrBadPack, len(records)+1)
+		}
+		md := make(message.Metadata, nmeta)
+		for range nmeta {
+			k := string(d.bytes())
+			md[k] = string(d.bytes())
+		}
+		payload := d.bytes()
+		if d.err != nil {
+			return nil, fmt.Errorf("%w: record %d", ErrBadPack, len(records)+1)
+		}
+		r := message.NewMessage(id, payload)
+		r.Metadata = md
+		records = append(records, r)
+	}
+	if len(d.b) > 0 {
+		return nil, fmt.Errorf("%w: %d bytes after the last record", ErrBadPack, len(d.b))
+	}
+	return records, nil
+}
+
+// packReader reads a pack payload; the first error sticks.
+type packReader struct {
+	b   []byte
+	err error
+}
+
+func (r *packReader) byte() byte {
+	if len(r.b) == 0 {
+		r.err = ErrBadPack
+		return 0
+	}
+	c := r.b[0]
+	r.b = r.b[1:]
+	return c
+}
+
+func (r *packReader) uvarint() uint64 {
+	if r.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 {
+		r.err = ErrBadPack
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *packReader) bytes() []byte {
+	n := r.uvarint()
+	if r.err != nil || n > uint64(len(r.b)) {
+		r.err = ErrBadPack
+		return nil
+	}
+	v := r.b[:n:n]
+	r.b = r.b[n:]
+	return v
+}
+
+// PackID is the message ID (Nats-Msg-Id) of a pack of records with ids:
+// a digest of every id in order, so a pack is a duplicate of another only
+// when it carries exactly the same records.
+func PackID(ids []string) string {
+	h := sha256.New()
+	var n [binary.MaxVarintLen64]byte
+	for _, id := range ids {
+		h.Write(n[:binary.PutUvarint(n[:], uint64(len(id)))])
+		h.Write([]byte(id))
+	}
+	return "pack:" + base64.RawURLEncoding.EncodeToString(h.Sum(nil)[:18])
+}

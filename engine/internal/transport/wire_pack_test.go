@@ -1,0 +1,84 @@
+package transport_test
+
+import (
+	"testing"
+
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/pipewright/pipewright/engine/internal/transport"
+)
+
+func record(id, payload string, md map[string]string) *message.Message {
+	m := message.NewMessage(id, []byte(payload))
+	m.Metadata = md
+	if m.Metadata == nil {
+		m.Metadata = message.Metadata{}
+	}
+	return m
+}
+
+func TestPack_round_trips_ids_metadata_and_payloads(t *testing.T) {
+	records := []*message.Message{
+		record("order-1", `{"a":1}`, map[string]string{"pw-key": "K1", "pw-received-at": "2026-12-05T10:00:00Z"}),
+		record("order-2", ``, nil),
+		record("", `"only a body"`, map[string]string{"pw-vars": `{"cust":"C1"}`, "empty": ""}),
+	}
+	back, err := transport.DecodePack(transport.EncodePack(records))
+	require.NoError(t, err)
+	require.Len(t, back, len(records))
+	for i, r := range records {
+		assert.Equal(t, r.UUID, back[i].UUID)
+		assert.Equal(t, string(r.Payload), string(back[i].Payload))
+		assert.Equal(t, r.Metadata, back[i].Metadata)
+	}
+}
+
+func TestPack_rejects_malformed_payloads(t *testing.T) {
+	good := transport.EncodePack([]*message.Message{record("a", `{}`, map[string]string{"k": "v"}), record("b", `[]`, nil)})
+	tests := []struct {
+		name string
+		data []byte
+	}{
+		{"empty", nil},
+		{"another version", append([]byte{9}, good[1:]...)},
+		{"no records", []byte{1, 0}},
+		{"cut short", good[:len(good)-1]},
+		{"trailing bytes", append(append([]byte{}, good...), 0)},
+		{"a length past the end", []byte{1, 1, 200}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := transport.DecodePack(tt.data)
+			assert.ErrorIs(t, err, transport.ErrBadPack)
+		})
+	}
+}
+
+func TestPackID_names_the_exact_records(t *testing.T) {
+	ab := transport.PackID([]string{"a", "b"})
+	assert.Equal(t, ab, transport.PackID([]string{"a", "b"}), "the same records")
+	assert.NotEqual(t, ab, transport.PackID([]string{"a", "b", "c"}), "a republish with more records")
+	assert.NotEqual(t, ab, transport.PackID([]string{"ab"}), "ids are length-prefixed")
+	assert.NotEqual(t, ab, transport.PackID([]string{"b", "a"}))
+}
+
+func FuzzDecodePack(f *testing.F) {
+	f.Add(transport.EncodePack([]*message.Message{record("a", `{"x":1}`, map[string]string{"k": "v"})}))
+	f.Add([]byte{1, 2, 0, 0, 0, 0, 0, 0})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		records, err := transport.DecodePack(data)
+		if err != nil {
+			return
+		}
+		again, err := transport.DecodePack(transport.EncodePack(records))
+		require.NoError(t, err, "what decodes encodes again")
+		require.Len(t, again, len(records))
+		for i := range records {
+			assert.Equal(t, records[i].UUID, again[i].UUID)
+			assert.Equal(t, string(records[i].Payload), string(again[i].Payload))
+			assert.Equal(t, records[i].Metadata, again[i].Metadata)
+		}
+	})
+}

@@ -1,0 +1,186 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/nats-io/nats.go"
+
+	"github.com/pipewright/pipewright/engine/component"
+	"github.com/pipewright/pipewright/engine/internal/policy"
+	"github.com/pipewright/pipewright/engine/internal/transport"
+)
+
+// A source's batch is stored in packs: consecutive records in one stream
+// message (transport.EncodePack), so the stream stores, delivers and
+// acknowledges once per pack. The consumer runs the records one after
+// another through the same per-record handler as a single message (steps,
+// sinks, error policy, dead letters, activity), and acknowledges the pack
+// once every record is settled. A record that has to be retried stops the
+// pack there: the index reached is stored in State (one put) and the pack
+// goes back to the stream with the backoff; its redelivery starts at that
+// record, so the records before it are not processed again.
+
+// Pack bounds unless transport.pack says otherwise.
+const (
+	defaultPackRecords = 128
+	defaultPackBytes   = 256 << 10
+	// packHeadroom is what a pack leaves of the server's max_payload for
+	// its headers.
+	packHeadroom = 64 << 10
+)
+
+// packSize bounds the packs of a batch.
+type packSize struct{ records, bytes int }
+
+// packSize is the project's pack bounds.
+func (e *Engine) packSize() packSize {
+	t := e.project().Transport.Pack
+	s := packSize{records: t.Records, bytes: t.Bytes}
+	if s.records <= 0 {
+		s.records = defaultPackRecords
+	}
+	if s.bytes <= 0 {
+		s.bytes = defaultPackBytes
+	}
+	if limit := int(e.conn.NC.MaxPayload()) - packHeadroom; limit > 0 && s.bytes > limit {
+		s.bytes = limit
+	}
+	return s
+}
+
+// split cuts records into packs of consecutive records within the bounds;
+// a record larger than the byte bound is a pack of its own.
+func (s packSize) split(records []*message.Message) [][]*message.Message {
+	var packs [][]*message.Message
+	start, size := 0, 0
+	for i, r := range records {
+		n := transport.PackedSize(r)
+		if i > start && (i-start == s.records || size+n > s.bytes) {
+			packs = append(packs, records[start:i])
+			start, size = i, 0
+		}
+		size += n
+	}
+	return append(packs, records[start:])
+}
+
+// packProgress is how far the deliveries of a pack got: the index of the
+// first record not settled yet. ID tells a reused stream sequence apart.
+type packProgress struct {
+	ID   string `json:"id"`
+	Next int    `json:"next"`
+}
+
+// handlePack handles a stream message holding a pack: each record from
+// where an earlier delivery stopped, in order, through p.handle. It
+// returns nil once every record is settled, else the first record's error
+// that sends the pack back to the stream. inProgress is called between
+// records, to keep the pack's acknowledgement deadline away.
+func (p *pipelineRunner) handlePack(wm *message.Message, inProgress func()) error {
+	records, err := transport.DecodePack(wm.Payload)
+	if err != nil {
+		d := &policy.Delivery{Msg: &component.Message{ID: wm.UUID, Metadata: map[string]string(wm.Metadata), Body: "(a pack that cannot be decoded)"},
+			Seq: metaUint(wm, transport.MetaStreamSeq), Attempt: 1}
+		_, err = p.storeDeadLetter(wm.Context(), d, &policy.Failure{Step: "decode", Input: d.Msg, Err: err, Class: policy.Permanent})
+		return err
+	}
+	ctx := wm.Context()
+	key := wm.Metadata.Get(transport.MetaStreamSeq)
+	delivered := wm.Metadata.Get(metaDelivered)
+	start := 0
+	if metaUint(wm, metaDelivered) > 1 && key != "" {
+		start = p.packStart(ctx, key, wm.UUID)
+	}
+	for i := start; i < len(records); i++ {
+		if i > start {
+			inProgress()
+		}
+		r := records[i]
+		r.SetContext(ctx)
+		r.Metadata.Set(metaDelivered, delivered)
+		r.Metadata.Set(transport.MetaStreamSeq, key)
+		if err := p.handle(r); err != nil {
+			if i > start && key != "" {
+				p.savePackProgress(ctx, key, packProgress{ID: wm.UUID, Next: i})
+			}
+			return err
+		}
+	}
+	if start > 0 {
+		if err := p.packs.Delete(context.WithoutCancel(ctx), key); err != nil {
+			p.e.log.Warn("cannot forget a settled pack's progress", "pipeline", p.pl.Name, "id", wm.UUID, "error", err)
+		}
+	}
+	return nil
+}
+
+// packStart is the record a redelivered pack starts at: where the
+// progress stored under key says, else the first.
+func (p *pipelineRunner) packStart(ctx context.Context, key, id string) int {
+	b, err := p.packs.Get(ctx, key)
+	if err != nil {
+		if !errors.Is(err, component.ErrNotFound) {
+			p.e.log.Warn("cannot read a pack's progress; it starts at its first record", "pipeline", p.pl.Name, "id", id, "error", err)
+		}
+		return 0
+	}
+	var pr packProgress
+	if json.Unmarshal(b, &pr) != nil || pr.ID != id {
+		return 0
+	}
+	return pr.Next
+}
+
+// savePackProgress stores pr under key, with a fresh context: a delivery
+// that timed out still keeps what it settled. A failure is logged: the
+// redelivery then processes the settled records again, as a redelivery
+// after a lost acknowledgement does.
+func (p *pipelineRunner) savePackProgress(ctx context.Context, key string, pr packProgress) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), commitTimeout)
+	defer cancel()
+	b, err := json.Marshal(pr)
+	if err == nil {
+		err = p.packs.Put(ctx, key, b)
+	}
+	if err != nil {
+		p.e.log.Warn("cannot store a pack's progress; its settled records will be processed again", "pipeline", p.pl.Name,
+			"id", pr.ID, "next", pr.Next, "error", err)
+	}
+}
+
+// inProgress tells JetStream that wm's stream message is still being
+// processed, at most every third of AckWait, so that a pack of slow
+// records is not delivered again meanwhile.
+func (e *Engine) inProgress(wm *message.Message) func() {
+	last := time.Now()
+	every := e.limits().AckWait / 3
+	return func() {
+		if time.Since(last) < every {
+			return
+		}
+		last = time.Now()
+		if v, ok := e.inFlight.m.Load(wm); ok {
+			if m := v.(*nats.Msg); m.Reply != "" {
+				_ = e.conn.NC.Publish(m.Reply, []byte("+WPI"))
+			}
+		}
+	}
+}
+
+// isPack reports whether wm holds a pack.
+func isPack(wm *message.Message) bool { return wm.Metadata.Get(transport.MetaPack) != "" }
+
+
+// packHandlerWait bounds the handling of one stream message: a pack's
+// records run one after another, each within errors.timeout, while
+// inProgress keeps JetStream's ack_wait from running out, so a pack may
+// take far longer than ack_wait.
+const packHandlerWait = time.Hour
+
+// packAckWait is how long the subscriber waits for the handler's verdict
+// on a stream message before it cancels it.
+func packAckWait(ackWait time.Duration) time.Duration { return max(ackWait, packHandlerWait) }
