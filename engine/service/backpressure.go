@@ -171,4 +171,3 @@ func (e *Engine) streamBacklog(pipeline string) func(context.Context) (uint64, e
 		return info.State.Msgs, nil
 	}
 }
-

@@ -174,7 +174,6 @@ func (e *Engine) inProgress(wm *message.Message) func() {
 // isPack reports whether wm holds a pack.
 func isPack(wm *message.Message) bool { return wm.Metadata.Get(transport.MetaPack) != "" }
 
-
 // packHandlerWait bounds the handling of one stream message: a pack's
 // records run one after another, each within errors.timeout, while
 // inProgress keeps JetStream's ack_wait from running out, so a pack may
