@@ -37,7 +37,7 @@ func newDelivery(wm *message.Message) (*policy.Delivery, error) {
 	delivered := metaUint(wm, metaDelivered)
 	seq := metaUint(wm, transport.MetaStreamSeq)
 	from := metaUint(wm, transport.MetaResumeStep)
-	d := &policy.Delivery{Seq: seq, Delivered: max(int(delivered), 1), Attempt: 1,
+	d := &policy.Delivery{Seq: seq, Record: int(metaUint(wm, transport.MetaPackIndex)), Delivered: max(int(delivered), 1), Attempt: 1,
 		Start: policy.Start{Step: int(from), Sink: wm.Metadata.Get(metaResumeSink)}}
 	msg, err := transport.FromWire(wm)
 	if err != nil {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strconv"
+	"sync"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
@@ -16,13 +18,13 @@ import (
 
 // A source's batch is stored in packs: consecutive records in one stream
 // message (transport.EncodePack), so the stream stores, delivers and
-// acknowledges once per pack. The consumer runs the records one after
-// another through the same per-record handler as a single message (steps,
-// sinks, error policy, dead letters, activity), and acknowledges the pack
-// once every record is settled. A record that has to be retried stops the
-// pack there: the index reached is stored in State (one put) and the pack
-// goes back to the stream with the backoff; its redelivery starts at that
-// record, so the records before it are not processed again.
+// acknowledges once per pack. The consumer runs each record through the
+// same per-record handler as a single message (steps, sinks, error policy,
+// dead letters, activity), several at a time, and acknowledges the pack
+// once every record is settled. When a record has to be retried no further
+// record starts; which records are done is stored in State (one put) and
+// the pack goes back to the stream with the backoff; its redelivery
+// processes only the records that were not done.
 
 // Pack bounds unless transport.pack says otherwise.
 const (
@@ -68,18 +70,24 @@ func (s packSize) split(records []*message.Message) [][]*message.Message {
 	return append(packs, records[start:])
 }
 
-// packProgress is how far the deliveries of a pack got: the index of the
-// first record not settled yet. ID tells a reused stream sequence apart.
+// packProgress is what the deliveries of a pack settled: the indexes of
+// its records that are done. ID tells a reused stream sequence apart.
 type packProgress struct {
 	ID   string `json:"id"`
-	Next int    `json:"next"`
+	Done []int  `json:"done"`
 }
 
-// handlePack handles a stream message holding a pack: each record from
-// where an earlier delivery stopped, in order, through p.handle. It
-// returns nil once every record is settled, else the first record's error
-// that sends the pack back to the stream. inProgress is called between
-// records, to keep the pack's acknowledgement deadline away.
+// packWorkers is how many records of one pack are processed at once: their
+// sink writes go out together (see batcher), as the records of a pack share
+// nothing else.
+const packWorkers = 16
+
+// handlePack handles a stream message holding a pack: each record an
+// earlier delivery did not settle goes through p.handle, packWorkers at a
+// time. It returns nil once every record is settled, else the error of a
+// record that sends the pack back to the stream; once a record failed, no
+// further record starts. inProgress is called before each record starts,
+// to keep the pack's acknowledgement deadline away.
 func (p *pipelineRunner) handlePack(wm *message.Message, inProgress func()) error {
 	records, err := transport.DecodePack(wm.Payload)
 	if err != nil {
@@ -90,27 +98,57 @@ func (p *pipelineRunner) handlePack(wm *message.Message, inProgress func()) erro
 	}
 	ctx := wm.Context()
 	key := wm.Metadata.Get(transport.MetaStreamSeq)
-	delivered := wm.Metadata.Get(metaDelivered)
-	start := 0
+	done := make([]bool, len(records))
+	resumed := false
 	if metaUint(wm, metaDelivered) > 1 && key != "" {
-		start = p.packStart(ctx, key, wm.UUID)
+		resumed = p.packDone(ctx, key, wm.UUID, done)
 	}
-	for i := start; i < len(records); i++ {
-		if i > start {
-			inProgress()
+	var (
+		mu      sync.Mutex
+		first   error
+		settled int
+	)
+	sem := make(chan struct{}, packWorkers)
+	var wg sync.WaitGroup
+	for i, r := range records {
+		if done[i] {
+			continue
 		}
-		r := records[i]
+		sem <- struct{}{}
+		inProgress()
+		mu.Lock()
+		stop := first != nil
+		mu.Unlock()
+		if stop {
+			<-sem
+			break
+		}
 		r.SetContext(ctx)
-		r.Metadata.Set(metaDelivered, delivered)
+		r.Metadata.Set(metaDelivered, wm.Metadata.Get(metaDelivered))
 		r.Metadata.Set(transport.MetaStreamSeq, key)
-		if err := p.handle(r); err != nil {
-			if i > start && key != "" {
-				p.savePackProgress(ctx, key, packProgress{ID: wm.UUID, Next: i})
+		r.Metadata.Set(transport.MetaPackIndex, strconv.Itoa(i))
+		wg.Go(func() {
+			defer func() { <-sem }()
+			err := p.handle(r)
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil:
+				done[i] = true
+				settled++
+			case first == nil:
+				first = err
 			}
-			return err
-		}
+		})
 	}
-	if start > 0 {
+	wg.Wait()
+	switch {
+	case first != nil:
+		if settled > 0 && key != "" {
+			p.savePackProgress(ctx, key, wm.UUID, done)
+		}
+		return first
+	case resumed:
 		if err := p.packs.Delete(context.WithoutCancel(ctx), key); err != nil {
 			p.e.log.Warn("cannot forget a settled pack's progress", "pipeline", p.pl.Name, "id", wm.UUID, "error", err)
 		}
@@ -118,37 +156,48 @@ func (p *pipelineRunner) handlePack(wm *message.Message, inProgress func()) erro
 	return nil
 }
 
-// packStart is the record a redelivered pack starts at: where the
-// progress stored under key says, else the first.
-func (p *pipelineRunner) packStart(ctx context.Context, key, id string) int {
+// packDone marks in done the records the progress stored under key
+// settled; false when there is none.
+func (p *pipelineRunner) packDone(ctx context.Context, key, id string, done []bool) bool {
 	b, err := p.packs.Get(ctx, key)
 	if err != nil {
 		if !errors.Is(err, component.ErrNotFound) {
-			p.e.log.Warn("cannot read a pack's progress; it starts at its first record", "pipeline", p.pl.Name, "id", id, "error", err)
+			p.e.log.Warn("cannot read a pack's progress; all its records are processed again", "pipeline", p.pl.Name, "id", id, "error", err)
 		}
-		return 0
+		return false
 	}
 	var pr packProgress
 	if json.Unmarshal(b, &pr) != nil || pr.ID != id {
-		return 0
+		return true // another pack's: deleted once this one is settled
 	}
-	return pr.Next
+	for _, i := range pr.Done {
+		if i >= 0 && i < len(done) {
+			done[i] = true
+		}
+	}
+	return true
 }
 
-// savePackProgress stores pr under key, with a fresh context: a delivery
-// that timed out still keeps what it settled. A failure is logged: the
-// redelivery then processes the settled records again, as a redelivery
-// after a lost acknowledgement does.
-func (p *pipelineRunner) savePackProgress(ctx context.Context, key string, pr packProgress) {
+// savePackProgress stores the records of pack id that are done under key,
+// with a fresh context: a delivery that timed out still keeps what it
+// settled. A failure is logged: the redelivery then processes the settled
+// records again, as a redelivery after a lost acknowledgement does.
+func (p *pipelineRunner) savePackProgress(ctx context.Context, key, id string, done []bool) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), commitTimeout)
 	defer cancel()
+	pr := packProgress{ID: id}
+	for i, ok := range done {
+		if ok {
+			pr.Done = append(pr.Done, i)
+		}
+	}
 	b, err := json.Marshal(pr)
 	if err == nil {
 		err = p.packs.Put(ctx, key, b)
 	}
 	if err != nil {
 		p.e.log.Warn("cannot store a pack's progress; its settled records will be processed again", "pipeline", p.pl.Name,
-			"id", pr.ID, "next", pr.Next, "error", err)
+			"id", id, "settled", len(pr.Done), "error", err)
 	}
 }
 

@@ -31,6 +31,7 @@ connections:
 defaults:
   errors:
     retry: { initial: 20ms, max: 200ms }
+    unclassified_attempts: 3
 -- tables/skus.csv --
 sku,item
 A,ITEM-A
@@ -105,7 +106,7 @@ func TestPack_dead_letters_its_failing_record_alone_and_delivers_the_others(t *t
 	assert.Equal(t, 5, total)
 }
 
-func TestPack_retried_record_resumes_the_pack_without_redoing_the_records_before_it(t *testing.T) {
+func TestPack_retried_record_comes_again_without_the_records_that_were_done(t *testing.T) {
 	srv := natstest.StartServer(t)
 	dir := writeDir(t, fmt.Sprintf(packPipeline, "target"))
 	fiveOrders(t, dir, "A", "A", "A", "A", "A")
@@ -118,13 +119,34 @@ func TestPack_retried_record_resumes_the_pack_without_redoing_the_records_before
 	})
 	tg.mu.Lock()
 	got := tg.got
-	order := tg.order
 	tg.mu.Unlock()
 	assert.Equal(t, map[string]int{"o1": 1, "o2": 1, "o3": 1, "o4": 1, "o5": 1}, got, "each written once")
-	assert.Equal(t, []string{"o1", "o2", "o3", "o4", "o5"}, order, "in order")
 	assert.Equal(t, 7, tg.attempts(), "five writes and o3's two failures")
 	assert.Equal(t, 2.0, counter(t, e, "pipewright_messages_retried_total"))
 	assert.Equal(t, uint64(3), packConsumer(t, srv).Delivered.Consumer, "the pack came three times")
+}
+
+func TestPack_counts_the_attempts_of_each_failing_record_on_its_own(t *testing.T) {
+	srv := natstest.StartServer(t)
+	dir := writeDir(t, fmt.Sprintf(packPipeline, "target"))
+	fiveOrders(t, dir, "A", "A", "A", "A", "A")
+	tg := newTarget()
+	odd := func() []error {
+		return []error{errors.New("odd 1"), errors.New("odd 2"), errors.New("odd 3"), errors.New("odd 4")}
+	}
+	tg.failID = map[string][]error{"o2": odd(), "o4": odd()}
+	e := startEngine(t, dir, t.TempDir(), tg, map[string]string{"NATS_URL": srv.URL()})
+	var recs []*service.DeadLetter
+	componenttest.WaitFor(t, "o2 and o4 dead-lettered, the others delivered", func() bool {
+		recs, _ = e.Admin().List(context.Background(), service.DeadLetterFilter{})
+		d, _ := tg.count()
+		return len(recs) == 2 && d == 3 && packConsumer(t, srv).AckFloor.Stream == 1
+	})
+	for _, r := range recs {
+		assert.Equal(t, "exhausted", r.Class, r.ID)
+		assert.Equal(t, 3, r.Attempts, "%s: its own three attempts", r.ID)
+	}
+	assert.ElementsMatch(t, []string{"in.jsonl:2", "in.jsonl:4"}, []string{recs[0].ID, recs[1].ID})
 }
 
 // publishPack stores the records of ids (as the engine's source would

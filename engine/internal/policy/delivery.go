@@ -13,6 +13,10 @@ type Delivery struct {
 	// Seq is the message's stream sequence (0 when unknown). With Msg.ID it
 	// names the stored message across deliveries, restarts and replicas.
 	Seq uint64
+	// Record is the message's index in its pack: several records stored in
+	// one stream message (0 for the first, and for a message stored alone).
+	// With Seq it names the record.
+	Record int
 	// Delivered is the transport's delivery count (1 for the first); it
 	// counts deliveries that only waited for an open circuit too.
 	Delivered int

@@ -20,10 +20,14 @@ type tally struct {
 	Unclassified int    `json:"unclassified"`
 }
 
-// tallyKey is the state key of d's stored message: its stream sequence,
-// or a digest of its id when the sequence is unknown.
+// tallyKey is the state key of d's stored message: its stream sequence
+// (and its index in a pack after the first), or a digest of its id when
+// the sequence is unknown.
 func tallyKey(d *Delivery) string {
-	if d.Seq > 0 {
+	switch {
+	case d.Seq > 0 && d.Record > 0:
+		return strconv.FormatUint(d.Seq, 10) + "." + strconv.Itoa(d.Record)
+	case d.Seq > 0:
 		return strconv.FormatUint(d.Seq, 10)
 	}
 	sum := sha256.Sum256([]byte(d.Msg.ID))

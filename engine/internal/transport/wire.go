@@ -21,6 +21,8 @@ const (
 	MetaStreamSeq = "pw-stream-seq"
 	// MetaReplayID names the replay whose outcome should be recorded.
 	MetaReplayID = "pw-replay-id"
+	// MetaPackIndex is a record's index in its pack, set on receipt.
+	MetaPackIndex = "pw-pack-index"
 )
 
 // ToWire encodes a message: the body as JSON payload, metadata as headers,
@@ -66,7 +68,7 @@ func FromWire(wm *message.Message) (*component.Message, error) {
 				return nil, fmt.Errorf("decoding vars of message %s: %w", wm.UUID, err)
 			}
 			m.Vars, _ = vars.(map[string]any)
-		case MetaResumeStep, MetaDelivered, MetaStreamSeq:
+		case MetaResumeStep, MetaDelivered, MetaStreamSeq, MetaPackIndex:
 		default:
 			m.Metadata[k] = v
 		}
