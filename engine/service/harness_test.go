@@ -41,7 +41,7 @@ type target struct {
 	cache  map[string]any
 	writes int // every Write, failed or not
 	// failID fails the writes of the message with a body id, with its
-	// errors in order (one per write).
+	// errors in order (one per write); the rest of its batch is written.
 	failID map[string][]error
 }
 
@@ -84,13 +84,22 @@ func (t *target) write(batch []*component.Message) error {
 	if t.locked {
 		return component.Retryable(errors.New("database is locked (SQLITE_BUSY)"))
 	}
-	for _, m := range batch {
+	failed := map[int]error{}
+	for i, m := range batch {
 		body, _ := m.Body.(map[string]any)
 		id, _ := body["id"].(string)
 		if errs := t.failID[id]; len(errs) > 0 {
 			t.failID[id] = errs[1:]
-			return errs[0]
+			failed[i] = errs[0]
 		}
+	}
+	if len(failed) > 0 {
+		for i, m := range batch {
+			if failed[i] == nil {
+				t.take(m)
+			}
+		}
+		return &component.BatchError{Errors: failed}
 	}
 	if len(t.failures) > 0 {
 		err := t.failures[0]
@@ -99,13 +108,18 @@ func (t *target) write(batch []*component.Message) error {
 		return err
 	}
 	for _, m := range batch {
-		body, _ := m.Body.(map[string]any)
-		id, _ := body["id"].(string)
-		t.got[id]++
-		t.order = append(t.order, id)
-		t.bodies[id] = body
+		t.take(m)
 	}
 	return nil
+}
+
+// take writes m.
+func (t *target) take(m *component.Message) {
+	body, _ := m.Body.(map[string]any)
+	id, _ := body["id"].(string)
+	t.got[id]++
+	t.order = append(t.order, id)
+	t.bodies[id] = body
 }
 
 // attempts returns how many writes reached the target.

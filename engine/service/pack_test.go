@@ -121,8 +121,7 @@ func TestPack_retried_record_comes_again_without_the_records_that_were_done(t *t
 	got := tg.got
 	tg.mu.Unlock()
 	assert.Equal(t, map[string]int{"o1": 1, "o2": 1, "o3": 1, "o4": 1, "o5": 1}, got, "each written once")
-	assert.Equal(t, 7, tg.attempts(), "five writes and o3's two failures")
-	assert.Equal(t, 2.0, counter(t, e, "pipewright_messages_retried_total"))
+	assert.Equal(t, 2.0, counter(t, e, "pipewright_messages_retried_total"), "o3 alone was retried, twice")
 	assert.Equal(t, uint64(3), packConsumer(t, srv).Delivered.Consumer, "the pack came three times")
 }
 
