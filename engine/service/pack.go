@@ -80,7 +80,7 @@ type packProgress struct {
 // packWorkers is how many records of one pack are processed at once: their
 // sink writes go out together (see batcher), as the records of a pack share
 // nothing else.
-const packWorkers = 16
+const packWorkers = 8
 
 // handlePack handles a stream message holding a pack: each record an
 // earlier delivery did not settle goes through p.handle, packWorkers at a
