@@ -34,6 +34,7 @@ func TestTally_keeps_attempts_and_spent_budget_per_stored_message(t *testing.T) 
 		name      string
 		stored    map[string]string // key: tally before
 		seq       uint64
+		record    int // index in a pack
 		delivered int
 		getErr    error
 		result    policy.Class // of the handler's one failure; "" for none
@@ -62,6 +63,9 @@ func TestTally_keeps_attempts_and_spent_budget_per_stored_message(t *testing.T) 
 		{name: "another message's tally at the sequence starts anew", stored: map[string]string{"7": `{"id":"old","attempts":4,"unclassified":4}`},
 			seq: 7, delivered: 2, result: policy.Unclassified, spend: true, wantRun: true, wantAttempt: 1, wantGets: 1,
 			wantStored: map[string]string{"7": `{"id":"m1","attempts":1,"unclassified":1}`}},
+		{name: "a record of a pack keeps its own tally beside the pack's first", stored: map[string]string{"7": `{"id":"m0","attempts":5,"unclassified":2}`},
+			seq: 7, record: 2, delivered: 2, result: policy.Unclassified, spend: true, wantRun: true, wantAttempt: 1, wantGets: 1,
+			wantStored: map[string]string{"7": `{"id":"m0","attempts":5,"unclassified":2}`, "7.2": `{"id":"m1","attempts":1,"unclassified":1}`}},
 		{name: "a tally that cannot be read hands the delivery back", seq: 7, delivered: 2, getErr: errKV,
 			wantRun: false, wantGets: 1, wantStored: map[string]string{}},
 	}
@@ -86,7 +90,7 @@ func TestTally_keeps_attempts_and_spent_budget_per_stored_message(t *testing.T) 
 				return policy.DeadLettered{Seq: 1}, nil
 			}), policy.Tally(st, new(logBuffer).logger()))
 			d := delivery("m1")
-			d.Seq, d.Delivered = tt.seq, tt.delivered
+			d.Seq, d.Record, d.Delivered = tt.seq, tt.record, tt.delivered
 			err := h(context.Background(), d)
 			assert.Equal(t, tt.wantRun, ran)
 			if !tt.wantRun {
