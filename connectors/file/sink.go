@@ -82,6 +82,10 @@ type fileSink struct {
 	f       sinkFile // nil until opened, and after a failure it could not undo
 	buf     []byte
 	failing int // writes failed in a row
+	// noteFile is the open note of the last batch (sink_note.go), and
+	// noteBuf the buffer its content is encoded in.
+	noteFile *os.File
+	noteBuf  []byte
 }
 
 // Start opens the file. A file that cannot be opened yet (a directory
@@ -119,6 +123,9 @@ func (s *fileSink) openFile(ctx context.Context) error {
 // for an idempotent sink, reads back the keys already written, or records
 // the ids of the noted batch's lines that are in the file.
 func (s *fileSink) recover(ctx context.Context) error {
+	if err := s.closeNote(); err != nil {
+		return err
+	}
 	f, err := os.OpenFile(s.path, os.O_RDWR, 0)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
@@ -175,12 +182,13 @@ func (s *fileSink) remember(ctx context.Context, line []byte) error {
 func (s *fileSink) Shutdown(context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	nerr := s.closeNote()
 	if s.f == nil {
-		return nil
+		return nerr
 	}
 	err := s.f.Close()
 	s.f = nil
-	return err
+	return errors.Join(err, nerr)
 }
 
 // Write appends the batch (and syncs it when configured). A body that
@@ -208,10 +216,17 @@ func (s *fileSink) Write(ctx context.Context, batch []*component.Message) error 
 func (s *fileSink) writeBatch(batch []*component.Message) error {
 	data, perMsg := appendLines(s.buf[:0], batch)
 	s.buf = data[:0]
-	if err := s.note(batch, perMsg); err != nil {
+	if len(data) == 0 {
+		return perMsg
+	}
+	st, err := s.f.Stat()
+	if err != nil {
 		return s.failed(err)
 	}
-	if err := appendAll(s.f, data, s.sync); err != nil {
+	if err := s.note(batch, perMsg, st.Size()); err != nil {
+		return s.failed(err)
+	}
+	if err := appendAll(s.f, data, st.Size(), s.sync); err != nil {
 		if errors.Is(err, errTorn) {
 			_ = s.f.Close() // opening it again drops the torn record
 			s.f = nil

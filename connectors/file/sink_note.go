@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"strconv"
 
 	"github.com/pipewright/pipewright/engine/component"
 )
@@ -27,34 +28,68 @@ type batchNote struct {
 func (s *fileSink) notePath() string { return s.path + ".pending" }
 
 // note writes the note of batch (perMsg: its encoding failures, which
-// have no line), synced with the file when the sink syncs.
-func (s *fileSink) note(batch []*component.Message, perMsg error) error {
+// have no line) for a file of size bytes, synced with the file when the
+// sink syncs. The note file stays open between batches: each note
+// truncates it and writes it again, which costs no open and close per
+// batch and, like creating the file afresh, never leaves a mix of two
+// notes (a crash in between leaves it empty: unreadable, ignored).
+func (s *fileSink) note(batch []*component.Message, perMsg error, size int64) error {
 	if s.repeats == nil {
 		return nil
 	}
-	st, err := s.f.Stat()
-	if err != nil {
-		return err
-	}
-	n := batchNote{Size: st.Size()}
+	data := append(s.noteBuf[:0], `{"size":`...)
+	data = strconv.AppendInt(data, size, 10)
+	data = append(data, `,"ids":[`...)
+	first := true
 	for i, m := range batch {
-		if component.ErrFor(perMsg, i) == nil {
-			n.IDs = append(n.IDs, m.ID)
+		if component.ErrFor(perMsg, i) != nil {
+			continue
 		}
+		if !first {
+			data = append(data, ',')
+		}
+		first = false
+		data = component.AppendJSONString(data, m.ID)
 	}
-	data, err := json.Marshal(n)
-	if err != nil {
+	data = append(data, "]}"...)
+	s.noteBuf = data[:0]
+	if err := s.writeNote(data); err != nil {
+		s.closeNote()
 		return err
 	}
-	f, err := os.Create(s.notePath())
-	if err != nil {
+	return nil
+}
+
+// writeNote replaces the content of the note file with data.
+func (s *fileSink) writeNote(data []byte) error {
+	if s.noteFile == nil {
+		f, err := os.OpenFile(s.notePath(), os.O_WRONLY|os.O_CREATE, 0o644)
+		if err != nil {
+			return err
+		}
+		s.noteFile = f
+	}
+	if err := s.noteFile.Truncate(0); err != nil {
 		return err
 	}
-	_, err = f.Write(data)
-	if err == nil && s.sync {
-		err = f.Sync()
+	if _, err := s.noteFile.WriteAt(data, 0); err != nil {
+		return err
 	}
-	return errors.Join(err, f.Close())
+	if s.sync {
+		return s.noteFile.Sync()
+	}
+	return nil
+}
+
+// closeNote closes the note file, when open; the next note opens it again
+// (after a failure, or before recovery removes it).
+func (s *fileSink) closeNote() error {
+	if s.noteFile == nil {
+		return nil
+	}
+	err := s.noteFile.Close()
+	s.noteFile = nil
+	return err
 }
 
 // readNote returns the note of the last batch, or nil (none, unreadable,

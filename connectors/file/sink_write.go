@@ -30,25 +30,19 @@ func openAppend(path string) (sinkFile, error) {
 // errTorn marks a failed write that may have left part of a batch behind.
 var errTorn = errors.New("the file may end in a partial record")
 
-// appendAll writes data at the end of f with one write, then syncs f when
-// sync is set. When either fails it truncates f back to its size before,
-// so no part of data remains; when that fails too, the error wraps errTorn.
-func appendAll(f sinkFile, data []byte, sync bool) error {
-	if len(data) == 0 {
-		return nil
-	}
-	st, err := f.Stat()
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
+// appendAll writes data at the end of f, whose size is size, with one
+// write, then syncs f when sync is set. When either fails it truncates f
+// back to size, so no part of data remains; when that fails too, the
+// error wraps errTorn.
+func appendAll(f sinkFile, data []byte, size int64, sync bool) error {
+	_, err := f.Write(data)
 	if err == nil && sync {
 		err = f.Sync()
 	}
 	if err == nil {
 		return nil
 	}
-	if terr := f.Truncate(st.Size()); terr != nil {
+	if terr := f.Truncate(size); terr != nil {
 		return fmt.Errorf("%w; removing the partial batch failed too (%w): %v", err, errTorn, terr)
 	}
 	return err

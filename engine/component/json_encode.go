@@ -118,6 +118,10 @@ func appendObject(buf []byte, m map[string]any) ([]byte, error) {
 
 const hexDigits = "0123456789abcdef"
 
+// AppendJSONString appends s as a JSON string, as AppendJSON does, without
+// boxing it in an interface.
+func AppendJSONString(buf []byte, s string) []byte { return appendString(buf, s) }
+
 // appendString writes s as a JSON string the way encoding/json does with
 // HTML escaping off: invalid UTF-8 becomes U+FFFD, U+2028 and U+2029 are
 // escaped for JavaScript.
