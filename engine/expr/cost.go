@@ -7,6 +7,7 @@ import (
 	"github.com/google/cel-go/checker"
 	"github.com/google/cel-go/common"
 	"github.com/google/cel-go/common/ast"
+	"github.com/google/cel-go/common/operators"
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/common/types/ref"
 	"github.com/google/cel-go/common/types/traits"
@@ -36,6 +37,9 @@ func (inputSizes) EstimateSize(n checker.AstNode) *checker.SizeEstimate {
 		return &checker.SizeEstimate{Min: 1, Max: 1} // compared in one step
 	}
 	if len(n.Path()) == 0 {
+		if numericResult(n.Expr()) {
+			return &checker.SizeEstimate{Min: 1, Max: 1}
+		}
 		return nil
 	}
 	size := uint64(assumedEntries)
@@ -43,6 +47,23 @@ func (inputSizes) EstimateSize(n checker.AstNode) *checker.SizeEstimate {
 		size = assumedChars
 	}
 	return &checker.SizeEstimate{Min: 0, Max: size}
+}
+
+// numericResult reports whether e is a call of an operator that never
+// gives a string, bytes, a list or a map (- * / % and negation give
+// numbers, durations and timestamps), whatever its operands' checked
+// types: dyn operands (let values, lookup variables) otherwise leave its
+// size unknown, and `a - b + c` would count as a concatenation without
+// bound and be tracked for nothing.
+func numericResult(e ast.Expr) bool {
+	if e.Kind() != ast.CallKind || e.AsCall().IsMemberFunction() {
+		return false
+	}
+	switch e.AsCall().FunctionName() {
+	case operators.Subtract, operators.Multiply, operators.Divide, operators.Modulo, operators.Negate:
+		return true
+	}
+	return false
 }
 
 // EstimateCallCost implements checker.CostEstimator.

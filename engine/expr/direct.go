@@ -7,7 +7,8 @@ import (
 )
 
 // directPath is an expression that only reads fields of a message value
-// (`msg.ShippingAddress.City`), the most common kind of field mapping. It is
+// (`msg.ShippingAddress.City`), or a variable holding one (a let value,
+// `subTotal`), the most common kinds of field mapping. It is
 // evaluated by walking the Go maps, with no interpreter and no conversion;
 // when a field is missing the program runs CEL, which reports the error.
 type directPath struct {
@@ -19,7 +20,11 @@ type directPath struct {
 // variables holding message values qualify: msg, vars and the lookup
 // variables.
 func directPathOf(checked *ast.AST) *directPath {
-	root, path := selectPath(checked.Expr())
+	e := checked.Expr()
+	root, path := selectPath(e)
+	if path == nil && e.Kind() == ast.IdentKind {
+		root, path = e.AsIdent(), []string{}
+	}
 	switch {
 	case path == nil:
 		return nil

@@ -156,8 +156,6 @@ func TestEval_stops_at_the_cost_limit(t *testing.T) {
 }
 
 func TestCompile_tracks_cost_only_where_the_estimate_may_exceed_the_limit(t *testing.T) {
-	env, err := expr.NewEnv(expr.Options{})
-	require.NoError(t, err)
 	tests := []struct {
 		src     string
 		tracked bool
@@ -170,7 +168,14 @@ func TestCompile_tracks_cost_only_where_the_estimate_may_exceed_the_limit(t *tes
 		{`msg.items.map(i, i.note.padLeft(msg.width))`, true},
 		{`msg.items.map(a, msg.items.filter(b, b.q < a.q).size())`, true},
 		{`msg.items.map(i, allocate(decimal("1.00"), msg.n))`, true},
+		{`(a - b + c + d).round(2)`, false},
+		{`a * 2 + b`, false},
+		{`-a + b`, false},
+		{`a + b + c`, false},
+		{`a.x + b`, false},
 	}
+	env, err := expr.NewEnv(expr.Options{Vars: []string{"a", "b", "c", "d"}})
+	require.NoError(t, err)
 	for _, tt := range tests {
 		t.Run(tt.src, func(t *testing.T) {
 			prg, issues := env.Compile(tt.src)

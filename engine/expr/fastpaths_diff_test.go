@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/govalues/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -138,12 +139,18 @@ func TestFastPaths_agree_on_written_cases(t *testing.T) {
 		`msg.name`,
 		`msg.missing`,
 		`msg.deep.x.y`,
+		`msg`,
+		`cust`,
+		`cust.total - cust.fee + cust.total`,
 	}
 	for _, data := range []struct {
 		name  string
 		items []any
 	}{{"good items", items}, {"broken items", broken}, {"huge amounts", huge}, {"no items", []any{}}} {
 		d := expr.Data{Msg: map[string]any{"items": data.items, "name": "n", "deep": map[string]any{"x": "s"}}}
+		if len(data.items) > 0 {
+			d.Vars = map[string]any{"cust": map[string]any{"total": decimal.MustParse("9.99"), "fee": int64(2)}}
+		}
 		for _, src := range exprs {
 			t.Run(data.name+": "+src, func(t *testing.T) { envs.agree(t, src, d) })
 		}
