@@ -330,19 +330,30 @@ func (d *decoder) digits() int {
 	return n
 }
 
+// plainByte marks the bytes a string holds as they are: ASCII, neither a
+// control character nor '"' or '\\'.
+var plainByte = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 func (d *decoder) str() (string, error) {
 	d.pos++ // opening quote
 	start := d.pos
+	ascii := true
 	for d.pos < len(d.data) {
 		c := d.data[d.pos]
 		switch {
+		case plainByte[c]:
 		case c == '"':
 			d.pos++
 			if d.check {
 				return "", nil
 			}
 			s := d.src[start : d.pos-1]
-			if !utf8.ValidString(s) {
+			if !ascii && !utf8.ValidString(s) {
 				return string([]rune(s)), nil // invalid bytes become U+FFFD
 			}
 			return s, nil
@@ -350,6 +361,8 @@ func (d *decoder) str() (string, error) {
 			return d.strEscaped(start)
 		case c < 0x20:
 			return "", d.errorf("control character in a string")
+		default:
+			ascii = false
 		}
 		d.pos++
 	}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -94,26 +95,75 @@ func AppendJSON(buf []byte, v any) ([]byte, error) {
 	return nil, fmt.Errorf("cannot encode a %T as JSON", v)
 }
 
+// member is an object member being encoded.
+type member struct {
+	key string
+	val any
+}
+
+// stackMembers is how many members an object may have to be sorted on the
+// stack (larger ones are sorted in a slice).
+const stackMembers = 24
+
+// appendObject writes m with its keys in order. The members are taken in
+// one pass over the map and sorted by insertion in an array on the stack:
+// no allocation, no second lookup of each value, and no write barriers
+// while the collector runs.
 func appendObject(buf []byte, m map[string]any) ([]byte, error) {
-	var small [16]string
-	keys := small[:0]
-	for k := range m {
-		keys = append(keys, k)
+	if len(m) > stackMembers {
+		return appendLargeObject(buf, m)
 	}
-	slices.Sort(keys)
-	buf = append(buf, '{')
-	for i, k := range keys {
-		if i > 0 {
-			buf = append(buf, ',')
+	var ms [stackMembers]member
+	n := 0
+	for k, v := range m {
+		ms[n] = member{k, v}
+		n++
+	}
+	for i := 1; i < n; i++ {
+		for j := i; j > 0 && ms[j].key < ms[j-1].key; j-- {
+			ms[j], ms[j-1] = ms[j-1], ms[j]
 		}
-		buf = appendString(buf, k)
-		buf = append(buf, ':')
+	}
+	buf = append(buf, '{')
+	for i := range n {
 		var err error
-		if buf, err = AppendJSON(buf, m[k]); err != nil {
-			return nil, fmt.Errorf("%s: %w", k, err)
+		if buf, err = appendMember(buf, i, ms[i]); err != nil {
+			return nil, err
 		}
 	}
 	return append(buf, '}'), nil
+}
+
+// appendLargeObject is appendObject for objects of more than stackMembers
+// members.
+func appendLargeObject(buf []byte, m map[string]any) ([]byte, error) {
+	ms := make([]member, 0, len(m))
+	for k, v := range m {
+		ms = append(ms, member{k, v})
+	}
+	slices.SortFunc(ms, func(a, b member) int { return strings.Compare(a.key, b.key) })
+	buf = append(buf, '{')
+	for i, mb := range ms {
+		var err error
+		if buf, err = appendMember(buf, i, mb); err != nil {
+			return nil, err
+		}
+	}
+	return append(buf, '}'), nil
+}
+
+// appendMember writes the i-th member of an object.
+func appendMember(buf []byte, i int, mb member) ([]byte, error) {
+	if i > 0 {
+		buf = append(buf, ',')
+	}
+	buf = appendString(buf, mb.key)
+	buf = append(buf, ':')
+	buf, err := AppendJSON(buf, mb.val)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", mb.key, err)
+	}
+	return buf, nil
 }
 
 const hexDigits = "0123456789abcdef"

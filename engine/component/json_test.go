@@ -2,6 +2,7 @@ package component_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -60,6 +61,20 @@ func TestEncodeJSON_sorts_keys_and_keeps_decimal_scale(t *testing.T) {
 	got, err := component.EncodeJSON(v)
 	require.NoError(t, err)
 	assert.Equal(t, `{"a":[1,"x<&>",null,true],"b":10.50,"s":"line\nbreak \u2028 \u0001","t":"2026-01-02T03:04:05Z"}`, string(got))
+}
+
+func TestEncodeJSON_sorts_the_keys_of_objects_of_any_size(t *testing.T) {
+	for _, n := range []int{0, 1, 2, 17, 24, 25, 100} {
+		m := map[string]any{}
+		for i := range n {
+			m[fmt.Sprintf("k%03d", (i*37)%101)] = int64(i)
+		}
+		got, err := component.EncodeJSON(map[string]any{"o": m})
+		require.NoError(t, err)
+		want, err := json.Marshal(map[string]any{"o": m}) // encoding/json sorts keys
+		require.NoError(t, err)
+		assert.Equal(t, string(want), string(got), "%d members", n)
+	}
 }
 
 func TestEncodeJSON_rejects_unsupported_values(t *testing.T) {
