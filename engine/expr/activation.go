@@ -31,14 +31,14 @@ type Data struct {
 // and safe for concurrent evaluations.
 type Activation struct {
 	d      Data
-	now    ref.Val
 	tables ref.Val
 }
 
 // NewActivation returns the activation for d. It keeps d's maps and values
-// and converts them lazily, as expressions read them.
+// and converts them lazily, as expressions read them (now too: most
+// messages' expressions never read it).
 func NewActivation(d Data) *Activation {
-	return &Activation{d: d, now: types.Timestamp{Time: d.Now}, tables: tablesVal{d.Tables}}
+	return &Activation{d: d, tables: tablesVal{d.Tables}}
 }
 
 // ResolveName implements interpreter.Activation.
@@ -55,7 +55,7 @@ func (a *Activation) ResolveName(name string) (any, bool) {
 	case "env":
 		return a.d.Env, true
 	case "now":
-		return a.now, true
+		return types.Timestamp{Time: a.d.Now}, true
 	}
 	if t, ok := strings.CutPrefix(name, "tables."); ok {
 		if table, found := a.d.Tables[t]; found {

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -25,8 +26,11 @@ type metrics struct {
 	guard        *prometheus.CounterVec
 	stepSeconds  *prometheus.HistogramVec
 	e2eSeconds   *prometheus.HistogramVec
-	circuitState *prometheus.GaugeVec
-	reloads      *prometheus.CounterVec
+	// e2eByPipeline holds e2eSeconds' histogram of each pipeline
+	// (pipeline name -> prometheus.Observer).
+	e2eByPipeline sync.Map
+	circuitState  *prometheus.GaugeVec
+	reloads       *prometheus.CounterVec
 	// ackUnconfirmed counts acknowledgements the server did not confirm.
 	ackUnconfirmed *prometheus.CounterVec
 	held           *prometheus.GaugeVec
@@ -60,20 +64,34 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 	return m
 }
 
-// stepObserver records step latency and drops.
+// stepObserver records step latency and drops. Each step's latency
+// histogram is looked up once, not per message.
 func (m *metrics) stepObserver(pipeline string) flow.Observer {
+	var seconds sync.Map // *config.Step -> prometheus.Observer
 	return func(st *config.Step, d time.Duration, o flow.Outcome) {
-		m.stepSeconds.WithLabelValues(pipeline, st.Name).Observe(d.Seconds())
+		h, ok := seconds.Load(st)
+		if !ok {
+			h, _ = seconds.LoadOrStore(st, m.stepSeconds.WithLabelValues(pipeline, st.Name))
+		}
+		h.(prometheus.Observer).Observe(d.Seconds())
 		if o == flow.Dropped {
 			m.dropped.WithLabelValues(pipeline, st.Name).Inc()
 		}
 	}
 }
 
+// observeEndToEnd records the time from msg's receipt to now, with the
+// pipeline's histogram looked up once.
 func (m *metrics) observeEndToEnd(pipeline string, msg *component.Message, now time.Time) {
-	if t, err := time.Parse(time.RFC3339Nano, msg.Meta(component.MetaReceivedAt)); err == nil {
-		m.e2eSeconds.WithLabelValues(pipeline).Observe(now.Sub(t).Seconds())
+	t, err := time.Parse(time.RFC3339Nano, msg.Meta(component.MetaReceivedAt))
+	if err != nil {
+		return
 	}
+	h, ok := m.e2eByPipeline.Load(pipeline)
+	if !ok {
+		h, _ = m.e2eByPipeline.LoadOrStore(pipeline, m.e2eSeconds.WithLabelValues(pipeline))
+	}
+	h.(prometheus.Observer).Observe(now.Sub(t).Seconds())
 }
 
 // watchStreams registers gauges read from JetStream at scrape time: the
