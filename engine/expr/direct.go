@@ -25,13 +25,16 @@ func directPathOf(checked *ast.AST) *directPath {
 	if path == nil && e.Kind() == ast.IdentKind {
 		root, path = e.AsIdent(), []string{}
 	}
-	switch {
-	case path == nil:
-		return nil
-	case root == "meta" || root == "env" || root == "tables" || root == "now" || strings.HasPrefix(root, "tables."):
+	if path == nil || !directRoot(root) {
 		return nil
 	}
 	return &directPath{root: root, path: path}
+}
+
+// directRoot reports whether the variable root holds message values: msg,
+// vars and the lookup and let variables, not meta, env, tables or now.
+func directRoot(root string) bool {
+	return root != "meta" && root != "env" && root != "tables" && root != "now" && !strings.HasPrefix(root, "tables.")
 }
 
 // eval reads the path, or reports false when it cannot.

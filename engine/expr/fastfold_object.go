@@ -29,8 +29,10 @@ type objectBody struct {
 	keys   []string
 	valIDs []int64
 	// native holds, per entry, its value when evaluated from the Go
-	// element (inplace.go), else nil.
+	// element (inplace.go), else nil; arith, the entry's money
+	// arithmetic over the element's fields (arith.go), else nil.
 	native []*nativeBody
+	arith  []*arithExpr
 }
 
 // objectBodyOf recognises an object literal whose keys are distinct string
@@ -59,6 +61,7 @@ func objectBodyOf(checked *ast.AST, body ast.Expr, elem string) *objectBody {
 		o.keys = append(o.keys, string(key))
 		o.valIDs = append(o.valIDs, entry.Value().ID())
 		o.native = append(o.native, nativeBodyOf(checked, entry.Value(), elem, mapFold))
+		o.arith = append(o.arith, arithOf(checked, entry.Value(), elem))
 	}
 	return o
 }
@@ -87,6 +90,11 @@ func (a *foldAcc) addObject(o *objectBody, vals []interpreter.InterpretableV2, e
 		if nb := o.native[i]; nb != nil {
 			if v, ok := nb.goValue(elem); ok {
 				m[keys[i]] = v
+				continue
+			}
+		} else if ar := o.arith[i]; ar != nil {
+			if d, ok := ar.value(arithScope{elem: elem}); ok {
+				m[keys[i]] = d
 				continue
 			}
 		}

@@ -142,6 +142,22 @@ func TestFastPaths_agree_on_written_cases(t *testing.T) {
 		`msg`,
 		`cust`,
 		`cust.total - cust.fee + cust.total`,
+		`(cust.total - cust.fee + cust.total).round(1)`,
+		`cust.fee + cust.fee`,
+		`cust.fee * cust.total`,
+		`cust.total / 3`,
+		`(cust.total / 7).round(2)`,
+		`cust.total / 0`,
+		`cust.total / (cust.fee - 2)`,
+		`cust.total.round(19)`,
+		`cust.fee.round(2)`,
+		`cust.total + msg.name`,
+		`cust.big * cust.big`,
+		`money(msg.deep) + 1`,
+		`money(cust.amount) * 2`,
+		`msg.items.transformList(n, i, {"u": (money(i.p) / i.q).round(2), "d": money(i.p) - money(i.d) * i.q})`,
+		`msg.items.map(i, {"x": (i.q * money(i.p) + 1).round(0), "bad": money(i.p) / (i.q - i.q)})`,
+		`msg.items.map(i, {"q": i.q + i.q, "s": i.sku + 1})`,
 	}
 	for _, data := range []struct {
 		name  string
@@ -149,7 +165,8 @@ func TestFastPaths_agree_on_written_cases(t *testing.T) {
 	}{{"good items", items}, {"broken items", broken}, {"huge amounts", huge}, {"no items", []any{}}} {
 		d := expr.Data{Msg: map[string]any{"items": data.items, "name": "n", "deep": map[string]any{"x": "s"}}}
 		if len(data.items) > 0 {
-			d.Vars = map[string]any{"cust": map[string]any{"total": decimal.MustParse("9.99"), "fee": int64(2)}}
+			d.Vars = map[string]any{"cust": map[string]any{"total": decimal.MustParse("9.99"), "fee": int64(2),
+				"big": decimal.MustParse("9999999999999999999"), "amount": map[string]any{"Amount": "1.25", "CurrencyCode": "EUR"}}}
 		}
 		for _, src := range exprs {
 			t.Run(data.name+": "+src, func(t *testing.T) { envs.agree(t, src, d) })

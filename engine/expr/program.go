@@ -13,6 +13,7 @@ type Program struct {
 	prg     cel.Program
 	tracked bool
 	direct  *directPath
+	arith   *arithExpr
 	// What compiling learnt: the value's shape and the env values read.
 	shape   *Shape
 	envUses []EnvUse
@@ -57,6 +58,7 @@ func (e *Env) newProgram(checked *cel.Ast, tracked bool) (*Program, error) {
 	p := &Program{prg: prg, tracked: tracked}
 	if fast {
 		p.direct = directPathOf(checked.NativeRep())
+		p.arith = arithOf(checked.NativeRep(), checked.NativeRep().Expr(), "")
 	}
 	return p, nil
 }
@@ -76,6 +78,11 @@ func (p *Program) Eval(a *Activation) (any, error) {
 	if p.direct != nil {
 		if v, ok := p.direct.eval(a); ok {
 			return v, nil
+		}
+	}
+	if p.arith != nil {
+		if d, ok := p.arith.value(arithScope{act: a}); ok {
+			return d, nil
 		}
 	}
 	out, _, err := p.prg.Eval(a)
