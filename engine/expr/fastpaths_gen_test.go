@@ -89,7 +89,7 @@ func (g *caseGen) list(depth int) string {
 // body is a map body over the element v.
 func (g *caseGen) body(v string, depth int) string {
 	f := g.field()
-	switch g.pick(12) {
+	switch g.pick(13) {
 	case 0:
 		return v
 	case 1:
@@ -114,6 +114,8 @@ func (g *caseGen) body(v string, depth int) string {
 		if depth < 2 {
 			return fmt.Sprintf("msg.items.map(j, %s).size()", g.body("j", depth+1))
 		}
+	case 11:
+		return `{"u": (money(` + v + `.p) / ` + v + "." + f + `).round(2), "t": money(` + v + `.p) - money(` + v + `.` + g.oneOf("d", "q") + `) * ` + v + `.q}`
 	}
 	return g.cond(v)
 }
