@@ -43,7 +43,9 @@ missing key or table row, a failed conversion, division by zero or decimal overf
 **Cost limit.** An evaluation may cost at most %d units by default (about one per
 operation and list element visited, a tenth per string character). Every expression's
 worst case is estimated when it is compiled, assuming lists and maps of at most %d
-entries and strings of at most %d characters in the input; an expression whose estimate
+entries and strings of at most %d characters in the input (and the results of ` + "`-`" + `, ` + "`*`" + `, ` + "`/`" + `
+and ` + "`%%`" + ` to be numbers, whatever their operands: ` + "`a - b + c`" + ` over let values adds numbers,
+it does not join lists or text); an expression whose estimate
 stays within the limit (typically every expression that does not loop over one input list inside
 another) runs without counting, which makes it two to three times faster, and a bigger
 message makes it cost proportionally more. The others count their cost as they run and
