@@ -9,7 +9,11 @@ import (
 // giving the result and the error CEL's own plan gives:
 //
 //   - direct.go: an expression that only reads a field path of a message
-//     value (msg.ShippingAddress.City) walks the Go maps, no interpreter;
+//     value (msg.ShippingAddress.City), or a variable alone, walks the Go
+//     maps, no interpreter;
+//   - arith.go: money arithmetic over fields and variables (+ - * /,
+//     money(), round(n)) is computed on the Go decimals, at the top of an
+//     expression and in the entries of an object body (below);
 //   - fastfold.go: map, filter, transformList and sum comprehensions over a
 //     list append to a slice or add decimals, without CEL's general fold;
 //   - inplace.go: fold bodies that only read fields of the element, possibly
