@@ -68,10 +68,10 @@ func TestRefunds_waiting_for_the_returns_report_reads_the_window_once(t *testing
 	_, err = r.PollOnce(context.Background())
 	require.NoError(t, err)
 
-	calls := callsSince(e.sim.Stats().Calls, before)
-	assert.Equal(t, 1, calls["listFinancialEvents"], "the window is read once however long its report takes")
-	assert.Equal(t, 1, calls["createReport"])
-	assert.Equal(t, notReady+1, calls["getReport"], "the report is polled until it is ready")
+	since := func(op string) int { return e.sim.Stats().Calls[op] - before[op] }
+	assert.Equal(t, 1, since("listFinancialEvents"), "the window is read once however long its report takes")
+	assert.Equal(t, 1, since("createReport"))
+	assert.Equal(t, notReady+1, since("getReport"), "the report is polled until it is ready")
 	assertReturnedAndPartial(t, clock, e.pub.Messages(), o, partial)
 
 	clock.Advance(5 * time.Minute)
@@ -80,15 +80,4 @@ func TestRefunds_waiting_for_the_returns_report_reads_the_window_once(t *testing
 	msgs := e.pub.Messages()
 	require.Len(t, msgs, 3, "the next window starts where the waiting one ended")
 	assert.Equal(t, later.ID, msgs[2].Meta(spapi.MetaOrderID))
-}
-
-// callsSince returns the calls per operation made since before was read.
-func callsSince(now, before map[string]int) map[string]int {
-	out := map[string]int{}
-	for op, n := range now {
-		if d := n - before[op]; d > 0 {
-			out[op] = d
-		}
-	}
-	return out
 }
