@@ -126,17 +126,10 @@ func TestRefundsConfig_refuses_bad_options(t *testing.T) {
 func TestRefunds_add_the_returns_reports_reason_to_items_that_come_back(t *testing.T) {
 	clock := componenttest.NewManualClock(epoch)
 	e := newEnv(t, clock, "", "")
-	o, err := e.sim.CreateOrder(simulator.OrderSpec{FulfilledBy: simulator.FulfilledByMerchant, MarketplaceID: "ATVPDKIKX0DER"})
-	require.NoError(t, err)
-	require.NoError(t, e.sim.ShipOrder(o.ID))
-	clock.Advance(2 * time.Hour)
-	_, err = e.sim.PostRefund(o.ID, simulator.RefundSpec{Return: true, Reason: "CR-DEFECTIVE"})
-	require.NoError(t, err)
-	partial := refundOrders(t, e.sim, 1)[0] // no units back: no report needed for it
-	clock.Advance(5 * time.Minute)
+	o, partial := returnedAndPartial(t, clock, e.sim)
 	r := refundsRunner(t, e, "{every: 15m, lookback: 24h, returns: {lookback: 24h}}")
 
-	_, err = r.PollOnce(context.Background())
+	_, err := r.PollOnce(context.Background())
 	require.Error(t, err, "the report is not ready yet")
 	assert.True(t, component.IsRetryable(err), "%v", err)
 	assert.Empty(t, e.pub.Messages(), "nothing is published without the returns")
@@ -144,15 +137,7 @@ func TestRefunds_add_the_returns_reports_reason_to_items_that_come_back(t *testi
 	clock.Advance(time.Minute)
 	_, err = r.PollOnce(context.Background())
 	require.NoError(t, err)
-	msgs := e.pub.Messages()
-	require.Len(t, msgs, 2)
-	byOrder := map[string]map[string]any{}
-	for _, m := range msgs {
-		byOrder[m.Meta(spapi.MetaOrderID)] = m.Body.(map[string]any)["ShipmentItemAdjustmentList"].([]any)[0].(map[string]any)
-	}
-	assert.Equal(t, map[string]any{"Reason": "CR-DEFECTIVE", "Quantity": int64(o.Items[0].Quantity), "Status": "Approved",
-		"RequestDate": clock.Now().Add(-6*time.Minute - time.Hour).Format("02-Jan-2006")}, byOrder[o.ID]["Return"])
-	assert.NotContains(t, byOrder[partial.ID], "Return")
+	assertReturnedAndPartial(t, clock, e.pub.Messages(), o, partial)
 }
 
 func TestRefunds_an_event_without_an_adjustment_id_is_dead_lettered_and_the_others_published(t *testing.T) {

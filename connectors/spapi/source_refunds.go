@@ -47,6 +47,21 @@ type refundsSource struct {
 	op  *models.Operation
 	// returns reads the returns report (nil without the returns option).
 	returns *returnsReader
+	// held is the page read and not published yet, for the retry.
+	held *heldPage
+}
+
+// heldPage is a page a poll read and did not publish (its round waits for
+// the returns report, or dead-lettering an event failed): the poll's retry
+// from the same cursor publishes it rather than reading the window again,
+// which would spend listFinancialEvents' rate on every not-ready answer.
+// It lives in memory: a restarted source reads the window again from the
+// cursor, which has not moved, so nothing is lost or published twice.
+type heldPage struct {
+	from   string        // the cursor the poll started from
+	window refundsCursor // the window read, its Before fixed
+	events []event
+	next   string
 }
 
 var _ component.Poller = (*refundsSource)(nil)
@@ -86,12 +101,53 @@ type refundsCursor struct {
 }
 
 // poll reads the next page of the window in progress, or starts a window
-// up to a little before now.
+// up to a little before now; a page it read and could not publish is
+// published by its retry.
 func (s *refundsSource) poll(ctx context.Context, cursor []byte) (component.Batch, error) {
+	h, err := s.read(ctx, cursor)
+	if err != nil || h == nil {
+		return component.Batch{}, err
+	}
+	c := h.window
+	if s.returns != nil && refundsUnits(h.events) {
+		if err := s.returns.covering(ctx, c.After, c.Before); err != nil {
+			return component.Batch{}, err
+		}
+		for _, ev := range h.events {
+			s.returns.annotate(ev.body)
+		}
+	}
+	b := component.Batch{}
+	for _, ev := range h.events {
+		m, err := s.message(ctx, ev)
+		if err != nil {
+			return component.Batch{}, err
+		}
+		if m != nil {
+			b.Messages = append(b.Messages, m)
+		}
+	}
+	s.held = nil
+	if h.next != "" {
+		c.Next, b.More = h.next, true
+	} else {
+		c = refundsCursor{After: c.Before}
+	}
+	b.Cursor = mustJSON(c)
+	return b, nil
+}
+
+// read returns the page held for cursor, or reads the next page and holds
+// it until it is published; nil when the next window is still empty.
+func (s *refundsSource) read(ctx context.Context, cursor []byte) (*heldPage, error) {
+	if s.held != nil && s.held.from == string(cursor) {
+		return s.held, nil
+	}
+	s.held = nil
 	var c refundsCursor
 	if cursor != nil {
 		if err := json.Unmarshal(cursor, &c); err != nil {
-			return component.Batch{}, component.Permanentf("reading the cursor: %w", err)
+			return nil, component.Permanentf("reading the cursor: %w", err)
 		}
 	}
 	now := s.set.Clock.Now().UTC()
@@ -101,38 +157,15 @@ func (s *refundsSource) poll(ctx context.Context, cursor []byte) (component.Batc
 	if c.Next == "" {
 		c.Before = now.Add(-eventsStableAfter).Truncate(time.Second)
 		if !c.Before.After(c.After) {
-			return component.Batch{}, nil
+			return nil, nil
 		}
 	}
 	events, next, err := s.page(ctx, c)
 	if err != nil {
-		return component.Batch{}, err
+		return nil, err
 	}
-	if s.returns != nil && refundsUnits(events) {
-		if err := s.returns.covering(ctx, c.After, c.Before); err != nil {
-			return component.Batch{}, err
-		}
-		for _, ev := range events {
-			s.returns.annotate(ev.body)
-		}
-	}
-	b := component.Batch{}
-	for _, ev := range events {
-		m, err := s.message(ctx, ev)
-		if err != nil {
-			return component.Batch{}, err
-		}
-		if m != nil {
-			b.Messages = append(b.Messages, m)
-		}
-	}
-	if next != "" {
-		c.Next, b.More = next, true
-	} else {
-		c = refundsCursor{After: c.Before}
-	}
-	b.Cursor = mustJSON(c)
-	return b, nil
+	s.held = &heldPage{from: string(cursor), window: c, events: events, next: next}
+	return s.held, nil
 }
 
 // event is a financial event of a type the source reads.

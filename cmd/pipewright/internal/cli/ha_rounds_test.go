@@ -1,8 +1,6 @@
 package cli_test
 
 import (
-	"bytes"
-	"encoding/json"
 	"maps"
 	"net"
 	"net/http"
@@ -28,17 +26,14 @@ var pageTokens = map[string]string{
 
 // pollCounter stands between a world's engines and its Amazon (a reverse
 // proxy) and counts the rounds of the operations of pageTokens, which the
-// simulator's call counts do not tell apart from their other calls: a
-// round's first page is a call without a page token, and a refunds round
-// whose events refund units waits for its returns report and, each time
-// getReport answers that it is not ready, reads its window again
-// (connectors/spapi, refunds_returns.go): the first-page call of
-// listFinancialEvents that follows such an answer is that round again,
-// however many engines poll.
+// simulator's call counts do not tell apart from their further pages: a
+// round's first page is a call without a page token. (A refunds round
+// whose returns report is not ready keeps the page it read and polls only
+// getReport, so it reads its window once: connectors/spapi,
+// source_refunds.go.)
 type pollCounter struct {
-	mu      sync.Mutex
-	rounds  map[string]int // operation -> rounds
-	rereads int            // not-ready answers not yet followed by a listFinancialEvents call
+	mu     sync.Mutex
+	rounds map[string]int // operation -> rounds
 }
 
 // countPolls serves a pollCounter in front of the simulator at target and
@@ -55,24 +50,13 @@ func countPolls(t *testing.T, target string) (*pollCounter, string) {
 		o := models.MustLookupOperation(op)
 		mux.HandleFunc(o.Method+" "+o.Path, func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Query().Get(token) == "" {
-				pc.firstPage(op)
+				pc.mu.Lock()
+				pc.rounds[op]++
+				pc.mu.Unlock()
 			}
 			proxy.ServeHTTP(w, r)
 		})
 	}
-	get := models.MustLookupOperation("getReport")
-	mux.HandleFunc(get.Method+" "+get.Path, func(w http.ResponseWriter, r *http.Request) {
-		tw := &teeWriter{ResponseWriter: w}
-		proxy.ServeHTTP(tw, r)
-		var rep struct {
-			ProcessingStatus string `json:"processingStatus"`
-		}
-		if json.Unmarshal(tw.body.Bytes(), &rep) == nil && (rep.ProcessingStatus == "IN_QUEUE" || rep.ProcessingStatus == "IN_PROGRESS") {
-			pc.mu.Lock()
-			pc.rereads++
-			pc.mu.Unlock()
-		}
-	})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	srv := &http.Server{ReadHeaderTimeout: time.Minute, Handler: mux}
@@ -81,35 +65,9 @@ func countPolls(t *testing.T, target string) (*pollCounter, string) {
 	return pc, "http://" + ln.Addr().String()
 }
 
-// firstPage counts a call of op without a page token: a round, unless it
-// reads a refunds window again after a not-ready returns report.
-func (pc *pollCounter) firstPage(op string) {
-	pc.mu.Lock()
-	defer pc.mu.Unlock()
-	if op == "listFinancialEvents" && pc.rereads > 0 {
-		pc.rereads--
-		return
-	}
-	pc.rounds[op]++
-}
-
 // Rounds returns the rounds of the operations of pageTokens so far.
 func (pc *pollCounter) Rounds() map[string]int {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
 	return maps.Clone(pc.rounds)
 }
-
-// teeWriter keeps a copy of the body it writes.
-type teeWriter struct {
-	http.ResponseWriter
-	body bytes.Buffer
-}
-
-func (w *teeWriter) Write(b []byte) (int, error) {
-	w.body.Write(b)
-	return w.ResponseWriter.Write(b)
-}
-
-// Unwrap lets the proxy flush through to the connection.
-func (w *teeWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -142,9 +142,7 @@ const minPolls = 20
 // (listFinancialEvents, every 5 minutes) and the hourly reconcile
 // (getListingsItem, one per listing). The first two are counted in rounds
 // (pollCounter): how many calls a round makes depends on the world's data
-// (pages; a refunds round with units back reads its window again while its
-// returns report is not ready), and the two worlds' Amazons make their own
-// orders and refunds. The other operations follow the messages (a
+// (pages), and the two worlds' Amazons make their own orders and refunds. The other operations follow the messages (a
 // confirmation per shipment, a fetch per notification, feeds per batch
 // window, a returns report per refunds round with units back, status
 // polls until a feed or a report is done) and vary from run to run even
