@@ -161,14 +161,10 @@ func (s *Store) Recent(ctx context.Context, pipeline string, n int) ([]Event, er
 	return out[:min(n, len(out))], nil
 }
 
-// readerIdle is when the server drops a read's consumer whose deletion
-// was lost.
-const readerIdle = 30 * time.Second
-
 // read calls fn with each event on subject from stream sequence start (0:
 // the first), in stream order.
 func (s *Store) read(ctx context.Context, subject string, start uint64, fn func(Event)) error {
-	cfg := jetstream.OrderedConsumerConfig{FilterSubjects: []string{subject}, InactiveThreshold: readerIdle}
+	cfg := jetstream.ConsumerConfig{FilterSubjects: []string{subject}}
 	if start > 1 {
 		cfg.DeliverPolicy, cfg.OptStartSeq = jetstream.DeliverByStartSequencePolicy, start
 	}
@@ -179,13 +175,11 @@ func (s *Store) read(ctx context.Context, subject string, start uint64, fn func(
 	if len(info.State.Subjects) == 0 || info.State.LastSeq < start {
 		return nil
 	}
-	cons, err := s.stream.OrderedConsumer(ctx, cfg)
+	cons, done, err := transport.Reader(ctx, s.stream, cfg)
 	if err != nil {
 		return fmt.Errorf("activity: %w", err)
 	}
-	// Each read (an API call, a console page) has its own consumer: delete
-	// it now rather than leave it on the server for nats.go's 5 minutes.
-	defer func() { _ = s.stream.DeleteConsumer(context.WithoutCancel(ctx), cons.CachedInfo().Name) }()
+	defer done()
 	for {
 		batch, err := cons.Fetch(500, jetstream.FetchMaxWait(2*time.Second))
 		if err != nil {

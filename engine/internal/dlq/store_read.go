@@ -10,6 +10,8 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/pipewright/pipewright/engine/internal/transport"
 )
 
 // List returns the records that match f, oldest first.
@@ -84,10 +86,6 @@ func (s *Store) scan(ctx context.Context, subject string, headersOnly bool, fn f
 	return scanStream(ctx, s.stream, subject, headersOnly, fn)
 }
 
-// readerIdle is when the server drops a read's consumer whose deletion
-// was lost.
-const readerIdle = 30 * time.Second
-
 func scanStream(ctx context.Context, stream jetstream.Stream, subject string, headersOnly bool, fn func(jetstream.Msg, uint64) error) error {
 	info, err := stream.Info(ctx, jetstream.WithSubjectFilter(subject))
 	if err != nil {
@@ -101,14 +99,11 @@ func scanStream(ctx context.Context, stream jetstream.Stream, subject string, he
 	if remaining == 0 {
 		return nil
 	}
-	cons, err := stream.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{FilterSubjects: []string{subject}, HeadersOnly: headersOnly,
-		InactiveThreshold: readerIdle})
+	cons, done, err := transport.Reader(ctx, stream, jetstream.ConsumerConfig{FilterSubjects: []string{subject}, HeadersOnly: headersOnly})
 	if err != nil {
 		return fmt.Errorf("reading dead letters: %w", err)
 	}
-	// Each read (an API call, a console page) has its own consumer: delete
-	// it now rather than leave it on the server for nats.go's 5 minutes.
-	defer func() { _ = stream.DeleteConsumer(context.WithoutCancel(ctx), cons.CachedInfo().Name) }()
+	defer done()
 	for remaining > 0 {
 		batch, err := cons.Fetch(int(min(remaining, 500)), jetstream.FetchMaxWait(2*time.Second))
 		if err != nil {
