@@ -24,7 +24,7 @@ const (
 
 // aheadGate bounds how far a pipeline's poll sources run ahead of its
 // consumers (see source.Backpressure), in records. The backlog is what the
-// pipeline's stream holds: every message not yet acknowledged, times the
+// pipeline's consumer has not settled: every message not yet acknowledged, times the
 // records a stream message held on average as the sources published them
 // (a pack holds many). Its estimate of it is the
 // last reading plus what was published since: an upper bound, as the
@@ -148,26 +148,29 @@ func (e *Engine) aheadGate(pipeline string) *aheadGate {
 	})
 }
 
-// streamBacklog returns a function reading how many messages a pipeline's
-// stream holds (work-queue retention: every message not yet acknowledged,
-// whether waiting, in flight or waiting for a retry) with one request,
-// keeping the stream's handle between calls. The gate calls it from one
-// goroutine at a time.
+// streamBacklog returns a function reading how many stream messages a
+// pipeline's consumer has not settled (waiting, in flight, or waiting for
+// a retry) with one request, keeping the consumer's handle between calls.
+// It asks the consumer, not the stream: after a kill -9 a work-queue
+// stream can keep messages its consumer had acknowledged (their removal
+// was not yet on disk) and will never deliver again, and counting those,
+// times the records of a pack, held a source for good. The gate calls it
+// from one goroutine at a time.
 func (e *Engine) streamBacklog(pipeline string) func(context.Context) (uint64, error) {
-	var st jetstream.Stream
+	var cons jetstream.PushConsumer
 	return func(ctx context.Context) (uint64, error) {
-		if st == nil {
-			s, err := e.js.Stream(ctx, e.names.Stream(pipeline))
+		if cons == nil {
+			c, err := e.js.PushConsumer(ctx, e.names.Stream(pipeline), e.names.Durable(pipeline))
 			if err != nil {
 				return 0, err
 			}
-			st = s
+			cons = c
 		}
-		info, err := st.Info(ctx)
+		info, err := cons.Info(ctx)
 		if err != nil {
-			st = nil
+			cons = nil
 			return 0, err
 		}
-		return info.State.Msgs, nil
+		return info.NumPending + uint64(info.NumAckPending), nil
 	}
 }

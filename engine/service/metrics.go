@@ -130,13 +130,5 @@ func (c *streamCollector) Collect(ch chan<- prometheus.Metric) {
 // backlog returns the messages waiting for or being processed by a
 // pipeline's consumer.
 func (e *Engine) backlog(ctx context.Context, pipeline string) (uint64, error) {
-	cons, err := e.js.PushConsumer(ctx, e.names.Stream(pipeline), e.names.Durable(pipeline))
-	if err != nil {
-		return 0, err
-	}
-	info, err := cons.Info(ctx)
-	if err != nil {
-		return 0, err
-	}
-	return info.NumPending + uint64(info.NumAckPending), nil
+	return e.streamBacklog(pipeline)(ctx)
 }
