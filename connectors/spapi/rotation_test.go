@@ -170,10 +170,28 @@ func (c *callers) pass(t *testing.T, clock *componenttest.ManualClock, d time.Du
 	}
 }
 
-// halt stops the callers and returns the counts.
-func (c *callers) halt() (ok, failed int64) {
+// halt stops the callers and returns the counts. A caller can be waiting
+// on the engine clock when asked to stop: on a busy machine it may send a
+// token that expired while the test moved the clock on, and the renewed
+// call waits for its retry backoff. So the clock moves a second at a time
+// until every caller has returned.
+func (c *callers) halt(t *testing.T, clock *componenttest.ManualClock) (ok, failed int64) {
+	t.Helper()
 	close(c.stop)
-	c.wg.Wait()
+	done := make(chan struct{})
+	go func() {
+		c.wg.Wait()
+		close(done)
+	}()
+	componenttest.WaitFor(t, "the callers to stop", func() bool {
+		select {
+		case <-done:
+			return true
+		default:
+			clock.Advance(time.Second)
+			return false
+		}
+	})
 	return c.ok.Load(), c.failed.Load()
 }
 
@@ -213,7 +231,7 @@ func TestRotation_engines_keep_calling_across_a_rotation_and_the_old_secret_stop
 	// (The callers pause while days pass at once: a token taken just
 	// before such a jump would arrive expired, which a real clock never
 	// does.)
-	ok, failed := calls.halt()
+	ok, failed := calls.halt(t, e.clock)
 	firstErr := calls.firstErr.Load()
 	oldExpiry := e.sim.OldClientSecretExpiry()
 	e.clock.Advance(oldExpiry.Add(-time.Minute).Sub(e.clock.Now()))
@@ -225,7 +243,7 @@ func TestRotation_engines_keep_calling_across_a_rotation_and_the_old_secret_stop
 	assert.Equal(t, "invalid_client", code)
 	calls = startCallers(a, 4) // their tokens are renewed after the old secret's expiry
 	calls.pass(t, e.clock, time.Hour)
-	ok2, failed2 := calls.halt()
+	ok2, failed2 := calls.halt(t, e.clock)
 	assert.Zero(t, failed+failed2, "no call failed; first errors: %v, %v", firstErr, calls.firstErr.Load())
 	assert.Greater(t, ok+ok2, int64(300))
 	assert.Equal(t, 1, e.sim.Stats().Calls["rotateApplicationClientSecret"], "one engine rotated")
