@@ -17,11 +17,22 @@ import (
 // drops such a message when the sink completed its ID before, and records
 // the ID once the sink completed it.
 //
+// In the engine the SeenIDs answer for the records of a pack (many
+// records in one stream message) from memory: the engine skips the records
+// of a pack it settled before (a redelivery, or a source's republish of
+// the same records) before they reach the sink, and writes which records
+// of a pack were settled once per pack, before acknowledging it. Single
+// messages (webhooks, replays) and Record are checked and recorded one ID
+// at a time.
+//
 // What remains: a crash after the write and before the ID is recorded
-// writes the message again on redelivery (the window is one key/value
-// put), unless the sink can tell at start what it wrote and calls Record;
-// and an ID is forgotten after the window of the SeenIDs (the project's
-// transport.sink_dedup_window).
+// writes the message again on redelivery, unless the sink can tell at
+// start what it wrote and calls Record. For a single message that window
+// is one key/value put; for a record of a pack it is the pack: a crash
+// (kill -9) before the pack's settlement was written writes again the
+// records of that pack the sink had completed in that delivery, except
+// those it records at start. An ID is forgotten after the window of the
+// SeenIDs (the project's transport.sink_dedup_window).
 //
 // A nil *Repeats drops nothing: a sink configured with a business key
 // keeps none.
@@ -34,13 +45,18 @@ type Repeats struct {
 // NewRepeats returns the de-duplication of the sink set describes: the
 // IDs live in set.Seen, or, when it is nil (a component test), in the
 // sink's State. Repeats dropped are counted in
-// pipewright_sink_duplicates_dropped_total{pipeline}.
+// pipewright_sink_duplicates_dropped_total{pipeline}; a set.Seen that is
+// a RepeatSkipper is told so, with that counter.
 func NewRepeats(set SinkSettings) *Repeats {
 	seen := set.Seen
 	if seen == nil {
 		seen = NewStateSeenIDs(set.State)
 	}
-	return &Repeats{seen: seen, log: set.Logger, dropped: droppedCounter(set.Metrics).WithLabelValues(set.Pipeline)}
+	r := &Repeats{seen: seen, log: set.Logger, dropped: droppedCounter(set.Metrics).WithLabelValues(set.Pipeline)}
+	if s, ok := seen.(RepeatSkipper); ok {
+		s.CountSkipsIn(r.dropped)
+	}
+	return r
 }
 
 func droppedCounter(reg prometheus.Registerer) *prometheus.CounterVec {

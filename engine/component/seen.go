@@ -6,6 +6,8 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // SeenIDs remembers the IDs of the messages a sink completed, so that a
@@ -13,12 +15,25 @@ import (
 // acknowledgement lost in a failover) instead of writing it again. The
 // engine keeps them in a key/value bucket that forgets an ID after the
 // project's transport.sink_dedup_window, which is longer than the
-// redelivery horizon. It is safe for concurrent use; errors are retryable.
+// redelivery horizon; the IDs of the records of a pack in flight it keeps
+// in memory and writes as the pack's settlement, once per pack (see
+// Repeats for what that means after a crash). It is safe for concurrent
+// use; errors are retryable.
 type SeenIDs interface {
 	// Seen reports whether id was recorded (and not forgotten yet).
 	Seen(ctx context.Context, id string) (bool, error)
 	// Record remembers id as completed.
 	Record(ctx context.Context, id string) error
+}
+
+// RepeatSkipper is implemented by a SeenIDs whose owner drops repeats
+// before they reach the sink: the engine skips the records of a pack it
+// settled before, and answers Seen and Record for the records of a pack
+// in flight from memory (see Repeats). NewRepeats calls CountSkipsIn once,
+// with the sink's counter of dropped repeats; a SeenIDs it was not called
+// on belongs to a sink that does not drop repeats by ID.
+type RepeatSkipper interface {
+	CountSkipsIn(dropped prometheus.Counter)
 }
 
 // NewStateSeenIDs returns SeenIDs kept in st under "seen/<hash of the id>";

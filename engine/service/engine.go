@@ -76,6 +76,8 @@ type Engine struct {
 	js      jetstream.JetStream
 	stateKV jetstream.KeyValue
 	seenKV  jetstream.KeyValue // message ids sinks completed (component.SeenIDs)
+	// packMemo tells keyless sinks the records of the packs in flight.
+	packMemo *packMemo
 	// inFlight holds the stream messages being handled, for ackSync.
 	inFlight deliveries
 	replays  jetstream.KeyValue
@@ -142,7 +144,7 @@ func New(opts Options) (*Engine, error) {
 	e := &Engine{
 		opts: opts, instance: newInstanceID(), log: secrets.logger(opts.Logger), clock: opts.Clock, dataDir: abs,
 		names: transport.Names{Project: p.Name}, secrets: secrets,
-		registry: reg, metrics: newMetrics(reg), handlers: map[string]*routed{},
+		registry: reg, metrics: newMetrics(reg), handlers: map[string]*routed{}, packMemo: newPackMemo(),
 		reloads: &reloads{}, routerErr: make(chan error, 1),
 		stopWatch: func() {},
 	}

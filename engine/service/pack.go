@@ -1,9 +1,6 @@
 package service
 
 import (
-	"context"
-	"encoding/json"
-	"errors"
 	"strconv"
 	"sync"
 	"time"
@@ -22,9 +19,12 @@ import (
 // same per-record handler as a single message (steps, sinks, error policy,
 // dead letters, activity), several at a time, and acknowledges the pack
 // once every record is settled. When a record has to be retried no further
-// record starts; which records are done is stored in State (one put) and
-// the pack goes back to the stream with the backoff; its redelivery
-// processes only the records that were not done.
+// record starts; which records are done is written in the pack's done set
+// (pack_done.go, one put) and the pack goes back to the stream with the
+// backoff; its redelivery processes only the records that were not done.
+// A pipeline with a keyless sink also writes the done set of every settled
+// pack before acknowledging it: that is how its sinks drop a repeated pack
+// at one read and one write per pack (pack_run.go, pack_seen.go).
 
 // Pack bounds unless transport.pack says otherwise.
 const (
@@ -70,20 +70,13 @@ func (s packSize) split(records []*message.Message) [][]*message.Message {
 	return append(packs, records[start:])
 }
 
-// packProgress is what the deliveries of a pack settled: the indexes of
-// its records that are done. ID tells a reused stream sequence apart.
-type packProgress struct {
-	ID   string `json:"id"`
-	Done []int  `json:"done"`
-}
-
 // packWorkers is how many records of one pack are processed at once: their
 // sink writes go out together (see batcher), as the records of a pack share
 // nothing else.
 const packWorkers = 8
 
-// handlePack handles a stream message holding a pack: each record an
-// earlier delivery did not settle goes through p.handle, packWorkers at a
+// handlePack handles a stream message holding a pack: each record its done
+// set (pack_done.go) does not hold goes through p.handle, packWorkers at a
 // time. It returns nil once every record is settled, else the error of a
 // record that sends the pack back to the stream; once a record failed, no
 // further record starts. inProgress is called before each record starts,
@@ -97,21 +90,22 @@ func (p *pipelineRunner) handlePack(wm *message.Message, inProgress func()) erro
 		return err
 	}
 	ctx := wm.Context()
-	key := wm.Metadata.Get(transport.MetaStreamSeq)
-	done := make([]bool, len(records))
-	resumed := false
-	if metaUint(wm, metaDelivered) > 1 && key != "" {
-		resumed = p.packDone(ctx, key, wm.UUID, done)
+	run, err := p.startPack(ctx, wm, records)
+	if err != nil {
+		return err
 	}
+	defer run.end()
 	var (
 		mu      sync.Mutex
 		first   error
 		settled int
 	)
+	done := make([]bool, len(records))
 	sem := make(chan struct{}, packWorkers)
 	var wg sync.WaitGroup
 	for i, r := range records {
-		if done[i] {
+		if run.done.has(r.UUID) {
+			done[i] = true
 			continue
 		}
 		sem <- struct{}{}
@@ -125,7 +119,7 @@ func (p *pipelineRunner) handlePack(wm *message.Message, inProgress func()) erro
 		}
 		r.SetContext(ctx)
 		r.Metadata.Set(metaDelivered, wm.Metadata.Get(metaDelivered))
-		r.Metadata.Set(transport.MetaStreamSeq, key)
+		r.Metadata.Set(transport.MetaStreamSeq, wm.Metadata.Get(transport.MetaStreamSeq))
 		r.Metadata.Set(transport.MetaPackIndex, strconv.Itoa(i))
 		wg.Go(func() {
 			defer func() { <-sem }()
@@ -142,63 +136,8 @@ func (p *pipelineRunner) handlePack(wm *message.Message, inProgress func()) erro
 		})
 	}
 	wg.Wait()
-	switch {
-	case first != nil:
-		if settled > 0 && key != "" {
-			p.savePackProgress(ctx, key, wm.UUID, done)
-		}
-		return first
-	case resumed:
-		if err := p.packs.Delete(context.WithoutCancel(ctx), key); err != nil {
-			p.e.log.Warn("cannot forget a settled pack's progress", "pipeline", p.pl.Name, "id", wm.UUID, "error", err)
-		}
-	}
-	return nil
-}
-
-// packDone marks in done the records the progress stored under key
-// settled; false when there is none.
-func (p *pipelineRunner) packDone(ctx context.Context, key, id string, done []bool) bool {
-	b, err := p.packs.Get(ctx, key)
-	if err != nil {
-		if !errors.Is(err, component.ErrNotFound) {
-			p.e.log.Warn("cannot read a pack's progress; all its records are processed again", "pipeline", p.pl.Name, "id", id, "error", err)
-		}
-		return false
-	}
-	var pr packProgress
-	if json.Unmarshal(b, &pr) != nil || pr.ID != id {
-		return true // another pack's: deleted once this one is settled
-	}
-	for _, i := range pr.Done {
-		if i >= 0 && i < len(done) {
-			done[i] = true
-		}
-	}
-	return true
-}
-
-// savePackProgress stores the records of pack id that are done under key,
-// with a fresh context: a delivery that timed out still keeps what it
-// settled. A failure is logged: the redelivery then processes the settled
-// records again, as a redelivery after a lost acknowledgement does.
-func (p *pipelineRunner) savePackProgress(ctx context.Context, key, id string, done []bool) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), commitTimeout)
-	defer cancel()
-	pr := packProgress{ID: id}
-	for i, ok := range done {
-		if ok {
-			pr.Done = append(pr.Done, i)
-		}
-	}
-	b, err := json.Marshal(pr)
-	if err == nil {
-		err = p.packs.Put(ctx, key, b)
-	}
-	if err != nil {
-		p.e.log.Warn("cannot store a pack's progress; its settled records will be processed again", "pipeline", p.pl.Name,
-			"id", id, "settled", len(pr.Done), "error", err)
-	}
+	run.finish(ctx, done, settled, first == nil)
+	return first
 }
 
 // inProgress tells JetStream that wm's stream message is still being

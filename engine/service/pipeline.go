@@ -37,7 +37,8 @@ type pipelineRunner struct {
 	// state holds what the steps remember (changed steps' last values,
 	// guards' histories).
 	state *transport.State
-	// packs holds how far the deliveries of packs got (see pack.go).
+	// packs holds the done sets of packs (see pack_done.go), in the
+	// seen-id bucket.
 	packs *transport.State
 	// dir is the pipeline directory.
 	dir string
@@ -109,7 +110,7 @@ func (e *Engine) buildPipeline(ctx context.Context, have *running, g *generation
 		p.deps = append(p.deps, deps[name])
 	}
 	p.state = transport.NewState(e.stateKV, pl.Name+"/steps")
-	p.packs = transport.NewState(e.stateKV, pl.Name+"/packs")
+	p.packs = transport.NewState(e.seenKV, pl.Name+"/packs")
 	p.exec = flow.New(pl, &config.StepEnv{Globals: g.project.Globals, Lookup: p.lookup, State: p.readState, Approved: p.approved}, e.metrics.stepObserver(pl.Name))
 	p.handler = p.errorPolicy()
 	key := componentKey(g.project, pl, pl.Source)

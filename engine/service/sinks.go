@@ -20,6 +20,8 @@ type sinkRunner struct {
 	circuit *circuit
 	batcher *batcher
 	http    *registrar // the sink's notification paths
+	// seen is the SeenIDs the sink was given (pack_seen.go).
+	seen *packSeen
 }
 
 // buildSink creates and starts a sink of p.
@@ -33,7 +35,8 @@ func (e *Engine) buildSink(ctx context.Context, p *pipelineRunner, cc *config.Co
 	}
 	set.Owner = e.leases // a sink's background loop runs on one engine
 	if e.seenKV != nil {
-		set.Seen = component.NewStateSeenIDs(transport.NewState(e.seenKV, id))
+		sr.seen = &packSeen{pipeline: p.pl.Name, kv: component.NewStateSeenIDs(transport.NewState(e.seenKV, id)), memo: e.packMemo}
+		set.Seen = sr.seen
 	}
 	if cc.Connection != "" {
 		lc := p.conns[cc.Connection]
