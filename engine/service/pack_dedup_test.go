@@ -117,10 +117,10 @@ func countBucketOps(t *testing.T, srv *natstest.Cluster, bucket string) *bucketO
 	nc := srv.Connect()
 	ops := &bucketOps{}
 	for subject, n := range map[string]*atomic.Int64{
-		"$JS.API.DIRECT.GET.KV_" + bucket + ".>":  &ops.reads,
-		"$JS.API.DIRECT.GET.KV_" + bucket:         &ops.reads,
-		"$JS.API.STREAM.MSG.GET.KV_" + bucket:     &ops.reads,
-		"$KV." + bucket + ".>":                     &ops.writes,
+		"$JS.API.DIRECT.GET.KV_" + bucket + ".>": &ops.reads,
+		"$JS.API.DIRECT.GET.KV_" + bucket:        &ops.reads,
+		"$JS.API.STREAM.MSG.GET.KV_" + bucket:    &ops.reads,
+		"$KV." + bucket + ".>":                   &ops.writes,
 	} {
 		_, err := nc.Subscribe(subject, func(*nats.Msg) { n.Add(1) })
 		require.NoError(t, err)
