@@ -170,3 +170,44 @@ func TestPack_a_retried_record_resumes_without_writing_the_others_again_at_a_key
 	assert.Equal(t, uint64(3), packConsumer(t, srv).Delivered.Consumer, "the pack came three times")
 	assert.Zero(t, counter(t, e, "pipewright_sink_duplicates_dropped_total"), "a retry's progress is no repeat")
 }
+
+// fanOutPipeline sends each order to a keyless sink (a) and to a sink
+// with a business key (b).
+const fanOutPipeline = `
+-- pipewright.yaml --
+project: t
+transport: { url: "${env:NATS_URL}", pack: { records: 100 } }
+connections:
+  erp: { type: target }
+defaults:
+  errors:
+    retry: { initial: 20ms, max: 200ms }
+-- orders.yaml --
+pipeline: orders
+source: { test.lines: { path: in.jsonl } }
+steps:
+  - name: both
+    route: [{ to: [a, b] }]
+sinks:
+  a: { target.once: { connection: erp } }
+  b: { target: { connection: erp } }
+`
+
+func TestPack_a_record_its_keyless_sink_completed_is_not_written_there_again_when_another_sink_retries_it(t *testing.T) {
+	srv := natstest.StartServer(t)
+	dir := writeDir(t, fanOutPipeline)
+	fiveOrders(t, dir, "A", "A", "A", "A", "A")
+	tg := newTarget()
+	// o3's first write (sink a) succeeds, its next two (sink b) fail.
+	tg.failID = map[string][]error{"o3": {nil, component.Retryable(fmt.Errorf("503")), component.Retryable(fmt.Errorf("503"))}}
+	startEngine(t, dir, t.TempDir(), tg, map[string]string{"NATS_URL": srv.URL()})
+	componenttest.WaitFor(t, "every record delivered to both sinks and the pack acknowledged", func() bool {
+		_, total := tg.count()
+		return total == 10 && packConsumer(t, srv).AckFloor.Stream == 1
+	})
+	tg.mu.Lock()
+	got := tg.got
+	tg.mu.Unlock()
+	assert.Equal(t, map[string]int{"o1": 2, "o2": 2, "o3": 2, "o4": 2, "o5": 2}, got, "each written once per sink")
+	assert.Equal(t, uint64(3), packConsumer(t, srv).Delivered.Consumer, "the pack came three times")
+}

@@ -85,8 +85,7 @@ func (p *pipelineRunner) repeatCounters() []prometheus.Counter {
 // or before; settled of them now) in the pack's done set: when a record
 // goes back to the stream, and in a pipeline with a keyless sink when the
 // pack is settled (all). The ids keyless sinks completed for records that
-// the done set does not cover, or that were dead-lettered, are recorded
-// one at a time.
+// the done set does not cover are recorded one at a time.
 func (r *packRun) finish(ctx context.Context, done []bool, settled int, all bool) {
 	before, loaded := r.done.settled, r.done.ids != nil
 	for i, ok := range done {

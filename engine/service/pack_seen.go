@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"strings"
 	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -50,12 +51,9 @@ type packEntry struct {
 	suspect bool
 
 	mu sync.Mutex
-	// written holds the ids each keyless sink completed in this delivery.
-	written map[*packSeen]map[string]bool
-	// kept holds records that were dead-lettered: a replay is a single
-	// message, so the sinks that completed them record their ids in the
-	// bucket.
-	kept map[string]bool
+	// written holds the ids each keyless sink completed in this delivery,
+	// with the id of the record each comes from.
+	written map[*packSeen]map[string]string
 	done chan struct{}
 }
 
@@ -78,7 +76,7 @@ func (m *packMemo) begin(ctx context.Context, pipeline, key string, ids []string
 	}
 	defer m.mu.Unlock()
 	e := &packEntry{pipeline: pipeline, key: key, ids: ids, suspect: suspect,
-		written: map[*packSeen]map[string]bool{}, kept: map[string]bool{}, done: make(chan struct{})}
+		written: map[*packSeen]map[string]string{}, done: make(chan struct{})}
 	m.busy[pk] = e.done
 	for _, id := range ids {
 		// A record already in another pack in flight (a pack cut
@@ -110,42 +108,62 @@ func (m *packMemo) entry(pipeline, id string) *packEntry {
 	return m.records[memoKey{pipeline, id}]
 }
 
-// keep marks pipeline's record id, if it is in a pack in flight, as
-// dead-lettered.
-func (m *packMemo) keep(pipeline, id string) {
-	if e := m.entry(pipeline, id); e != nil {
-		e.mu.Lock()
-		e.kept[id] = true
-		e.mu.Unlock()
+// output is the pack in flight that holds the record a sink's message id
+// comes from, and that record's id: the message's own id, or, for an
+// element of a split step (id "PARENT/INDEX"), its parent's.
+func (m *packMemo) output(pipeline, id string) (*packEntry, string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for {
+		if e := m.records[memoKey{pipeline, id}]; e != nil {
+			return e, id
+		}
+		i := strings.LastIndexByte(id, '/')
+		if i < 0 || !isIndex(id[i+1:]) {
+			return nil, ""
+		}
+		id = id[:i]
 	}
+}
+
+// isIndex reports whether s is a split element's index.
+func isIndex(s string) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 func (e *packEntry) wrote(s *packSeen, id string) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return e.written[s][id]
+	_, ok := e.written[s][id]
+	return ok
 }
 
-func (e *packEntry) note(s *packSeen, id string) {
+// note notes that s completed id, of the record with id record.
+func (e *packEntry) note(s *packSeen, id, record string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.written[s] == nil {
-		e.written[s] = map[string]bool{}
+		e.written[s] = map[string]string{}
 	}
-	e.written[s][id] = true
+	e.written[s][id] = record
 }
 
 // unsettled returns, per sink, the ids it completed in this delivery
-// whose record was not settled (settled reports that) or was
-// dead-lettered: they must be recorded one id at a time, since the pack's
-// done set will not cover them or a replay will come as a single message.
+// whose record was not settled (settled reports that): they are recorded
+// one id at a time, for the redelivery that processes the record again
+// (another sink of it failed).
 func (e *packEntry) unsettled(settled func(id string) bool) map[*packSeen][]string {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	out := map[*packSeen][]string{}
 	for s, ids := range e.written {
-		for id := range ids {
-			if e.kept[id] || !settled(id) {
+		for id, record := range ids {
+			if !settled(record) {
 				out[s] = append(out[s], id)
 			}
 		}
@@ -154,8 +172,8 @@ func (e *packEntry) unsettled(settled func(id string) bool) map[*packSeen][]stri
 }
 
 // packSeen is the component.SeenIDs the engine gives a sink: the ids of
-// records in a pack in flight are answered and recorded in memory, others
-// in the seen-id bucket (kv).
+// records in a pack in flight (and of their split elements) are answered
+// and recorded in memory, others in the seen-id bucket (kv).
 type packSeen struct {
 	pipeline string
 	kv       component.SeenIDs
@@ -188,7 +206,7 @@ func (s *packSeen) counter() prometheus.Counter {
 // Seen is true for a record of a pack in flight that the sink completed
 // in this delivery, or, in a redelivery, that the bucket holds.
 func (s *packSeen) Seen(ctx context.Context, id string) (bool, error) {
-	e := s.memo.entry(s.pipeline, id)
+	e, _ := s.memo.output(s.pipeline, id)
 	switch {
 	case e == nil:
 		return s.kv.Seen(ctx, id)
@@ -203,8 +221,8 @@ func (s *packSeen) Seen(ctx context.Context, id string) (bool, error) {
 // Record notes a record of a pack in flight in memory (its pack's done
 // set records it), and any other id in the bucket.
 func (s *packSeen) Record(ctx context.Context, id string) error {
-	if e := s.memo.entry(s.pipeline, id); e != nil {
-		e.note(s, id)
+	if e, record := s.memo.output(s.pipeline, id); e != nil {
+		e.note(s, id, record)
 		return nil
 	}
 	return s.kv.Record(ctx, id)

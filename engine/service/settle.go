@@ -32,9 +32,6 @@ func (p *pipelineRunner) settle(ctx context.Context, d *policy.Delivery) {
 	o := &d.Outcome
 	p.recordSettled(ctx, d.Msg, o)
 	p.settleReplay(ctx, d.Msg, o)
-	if len(o.DeadLetters) > 0 {
-		p.e.packMemo.keep(p.pl.Name, d.Msg.ID) // its sinks' ids are recorded for a replay
-	}
 	fullRun := d.Start == (policy.Start{}) && d.Msg.Meta(metaReplayMode) != ReplayResume
 	if fullRun && len(o.DeadLetters) == 0 && o.Delivered > 0 && p.pl.DeadLetters.AutoResolve {
 		p.resolveDelivered(ctx, d.Msg)
