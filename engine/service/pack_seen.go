@@ -54,7 +54,7 @@ type packEntry struct {
 	// written holds the ids each keyless sink completed in this delivery,
 	// with the id of the record each comes from.
 	written map[*packSeen]map[string]string
-	done chan struct{}
+	done    chan struct{}
 }
 
 // begin registers the records ids of pipeline's pack key, once no other
