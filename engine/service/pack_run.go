@@ -51,8 +51,10 @@ func (p *pipelineRunner) startPack(ctx context.Context, wm *message.Message, rec
 		p.e.log.Warn("cannot read a pack's done set; all its records are processed again", "pipeline", p.pl.Name, "id", wm.UUID, "error", err)
 	}
 	run.done = d
-	if d.settled {
-		// A pack settled before: the records it holds are repeats.
+	if d.settled || !redelivered {
+		// The records of a pack settled before, or of another copy of the
+		// pack (a republish), are repeats; those a retried pack's earlier
+		// deliveries settled are not.
 		n := 0
 		for _, r := range records {
 			if d.has(r.UUID) {
