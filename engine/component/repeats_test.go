@@ -168,3 +168,26 @@ func TestRepeats_nil_drops_nothing(t *testing.T) {
 	require.NoError(t, r.Write(context.Background(), msgs("a", "a"), rec.write))
 	assert.Equal(t, []string{"a", "a"}, rec.wrote)
 }
+
+// skippingSeen is a SeenIDs whose owner drops repeats itself, as the
+// engine does for the records of a pack it settled before.
+type skippingSeen struct {
+	component.SeenIDs
+	dropped prometheus.Counter
+}
+
+func (s *skippingSeen) CountSkipsIn(dropped prometheus.Counter) { s.dropped = dropped }
+
+func TestRepeats_hands_a_skipping_seen_ids_the_sinks_counter_of_repeats(t *testing.T) {
+	set := sinkSettings(t)
+	seen := &skippingSeen{SeenIDs: component.NewStateSeenIDs(set.State)}
+	set.Seen = seen
+	r := component.NewRepeats(set)
+	require.NotNil(t, seen.dropped, "told the sink drops repeats")
+	seen.dropped.Add(3) // three records of a settled pack skipped
+	rec := &recorder{}
+	require.NoError(t, r.Write(context.Background(), msgs("a"), rec.write))
+	require.NoError(t, r.Write(context.Background(), msgs("a"), rec.write))
+	assert.Equal(t, []string{"a"}, rec.wrote)
+	assert.Equal(t, 4.0, dropped(t, set), "the skipped records and the sink's own repeat, in one counter")
+}
