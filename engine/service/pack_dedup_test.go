@@ -1,12 +1,7 @@
 package service_test
 
 import (
-	"context"
 	"fmt"
-	"log/slog"
-	"os"
-	"path/filepath"
-	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -14,81 +9,22 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/pipewright/pipewright/connectors/file"
 	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/componenttest"
-	"github.com/pipewright/pipewright/engine/config"
 	"github.com/pipewright/pipewright/engine/internal/transport"
 	"github.com/pipewright/pipewright/engine/natstest"
-	"github.com/pipewright/pipewright/engine/registry"
-	"github.com/pipewright/pipewright/engine/service"
 )
 
-// filePackPipeline writes the orders to a file sink without a key, which
-// drops repeats by message id.
-const filePackPipeline = `
--- pipewright.yaml --
-project: t
-transport: { url: "${env:NATS_URL}", pack: { records: 100 } }
--- orders.yaml --
-pipeline: orders
-source: { test.lines: { path: in.jsonl } }
-sink: { file: { path: out.jsonl } }
-`
-
-// startFileEngine runs dir, whose sinks may be files, with its data (and
-// the files) in dataDir.
-func startFileEngine(t *testing.T, dir, dataDir string, env map[string]string) *service.Engine {
-	t.Helper()
-	reg, err := registry.New(append(componenttest.Factories(), file.NewSinkFactory())...)
-	require.NoError(t, err)
-	load := func(dir string) (*config.Project, error) {
-		return config.Load(dir, config.Options{Registry: reg, LookupEnv: func(k string) (string, bool) {
-			v, ok := env[k]
-			return v, ok
-		}})
-	}
-	p, err := load(dir)
-	require.NoError(t, err)
-	e, err := service.New(service.Options{Project: p, DataDir: dataDir, Listen: "127.0.0.1:0", Workers: 8, Load: load,
-		Logger: slog.New(slog.NewJSONHandler(componenttest.LogWriter(t), &slog.HandlerOptions{Level: slog.LevelDebug}))})
-	require.NoError(t, err)
-	require.NoError(t, e.Start(context.Background()))
-	t.Cleanup(func() { stopEngine(t, e) })
-	return e
-}
-
-// outputIDs counts the orders in the file sink's output by their id.
-func outputIDs(t *testing.T, path string) map[string]int {
-	data, err := os.ReadFile(path)
-	if os.IsNotExist(err) {
-		return map[string]int{}
-	}
-	require.NoError(t, err)
-	got := map[string]int{}
-	for line := range strings.SplitSeq(strings.TrimSpace(string(data)), "\n") {
-		if line == "" {
-			continue
-		}
-		var id string
-		_, err := fmt.Sscanf(line[strings.Index(line, `"id":"`)+6:], "%s", &id)
-		require.NoError(t, err)
-		got[id[:strings.IndexByte(id, '"')]]++
-	}
-	return got
-}
-
-func TestPack_a_pack_that_comes_again_writes_nothing_at_a_keyless_file_sink(t *testing.T) {
+func TestPack_a_pack_that_comes_again_writes_nothing_at_a_keyless_sink(t *testing.T) {
 	srv := natstest.StartServer(t)
-	dir := writeDir(t, filePackPipeline)
-	data := t.TempDir()
-	out := filepath.Join(data, "out.jsonl")
-	env := map[string]string{"NATS_URL": srv.URL()}
-	e := startFileEngine(t, dir, data, env)
+	dir := writeDir(t, fmt.Sprintf(packPipeline, "target.once"))
+	data, env, tg := t.TempDir(), map[string]string{"NATS_URL": srv.URL()}, newTarget()
+	e := startEngine(t, dir, data, tg, env)
 	ids := []string{"in.jsonl:1", "in.jsonl:2", "in.jsonl:3"}
 	require.False(t, publishPack(t, srv, transport.PackID(ids), "o1", "o2", "o3"))
 	componenttest.WaitFor(t, "the pack written", func() bool {
-		return len(outputIDs(t, out)) == 3 && packConsumer(t, srv).AckFloor.Stream == 1
+		d, _ := tg.count()
+		return d == 3 && packConsumer(t, srv).AckFloor.Stream == 1
 	})
 
 	// The same pack is stored again: a republish after the stream's
@@ -96,17 +32,20 @@ func TestPack_a_pack_that_comes_again_writes_nothing_at_a_keyless_file_sink(t *t
 	// redelivery after a lost acknowledgement brings it, under another
 	// stream message id.
 	stopEngine(t, e)
-	e = startFileEngine(t, dir, data, env)
+	e = startEngine(t, dir, data, tg, env)
 	require.False(t, publishPack(t, srv, "after-the-window-"+transport.PackID(ids), "o1", "o2", "o3"))
 	require.False(t, publishPack(t, srv, "redelivery-of-"+transport.PackID(ids), "o1", "o2", "o3"))
 	// The source read one more record since: the batch's last pack grew.
 	require.False(t, publishPack(t, srv, transport.PackID(append(ids, "in.jsonl:4")), "o1", "o2", "o3", "o4"))
 	componenttest.WaitFor(t, "every pack settled", func() bool {
-		return len(outputIDs(t, out)) == 4 && packConsumer(t, srv).AckFloor.Stream == 4
+		d, _ := tg.count()
+		return d == 4 && packConsumer(t, srv).AckFloor.Stream == 4
 	})
 	assert.Equal(t, 9.0, counter(t, e, "pipewright_sink_duplicates_dropped_total"), "three copies of three records dropped")
 	stopEngine(t, e)
-	assert.Equal(t, map[string]int{"o1": 1, "o2": 1, "o3": 1, "o4": 1}, outputIDs(t, out), "no record written twice")
+	tg.mu.Lock()
+	defer tg.mu.Unlock()
+	assert.Equal(t, map[string]int{"o1": 1, "o2": 1, "o3": 1, "o4": 1}, tg.got, "no record written twice")
 }
 
 // bucketOps counts the reads and the writes of a key/value bucket, as
