@@ -16,14 +16,14 @@ import (
 const WaitLimit = 2 * time.Minute
 
 // WaitFor polls cond until it holds, and fails the test if it does not
-// within WaitLimit. Unlike testify's Eventually, cond runs on the test's
+// within WaitLimit, with a dump of every goroutine. Unlike testify's Eventually, cond runs on the test's
 // goroutine, so it may call t.Fatal or require.
 func WaitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(WaitLimit)
 	for !cond() {
 		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %s waiting for %s", WaitLimit, what)
+			t.Fatalf("timed out after %s waiting for %s\n%s", WaitLimit, what, Goroutines())
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
