@@ -237,14 +237,14 @@ func TestWebhook_answers_only_after_the_publish_returned(t *testing.T) {
 	h.start(t, "path: /hooks/a\nauth: {none: true}", nil)
 	answered := make(chan response, 1)
 	go func() { answered <- h.post(t, "/hooks/a", `{}`) }()
-	<-publishing
+	componenttest.Recv(t, "the publish", publishing)
 	select {
 	case res := <-answered:
 		t.Fatalf("answered %d before the publish returned", res.code)
 	default:
 	}
 	close(release)
-	assert.Equal(t, 202, (<-answered).code)
+	assert.Equal(t, 202, componenttest.Recv(t, "the answer", answered).code)
 	assert.Len(t, h.pub.Messages(), 1)
 }
 

@@ -18,7 +18,7 @@ func Recv[T any](t testing.TB, what string, ch <-chan T) T {
 	return RecvDriving(t, what, ch, nil)
 }
 
-// RecvDriving is Recv calling drive (when not nil) every few milliseconds
+// RecvDriving is Recv calling drive (when not nil) every millisecond
 // while it waits: a test whose goroutines may wait on a ManualClock (a
 // retry backoff, a rate limiter, a poll interval) moves the clock on in
 // drive, so that they get to finish.
@@ -33,7 +33,7 @@ func recvWithin[T any](t testing.TB, limit time.Duration, what string, ch <-chan
 	defer deadline.Stop()
 	var tick <-chan time.Time
 	if drive != nil {
-		ticker := time.NewTicker(5 * time.Millisecond)
+		ticker := time.NewTicker(time.Millisecond)
 		defer ticker.Stop()
 		tick = ticker.C
 	}

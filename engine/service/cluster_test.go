@@ -40,7 +40,7 @@ sink: { test.lines: { path: out.jsonl } }
 	for i := range engines {
 		wg.Go(func() { engines[i] = startEngine(t, dir, data[i], newTarget(), env) })
 	}
-	wg.Wait()
+	componenttest.Wait(t, "the engines to start", &wg)
 
 	js, err := jetstream.New(c.Connect())
 	require.NoError(t, err)

@@ -220,7 +220,7 @@ sink: { target: { connection: erp } }
 			e.Reload(context.Background(), "test")
 		}
 	}()
-	<-done
+	componenttest.Recv(t, "the writes and reloads", done)
 	componenttest.WaitFor(t, "every message delivered", func() bool { d, _ := tg.count(); return d == files*per })
 	tg.mu.Lock()
 	defer tg.mu.Unlock()

@@ -35,11 +35,11 @@ func TestBatcher_writes_after_stop_return_instead_of_waiting_forever(t *testing.
 	msgs := []*component.Message{component.NewMessage("a", nil)}
 	first := make(chan []error, 1)
 	go func() { first <- b.write(context.Background(), msgs) }()
-	<-sink.entered // the loop is writing the first batch
+	componenttest.Recv(t, "the loop to write the first batch", sink.entered)
 	b.stop()
 	close(sink.release)
-	require.NoError(t, (<-first)[0], "the batch being written completes")
-	<-b.exited
+	require.NoError(t, componenttest.Recv(t, "the first write", first)[0], "the batch being written completes")
+	componenttest.Recv(t, "the batcher's loop to exit", b.exited)
 
 	results := make(chan error, 20)
 	for range 20 {

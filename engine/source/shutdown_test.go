@@ -58,7 +58,7 @@ func TestRunner_serves_routes_until_shutdown_and_waits_for_requests_in_flight(t 
 	block.Store(true)
 	done := make(chan int)
 	go func() { done <- post(t, r.mux).Code }()
-	<-entered
+	componenttest.Recv(t, "the request to reach the handler", entered)
 	stopped := make(chan error)
 	go func() { stopped <- run.Shutdown(context.Background()) }()
 	var refused *httptest.ResponseRecorder
@@ -73,8 +73,8 @@ func TestRunner_serves_routes_until_shutdown_and_waits_for_requests_in_flight(t 
 	}
 	assert.Zero(t, p.shutdown.Load(), "the source is shut down after its requests")
 	close(release)
-	assert.Equal(t, http.StatusAccepted, <-done)
-	require.NoError(t, <-stopped)
+	assert.Equal(t, http.StatusAccepted, componenttest.Recv(t, "the request in flight to be answered", done))
+	require.NoError(t, componenttest.Recv(t, "Shutdown to return", stopped))
 	assert.Equal(t, int32(1), p.shutdown.Load())
 }
 
@@ -88,7 +88,7 @@ func TestRunner_shutdown_gives_up_on_requests_in_flight_when_its_context_ends(t 
 	run := source.New(r.settings(), p, source.Options{})
 	require.NoError(t, run.Start(context.Background()))
 	go post(t, r.mux)
-	<-entered
+	componenttest.Recv(t, "the request to reach the handler", entered)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	assert.ErrorContains(t, run.Shutdown(ctx), "waiting for requests in flight: context canceled")
@@ -133,8 +133,8 @@ func blocked(t *testing.T, r *rig) (run *source.Runner, polled context.Context, 
 	}
 	run = source.New(set, &poller{polls: []component.Poll{{Every: time.Hour, Read: read}}}, source.Options{})
 	require.NoError(t, run.Start(context.Background()))
-	<-entered
-	return run, <-ctxs, release
+	componenttest.Recv(t, "the first publish", entered)
+	return run, componenttest.Recv(t, "the first poll's context", ctxs), release
 }
 
 func TestRunner_shutdown_finishes_a_batch_being_published(t *testing.T) {
@@ -142,9 +142,9 @@ func TestRunner_shutdown_finishes_a_batch_being_published(t *testing.T) {
 	run, polled, release := blocked(t, r)
 	stopped := make(chan error)
 	go func() { stopped <- run.Shutdown(context.Background()) }()
-	<-polled.Done() // the loop is told to stop while it publishes
+	componenttest.Recv(t, "the loop to be told to stop while it publishes", polled.Done())
 	close(release)
-	require.NoError(t, <-stopped)
+	require.NoError(t, componenttest.Recv(t, "Shutdown to return", stopped))
 	r.eventually("publish m1", "put cursor=1")
 }
 

@@ -30,16 +30,11 @@ func waitAll(t *testing.T, clock *componenttest.ManualClock, l *ratelimit.Limite
 			_, err := l.Wait(context.Background(), k, plan)
 			assert.NoError(t, err)
 		}()
-		for waiting := true; waiting; {
-			select {
-			case <-done:
-				waiting = false
-			case <-time.After(100 * time.Microsecond):
-				if clock.Waiters() > 0 { // the caller waits on the clock
-					clock.Advance(step)
-				}
+		componenttest.RecvDriving(t, "a token", done, func() {
+			if clock.Waiters() > 0 { // the caller waits on the clock
+				clock.Advance(step)
 			}
-		}
+		})
 		got[i] = clock.Now().Sub(start)
 	}
 	return got
@@ -123,7 +118,7 @@ func TestLimiter_waiting_callers_get_tokens_in_call_order(t *testing.T) {
 			return len(order) == i+2
 		}, componenttest.WaitLimit, time.Millisecond)
 	}
-	wg.Wait()
+	componenttest.Wait(t, "the callers", &wg)
 	assert.Equal(t, []int{0, 1, 2, 3, 4}, order)
 }
 

@@ -104,14 +104,14 @@ func TestSharedLimiter_callers_cancelled_while_queued_return_at_once_and_lose_no
 	// X's token is being written when X gives up; Y is queued behind it.
 	ctxX, cancelX := context.WithCancel(context.Background())
 	errX := reserve(ctxX)
-	<-store.entered
+	componenttest.Recv(t, "a held write", store.entered)
 	ctxY, cancelY := context.WithCancel(context.Background())
 	errY := reserve(ctxY)
 	cancelX()
 	cancelY()
 	// Both return while the write is still held.
-	assert.ErrorIs(t, <-errX, context.Canceled)
-	assert.ErrorIs(t, <-errY, context.Canceled)
+	assert.ErrorIs(t, componenttest.Recv(t, "X to return", errX), context.Canceled)
+	assert.ErrorIs(t, componenttest.Recv(t, "Y to return", errY), context.Canceled)
 	close(store.open)
 
 	// X's token goes back to the bucket and Y took none: the burst of 2 is
@@ -147,7 +147,7 @@ func TestLimiter_Wait_gives_back_the_token_of_a_cancelled_waiter(t *testing.T) {
 			require.Eventually(t, func() bool { return clock.Waiters() == 1 }, componenttest.WaitLimit, time.Millisecond,
 				"the second caller waits for its token")
 			cancel()
-			assert.ErrorIs(t, <-errc, context.Canceled)
+			assert.ErrorIs(t, componenttest.Recv(t, "the cancelled caller to return", errc), context.Canceled)
 
 			// The cancelled caller's token (due in 1 s) is the next one's.
 			d, err := l.Reserve(context.Background(), k, plan)
@@ -181,12 +181,12 @@ func TestSharedLimiter_a_token_given_back_during_a_write_is_credited_with_the_ne
 	store.hold.Store(true)
 	dueX := make(chan time.Duration, 1)
 	go func() { dueX <- reserve() }()
-	<-store.entered
+	componenttest.Recv(t, "a held write", store.entered)
 	cancel()
-	assert.ErrorIs(t, <-errW, context.Canceled)
+	assert.ErrorIs(t, componenttest.Recv(t, "W to return", errW), context.Canceled)
 	store.hold.Store(false)
 	close(store.open)
-	assert.Equal(t, 2*time.Second, <-dueX)
+	assert.Equal(t, 2*time.Second, componenttest.Recv(t, "X's token", dueX))
 	// W's token goes back with the next write: the next caller is due in
 	// 2 s too, not 3 s.
 	assert.Equal(t, 2*time.Second, reserve())
@@ -201,11 +201,11 @@ func TestSharedLimiter_a_rate_announced_during_a_write_goes_with_the_next(t *tes
 	k := key{"S", "getOrder"}
 	first := make(chan time.Duration, 1)
 	go func() { first <- reserveAt(t, clock, a, k, plan).Sub(t0) }()
-	<-store.entered
+	componenttest.Recv(t, "a held write", store.entered)
 	assert.True(t, a.Adapt(k, plan, 4))
 	store.hold.Store(false)
 	close(store.open)
-	assert.Zero(t, <-first)
+	assert.Zero(t, componenttest.Recv(t, "the first token", first))
 	// The write in flight carried the old rate; A's next one carries 4/s,
 	// and B, reading it, waits a quarter of a second per token.
 	assert.Equal(t, t0.Add(250*time.Millisecond), reserveAt(t, clock, a, k, plan))

@@ -79,7 +79,7 @@ func reserveInRounds(t *testing.T, clock *componenttest.ManualClock, ls []*ratel
 				})
 			}
 		}
-		wg.Wait()
+		componenttest.Wait(t, "the round's callers", &wg)
 		clock.Advance(step)
 	}
 	return due

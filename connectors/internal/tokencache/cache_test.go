@@ -52,7 +52,7 @@ func TestCache_waiters_share_the_outcome_of_one_fetch(t *testing.T) {
 			// others wait for its outcome.
 			require.Eventually(t, func() bool { return calls.Load() == 1 && waiting.Load() == 9 }, componenttest.WaitLimit, time.Millisecond)
 			close(release)
-			wg.Wait()
+			componenttest.Wait(t, "the callers", &wg)
 			assert.EqualValues(t, 1, calls.Load())
 			for _, err := range errs {
 				assert.Equal(t, tt.err, err)
@@ -72,7 +72,7 @@ func TestCache_waiter_gives_up_with_its_context(t *testing.T) {
 			return "tok", time.Hour, nil
 		})
 	}()
-	<-fetching
+	componenttest.Recv(t, "the first fetch", fetching)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
 	defer cancel()
 	_, err := c.Get(ctx, "k", func(context.Context) (string, time.Duration, error) {

@@ -103,7 +103,7 @@ func TestReceiver_long_polls_until_a_message_arrives(t *testing.T) {
 	}()
 	require.Eventually(t, func() bool { return f.clock.Waiters() == 1 }, 60*time.Second, time.Millisecond)
 	f.send(t, "late")
-	b := <-got
+	b := componenttest.Recv(t, "the long poll", got)
 	defer b.Close()
 	require.Len(t, b.Messages, 1)
 	assert.Equal(t, "late", string(b.Messages[0].Body))

@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/pipewright/pipewright/engine/componenttest"
 )
 
 func TestServer_held_delete_completes_when_released(t *testing.T) {
@@ -25,7 +27,7 @@ func TestServer_held_delete_completes_when_released(t *testing.T) {
 	}()
 	require.Eventually(t, func() bool { return f.srv.HeldDeletes() == 1 }, 60*time.Second, 5*time.Millisecond)
 	f.srv.ReleaseDeletes()
-	require.NoError(t, <-done)
+	require.NoError(t, componenttest.Recv(t, "the released delete", done))
 	stats, _ := f.srv.Stats("orders")
 	assert.Equal(t, 0, stats.InFlight+stats.Visible)
 }
@@ -45,7 +47,7 @@ func TestServer_held_delete_of_a_consumer_that_goes_away_deletes_nothing(t *test
 	}()
 	require.Eventually(t, func() bool { return f.srv.HeldDeletes() == 1 }, 60*time.Second, 5*time.Millisecond)
 	cancel() // the consumer dies between receive and delete
-	require.Error(t, <-done)
+	require.Error(t, componenttest.Recv(t, "the cancelled delete", done))
 	require.Eventually(t, func() bool { return f.srv.HeldDeletes() == 0 }, 60*time.Second, 5*time.Millisecond)
 	f.srv.ReleaseDeletes()
 

@@ -12,6 +12,8 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/pipewright/pipewright/engine/componenttest"
 )
 
 func TestServer_names_queues_by_url_and_arn(t *testing.T) {
@@ -135,7 +137,7 @@ func TestServer_long_poll_returns_when_a_message_arrives(t *testing.T) {
 	got := f.longPoll(url, aws.Int32(20))
 	f.waitForPoll(t, 1)
 	f.send(t, url, "late")
-	msgs := <-got
+	msgs := componenttest.Recv(t, "the long poll", got)
 	require.Len(t, msgs, 1)
 	assert.Equal(t, "late", aws.ToString(msgs[0].Body))
 }
@@ -148,7 +150,7 @@ func TestServer_long_poll_returns_a_message_whose_visibility_timeout_ends_during
 	got := f.longPoll(url, aws.Int32(20))
 	f.waitForPoll(t, 1)
 	f.clock.Advance(5 * time.Second)
-	assert.Len(t, <-got, 1)
+	assert.Len(t, componenttest.Recv(t, "the long poll", got), 1)
 }
 
 func TestServer_long_poll_ends_empty_after_the_wait_time(t *testing.T) {
@@ -157,7 +159,7 @@ func TestServer_long_poll_ends_empty_after_the_wait_time(t *testing.T) {
 	got := f.longPoll(url, nil)
 	f.waitForPoll(t, 1)
 	f.clock.Advance(20 * time.Second) // the queue's default wait time
-	assert.Empty(t, <-got)
+	assert.Empty(t, componenttest.Recv(t, "the long poll", got))
 }
 
 func TestServer_answers_bad_requests_with_aws_errors(t *testing.T) {
