@@ -13,6 +13,7 @@ import (
 
 	"github.com/pipewright/pipewright/connectors/sage500"
 	"github.com/pipewright/pipewright/engine/component"
+	"github.com/pipewright/pipewright/engine/componenttest"
 )
 
 // TestSalesOrderSink_concurrent_deliveries_create_one_order has 8 workers,
@@ -48,7 +49,7 @@ func testSalesOrderSink_concurrent_deliveries_create_one_order(t *testing.T, tg 
 			}
 		}()
 	}
-	wg.Wait()
+	componenttest.Wait(t, "the workers", &wg)
 	close(errs)
 	for err := range errs {
 		require.NoError(t, err)

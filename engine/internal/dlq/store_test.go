@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/pipewright/pipewright/engine/componenttest"
 	"github.com/pipewright/pipewright/engine/internal/dlq"
 	"github.com/pipewright/pipewright/engine/internal/transport"
 )
@@ -125,7 +126,7 @@ func TestStore_concurrent_updates_all_count(t *testing.T) {
 			assert.NoError(t, err)
 		}()
 	}
-	wg.Wait()
+	componenttest.Wait(t, "the updates", &wg)
 	r, err := store.Get(ctx, seq)
 	require.NoError(t, err)
 	assert.Equal(t, 8, r.Attempts, "compare-and-set loses no update")

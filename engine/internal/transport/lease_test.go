@@ -151,9 +151,9 @@ func TestLeases_report_changes_of_ownership(t *testing.T) {
 	require.False(t, acquire(t, b, "orders/source/search"))
 	require.False(t, acquire(t, b, "orders/source/search"))
 	require.NoError(t, a.Release(context.Background(), "orders/source/search"))
-	assert.Equal(t, "a orders/source/search true", <-changes)
-	assert.Equal(t, "b orders/source/search false", <-changes, "the first answer of a loop that does not own")
-	assert.Equal(t, "a orders/source/search false", <-changes)
+	assert.Equal(t, "a orders/source/search true", componenttest.Recv(t, "a's acquire", changes))
+	assert.Equal(t, "b orders/source/search false", componenttest.Recv(t, "b's refusal", changes), "the first answer of a loop that does not own")
+	assert.Equal(t, "a orders/source/search false", componenttest.Recv(t, "a's release", changes))
 	assert.Empty(t, changes, "a renewal or a second refusal is no change")
 }
 

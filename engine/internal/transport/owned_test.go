@@ -164,6 +164,6 @@ func TestRunOwned_without_an_owner_runs_the_loop_until_its_context_ends(t *testi
 	}()
 	componenttest.WaitFor(t, "the loop to run", func() bool { return r.byInstance()["alone"] > 0 })
 	cancel()
-	<-done
+	componenttest.Recv(t, "RunOwned to return", done)
 	assert.Equal(t, int32(0), r.running.Load())
 }

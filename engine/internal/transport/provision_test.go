@@ -40,7 +40,7 @@ func provisionWhile(t *testing.T, nc *nats.Conn, project string, do func()) (tra
 		prov, err = provision(t, nc, project, transport.Limits{})
 	}()
 	do()
-	<-done
+	componenttest.Recv(t, "the provisioning", done)
 	return prov, err
 }
 
@@ -62,7 +62,7 @@ func provisionTogether(t *testing.T, c *natstest.Cluster, project string, n int)
 		})
 	}
 	close(start)
-	wg.Wait()
+	componenttest.Wait(t, "the provisionings", &wg)
 	return projects, errs
 }
 

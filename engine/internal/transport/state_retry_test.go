@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/pipewright/pipewright/engine/componenttest"
 	"github.com/pipewright/pipewright/engine/internal/transport"
 )
 
@@ -140,5 +141,5 @@ func TestState_gives_a_listing_cut_short_by_its_caller_as_an_error(t *testing.T)
 		done <- err
 	}()
 	cancel()
-	require.ErrorIs(t, <-done, context.Canceled)
+	require.ErrorIs(t, componenttest.Recv(t, "the listing to return", done), context.Canceled)
 }

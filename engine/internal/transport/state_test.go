@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/pipewright/pipewright/engine/componenttest"
 	"github.com/pipewright/pipewright/engine/internal/transport"
 	"github.com/pipewright/pipewright/engine/natstest"
 )
@@ -35,7 +36,7 @@ func TestState_update_keeps_every_concurrent_change(t *testing.T) {
 			}))
 		}()
 	}
-	wg.Wait()
+	componenttest.Wait(t, "the writers", &wg)
 	got, err := s.Get(ctx, "guard/price-guard/A")
 	require.NoError(t, err)
 	assert.Len(t, strings.Split(strings.TrimSuffix(string(got), ","), ","), writers, "no change lost: %s", got)

@@ -81,7 +81,7 @@ func TestSource_switches_client_secret_under_concurrent_refreshes(t *testing.T) 
 	f.mu.Unlock()
 	require.Eventually(t, func() bool { f.mu.Lock(); defer f.mu.Unlock(); return f.sent["new-secret"] >= 6 }, time.Minute, time.Millisecond)
 	close(stop)
-	wg.Wait()
+	componenttest.Wait(t, "the callers", &wg)
 
 	assert.Zero(t, failed.Load(), "no token request failed across the switch")
 	f.mu.Lock()

@@ -113,7 +113,7 @@ func TestSource_concurrent_callers_share_one_exchange(t *testing.T) {
 			toks[i] = tok
 		}()
 	}
-	wg.Wait()
+	componenttest.Wait(t, "the callers", &wg)
 	assert.EqualValues(t, 1, f.calls.Load())
 	for _, tok := range toks {
 		assert.Equal(t, "Atza|token-1", tok)
