@@ -93,7 +93,7 @@ func shutdownGivesUpOnARequest(t *testing.T, e *env) {
 		t.Errorf("Shutdown with an ended context did not return while a request was in flight")
 	}
 	close(e.pub.release)
-	<-status
+	componenttest.Recv(t, "the request in flight to be answered", status)
 }
 
 func refusesNewRequestsWhileShuttingDown(t *testing.T, e *env) {
@@ -112,7 +112,7 @@ func refusesNewRequestsWhileShuttingDown(t *testing.T, e *env) {
 	default:
 	}
 	close(e.pub.release)
-	assert.True(t, isSuccess(<-status), "the request in flight is answered once published")
-	require.NoError(t, <-stopped)
+	assert.True(t, isSuccess(componenttest.Recv(t, "the request in flight to be answered", status)), "the request in flight is answered once published")
+	require.NoError(t, componenttest.Recv(t, "Shutdown to return", stopped))
 	assert.NotEmpty(t, e.pub.ids())
 }
