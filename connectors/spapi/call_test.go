@@ -67,7 +67,7 @@ func TestCall_confirmShipment_reaches_the_simulators_order(t *testing.T) {
 	sink := newCallSink(t, e, confirmYAML, confirmBindings())
 	msg := component.NewMessage("s-1", map[string]any{"orderId": o.ID, "marketplaceId": o.MarketplaceID, "itemId": o.Items[0].ID, "quantity": int64(2)})
 
-	require.NoError(t, sink.Write(context.Background(), []*component.Message{msg}))
+	require.NoError(t, sink.Write(componenttest.Context(t), []*component.Message{msg}))
 	pkgs := e.sim.Confirmations(o.ID)
 	require.Len(t, pkgs, 1)
 	assert.Equal(t, "1Z999AA10123456784", pkgs[0].TrackingNumber)
@@ -77,7 +77,7 @@ func TestCall_confirmShipment_reaches_the_simulators_order(t *testing.T) {
 	// A second confirmation of the same package (another message: a new
 	// version of the shipment) is refused: permanent.
 	again := component.NewMessage("s-1-v2", msg.Body)
-	err = sink.Write(context.Background(), []*component.Message{again})
+	err = sink.Write(componenttest.Context(t), []*component.Message{again})
 	require.Error(t, err)
 	assert.True(t, component.IsPermanent(component.ErrFor(err, 0)), "%v", err)
 	assert.Contains(t, err.Error(), "HTTP 400")
@@ -95,13 +95,13 @@ func TestCall_done_on_completes_a_call_whose_effect_is_in_place(t *testing.T) {
 done_on:
   - {status: 400, message: "HAS ALREADY BEEN CONFIRMED"}`, confirmBindings())
 	msg := component.NewMessage("s-1", map[string]any{"orderId": o.ID, "marketplaceId": o.MarketplaceID, "itemId": o.Items[0].ID, "quantity": int64(1)})
-	require.NoError(t, sink.Write(context.Background(), []*component.Message{msg}))
-	require.NoError(t, sink.Write(context.Background(), []*component.Message{msg}), "the package is already confirmed: done")
+	require.NoError(t, sink.Write(componenttest.Context(t), []*component.Message{msg}))
+	require.NoError(t, sink.Write(componenttest.Context(t), []*component.Message{msg}), "the package is already confirmed: done")
 	assert.Len(t, e.sim.Confirmations(o.ID), 1)
 	assert.Equal(t, 1.0, e.counter(t, "pipewright_spapi_calls_already_done_total"))
 
 	wrongMarket := component.NewMessage("s-2", map[string]any{"orderId": o.ID, "marketplaceId": "A1F83G8C2ARO7P", "itemId": o.Items[0].ID, "quantity": int64(1)})
-	err = sink.Write(context.Background(), []*component.Message{wrongMarket})
+	err = sink.Write(componenttest.Context(t), []*component.Message{wrongMarket})
 	assert.True(t, component.IsPermanent(component.ErrFor(err, 0)), "another 400 is still permanent: %v", err)
 }
 
@@ -126,7 +126,7 @@ body: {}`, map[string]func(map[string]any) any{
 	unknown := component.NewMessage("m-2", map[string]any{"sku": "NO-SUCH-SKU", "quantity": int64(1)})
 	badType := component.NewMessage("m-3", map[string]any{"sku": []any{"x"}, "quantity": int64(1)})
 
-	err := sink.Write(context.Background(), []*component.Message{good, unknown, badType})
+	err := sink.Write(componenttest.Context(t), []*component.Message{good, unknown, badType})
 	var be *component.BatchError
 	require.ErrorAs(t, err, &be)
 	assert.NoError(t, component.ErrFor(err, 0))
@@ -163,14 +163,14 @@ body: {}`
 	calls := func() int { return e.sim.Stats().Calls["patchListingsItem"] }
 
 	sink := newCallSink(t, e, yaml, bindings)
-	require.NoError(t, sink.Write(context.Background(), []*component.Message{component.NewMessage("m-1", body)}))
+	require.NoError(t, sink.Write(componenttest.Context(t), []*component.Message{component.NewMessage("m-1", body)}))
 	require.Equal(t, 1, calls())
-	require.NoError(t, sink.Write(context.Background(), []*component.Message{component.NewMessage("m-1", body)}), "a redelivery is done")
+	require.NoError(t, sink.Write(componenttest.Context(t), []*component.Message{component.NewMessage("m-1", body)}), "a redelivery is done")
 	assert.Equal(t, 1, calls(), "not called again")
 	assert.Equal(t, 1.0, e.counter(t, "pipewright_sink_duplicates_dropped_total"))
 
 	restarted := newCallSink(t, e, yaml, bindings) // same State
-	require.NoError(t, restarted.Write(context.Background(), []*component.Message{
+	require.NoError(t, restarted.Write(componenttest.Context(t), []*component.Message{
 		component.NewMessage("m-1", body), component.NewMessage("m-2", body),
 	}))
 	assert.Equal(t, 2, calls(), "m-1 not called again after a restart; m-2, equal in content, called")
@@ -198,7 +198,7 @@ func TestCall_429_storm_ends_with_every_call_done_once(t *testing.T) {
 		defer close(done)
 		pending := msgs
 		for len(pending) > 0 {
-			err := sink.Write(context.Background(), pending)
+			err := sink.Write(componenttest.Context(t), pending)
 			var next []*component.Message
 			for i, m := range pending {
 				if err := component.ErrFor(err, i); err != nil {

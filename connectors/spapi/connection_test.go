@@ -20,7 +20,7 @@ lwa_endpoint: `+e.sim.URL()+`/auth/o2/token
 credentials: {client_id: wrong-id, client_secret: very-secret, refresh_token: Atzr|also-secret}
 seller_id: A1SELLER
 marketplaces: [ATVPDKIKX0DER]`)
-	err := conn.Check(context.Background())
+	err := conn.Check(componenttest.Context(t))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "HTTP 400")
 	assert.NotContains(t, err.Error(), "very-secret")
@@ -33,7 +33,7 @@ func TestConnection_Shutdown_without_Start_is_safe(t *testing.T) {
 	c, err := f.CreateConnection(context.Background(), componenttest.NewSettings(t, "connection/x"), cfg)
 	require.NoError(t, err)
 	assert.NoError(t, c.Shutdown(context.Background()))
-	assert.Error(t, c.(*spapi.Connection).Check(context.Background()), "not started")
+	assert.Error(t, c.(*spapi.Connection).Check(componenttest.Context(t)), "not started")
 }
 
 // Every source and sink that calls SP-API (all but spapi.notifications,

@@ -32,7 +32,7 @@ notifications: {path: /hooks/feeds, auth: {header: X-Hook-Token, token: s3cret}}
 func runFeed(t *testing.T, e *env, clock *componenttest.ManualClock, sink component.Sink, set component.SinkSettings) {
 	t.Helper()
 	t.Cleanup(func() { _ = sink.Shutdown(context.Background()) })
-	require.NoError(t, sink.Write(context.Background(), feedMessages()))
+	require.NoError(t, sink.Write(componenttest.Context(t), feedMessages()))
 	drive(t, clock, e.sim, 10*time.Second, 200, func() bool {
 		return e.dead.Len() == 1 && len(stateKeys(t, set.State, "feed/")) == 0
 	})
@@ -107,7 +107,7 @@ func TestFeed_results_arrive_through_an_sqs_queue(t *testing.T) {
 	require.NoError(t, sink.Start(context.Background()))
 	t.Cleanup(func() { _ = sink.Shutdown(context.Background()) })
 
-	require.NoError(t, sink.Write(context.Background(), feedMessages()))
+	require.NoError(t, sink.Write(componenttest.Context(t), feedMessages()))
 	relayed := map[string]bool{} // Amazon's delivery to the queue
 	drive(t, clock, e.sim, 10*time.Second, 200, func() bool {
 		for _, n := range e.sim.NotificationsOfType(models.FeedProcessingFinished) {

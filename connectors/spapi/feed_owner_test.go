@@ -71,7 +71,7 @@ func TestFeed_of_two_engines_is_submitted_by_the_loop_s_owner_only_and_handed_ov
 	b := engine("b")
 	t.Cleanup(func() { _ = b.Shutdown(context.Background()) })
 
-	require.NoError(t, b.Write(context.Background(), feedMessages()[:2]), "b buffers")
+	require.NoError(t, b.Write(componenttest.Context(t), feedMessages()[:2]), "b buffers")
 	drive(t, clock, e.sim, 10*time.Second, 200, func() bool {
 		return e.dead.Len() == 1 && len(stateKeys(t, e.sinkState, "feed/")) == 0
 	})
@@ -80,7 +80,7 @@ func TestFeed_of_two_engines_is_submitted_by_the_loop_s_owner_only_and_handed_ov
 
 	require.NoError(t, a.Shutdown(context.Background()))
 	componenttest.WaitFor(t, "b to take the feed loop over", func() bool { return owners.of("test/sink") == "b" })
-	require.NoError(t, b.Write(context.Background(), feedMessages()[2:]))
+	require.NoError(t, b.Write(componenttest.Context(t), feedMessages()[2:]))
 	drive(t, clock, e.sim, 10*time.Second, 200, func() bool {
 		return len(e.sim.Feeds()) == 2 && len(stateKeys(t, e.sinkState, "feed/")) == 0
 	})

@@ -83,7 +83,7 @@ func TestFeed_processing_report_routes_a_bad_sku_to_the_dead_letters(t *testing.
 	t.Cleanup(func() { _ = sink.Shutdown(context.Background()) })
 
 	invalid := component.NewMessage("inv-4", map[string]any{"sku": "X", "op": "frobnicate"})
-	err := sink.Write(context.Background(), append(feedMessages(), invalid))
+	err := sink.Write(componenttest.Context(t), append(feedMessages(), invalid))
 	assert.NoError(t, component.ErrFor(err, 0))
 	assert.True(t, component.IsPermanent(component.ErrFor(err, 3)), "a patch Amazon's schema refuses fails at once")
 	assert.Len(t, stateKeys(t, set.State, "buf/"), 3, "buffered durably before Write returned")
@@ -112,7 +112,7 @@ func TestFeed_restart_resumes_a_feed_in_flight(t *testing.T) {
 	e := newEnv(t, clock, "", "")
 	set := e.sinkSettings()
 	sink := newFeedSink(t, set)
-	require.NoError(t, sink.Write(context.Background(), feedMessages()[:2]))
+	require.NoError(t, sink.Write(componenttest.Context(t), feedMessages()[:2]))
 	drive(t, clock, e.sim, 10*time.Second, 100, func() bool { return len(e.sim.Feeds()) == 1 })
 	require.NoError(t, sink.Shutdown(context.Background()))
 	require.Len(t, stateKeys(t, set.State, "feed/"), 1, "the submitted feed is remembered")
@@ -134,14 +134,14 @@ func TestFeed_buffers_a_redelivered_message_once(t *testing.T) {
 		return component.NewMessage(id, map[string]any{"sku": demo.Products[0].SellerSKU, "quantity": int64(11)})
 	}
 	sink := newFeedSink(t, set)
-	require.NoError(t, sink.Write(context.Background(), []*component.Message{msg("inv-1")}))
-	require.NoError(t, sink.Write(context.Background(), []*component.Message{msg("inv-1")}), "a redelivery is done")
+	require.NoError(t, sink.Write(componenttest.Context(t), []*component.Message{msg("inv-1")}))
+	require.NoError(t, sink.Write(componenttest.Context(t), []*component.Message{msg("inv-1")}), "a redelivery is done")
 	assert.Len(t, stateKeys(t, set.State, "buf/"), 1, "buffered once")
 	require.NoError(t, sink.Shutdown(context.Background()))
 
 	again := newFeedSink(t, set)
 	t.Cleanup(func() { _ = again.Shutdown(context.Background()) })
-	require.NoError(t, again.Write(context.Background(), []*component.Message{msg("inv-1"), msg("inv-1b")}))
+	require.NoError(t, again.Write(componenttest.Context(t), []*component.Message{msg("inv-1"), msg("inv-1b")}))
 	assert.Len(t, stateKeys(t, set.State, "buf/"), 2, "inv-1 not again after a restart; inv-1b, equal in content, buffered")
 	assert.Equal(t, 2.0, e.counter(t, "pipewright_sink_duplicates_dropped_total"))
 }

@@ -41,7 +41,7 @@ func TestFeed_asks_for_a_new_document_when_its_upload_URL_is_refused(t *testing.
 	set := e.sinkSettings()
 	sink := newFeedSink(t, set)
 	t.Cleanup(func() { _ = sink.Shutdown(context.Background()) })
-	require.NoError(t, sink.Write(context.Background(), feedMessages()[:1]))
+	require.NoError(t, sink.Write(componenttest.Context(t), feedMessages()[:1]))
 
 	drive(t, clock, e.sim, 10*time.Second, 200, func() bool {
 		feeds := e.sim.Feeds()

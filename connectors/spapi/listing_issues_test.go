@@ -60,11 +60,11 @@ func TestListingIssues_simulator_notifications_reach_the_board(t *testing.T) {
 	t.Cleanup(func() { _ = feed.Shutdown(context.Background()) })
 	price := func(id, p string) {
 		msg := component.NewMessage(id, map[string]any{"sku": "WB-0002-BL", "quantity": int64(5), "price": decimal.MustParse(p)})
-		require.NoError(t, feed.Write(context.Background(), []*component.Message{msg}))
+		require.NoError(t, feed.Write(componenttest.Context(t), []*component.Message{msg}))
 	}
 	deliver := func(n int) {
 		drive(t, clock, e.sim, 10*time.Second, 100, func() bool { return len(e.pub.Messages()) == n })
-		require.NoError(t, sink.Write(context.Background(), e.pub.Messages()[len(b.got()):]))
+		require.NoError(t, sink.Write(componenttest.Context(t), e.pub.Messages()[len(b.got()):]))
 	}
 	price("p1", "2.49")
 	deliver(2)
@@ -95,7 +95,7 @@ func TestListingIssues_simulator_notifications_reach_the_board(t *testing.T) {
 	}
 
 	// Another notification type is refused on its own.
-	err = sink.Write(context.Background(), []*component.Message{component.NewMessage("x", map[string]any{"NotificationType": "ORDER_CHANGE",
+	err = sink.Write(componenttest.Context(t), []*component.Message{component.NewMessage("x", map[string]any{"NotificationType": "ORDER_CHANGE",
 		"EventTime": "2026-03-02T09:00:00Z", "Payload": map[string]any{"Sku": "A"}})})
 	assert.True(t, component.IsPermanent(component.ErrFor(err, 0)))
 }

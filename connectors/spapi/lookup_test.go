@@ -1,7 +1,6 @@
 package spapi_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -65,7 +64,7 @@ func (e *lookupEnv) lookup(t *testing.T, query string, params map[string]any) (a
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		got, err = e.conn.Lookup(context.Background(), query, params)
+		got, err = e.conn.Lookup(componenttest.Context(t), query, params)
 	}()
 	drive(t, e.clock, e.sim, 100*time.Millisecond, 600, func() bool {
 		select {

@@ -1,7 +1,6 @@
 package spapi_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -54,7 +53,7 @@ func TestRefunds_waiting_for_the_returns_report_reads_the_window_once(t *testing
 	before := e.sim.Stats().Calls
 
 	for i := range notReady {
-		_, err := r.PollOnce(context.Background())
+		_, err := r.PollOnce(componenttest.Context(t))
 		require.Error(t, err, "poll %d: the report is not ready yet", i)
 		assert.True(t, component.IsRetryable(err), "%v", err)
 		clock.Advance(10 * time.Second)
@@ -65,7 +64,7 @@ func TestRefunds_waiting_for_the_returns_report_reads_the_window_once(t *testing
 	require.NoError(t, err)
 	assert.Empty(t, e.pub.Messages(), "nothing is published without the returns")
 	clock.Advance(time.Minute - notReady*10*time.Second)
-	_, err = r.PollOnce(context.Background())
+	_, err = r.PollOnce(componenttest.Context(t))
 	require.NoError(t, err)
 
 	since := func(op string) int { return e.sim.Stats().Calls[op] - before[op] }
@@ -75,7 +74,7 @@ func TestRefunds_waiting_for_the_returns_report_reads_the_window_once(t *testing
 	assertReturnedAndPartial(t, clock, e.pub.Messages(), o, partial)
 
 	clock.Advance(5 * time.Minute)
-	_, err = r.PollOnce(context.Background())
+	_, err = r.PollOnce(componenttest.Context(t))
 	require.NoError(t, err)
 	msgs := e.pub.Messages()
 	require.Len(t, msgs, 3, "the next window starts where the waiting one ended")

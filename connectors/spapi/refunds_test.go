@@ -74,10 +74,10 @@ func TestRefunds_pages_through_the_window_and_publishes_each_event_with_amazons_
 	orders := refundOrders(t, e.sim, 150)
 	clock.Advance(5 * time.Minute)
 	r := refundsRunner(t, e, "{every: 15m, lookback: 1h}")
-	more, err := r.PollOnce(context.Background())
+	more, err := r.PollOnce(componenttest.Context(t))
 	require.NoError(t, err)
 	assert.True(t, more, "150 events are two pages")
-	_, err = r.PollOnce(context.Background())
+	_, err = r.PollOnce(componenttest.Context(t))
 	require.NoError(t, err)
 	msgs := e.pub.Messages()
 	require.Len(t, msgs, len(orders))
@@ -91,7 +91,7 @@ func TestRefunds_pages_through_the_window_and_publishes_each_event_with_amazons_
 		charge := item["ItemChargeAdjustmentList"].([]any)[0].(map[string]any)["ChargeAmount"].(map[string]any)["CurrencyAmount"]
 		assert.Equal(t, ref.Principal.Neg().String(), charge.(decimal.Decimal).String(), "exact, as Amazon wrote it")
 	}
-	more, err = r.PollOnce(context.Background())
+	more, err = r.PollOnce(componenttest.Context(t))
 	require.NoError(t, err)
 	assert.False(t, more)
 	assert.Len(t, e.pub.Messages(), len(orders), "the next window starts where the last ended")
@@ -102,11 +102,11 @@ func TestRefunds_waits_two_minutes_before_reading_an_event(t *testing.T) {
 	e := newEnv(t, clock, "", "")
 	refundOrders(t, e.sim, 1)
 	r := refundsRunner(t, e, "{every: 15m, lookback: 1h}")
-	_, err := r.PollOnce(context.Background())
+	_, err := r.PollOnce(componenttest.Context(t))
 	require.NoError(t, err)
 	assert.Empty(t, e.pub.Messages(), "Amazon lists events posted more than two minutes ago")
 	clock.Advance(4 * time.Minute)
-	_, err = r.PollOnce(context.Background())
+	_, err = r.PollOnce(componenttest.Context(t))
 	require.NoError(t, err)
 	assert.Len(t, e.pub.Messages(), 1)
 }
@@ -129,13 +129,13 @@ func TestRefunds_add_the_returns_reports_reason_to_items_that_come_back(t *testi
 	o, partial := returnedAndPartial(t, clock, e.sim)
 	r := refundsRunner(t, e, "{every: 15m, lookback: 24h, returns: {lookback: 24h}}")
 
-	_, err := r.PollOnce(context.Background())
+	_, err := r.PollOnce(componenttest.Context(t))
 	require.Error(t, err, "the report is not ready yet")
 	assert.True(t, component.IsRetryable(err), "%v", err)
 	assert.Empty(t, e.pub.Messages(), "nothing is published without the returns")
 
 	clock.Advance(time.Minute)
-	_, err = r.PollOnce(context.Background())
+	_, err = r.PollOnce(componenttest.Context(t))
 	require.NoError(t, err)
 	assertReturnedAndPartial(t, clock, e.pub.Messages(), o, partial)
 }
@@ -159,7 +159,7 @@ func TestRefunds_an_event_without_an_adjustment_id_is_dead_lettered_and_the_othe
 	e := &env{t: t, clock: clock, conn: newDirectConnection(t, srv.URL, clock), pub: &componenttest.Publisher{},
 		dead: &componenttest.DeadLetters{}, mux: componenttest.NewMux(), reg: prometheus.NewRegistry()}
 	r := refundsRunner(t, e, "{every: 15m, lookback: 24h}")
-	_, err := r.PollOnce(context.Background())
+	_, err := r.PollOnce(componenttest.Context(t))
 	require.NoError(t, err)
 	require.Len(t, e.pub.Messages(), 1)
 	assert.Equal(t, "refund-112-0000000-0000002-77", e.pub.Messages()[0].ID)

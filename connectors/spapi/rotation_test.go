@@ -209,7 +209,7 @@ func TestRotation_engines_keep_calling_across_a_rotation_and_the_old_secret_stop
 	calls := startCallers(a, 4)
 	calls.more(t, 50)
 
-	require.NoError(t, a.RotateSecret(context.Background()))
+	require.NoError(t, a.RotateSecret(componenttest.Context(t)))
 	newSecret, expires := e.sim.ClientSecret()
 	require.NotEqual(t, simulator.DemoClientSecret, newSecret)
 	got, err := os.ReadFile(fileA)
@@ -307,7 +307,7 @@ func TestRotation_an_expiry_announcement_rotates_once(t *testing.T) {
 func TestRotation_refused_by_Amazon_is_reported_and_keeps_the_secret(t *testing.T) {
 	e := newRotationEnv(t, false) // no queue registered in the developer console
 	a, file, reg := e.engine(t, "a")
-	err := a.RotateSecret(context.Background())
+	err := a.RotateSecret(componenttest.Context(t))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "Application is not enrolled for rotation notification")
 	got, rerr := os.ReadFile(file)

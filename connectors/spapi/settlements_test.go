@@ -104,7 +104,7 @@ lwa_endpoint: %s/auth/o2/token
 credentials: {client_id: id, client_secret: secret, refresh_token: refresh}
 seller_id: A1SELLER
 marketplaces: [A2EUQ1WTGCTBG2]`, endpoint, endpoint))
-	require.NoError(t, conn.Check(context.Background()))
+	require.NoError(t, conn.Check(componenttest.Context(t)))
 	return conn
 }
 

@@ -1,6 +1,7 @@
 package componenttest
 
 import (
+	"context"
 	"runtime/pprof"
 	"strings"
 	"sync"
@@ -81,4 +82,15 @@ func Goroutines() string {
 	b.WriteString("goroutines:\n")
 	_ = pprof.Lookup("goroutine").WriteTo(&b, 1)
 	return b.String()
+}
+
+// Context returns a context that ends WaitLimit from now, or when the test
+// ends. A test gives it to a call it makes on its own goroutine that could
+// wait on a ManualClock no one moves meanwhile (a retry backoff after a
+// 429 or an expired token, a rate limiter's wait): the call then fails
+// with the context's error instead of hanging the package.
+func Context(t testing.TB) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), WaitLimit)
+	t.Cleanup(cancel)
+	return ctx
 }

@@ -1,6 +1,7 @@
 package componenttest_test
 
 import (
+	"context"
 	"fmt"
 	"sync"
 	"testing"
@@ -51,3 +52,15 @@ func TestRecv_fails_with_what_it_waited_for_and_where_goroutines_are_stuck(t *te
 }
 
 func stuckOnChannel(release <-chan struct{}) { <-release }
+
+func TestContext_ends_within_WaitLimit_and_with_the_test(t *testing.T) {
+	var ctx context.Context
+	t.Run("a call", func(t *testing.T) {
+		ctx = componenttest.Context(t)
+		deadline, ok := ctx.Deadline()
+		require.True(t, ok, "the call cannot wait for ever")
+		assert.WithinDuration(t, time.Now().Add(componenttest.WaitLimit), deadline, componenttest.WaitLimit/2)
+		assert.NoError(t, ctx.Err())
+	})
+	assert.ErrorIs(t, ctx.Err(), context.Canceled, "ended with its test")
+}
