@@ -60,7 +60,7 @@ func (h *harness) runSource(t *testing.T, options string) {
 func (h *harness) runSourceUntil(t *testing.T, options, logLine string) {
 	t.Helper()
 	src := h.start(t, options)
-	require.Eventually(t, func() bool { return strings.Contains(h.logs.String(), logLine) }, time.Minute, time.Millisecond, "the source logs %q", logLine)
+	require.Eventually(t, func() bool { return strings.Contains(h.logs.String(), logLine) }, componenttest.WaitLimit, time.Millisecond, "the source logs %q", logLine)
 	require.NoError(t, src.Shutdown(context.Background()))
 }
 
@@ -125,10 +125,10 @@ func TestSource_without_watch_retries_a_failed_publish(t *testing.T) {
 	})
 	src := h.start(t, "path: orders.jsonl")
 	defer func() { require.NoError(t, src.Shutdown(context.Background())) }()
-	require.Eventually(t, func() bool { return clock.Waiters() == 1 }, time.Minute, time.Millisecond, "the source waits to try again")
+	require.Eventually(t, func() bool { return clock.Waiters() == 1 }, componenttest.WaitLimit, time.Millisecond, "the source waits to try again")
 	assert.Empty(t, h.pub.Messages())
 	clock.Advance(time.Minute)
-	require.Eventually(t, func() bool { return len(h.pub.Messages()) == 3 }, time.Minute, time.Millisecond, "published on the second attempt")
+	require.Eventually(t, func() bool { return len(h.pub.Messages()) == 3 }, componenttest.WaitLimit, time.Millisecond, "published on the second attempt")
 }
 
 func TestSource_reads_csv_rows_as_objects(t *testing.T) {

@@ -105,7 +105,7 @@ func TestSource_watching_reads_a_long_line_once_it_is_complete(t *testing.T) {
 	src := h.start(t, "path: a.jsonl\nmax_record_bytes: 1024\nwatch: 1s")
 	defer func() { require.NoError(t, src.Shutdown(context.Background())) }()
 	waitForWatch := func() {
-		require.Eventually(t, func() bool { return clock.Waiters() == 1 }, time.Minute, time.Millisecond, "the source waits for more input")
+		require.Eventually(t, func() bool { return clock.Waiters() == 1 }, componenttest.WaitLimit, time.Millisecond, "the source waits for more input")
 	}
 	waitForWatch()
 	assert.Equal(t, []string{"a.jsonl:1"}, ids(h.pub.Messages()))
@@ -113,7 +113,7 @@ func TestSource_watching_reads_a_long_line_once_it_is_complete(t *testing.T) {
 
 	appendTo(t, filepath.Join(h.set.Dir, "a.jsonl"), "xyz\n{\"n\":3}\n")
 	clock.Advance(time.Second)
-	require.Eventually(t, func() bool { return len(h.pub.Messages()) == 2 }, time.Minute, time.Millisecond)
+	require.Eventually(t, func() bool { return len(h.pub.Messages()) == 2 }, componenttest.WaitLimit, time.Millisecond)
 	assert.Equal(t, []string{"a.jsonl:1", "a.jsonl:3"}, ids(h.pub.Messages()))
 	require.Equal(t, 1, h.dead.Len())
 	assert.ErrorContains(t, h.dead.Reasons[0], "a.jsonl:2: record of 3003 bytes is over max_record_bytes (1024)")

@@ -199,7 +199,7 @@ func (c *callers) halt(t *testing.T, clock *componenttest.ManualClock) (ok, fail
 func (c *callers) more(t *testing.T, n int64) {
 	t.Helper()
 	target := c.ok.Load() + n
-	require.Eventually(t, func() bool { return c.ok.Load() >= target }, 2*time.Minute, time.Millisecond)
+	require.Eventually(t, func() bool { return c.ok.Load() >= target }, componenttest.WaitLimit, time.Millisecond)
 }
 
 func TestRotation_engines_keep_calling_across_a_rotation_and_the_old_secret_stops_at_its_expiry(t *testing.T) {
@@ -225,7 +225,7 @@ func TestRotation_engines_keep_calling_across_a_rotation_and_the_old_secret_stop
 	require.Eventually(t, func() bool {
 		b, _ := os.ReadFile(fileB)
 		return string(b) == newSecret+"\n"
-	}, time.Minute, 10*time.Millisecond, "the other engine wrote the new secret too")
+	}, componenttest.WaitLimit, 10*time.Millisecond, "the other engine wrote the new secret too")
 
 	// The old secret works until the expiry Amazon announced, then not.
 	// (The callers pause while days pass at once: a token taken just

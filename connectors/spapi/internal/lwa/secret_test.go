@@ -71,15 +71,15 @@ func TestSource_switches_client_secret_under_concurrent_refreshes(t *testing.T) 
 			}
 		}()
 	}
-	require.Eventually(t, func() bool { f.mu.Lock(); defer f.mu.Unlock(); return f.sent["old-secret"] >= 3 }, time.Minute, time.Millisecond)
+	require.Eventually(t, func() bool { f.mu.Lock(); defer f.mu.Unlock(); return f.sent["old-secret"] >= 3 }, componenttest.WaitLimit, time.Millisecond)
 	s.SetClientSecret("new-secret")
-	require.Eventually(t, func() bool { f.mu.Lock(); defer f.mu.Unlock(); return f.sent["new-secret"] >= 3 }, time.Minute, time.Millisecond)
+	require.Eventually(t, func() bool { f.mu.Lock(); defer f.mu.Unlock(); return f.sent["new-secret"] >= 3 }, componenttest.WaitLimit, time.Millisecond)
 	// The old secret is now refused: exchanges keep succeeding with the new one.
 	f.mu.Lock()
 	f.valid["old-secret"] = false
 	oldSent := f.sent["old-secret"]
 	f.mu.Unlock()
-	require.Eventually(t, func() bool { f.mu.Lock(); defer f.mu.Unlock(); return f.sent["new-secret"] >= 6 }, time.Minute, time.Millisecond)
+	require.Eventually(t, func() bool { f.mu.Lock(); defer f.mu.Unlock(); return f.sent["new-secret"] >= 6 }, componenttest.WaitLimit, time.Millisecond)
 	close(stop)
 	componenttest.Wait(t, "the callers", &wg)
 

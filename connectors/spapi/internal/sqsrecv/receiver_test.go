@@ -80,10 +80,10 @@ func TestReceiver_keeps_a_held_message_hidden_past_its_visibility_timeout(t *tes
 	require.Len(t, b.Messages, 1)
 
 	for range 4 { // 20 s: twice the visibility timeout
-		require.Eventually(t, func() bool { return f.clock.Waiters() == 1 }, 60*time.Second, time.Millisecond, "the renewal waits")
+		require.Eventually(t, func() bool { return f.clock.Waiters() == 1 }, componenttest.WaitLimit, time.Millisecond, "the renewal waits")
 		f.clock.Advance(5 * time.Second)
 	}
-	require.Eventually(t, func() bool { return f.clock.Waiters() == 1 }, 60*time.Second, time.Millisecond)
+	require.Eventually(t, func() bool { return f.clock.Waiters() == 1 }, componenttest.WaitLimit, time.Millisecond)
 	assert.Equal(t, sqsserver.QueueStats{InFlight: 1}, f.stats(t), "renewed while held")
 
 	b.Close()
@@ -101,7 +101,7 @@ func TestReceiver_long_polls_until_a_message_arrives(t *testing.T) {
 		}
 		got <- b
 	}()
-	require.Eventually(t, func() bool { return f.clock.Waiters() == 1 }, 60*time.Second, time.Millisecond)
+	require.Eventually(t, func() bool { return f.clock.Waiters() == 1 }, componenttest.WaitLimit, time.Millisecond)
 	f.send(t, "late")
 	b := componenttest.Recv(t, "the long poll", got)
 	defer b.Close()

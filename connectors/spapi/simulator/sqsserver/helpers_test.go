@@ -101,5 +101,5 @@ func (f *fixture) longPoll(url string, wait *int32) <-chan []types.Message {
 // waitForPoll waits until n long polls wait on the clock.
 func (f *fixture) waitForPoll(t *testing.T, n int) {
 	t.Helper()
-	require.Eventually(t, func() bool { return f.clock.Waiters() >= n }, 60*time.Second, 5*time.Millisecond)
+	require.Eventually(t, func() bool { return f.clock.Waiters() >= n }, componenttest.WaitLimit, 5*time.Millisecond)
 }

@@ -25,7 +25,7 @@ func TestServer_held_delete_completes_when_released(t *testing.T) {
 		_, err := f.client.DeleteMessage(context.Background(), &sqs.DeleteMessageInput{QueueUrl: aws.String(url), ReceiptHandle: m.ReceiptHandle})
 		done <- err
 	}()
-	require.Eventually(t, func() bool { return f.srv.HeldDeletes() == 1 }, 60*time.Second, 5*time.Millisecond)
+	require.Eventually(t, func() bool { return f.srv.HeldDeletes() == 1 }, componenttest.WaitLimit, 5*time.Millisecond)
 	f.srv.ReleaseDeletes()
 	require.NoError(t, componenttest.Recv(t, "the released delete", done))
 	stats, _ := f.srv.Stats("orders")
@@ -45,10 +45,10 @@ func TestServer_held_delete_of_a_consumer_that_goes_away_deletes_nothing(t *test
 		_, err := f.client.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(url), ReceiptHandle: m.ReceiptHandle})
 		done <- err
 	}()
-	require.Eventually(t, func() bool { return f.srv.HeldDeletes() == 1 }, 60*time.Second, 5*time.Millisecond)
+	require.Eventually(t, func() bool { return f.srv.HeldDeletes() == 1 }, componenttest.WaitLimit, 5*time.Millisecond)
 	cancel() // the consumer dies between receive and delete
 	require.Error(t, componenttest.Recv(t, "the cancelled delete", done))
-	require.Eventually(t, func() bool { return f.srv.HeldDeletes() == 0 }, 60*time.Second, 5*time.Millisecond)
+	require.Eventually(t, func() bool { return f.srv.HeldDeletes() == 0 }, componenttest.WaitLimit, 5*time.Millisecond)
 	f.srv.ReleaseDeletes()
 
 	assert.Equal(t, start, f.srv.OldestSent("orders"), "still queued")
