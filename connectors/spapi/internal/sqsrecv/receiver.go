@@ -156,9 +156,16 @@ func (b *Batch) Close() {
 
 // renew extends the held messages' visibility every half timeout until
 // Close. A message SQS no longer holds for this batch (another reader got
-// it after a missed renewal) is dropped from the renewals.
+// it after a missed renewal) is dropped from the renewals. Close ends a
+// renewal in flight: it does not wait for an SQS that does not answer.
 func (b *Batch) renew() {
 	defer close(b.done)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		<-b.stop // renew returns only once stop is closed
+		cancel()
+	}()
 	every := b.r.cfg.Visibility / 2
 	for {
 		select {
@@ -173,19 +180,23 @@ func (b *Batch) renew() {
 		}
 		b.mu.Unlock()
 		for _, m := range held {
-			b.extend(m)
+			if ctx.Err() != nil {
+				break
+			}
+			b.extend(ctx, m)
 		}
 	}
 }
 
-func (b *Batch) extend(m Message) {
-	ctx, cancel := context.WithTimeout(context.Background(), b.r.cfg.Visibility/2)
+func (b *Batch) extend(ctx context.Context, m Message) {
+	stopped := ctx
+	ctx, cancel := context.WithTimeout(ctx, b.r.cfg.Visibility/2)
 	defer cancel()
 	_, err := b.r.api.ChangeMessageVisibility(ctx, &sqs.ChangeMessageVisibilityInput{
 		QueueUrl: aws.String(b.r.cfg.QueueURL), ReceiptHandle: aws.String(m.handle),
 		VisibilityTimeout: int32(b.r.cfg.Visibility / time.Second),
 	})
-	if err == nil {
+	if err == nil || stopped.Err() != nil { // closed: the message comes back after its timeout
 		return
 	}
 	b.mu.Lock()
