@@ -263,7 +263,7 @@ func TestReload_on_a_signal(t *testing.T) {
 	}()
 	defer func() {
 		cancel()
-		require.NoError(t, <-runErr)
+		require.NoError(t, componenttest.Recv(t, "Run to return", runErr))
 	}()
 	health := func() service.Health {
 		var h service.Health
