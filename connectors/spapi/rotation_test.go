@@ -178,20 +178,7 @@ func (c *callers) pass(t *testing.T, clock *componenttest.ManualClock, d time.Du
 func (c *callers) halt(t *testing.T, clock *componenttest.ManualClock) (ok, failed int64) {
 	t.Helper()
 	close(c.stop)
-	done := make(chan struct{})
-	go func() {
-		c.wg.Wait()
-		close(done)
-	}()
-	componenttest.WaitFor(t, "the callers to stop", func() bool {
-		select {
-		case <-done:
-			return true
-		default:
-			clock.Advance(time.Second)
-			return false
-		}
-	})
+	componenttest.WaitDriving(t, "the callers to stop", &c.wg, func() { clock.Advance(time.Second) })
 	return c.ok.Load(), c.failed.Load()
 }
 
