@@ -14,6 +14,7 @@ import (
 
 	"github.com/pipewright/pipewright/connectors/spapi/models"
 	"github.com/pipewright/pipewright/connectors/spapi/simulator"
+	"github.com/pipewright/pipewright/engine/componenttest"
 )
 
 const feedContentType = "application/json; charset=UTF-8"
@@ -258,15 +259,10 @@ func TestDocument_returns_a_feed_document_once_uploaded_even_while_it_is_uploade
 			resp.Body.Close()
 		}
 	}()
-	for reading := true; reading; {
-		select {
-		case <-done:
-			reading = false
-		default:
-		}
+	componenttest.RecvDriving(t, "the uploads", done, func() {
 		got, ok := s.srv.Document(id)
 		assert.True(t, ok)
 		assert.Equal(t, doc, got)
-	}
+	})
 	require.NoError(t, putErr)
 }
