@@ -81,6 +81,9 @@ sink: { test.lines: { path: out.jsonl } }
 	// The sink may be writing a line while the test reads: count complete
 	// lines, and parse them once the engine has stopped.
 	componenttest.WaitFor(t, "every message in the sink", func() bool { return completeLines(t, out) >= n })
+	componenttest.WaitFor(t, "every delivery counted", func() bool { return counter(t, e, "pipewright_messages_out_total") >= n })
+	assert.Equal(t, float64(n), counter(t, e, "pipewright_messages_out_total"))
+	assert.Equal(t, uint64(n), histogramCount(t, e, "pipewright_end_to_end_seconds"), "every delivery's end-to-end time is observed")
 	stopEngine(t, e)
 	lines := readLines(t, out)
 	require.Len(t, lines, n, "no duplicates either")

@@ -109,6 +109,9 @@ func sinkFailure(pl *config.Pipeline, sink string, input *component.Message, err
 // deliver hands the outputs to their sinks, noting what they completed in
 // o, and returns what they did not.
 func (p *pipelineRunner) deliver(ctx context.Context, outputs []flow.Output, o *policy.Outcome) policy.Failures {
+	if len(outputs) == 1 { // the usual case: no grouping
+		return p.deliverTo(ctx, outputs[0].Sink, outputs, o)
+	}
 	bySink := map[string][]flow.Output{}
 	var order []string
 	for _, out := range outputs {
@@ -119,24 +122,31 @@ func (p *pipelineRunner) deliver(ctx context.Context, outputs []flow.Output, o *
 	}
 	var fs policy.Failures
 	for _, name := range order {
-		outs := bySink[name]
-		msgs := make([]*component.Message, len(outs))
-		for i, out := range outs {
-			msgs[i] = out.Msg
+		fs = append(fs, p.deliverTo(ctx, name, bySink[name], o)...)
+	}
+	return fs
+}
+
+// deliverTo hands outs to the sink name, noting what it completed in o,
+// and returns what it did not.
+func (p *pipelineRunner) deliverTo(ctx context.Context, name string, outs []flow.Output, o *policy.Outcome) policy.Failures {
+	msgs := make([]*component.Message, len(outs))
+	for i, out := range outs {
+		msgs[i] = out.Msg
+	}
+	var fs policy.Failures
+	for i, err := range p.sinks[name].write(ctx, msgs) {
+		if err != nil {
+			fs = append(fs, sinkFailure(p.pl, name, msgs[i], err))
+			continue
 		}
-		for i, err := range p.sinks[name].write(ctx, msgs) {
-			if err != nil {
-				fs = append(fs, sinkFailure(p.pl, name, msgs[i], err))
-				continue
-			}
-			o.Delivered++
-			o.Sinks = append(o.Sinks, name)
-			p.commit(ctx, outs[i])
-			p.e.metrics.out.WithLabelValues(p.pl.Name, name).Inc()
-			p.e.metrics.observeEndToEnd(p.pl.Name, msgs[i], p.e.clock.Now())
-			if p.e.opts.LogMessages {
-				p.e.log.Info("delivered", "pipeline", p.pl.Name, "sink", name, "id", msgs[i].ID, "key", msgs[i].Meta(component.MetaKey))
-			}
+		o.Delivered++
+		o.Sinks = append(o.Sinks, name)
+		p.commit(ctx, outs[i])
+		p.e.metrics.out.WithLabelValues(p.pl.Name, name).Inc()
+		p.e.metrics.observeEndToEnd(p.pl.Name, msgs[i], p.e.clock.Now())
+		if p.e.opts.LogMessages {
+			p.e.log.Info("delivered", "pipeline", p.pl.Name, "sink", name, "id", msgs[i].ID, "key", msgs[i].Meta(component.MetaKey))
 		}
 	}
 	return fs

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -29,8 +30,10 @@ type metrics struct {
 	// e2eByPipeline holds e2eSeconds' histogram of each pipeline
 	// (pipeline name -> prometheus.Observer).
 	e2eByPipeline sync.Map
-	circuitState  *prometheus.GaugeVec
-	reloads       *prometheus.CounterVec
+	// lastReceived is the receipt time observeEndToEnd parsed last.
+	lastReceived atomic.Pointer[parsedTime]
+	circuitState *prometheus.GaugeVec
+	reloads      *prometheus.CounterVec
 	// ackUnconfirmed counts acknowledgements the server did not confirm.
 	ackUnconfirmed *prometheus.CounterVec
 	held           *prometheus.GaugeVec
@@ -83,8 +86,8 @@ func (m *metrics) stepObserver(pipeline string) flow.Observer {
 // observeEndToEnd records the time from msg's receipt to now, with the
 // pipeline's histogram looked up once.
 func (m *metrics) observeEndToEnd(pipeline string, msg *component.Message, now time.Time) {
-	t, err := time.Parse(time.RFC3339Nano, msg.Meta(component.MetaReceivedAt))
-	if err != nil {
+	t, ok := m.receivedAt(msg.Meta(component.MetaReceivedAt))
+	if !ok {
 		return
 	}
 	h, ok := m.e2eByPipeline.Load(pipeline)
@@ -92,6 +95,26 @@ func (m *metrics) observeEndToEnd(pipeline string, msg *component.Message, now t
 		h, _ = m.e2eByPipeline.LoadOrStore(pipeline, m.e2eSeconds.WithLabelValues(pipeline))
 	}
 	h.(prometheus.Observer).Observe(now.Sub(t).Seconds())
+}
+
+// receivedAt parses a message's receipt time. The records of a batch
+// share theirs, so the last one parsed is kept and not parsed again.
+func (m *metrics) receivedAt(s string) (time.Time, bool) {
+	if last := m.lastReceived.Load(); last != nil && last.text == s {
+		return last.t, true
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, false
+	}
+	m.lastReceived.Store(&parsedTime{text: s, t: t})
+	return t, true
+}
+
+// parsedTime is a time and the text it was parsed from.
+type parsedTime struct {
+	text string
+	t    time.Time
 }
 
 // watchStreams registers gauges read from JetStream at scrape time: the

@@ -35,3 +35,19 @@ func sumOf(t testing.TB, e *service.Engine, name string, isCounter bool) float64
 	}
 	return total
 }
+
+// histogramCount is the number of observations of the histograms name.
+func histogramCount(t testing.TB, e *service.Engine, name string) uint64 {
+	t.Helper()
+	families, err := e.Registry().Gather()
+	require.NoError(t, err)
+	var n uint64
+	for _, f := range families {
+		if f.GetName() == name {
+			for _, m := range f.GetMetric() {
+				n += m.GetHistogram().GetSampleCount()
+			}
+		}
+	}
+	return n
+}

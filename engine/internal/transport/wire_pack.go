@@ -9,6 +9,8 @@ import (
 	"slices"
 
 	"github.com/ThreeDotsLabs/watermill/message"
+
+	"github.com/pipewright/pipewright/engine/component"
 )
 
 // MetaPack marks a stream message that carries a pack: several records,
@@ -78,29 +80,67 @@ func DecodePack(data []byte) ([]*message.Message, error) {
 		return nil, fmt.Errorf("%w: record count", ErrBadPack)
 	}
 	records := make([]*message.Message, 0, n)
+	var last metaStrings
 	for range n {
 		id := string(d.bytes())
 		nmeta := d.uvarint()
 		if d.err != nil || nmeta > uint64(len(d.b)) {
 			return nil, fmt.Errorf("%w: metadata of record %d", ErrBadPack, len(records)+1)
 		}
-		md := make(message.Metadata, nmeta)
+		r := message.NewMessage(id, nil)
 		for range nmeta {
-			k := string(d.bytes())
-			md[k] = string(d.bytes())
+			k := last.key(d.bytes())
+			r.Metadata[k] = last.value(k, d.bytes(), id)
 		}
-		payload := d.bytes()
+		r.Payload = d.bytes()
 		if d.err != nil {
 			return nil, fmt.Errorf("%w: record %d", ErrBadPack, len(records)+1)
 		}
-		r := message.NewMessage(id, payload)
-		r.Metadata = md
 		records = append(records, r)
 	}
 	if len(d.b) > 0 {
 		return nil, fmt.Errorf("%w: %d bytes after the last record", ErrBadPack, len(d.b))
 	}
 	return records, nil
+}
+
+// metaStrings makes the metadata strings of a pack's records, sharing
+// those that repeat: the engine's keys are constants, and a value equal to
+// the record's id or to the previous record's value of the same key (the
+// pipeline, the time the batch was received) is not copied again.
+type metaStrings struct {
+	prev map[string]string // key -> the previous record's value
+}
+
+// key returns the key in b.
+func (m *metaStrings) key(b []byte) string {
+	switch string(b) { // no copy: compared in place
+	case component.MetaCorrelationID:
+		return component.MetaCorrelationID
+	case component.MetaPipeline:
+		return component.MetaPipeline
+	case component.MetaReceivedAt:
+		return component.MetaReceivedAt
+	case component.MetaKey:
+		return component.MetaKey
+	}
+	return string(b)
+}
+
+// value returns the value in b of key k for the record with the given id.
+func (m *metaStrings) value(k string, b []byte, id string) string {
+	if string(b) == id {
+		return id
+	}
+	if v, ok := m.prev[k]; ok && string(b) == v {
+		return v
+	}
+	v := string(b)
+	if m.prev == nil {
+		m.prev = make(map[string]string, 8)
+	}
+	m.prev[k] = v
+	return v
 }
 
 // packReader reads a pack payload; the first error sticks.

@@ -24,6 +24,11 @@ func TestPack_round_trips_ids_metadata_and_payloads(t *testing.T) {
 		record("order-1", `{"a":1}`, map[string]string{"pw-key": "K1", "pw-received-at": "2026-12-05T10:00:00Z"}),
 		record("order-2", ``, nil),
 		record("", `"only a body"`, map[string]string{"pw-vars": `{"cust":"C1"}`, "empty": ""}),
+		// values repeated from the record before, or equal to the id, and
+		// a value of the record before under another key
+		record("order-4", `{}`, map[string]string{"pw-correlation-id": "order-4", "pw-pipeline": "orders", "pw-received-at": "2026-12-05T10:00:00Z"}),
+		record("order-5", `{}`, map[string]string{"pw-correlation-id": "order-4", "pw-pipeline": "orders", "pw-received-at": "2026-12-05T10:00:01Z", "pw-key": "orders"}),
+		record("order-6", `{}`, map[string]string{"pw-correlation-id": "order-6", "pw-pipeline": "order", "pw-received-at": "2026-12-05T10:00:01Z"}),
 	}
 	back, err := transport.DecodePack(transport.EncodePack(records))
 	require.NoError(t, err)
