@@ -136,7 +136,7 @@ func (m *MapStep) run(_ context.Context, _ *Step, env *StepEnv, msg *component.M
 	}
 	act := expr.NewActivation(data)
 	for _, b := range m.Let {
-		v, err := b.Prog.Eval(act)
+		v, err := b.Prog.EvalLet(act)
 		if err != nil {
 			return StepResult{}, component.Permanentf("let %s: %v", b.Name, err)
 		}

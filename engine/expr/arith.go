@@ -34,6 +34,7 @@ const (
 	arithMul
 	arithQuo
 	arithRound // round(places), half away from zero
+	arithSum   // the sum macro over a field path (arith_sum.go)
 )
 
 // arithExpr is a node of a native arithmetic expression.
@@ -61,7 +62,7 @@ func arithOf(checked *ast.AST, e ast.Expr, elem string) *arithExpr {
 
 // reads reports whether the expression reads a field or a variable.
 func (a *arithExpr) reads() bool {
-	return a != nil && (a.op == arithRead || a.op == arithMoney || a.lhs.reads() || a.rhs.reads())
+	return a != nil && (a.op == arithRead || a.op == arithMoney || a.op == arithSum || a.lhs.reads() || a.rhs.reads())
 }
 
 func arithNode(checked *ast.AST, e ast.Expr, elem string) *arithExpr {
@@ -82,6 +83,8 @@ func arithNode(checked *ast.AST, e ast.Expr, elem string) *arithExpr {
 		return &arithExpr{op: arithRead, root: root, path: path}
 	case ast.CallKind:
 		return arithCall(checked, e, elem)
+	case ast.ComprehensionKind:
+		return arithSumOf(checked, e, elem)
 	}
 	return nil
 }
@@ -213,6 +216,8 @@ func (a *arithExpr) eval(s arithScope) (arithVal, bool) {
 		}
 		d, err := roundHalfAway(x.d, int(a.n))
 		return arithVal{d: d}, err == nil
+	case arithSum:
+		return a.sum(s)
 	}
 	l, ok := a.lhs.eval(s)
 	if !ok {

@@ -27,7 +27,13 @@ func TestArith_recognises_money_arithmetic_over_fields(t *testing.T) {
 		`now + a`:                          false,
 		`tables.t["x"] + a`:                false,
 		`money(msg.items[0].p)`:            false,
-		`msg.items.sum(i, money(i.p)) + a`: false,
+		`msg.items.sum(i, money(i.p)) + a`: true, // arith_sum.go
+		`msg.items.sum(i, i.q).round(2)`:   true,
+		`a.sum(i, money(i.p) - i.d)`:       true,
+		`msg.items.sum(i, i.p.size())`:     false, // a body that is not arithmetic
+		`msg.items.sum(i, a)`:              false, // a body that reads more than the element
+		`[1, 2].sum(i, i)`:                 false, // a range that is not read from a variable
+		`msg.items.map(i, i.q).sum(i, i)`:  false,
 		`a + decimal("1.5")`:               false,
 		`(a + b).roundHalfEven(2)`:         false,
 	} {

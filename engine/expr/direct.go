@@ -37,13 +37,14 @@ func directRoot(root string) bool {
 	return root != "meta" && root != "env" && root != "tables" && root != "now" && !strings.HasPrefix(root, "tables.")
 }
 
-// eval reads the path, or reports false when it cannot.
-func (d *directPath) eval(a *Activation) (any, bool) {
+// eval reads the path, or reports false when it cannot. With checked
+// set, a value that holds anything but message values is refused too.
+func (d *directPath) eval(a *Activation, checked bool) (any, bool) {
 	v, ok := a.ResolveName(d.root)
 	if !ok {
 		return nil, false
 	}
-	if v, ok = walk(v, d.path); !ok || !isValue(v) {
+	if v, ok = walk(v, d.path); !ok || (checked && !isValue(v)) {
 		return nil, false
 	}
 	return v, true

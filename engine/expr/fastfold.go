@@ -255,6 +255,9 @@ type foldAcc struct {
 	native bool
 	out    []ref.Val
 	values []any
+	// impure is set once values holds something other than message
+	// values (a field of the element taken as it is).
+	impure bool
 	total  decimal.Decimal
 }
 
@@ -302,7 +305,7 @@ func (a *foldAcc) result() ref.Val {
 	case a.kind == sumFold:
 		return decimalVal{a.total}
 	case a.native:
-		return listVal{l: a.values}
+		return listVal{l: a.values, pure: !a.impure}
 	}
 	return refList{l: a.out}
 }

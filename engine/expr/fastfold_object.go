@@ -90,6 +90,7 @@ func (a *foldAcc) addObject(o *objectBody, vals []interpreter.InterpretableV2, e
 		if nb := o.native[i]; nb != nil {
 			if v, ok := nb.goValue(elem); ok {
 				m[keys[i]] = v
+				a.impure = a.impure || !isValue(v)
 				continue
 			}
 		} else if ar := o.arith[i]; ar != nil {

@@ -74,9 +74,19 @@ func (p *Program) CostTracked() bool { return p.tracked }
 // map[string]any. Evaluation errors (a missing key, a failed conversion,
 // division by zero, the cost limit) are bad data for this message and are
 // marked permanent.
-func (p *Program) Eval(a *Activation) (any, error) {
+func (p *Program) Eval(a *Activation) (any, error) { return p.eval(a, true) }
+
+// EvalLet evaluates the program for a value that only later expressions
+// read (a map step's let value), as Eval does, except that a value read
+// from the message as it is (`msg.OrderItems`) is not checked to hold only
+// message values: the expressions reading it convert what they read, and
+// what they give is checked. It saves walking every element of such a
+// list or object for each message.
+func (p *Program) EvalLet(a *Activation) (any, error) { return p.eval(a, false) }
+
+func (p *Program) eval(a *Activation, checked bool) (any, error) {
 	if p.direct != nil {
-		if v, ok := p.direct.eval(a); ok {
+		if v, ok := p.direct.eval(a, checked); ok {
 			return v, nil
 		}
 	}

@@ -48,7 +48,7 @@ func toValue(v ref.Val) (any, error) {
 }
 
 func listValue(l traits.Lister) (any, error) {
-	if x, ok := l.(listVal); ok && isValue(x.l) {
+	if x, ok := l.(listVal); ok && (x.pure || isValue(x.l)) {
 		return x.l, nil
 	}
 	n := int(l.Size().(types.Int))

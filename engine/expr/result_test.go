@@ -75,3 +75,57 @@ func TestEval_rejects_results_outside_the_value_model(t *testing.T) {
 		})
 	}
 }
+
+func TestEval_converts_message_data_outside_the_value_model(t *testing.T) {
+	// A message may hold Go values outside the value model (a []string, a
+	// map[string]string) that a component put there: results give them
+	// converted, whichever fast path read them.
+	env := newEnv(t)
+	body := map[string]any{
+		"tags":  []string{"a", "b"},
+		"attrs": map[string]string{"k": "v"},
+		"items": []any{map[string]any{"sku": "S1", "tags": []string{"x"}}},
+	}
+	act := expr.NewActivation(expr.Data{Msg: body})
+	tests := []struct {
+		src  string
+		want any
+	}{
+		{`msg.tags`, []any{"a", "b"}},
+		{`msg.attrs`, map[string]any{"k": "v"}},
+		{`msg.items`, []any{map[string]any{"sku": "S1", "tags": []any{"x"}}}},
+		{`msg.items.map(i, i.tags)`, []any{[]any{"x"}}},
+		{`msg.items.map(i, {"sku": i.sku, "tags": i.tags})`, []any{map[string]any{"sku": "S1", "tags": []any{"x"}}}},
+		{`msg.items.map(i, {"sku": i.sku})`, []any{map[string]any{"sku": "S1"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.src, func(t *testing.T) {
+			assert.Equal(t, tt.want, eval(t, env, act, tt.src))
+		})
+	}
+}
+
+func TestEvalLet_gives_what_later_expressions_read_as_Eval_does(t *testing.T) {
+	// A let value read from the message as it is stays unchecked; what
+	// later expressions give from it is the same as from Eval's value.
+	env, err := expr.NewEnv(expr.Options{Vars: []string{"v"}})
+	require.NoError(t, err)
+	body := map[string]any{"tags": []string{"a", "b"}, "lines": []any{map[string]any{"n": int64(2)}}}
+	for _, src := range []string{`msg.tags`, `msg.lines`, `msg`} {
+		let := compile(t, env, src)
+		viaLet, err := let.EvalLet(expr.NewActivation(expr.Data{Msg: body}))
+		require.NoError(t, err)
+		viaEval, err := let.Eval(expr.NewActivation(expr.Data{Msg: body}))
+		require.NoError(t, err)
+		for _, read := range []string{`v`, `v.size()`, `v == v`, `[v]`} {
+			t.Run(src+" then "+read, func(t *testing.T) {
+				prg := compile(t, env, read)
+				a, err := prg.Eval(expr.NewActivation(expr.Data{Msg: body, Vars: map[string]any{"v": viaLet}}))
+				require.NoError(t, err)
+				b, err := prg.Eval(expr.NewActivation(expr.Data{Msg: body, Vars: map[string]any{"v": viaEval}}))
+				require.NoError(t, err)
+				assert.Equal(t, b, a)
+			})
+		}
+	}
+}

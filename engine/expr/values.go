@@ -86,8 +86,13 @@ func (v mapVal) IsZeroValue() bool { return len(v.m) == 0 }
 // sliceList is a Go slice as a CEL list: a message's own []any (listVal),
 // read in place and converted per element as it is read, or the []ref.Val a
 // fast fold builds (refList), whose elements need no conversion (the adapter
-// passes CEL values through).
-type sliceList[E any] struct{ l []E }
+// passes CEL values through). pure marks a list known to hold only
+// message values (built of them), which toValue then returns without
+// walking it again.
+type sliceList[E any] struct {
+	l    []E
+	pure bool
+}
 
 // listVal is a message's []any as a CEL list.
 type listVal = sliceList[any]
