@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/pipewright/pipewright/engine/component"
@@ -175,7 +176,7 @@ func (s *fileSink) remember(ctx context.Context, line []byte) error {
 	if err != nil {
 		return err
 	}
-	s.keys[k] = true
+	s.keys[strings.Clone(k)] = true // k shares the memory of the whole line
 	return nil
 }
 
@@ -261,6 +262,7 @@ func (s *fileSink) dedupe(ctx context.Context, batch []*component.Message) ([]*c
 			m.failed(i, component.Permanentf("key: %v", err))
 		case s.keys[k]:
 		default:
+			k = strings.Clone(k) // k may share the memory of the whole decoded record
 			s.keys[k] = true
 			m.index = append(m.index, i)
 			m.keys = append(m.keys, k)
