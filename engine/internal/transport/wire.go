@@ -52,26 +52,28 @@ func ToWire(m *component.Message) (*message.Message, error) {
 	return wm, nil
 }
 
-// FromWire decodes a message. Engine-internal wire metadata is removed from
-// the returned metadata.
+// FromWire decodes a message. Its metadata is wm's metadata map itself
+// (no copy), from which the engine-internal wire entries are removed:
+// wm's metadata is the message's from then on.
 func FromWire(wm *message.Message) (*component.Message, error) {
 	body, err := component.DecodeJSON(wm.Payload)
 	if err != nil {
 		return nil, fmt.Errorf("decoding message %s: %w", wm.UUID, err)
 	}
-	m := &component.Message{ID: wm.UUID, Body: body, Metadata: make(map[string]string, len(wm.Metadata))}
-	for k, v := range wm.Metadata {
-		switch k {
-		case MetaVars:
-			vars, err := component.DecodeJSON([]byte(v))
-			if err != nil {
-				return nil, fmt.Errorf("decoding vars of message %s: %w", wm.UUID, err)
-			}
-			m.Vars, _ = vars.(map[string]any)
-		case MetaResumeStep, MetaDelivered, MetaStreamSeq, MetaPackIndex:
-		default:
-			m.Metadata[k] = v
+	md := map[string]string(wm.Metadata)
+	if md == nil {
+		md = map[string]string{}
+	}
+	m := &component.Message{ID: wm.UUID, Body: body, Metadata: md}
+	if v, ok := md[MetaVars]; ok {
+		vars, err := component.DecodeJSON([]byte(v))
+		if err != nil {
+			return nil, fmt.Errorf("decoding vars of message %s: %w", wm.UUID, err)
 		}
+		m.Vars, _ = vars.(map[string]any)
+	}
+	for _, k := range [...]string{MetaVars, MetaResumeStep, MetaDelivered, MetaStreamSeq, MetaPackIndex} {
+		delete(md, k)
 	}
 	return m, nil
 }

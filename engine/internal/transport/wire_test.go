@@ -32,7 +32,9 @@ func TestWire_carries_body_metadata_and_vars(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, "id-1", wm.UUID)
 			assert.Equal(t, tt.wantPayload, string(wm.Payload))
-			wm.Metadata.Set(transport.MetaDelivered, "2")
+			for _, k := range []string{transport.MetaDelivered, transport.MetaStreamSeq, transport.MetaPackIndex, transport.MetaResumeStep} {
+				wm.Metadata.Set(k, "2")
+			}
 			back, err := transport.FromWire(wm)
 			require.NoError(t, err)
 			assert.Equal(t, &component.Message{ID: "id-1", Metadata: map[string]string{component.MetaKey: "k"}, Body: tt.wantBody,
