@@ -1,30 +1,172 @@
 package service
 
 import (
+	"context"
+	"io/fs"
 	"math"
+	"os"
 	"runtime/debug"
+	runtimemetrics "runtime/metrics"
+	"time"
 
 	"github.com/pipewright/pipewright/engine/config"
 )
 
-// ApplyMemoryLimit sets the process's soft memory limit from the
-// project's server.memory_limit_mib, in MiB (0: no limit), and returns the
-// limit in force in bytes (math.MaxInt64: none). Without the setting the
-// runtime's stays: GOMEMLIMIT's when set, else none, and the heap may grow
-// to twice what is live before the collector runs (GOGC). The limit is
-// soft: a heap that needs more gets it, at the price of collections that
-// run more often. It is process-wide: the command that runs an engine
-// calls this once, at start.
-func ApplyMemoryLimit(p *config.Project) int64 {
+// DefaultMemoryFloor is the soft memory limit an engine that embeds the
+// NATS server sets when neither server.memory_limit_mib nor GOMEMLIMIT
+// says otherwise: the Go runtime's memory (heap, stacks, its own
+// bookkeeping), not counting the executable's pages, which add about 40 MB
+// to the resident memory. The standard benchmark keeps about 30 MB live,
+// so the collector runs once the heap has grown by about two thirds of
+// that (GOGC=100 would let it double) and gives idle memory back to the
+// system at once instead of over minutes.
+const DefaultMemoryFloor = 64 << 20
+
+// How often the default limit follows the live heap.
+const followEvery = time.Second
+
+// MemoryLimit is the soft memory limit ApplyMemoryLimit chose.
+type MemoryLimit struct {
+	// Bytes is the limit in force at start (math.MaxInt64: none).
+	Bytes int64
+	// From says where it came from: "server.memory_limit_mib",
+	// "GOMEMLIMIT", "default" or "" (none).
+	From string
+	// Stop ends the default limit's following of the live heap (a no-op
+	// for the others). Never nil.
+	Stop func()
+}
+
+// ApplyMemoryLimit sets the process's soft memory limit and returns it.
+// server.memory_limit_mib, in MiB, comes first (0: no limit), then the
+// GOMEMLIMIT environment variable (the runtime's own). Without either, an
+// engine that embeds the NATS server (no transport.url) gets the default:
+// DefaultMemoryFloor, or twice the live heap when that is more (checked
+// every second), so a project that keeps more live never makes the
+// collector run back to back; under a cgroup memory limit (a container) it
+// stays at or below three quarters of that limit. An engine on an external
+// NATS keeps the runtime's default (none): the heap may grow to twice what
+// is live before the collector runs (GOGC).
+//
+// The limit is soft: a heap that needs more gets it, at the price of
+// collections that run more often. It is process-wide: the command that
+// runs an engine calls this once, at start, and Stop at the end.
+func ApplyMemoryLimit(p *config.Project) MemoryLimit {
+	lim := MemoryLimit{Stop: func() {}}
 	m := p.Server.MemoryLimitMiB
 	switch {
-	case m == nil:
-		return debug.SetMemoryLimit(-1)
-	case *m == 0 || *m > math.MaxInt64>>20:
+	case m != nil && (*m == 0 || *m > math.MaxInt64>>20):
+		lim.Bytes, lim.From = math.MaxInt64, ""
+	case m != nil:
+		lim.Bytes, lim.From = *m<<20, "server.memory_limit_mib"
+	case os.Getenv("GOMEMLIMIT") != "":
+		return MemoryLimit{Bytes: debug.SetMemoryLimit(-1), From: "GOMEMLIMIT", Stop: lim.Stop}
+	case p.Transport.URL != "":
 		debug.SetMemoryLimit(math.MaxInt64)
-		return math.MaxInt64
+		return MemoryLimit{Bytes: math.MaxInt64, Stop: lim.Stop}
 	default:
-		debug.SetMemoryLimit(*m << 20)
-		return *m << 20
+		f := newHeapFollower(DefaultMemoryFloor, cgroupMemory(os.DirFS("/")), liveHeap, setMemoryLimit)
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			f.run(ctx, followEvery)
+		}()
+		return MemoryLimit{Bytes: f.limit, From: "default", Stop: func() { cancel(); <-done }}
 	}
+	debug.SetMemoryLimit(lim.Bytes)
+	return lim
+}
+
+func setMemoryLimit(b int64) { debug.SetMemoryLimit(b) }
+
+// heapFollower keeps the soft memory limit at twice the live heap, never
+// below floor nor above ceiling (0: none).
+type heapFollower struct {
+	floor, ceiling int64
+	live           func() int64
+	set            func(int64)
+	limit          int64 // the limit set last
+}
+
+// newHeapFollower sets the limit for the live heap now and returns the
+// follower. ceiling is the cgroup's memory limit (0: none); the follower
+// stays at three quarters of it, and lowers floor to that when it is less.
+func newHeapFollower(floor, cgroup int64, live func() int64, set func(int64)) *heapFollower {
+	f := &heapFollower{floor: floor, ceiling: cgroup / 4 * 3, live: live, set: set}
+	if f.ceiling > 0 && f.floor > f.ceiling {
+		f.floor = f.ceiling
+	}
+	f.limit = f.want()
+	set(f.limit)
+	return f
+}
+
+func (f *heapFollower) want() int64 {
+	w := max(f.floor, 2*f.live())
+	if f.ceiling > 0 {
+		w = min(w, f.ceiling)
+	}
+	return w
+}
+
+// adjust sets the limit for the live heap now when it differs from the
+// one set last by more than a sixteenth (the live heap moves a little
+// with every collection).
+func (f *heapFollower) adjust() {
+	w := f.want()
+	if d := w - f.limit; d > f.limit/16 || -d > f.limit/16 {
+		f.limit = w
+		f.set(w)
+	}
+}
+
+func (f *heapFollower) run(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			f.adjust()
+		}
+	}
+}
+
+// liveHeap is the heap the last collection marked live, in bytes.
+func liveHeap() int64 {
+	s := []runtimemetrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	runtimemetrics.Read(s)
+	if s[0].Value.Kind() != runtimemetrics.KindUint64 {
+		return 0
+	}
+	return int64(s[0].Value.Uint64())
+}
+
+// cgroupMemory is the memory limit of the process's cgroup in bytes, read
+// from the cgroup v2 or v1 file system under root; 0 when there is none or
+// it cannot be read.
+func cgroupMemory(root fs.FS) int64 {
+	for _, name := range []string{"sys/fs/cgroup/memory.max", "sys/fs/cgroup/memory/memory.limit_in_bytes"} {
+		b, err := fs.ReadFile(root, name)
+		if err != nil {
+			continue
+		}
+		var n int64
+		for _, c := range b {
+			switch {
+			case c >= '0' && c <= '9' && n < math.MaxInt64/10:
+				n = n*10 + int64(c-'0')
+			case c == '\n':
+			default: // "max", or a number too large to be a limit
+				return 0
+			}
+		}
+		if n >= 1<<60 { // cgroup v1 writes its "unlimited" as a huge number
+			return 0
+		}
+		return n
+	}
+	return 0
 }

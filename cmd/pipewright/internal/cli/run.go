@@ -77,8 +77,10 @@ Examples:
 					return usagef("bad -log-format %q: want json or text", *format)
 				}
 				logger := slog.New(handler)
-				if limit := service.ApplyMemoryLimit(p); limit < math.MaxInt64 {
-					logger.Info("soft memory limit (server.memory_limit_mib)", "mib", limit>>20)
+				memLimit := service.ApplyMemoryLimit(p)
+				defer memLimit.Stop()
+				if memLimit.Bytes < math.MaxInt64 {
+					logger.Info("soft memory limit", "mib", memLimit.Bytes>>20, "from", memLimit.From)
 				}
 				if p.Server.Pprof != "" {
 					stopPprof, err := startPprof(p.Server.Pprof, logger)
