@@ -78,6 +78,9 @@ type Transport struct {
 	// MaxAhead bounds how many messages a pipeline's poll sources may run
 	// ahead of its consumers (0: the default; -1: no bound).
 	MaxAhead int `yaml:"max_ahead"`
+	// MaxAheadBytes bounds the payload bytes of those messages (0: the
+	// default; -1: no bound).
+	MaxAheadBytes int64 `yaml:"max_ahead_bytes"`
 	// Pack sizes the packs a source's batch is published in.
 	Pack Pack `yaml:"pack"`
 }
@@ -104,7 +107,8 @@ type Server struct {
 	TrustLoopback *bool          `yaml:"trust_loopback"`
 	Console       ConsoleOptions `yaml:"console"`
 	// MemoryLimitMiB is the engine process's soft memory limit in MiB (nil:
-	// GOMEMLIMIT, else the runtime's default; 0: none).
+	// GOMEMLIMIT, else the engine's default when it embeds NATS, else none;
+	// 0: none; see service.ApplyMemoryLimit).
 	MemoryLimitMiB *int64 `yaml:"memory_limit_mib"`
 	// Pprof is the address of a separate listener serving Go's runtime
 	// profiles (net/http/pprof) under /debug/pprof/ ("": none).

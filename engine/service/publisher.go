@@ -36,6 +36,7 @@ var marshaler = &wmnats.NATSMarshaler{}
 type published struct {
 	ack     jetstream.PubAckFuture
 	records int
+	bytes   int // the stream message's payload
 }
 
 func (s *sourcePublisher) Publish(ctx context.Context, msgs ...*component.Message) error {
@@ -62,9 +63,9 @@ func (s *sourcePublisher) Publish(ctx context.Context, msgs ...*component.Messag
 		if err != nil {
 			return component.Retryable(fmt.Errorf("publishing to pipeline %s: %w", s.pipeline, err))
 		}
-		sent = append(sent, published{ack: f, records: len(pack)})
+		sent = append(sent, published{ack: f, records: len(pack), bytes: len(nm.Data)})
 	}
-	duplicates, packs := 0, 0
+	duplicates, packs, bytes := 0, 0, 0
 	for _, p := range sent {
 		select {
 		case ack := <-p.ack.Ok():
@@ -72,6 +73,7 @@ func (s *sourcePublisher) Publish(ctx context.Context, msgs ...*component.Messag
 				duplicates += p.records
 			} else {
 				packs++
+				bytes += p.bytes
 			}
 		case err := <-p.ack.Err():
 			return component.Retryable(fmt.Errorf("publishing to pipeline %s: %w", s.pipeline, err))
@@ -80,7 +82,7 @@ func (s *sourcePublisher) Publish(ctx context.Context, msgs ...*component.Messag
 		}
 	}
 	if s.gate != nil {
-		s.gate.published(len(msgs)-duplicates, packs)
+		s.gate.published(len(msgs)-duplicates, packs, bytes)
 	}
 	s.e.metrics.in.WithLabelValues(s.pipeline).Add(float64(len(msgs) - duplicates))
 	s.e.metrics.duplicates.WithLabelValues(s.pipeline).Add(float64(duplicates))
