@@ -42,10 +42,12 @@ type MemoryLimit struct {
 // server.memory_limit_mib, in MiB, comes first (0: no limit), then the
 // GOMEMLIMIT environment variable (the runtime's own). Without either, an
 // engine that embeds the NATS server (no transport.url) gets the default:
-// DefaultMemoryFloor, or twice the live heap when that is more (checked
-// every second), so a project that keeps more live never makes the
-// collector run back to back; under a cgroup memory limit (a container) it
-// stays at or below three quarters of that limit. An engine on an external
+// DefaultMemoryFloor, or, when it is more, the memory Go's own pacing
+// (GOGC=100) lets the runtime reach: twice the live heap plus the runtime's
+// memory besides the heap (checked every second). So a project that keeps
+// more live sees no more collections than without a limit, only its freed
+// memory given back at once; under a cgroup memory limit (a container) the
+// limit stays at or below three quarters of that limit. An engine on an external
 // NATS keeps the runtime's default (none): the heap may grow to twice what
 // is live before the collector runs (GOGC).
 //
@@ -66,7 +68,7 @@ func ApplyMemoryLimit(p *config.Project) MemoryLimit {
 		debug.SetMemoryLimit(math.MaxInt64)
 		return MemoryLimit{Bytes: math.MaxInt64, Stop: lim.Stop}
 	default:
-		f := newHeapFollower(DefaultMemoryFloor, cgroupMemory(os.DirFS("/")), liveHeap, setMemoryLimit)
+		f := newHeapFollower(DefaultMemoryFloor, cgroupMemory(os.DirFS("/")), readHeap, setMemoryLimit)
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan struct{})
 		go func() {
@@ -81,11 +83,12 @@ func ApplyMemoryLimit(p *config.Project) MemoryLimit {
 
 func setMemoryLimit(b int64) { debug.SetMemoryLimit(b) }
 
-// heapFollower keeps the soft memory limit at twice the live heap, never
-// below floor nor above ceiling (0: none).
+// heapFollower keeps the soft memory limit at twice the live heap plus
+// the runtime's memory besides the heap, never below floor nor above
+// ceiling (0: none).
 type heapFollower struct {
 	floor, ceiling int64
-	live           func() int64
+	read           func() (live, other int64)
 	set            func(int64)
 	limit          int64 // the limit set last
 }
@@ -93,8 +96,8 @@ type heapFollower struct {
 // newHeapFollower sets the limit for the live heap now and returns the
 // follower. ceiling is the cgroup's memory limit (0: none); the follower
 // stays at three quarters of it, and lowers floor to that when it is less.
-func newHeapFollower(floor, cgroup int64, live func() int64, set func(int64)) *heapFollower {
-	f := &heapFollower{floor: floor, ceiling: cgroup / 4 * 3, live: live, set: set}
+func newHeapFollower(floor, cgroup int64, read func() (live, other int64), set func(int64)) *heapFollower {
+	f := &heapFollower{floor: floor, ceiling: cgroup / 4 * 3, read: read, set: set}
 	if f.ceiling > 0 && f.floor > f.ceiling {
 		f.floor = f.ceiling
 	}
@@ -104,19 +107,20 @@ func newHeapFollower(floor, cgroup int64, live func() int64, set func(int64)) *h
 }
 
 func (f *heapFollower) want() int64 {
-	w := max(f.floor, 2*f.live())
+	live, other := f.read()
+	w := max(f.floor, 2*live+other)
 	if f.ceiling > 0 {
 		w = min(w, f.ceiling)
 	}
 	return w
 }
 
-// adjust sets the limit for the live heap now when it differs from the
-// one set last by more than a sixteenth (the live heap moves a little
-// with every collection).
+// adjust sets the limit for the live heap now: at once when it is more
+// than the one set last, when it is less by more than a sixteenth (the
+// live heap moves a little with every collection).
 func (f *heapFollower) adjust() {
 	w := f.want()
-	if d := w - f.limit; d > f.limit/16 || -d > f.limit/16 {
+	if w > f.limit || f.limit-w > f.limit/16 {
 		f.limit = w
 		f.set(w)
 	}
@@ -135,14 +139,25 @@ func (f *heapFollower) run(ctx context.Context, every time.Duration) {
 	}
 }
 
-// liveHeap is the heap the last collection marked live, in bytes.
-func liveHeap() int64 {
-	s := []runtimemetrics.Sample{{Name: "/gc/heap/live:bytes"}}
-	runtimemetrics.Read(s)
-	if s[0].Value.Kind() != runtimemetrics.KindUint64 {
-		return 0
+// readHeap returns the heap the last collection marked live and the
+// runtime's memory besides the heap (stacks, its bookkeeping), in bytes.
+func readHeap() (live, other int64) {
+	s := []runtimemetrics.Sample{
+		{Name: "/gc/heap/live:bytes"},
+		{Name: "/memory/classes/total:bytes"},
+		{Name: "/memory/classes/heap/objects:bytes"},
+		{Name: "/memory/classes/heap/unused:bytes"},
+		{Name: "/memory/classes/heap/free:bytes"},
+		{Name: "/memory/classes/heap/released:bytes"},
 	}
-	return int64(s[0].Value.Uint64())
+	runtimemetrics.Read(s)
+	v := make([]int64, len(s))
+	for i := range s {
+		if s[i].Value.Kind() == runtimemetrics.KindUint64 {
+			v[i] = int64(s[i].Value.Uint64())
+		}
+	}
+	return v[0], max(v[1]-v[2]-v[3]-v[4]-v[5], 0)
 }
 
 // cgroupMemory is the memory limit of the process's cgroup in bytes, read
