@@ -19,9 +19,9 @@ import (
 // the executable's pages, which add about 40 MB to the resident memory.
 // The standard benchmark keeps 15 to 30 MB live: the collector then runs
 // before the heap has doubled, and freed memory goes back to the system at
-// once instead of over minutes. The engine peaked at 110 to 120 MB
-// resident instead of 135 to 145 MB, with about 40% more collections
-// (bench/README.md).
+// once instead of over minutes. The engine stayed at 100 to 117 MB
+// resident, with short peaks of up to about 130 MB (125 to 170 MB
+// without it), with about 40% more collections (bench/README.md).
 const DefaultMemoryFloor = 72 << 20
 
 // How often the default limit follows the live heap.
