@@ -48,9 +48,9 @@ type MemoryLimit struct {
 // memory besides the heap (checked every second). So a project that keeps
 // more live sees no more collections than without a limit, only its freed
 // memory given back at once; under a cgroup memory limit (a container) the
-// limit stays at or below three quarters of that limit. An engine on an external
-// NATS keeps the runtime's default (none): the heap may grow to twice what
-// is live before the collector runs (GOGC).
+// limit stays at or below three quarters of that limit. An engine on an
+// external NATS keeps the runtime's default (none): the heap may grow to
+// twice what is live before the collector runs (GOGC).
 //
 // The limit is soft: a heap that needs more gets it, at the price of
 // collections that run more often. It is process-wide: the command that
