@@ -35,9 +35,11 @@ func (w *world) checkListingProblem(item string) {
 	t := w.t
 	t.Helper()
 	var issue service.ListingIssue
+	// The status and the issues notifications come separately, in either
+	// order: wait for the board to have both.
 	componenttest.WaitFor(t, "the suppressed listing on the board", func() bool {
 		for _, l := range w.listingIssues() {
-			if l.SKU == item && l.Marketplace == "ATVPDKIKX0DER" && l.StatusKnown {
+			if l.SKU == item && l.Marketplace == "ATVPDKIKX0DER" && l.StatusKnown && len(l.Severities) > 0 {
 				issue = l
 				return true
 			}
@@ -47,7 +49,6 @@ func (w *world) checkListingProblem(item string) {
 	assert.Equal(t, "ERROR", issue.Severity)
 	assert.Equal(t, []string{"SEARCH_SUPPRESSED"}, issue.Actions)
 	assert.Equal(t, []string{"DISCOVERABLE"}, issue.Status)
-
 }
 
 // listingIssues reads GET /api/listings/issues.
