@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"os"
 	"path/filepath"
@@ -127,6 +128,13 @@ func (t *target) attempts() int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.writes
+}
+
+// written returns a copy of how many times each message id was written.
+func (t *target) written() map[string]int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return maps.Clone(t.got)
 }
 
 func (t *target) count() (distinct, total int) {

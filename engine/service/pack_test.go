@@ -107,22 +107,26 @@ func TestPack_dead_letters_its_failing_record_alone_and_delivers_the_others(t *t
 }
 
 func TestPack_retried_record_comes_again_without_the_records_that_were_done(t *testing.T) {
-	srv := natstest.StartServer(t)
-	dir := writeDir(t, fmt.Sprintf(packPipeline, "target"))
-	fiveOrders(t, dir, "A", "A", "A", "A", "A")
-	tg := newTarget()
-	tg.failID = map[string][]error{"o3": {component.Retryable(errors.New("503")), component.Retryable(errors.New("503"))}}
-	e := startEngine(t, dir, t.TempDir(), tg, map[string]string{"NATS_URL": srv.URL()})
-	componenttest.WaitFor(t, "every record delivered and the pack acknowledged", func() bool {
-		d, _ := tg.count()
-		return d == 5 && packConsumer(t, srv).AckFloor.Stream == 1
-	})
-	tg.mu.Lock()
-	got := tg.got
-	tg.mu.Unlock()
-	assert.Equal(t, map[string]int{"o1": 1, "o2": 1, "o3": 1, "o4": 1, "o5": 1}, got, "each written once")
-	assert.Equal(t, 2.0, counter(t, e, "pipewright_messages_retried_total"), "o3 alone was retried, twice")
-	assert.Equal(t, uint64(3), packConsumer(t, srv).Delivered.Consumer, "the pack came three times")
+	for _, sink := range []string{"target", "target.once"} { // with a business key; keyless (de-duplicated)
+		t.Run(sink, func(t *testing.T) {
+			srv := natstest.StartServer(t)
+			dir := writeDir(t, fmt.Sprintf(packPipeline, sink))
+			fiveOrders(t, dir, "A", "A", "A", "A", "A")
+			tg := newTarget()
+			tg.failID = map[string][]error{"o3": {component.Retryable(errors.New("503")), component.Retryable(errors.New("503"))}}
+			e := startEngine(t, dir, t.TempDir(), tg, map[string]string{"NATS_URL": srv.URL()})
+			componenttest.WaitFor(t, "every record delivered and the pack acknowledged", func() bool {
+				d, _ := tg.count()
+				return d == 5 && packConsumer(t, srv).AckFloor.Stream == 1
+			})
+			assert.Equal(t, map[string]int{"o1": 1, "o2": 1, "o3": 1, "o4": 1, "o5": 1}, tg.written(), "each written once")
+			assert.Equal(t, 2.0, counter(t, e, "pipewright_messages_retried_total"), "o3 alone was retried, twice")
+			assert.Equal(t, uint64(3), packConsumer(t, srv).Delivered.Consumer, "the pack came three times")
+			if sink == "target.once" {
+				assert.Zero(t, counter(t, e, "pipewright_sink_duplicates_dropped_total"), "a retry's progress is no repeat")
+			}
+		})
+	}
 }
 
 func TestPack_counts_the_attempts_of_each_failing_record_on_its_own(t *testing.T) {
