@@ -75,7 +75,7 @@ func (o options) crashKeylessRun(n int) error {
 	fmt.Printf("== kill -9, keyless sink: %s orders, the engine killed %d times during the run; at most %s written again\n",
 		thousands(float64(n)), kills, thousands(float64(bound)))
 	s := o.crashSpec(o.crashKeylessProject, input, n, "crash-keyless")
-	addr, err := freeAddr()
+	addr, err := freePort()
 	if err != nil {
 		return err
 	}
