@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 )
 
@@ -11,14 +12,13 @@ import (
 const kills = 2
 
 // The packs a killed engine had in flight bound what the keyless crash
-// run may write again: the engine's defaults, which bench/crash-keyless
-// keeps.
+// run may write again.
 const (
-	// workers is `pipewright run -workers`: the stream messages (packs) a
-	// pipeline processes at a time (transport.max_ack_pending, 512, is
-	// above it).
+	// workers is `pipewright run -workers` in the keyless crash run (the
+	// default): the stream messages (packs) a pipeline processes at a
+	// time (transport.max_ack_pending, 512 by default, is above it).
 	workers = 32
-	// packRecords is transport.pack.records.
+	// packRecords is transport.pack.records in bench/crash-keyless.
 	packRecords = 128
 )
 
@@ -80,6 +80,7 @@ func (o options) crashKeylessRun(n int) error {
 		return err
 	}
 	s.env = append(s.env, "PIPEWRIGHT_LISTEN="+addr)
+	s.args = []string{"-workers", strconv.Itoa(workers)}
 	p, err := killAndRestart(s, n)
 	if err != nil {
 		return fmt.Errorf("keyless kill -9 run: %w", err)

@@ -35,6 +35,7 @@ type engineSpec struct {
 	data    string // data directory; out.jsonl is written there
 	log     string // the engine's standard error
 	env     []string
+	args    []string // flags of run
 }
 
 // output is the file the bench pipeline writes.
@@ -59,7 +60,8 @@ func startEngine(s engineSpec) (*engineProc, error) {
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(s.bin, "run", "-log-level", "warn", s.project)
+	args := append(append([]string{"run", "-log-level", "warn"}, s.args...), s.project)
+	cmd := exec.Command(s.bin, args...)
 	cmd.Env = append(os.Environ(),
 		"PIPEWRIGHT_DATA="+s.data,
 		"PIPEWRIGHT_LISTEN=127.0.0.1:0",

@@ -28,22 +28,22 @@ const (
 	// (launchProc): the packs a pipeline processes at a time
 	// (transport.max_ack_pending, 512 by default, is above it).
 	crashWorkers = 8
-	// crashPackRecords is transport.pack.records, the records of a pack
-	// (the bench project keeps the default).
+	// crashPackRecords is transport.pack.records in the bench project.
 	crashPackRecords = 128
 )
 
 // TestCrash_kill_9_keyless_sink_loses_nothing_and_repeats_within_the_packs_in_flight
-// kills `pipewright run` with SIGKILL three times while it maps bench orders into
-// a file sink without a key (which drops repeats by message id: the done
-// sets of packs), each time once the output holds another quarter of the
-// orders' lines, and starts it again on the same data directory. Every order is
-// then in the output, nothing else is, and each repeated line is the same
-// document. A kill costs at most the records of the packs in flight: the
-// redelivery writes again what the killed delivery of a pack had written
-// before the pack's done set was (README, "Delivery guarantees"), and a
-// pipeline processes at most -workers packs at a time, so each kill
-// repeats at most crashWorkers*crashPackRecords records.
+// kills `pipewright run` with SIGKILL three times while it maps bench
+// orders into a file sink without a key (which drops repeats by message
+// id: the done sets of packs), each time once the output holds another
+// quarter of the orders' lines, and starts it again on the same data
+// directory. Every order is then in the output, nothing else is, and each
+// repeated line is the same document. A kill costs at most the records of
+// the packs in flight: the redelivery writes again what the killed
+// delivery of a pack had written before the pack's done set was (README,
+// "Delivery guarantees"), and a pipeline processes at most -workers packs
+// at a time, so each kill repeats at most crashWorkers*crashPackRecords
+// records.
 func TestCrash_kill_9_keyless_sink_loses_nothing_and_repeats_within_the_packs_in_flight(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts engine processes")
