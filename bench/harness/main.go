@@ -64,7 +64,7 @@ func main() {
 	flag.StringVar(&o.crashKeylessProject, "crash-keyless-project", "bench/crash-keyless", "the bench project with a file sink without a key")
 	flag.StringVar(&o.out, "out", "bench/out", "inputs, outputs and logs")
 	flag.IntVar(&o.replicated, "replicated", 50000, "orders for the R3 against R1 comparison (0: skip)")
-	flag.IntVar(&o.crash, "crash", 200000, "orders for the kill -9 run (0: skip)")
+	flag.IntVar(&o.crash, "crash", 200000, "orders for the kill -9 runs, with a keyed and with a keyless sink (0: skip)")
 	flag.StringVar(&o.profile, "profile", "", "after each size, one more engine run (not measured) with CPU and heap profiles written to this directory")
 	flag.Parse()
 	var err error
