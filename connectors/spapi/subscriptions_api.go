@@ -11,13 +11,6 @@ import (
 	"github.com/pipewright/pipewright/connectors/spapi/models"
 )
 
-var (
-	getDestinationsOp    = models.MustLookupOperation("getDestinations")
-	createDestinationOp  = models.MustLookupOperation("createDestination")
-	getSubscriptionOp    = models.MustLookupOperation("getSubscription")
-	createSubscriptionOp = models.MustLookupOperation("createSubscription")
-)
-
 // PlanSubscriptions compares what needs ask for with the destinations and
 // subscriptions Amazon has for the connection's application and seller. It
 // changes nothing. Destination calls use a grantless token, subscription
@@ -104,7 +97,7 @@ func (d *wireDestination) resource() string {
 }
 
 func destinations(ctx context.Context, api *client.Client) ([]wireDestination, error) {
-	resp, err := api.Do(ctx, &client.Request{Operation: getDestinationsOp})
+	resp, err := api.Do(ctx, &client.Request{Operation: models.MustLookupOperation("getDestinations")})
 	if err != nil {
 		return nil, fmt.Errorf("listing notification destinations: %w", err)
 	}
@@ -138,7 +131,7 @@ func matchDestination(d *DestinationStatus, existing []wireDestination) {
 // checkSubscription reads the type's subscription: none is missing, one to
 // the needed destination exists, one elsewhere is a conflict.
 func checkSubscription(ctx context.Context, api *client.Client, s *SubscriptionStatus, existing []wireDestination) error {
-	resp, err := api.Do(ctx, &client.Request{Operation: getSubscriptionOp, Path: map[string]string{"notificationType": s.Type}})
+	resp, err := api.Do(ctx, &client.Request{Operation: models.MustLookupOperation("getSubscription"), Path: map[string]string{"notificationType": s.Type}})
 	var apiErr *client.Error
 	switch {
 	case errors.As(err, &apiErr) && apiErr.Status == http.StatusNotFound:
@@ -177,7 +170,7 @@ func createDestination(ctx context.Context, api *client.Client, d *DestinationSt
 	if err != nil {
 		return err
 	}
-	resp, err := api.Do(ctx, &client.Request{Operation: createDestinationOp, Body: body, Detach: true})
+	resp, err := api.Do(ctx, &client.Request{Operation: models.MustLookupOperation("createDestination"), Body: body, Detach: true})
 	if err != nil {
 		return fmt.Errorf("creating the destination for %s: %w", d.Resource, err)
 	}
@@ -196,7 +189,7 @@ func createSubscription(ctx context.Context, api *client.Client, s *Subscription
 	if err != nil {
 		return err
 	}
-	resp, err := api.Do(ctx, &client.Request{Operation: createSubscriptionOp, Path: map[string]string{"notificationType": s.Type}, Body: body, Detach: true})
+	resp, err := api.Do(ctx, &client.Request{Operation: models.MustLookupOperation("createSubscription"), Path: map[string]string{"notificationType": s.Type}, Body: body, Detach: true})
 	if err != nil {
 		return fmt.Errorf("subscribing to %s: %w", s.Type, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -94,12 +95,14 @@ func (c Column) DefaultValue(env Env) (any, bool) {
 	}
 }
 
-var tables = mustParse(tablesText)
+// tables parses tables.txt on first use: a run that uses no Sage table
+// does not pay for it.
+var tables = sync.OnceValue(func() []*Table { return mustParse(tablesText) })
 
 // Lookup returns the named Sage table, or nil when the catalogue does not
 // describe it.
 func Lookup(name string) *Table {
-	for _, t := range tables {
+	for _, t := range tables() {
 		if t.Name == name {
 			return t
 		}
@@ -117,4 +120,4 @@ func MustLookup(name string) *Table {
 }
 
 // Tables returns every table of the catalogue in the order of tables.txt.
-func Tables() []*Table { return append([]*Table(nil), tables...) }
+func Tables() []*Table { return append([]*Table(nil), tables()...) }

@@ -65,8 +65,6 @@ func (c *Client) token(ctx context.Context, op *models.Operation) (string, func(
 	return tok, c.cfg.Tokens.Invalidate, nil
 }
 
-var tokensOp = models.MustLookupOperation("createRestrictedDataToken")
-
 // createRDT asks the Tokens API for a restricted data token covering op's
 // generic path (e.g. /orders/v0/orders/{orderId}/address), reusable for
 // any order while it lives.
@@ -79,7 +77,7 @@ func (c *Client) createRDT(ctx context.Context, op *models.Operation, elems []st
 	if err != nil {
 		return "", 0, err
 	}
-	resp, err := c.Do(ctx, &Request{Operation: tokensOp, Body: body})
+	resp, err := c.Do(ctx, &Request{Operation: models.MustLookupOperation("createRestrictedDataToken"), Body: body})
 	if err != nil {
 		return "", 0, fmt.Errorf("restricted data token for %s: %w", op.Name, err)
 	}
