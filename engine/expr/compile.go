@@ -41,8 +41,18 @@ func (e *Env) Compile(src string, opts ...CompileOption) (*Program, []Issue) {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	shapes, shapeIssues := e.checkShapes(src, o.shapes)
-	checked, iss := e.compileAST(src)
+	// One parse serves the shape checker (which only reads it) and the
+	// type checker (which may rewrite it, so it comes second).
+	var (
+		shapes      shapeResult
+		shapeIssues []Issue
+		checked     *cel.Ast
+	)
+	parsed, iss := e.cel.Parse(src)
+	if iss.Err() == nil {
+		shapes, shapeIssues = e.checkShapes(parsed, o.shapes)
+		checked, iss = e.checkAST(src, parsed)
+	}
 	if iss.Err() != nil {
 		issues := append(shapeIssues, shapes.unexplained(celIssues(iss.Errors()))...)
 		sortIssues(issues)
@@ -68,12 +78,9 @@ type shapeResult struct {
 	replaced map[[2]int]bool
 }
 
-// checkShapes runs the shape checker (shape_check.go) on the parsed src.
-func (e *Env) checkShapes(src string, shapes map[string]*Shape) (shapeResult, []Issue) {
-	parsed, iss := e.cel.Parse(src)
-	if iss.Err() != nil {
-		return shapeResult{}, nil // the checker reports syntax errors
-	}
+// checkShapes runs the shape checker (shape_check.go) on parsed, which it
+// does not change.
+func (e *Env) checkShapes(parsed *cel.Ast, shapes map[string]*Shape) (shapeResult, []Issue) {
 	c := &shapeChecker{env: e, parsed: parsed, replaced: map[[2]int]bool{}}
 	v := c.visit(parsed.NativeRep().Expr(), shapes)
 	res := shapeResult{envUses: c.envUses, replaced: c.replaced}

@@ -25,10 +25,10 @@ const (
 // hiddenEquality maps == and != to their decimal-int functions.
 var hiddenEquality = map[string]string{operators.Equals: decimalEquals, operators.NotEquals: decimalNotEquals}
 
-// compileAST parses and checks src, rewriting == and != between a decimal
-// and an int.
-func (e *Env) compileAST(src string) (*cel.Ast, *cel.Issues) {
-	checked, iss := e.cel.Compile(src)
+// checkAST type-checks parsed (the parse of src, which the checker may
+// rewrite), rewriting == and != between a decimal and an int.
+func (e *Env) checkAST(src string, parsed *cel.Ast) (*cel.Ast, *cel.Issues) {
+	checked, iss := e.cel.Check(parsed)
 	if iss.Err() == nil {
 		return checked, nil
 	}
