@@ -72,10 +72,7 @@ func Load(dir string, opts Options) (*Project, error) {
 	if err != nil || !st.IsDir() {
 		return nil, Problems{{File: dir, Message: "not a directory"}}
 	}
-	ss, err := newSchemaSet()
-	if err != nil {
-		return nil, err
-	}
+	ss := newSchemaSet()
 	l := newLoader(dir, opts, ss, false)
 	l.load()
 	problems := l.finish()

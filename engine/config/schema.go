@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"io/fs"
 	"regexp"
 	"sort"
@@ -19,38 +20,72 @@ import (
 const schemaBase = "https://pipewright.dev/schemas/"
 
 // schemaSet compiles embedded and component schemas once and keeps their
-// JSON for "did you mean" suggestions. It belongs to one Load call.
+// JSON for "did you mean" suggestions. It belongs to one Load call. An
+// embedded schema is read and parsed only when a compile or a suggestion
+// first needs it: a directory uses a few of them.
 type schemaSet struct {
 	compiler *jsonschema.Compiler
 	compiled map[string]*jsonschema.Schema
-	docs     map[string]any // schema URL -> parsed JSON
+	added    map[string][]byte // schema URL -> JSON of a component or directory schema
+	docs     map[string]any    // schema URL -> parsed JSON, parsed when first asked for
 }
 
-func newSchemaSet() (*schemaSet, error) {
-	s := &schemaSet{compiler: jsonschema.NewCompiler(), compiled: map[string]*jsonschema.Schema{}, docs: map[string]any{}}
+func newSchemaSet() *schemaSet {
+	s := &schemaSet{compiler: jsonschema.NewCompiler(), compiled: map[string]*jsonschema.Schema{},
+		added: map[string][]byte{}, docs: map[string]any{}}
 	s.compiler.Draft = jsonschema.Draft2020
 	s.compiler.AssertFormat = true
+	s.compiler.LoadURL = loadSchemaURL
 	addSecretKeyword(s.compiler)
-	err := fs.WalkDir(schemas.FS(), ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := fs.ReadFile(schemas.FS(), p)
-		if err != nil {
-			return err
-		}
-		return s.add(schemaBase+p, data)
-	})
-	return s, err
+	return s
 }
 
-func (s *schemaSet) add(url string, data []byte) error {
+// embeddedSchema returns the embedded schema at url (schemaBase + its path).
+func embeddedSchema(url string) ([]byte, bool) {
+	p, ok := strings.CutPrefix(url, schemaBase)
+	if !ok {
+		return nil, false
+	}
+	data, err := fs.ReadFile(schemas.FS(), p)
+	return data, err == nil
+}
+
+// loadSchemaURL gives the compiler the embedded schemas when a compile
+// first refers to one, and loads other URLs as jsonschema does.
+func loadSchemaURL(url string) (io.ReadCloser, error) {
+	if data, ok := embeddedSchema(url); ok {
+		return io.NopCloser(bytes.NewReader(data)), nil
+	}
+	return jsonschema.LoadURL(url)
+}
+
+// known reports whether url is an embedded or an added schema.
+func (s *schemaSet) known(url string) bool {
+	if _, ok := s.added[url]; ok {
+		return true
+	}
+	_, ok := embeddedSchema(url)
+	return ok
+}
+
+// doc returns the parsed JSON of the schema at url, or nil when it is
+// not known or not JSON.
+func (s *schemaSet) doc(url string) any {
+	if doc, ok := s.docs[url]; ok {
+		return doc
+	}
+	data, ok := s.added[url]
+	if !ok {
+		if data, ok = embeddedSchema(url); !ok {
+			return nil
+		}
+	}
 	var doc any
-	if err := json.Unmarshal(data, &doc); err != nil {
-		return fmt.Errorf("schema %s: %w", url, err)
+	if json.Unmarshal(data, &doc) != nil {
+		doc = nil
 	}
 	s.docs[url] = doc
-	return s.compiler.AddResource(url, bytes.NewReader(data))
+	return doc
 }
 
 // get compiles (once) the schema at url.
@@ -66,13 +101,18 @@ func (s *schemaSet) get(url string) (*jsonschema.Schema, error) {
 	return sch, nil
 }
 
-// addComponent registers a component's options schema under a URL derived
-// from its kind and type, once.
+// addComponent registers a component's options schema (or a directory's
+// schema file) under url, once.
 func (s *schemaSet) addComponent(url string, data []byte) error {
-	if _, ok := s.docs[url]; ok {
+	if _, ok := s.added[url]; ok {
 		return nil
 	}
-	return s.add(url, data)
+	if !json.Valid(data) {
+		var doc any
+		return fmt.Errorf("schema %s: %w", url, json.Unmarshal(data, &doc))
+	}
+	s.added[url] = data
+	return s.compiler.AddResource(url, bytes.NewReader(data))
 }
 
 // validate checks value (the node at ptr of f) against the schema at url and
@@ -232,11 +272,10 @@ func article(types string) string {
 // additionalProperties keyword at loc ("url#/json/pointer/additionalProperties").
 func (s *schemaSet) allowedKeys(loc string) []string {
 	url, frag, _ := strings.Cut(loc, "#")
-	doc, ok := s.docs[url]
-	if !ok {
+	node := s.doc(url)
+	if node == nil {
 		return nil
 	}
-	node := doc
 	for _, part := range strings.Split(strings.TrimPrefix(strings.TrimSuffix(frag, "additionalProperties"), "/"), "/") {
 		if part == "" {
 			continue

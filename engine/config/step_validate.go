@@ -42,7 +42,7 @@ func (validateKind) compile(c *stepContext, n *yaml.Node) stepRunner {
 			c.problem("", "schema file %q: %v", ref, err)
 			return nil
 		}
-	} else if _, ok := l.schemas.docs[url]; !ok {
+	} else if !l.schemas.known(url) {
 		c.problem("", "unknown canonical schema %q (known: %s)", ref, strings.Join(canonicalNames(), ", "))
 		return nil
 	}
