@@ -19,7 +19,6 @@ var assets embed.FS
 type Console struct {
 	e        *service.Engine
 	sessions *sessions
-	pages    *pages
 }
 
 var _ service.Addon = (*Console)(nil)
@@ -34,11 +33,7 @@ func (c *Console) Start(_ context.Context, e *service.Engine) error {
 	if !opts.On() {
 		return nil
 	}
-	pages, err := parsePages()
-	if err != nil {
-		return err
-	}
-	c.e, c.pages, c.sessions = e, pages, newSessions(opts.SessionTTL())
+	c.e, c.sessions = e, newSessions(opts.SessionTTL())
 	static, _ := fs.Sub(assets, "static")
 	routes := map[string]http.Handler{
 		"GET " + Prefix + "static/":                     http.StripPrefix(Prefix+"static/", staticFiles(static)),

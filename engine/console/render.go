@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -14,18 +15,21 @@ import (
 // layout.html.
 var pageNames = []string{"overview", "flow", "deadletter", "bulk", "job", "find", "listings", "login", "error"}
 
-type pages struct{ byName map[string]*template.Template }
+// pages parses the templates when the console first renders a page (an
+// engine whose console nobody opens does not pay for them), once for every
+// console of the process: parsed templates are safe for concurrent use.
+var pages = sync.OnceValues(parsePages)
 
-func parsePages() (*pages, error) {
-	p := &pages{byName: map[string]*template.Template{}}
+func parsePages() (map[string]*template.Template, error) {
+	byName := map[string]*template.Template{}
 	for _, name := range pageNames {
 		t, err := template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/partials.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("console template %s: %w", name, err)
 		}
-		p.byName[name] = t
+		byName[name] = t
 	}
-	return p, nil
+	return byName, nil
 }
 
 // view is what every page gets: the layout's parts and the page's data.
@@ -54,8 +58,12 @@ func (c *Console) render(w http.ResponseWriter, r *http.Request, status int, nam
 	if name == "overview" || name == "flow" || name == "listings" {
 		v.Refresh = 15
 	}
+	byName, err := pages()
 	var buf bytes.Buffer
-	if err := c.pages.byName[name].Execute(&buf, v); err != nil {
+	if err == nil {
+		err = byName[name].Execute(&buf, v)
+	}
+	if err != nil {
 		http.Error(w, "console: "+err.Error(), http.StatusInternalServerError)
 		return
 	}
