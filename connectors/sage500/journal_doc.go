@@ -28,8 +28,6 @@ type journalLine struct {
 	refNo    string
 }
 
-var amountColumn = column("tglJournalDetl", "PostAmt")
-
 func (s *journalSink) parseJournalDoc(body any) (*journalDoc, error) {
 	r := newFieldReader("journal", body, s.conn.loc)
 	doc := &journalDoc{
@@ -69,8 +67,9 @@ func (s *journalSink) parseJournalLine(path string, v any, doc *journalDoc) (jou
 		cmnt:     r.str("PostCmnt", column("tglJournalDetl", "PostCmnt"), false),
 		refNo:    r.str("RefNo", column("tglJournalDetl", "RefNo"), false),
 	}
-	debit := r.dec("Debit", amountColumn, zero)
-	credit := r.dec("Credit", amountColumn, zero)
+	amount := column("tglJournalDetl", "PostAmt")
+	debit := r.dec("Debit", amount, zero)
+	credit := r.dec("Credit", amount, zero)
 	if err := r.finish(); err != nil {
 		return l, err
 	}

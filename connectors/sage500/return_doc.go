@@ -27,8 +27,6 @@ type returnLine struct {
 	restock bool
 }
 
-var returnQtyColumn = column("tsoShipLineDist", "QtyShipped")
-
 func (s *returnSink) parseReturnDoc(body any) (*returnDoc, error) {
 	r := newFieldReader("return", body, s.conn.loc)
 	doc := &returnDoc{orderKey: r.str("order", s.orderKeyCol, true)}
@@ -66,7 +64,7 @@ func (s *returnSink) parseReturnLine(path string, v any) (returnLine, error) {
 	r := newFieldReader(path, v, s.conn.loc)
 	l := returnLine{
 		lineKey: r.str("line", s.lineKeyCol, true),
-		qty:     r.dec("QtyReturned", returnQtyColumn, zero),
+		qty:     r.dec("QtyReturned", column("tsoShipLineDist", "QtyShipped"), zero),
 	}
 	r.used["Restock"] = true
 	switch v := r.m["Restock"].(type) {

@@ -43,7 +43,7 @@ func (s *shipmentSink) parseShipDoc(body any) (*shipDoc, error) {
 	}
 	for i, l := range lines {
 		lr := newFieldReader(fmt.Sprintf("shipment.lines.%d", i), l, s.conn.loc)
-		line := shipDocLine{lineNo: lr.int("line", column("tsoSOLine", "SOLineNo"), 0), qty: lr.dec("QtyShipped", returnQtyColumn, zero)}
+		line := shipDocLine{lineNo: lr.int("line", column("tsoSOLine", "SOLineNo"), 0), qty: lr.dec("QtyShipped", column("tsoShipLineDist", "QtyShipped"), zero)}
 		if err := lr.finish(); err != nil {
 			return nil, err
 		}

@@ -3,6 +3,7 @@ package sqltext
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // SelectColumns returns the names of the columns a query's (first, outer)
@@ -11,16 +12,17 @@ import (
 // cannot be known: a * or an expression without an alias.
 func SelectColumns(sql string) ([]string, bool) {
 	masked := mask(sql)
-	sel := keyword.FindStringIndex(masked)
+	p := patterns()
+	sel := p.keyword.FindStringIndex(masked)
 	if sel == nil || !strings.EqualFold(masked[sel[0]:sel[1]], "select") {
 		return nil, false
 	}
 	end := len(sql)
-	if loc := fromKeyword.FindStringIndex(masked[sel[1]:]); loc != nil {
+	if loc := p.fromKeyword.FindStringIndex(masked[sel[1]:]); loc != nil {
 		end = sel[1] + loc[0]
 	}
 	list, listMask := sql[sel[1]:end], masked[sel[1]:end]
-	if m := selectPrefix.FindStringSubmatchIndex(listMask); m != nil && (m[2] >= 0 || m[4] >= 0) {
+	if m := p.selectPrefix.FindStringSubmatchIndex(listMask); m != nil && (m[2] >= 0 || m[4] >= 0) {
 		list, listMask = list[m[1]:], listMask[m[1]:]
 	}
 	var cols []string
@@ -39,27 +41,35 @@ func SelectColumns(sql string) ([]string, bool) {
 	return cols, len(cols) > 0
 }
 
-var (
-	keyword      = regexp.MustCompile(`(?i)\bselect\b`)
-	fromKeyword  = regexp.MustCompile(`(?i)\b(from|into)\b`)
-	selectPrefix = regexp.MustCompile(`(?i)^\s*(distinct\s+|all\s+)?(top\s*(\(\s*[^)]*\)|\d+)\s*(percent\s+)?(with\s+ties\s+)?)?`)
-	asAlias      = regexp.MustCompile(`(?i)\s+as\s+?(\S*\s*)$`)
-	eqAlias      = regexp.MustCompile(`^\s*([A-Za-z_][A-Za-z0-9_]*|\[[^\]]+\])\s*=[^=]`)
-	columnRef    = regexp.MustCompile(`^\s*(?:(?:[A-Za-z_][A-Za-z0-9_]*|\[[^\]]+\])\s*\.\s*)*([A-Za-z_][A-Za-z0-9_]*|\[[^\]]+\])\s*$`)
-)
+// selectPatterns are the patterns SelectColumns uses, compiled when it is
+// first called (a run that reads no query does not pay for them).
+type selectPatterns struct {
+	keyword, fromKeyword, selectPrefix, asAlias, eqAlias, columnRef *regexp.Regexp
+}
+
+var patterns = sync.OnceValue(func() *selectPatterns {
+	return &selectPatterns{
+		keyword:      regexp.MustCompile(`(?i)\bselect\b`),
+		fromKeyword:  regexp.MustCompile(`(?i)\b(from|into)\b`),
+		selectPrefix: regexp.MustCompile(`(?i)^\s*(distinct\s+|all\s+)?(top\s*(\(\s*[^)]*\)|\d+)\s*(percent\s+)?(with\s+ties\s+)?)?`),
+		asAlias:      regexp.MustCompile(`(?i)\s+as\s+?(\S*\s*)$`),
+		eqAlias:      regexp.MustCompile(`^\s*([A-Za-z_][A-Za-z0-9_]*|\[[^\]]+\])\s*=[^=]`),
+		columnRef:    regexp.MustCompile(`^\s*(?:(?:[A-Za-z_][A-Za-z0-9_]*|\[[^\]]+\])\s*\.\s*)*([A-Za-z_][A-Za-z0-9_]*|\[[^\]]+\])\s*$`),
+	}
+})
 
 // itemName is the column name one select item gives (its text and masked text).
 func itemName(item, masked string) (string, bool) {
 	if strings.Contains(masked, "*") {
 		return "", false
 	}
-	if m := asAlias.FindStringSubmatchIndex(masked); m != nil {
+	if m := patterns().asAlias.FindStringSubmatchIndex(masked); m != nil {
 		return unquote(strings.TrimSpace(item[m[2]:])), true
 	}
-	if m := eqAlias.FindStringSubmatch(item); m != nil {
+	if m := patterns().eqAlias.FindStringSubmatch(item); m != nil {
 		return unquote(m[1]), true
 	}
-	if m := columnRef.FindStringSubmatch(item); m != nil {
+	if m := patterns().columnRef.FindStringSubmatch(item); m != nil {
 		return unquote(m[1]), true
 	}
 	return "", false
