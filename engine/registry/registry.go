@@ -52,7 +52,7 @@ func (r *Registry) add(f component.Factory) error {
 	if !ok {
 		return fmt.Errorf("%s %q: factory does not implement the %s factory interface", kind, t, kind)
 	}
-	if len(f.Schema()) == 0 || f.Schema()[0] != '{' {
+	if schema := f.Schema(); len(schema) == 0 || schema[0] != '{' {
 		return fmt.Errorf("%s %q: schema must be a JSON object", kind, t)
 	}
 	if r.byKind[kind] == nil {
