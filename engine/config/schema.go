@@ -26,13 +26,11 @@ const schemaBase = "https://pipewright.dev/schemas/"
 type schemaSet struct {
 	compiler *jsonschema.Compiler
 	compiled map[string]*jsonschema.Schema
-	added    map[string][]byte // schema URL -> JSON of a component or directory schema
-	docs     map[string]any    // schema URL -> parsed JSON, parsed when first asked for
+	docs     map[string]any // schema URL -> parsed JSON (an embedded one's when first asked for)
 }
 
 func newSchemaSet() *schemaSet {
-	s := &schemaSet{compiler: jsonschema.NewCompiler(), compiled: map[string]*jsonschema.Schema{},
-		added: map[string][]byte{}, docs: map[string]any{}}
+	s := &schemaSet{compiler: jsonschema.NewCompiler(), compiled: map[string]*jsonschema.Schema{}, docs: map[string]any{}}
 	s.compiler.Draft = jsonschema.Draft2020
 	s.compiler.AssertFormat = true
 	s.compiler.LoadURL = loadSchemaURL
@@ -59,9 +57,9 @@ func loadSchemaURL(url string) (io.ReadCloser, error) {
 	return jsonschema.LoadURL(url)
 }
 
-// known reports whether url is an embedded or an added schema.
+// known reports whether url is an added or an embedded schema.
 func (s *schemaSet) known(url string) bool {
-	if _, ok := s.added[url]; ok {
+	if _, ok := s.docs[url]; ok {
 		return true
 	}
 	_, ok := embeddedSchema(url)
@@ -69,20 +67,18 @@ func (s *schemaSet) known(url string) bool {
 }
 
 // doc returns the parsed JSON of the schema at url, or nil when it is
-// not known or not JSON.
+// not known.
 func (s *schemaSet) doc(url string) any {
 	if doc, ok := s.docs[url]; ok {
 		return doc
 	}
-	data, ok := s.added[url]
+	data, ok := embeddedSchema(url)
 	if !ok {
-		if data, ok = embeddedSchema(url); !ok {
-			return nil
-		}
+		return nil
 	}
 	var doc any
 	if json.Unmarshal(data, &doc) != nil {
-		doc = nil
+		return nil // not reached: the schema tests parse every embedded schema
 	}
 	s.docs[url] = doc
 	return doc
@@ -104,14 +100,14 @@ func (s *schemaSet) get(url string) (*jsonschema.Schema, error) {
 // addComponent registers a component's options schema (or a directory's
 // schema file) under url, once.
 func (s *schemaSet) addComponent(url string, data []byte) error {
-	if _, ok := s.added[url]; ok {
+	if _, ok := s.docs[url]; ok {
 		return nil
 	}
-	if !json.Valid(data) {
-		var doc any
-		return fmt.Errorf("schema %s: %w", url, json.Unmarshal(data, &doc))
+	var doc any
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return fmt.Errorf("schema %s: %w", url, err)
 	}
-	s.added[url] = data
+	s.docs[url] = doc
 	return s.compiler.AddResource(url, bytes.NewReader(data))
 }
 
