@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime/debug"
 	runtimemetrics "runtime/metrics"
+	"slices"
 	"time"
 
 	"github.com/pipewright/pipewright/engine/config"
@@ -24,8 +25,14 @@ import (
 // without it), with about 40% more collections (bench/README.md).
 const DefaultMemoryFloor = 72 << 20
 
-// How often the default limit follows the live heap.
-const followEvery = time.Second
+// How often the default limit follows the live heap, and over how many of
+// those readings: it follows the lowest live heap of the last followWindow
+// readings, so the records in flight, which lift the live heap for moments,
+// do not lift the limit with them.
+const (
+	followEvery  = time.Second
+	followWindow = 10
+)
 
 // MemoryLimit is the soft memory limit ApplyMemoryLimit chose.
 type MemoryLimit struct {
@@ -69,7 +76,7 @@ func ApplyMemoryLimit(p *config.Project) MemoryLimit {
 		debug.SetMemoryLimit(math.MaxInt64)
 		return MemoryLimit{Bytes: math.MaxInt64, Stop: lim.Stop}
 	default:
-		f := newHeapFollower(DefaultMemoryFloor, cgroupMemory(os.DirFS("/")), readHeap, setMemoryLimit)
+		f := newHeapFollower(DefaultMemoryFloor, cgroupMemory(os.DirFS("/")), followWindow, readHeap, setMemoryLimit)
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan struct{})
 		go func() {
@@ -86,19 +93,23 @@ func setMemoryLimit(b int64) { debug.SetMemoryLimit(b) }
 
 // heapFollower keeps the soft memory limit at twice the live heap plus
 // the runtime's memory besides the heap, never below floor nor above
-// ceiling (0: none).
+// ceiling (0: none). The live heap it follows is the lowest of its last
+// readings (window), what the process keeps live however busy it is.
 type heapFollower struct {
 	floor, ceiling int64
 	read           func() (live, other int64)
 	set            func(int64)
-	limit          int64 // the limit set last
+	limit          int64   // the limit set last
+	lives          []int64 // the last readings of the live heap, oldest first
+	window         int
 }
 
 // newHeapFollower sets the limit for the live heap now and returns the
 // follower. ceiling is the cgroup's memory limit (0: none); the follower
 // stays at three quarters of it, and lowers floor to that when it is less.
-func newHeapFollower(floor, cgroup int64, read func() (live, other int64), set func(int64)) *heapFollower {
-	f := &heapFollower{floor: floor, ceiling: cgroup / 4 * 3, read: read, set: set}
+// window is how many readings the live heap it follows is the lowest of.
+func newHeapFollower(floor, cgroup int64, window int, read func() (live, other int64), set func(int64)) *heapFollower {
+	f := &heapFollower{floor: floor, ceiling: cgroup / 4 * 3, read: read, set: set, window: max(window, 1)}
 	if f.ceiling > 0 && f.floor > f.ceiling {
 		f.floor = f.ceiling
 	}
@@ -109,6 +120,11 @@ func newHeapFollower(floor, cgroup int64, read func() (live, other int64), set f
 
 func (f *heapFollower) want() int64 {
 	live, other := f.read()
+	if len(f.lives) == f.window {
+		f.lives = f.lives[1:]
+	}
+	f.lives = append(f.lives, live)
+	live = slices.Min(f.lives)
 	w := max(f.floor, 2*live+other)
 	if f.ceiling > 0 {
 		w = min(w, f.ceiling)
