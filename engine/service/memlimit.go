@@ -52,9 +52,13 @@ type MemoryLimit struct {
 // engine that embeds the NATS server (no transport.url) gets the default:
 // DefaultMemoryFloor, or, when it is more, the memory Go's own pacing
 // (GOGC=100) lets the runtime reach: twice the live heap plus the runtime's
-// memory besides the heap (checked every second). So a project that keeps
-// more live sees no more collections than without a limit, only its freed
-// memory given back at once; under a cgroup memory limit (a container) the
+// memory besides the heap, where the live heap is the lowest of the last 10
+// readings, one a second. So a project that keeps more live sees no more
+// collections than without a limit once it has kept it for 10 seconds, only
+// its freed memory given back at once, while the records in flight, which
+// lift the live heap for a moment, make the collector run sooner instead of
+// lifting the limit (and the resident memory) with them; under a cgroup
+// memory limit (a container) the
 // limit stays at or below three quarters of that limit. An engine on an
 // external NATS keeps the runtime's default (none): the heap may grow to
 // twice what is live before the collector runs (GOGC).
