@@ -18,11 +18,11 @@ import (
 // says otherwise (ApplyMemoryLimit raises it for a larger live heap). It
 // bounds the Go runtime's memory (heap, stacks, its own bookkeeping), not
 // the executable's pages, which add about 40 MB to the resident memory.
-// The standard benchmark keeps 15 to 30 MB live: the collector then runs
+// The standard benchmark keeps 20 to 40 MB live: the collector then runs
 // before the heap has doubled, and freed memory goes back to the system at
-// once instead of over minutes. The engine stayed at 100 to 117 MB
-// resident, with short peaks of up to about 130 MB (125 to 170 MB
-// without it), with about 40% more collections (bench/README.md).
+// once instead of over minutes. The engine peaked at 107 to 110 MB resident
+// at 50,000 to 400,000 orders (120 to 140 MB without it), at about 10 to
+// 17% more CPU per order (bench/README.md, 2026-12-06).
 const DefaultMemoryFloor = 72 << 20
 
 // How often the default limit follows the live heap, and over how many of
