@@ -22,7 +22,7 @@ import (
 // before the heap has doubled, and freed memory goes back to the system at
 // once instead of over minutes. The engine peaked at 107 to 110 MB resident
 // at 50,000 to 400,000 orders (120 to 140 MB without it), at about 10 to
-// 17% more CPU per order (bench/README.md, 2026-12-06).
+// 20% more CPU per order in most runs (bench/README.md, 2026-12-06).
 const DefaultMemoryFloor = 72 << 20
 
 // How often the default limit follows the live heap, and over how many of
