@@ -57,11 +57,11 @@ type MemoryLimit struct {
 // collections than without a limit once it has kept it for 10 seconds, only
 // its freed memory given back at once, while the records in flight, which
 // lift the live heap for a moment, make the collector run sooner instead of
-// lifting the limit (and the resident memory) with them; under a cgroup
-// memory limit (a container) the
-// limit stays at or below three quarters of that limit. An engine on an
-// external NATS keeps the runtime's default (none): the heap may grow to
-// twice what is live before the collector runs (GOGC).
+// lifting the limit (and the resident memory) with them. Under a cgroup
+// memory limit (a container) the limit stays at or below three quarters of
+// that limit. An engine on an external NATS keeps the runtime's default
+// (none): the heap may grow to twice what is live before the collector
+// runs (GOGC).
 //
 // The limit is soft: a heap that needs more gets it, at the price of
 // collections that run more often. It is process-wide: the command that

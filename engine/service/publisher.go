@@ -42,7 +42,7 @@ type published struct {
 }
 
 // packBuffers holds the buffers of acknowledged packs for the next ones: a
-// pack is up to transport.pack.max_bytes (256 KiB by default), and without
+// pack is up to transport.pack.bytes (256 KiB by default), and without
 // them every pack would be a new allocation the collector has to reclaim.
 // A buffer is reused only after JetStream acknowledged its pack: until then
 // the NATS client may send it again.
