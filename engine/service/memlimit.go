@@ -21,7 +21,7 @@ import (
 // The standard benchmark keeps 20 to 40 MB live: the collector then runs
 // before the heap has doubled, and freed memory goes back to the system at
 // once instead of over minutes. The engine peaked at 107 to 110 MB resident
-// at 50,000 to 400,000 orders (120 to 140 MB without it), at about 10 to
+// at 50,000 to 400,000 orders (120 to 146 MB without it), at about 10 to
 // 20% more CPU per order in most runs (bench/README.md, 2026-12-06).
 const DefaultMemoryFloor = 72 << 20
 
