@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime/debug"
 	runtimemetrics "runtime/metrics"
+	"slices"
 	"time"
 
 	"github.com/pipewright/pipewright/engine/config"
@@ -17,15 +18,21 @@ import (
 // says otherwise (ApplyMemoryLimit raises it for a larger live heap). It
 // bounds the Go runtime's memory (heap, stacks, its own bookkeeping), not
 // the executable's pages, which add about 40 MB to the resident memory.
-// The standard benchmark keeps 15 to 30 MB live: the collector then runs
+// The standard benchmark keeps 20 to 40 MB live: the collector then runs
 // before the heap has doubled, and freed memory goes back to the system at
-// once instead of over minutes. The engine stayed at 100 to 117 MB
-// resident, with short peaks of up to about 130 MB (125 to 170 MB
-// without it), with about 40% more collections (bench/README.md).
+// once instead of over minutes. The engine peaked at 107 to 110 MB resident
+// at 50,000 to 400,000 orders (120 to 146 MB without it), at about 10 to
+// 20% more CPU per order in most runs (bench/README.md, 2026-12-06).
 const DefaultMemoryFloor = 72 << 20
 
-// How often the default limit follows the live heap.
-const followEvery = time.Second
+// How often the default limit follows the live heap, and over how many of
+// those readings: it follows the lowest live heap of the last followWindow
+// readings, so the records in flight, which lift the live heap for moments,
+// do not lift the limit with them.
+const (
+	followEvery  = time.Second
+	followWindow = 10
+)
 
 // MemoryLimit is the soft memory limit ApplyMemoryLimit chose.
 type MemoryLimit struct {
@@ -45,12 +52,16 @@ type MemoryLimit struct {
 // engine that embeds the NATS server (no transport.url) gets the default:
 // DefaultMemoryFloor, or, when it is more, the memory Go's own pacing
 // (GOGC=100) lets the runtime reach: twice the live heap plus the runtime's
-// memory besides the heap (checked every second). So a project that keeps
-// more live sees no more collections than without a limit, only its freed
-// memory given back at once; under a cgroup memory limit (a container) the
-// limit stays at or below three quarters of that limit. An engine on an
-// external NATS keeps the runtime's default (none): the heap may grow to
-// twice what is live before the collector runs (GOGC).
+// memory besides the heap, where the live heap is the lowest of the last 10
+// readings, one a second. So a project that keeps more live sees no more
+// collections than without a limit once it has kept it for 10 seconds, only
+// its freed memory given back at once, while the records in flight, which
+// lift the live heap for a moment, make the collector run sooner instead of
+// lifting the limit (and the resident memory) with them. Under a cgroup
+// memory limit (a container) the limit stays at or below three quarters of
+// that limit. An engine on an external NATS keeps the runtime's default
+// (none): the heap may grow to twice what is live before the collector
+// runs (GOGC).
 //
 // The limit is soft: a heap that needs more gets it, at the price of
 // collections that run more often. It is process-wide: the command that
@@ -69,7 +80,7 @@ func ApplyMemoryLimit(p *config.Project) MemoryLimit {
 		debug.SetMemoryLimit(math.MaxInt64)
 		return MemoryLimit{Bytes: math.MaxInt64, Stop: lim.Stop}
 	default:
-		f := newHeapFollower(DefaultMemoryFloor, cgroupMemory(os.DirFS("/")), readHeap, setMemoryLimit)
+		f := newHeapFollower(DefaultMemoryFloor, cgroupMemory(os.DirFS("/")), followWindow, readHeap, setMemoryLimit)
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan struct{})
 		go func() {
@@ -86,19 +97,23 @@ func setMemoryLimit(b int64) { debug.SetMemoryLimit(b) }
 
 // heapFollower keeps the soft memory limit at twice the live heap plus
 // the runtime's memory besides the heap, never below floor nor above
-// ceiling (0: none).
+// ceiling (0: none). The live heap it follows is the lowest of its last
+// readings (window), what the process keeps live however busy it is.
 type heapFollower struct {
 	floor, ceiling int64
 	read           func() (live, other int64)
 	set            func(int64)
-	limit          int64 // the limit set last
+	limit          int64   // the limit set last
+	lives          []int64 // the last readings of the live heap, oldest first
+	window         int
 }
 
 // newHeapFollower sets the limit for the live heap now and returns the
 // follower. ceiling is the cgroup's memory limit (0: none); the follower
 // stays at three quarters of it, and lowers floor to that when it is less.
-func newHeapFollower(floor, cgroup int64, read func() (live, other int64), set func(int64)) *heapFollower {
-	f := &heapFollower{floor: floor, ceiling: cgroup / 4 * 3, read: read, set: set}
+// window is how many readings the live heap it follows is the lowest of.
+func newHeapFollower(floor, cgroup int64, window int, read func() (live, other int64), set func(int64)) *heapFollower {
+	f := &heapFollower{floor: floor, ceiling: cgroup / 4 * 3, read: read, set: set, window: max(window, 1)}
 	if f.ceiling > 0 && f.floor > f.ceiling {
 		f.floor = f.ceiling
 	}
@@ -109,6 +124,11 @@ func newHeapFollower(floor, cgroup int64, read func() (live, other int64), set f
 
 func (f *heapFollower) want() int64 {
 	live, other := f.read()
+	if len(f.lives) == f.window {
+		f.lives = f.lives[1:]
+	}
+	f.lives = append(f.lives, live)
+	live = slices.Min(f.lives)
 	w := max(f.floor, 2*live+other)
 	if f.ceiling > 0 {
 		w = min(w, f.ceiling)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 
 	wmnats "github.com/ThreeDotsLabs/watermill-nats/v2/pkg/nats"
@@ -36,8 +37,16 @@ var marshaler = &wmnats.NATSMarshaler{}
 type published struct {
 	ack     jetstream.PubAckFuture
 	records int
-	bytes   int // the stream message's payload
+	bytes   int     // the stream message's payload
+	buf     *[]byte // the pack's buffer (nil: none), reused once acknowledged
 }
+
+// packBuffers holds the buffers of acknowledged packs for the next ones: a
+// pack is up to transport.pack.bytes (256 KiB by default), and without
+// them every pack would be a new allocation the collector has to reclaim.
+// A buffer is reused only after JetStream acknowledged its pack: until then
+// the NATS client may send it again.
+var packBuffers = sync.Pool{New: func() any { return new([]byte) }}
 
 func (s *sourcePublisher) Publish(ctx context.Context, msgs ...*component.Message) error {
 	if len(msgs) == 0 {
@@ -55,7 +64,7 @@ func (s *sourcePublisher) Publish(ctx context.Context, msgs ...*component.Messag
 	}
 	var sent []published
 	for _, pack := range s.e.packSize().split(records) {
-		nm, err := packMsg(subject, pack)
+		nm, buf, err := packMsg(subject, pack)
 		if err != nil {
 			return err
 		}
@@ -63,12 +72,15 @@ func (s *sourcePublisher) Publish(ctx context.Context, msgs ...*component.Messag
 		if err != nil {
 			return component.Retryable(fmt.Errorf("publishing to pipeline %s: %w", s.pipeline, err))
 		}
-		sent = append(sent, published{ack: f, records: len(pack), bytes: len(nm.Data)})
+		sent = append(sent, published{ack: f, records: len(pack), bytes: len(nm.Data), buf: buf})
 	}
 	duplicates, packs, bytes := 0, 0, 0
 	for _, p := range sent {
 		select {
 		case ack := <-p.ack.Ok():
+			if p.buf != nil {
+				packBuffers.Put(p.buf)
+			}
 			if ack.Duplicate {
 				duplicates += p.records
 			} else {
@@ -106,21 +118,24 @@ func (s *sourcePublisher) wire(now string, m *component.Message) (*message.Messa
 
 // packMsg is the stream message of a pack: a single record as it is, with
 // its id as Nats-Msg-Id; several as transport.EncodePack's payload, marked
-// with transport.MetaPack, under the digest of their ids.
-func packMsg(subject string, pack []*message.Message) (*nats.Msg, error) {
+// with transport.MetaPack, under the digest of their ids. The payload of
+// several is written into buf, taken from packBuffers: the caller puts it
+// back once JetStream acknowledged the pack (nil for a single record).
+func packMsg(subject string, pack []*message.Message) (nm *nats.Msg, buf *[]byte, err error) {
 	wm := pack[0]
 	if len(pack) > 1 {
 		ids := make([]string, len(pack))
 		for i, r := range pack {
 			ids[i] = r.UUID
 		}
-		wm = message.NewMessage(transport.PackID(ids), transport.EncodePack(pack))
+		buf = packBuffers.Get().(*[]byte)
+		*buf = transport.AppendPack((*buf)[:0], pack)
+		wm = message.NewMessage(transport.PackID(ids), *buf)
 		wm.Metadata.Set(transport.MetaPack, strconv.Itoa(len(pack)))
 	}
-	nm, err := marshaler.Marshal(subject, wm)
-	if err != nil {
-		return nil, err
+	if nm, err = marshaler.Marshal(subject, wm); err != nil {
+		return nil, nil, err
 	}
 	nm.Header.Set(jetstream.MsgIDHeader, wm.UUID)
-	return nm, nil
+	return nm, buf, nil
 }

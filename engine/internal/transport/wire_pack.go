@@ -29,11 +29,18 @@ var ErrBadPack = errors.New("malformed pack")
 // record count, then per record its ID, its metadata (sorted by key) and its
 // payload, each length-prefixed (unsigned varints).
 func EncodePack(records []*message.Message) []byte {
+	return AppendPack(nil, records)
+}
+
+// AppendPack appends the pack payload of records (see EncodePack) to b and
+// returns the extended slice: a publisher that reuses b once JetStream
+// acknowledged the pack allocates no new buffer per pack.
+func AppendPack(b []byte, records []*message.Message) []byte {
 	size := 1 + binary.MaxVarintLen64
 	for _, r := range records {
 		size += PackedSize(r)
 	}
-	b := make([]byte, 0, size)
+	b = slices.Grow(b, size)
 	b = append(b, packVersion)
 	b = binary.AppendUvarint(b, uint64(len(records)))
 	keys := make([]string, 0, 8)

@@ -87,3 +87,17 @@ func FuzzDecodePack(f *testing.F) {
 		}
 	})
 }
+
+func TestAppendPack_reuses_a_buffer_and_writes_what_EncodePack_writes(t *testing.T) {
+	first := []*message.Message{record("a", `{"long":"a payload longer than the next pack's"}`, map[string]string{"k": "v"}), record("b", `[]`, nil)}
+	second := []*message.Message{record("c", `{}`, map[string]string{"k": "w"}), record("d", `1`, nil)}
+	buf := transport.AppendPack(nil, first)
+	again := transport.AppendPack(buf[:0], second)
+	assert.Equal(t, transport.EncodePack(second), again)
+	assert.Equal(t, &buf[:1][0], &again[:1][0], "the second pack was written into the first's buffer")
+	back, err := transport.DecodePack(again)
+	require.NoError(t, err)
+	require.Len(t, back, 2)
+	assert.Equal(t, "c", back[0].UUID)
+	assert.Equal(t, "1", string(back[1].Payload))
+}
