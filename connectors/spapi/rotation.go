@@ -37,6 +37,7 @@ type rotator struct {
 	owner    string
 	metrics  *rotationMetrics
 	kick     chan struct{}
+	checkMu  sync.Mutex // one check at a time: the schedule's and RotateSecret's
 
 	mu      sync.Mutex
 	current string       // the secret in use
@@ -80,10 +81,39 @@ func (r *rotator) run(ctx context.Context) {
 	}
 }
 
+// errRecordMoved is rotateNow's answer when the record changed between its
+// read and the claim: another engine wrote it first.
+var errRecordMoved = errors.New("the rotation record changed before it could be claimed")
+
+// claimAttempts bounds how often a forced check reads the record again
+// when another engine's write beat its claim.
+const claimAttempts = 3
+
 // check follows the shared record (another engine's rotation), adopts a
 // secret file changed by hand or by the rotate-secret command, and rotates
-// when the secret is due (force: now).
+// when the secret is due (force: now). The checks of one engine run one at
+// a time. A scheduled check whose claim loses to another engine's write
+// leaves the rotation to that engine; a forced one reads the record again
+// and rotates, or reports the engine that is rotating: it never returns
+// nil without a rotation.
 func (r *rotator) check(ctx context.Context, force bool) error {
+	r.checkMu.Lock()
+	defer r.checkMu.Unlock()
+	for attempt := 1; ; attempt++ {
+		err := r.checkOnce(ctx, force)
+		switch {
+		case !errors.Is(err, errRecordMoved):
+			return err
+		case !force:
+			return nil // another engine got there first
+		case attempt == claimAttempts:
+			return err
+		}
+	}
+}
+
+// checkOnce is one check: errRecordMoved when a claim lost to another write.
+func (r *rotator) checkOnce(ctx context.Context, force bool) error {
 	now := r.clock.Now()
 	rec, rev, err := r.store.load(ctx, now)
 	if err != nil {
@@ -124,7 +154,7 @@ func (r *rotator) rotateNow(ctx context.Context, rec secretRecord, rev uint64) e
 	claimed := rec
 	claimed.Claim = &rotationClaim{Owner: r.owner, At: now}
 	if _, err := r.store.put(ctx, claimed, rev); errors.Is(err, component.ErrConflict) {
-		return nil // another engine got there first
+		return errRecordMoved
 	} else if err != nil {
 		return fmt.Errorf("claiming the rotation: %w", err)
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/pipewright/pipewright/connectors/spapi"
 	"github.com/pipewright/pipewright/connectors/spapi/simulator"
 	"github.com/pipewright/pipewright/connectors/spapi/simulator/sqsserver"
+	"github.com/pipewright/pipewright/engine/component"
 	"github.com/pipewright/pipewright/engine/componenttest"
 )
 
@@ -51,7 +52,7 @@ type rotationEnv struct {
 	clock  *componenttest.ManualClock
 	sim    *simulator.Server
 	queue  string
-	shared *componenttest.MemShared // the engines' shared state
+	shared component.SharedState // the engines' shared state
 	logs   *logBuffer
 }
 
@@ -289,6 +290,39 @@ func TestRotation_an_expiry_announcement_rotates_once(t *testing.T) {
 	assert.Equal(t, 1, e.sim.Stats().Calls["rotateApplicationClientSecret"])
 	assert.Contains(t, e.logs.String(), "Amazon announced the LWA client secret's expiry")
 	assert.NotContains(t, e.logs.String(), secret)
+}
+
+// claimRace is shared state in which another engine writes the rotation
+// record (a follow, an adopted file) between a rotation's read of it and
+// its claim, once.
+type claimRace struct {
+	component.SharedState
+	once sync.Once
+}
+
+func (c *claimRace) Set(ctx context.Context, key string, value []byte, revision uint64) (uint64, error) {
+	if bytes.Contains(value, []byte(`"claim":`)) {
+		c.once.Do(func() {
+			cur, rev, err := c.SharedState.Get(ctx, key)
+			if err == nil {
+				_, _ = c.SharedState.Set(ctx, key, cur, rev)
+			}
+		})
+	}
+	return c.SharedState.Set(ctx, key, value, revision)
+}
+
+func TestRotation_a_forced_rotation_whose_claim_lost_to_another_write_still_rotates(t *testing.T) {
+	e := newRotationEnv(t, true)
+	e.shared = &claimRace{SharedState: e.shared}
+	a, file, _ := e.engine(t, "a")
+	require.NoError(t, a.RotateSecret(componenttest.Context(t)))
+	secret, _ := e.sim.ClientSecret()
+	require.NotEqual(t, simulator.DemoClientSecret, secret, "Amazon rotated the secret")
+	got, err := os.ReadFile(file)
+	require.NoError(t, err)
+	assert.Equal(t, secret+"\n", string(got), "RotateSecret returned once the new secret was in the file")
+	assert.Equal(t, 1, e.sim.Stats().Calls["rotateApplicationClientSecret"])
 }
 
 func TestRotation_refused_by_Amazon_is_reported_and_keeps_the_secret(t *testing.T) {
