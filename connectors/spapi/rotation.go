@@ -248,24 +248,27 @@ func (r *rotator) follow(rec secretRecord) error {
 }
 
 // adoptFile takes a secret file changed outside the engine (the
-// rotate-secret command, an operator) into use and into the record.
+// rotate-secret command, an operator) into use and into the record. The
+// file is read under r.mu, which follow holds while it writes the file and
+// switches the secret in use, so a read never sees the file older than the
+// secret it is compared with; and the record is changed only if it is
+// still at the generation in use then: a new secret stored meanwhile (this
+// engine's receive, another engine) wins over what the file held before it.
 func (r *rotator) adoptFile(ctx context.Context) error {
-	onDisk, err := readSecretFile(r.file)
-	if err != nil {
-		return err
-	}
 	r.mu.Lock()
-	changed := onDisk != "" && onDisk != r.current
+	onDisk, err := readSecretFile(r.file)
+	changed := err == nil && onDisk != "" && onDisk != r.current
+	gen := r.gen
 	r.mu.Unlock()
 	if !changed {
-		return nil
+		return err
 	}
 	issued := r.clock.Now()
 	if st, err := os.Stat(r.file); err == nil {
 		issued = st.ModTime()
 	}
 	rec, err := r.store.update(ctx, issued, func(rec *secretRecord) bool {
-		if rec.Secret == onDisk {
+		if rec.Secret == onDisk || rec.Generation != gen {
 			return false
 		}
 		rec.Generation++

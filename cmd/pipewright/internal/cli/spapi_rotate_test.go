@@ -71,7 +71,7 @@ func TestSpapiRotateSecret_writes_the_new_secret_and_prints_none(t *testing.T) {
 	require.NotEqual(t, simulator.DemoClientSecret, secret)
 	got, err := os.ReadFile(filepath.Join(dir, "lwa-client-secret"))
 	require.NoError(t, err)
-	assert.Equal(t, secret+"\n", string(got))
+	assert.Equal(t, secret+"\n", string(got), stderr.String())
 	assert.Equal(t, "connection amazon: rotated the LWA client secret; the new one is in lwa-client-secret\n", stdout.String())
 	for _, s := range []string{secret, simulator.DemoClientSecret} {
 		assert.NotContains(t, stdout.String()+stderr.String(), s)
