@@ -76,7 +76,8 @@ func appendBytes(b []byte, s string) []byte {
 }
 
 // DecodePack returns the records of a pack payload. The records' payloads
-// share data's memory.
+// share data's memory. A record cannot be acknowledged (Ack, Nack): its
+// pack is.
 func DecodePack(data []byte) ([]*message.Message, error) {
 	d := packReader{b: data}
 	if v := d.byte(); v != packVersion {
@@ -94,7 +95,10 @@ func DecodePack(data []byte) ([]*message.Message, error) {
 		if d.err != nil || nmeta > uint64(len(d.b)) {
 			return nil, fmt.Errorf("%w: metadata of record %d", ErrBadPack, len(records)+1)
 		}
-		r := message.NewMessage(id, nil)
+		// Not message.NewMessage: a record is not acknowledged on its own
+		// (its pack is), so it is made without the channels of Ack and
+		// Nack, and its metadata at its size.
+		r := &message.Message{UUID: id, Metadata: make(message.Metadata, nmeta)}
 		for range nmeta {
 			k := last.key(d.bytes())
 			r.Metadata[k] = last.value(k, d.bytes(), id)
