@@ -116,11 +116,13 @@ func DecodePack(data []byte) ([]*message.Message, error) {
 }
 
 // metaStrings makes the metadata strings of a pack's records, sharing
-// those that repeat: the engine's keys are constants, and a value equal to
-// the record's id or to the previous record's value of the same key (the
-// pipeline, the time the batch was received) is not copied again.
+// those that repeat: the engine's keys are constants, another key is
+// copied once per pack, and a value equal to the record's id or to the
+// previous record's value of the same key (the pipeline, the time the
+// batch was received) is not copied again.
 type metaStrings struct {
 	prev map[string]string // key -> the previous record's value
+	keys map[string]string // the other keys seen, each itself
 }
 
 // key returns the key in b.
@@ -135,7 +137,15 @@ func (m *metaStrings) key(b []byte) string {
 	case component.MetaKey:
 		return component.MetaKey
 	}
-	return string(b)
+	if k, ok := m.keys[string(b)]; ok {
+		return k
+	}
+	k := string(b)
+	if m.keys == nil {
+		m.keys = make(map[string]string, 4)
+	}
+	m.keys[k] = k
+	return k
 }
 
 // value returns the value in b of key k for the record with the given id.
