@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 	"time"
 
@@ -144,6 +145,11 @@ func (b *batcher) loop() {
 		case <-b.done:
 			return
 		}
+		// Group commit: the request woke this loop at once, while the
+		// records processed alongside it are still on their way to the
+		// sink. Yielding once lets the handlers that can run reach their
+		// writes, which then go out in this batch instead of one write each.
+		runtime.Gosched()
 		reqs := []*writeRequest{first}
 		n := len(first.msgs)
 	gather:
