@@ -100,12 +100,23 @@ func (r *Repeats) Write(ctx context.Context, batch []*Message, write func(contex
 		check = append(check, i)
 	}
 	seen := make([]bool, len(batch))
-	var mu sync.Mutex
-	concurrently(len(check), func(k int) {
-		i := check[k]
-		if batch[i].ID == "" {
-			return
+	mem, _ := r.seen.(MemorySeenIDs)
+	var ask []int // indexes of the messages Seen is asked about
+	for _, i := range check {
+		switch id := batch[i].ID; {
+		case id == "":
+		case mem == nil:
+			ask = append(ask, i)
+		default:
+			var ok bool
+			if seen[i], ok = mem.SeenInMemory(id); !ok {
+				ask = append(ask, i)
+			}
 		}
+	}
+	var mu sync.Mutex
+	concurrently(len(ask), func(k int) {
+		i := ask[k]
 		ok, err := r.seen.Seen(ctx, batch[i].ID)
 		mu.Lock()
 		defer mu.Unlock()
@@ -131,11 +142,13 @@ func (r *Repeats) Write(ctx context.Context, batch []*Message, write func(contex
 		if werr != nil && len(fresh) == len(batch) && !errors.As(werr, &be) {
 			return werr // one error for the whole batch, as the sink said it
 		}
-		var done []int
+		var done []int // indexes of the written messages Record is called for
 		for k, i := range index {
-			if err := ErrFor(werr, k); err != nil {
+			switch err := ErrFor(werr, k); {
+			case err != nil:
 				errs[i] = err
-			} else {
+			case batch[i].ID == "":
+			case mem == nil || !mem.RecordInMemory(batch[i].ID):
 				done = append(done, i)
 			}
 		}
@@ -162,7 +175,10 @@ const inFlight = 64
 // concurrently calls f(0) ... f(n-1), at most inFlight at a time, and
 // returns when every call has.
 func concurrently(n int, f func(k int)) {
-	if n == 1 {
+	switch n {
+	case 0:
+		return
+	case 1:
 		f(0)
 		return
 	}

@@ -3,6 +3,8 @@ package component_test
 import (
 	"context"
 	"errors"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -190,4 +192,60 @@ func TestRepeats_hands_a_skipping_seen_ids_the_sinks_counter_of_repeats(t *testi
 	require.NoError(t, r.Write(context.Background(), msgs("a"), rec.write))
 	assert.Equal(t, []string{"a"}, rec.wrote)
 	assert.Equal(t, 4.0, dropped(t, set), "the skipped records and the sink's own repeat, in one counter")
+}
+
+// memorySeen answers the ids starting with "mem-" from memory, as the
+// engine does for the records of a pack in flight, and counts the calls
+// that reach the bucket.
+type memorySeen struct {
+	component.SeenIDs
+	mu              sync.Mutex
+	inMemory        map[string]bool
+	asked, recorded []string
+}
+
+func (s *memorySeen) SeenInMemory(id string) (seen, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.inMemory[id], strings.HasPrefix(id, "mem-")
+}
+
+func (s *memorySeen) RecordInMemory(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !strings.HasPrefix(id, "mem-") {
+		return false
+	}
+	s.inMemory[id] = true
+	return true
+}
+
+func (s *memorySeen) Seen(ctx context.Context, id string) (bool, error) {
+	s.mu.Lock()
+	s.asked = append(s.asked, id)
+	s.mu.Unlock()
+	return s.SeenIDs.Seen(ctx, id)
+}
+
+func (s *memorySeen) Record(ctx context.Context, id string) error {
+	s.mu.Lock()
+	s.recorded = append(s.recorded, id)
+	s.mu.Unlock()
+	return s.SeenIDs.Record(ctx, id)
+}
+
+func TestRepeats_ask_the_bucket_only_for_ids_memory_cannot_answer(t *testing.T) {
+	set := sinkSettings(t)
+	seen := &memorySeen{SeenIDs: component.NewStateSeenIDs(set.State), inMemory: map[string]bool{}}
+	set.Seen = seen
+	r := component.NewRepeats(set)
+	rec := &recorder{}
+	ctx := context.Background()
+	require.NoError(t, r.Write(ctx, msgs("mem-1", "kv-1", "mem-2"), rec.write))
+	require.NoError(t, r.Write(ctx, msgs("mem-1", "kv-1", "mem-3"), rec.write), "the repeats are dropped, done")
+	assert.Equal(t, []string{"mem-1", "kv-1", "mem-2", "mem-3"}, rec.wrote)
+	assert.Equal(t, []string{"kv-1", "kv-1"}, seen.asked, "only the id memory cannot answer reaches the bucket")
+	assert.Equal(t, []string{"kv-1"}, seen.recorded)
+	assert.Equal(t, map[string]bool{"mem-1": true, "mem-2": true, "mem-3": true}, seen.inMemory)
+	assert.Equal(t, 2.0, dropped(t, set))
 }

@@ -36,6 +36,19 @@ type RepeatSkipper interface {
 	CountSkipsIn(dropped prometheus.Counter)
 }
 
+// MemorySeenIDs is implemented by a SeenIDs that answers some IDs from
+// memory (the engine's, for the records of a pack in flight): Repeats asks
+// it first, and calls Seen and Record, concurrently, only for the IDs it
+// cannot answer so.
+type MemorySeenIDs interface {
+	// SeenInMemory is Seen for an id answered from memory; ok is false
+	// when Seen has to be asked.
+	SeenInMemory(id string) (seen, ok bool)
+	// RecordInMemory is Record for an id kept in memory; false when Record
+	// has to be called.
+	RecordInMemory(id string) bool
+}
+
 // NewStateSeenIDs returns SeenIDs kept in st under "seen/<hash of the id>";
 // they last as long as st keeps them (the engine's seen-ID bucket expires
 // them, a component's own State never does).

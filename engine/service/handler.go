@@ -23,7 +23,13 @@ const (
 // through the error policy around process, then ack (nil) or nack (error,
 // redelivered after the backoff).
 func (p *pipelineRunner) handle(wm *message.Message) error {
-	d, err := newDelivery(wm)
+	return p.handleRecord(wm, receiptOf(wm))
+}
+
+// handleRecord is handle for a record received as rc says: a stream
+// message of its own, or a record of a pack.
+func (p *pipelineRunner) handleRecord(wm *message.Message, rc receipt) error {
+	d, err := newDelivery(wm, rc)
 	if err != nil {
 		_, err = p.storeDeadLetter(wm.Context(), d, &policy.Failure{Step: "decode", Input: d.Msg, Err: err, Class: policy.Permanent})
 		return err
@@ -31,16 +37,35 @@ func (p *pipelineRunner) handle(wm *message.Message) error {
 	return p.handler(wm.Context(), d)
 }
 
-// newDelivery reads a stream message. A message that cannot be decoded is
-// returned raw, with the error.
-func newDelivery(wm *message.Message) (*policy.Delivery, error) {
-	delivered := metaUint(wm, metaDelivered)
-	seq := metaUint(wm, transport.MetaStreamSeq)
+// receipt is how a record was received: its delivery count, the stream
+// sequence of the stream message it came in, and whether it came in a
+// pack, at which index.
+type receipt struct {
+	delivered, seq uint64
+	packed         bool
+	record         int
+}
+
+// receiptOf is the receipt of a stream message, from the metadata the
+// subscriber set.
+func receiptOf(wm *message.Message) receipt {
+	return receipt{delivered: metaUint(wm, metaDelivered), seq: metaUint(wm, transport.MetaStreamSeq)}
+}
+
+// newDelivery reads a stream message (or a record of a pack) received as
+// rc says. A message that cannot be decoded is returned raw, with the
+// error; its metadata then holds the receipt, for the dead letter.
+func newDelivery(wm *message.Message, rc receipt) (*policy.Delivery, error) {
 	from := metaUint(wm, transport.MetaResumeStep)
-	d := &policy.Delivery{Seq: seq, Record: int(metaUint(wm, transport.MetaPackIndex)), Delivered: max(int(delivered), 1), Attempt: 1,
+	d := &policy.Delivery{Seq: rc.seq, Record: rc.record, Delivered: max(int(rc.delivered), 1), Attempt: 1,
 		Start: policy.Start{Step: int(from), Sink: wm.Metadata.Get(metaResumeSink)}}
 	msg, err := transport.FromWire(wm)
 	if err != nil {
+		if rc.packed { // a record of its own has them from the subscriber
+			wm.Metadata.Set(metaDelivered, strconv.FormatUint(rc.delivered, 10))
+			wm.Metadata.Set(transport.MetaStreamSeq, strconv.FormatUint(rc.seq, 10))
+			wm.Metadata.Set(transport.MetaPackIndex, strconv.Itoa(rc.record))
+		}
 		d.Msg = &component.Message{ID: wm.UUID, Metadata: map[string]string(wm.Metadata), Body: string(wm.Payload)}
 		return d, err
 	}

@@ -44,6 +44,10 @@ type target struct {
 	// failID fails the writes of the message with a body id, with its
 	// errors in order (one per write); the rest of its batch is written.
 	failID map[string][]error
+	// hang holds the next hang[sku] "item" lookups of sku until their
+	// context ends; hung keeps the context errors they ended with.
+	hang map[string]int
+	hung []error
 }
 
 func newTarget() *target {
@@ -54,6 +58,17 @@ func (t *target) setItem(sku, item string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.items[sku] = item
+}
+
+// hangs reports whether a lookup of sku is to hang, counting it.
+func (t *target) hangs(sku string) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.hang[sku] == 0 {
+		return false
+	}
+	t.hang[sku]--
+	return true
 }
 
 // body returns the last body delivered for id (nil if none).
@@ -212,9 +227,16 @@ func (c *targetConn) Check(context.Context) error {
 
 // Lookup serves the "item" query: {"item": ITEM} for params.sku, or nil.
 func (c *targetConn) Lookup(ctx context.Context, query string, params map[string]any) (any, error) {
+	sku, _ := params["sku"].(string)
+	if c.t.hangs(sku) {
+		<-ctx.Done()
+		c.t.mu.Lock()
+		defer c.t.mu.Unlock()
+		c.t.hung = append(c.t.hung, ctx.Err())
+		return nil, ctx.Err()
+	}
 	c.t.mu.Lock()
 	defer c.t.mu.Unlock()
-	sku, _ := params["sku"].(string)
 	if v, ok := c.t.cache[sku]; ok && !component.FreshLookups(ctx) {
 		return v, nil
 	}

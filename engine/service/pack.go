@@ -1,7 +1,6 @@
 package service
 
 import (
-	"strconv"
 	"sync"
 	"time"
 
@@ -76,11 +75,11 @@ func (s packSize) split(records []*message.Message) [][]*message.Message {
 const packWorkers = 8
 
 // handlePack handles a stream message holding a pack: each record its done
-// set (pack_done.go) does not hold goes through p.handle, packWorkers at a
-// time. It returns nil once every record is settled, else the error of a
-// record that sends the pack back to the stream; once a record failed, no
-// further record starts. inProgress is called before each record starts,
-// to keep the pack's acknowledgement deadline away.
+// set (pack_done.go) does not hold goes through the per-record handler,
+// packWorkers at a time. It returns nil once every record is settled, else
+// the error of a record that sends the pack back to the stream; once a
+// record failed, no further record starts. inProgress is called before each
+// record starts, to keep the pack's acknowledgement deadline away.
 func (p *pipelineRunner) handlePack(wm *message.Message, inProgress func()) error {
 	records, err := transport.DecodePack(wm.Payload)
 	if err != nil {
@@ -95,49 +94,70 @@ func (p *pipelineRunner) handlePack(wm *message.Message, inProgress func()) erro
 		return err
 	}
 	defer run.end()
-	var (
-		mu      sync.Mutex
-		first   error
-		settled int
-	)
-	done := make([]bool, len(records))
-	sem := make(chan struct{}, packWorkers)
-	var wg sync.WaitGroup
+	w := &packWork{p: p, records: records, rc: receiptOf(wm), inProgress: inProgress, done: make([]bool, len(records))}
+	w.rc.packed = true
 	for i, r := range records {
 		if run.done.has(r.UUID) {
-			done[i] = true
+			w.done[i] = true
 			continue
 		}
-		sem <- struct{}{}
-		inProgress()
-		mu.Lock()
-		stop := first != nil
-		mu.Unlock()
-		if stop {
-			<-sem
-			break
-		}
 		r.SetContext(ctx)
-		r.Metadata.Set(metaDelivered, wm.Metadata.Get(metaDelivered))
-		r.Metadata.Set(transport.MetaStreamSeq, wm.Metadata.Get(transport.MetaStreamSeq))
-		r.Metadata.Set(transport.MetaPackIndex, strconv.Itoa(i))
-		wg.Go(func() {
-			defer func() { <-sem }()
-			err := p.handle(r)
-			mu.Lock()
-			defer mu.Unlock()
-			switch {
-			case err == nil:
-				done[i] = true
-				settled++
-			case first == nil:
-				first = err
-			}
-		})
+		w.todo = append(w.todo, i)
 	}
+	// A few workers take the records in order; the handler's goroutine is
+	// one of them. Workers, not a goroutine per record: a record's steps
+	// grow its goroutine's stack, which a worker keeps for the next.
+	var wg sync.WaitGroup
+	for range min(packWorkers, len(w.todo)) - 1 {
+		wg.Go(w.work)
+	}
+	w.work()
 	wg.Wait()
-	run.finish(ctx, done, settled, first == nil)
-	return first
+	run.finish(ctx, w.done, w.settled, w.first == nil)
+	return w.first
+}
+
+// packWork is the records of one delivery of a pack, shared by the
+// workers that process them.
+type packWork struct {
+	p          *pipelineRunner
+	records    []*message.Message
+	rc         receipt // of the pack's stream message
+	inProgress func()
+
+	mu      sync.Mutex
+	todo    []int  // indexes of the records to process, in order
+	next    int    // of todo, the next to start
+	done    []bool // by index: settled, now or before
+	settled int    // settled now
+	first   error  // of the first record that failed
+}
+
+// work processes records until none is left or one failed.
+func (w *packWork) work() {
+	for {
+		w.mu.Lock()
+		if w.first != nil || w.next == len(w.todo) {
+			w.mu.Unlock()
+			return
+		}
+		i := w.todo[w.next]
+		w.next++
+		w.inProgress()
+		w.mu.Unlock()
+		rc := w.rc
+		rc.record = i
+		err := w.p.handleRecord(w.records[i], rc)
+		w.mu.Lock()
+		switch {
+		case err == nil:
+			w.done[i] = true
+			w.settled++
+		case w.first == nil:
+			w.first = err
+		}
+		w.mu.Unlock()
+	}
 }
 
 // inProgress tells JetStream that wm's stream message is still being

@@ -203,27 +203,47 @@ func (s *packSeen) counter() prometheus.Counter {
 	return s.dropped
 }
 
+var _ component.MemorySeenIDs = (*packSeen)(nil)
+
 // Seen is true for a record of a pack in flight that the sink completed
 // in this delivery, or, in a redelivery, that the bucket holds.
 func (s *packSeen) Seen(ctx context.Context, id string) (bool, error) {
+	if seen, ok := s.SeenInMemory(id); ok {
+		return seen, nil
+	}
+	return s.kv.Seen(ctx, id)
+}
+
+// SeenInMemory answers Seen for a record of a pack in flight, unless it
+// is a redelivery's record the sink did not complete in this delivery
+// (the bucket may hold it).
+func (s *packSeen) SeenInMemory(id string) (seen, ok bool) {
 	e, _ := s.memo.output(s.pipeline, id)
 	switch {
 	case e == nil:
-		return s.kv.Seen(ctx, id)
+		return false, false
 	case e.wrote(s, id):
-		return true, nil
-	case e.suspect:
-		return s.kv.Seen(ctx, id)
+		return true, true
 	}
-	return false, nil
+	return false, !e.suspect
 }
 
 // Record notes a record of a pack in flight in memory (its pack's done
 // set records it), and any other id in the bucket.
 func (s *packSeen) Record(ctx context.Context, id string) error {
-	if e, record := s.memo.output(s.pipeline, id); e != nil {
-		e.note(s, id, record)
+	if s.RecordInMemory(id) {
 		return nil
 	}
 	return s.kv.Record(ctx, id)
+}
+
+// RecordInMemory notes a record of a pack in flight in memory; false for
+// any other id.
+func (s *packSeen) RecordInMemory(id string) bool {
+	e, record := s.memo.output(s.pipeline, id)
+	if e == nil {
+		return false
+	}
+	e.note(s, id, record)
+	return true
 }

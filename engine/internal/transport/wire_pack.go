@@ -76,7 +76,8 @@ func appendBytes(b []byte, s string) []byte {
 }
 
 // DecodePack returns the records of a pack payload. The records' payloads
-// share data's memory.
+// share data's memory. A record cannot be acknowledged (Ack, Nack): its
+// pack is.
 func DecodePack(data []byte) ([]*message.Message, error) {
 	d := packReader{b: data}
 	if v := d.byte(); v != packVersion {
@@ -94,7 +95,10 @@ func DecodePack(data []byte) ([]*message.Message, error) {
 		if d.err != nil || nmeta > uint64(len(d.b)) {
 			return nil, fmt.Errorf("%w: metadata of record %d", ErrBadPack, len(records)+1)
 		}
-		r := message.NewMessage(id, nil)
+		// Not message.NewMessage: a record is not acknowledged on its own
+		// (its pack is), so it is made without the channels of Ack and
+		// Nack, and its metadata at its size.
+		r := &message.Message{UUID: id, Metadata: make(message.Metadata, nmeta)}
 		for range nmeta {
 			k := last.key(d.bytes())
 			r.Metadata[k] = last.value(k, d.bytes(), id)
@@ -112,11 +116,13 @@ func DecodePack(data []byte) ([]*message.Message, error) {
 }
 
 // metaStrings makes the metadata strings of a pack's records, sharing
-// those that repeat: the engine's keys are constants, and a value equal to
-// the record's id or to the previous record's value of the same key (the
-// pipeline, the time the batch was received) is not copied again.
+// those that repeat: the engine's keys are constants, another key is
+// copied once per pack, and a value equal to the record's id or to the
+// previous record's value of the same key (the pipeline, the time the
+// batch was received) is not copied again.
 type metaStrings struct {
 	prev map[string]string // key -> the previous record's value
+	keys map[string]string // the other keys seen, each itself
 }
 
 // key returns the key in b.
@@ -131,7 +137,15 @@ func (m *metaStrings) key(b []byte) string {
 	case component.MetaKey:
 		return component.MetaKey
 	}
-	return string(b)
+	if k, ok := m.keys[string(b)]; ok {
+		return k
+	}
+	k := string(b)
+	if m.keys == nil {
+		m.keys = make(map[string]string, 4)
+	}
+	m.keys[k] = k
+	return k
 }
 
 // value returns the value in b of key k for the record with the given id.
