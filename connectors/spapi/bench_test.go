@@ -87,7 +87,7 @@ func runOrders(b *testing.B, scale, ordersPerHour float64, hours int, notificati
 	if err := src.Start(context.Background()); err != nil {
 		b.Fatal(err)
 	}
-	<-clock.After(time.Duration(hours) * time.Hour)
+	<-clock.After(context.Background(), time.Duration(hours)*time.Hour)
 	_ = src.Shutdown(context.Background())
 	return benchRun{rec: rec, stats: e.sim.Stats(), notes: len(e.sim.Notifications())}
 }

@@ -42,13 +42,11 @@ func (s *feedSink) loop(ctx context.Context) {
 		if inFlight || err != nil {
 			wait = min(wait, s.cfg.checkEvery())
 		}
-		select {
-		case <-ctx.Done():
+		woke, err := component.SleepOrWake(ctx, s.set.Clock, wait, s.wake)
+		if err != nil {
 			return
-		case <-s.wake:
-		case <-s.set.Clock.After(wait):
-			recount = true
 		}
+		recount = !woke
 	}
 }
 

@@ -85,10 +85,7 @@ func (in *sqsIntake) run(ctx context.Context) {
 		}
 		if err != nil && ctx.Err() == nil {
 			in.set.Logger.Warn(in.typ+": receiving SQS notifications failed; trying again", "error", err)
-			select {
-			case <-ctx.Done():
-			case <-in.set.Clock.After(sqsRetryAfter):
-			}
+			_ = component.Sleep(ctx, in.set.Clock, sqsRetryAfter) // the loop ends when ctx did
 		}
 	}
 }

@@ -72,11 +72,8 @@ func (r *rotator) run(ctx context.Context) {
 		if err := r.check(ctx, false); err != nil && ctx.Err() == nil {
 			r.log.Warn("client-secret rotation check failed; trying again later", "error", err)
 		}
-		select {
-		case <-ctx.Done():
+		if _, err := component.SleepOrWake(ctx, r.clock, r.cfg.CheckEvery.D(), r.kick); err != nil {
 			return
-		case <-r.kick:
-		case <-r.clock.After(r.cfg.CheckEvery.D()):
 		}
 	}
 }

@@ -30,7 +30,7 @@ func TestRecvDriving_moves_a_manual_clock_until_the_waiting_goroutine_is_done(t 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			<-clock.After(time.Hour) // a backoff on the engine's clock
+			<-clock.After(context.Background(), time.Hour) // a backoff on the engine's clock
 		}()
 	}
 	componenttest.WaitDriving(t, "the goroutines waiting an hour", &wg, func() { clock.Advance(time.Minute) })

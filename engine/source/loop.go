@@ -101,7 +101,7 @@ func (l *loop) round(ctx context.Context) (next, bool) {
 			failures++
 			d := backoff(failures, l.spec.Every, err)
 			l.log.Warn("poll failed; retrying", "error", err, "in", d, "failures", failures)
-			if !l.sleep(ctx, d) {
+			if component.Sleep(ctx, l.clock, d) != nil {
 				return next{}, false
 			}
 		case b.Done:
@@ -158,34 +158,26 @@ const maxWait = time.Minute
 // to wait for.
 func (l *loop) wait(ctx context.Context, n next) bool {
 	for {
-		var timer <-chan time.Time
 		switch {
 		case n.timed:
 			d := n.at.Sub(l.clock.Now())
 			if d <= 0 {
 				return ctx.Err() == nil
 			}
-			timer = l.clock.After(min(d, maxWait))
+			woke, err := component.SleepOrWake(ctx, l.clock, min(d, maxWait), l.spec.Wake)
+			if err != nil || woke {
+				return err == nil
+			}
 		case l.spec.Wake == nil:
 			return false
+		default:
+			select {
+			case <-ctx.Done():
+				return false
+			case <-l.spec.Wake:
+				return true
+			}
 		}
-		select {
-		case <-ctx.Done():
-			return false
-		case <-l.spec.Wake:
-			return true
-		case <-timer:
-		}
-	}
-}
-
-// sleep waits d on the clock; false when ctx ended first.
-func (l *loop) sleep(ctx context.Context, d time.Duration) bool {
-	select {
-	case <-ctx.Done():
-		return false
-	case <-l.clock.After(d):
-		return true
 	}
 }
 
@@ -201,7 +193,7 @@ func (l *loop) retry(ctx context.Context, what string, f func() error) bool {
 		}
 		d := backoff(failures, l.spec.Every, err)
 		l.log.Warn(what+" failed; retrying", "error", err, "in", d)
-		if !l.sleep(ctx, d) {
+		if component.Sleep(ctx, l.clock, d) != nil {
 			return false
 		}
 	}

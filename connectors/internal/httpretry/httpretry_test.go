@@ -20,7 +20,7 @@ import (
 type instant struct{ waits []time.Duration }
 
 func (c *instant) Now() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }
-func (c *instant) After(d time.Duration) <-chan time.Time {
+func (c *instant) After(_ context.Context, d time.Duration) <-chan time.Time {
 	c.waits = append(c.waits, d)
 	ch := make(chan time.Time, 1)
 	ch <- c.Now()

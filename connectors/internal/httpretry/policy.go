@@ -75,10 +75,8 @@ func (p Policy) Do(ctx context.Context, clock component.Clock, attempt func() er
 		if n+1 >= p.MaxAttempts {
 			return component.RetryableAfter(a.err, p.Backoff(n+1))
 		}
-		select {
-		case <-clock.After(p.Backoff(n)):
-		case <-ctx.Done():
-			return ctx.Err()
+		if err := component.Sleep(ctx, clock, p.Backoff(n)); err != nil {
+			return err
 		}
 	}
 }

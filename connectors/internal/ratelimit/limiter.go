@@ -68,13 +68,11 @@ func (l *Limiter[K]) Wait(ctx context.Context, key K, plan Plan) (time.Duration,
 		return 0, err
 	}
 	d := g.wait + waitMargin
-	select {
-	case <-l.clock.After(d):
-		return d, nil
-	case <-ctx.Done():
+	if err := component.Sleep(ctx, l.clock, d); err != nil {
 		l.giveBack(key, g)
-		return 0, ctx.Err()
+		return 0, err
 	}
+	return d, nil
 }
 
 // Reserve takes a token from key's bucket now or in the future and returns

@@ -288,15 +288,20 @@ func (s *Server) Close() error {
 // runEvents keeps the world in step with the clock between requests.
 func (s *Server) runEvents(ctx context.Context) {
 	for {
-		var due <-chan time.Time
-		if at, ok := s.nextEvent(); ok {
-			due = s.clock.After(at.Sub(s.clock.Now()))
+		at, ok := s.nextEvent()
+		if !ok {
+			select {
+			case <-ctx.Done():
+				return
+			case <-s.wake:
+			}
+			continue
 		}
-		select {
-		case <-ctx.Done():
+		woke, err := component.SleepOrWake(ctx, s.clock, at.Sub(s.clock.Now()), s.wake)
+		if err != nil {
 			return
-		case <-s.wake:
-		case <-due:
+		}
+		if !woke {
 			s.Sync()
 		}
 	}

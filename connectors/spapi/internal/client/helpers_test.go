@@ -55,8 +55,10 @@ func (f *fakeTokens) Invalidate(token string) {
 // tests that go through backoff.
 type fastClock struct{}
 
-func (fastClock) Now() time.Time                         { return time.Now() }
-func (fastClock) After(d time.Duration) <-chan time.Time { return time.After(d / 1000) }
+func (fastClock) Now() time.Time { return time.Now() }
+func (fastClock) After(ctx context.Context, d time.Duration) <-chan time.Time {
+	return component.WallClock{}.After(ctx, d/1000)
+}
 
 type testClient struct {
 	*client.Client

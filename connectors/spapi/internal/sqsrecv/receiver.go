@@ -168,10 +168,8 @@ func (b *Batch) renew() {
 	}()
 	every := b.r.cfg.Visibility / 2
 	for {
-		select {
-		case <-b.stop:
+		if component.Sleep(ctx, b.r.cfg.Clock, every) != nil {
 			return
-		case <-b.r.cfg.Clock.After(every):
 		}
 		b.mu.Lock()
 		held := make([]Message, 0, len(b.held))

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"time"
 	"unicode/utf8"
+
+	"github.com/pipewright/pipewright/engine/component"
 )
 
 // systemAttributes are the message attributes ReceiveMessage can return.
@@ -82,11 +84,8 @@ func (s *Server) receiveMessage(ctx context.Context, body []byte) (any, *apiErro
 		if !next.IsZero() && next.Sub(now) < wait {
 			wait = next.Sub(now)
 		}
-		select {
-		case <-ctx.Done():
+		if _, err := component.SleepOrWake(ctx, s.clock, wait, changed); err != nil {
 			return struct{}{}, nil
-		case <-changed:
-		case <-s.clock.After(wait):
 		}
 	}
 }
