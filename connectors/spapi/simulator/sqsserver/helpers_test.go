@@ -2,6 +2,7 @@ package sqsserver_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -98,8 +99,9 @@ func (f *fixture) longPoll(url string, wait *int32) <-chan []types.Message {
 	return got
 }
 
-// waitForPoll waits until n long polls wait on the clock.
+// waitForPoll waits until exactly n long polls wait on the clock (a poll
+// that ended or was woken no longer counts).
 func (f *fixture) waitForPoll(t *testing.T, n int) {
 	t.Helper()
-	require.Eventually(t, func() bool { return f.clock.Waiters() >= n }, componenttest.WaitLimit, 5*time.Millisecond)
+	componenttest.WaitFor(t, fmt.Sprintf("%d long polls waiting on the clock", n), func() bool { return f.clock.Waiters() == n })
 }

@@ -162,6 +162,37 @@ func TestServer_long_poll_ends_empty_after_the_wait_time(t *testing.T) {
 	assert.Empty(t, componenttest.Recv(t, "the long poll", got))
 }
 
+func TestServer_long_poll_woken_by_another_queue_waits_out_its_own_time(t *testing.T) {
+	f := newFixture(t)
+	url := f.queue(t, "orders", nil)
+	other := f.queue(t, "returns", nil)
+	got := f.longPoll(url, aws.Int32(20))
+	f.waitForPoll(t, 1)
+	for range 3 {
+		f.send(t, other, "not for orders")
+	}
+	f.waitForPoll(t, 1) // each wake gave up its wait and took one wait again
+	f.clock.Advance(20 * time.Second)
+	assert.Empty(t, componenttest.Recv(t, "the long poll", got), "nothing for orders in its 20 s")
+	f.waitForPoll(t, 0)
+}
+
+func TestServer_long_poll_stops_waiting_when_its_client_gives_up(t *testing.T) {
+	f := newFixture(t)
+	url := f.queue(t, "orders", nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		_, err := f.client.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(url), WaitTimeSeconds: 20})
+		done <- err
+	}()
+	f.waitForPoll(t, 1)
+	cancel()
+	require.ErrorIs(t, componenttest.Recv(t, "the cancelled receive", done), context.Canceled)
+	f.waitForPoll(t, 0) // the server's handler saw the connection go and dropped its wait
+}
+
 func TestServer_answers_bad_requests_with_aws_errors(t *testing.T) {
 	f := newFixture(t)
 	url := f.queue(t, "orders", nil)
