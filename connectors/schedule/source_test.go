@@ -64,11 +64,12 @@ func (h *harness) stop(t *testing.T, src component.Source) {
 	h.running--
 }
 
-// waitIdle waits until every running source waits on the clock.
+// waitIdle waits until every running source, and no stopped one, waits
+// on the clock.
 func (h *harness) waitIdle(t *testing.T) {
 	t.Helper()
 	deadline := time.Now().Add(componenttest.WaitLimit)
-	for h.clock.Waiters() < h.running {
+	for h.clock.Waiters() != h.running {
 		if time.Now().After(deadline) {
 			t.Fatalf("%d of %d sources wait on the clock", h.clock.Waiters(), h.running)
 		}

@@ -371,6 +371,25 @@ func TestRunner_starts_a_round_on_wake(t *testing.T) {
 	r.eventually("publish m1", "put cursor=1", "publish m2", "put cursor=2")
 }
 
+func TestRunner_waits_a_full_interval_after_a_woken_round(t *testing.T) {
+	r := newRig(t)
+	wake := make(chan struct{})
+	c := &counter{}
+	r.run(&poller{polls: []component.Poll{{Every: time.Hour, Wake: wake, Read: c.read}}})
+	r.eventually("publish m1", "put cursor=1")
+	r.idle(1)
+	r.clock.Advance(30 * time.Minute)
+	r.idle(1)
+	wake <- struct{}{}
+	r.eventually("publish m1", "put cursor=1", "publish m2", "put cursor=2")
+	r.idle(1) // the wait the wake cut short is no longer counted
+	r.clock.Advance(59 * time.Minute)
+	r.idle(1)
+	assert.Len(t, r.j.all(), 4, "not before an hour after the woken round")
+	r.clock.Advance(time.Minute)
+	r.eventually("publish m1", "put cursor=1", "publish m2", "put cursor=2", "publish m3", "put cursor=3")
+}
+
 func TestRunner_polls_at_the_time_a_batch_gives(t *testing.T) {
 	r := newRig(t)
 	var mu sync.Mutex

@@ -148,6 +148,7 @@ func TestLimiter_Wait_gives_back_the_token_of_a_cancelled_waiter(t *testing.T) {
 				"the second caller waits for its token")
 			cancel()
 			assert.ErrorIs(t, componenttest.Recv(t, "the cancelled caller to return", errc), context.Canceled)
+			assert.Zero(t, clock.Waiters(), "the cancelled caller's wait is over")
 
 			// The cancelled caller's token (due in 1 s) is the next one's.
 			d, err := l.Reserve(context.Background(), k, plan)

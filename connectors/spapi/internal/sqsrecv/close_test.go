@@ -58,5 +58,6 @@ func TestBatch_Close_ends_a_renewal_the_endpoint_does_not_answer(t *testing.T) {
 		close(closed)
 	}()
 	componenttest.Recv(t, "Close to return while SQS does not answer", closed)
+	assert.Zero(t, clock.Waiters(), "no renewal waits on the clock after Close")
 	assert.Empty(t, logs.String(), "a renewal ended by Close is no failure to warn about")
 }

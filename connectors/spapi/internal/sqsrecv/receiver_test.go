@@ -87,6 +87,7 @@ func TestReceiver_keeps_a_held_message_hidden_past_its_visibility_timeout(t *tes
 	assert.Equal(t, sqsserver.QueueStats{InFlight: 1}, f.stats(t), "renewed while held")
 
 	b.Close()
+	assert.Zero(t, f.clock.Waiters(), "no renewal waits once the batch is closed")
 	f.clock.Advance(10 * time.Second)
 	assert.Equal(t, sqsserver.QueueStats{Visible: 1}, f.stats(t), "back once the batch let go")
 }
