@@ -76,8 +76,9 @@ func appendBytes(b []byte, s string) []byte {
 }
 
 // DecodePack returns the records of a pack payload. The records' payloads
-// share data's memory. A record cannot be acknowledged (Ack, Nack): its
-// pack is.
+// share data's memory. Only the pack is acknowledged: the records carry no
+// Ack/Nack channels (Watermill's Ack and Nack accept that; Acked and Nacked
+// return nil channels, which nothing waits on).
 func DecodePack(data []byte) ([]*message.Message, error) {
 	d := packReader{b: data}
 	if v := d.byte(); v != packVersion {
